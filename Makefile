@@ -1,0 +1,38 @@
+# Two commands do all the set-up: `make run` (the bot) and `make test` (the tests).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint eval bench check locales clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## start the bot (terminal chat when TELEGRAM_BOT_TOKEN is unset)
+	$(BIN)/adal-bot
+
+test: $(STAMP)  ## lint, validate the knowledge base, run the tests and the evaluation gate
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/adal-bot kb check
+	$(BIN)/python -m pytest -q
+	$(BIN)/adal-bot eval tests/data/eval.jsonl --min-accuracy 0.95 --min-abstention 0.95 --max-wrong 0.02
+
+eval: $(STAMP)
+	$(BIN)/adal-bot eval tests/data/eval.jsonl
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_matching.py
+
+check: $(STAMP)
+	$(BIN)/adal-bot kb check
+
+locales: $(STAMP)  ## extract UI strings and update the kk/ru/en catalogs
+	$(BIN)/pybabel extract -F babel.cfg -o locales/adal.pot bot
+	$(BIN)/pybabel update -i locales/adal.pot -d locales -D adal --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache dist build

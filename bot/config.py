@@ -1,0 +1,105 @@
+"""One settings object, read from the environment (and from a ``.env`` file when present)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bot.paths import bundled
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+_TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class ConfigError(ValueError):
+    """A setting is malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the bot; see README's configuration table."""
+
+    token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    knowledge_dir: Path = field(default_factory=lambda: bundled("knowledge"))
+    locales_dir: Path = field(default_factory=lambda: bundled("locales"))
+    db_path: Path = Path("data/adal.db")
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    admins: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+        """Build settings from ``env`` (default: ``os.environ`` plus ``./.env``)."""
+        if env is None:
+            if dotenv:
+                from dotenv import load_dotenv
+
+                load_dotenv(Path.cwd() / ".env", override=False)
+            env = os.environ
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        token = get("TELEGRAM_BOT_TOKEN")
+        if token is not None and not _TOKEN_RE.match(token):
+            raise ConfigError("TELEGRAM_BOT_TOKEN is malformed (expected <digits>:<secret>)")
+        api_url = get("TELEGRAM_API_URL") or DEFAULT_API_URL
+        _require_url("TELEGRAM_API_URL", api_url)
+        webhook_url = get("ADAL_WEBHOOK_URL")
+        if webhook_url is not None:
+            _require_url("ADAL_WEBHOOK_URL", webhook_url, https_only=True)
+        secret = get("ADAL_WEBHOOK_SECRET")
+        if secret is not None and not _SECRET_RE.match(secret):
+            raise ConfigError("ADAL_WEBHOOK_SECRET may hold only A-Z a-z 0-9 _ - (1-256 chars)")
+        defaults = cls()
+        return cls(
+            token=token,
+            api_url=api_url,
+            knowledge_dir=Path(get("ADAL_KNOWLEDGE_DIR") or defaults.knowledge_dir),
+            locales_dir=Path(get("ADAL_LOCALES_DIR") or defaults.locales_dir),
+            db_path=Path(get("ADAL_DB") or defaults.db_path),
+            webhook_url=webhook_url,
+            webhook_secret=secret,
+            webhook_listen=get("ADAL_WEBHOOK_LISTEN") or defaults.webhook_listen,
+            webhook_port=_int("ADAL_WEBHOOK_PORT", get("ADAL_WEBHOOK_PORT"), defaults.webhook_port),
+            admins=_admins(get("ADAL_ADMINS")),
+            log_level=(get("ADAL_LOG_LEVEL") or defaults.log_level).upper(),
+        )
+
+
+def _require_url(name: str, value: str, *, https_only: bool = False) -> None:
+    parsed = urlparse(value)
+    schemes = ("https",) if https_only else ("http", "https")
+    if parsed.scheme not in schemes or not parsed.netloc:
+        raise ConfigError(f"{name} is not a valid {'/'.join(schemes)} URL: {value!r}")
+
+
+def _int(name: str, value: str | None, default: int) -> int:
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
+    if not 0 < number < 65536:
+        raise ConfigError(f"{name} must be a port number (1-65535), got {number}")
+    return number
+
+
+def _admins(value: str | None) -> frozenset[int]:
+    if value is None:
+        return frozenset()
+    try:
+        return frozenset(int(part) for part in re.split(r"[,\s]+", value) if part)
+    except ValueError:
+        raise ConfigError(f"ADAL_ADMINS must list Telegram user ids, got {value!r}") from None

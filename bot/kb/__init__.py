@@ -1,0 +1,17 @@
+"""The knowledge base: typed model, YAML loader with line numbers, answer markup, checks."""
+
+from bot.kb.loader import KnowledgeError, load_knowledge, read_knowledge
+from bot.kb.model import LANGS, Entry, KnowledgeBase, Lang, Problem, Source, Topic
+
+__all__ = [
+    "LANGS",
+    "Entry",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "Lang",
+    "Problem",
+    "Source",
+    "Topic",
+    "load_knowledge",
+    "read_knowledge",
+]

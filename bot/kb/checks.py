@@ -1,0 +1,105 @@
+"""Checks that span entries: duplicates, dangling references, lengths, markup, coverage."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from bot.kb.markup import markup_problems, visible_length
+from bot.kb.model import LANGS, Entry, KnowledgeBase, Notice, Problem, Topic
+
+MESSAGE_LIMIT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
+MIN_QUESTIONS = 8
+
+
+def question_key(question: str) -> str:
+    """A question folded for duplicate detection: case, punctuation and spacing ignored."""
+    return " ".join(re.findall(r"\w+", question.casefold().replace("ё", "е")))
+
+
+def check_entries(entries: list[Entry], topics: dict[str, Topic]) -> list[Problem]:
+    """Problems across entries: ids, aliases, related, topics, questions, answers."""
+    problems: list[Problem] = []
+
+    def add(entry: Entry, message: str) -> None:
+        problems.append(Problem(entry.path, entry.line, f"entry {entry.id!r}: {message}"))
+
+    owners: dict[str, Entry] = {}
+    for entry in entries:
+        for name in (entry.id, *entry.aliases):
+            if not name:
+                continue
+            if name in owners:
+                first = owners[name]
+                add(entry, f"id or alias {name!r} is already used by entry {first.id!r} "
+                    f"({first.path}:{first.line})")
+            else:
+                owners[name] = entry
+    seen_questions: dict[tuple[str, str], Entry] = {}
+    for entry in entries:
+        if entry.topic and topics and entry.topic not in topics:
+            add(entry, f"topic {entry.topic!r} is not in topics.yaml")
+        for target in entry.related:
+            if target not in owners:
+                add(entry, f"related id {target!r} points to no entry")
+            elif owners[target] is entry:
+                add(entry, "lists itself as related")
+        for lang in LANGS:
+            text = entry.texts.get(lang)
+            if text is None:
+                add(entry, f"[{lang}] language missing")
+                continue
+            problems.extend(_check_lang(entry, lang, text.questions, text.answer, seen_questions))
+    return problems
+
+
+def _check_lang(entry: Entry, lang: str, questions: tuple[str, ...], answer: str,
+                seen: dict[tuple[str, str], Entry]) -> list[Problem]:
+    out: list[Problem] = []
+
+    def add(message: str) -> None:
+        out.append(Problem(entry.path, entry.line, f"entry {entry.id!r} [{lang}]: {message}"))
+
+    if len(questions) < MIN_QUESTIONS:
+        add(f"has {len(questions)} questions, at least {MIN_QUESTIONS} are needed")
+    for question in questions:
+        key = question_key(question)
+        if not key:
+            add(f"question {question!r} has no words")
+            continue
+        other = seen.setdefault((lang, key), entry)
+        if other is not entry:
+            add(f"question {question!r} is also a question of entry {other.id!r}")
+    for message in markup_problems(answer):
+        add(f"answer: {message}")
+    length = visible_length(answer)
+    if length > MESSAGE_LIMIT:
+        add(f"answer is {length} characters once rendered, over Telegram's {MESSAGE_LIMIT}")
+    return out
+
+
+def check_notices(notices: list[Notice], base: KnowledgeBase) -> list[Problem]:
+    """Problems in notices: duplicate ids, missing languages, unknown topics and entries."""
+    problems: list[Problem] = []
+    by_id: dict[str, list[Notice]] = defaultdict(list)
+    for notice in notices:
+        by_id[notice.id].append(notice)
+
+        def add(message: str, notice: Notice = notice) -> None:
+            problems.append(Problem(notice.path, notice.line, f"notice {notice.id!r}: {message}"))
+
+        if len(by_id[notice.id]) > 1:
+            first = by_id[notice.id][0]
+            add(f"id is already used by {first.path}")
+        for lang in LANGS:
+            if lang not in notice.texts:
+                add(f"[{lang}] language missing")
+            elif visible_length(notice.texts[lang].body) > MESSAGE_LIMIT - 256:
+                add(f"[{lang}] body is too long for one Telegram message")
+        for topic in notice.topics:
+            if base.topics and topic not in base.topics:
+                add(f"topic {topic!r} is not in topics.yaml")
+        for target in notice.related:
+            if base.get(target) is None:
+                add(f"related id {target!r} points to no entry")
+    return problems

@@ -1,0 +1,377 @@
+"""Read ``knowledge/`` into a :class:`KnowledgeBase`, collecting every problem with its line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from bot.kb.checks import check_entries, check_notices
+from bot.kb.model import (
+    LANGS,
+    Entry,
+    KnowledgeBase,
+    Lang,
+    LangText,
+    Notice,
+    NoticeText,
+    Problem,
+    Source,
+    Topic,
+)
+
+_Item = TypeVar("_Item", Entry, Notice)
+SPECIAL_FILES = frozenset({"topics.yaml", "synonyms.yaml", "smalltalk.yaml"})
+NOTICES_DIR = "notices"
+ALMATY = ZoneInfo("Asia/Almaty")
+NOTICE_DEFAULT_TIME = time(9, 0)
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID_BYTES = 48  # leaves room for a callback-data prefix within Telegram's 64 bytes
+
+_ENTRY_FIELDS = {"id", "aliases", "topic", "sources", "updated", "related", *LANGS}
+_ENTRY_REQUIRED = {"id", "topic", "sources", "updated", *LANGS}
+_LANG_FIELDS = {"questions", "answer"}
+_SOURCE_FIELDS = {"title", "article", "url"}
+_NOTICE_FIELDS = {"id", "publish_at", "topics", "related", *LANGS}
+_NOTICE_LANG_FIELDS = {"title", "body"}
+
+
+class KnowledgeError(Exception):
+    """The knowledge base has problems; ``problems`` lists them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = "\n".join(str(p) for p in problems[:20])
+        more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{len(problems)} problem(s) in the knowledge base:\n{shown}{more}")
+
+
+@dataclass
+class _Reader:
+    """Collects problems while turning YAML nodes into model objects."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    def add(self, path: Path, line: int, message: str) -> None:
+        self.problems.append(Problem(self.rel(path), line, message))
+
+    def parse(self, path: Path) -> Any:
+        yaml = YAML(typ="rt")
+        # Keep timestamps as text: dates are parsed (and checked) by this module.
+        yaml.constructor.add_constructor(
+            "tag:yaml.org,2002:timestamp", yaml.constructor.__class__.construct_yaml_str
+        )
+        try:
+            return yaml.load(path.read_text(encoding="utf-8"))
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else 1
+            self.add(path, line, f"YAML syntax: {exc.problem or exc.context}")
+        except UnicodeDecodeError as exc:
+            self.add(path, 1, f"not UTF-8 text: {exc.reason}")
+        return None
+
+    def fields(self, path: Path, node: Any, line: int, what: str, allowed: set[str],
+               required: set[str]) -> bool:
+        """Check a mapping's keys; False when ``node`` is not a mapping at all."""
+        if not isinstance(node, CommentedMap):
+            self.add(path, line, f"{what}: expected a mapping")
+            return False
+        for key in node:
+            if key not in allowed:
+                self.add(path, key_line(node, key), f"{what}: unknown field {key!r}")
+        for key in sorted(required - set(node)):
+            self.add(path, line, f"{what}: missing field {key!r}")
+        return True
+
+    def text(self, path: Path, node: CommentedMap, key: str, what: str) -> str:
+        value = node.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.add(path, key_line(node, key), f"{what}: {key!r} must be non-empty text")
+            return ""
+        return value.strip()
+
+    def str_list(self, path: Path, node: CommentedMap, key: str, what: str) -> list[str]:
+        value = node.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.add(path, key_line(node, key), f"{what}: {key!r} must be a list")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                self.add(path, item_line(value, i, node, key), f"{what}: {key!r} item {i + 1} "
+                         "is empty or not text")
+            else:
+                out.append(item.strip())
+        return out
+
+
+def key_line(node: CommentedMap, key: str) -> int:
+    """1-based line of ``key`` in a mapping (the mapping's own line when absent)."""
+    try:
+        return node.lc.key(key)[0] + 1
+    except (KeyError, AttributeError, TypeError):
+        return node_line(node)
+
+
+def item_line(seq: Any, index: int, parent: CommentedMap, key: str) -> int:
+    """1-based line of item ``index`` of a sequence."""
+    try:
+        return seq.lc.item(index)[0] + 1
+    except (KeyError, AttributeError, TypeError):
+        return key_line(parent, key)
+
+
+def node_line(node: Any) -> int:
+    """1-based line where a mapping or sequence starts."""
+    try:
+        return node.lc.line + 1
+    except AttributeError:
+        return 1
+
+
+def _entry_files(root: Path) -> Iterator[Path]:
+    for path in sorted(root.glob("*.yaml")):
+        if path.name not in SPECIAL_FILES:
+            yield path
+
+
+def _read_topics(r: _Reader, root: Path) -> dict[str, Topic]:
+    path = root / "topics.yaml"
+    if not path.exists():
+        r.add(path, 1, "topics.yaml is missing")
+        return {}
+    data = r.parse(path)
+    if not isinstance(data, CommentedMap):
+        if data is not None:
+            r.add(path, 1, "expected a mapping of topic keys")
+        return {}
+    topics: dict[str, Topic] = {}
+    for key, names in data.items():
+        what = f"topic {key!r}"
+        if not ID_RE.match(str(key)):
+            r.add(path, key_line(data, key), f"{what}: key must be kebab-case")
+        if r.fields(path, names, key_line(data, key), what, set(LANGS), set(LANGS)):
+            topics[str(key)] = Topic(str(key), {lang: r.text(path, names, lang, what)
+                                                for lang in LANGS})
+    return topics
+
+
+def _read_date(r: _Reader, path: Path, node: CommentedMap, key: str, what: str) -> date:
+    raw = node.get(key)
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        r.add(path, key_line(node, key), f"{what}: {key!r} must be a date YYYY-MM-DD, got {raw!r}")
+        return date.min
+
+
+def _read_sources(r: _Reader, path: Path, entry: CommentedMap, what: str) -> list[Source]:
+    nodes = entry.get("sources")
+    if not isinstance(nodes, list) or not nodes:
+        r.add(path, key_line(entry, "sources"), f"{what}: 'sources' must list at least one source")
+        return []
+    sources = []
+    for i, node in enumerate(nodes):
+        line = item_line(nodes, i, entry, "sources")
+        swhat = f"{what}: source {i + 1}"
+        if not r.fields(path, node, line, swhat, _SOURCE_FIELDS, {"title"}):
+            continue
+        title = node.get("title")
+        titles: dict[Lang, str] = {}
+        if r.fields(path, title, key_line(node, "title"), f"{swhat} title", set(LANGS), set(LANGS)):
+            titles = {lang: r.text(path, title, lang, f"{swhat} title") for lang in LANGS}
+        url = node.get("url")
+        if url is not None and not str(url).startswith(("https://", "http://")):
+            r.add(path, key_line(node, "url"), f"{swhat}: url must start with http(s)://")
+        article = node.get("article")
+        sources.append(Source(titles, str(article) if article is not None else None,
+                              str(url) if url is not None else None))
+    return sources
+
+
+def _read_entry(r: _Reader, path: Path, node: Any, line: int) -> Entry | None:
+    raw_id = node.get("id") if isinstance(node, CommentedMap) else None
+    what = f"entry {raw_id!r}" if raw_id else f"entry at line {line}"
+    if not r.fields(path, node, line, what, _ENTRY_FIELDS, _ENTRY_REQUIRED):
+        return None
+    entry_id = r.text(path, node, "id", what)
+    if entry_id and (not ID_RE.match(entry_id) or len(entry_id.encode()) > MAX_ID_BYTES):
+        r.add(path, key_line(node, "id"),
+              f"{what}: id must be kebab-case ASCII of at most {MAX_ID_BYTES} characters")
+    texts: dict[Lang, LangText] = {}
+    for lang in LANGS:
+        lwhat = f"{what} [{lang}]"
+        lnode = node.get(lang)
+        if lang not in node or not r.fields(path, lnode, key_line(node, lang), lwhat,
+                                           _LANG_FIELDS, _LANG_FIELDS):
+            continue
+        questions = r.str_list(path, lnode, "questions", lwhat)
+        texts[lang] = LangText(tuple(questions), r.text(path, lnode, "answer", lwhat))
+    return Entry(
+        id=entry_id,
+        topic=r.text(path, node, "topic", what),
+        texts=texts,
+        sources=tuple(_read_sources(r, path, node, what)),
+        updated=_read_date(r, path, node, "updated", what),
+        related=tuple(r.str_list(path, node, "related", what)),
+        aliases=tuple(r.str_list(path, node, "aliases", what)),
+        path=r.rel(path),
+        line=line,
+    )
+
+
+def _read_entries(r: _Reader, root: Path) -> list[Entry]:
+    entries = []
+    for path in _entry_files(root):
+        data = r.parse(path)
+        if data is None:
+            continue
+        if not isinstance(data, CommentedSeq):
+            r.add(path, 1, "an entry file must be a YAML list of entries")
+            continue
+        for i, node in enumerate(data):
+            entry = _read_entry(r, path, node, item_line(data, i, data, ""))
+            if entry is not None:
+                entries.append(entry)
+    return entries
+
+
+def _read_synonyms(r: _Reader, root: Path) -> list[tuple[str, ...]]:
+    path = root / "synonyms.yaml"
+    data = r.parse(path) if path.exists() else None
+    if data is None:
+        return []
+    if not isinstance(data, CommentedSeq):
+        r.add(path, 1, "synonyms.yaml must be a list of word groups")
+        return []
+    groups = []
+    for i, group in enumerate(data):
+        words = group if isinstance(group, list) else None
+        if not words or len(words) < 2 or not all(isinstance(w, str) and w.strip() for w in words):
+            r.add(path, item_line(data, i, data, ""), "a synonym group must list two or more words")
+            continue
+        groups.append(tuple(w.strip() for w in words))
+    return groups
+
+
+def _read_smalltalk(r: _Reader, root: Path) -> dict[str, tuple[str, ...]]:
+    path = root / "smalltalk.yaml"
+    data = r.parse(path) if path.exists() else None
+    if data is None:
+        return {}
+    if not isinstance(data, CommentedMap):
+        r.add(path, 1, "smalltalk.yaml must map a kind (greeting, thanks, …) to phrases")
+        return {}
+    return {str(kind): tuple(r.str_list(path, data, kind, f"small talk {kind!r}"))
+            for kind in data}
+
+
+def parse_publish_at(raw: str) -> datetime:
+    """ISO 8601 with an offset; a bare date means 09:00 in Asia/Almaty. Raises ValueError."""
+    text = raw.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return datetime.combine(date.fromisoformat(text), NOTICE_DEFAULT_TIME, tzinfo=ALMATY)
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("a time needs an offset, e.g. 2020-10-18T09:00:00+05:00")
+    return moment
+
+
+def _read_notice(r: _Reader, path: Path, node: Any) -> Notice | None:
+    raw_id = node.get("id") if isinstance(node, CommentedMap) else None
+    what = f"notice {raw_id!r}" if raw_id else "notice"
+    if not r.fields(path, node, 1, what, _NOTICE_FIELDS, _NOTICE_FIELDS - {"related"}):
+        return None
+    notice_id = r.text(path, node, "id", what)
+    if notice_id and (not ID_RE.match(notice_id) or len(notice_id.encode()) > MAX_ID_BYTES):
+        r.add(path, key_line(node, "id"), f"{what}: id must be kebab-case ASCII")
+    publish_at = datetime.min.replace(tzinfo=ALMATY)
+    try:
+        publish_at = parse_publish_at(str(node.get("publish_at", "")))
+    except ValueError as exc:
+        r.add(path, key_line(node, "publish_at"), f"{what}: bad publish_at: {exc}")
+    texts: dict[Lang, NoticeText] = {}
+    for lang in LANGS:
+        lnode = node.get(lang)
+        lwhat = f"{what} [{lang}]"
+        if lang in node and r.fields(path, lnode, key_line(node, lang), lwhat,
+                                     _NOTICE_LANG_FIELDS, _NOTICE_LANG_FIELDS):
+            texts[lang] = NoticeText(r.text(path, lnode, "title", lwhat),
+                                     r.text(path, lnode, "body", lwhat))
+    topics = r.str_list(path, node, "topics", what)
+    if not topics:
+        r.add(path, key_line(node, "topics"), f"{what}: 'topics' must name at least one topic")
+    return Notice(notice_id, publish_at, tuple(topics), texts,
+                  tuple(r.str_list(path, node, "related", what)), r.rel(path), node_line(node))
+
+
+def _read_notices(r: _Reader, root: Path) -> list[Notice]:
+    notices = []
+    for path in sorted((root / NOTICES_DIR).glob("*.yaml")):
+        data = r.parse(path)
+        if data is not None:
+            notice = _read_notice(r, path, data)
+            if notice is not None:
+                notices.append(notice)
+    return notices
+
+
+def read_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
+    """Read every file under ``root``; return the base and all problems found (maybe none).
+
+    Entries and notices that cannot be read are left out; of two with the same id the first
+    wins. Cross-entry checks (duplicates, dangling references, lengths) are in
+    :mod:`bot.kb.checks`.
+    """
+    root = Path(root)
+    r = _Reader(root)
+    if not root.is_dir():
+        r.add(root, 1, "knowledge folder not found")
+        return KnowledgeBase(), r.problems
+    topics = _read_topics(r, root)
+    entries = _read_entries(r, root)
+    notices = _read_notices(r, root)
+    base = KnowledgeBase(
+        entries=_first_by_id(entries),
+        topics=topics,
+        synonyms=_read_synonyms(r, root),
+        smalltalk=_read_smalltalk(r, root),
+        notices=_first_by_id(notices),
+    )
+    problems = r.problems + check_entries(entries, topics) + check_notices(notices, base)
+    return base, problems
+
+
+def _first_by_id(items: list[_Item]) -> dict[str, _Item]:
+    found: dict[str, _Item] = {}
+    for item in items:
+        found.setdefault(item.id, item)
+    return found
+
+
+def load_knowledge(root: Path) -> KnowledgeBase:
+    """Load the knowledge base, raising :class:`KnowledgeError` if it has any problem."""
+    base, problems = read_knowledge(root)
+    if problems:
+        raise KnowledgeError(problems)
+    return base

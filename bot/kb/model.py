@@ -1,0 +1,122 @@
+"""Typed objects of the knowledge base."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+Lang = Literal["kk", "ru", "en"]
+LANGS: tuple[Lang, ...] = ("kk", "ru", "en")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a knowledge file, printed as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an answer's facts come from."""
+
+    title: dict[Lang, str]
+    article: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class LangText:
+    """The questions and the answer of one entry in one language."""
+
+    questions: tuple[str, ...]
+    answer: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One question-and-answer entry, all three languages side by side."""
+
+    id: str
+    topic: str
+    texts: dict[Lang, LangText]
+    sources: tuple[Source, ...]
+    updated: date
+    related: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    path: str = ""
+    line: int = 0
+
+    def answer(self, lang: Lang) -> str:
+        """The answer markup in ``lang``."""
+        return self.texts[lang].answer
+
+    def questions(self, lang: Lang) -> tuple[str, ...]:
+        """The ways of asking in ``lang``."""
+        return self.texts[lang].questions
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic: the key used in files and subscriptions, and its names."""
+
+    key: str
+    names: dict[Lang, str]
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    """A notice's title and body (markup) in one language."""
+
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An update notice scheduled by a maintainer."""
+
+    id: str
+    publish_at: datetime
+    topics: tuple[str, ...]
+    texts: dict[Lang, NoticeText]
+    related: tuple[str, ...] = ()
+    path: str = ""
+    line: int = 0
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything in ``knowledge/``: entries, topics, synonyms, small talk and notices."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    synonyms: list[tuple[str, ...]] = field(default_factory=list)
+    smalltalk: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    notices: dict[str, Notice] = field(default_factory=dict)
+    _aliases: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._aliases = {a: e.id for e in self.entries.values() for a in e.aliases}
+
+    def get(self, entry_id: str) -> Entry | None:
+        """The entry with this id or alias, or None."""
+        found = self.entries.get(entry_id)
+        if found is None and entry_id in self._aliases:
+            found = self.entries[self._aliases[entry_id]]
+        return found
+
+    def resolve(self, entry_id: str) -> str | None:
+        """The current id for an id or an alias, or None."""
+        entry = self.get(entry_id)
+        return entry.id if entry else None
+
+    def by_topic(self, topic: str) -> list[Entry]:
+        """The entries of one topic, in file order."""
+        return [e for e in self.entries.values() if e.topic == topic]
