@@ -12,12 +12,18 @@ import re
 from collections.abc import Callable
 
 _INLINE = re.compile(
-    r"\*\*(?P<bold>.+?)\*\*"
+    r"\\(?P<esc>[\\*_\[\]()])"
+    r"|\*\*(?P<bold>.+?)\*\*"
     r"|(?<![\w])_(?P<italic>[^_\n]+?)_(?![\w])"
     r"|\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]+)\)"
 )
 _LIST_ITEM = re.compile(r"^\s*[-*]\s+")
 BULLET = "• "
+
+
+def escape(text: str) -> str:
+    """Make ``text`` literal in markup (for quoting user input or data in a reply)."""
+    return re.sub(r"([\\*_\[\]()])", r"\\\1", text)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -32,7 +38,9 @@ def _inline(text: str, *, code: Callable[[str], str], bold: Callable[[str], str]
     pos = 0
     for m in _INLINE.finditer(text):
         out.append(code(text[pos:m.start()]))
-        if m.group("bold") is not None:
+        if m.group("esc") is not None:
+            out.append(code(m.group("esc")))
+        elif m.group("bold") is not None:
             out.append(bold(m.group("bold")))
         elif m.group("italic") is not None:
             out.append(italic(m.group("italic")))
