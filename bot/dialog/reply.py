@@ -18,7 +18,8 @@ class Button:
     def __post_init__(self) -> None:
         size = len(self.action.encode())
         if not 0 < size <= CALLBACK_DATA_LIMIT:
-            raise ValueError(f"button action must be 1-{CALLBACK_DATA_LIMIT} bytes: {self.action!r}")
+            raise ValueError(
+                f"button action must be 1-{CALLBACK_DATA_LIMIT} bytes: {self.action!r}")
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,10 @@ def check_entries(entries: list[Entry], topics: dict[str, Topic]) -> list[Proble
         problems.append(Problem(entry.path, entry.line, f"entry {entry.id!r}: {message}"))
 
     owners: dict[str, Entry] = {}
+    duplicates: set[int] = set()
     for entry in entries:
+        if owners.get(entry.id) not in (None, entry):
+            duplicates.add(id(entry))
         for name in (entry.id, *entry.aliases):
             if not name:
                 continue
@@ -36,7 +39,7 @@ def check_entries(entries: list[Entry], topics: dict[str, Topic]) -> list[Proble
             else:
                 owners[name] = entry
     seen_questions: dict[tuple[str, str], Entry] = {}
-    for entry in entries:
+    for entry in (e for e in entries if id(e) not in duplicates):
         if entry.topic and topics and entry.topic not in topics:
             add(entry, f"topic {entry.topic!r} is not in topics.yaml")
         for target in entry.related:

@@ -1,0 +1,61 @@
+"""Settings come from the environment; malformed values fail with the variable's name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_API_URL, ConfigError, Settings
+
+TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ_-0123456"
+
+
+def test_defaults_without_token() -> None:
+    settings = Settings.from_env({})
+    assert settings.token is None
+    assert settings.api_url == DEFAULT_API_URL
+    assert settings.db_path == Path("data/adal.db")
+    assert (settings.knowledge_dir / "topics.yaml").exists()
+    assert settings.admins == frozenset()
+
+
+def test_all_variables() -> None:
+    settings = Settings.from_env({
+        "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "http://127.0.0.1:8081/bot",
+        "ADAL_DB": "/tmp/x.db", "ADAL_KNOWLEDGE_DIR": "/kb", "ADAL_ADMINS": "1, 22 333",
+        "ADAL_WEBHOOK_URL": "https://bot.example.org/hook", "ADAL_WEBHOOK_SECRET": "s3cret_",
+        "ADAL_WEBHOOK_PORT": "8080", "ADAL_WEBHOOK_LISTEN": "127.0.0.1", "ADAL_LOG_LEVEL": "debug",
+    })
+    assert settings.token == TOKEN
+    assert settings.api_url == "http://127.0.0.1:8081/bot"
+    assert settings.db_path == Path("/tmp/x.db")
+    assert settings.knowledge_dir == Path("/kb")
+    assert settings.admins == {1, 22, 333}
+    assert settings.webhook_port == 8080
+    assert settings.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("TELEGRAM_BOT_TOKEN", "not-a-token"),
+    ("TELEGRAM_API_URL", "ftp://example.org/bot"),
+    ("TELEGRAM_API_URL", "api.telegram.org"),
+    ("ADAL_WEBHOOK_URL", "http://insecure.example.org/hook"),
+    ("ADAL_WEBHOOK_SECRET", "has spaces"),
+    ("ADAL_WEBHOOK_PORT", "eighty"),
+    ("ADAL_WEBHOOK_PORT", "70000"),
+    ("ADAL_ADMINS", "alice"),
+])
+def test_malformed_values_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_dotenv_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ADAL_DB", raising=False)
+    (tmp_path / ".env").write_text("ADAL_DB=from-dotenv.db\n", encoding="utf-8")
+    try:
+        assert Settings.from_env().db_path == Path("from-dotenv.db")
+    finally:
+        monkeypatch.delenv("ADAL_DB", raising=False)

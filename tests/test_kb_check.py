@@ -1,0 +1,168 @@
+"""`adal-bot kb check`: passes on good bases, reports each kind of problem as path:line."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.kb import load_knowledge, read_knowledge
+from tests.conftest import entry_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRED_IDS = re.findall(r"^\| `([a-z0-9-]+)` \|", (ROOT.parent / "shared" / "knowledge-topics.md")
+                          .read_text(encoding="utf-8"), re.M) if (
+    ROOT.parent / "shared" / "knowledge-topics.md").exists() else []
+
+
+def run_check(path: Path) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(cli, ["kb", "check", str(path)])
+    return result.exit_code, result.stdout.splitlines()
+
+
+def test_small_base_passes(small_kb: Path) -> None:
+    code, lines = run_check(small_kb)
+    assert code == 0, lines
+    assert lines[-1].startswith("ok: 3 entries, 2 topics")
+
+
+def test_bundled_base_passes() -> None:
+    code, lines = run_check(ROOT / "knowledge")
+    assert code == 0, "\n".join(lines)
+
+
+def _problems(root: Path) -> list[str]:
+    _base, problems = read_knowledge(root)
+    return [str(p) for p in problems]
+
+
+def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _line_of(path: Path, needle: str, nth: int = 1) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    hits = [i + 1 for i, line in enumerate(lines) if needle in line]
+    return hits[nth - 1]
+
+
+def test_yaml_syntax_error_points_at_line(small_kb: Path) -> None:
+    path = small_kb / "gifts.yaml"
+    _edit(path, "  topic: gifts", "  topic: [gifts")
+    problems = _problems(small_kb)
+    assert any(p.startswith(f"{path}:") and "YAML syntax" in p for p in problems), problems
+
+
+def test_unknown_and_missing_fields(small_kb: Path) -> None:
+    path = small_kb / "gifts.yaml"
+    _edit(path, "  updated: 2020-10-18", "  updatd: 2020-10-18")
+    problems = _problems(small_kb)
+    line = _line_of(path, "updatd")
+    assert f"{path}:{line}: entry 'gift-ban': unknown field 'updatd'" in problems
+    assert f"{path}:1: entry 'gift-ban': missing field 'updated'" in problems
+
+
+def test_missing_language_names_entry_and_language(small_kb: Path) -> None:
+    path = small_kb / "about.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("  en:")], encoding="utf-8")
+    problems = _problems(small_kb)
+    assert any("entry 'about-bot'" in p and "missing field 'en'" in p for p in problems)
+    assert any("entry 'about-bot': [en] language missing" in p for p in problems)
+
+
+def test_duplicate_id_and_alias(small_kb: Path) -> None:
+    path = small_kb / "about.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + entry_yaml("gift-ban", "about"),
+                    encoding="utf-8")
+    _edit(small_kb / "gifts.yaml", "- id: gift-family\n",
+          "- id: gift-family\n  aliases: [about-bot]\n")
+    problems = _problems(small_kb)
+    assert any(re.match(r".+/(about|gifts)\.yaml:\d+: entry 'gift-ban': id or alias 'gift-ban' is "
+                        r"already used by entry 'gift-ban' \(.+\.yaml:\d+\)", p)
+               for p in problems), problems
+    assert any("alias 'about-bot' is already used" in p or "id or alias 'about-bot'" in p
+               for p in problems), problems
+
+
+def test_related_pointing_nowhere(small_kb: Path) -> None:
+    _edit(small_kb / "gifts.yaml", "related: [gift-family]", "related: [gift-nowhere]")
+    assert any("related id 'gift-nowhere' points to no entry" in p for p in _problems(small_kb))
+
+
+def test_empty_question(small_kb: Path) -> None:
+    path = small_kb / "gifts.yaml"
+    _edit(path, "      - gift-ban вопрос 3", '      - ""')
+    line = _line_of(path, '      - ""')
+    assert any(p.startswith(f"{path}:{line}: entry 'gift-ban' [ru]: 'questions' item 3 is empty")
+               for p in _problems(small_kb)), _problems(small_kb)
+
+
+def test_same_question_under_two_entries(small_kb: Path) -> None:
+    _edit(small_kb / "gifts.yaml", "gift-family question 2", "GIFT-BAN question 1?")
+    problems = _problems(small_kb)
+    assert any("entry 'gift-family' [en]: question 'GIFT-BAN question 1?' is also a question of "
+               "entry 'gift-ban'" in p for p in problems), problems
+
+
+def test_answer_over_telegram_limit(small_kb: Path) -> None:
+    _edit(small_kb / "gifts.yaml", "      Answer. (ru)", "      " + "Очень длинно. " * 400)
+    assert any("[ru]: answer is" in p and "over Telegram's 4096" in p for p in _problems(small_kb))
+
+
+def test_markup_in_html_is_not_a_problem_but_bad_link_is(small_kb: Path) -> None:
+    _edit(small_kb / "gifts.yaml", "      Answer. (en)", "      <b>ok</b> & [x](javascript:alert)")
+    problems = _problems(small_kb)
+    assert len(problems) == 1 and "is not an http(s) URL" in problems[0], problems
+
+
+def test_unknown_topic_and_too_few_questions(small_kb: Path) -> None:
+    _edit(small_kb / "about.yaml", "topic: about", "topic: nowhere")
+    _edit(small_kb / "about.yaml", "      - about-bot сұрақ 8\n", "")
+    problems = _problems(small_kb)
+    assert any("topic 'nowhere' is not in topics.yaml" in p for p in problems)
+    assert any("[kk]: has 7 questions, at least 8" in p for p in problems)
+
+
+def test_cli_exits_nonzero_with_path_line_messages(small_kb: Path) -> None:
+    _edit(small_kb / "gifts.yaml", "related: [gift-family]", "related: [nope]")
+    code, lines = run_check(small_kb)
+    assert code == 1
+    assert all(re.match(r"^.+\.yaml:\d+: ", line) for line in lines), lines
+
+
+def test_load_knowledge_resolves_aliases(small_kb: Path) -> None:
+    _edit(small_kb / "gifts.yaml", "- id: gift-family\n",
+          "- id: gift-family\n  aliases: [old-id]\n")
+    kb = load_knowledge(small_kb)
+    assert kb.get("old-id") is kb.entries["gift-family"]
+    assert kb.resolve("old-id") == "gift-family"
+
+
+@pytest.mark.skipif(not REQUIRED_IDS, reason="../shared/knowledge-topics.md not present")
+def test_export_has_every_required_id_in_three_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ADAL_KNOWLEDGE_DIR", raising=False)
+    result = CliRunner().invoke(cli, ["kb", "export", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    entries = {e["id"]: e for e in json.loads(result.output)["entries"]}
+    missing = [i for i in REQUIRED_IDS if i not in entries]
+    assert not missing
+    for entry_id in REQUIRED_IDS:
+        for lang in ("kk", "ru", "en"):
+            assert entries[entry_id][lang]["answer"].strip()
+            assert len(entries[entry_id][lang]["questions"]) >= 8, (entry_id, lang)
+
+
+def test_stats_counts(small_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADAL_KNOWLEDGE_DIR", str(small_kb))
+    result = CliRunner().invoke(cli, ["kb", "stats"])
+    assert result.exit_code == 0
+    rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[1:]}
+    assert rows["gifts"] == ["2", "16", "16", "16"]
+    assert rows["total"] == ["3", "24", "24", "24"]

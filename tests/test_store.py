@@ -1,0 +1,44 @@
+"""The SQLite store: schema migrations, users' language, activity, feedback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.store import MIGRATIONS, Store
+
+
+def test_schema_is_created_once_and_survives_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "adal.db"
+    store = Store(path)
+    assert store.schema_version == len(MIGRATIONS)
+    store.set_language(42, "kk")
+    store.close()
+    reopened = Store(path)
+    assert reopened.schema_version == len(MIGRATIONS)
+    assert reopened.language(42) == "kk"
+    reopened.close()
+
+
+def test_language_and_activity() -> None:
+    store = Store(":memory:")
+    assert store.language(1) is None
+    assert store.is_active(1)
+    store.touch_user(1, 10, "kk")
+    store.set_active(1, False)
+    assert not store.is_active(1)
+    store.touch_user(1, None, None)  # a later contact keeps what is known
+    row = store.db["users"].get(1)
+    assert (row["user_id"], row["client_lang"], row["active"]) == (10, "kk", 0)
+    assert store.count_users() == {"users": 1, "active": 0}
+
+
+def test_feedback_latest_vote_wins() -> None:
+    store = Store(":memory:")
+    store.add_feedback(1, "gifts", 1, "ru")
+    store.add_feedback(1, "gifts", -1, "ru")
+    store.add_feedback(2, "gifts", 1, "en")
+    assert store.feedback_counts() == {"gifts": (1, 1)}
+    with pytest.raises(ValueError):
+        store.add_feedback(1, "gifts", 0, "ru")
