@@ -57,6 +57,6 @@ class Catalogs:
 LANGUAGE_NAMES: dict[Lang, str] = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
-def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(msgid: str) -> str:
     """Mark ``msgid`` for extraction; it is translated where it is shown."""
     return msgid
