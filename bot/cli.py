@@ -120,6 +120,81 @@ def kb_stats() -> None:
     click.echo(f"{'total':<22}" + "".join(f"{n:>8}" for n in totals))
 
 
+@cli.command("ask")
+@click.argument("question")
+@click.option("--lang", type=click.Choice(LANGS), help="Reply in this language (default: the "
+              "question's).")
+def ask_command(question: str, lang: str | None) -> None:
+    """Answer one question in plain text, with the entry id, score and detected language."""
+    from bot.kb.markup import to_plain
+    from bot.matching import Matcher
+
+    base = _knowledge(_settings())
+    matcher = Matcher(base)
+    result = matcher.match(question)
+    reply_lang = lang or result.lang
+    entry = base.get(result.entry_id) if result.entry_id else None
+    if entry is not None:
+        click.echo(to_plain(entry.answer(reply_lang)))  # type: ignore[arg-type]
+    elif result.smalltalk:
+        click.echo(f"(small talk: {result.smalltalk})")
+    else:
+        click.echo("No confident answer.")
+        for suggestion in result.suggestions:
+            found = base.get(suggestion)
+            label = found.questions(reply_lang)[0] if found else ""  # type: ignore[arg-type]
+            click.echo(f"  maybe {suggestion}: {label}")
+    signal = "  case signal" if result.case_signal else ""
+    click.echo(f"\nid: {result.entry_id or '-'}  score: {result.score:.1f}  "
+               f"lang: {result.lang}{signal}")
+
+
+@cli.command("match")
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON object per line: {"q", "id", "score", "lang", "suggestions"}.')
+def match_command(as_json: bool) -> None:
+    """Match queries from stdin, one per line, writing one result per line in order."""
+    from bot.matching import Matcher
+
+    matcher = Matcher(_knowledge(_settings()))
+    for line in sys.stdin:
+        query = line.rstrip("\r\n")
+        result = matcher.match(query)
+        if as_json:
+            out = json.dumps({"q": query, "id": result.entry_id, "score": result.score,
+                              "lang": result.lang, "suggestions": list(result.suggestions)},
+                             ensure_ascii=False)
+        else:
+            out = f"{result.entry_id or '-'}\t{result.score:.1f}\t{result.lang}\t{query}"
+        click.echo(out)
+        sys.stdout.flush()
+
+
+@cli.command("eval")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--min-accuracy", type=float, help="Fail below this top-1 accuracy in any language.")
+@click.option("--min-abstention", type=float,
+              help="Fail below this abstention rate on out-of-scope and near-domain cases.")
+@click.option("--max-wrong", type=float, help="Fail above this fraction of wrong answers.")
+def eval_command(path: Path, min_accuracy: float | None, min_abstention: float | None,
+                 max_wrong: float | None) -> None:
+    """Score the matcher on a labelled JSONL set; exit 1 when a threshold is not met."""
+    from bot.evaluate import EvalFileError, Thresholds, evaluate, load_cases
+
+    try:
+        cases = load_cases(path)
+    except EvalFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    report = evaluate(_knowledge(_settings()), cases)
+    for line in report.lines():
+        click.echo(line)
+    failures = report.failures(Thresholds(min_accuracy, min_abstention, max_wrong))
+    for failure in failures:
+        click.echo(f"FAIL: {failure}", err=True)
+    if failures:
+        sys.exit(1)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="adal-bot")

@@ -1,0 +1,199 @@
+"""Scoring the matcher on a labelled set (``tests/data/eval.jsonl``).
+
+Each line is ``{"q": text, "lang": "kk"|"ru"|"en", "expect": [entry ids], "kind": str}``;
+``expect: []`` means the bot must not answer. An answer is right when its entry id is one of
+the expected ids (aliases resolve); a *wrong* answer names another entry, the worst failure.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.kb.model import LANGS, KnowledgeBase
+from bot.matching import Matcher, MatchResult
+
+ABSTAIN_KINDS = frozenset({"out-of-scope", "near-domain"})
+
+
+class EvalFileError(ValueError):
+    """A line of the evaluation file is not a valid case."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One labelled question."""
+
+    q: str
+    lang: str
+    expect: tuple[str, ...]
+    kind: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A case and what the matcher made of it."""
+
+    case: Case
+    result: MatchResult
+    expected: frozenset[str]
+
+    @property
+    def in_scope(self) -> bool:
+        """The case expects an answer."""
+        return bool(self.case.expect)
+
+    @property
+    def right(self) -> bool:
+        """Answered an expected entry, or abstained when it had to."""
+        if self.in_scope:
+            return self.result.entry_id in self.expected
+        return self.result.entry_id is None
+
+    @property
+    def wrong(self) -> bool:
+        """Answered with an entry that was not expected."""
+        return self.result.entry_id is not None and self.result.entry_id not in self.expected
+
+
+def load_cases(path: Path) -> list[Case]:
+    """Read a JSONL evaluation file; raises :class:`EvalFileError` naming the bad line."""
+    cases = []
+    for number, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip():
+            continue
+        try:
+            data = json.loads(raw)
+            expect = data.get("expect", [])
+            if not isinstance(data["q"], str) or not isinstance(expect, list):
+                raise TypeError("'q' must be text and 'expect' a list")
+            cases.append(Case(data["q"], str(data.get("lang", "")), tuple(map(str, expect)),
+                              str(data.get("kind", "")), number))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise EvalFileError(f"{path}:{number}: not a valid case: {exc}") from None
+    return cases
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The gate: minimum accuracy per language, minimum abstention, maximum wrong rate."""
+
+    min_accuracy: float | None = None
+    min_abstention: float | None = None
+    max_wrong: float | None = None
+
+
+class Report:
+    """The figures of one evaluation run."""
+
+    def __init__(self, outcomes: list[Outcome], unknown_ids: set[str]) -> None:
+        self.outcomes = outcomes
+        self.unknown_ids = unknown_ids
+
+    def accuracy_by_lang(self) -> dict[str, tuple[int, int]]:
+        """(right, total) over in-scope cases, per language."""
+        return _tally((o.case.lang, o.right) for o in self.outcomes if o.in_scope)
+
+    def accuracy_by_kind(self) -> dict[str, tuple[int, int]]:
+        """(right, total) per kind; for out-of-scope kinds, right means abstained."""
+        return _tally((o.case.kind or "-", o.right) for o in self.outcomes)
+
+    def abstention(self) -> tuple[int, int]:
+        """(abstained, total) over the out-of-scope and near-domain cases."""
+        found = [o for o in self.outcomes if not o.in_scope and o.case.kind in ABSTAIN_KINDS]
+        return sum(o.result.entry_id is None for o in found), len(found)
+
+    def wrong(self) -> list[Outcome]:
+        """Cases answered with an entry that was not expected."""
+        return [o for o in self.outcomes if o.wrong]
+
+    def missed(self) -> list[Outcome]:
+        """In-scope cases left unanswered."""
+        return [o for o in self.outcomes if o.in_scope and o.result.entry_id is None]
+
+    def language_detection(self) -> tuple[int, int]:
+        """(right, total) of detected languages against the cases' labels."""
+        labelled = [o for o in self.outcomes if o.case.lang in LANGS]
+        return sum(o.result.lang == o.case.lang for o in labelled), len(labelled)
+
+    def failures(self, gate: Thresholds) -> list[str]:
+        """Why the run fails ``gate`` (empty when it passes)."""
+        problems = []
+        if gate.min_accuracy is not None:
+            for lang, (right, total) in sorted(self.accuracy_by_lang().items()):
+                if total and right / total < gate.min_accuracy:
+                    problems.append(f"accuracy [{lang}] {right / total:.1%} < "
+                                    f"{gate.min_accuracy:.1%}")
+        abstained, total = self.abstention()
+        if gate.min_abstention is not None and total and abstained / total < gate.min_abstention:
+            problems.append(f"abstention {abstained / total:.1%} < {gate.min_abstention:.1%}")
+        wrong_rate = len(self.wrong()) / max(len(self.outcomes), 1)
+        if gate.max_wrong is not None and wrong_rate > gate.max_wrong:
+            problems.append(f"wrong answers {wrong_rate:.1%} > {gate.max_wrong:.1%}")
+        return problems
+
+    def lines(self) -> list[str]:
+        """The report as text lines for a maintainer."""
+        out = [f"{len(self.outcomes)} cases"]
+        out += _section("top-1 accuracy per language (in-scope)", self.accuracy_by_lang())
+        out += _section("right per kind (answered an expected entry, or abstained when none)",
+                        self.accuracy_by_kind())
+        abstained, total = self.abstention()
+        out.append(f"abstention on out-of-scope and near-domain: {_rate(abstained, total)}")
+        wrong = self.wrong()
+        out.append(f"wrong answers: {len(wrong)} ({len(wrong) / max(len(self.outcomes), 1):.1%}"
+                   " of all cases)")
+        out.append(f"language detected: {_rate(*self.language_detection())}")
+        if self.unknown_ids:
+            out.append("expected ids not in the base: " + ", ".join(sorted(self.unknown_ids)))
+        for title, found in (("WRONG", wrong), ("MISSED", self.missed())):
+            if found:
+                out.append(f"\n{title}:")
+                out += [_describe(o) for o in found]
+        return out
+
+
+def _tally(pairs: Iterable[tuple[str, bool]]) -> dict[str, tuple[int, int]]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for key, right in pairs:
+        counts[key][0] += right
+        counts[key][1] += 1
+    return {key: (right, total) for key, (right, total) in counts.items()}
+
+
+def _rate(right: int, total: int) -> str:
+    return f"{right}/{total} = {right / total:.1%}" if total else "n/a"
+
+
+def _section(title: str, figures: dict[str, tuple[int, int]]) -> list[str]:
+    return [f"{title}:", *(f"  {key:<16} {_rate(*value)}" for key, value in sorted(
+        figures.items()))]
+
+
+def _describe(o: Outcome) -> str:
+    r = o.result
+    got = r.entry_id or ("small talk: " + r.smalltalk if r.smalltalk else "-")
+    hint = f" suggested {', '.join(r.suggestions)}" if r.suggestions else ""
+    return (f"  line {o.case.line} [{o.case.lang}/{o.case.kind}] {o.case.q!r}\n"
+            f"    expected {', '.join(o.case.expect) or 'no answer'}; got {got} "
+            f"(score {r.score:.1f}, lang {r.lang}){hint}")
+
+
+def evaluate(kb: KnowledgeBase, cases: list[Case], matcher: Matcher | None = None) -> Report:
+    """Run every case through the matcher and collect the outcomes."""
+    matcher = matcher or Matcher(kb)
+    outcomes = []
+    unknown: set[str] = set()
+    for case in cases:
+        expected = set()
+        for entry_id in case.expect:
+            resolved = kb.resolve(entry_id)
+            if resolved is None:
+                unknown.add(entry_id)
+            expected.add(resolved or entry_id)
+        outcomes.append(Outcome(case, matcher.match(case.q), frozenset(expected)))
+    return Report(outcomes, unknown)

@@ -1,0 +1,111 @@
+"""Language of a message (kk, ru or en), including Latin-script Kazakh and Russian translit.
+
+Evidence, word by word: the languages a :class:`Lexicon` knows the word (or its stem) in,
+letters only Kazakh has, and Kazakh or Russian word endings. The matcher's lexicon adds the
+words of the knowledge base's questions to the built-in function words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from bot.kb.model import LANGS, Lang
+from bot.matching.lexicon import STOPWORDS
+from bot.matching.normalize import words
+from bot.matching.reading import Chunk, read
+from bot.matching.stem import stem
+
+DEFAULT_LANG: Lang = "ru"
+KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]|[äöüğışñū]|q(?!u)")
+KAZAKH_ENDINGS = re.compile(r"(лар|лер|дар|дер|тар|тер|га|ге|нын|нин|дын|дин|тын|тин|"
+                            r"ды|ди|ты|ти|ма|ме|ба|бе|уга|уге|мыз|миз|сыз|сиз)$")
+RUSSIAN_ENDINGS = re.compile(r"(ого|его|ому|ему|ыи|ии|ая|яя|ое|ее|ые|ие|ых|их|ция|ции|"
+                             r"ется|ются|ится|ятся|ать|ять|ить|ешь|ет|ют|ут|ся|ость)$")
+LETTER_WEIGHT = 2.0
+ENDING_WEIGHT = 0.4
+_CYRILLIC_WORD = re.compile(r"^[а-я]+$")
+
+
+def _stem_langs(word: str) -> tuple[Lang, ...]:
+    return ("kk", "ru") if _CYRILLIC_WORD.match(word) else ("en",)
+
+
+class Lexicon:
+    """Folded words, and their stems, with the languages they occur in."""
+
+    def __init__(self, texts: Iterable[tuple[Lang | None, str]] = ()) -> None:
+        self._langs: dict[str, set[Lang]] = defaultdict(set)
+        self._stems: dict[str, set[Lang]] = defaultdict(set)
+        for lang, found in STOPWORDS.items():
+            self.add(lang, " ".join(found))
+        for lang, text in texts:
+            self.add(lang, text)
+
+    def add(self, lang: Lang | None, text: str) -> None:
+        """Learn the words of ``text`` (``lang`` None: known words of no particular language)."""
+        for word in words(text):
+            langs = self._langs[word]
+            for stem_lang in ([lang] if lang else _stem_langs(word)):
+                stems = self._stems[stem(word, stem_lang)]
+                if lang:
+                    stems.add(lang)
+            if lang:
+                langs.add(lang)
+
+    def langs(self, word: str) -> set[Lang]:
+        """The languages of a folded word, by the word itself or else by its stem."""
+        if word in self._langs:
+            return self._langs[word]
+        found: set[Lang] = set()
+        for lang in _stem_langs(word):
+            if lang in self._stems.get(stem(word, lang), ()):
+                found.add(lang)
+        return found
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        return word in self._langs or any(
+            stem(word, lang) in self._stems for lang in _stem_langs(word))
+
+
+def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
+    """The most likely language of a message already :func:`read`."""
+    score = dict.fromkeys(LANGS, 0.0)
+    latin_typed = cyrillic = 0
+    for chunk in chunks:
+        if KAZAKH_LETTERS.search(chunk.typed):
+            score["kk"] += LETTER_WEIGHT
+        for word in chunk.words:
+            langs = lexicon.langs(word)
+            for lang in langs:
+                score[lang] += 1 / len(langs)
+            if _CYRILLIC_WORD.match(word):
+                cyrillic += 1
+                if not langs and len(word) > 3:
+                    score["kk"] += ENDING_WEIGHT * bool(KAZAKH_ENDINGS.search(word))
+                    score["ru"] += ENDING_WEIGHT * bool(RUSSIAN_ENDINGS.search(word))
+            elif chunk.form == "typed":
+                latin_typed += 1
+    best = max(score.values())
+    if best > 0:
+        return next(lang for lang in ("kk", "ru", "en") if score[lang] == best)
+    return "en" if latin_typed > cyrillic else DEFAULT_LANG
+
+
+_BUILTIN = Lexicon()
+
+
+def detect_language(text: str) -> Lang:
+    """The language of ``text`` ("kk", "ru" or "en"); "ru" when nothing tells.
+
+    >>> detect_language("Мемлекеттік қызметші сыйлық ала ала ма?")
+    'kk'
+    >>> detect_language("mozhno li vzyat podarok")
+    'ru'
+    >>> detect_language("Can I accept a gift?")
+    'en'
+    """
+    return guess_language(read(text, _BUILTIN.__contains__), _BUILTIN)

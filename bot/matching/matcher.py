@@ -1,0 +1,163 @@
+"""Finding the entry a message asks for, or knowing there is none.
+
+A message is read word by word (as typed, from Latin letters, or from the wrong keyboard
+layout), its content words are looked up in the :class:`~bot.matching.index.Index` (exactly,
+by stem or synonym, or as a likely typo), and every entry sharing a word is scored:
+
+* *query coverage*: how much of the message's weight the entry's questions explain;
+* *question coverage*: how much of the entry's best question the message contains;
+* *string similarity*: rapidfuzz's token-sort ratio against that question.
+
+Words the base has never seen weigh as much as its rarest words, so a message about
+something else ("how do I renew my passport") covers little and is not answered.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.kb.model import KnowledgeBase, Lang
+from bot.matching.index import GROUP_PREFIX, Index, Question, content_words
+from bot.matching.langid import DEFAULT_LANG, guess_language
+from bot.matching.reading import read
+from bot.matching.smalltalk import SmallTalk
+
+log = logging.getLogger(__name__)
+
+MAX_WORDS = 120           # a long story is judged on its first words
+CANDIDATES = 12           # entries scored in full, by query coverage
+MIN_SCORE = 55.0          # below: abstain
+MIN_MARGIN = 6.0          # the best entry must lead the runner-up by this much
+MIN_SUGGESTION = 25.0     # suggestions shown when abstaining score at least this
+MAX_SUGGESTIONS = 3
+UNKNOWN_WEIGHT = 0.8      # an unknown word weighs this fraction of the rarest known word
+QUERY_SHARE = 0.55        # the score blends query coverage, question coverage, similarity
+QUESTION_SHARE = 0.3
+SIMILARITY_SHARE = 0.15
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """What the matcher found for one message."""
+
+    entry_id: str | None
+    score: float
+    lang: Lang
+    suggestions: tuple[str, ...]
+    smalltalk: str | None = None
+    case_signal: bool = False
+
+
+@dataclass(frozen=True)
+class _Token:
+    word: str
+    alts: dict[str, float]
+    weight: float
+
+
+class Matcher:
+    """Matches free text against a knowledge base (built once per base)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.index = Index(kb)
+        self.smalltalk = SmallTalk(kb.smalltalk, self.index.words)
+
+    def match(self, text: str) -> MatchResult:
+        """The entry ``text`` asks for, or an abstention with suggestions. Never raises."""
+        try:
+            return self._match(text)
+        except Exception:  # a bug must not cost the user an answer: abstain instead
+            log.exception("matcher failed on %r", text[:200])
+            return MatchResult(None, 0.0, DEFAULT_LANG, ())
+
+    def search(self, text: str, limit: int = 5) -> list[tuple[str, float]]:
+        """The best entries for ``text`` with their scores, whether or not it would answer."""
+        folded = self._words(text)[0]
+        return self._ranked(folded)[:limit] if folded else []
+
+    def _words(self, text: str) -> tuple[list[str], Lang]:
+        chunks = read(text, self._known)
+        folded = [word for chunk in chunks for word in chunk.words][:MAX_WORDS]
+        return folded, guess_language(chunks, self.index.lexicon)
+
+    def _known(self, word: str) -> bool:
+        return word in self.index.lexicon
+
+    def _match(self, text: str) -> MatchResult:
+        folded, lang = self._words(text)
+        signal = self.smalltalk.case_signal(folded)
+        kind = self.smalltalk.kind(folded)
+        if kind is not None:
+            return MatchResult(None, 100.0, lang, (), smalltalk=kind, case_signal=signal)
+        ranked = self._ranked(folded)
+        if not ranked:
+            return MatchResult(None, 0.0, lang, (), case_signal=signal)
+        best_id, best = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if best >= MIN_SCORE and best - runner_up >= MIN_MARGIN:
+            return MatchResult(best_id, best, lang, (), case_signal=signal)
+        suggestions = tuple(i for i, score in ranked[:MAX_SUGGESTIONS] if score >= MIN_SUGGESTION)
+        return MatchResult(None, best, lang, suggestions, case_signal=signal)
+
+    def _tokens(self, folded: list[str]) -> list[_Token]:
+        index = self.index
+        content = [w for w in folded if not self.smalltalk.is_smalltalk_word(w)]
+        tokens = []
+        seen: set[str] = set()
+        for word, keys in zip(content_words(content), index.slot_keys(content), strict=True):
+            if word in seen:
+                continue
+            seen.add(word)
+            exact = {key for key in keys if key in index.idf}
+            if exact:
+                plain = {key for key in exact if not key.startswith(GROUP_PREFIX)}
+                tokens.append(_Token(word, dict.fromkeys(exact, 1.0), index.weight(plain or exact)))
+                continue
+            similar = index.similar(word)
+            weight = index.weight(similar) if similar else index.unknown_weight * UNKNOWN_WEIGHT
+            tokens.append(_Token(word, similar, weight))
+        return tokens
+
+    def _ranked(self, folded: list[str]) -> list[tuple[str, float]]:
+        tokens = self._tokens(folded)
+        total = sum(t.weight for t in tokens)
+        if not total:
+            return []
+        cover: dict[int, float] = defaultdict(float)
+        for token in tokens:
+            reach: dict[int, float] = {}
+            for key, sim in token.alts.items():
+                for entry in self.index.postings.get(key, ()):
+                    if sim > reach.get(entry, 0.0):
+                        reach[entry] = sim
+            for entry, sim in reach.items():
+                cover[entry] += token.weight * sim
+        candidates = sorted(cover, key=cover.__getitem__, reverse=True)[:CANDIDATES]
+        text = " ".join(folded)
+        scored = [(self.index.entry_ids[e], self._score(e, tokens, total, cover[e] / total, text))
+                  for e in candidates]
+        return sorted(scored, key=lambda item: item[1], reverse=True)
+
+    def _score(self, entry: int, tokens: list[_Token], total: float, coverage: float,
+               text: str) -> float:
+        query_keys = {key for token in tokens for key in token.alts}
+        best = 0.0
+        for number in self.index.by_entry[entry]:
+            question = self.index.questions[number]
+            contained = _question_coverage(question, query_keys)
+            similarity = fuzz.token_sort_ratio(text, question.text) / 100
+            best = max(best, QUESTION_SHARE * contained + SIMILARITY_SHARE * similarity)
+        return round(100 * (QUERY_SHARE * coverage + best), 1)
+
+
+def _question_coverage(question: Question, query_keys: set[str]) -> float:
+    if not question.total:
+        return 0.0
+    found = sum(slot.weight for slot in question.slots if not query_keys.isdisjoint(slot.keys))
+    return found / question.total
+

@@ -1,0 +1,41 @@
+"""Text normalisation shared by the index and the queries.
+
+Two levels: :func:`prepare` (Unicode NFKC, case folding, ё→е, one apostrophe) keeps the
+letters as typed, so scripts and keyboard layouts can still be recognised; :func:`fold`
+then maps the Kazakh letters to their Russian look-alikes and drops punctuation, giving
+the form every comparison is made in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+APOSTROPHES = "’‘ʼʻ`´′"
+_APOSTROPHE_TABLE = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
+# Kazakh letters to the Russian letters people type instead; й/і/э/ь/ъ merged as people
+# (and transliteration) confuse them.
+KAZAKH_FOLD = str.maketrans({
+    "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х",
+    "і": "и", "й": "и", "ё": "е", "э": "е", "ь": None, "ъ": None,
+})
+_NON_WORD = re.compile(r"[^\w]+|_+")
+_SPACES = re.compile(r"\s+")
+
+
+def prepare(text: str) -> str:
+    """NFKC, case-folded, ё→е, apostrophes unified, whitespace collapsed; letters kept."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("ё", "е").translate(_APOSTROPHE_TABLE)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """The comparison form: prepared text with Kazakh letters folded and no punctuation."""
+    text = prepare(text).translate(KAZAKH_FOLD)
+    return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``."""
+    return fold(text).split()

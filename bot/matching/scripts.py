@@ -1,0 +1,63 @@
+"""Latin-script Kazakh (2021 alphabet, 2017 apostrophes, informal) and Russian translit to
+Cyrillic, in the folded form of :mod:`bot.matching.normalize`.
+
+One table serves both: they agree on almost every letter, and where they differ the folded
+result is the same (``q`` and ``k`` both give к, ``ı``/``y`` give ы, ``i`` gives и).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.matching.normalize import KAZAKH_FOLD
+
+VOWELS = "aeiouyäöüūıé"  # "y" after i/ı is ы (syilyq, tyiym); after another vowel, й (kakoy)
+_MULTI = {
+    "shch": "щ", "sch": "щ", "tsh": "тш", "zh": "ж", "kh": "х", "ts": "ц", "ch": "ч", "sh": "ш",
+    "gh": "г",
+    "ya": "я", "yu": "ю", "yo": "е", "ye": "е",
+    # 2017 alphabet: an apostrophe after a letter
+    "a'": "а", "o'": "о", "u'": "у", "i'": "и", "g'": "г", "n'": "н", "s'": "ш", "c'": "ч",
+}
+_SINGLE = {
+    "a": "а", "ä": "а", "b": "б", "c": "ц", "ç": "ч", "d": "д", "e": "е", "é": "е", "f": "ф",
+    "g": "г", "ğ": "г", "h": "х", "i": "и", "ı": "ы", "j": "ж", "k": "к", "l": "л", "m": "м",
+    "n": "н", "ñ": "н", "o": "о", "ö": "о", "p": "п", "q": "к", "r": "р", "s": "с", "ş": "ш",
+    "t": "т", "u": "у", "ū": "у", "ü": "у", "v": "в", "w": "у", "x": "х", "z": "з", "'": "",
+    "\u0307": "",  # the dot left by case-folding a Turkish-style İ
+}
+_TOKEN = re.compile(
+    "|".join(sorted(map(re.escape, _MULTI), key=len, reverse=True))
+    + f"|ng(?![{VOWELS}])|y|[{''.join(_SINGLE)}]"
+)
+LATIN_LETTER = re.compile(f"[a-z{''.join(c for c in _SINGLE if c.isalpha())}]")
+
+
+def _replace(match: re.Match[str]) -> str:
+    piece = match.group()
+    if piece in _MULTI:
+        return _MULTI[piece]
+    if piece.startswith("ng"):
+        return "н"
+    if piece == "y":
+        text, at = match.string, match.start()
+        after_vowel = at > 0 and text[at - 1] in VOWELS and text[at - 1] not in "iı"
+        before_vowel = at + 1 < len(text) and text[at + 1] in VOWELS
+        return "й" if after_vowel and not before_vowel else "ы"
+    return _SINGLE[piece]
+
+
+def latin_to_cyrillic(text: str) -> str:
+    """Convert the Latin letters of prepared (case-folded) text to folded Cyrillic.
+
+    >>> latin_to_cyrillic("syilyq")
+    'сыилык'
+    >>> latin_to_cyrillic("mozhno li vzyat podarok")
+    'можно ли взят подарок'
+    """
+    return _TOKEN.sub(_replace, text).translate(KAZAKH_FOLD)
+
+
+def has_latin(text: str) -> bool:
+    """True when ``text`` holds at least one Latin letter."""
+    return LATIN_LETTER.search(text) is not None

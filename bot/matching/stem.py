@@ -1,0 +1,58 @@
+"""Stemming of folded words: Snowball (PyStemmer) for Russian and English, a short suffix
+stripper for Kazakh (no Kazakh stemmer works offline)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import Stemmer
+
+from bot.kb.model import Lang
+
+_SNOWBALL = {"ru": Stemmer.Stemmer("russian"), "en": Stemmer.Stemmer("english")}
+# Kazakh inflections in folded spelling (ғ→г, қ→к, і→и, …), stripped from the end of a word
+# while enough stem remains: case, plural, possessive and common verb endings. Derivational
+# suffixes (-лық, -шы) stay: they make new words (сый → сыйлық).
+KAZAKH_SUFFIXES = tuple(sorted({
+    "лар", "лер", "дар", "дер", "тар", "тер", "лары", "лери", "дары", "дери", "тары", "тери",
+    "ымыз", "имиз", "мыз", "миз", "ыныз", "иниз", "ныз", "низ", "сы", "си", "ым", "им",
+    "ын", "ин",
+    "га", "ге", "ка", "ке", "на", "не", "ны", "ни", "ды", "ди", "ты", "ти",
+    "нын", "нин", "дын", "дин", "тын", "тин", "да", "де", "та", "те", "нда", "нде",
+    "дан", "ден", "тан", "тен", "нан", "нен", "мен", "бен", "пен",
+    "дагы", "деги", "тагы", "теги", "гы", "ги", "кы", "ки",
+    "уга", "уге", "ган", "ген", "кан", "кен", "атын", "етин", "итин", "ады", "еди", "иды",
+    "майды", "мейди", "бейди", "байды", "пайды", "пейди", "мын", "мин", "сыз", "сиз",
+    "са", "се", "у",
+}, key=len))  # shortest first: "органда" loses "да", not "нда"
+MIN_KAZAKH_STEM = 3
+MAX_KAZAKH_ROUNDS = 3
+_VOWELS = set("аеиоуыяю")
+
+
+def stem_kazakh(word: str) -> str:
+    """Strip up to three Kazakh inflections from a folded word.
+
+    >>> stem_kazakh("сыилыктарды")
+    'сыилык'
+    """
+    for _ in range(MAX_KAZAKH_ROUNDS):
+        for suffix in KAZAKH_SUFFIXES:
+            rest = word[: -len(suffix)]
+            if (word.endswith(suffix) and len(rest) >= MIN_KAZAKH_STEM + (len(suffix) == 1)
+                    and _VOWELS.intersection(rest)):
+                word = rest
+                break
+        else:
+            break
+    return word
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str, lang: Lang) -> str:
+    """The stem of one folded word in ``lang`` (digits and short words are kept whole)."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if lang == "kk":
+        return stem_kazakh(word)
+    return _SNOWBALL[lang].stemWord(word)
