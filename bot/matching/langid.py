@@ -15,6 +15,7 @@ from bot.kb.model import LANGS, Lang
 from bot.matching.lexicon import STOPWORDS
 from bot.matching.normalize import words
 from bot.matching.reading import Chunk, read
+from bot.matching.scripts import has_latin
 from bot.matching.stem import stem
 
 DEFAULT_LANG: Lang = "ru"
@@ -87,7 +88,7 @@ def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
                 if not langs and len(word) > 3:
                     score["kk"] += ENDING_WEIGHT * bool(KAZAKH_ENDINGS.search(word))
                     score["ru"] += ENDING_WEIGHT * bool(RUSSIAN_ENDINGS.search(word))
-            elif chunk.form == "typed":
+            elif chunk.form == "typed" and has_latin(word):
                 latin_typed += 1
     best = max(score.values())
     if best > 0:

@@ -2,7 +2,8 @@
 Cyrillic, in the folded form of :mod:`bot.matching.normalize`.
 
 One table serves both: they agree on almost every letter, and where they differ the folded
-result is the same (``q`` and ``k`` both give к, ``ı``/``y`` give ы, ``i`` gives и).
+result is the same (``q`` and ``k`` both give к; ``y`` gives ы, or й after a vowel; the 2021
+``ı`` is і and ``i`` is и/й, all folded to и).
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ _MULTI = {
 }
 _SINGLE = {
     "a": "а", "ä": "а", "b": "б", "c": "ц", "ç": "ч", "d": "д", "e": "е", "é": "е", "f": "ф",
-    "g": "г", "ğ": "г", "h": "х", "i": "и", "ı": "ы", "j": "ж", "k": "к", "l": "л", "m": "м",
-    "n": "н", "ñ": "н", "o": "о", "ö": "о", "p": "п", "q": "к", "r": "р", "s": "с", "ş": "ш",
-    "t": "т", "u": "у", "ū": "у", "ü": "у", "v": "в", "w": "у", "x": "х", "z": "з", "'": "",
-    "\u0307": "",  # the dot left by case-folding a Turkish-style İ
+    "g": "г", "ğ": "г", "h": "х", "i": "и", "ı": "і", "j": "ж", "k": "к", "l": "л", "m": "м",
+    "n": "н", "ñ": "н", "ŋ": "н", "o": "о", "ö": "о", "p": "п", "q": "к", "r": "р", "s": "с",
+    "ş": "ш", "t": "т", "u": "у", "ū": "у", "ü": "у", "v": "в", "w": "у", "x": "х", "z": "з",
+    "'": "", "\u0307": "",  # the dot left by case-folding a Turkish-style İ
 }
 _TOKEN = re.compile(
     "|".join(sorted(map(re.escape, _MULTI), key=len, reverse=True))

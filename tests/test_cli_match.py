@@ -1,0 +1,145 @@
+"""`adal-bot ask`, `match --json` and `eval` on a small base in tmp_path and on the bundled one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.cli import cli
+from tests.conftest import TOPICS, entry_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYS = ["q", "id", "score", "lang", "suggestions"]
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    """Two gift entries and one about entry, asked in real words."""
+    root = tmp_path / "knowledge"
+    root.mkdir()
+    (root / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    (root / "gifts.yaml").write_text(
+        entry_yaml("gift-ban", questions=("қызметші сыйлық ала ма", "можно ли взять подарок",
+                                          "may an official accept a gift"))
+        + entry_yaml("gift-family", questions=("отбасы мүшелері сыйлық ала ма",
+                                               "могут ли родственники получать подарки",
+                                               "may family members receive presents")),
+        encoding="utf-8")
+    (root / "about.yaml").write_text(
+        entry_yaml("about-bot", "about", questions=("бот туралы", "о боте", "about the bot")),
+        encoding="utf-8")
+    (root / "smalltalk.yaml").write_text("greeting: [привет, hello]\n", encoding="utf-8")
+    return root
+
+
+def run(args: list[str], root: Path | None = None, stdin: str | None = None) -> Result:
+    env = {"ADAL_KNOWLEDGE_DIR": str(root or ROOT / "knowledge")}
+    return CliRunner().invoke(cli, args, input=stdin, env=env)
+
+
+def test_match_json_one_object_per_line_in_order(kb_dir: Path) -> None:
+    queries = ["можно ли взять подарок 3", "", "😂", "привет", "may family members receive "
+               "presents", "how do I renew my passport"]
+    result = run(["match", "--json"], kb_dir, "\n".join(queries) + "\n")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["q"] for row in rows] == queries
+    for row in rows:
+        assert list(row) == KEYS
+        assert row["lang"] in ("kk", "ru", "en")
+        assert isinstance(row["score"], float)
+        assert isinstance(row["suggestions"], list) and len(row["suggestions"]) <= 3
+    assert [row["id"] for row in rows] == ["gift-ban", None, None, None, "gift-family", None]
+    assert rows[0]["lang"] == "ru" and rows[4]["lang"] == "en"
+
+
+def test_match_plain_is_tab_separated(kb_dir: Path) -> None:
+    result = run(["match"], kb_dir, "можно ли взять подарок\n")
+    assert result.stdout.split("\t")[0] == "gift-ban"
+
+
+def test_ask_prints_plain_answer_and_details(kb_dir: Path) -> None:
+    result = run(["ask", "можно ли взять подарок?"], kb_dir)
+    assert result.exit_code == 0, result.output
+    assert "Answer. (ru)" in result.stdout
+    assert "id: gift-ban" in result.stdout and "lang: ru" in result.stdout
+
+
+def test_ask_in_a_chosen_language(kb_dir: Path) -> None:
+    assert "Answer. (kk)" in run(["ask", "можно ли взять подарок?", "--lang", "kk"],
+                                 kb_dir).stdout
+
+
+def test_ask_abstains_with_suggestions(kb_dir: Path) -> None:
+    result = run(["ask", "сыйлық"], kb_dir)
+    assert "No confident answer." in result.stdout
+    assert "maybe gift-ban" in result.stdout and "id: -" in result.stdout
+
+
+def _eval_file(tmp_path: Path, cases: list[dict[str, object]]) -> str:
+    path = tmp_path / "eval.jsonl"
+    path.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in cases), "utf-8")
+    return str(path)
+
+
+GOOD = [
+    {"q": "можно ли взять подарок", "lang": "ru", "expect": ["gift-ban"], "kind": "paraphrase"},
+    {"q": "may an official accept a gift", "lang": "en", "expect": ["gift-ban"],
+     "kind": "paraphrase"},
+    {"q": "how do I renew my passport", "lang": "en", "expect": [], "kind": "out-of-scope"},
+]
+
+
+def test_eval_passes_thresholds(kb_dir: Path, tmp_path: Path) -> None:
+    result = run(["eval", _eval_file(tmp_path, GOOD), "--min-accuracy", "0.95",
+                  "--min-abstention", "0.95", "--max-wrong", "0.02"], kb_dir)
+    assert result.exit_code == 0, result.output
+    assert "ru" in result.stdout and "1/1 = 100.0%" in result.stdout
+    assert "abstention on out-of-scope and near-domain: 1/1 = 100.0%" in result.stdout
+
+
+def test_eval_fails_on_wrong_answers_and_lists_them(kb_dir: Path, tmp_path: Path) -> None:
+    wrong = {"q": "можно ли взять подарок", "lang": "ru", "expect": ["about-bot"],
+             "kind": "paraphrase"}
+    result = run(["eval", _eval_file(tmp_path, [*GOOD, wrong]), "--max-wrong", "0.02"], kb_dir)
+    assert result.exit_code == 1
+    assert "WRONG:" in result.stdout and "expected about-bot; got gift-ban" in result.stdout
+    assert "FAIL: wrong answers 25.0% > 2.0%" in result.stderr
+
+
+def test_eval_fails_below_accuracy_and_abstention(kb_dir: Path, tmp_path: Path) -> None:
+    missed = {"q": "подарок", "lang": "ru", "expect": ["gift-family"], "kind": "keyword"}
+    answered = {"q": "можно ли взять подарок", "lang": "ru", "expect": [], "kind": "near-domain"}
+    path = _eval_file(tmp_path, [*GOOD, missed, answered])
+    assert run(["eval", path], kb_dir).exit_code == 0
+    result = run(["eval", path, "--min-accuracy", "0.9", "--min-abstention", "0.9"], kb_dir)
+    assert result.exit_code == 1
+    assert "FAIL: accuracy [ru]" in result.stderr and "FAIL: abstention" in result.stderr
+
+
+def test_eval_aliases_resolve(kb_dir: Path, tmp_path: Path) -> None:
+    gifts = kb_dir / "gifts.yaml"
+    gifts.write_text(gifts.read_text("utf-8").replace(
+        "- id: gift-ban\n", "- id: gift-ban\n  aliases: [old-gift]\n"), "utf-8")
+    case = {"q": "можно ли взять подарок", "lang": "ru", "expect": ["old-gift"], "kind": "x"}
+    result = run(["eval", _eval_file(tmp_path, [case]), "--min-accuracy", "1"], kb_dir)
+    assert result.exit_code == 0, result.output
+
+
+def test_eval_reports_a_bad_line(kb_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"q": "x", "expect": []}\nnot json\n', "utf-8")
+    result = run(["eval", str(path)], kb_dir)
+    assert result.exit_code == 1 and "bad.jsonl:2" in result.output
+
+
+def test_bundled_base_match_and_ask() -> None:
+    result = run(["match", "--json"], stdin="Можно ли госслужащему принять подарок?\n😂\n")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [list(row) for row in rows] == [KEYS, KEYS]
+    assert rows[1]["id"] is None
+    assert run(["ask", "привет"]).exit_code == 0

@@ -1,0 +1,116 @@
+"""The matcher on a small base: how people type, small talk, abstention, robustness."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.kb.model import KnowledgeBase
+from bot.matching import Matcher, MatchResult
+from tests.matching_kb import make_kb
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(make_kb())
+
+
+@pytest.mark.parametrize(("text", "entry_id"), [
+    ("Может ли госслужащий принять подарок?", "gifts-ban"),
+    ("сыйлык алуга бола ма", "gifts-ban"),                  # Kazakh without its letters
+    ("syilyq ala ala ma", "gifts-ban"),                     # Kazakh in informal Latin
+    ("qyzmetshi syilyq ala ala ma", "gifts-ban"),
+    ("mozhno li vzyat podarok", "gifts-ban"),               # Russian translit
+    ("gjlfhjr", "gifts-ban"),                               # ru typed on a US layout
+    ("csqks0 fkf vf", "gifts-ban"),                         # Kazakh layout on a US keyboard
+    ("подорок госслужащему", "gifts-ban"),                  # typo
+    ("можно ли чиновнику взять сыйлық", "gifts-ban"),       # Russian and Kazakh mixed
+    ("can I take a present", "gifts-ban"),                  # synonym
+    ("арандату", "provocation-definition"),                 # bare keyword
+    ("what is entrapment", "provocation-definition"),
+    ("туыстар бірге жұмыс істей ме", "relatives-same-agency"),
+    ("Привет! Куда сообщить о коррупции?", "report-corruption"),  # greeting + question
+])
+def test_matches_how_people_type(matcher: Matcher, text: str, entry_id: str) -> None:
+    result = matcher.match(text)
+    assert result.entry_id == entry_id, result
+    assert result.suggestions == ()
+    assert 0 <= result.score <= 100
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "\n\t", "😂", "😂😂😂 🙏", "???", "12345",
+    "how do I renew my passport",
+    "как получить загранпаспорт",
+    "what is the fine for a bribe of a million tenge",
+    "погода в Астане завтра",
+    "asdkjh qwlekj zxmcnb",
+    "Hello мир こんにちは مرحبا",                              # mixed scripts
+    "слово " * 700,                                           # a 4,200-character message
+])
+def test_abstains_out_of_scope(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.entry_id is None, result
+    assert result.smalltalk is None
+    assert len(result.suggestions) <= 3
+
+
+def test_abstention_offers_nearest_entries(matcher: Matcher) -> None:
+    result = matcher.match("what is a bribe")
+    assert result.entry_id is None
+    assert 1 <= len(result.suggestions) <= 3
+
+
+@pytest.mark.parametrize(("text", "kind", "lang"), [
+    ("привет", "greeting", "ru"),
+    ("Сәлеметсіз бе!", "greeting", "kk"),
+    ("hello!!", "greeting", "en"),
+    ("ghbdtn", "greeting", "ru"),          # wrong layout
+    ("спасибо", "thanks", "ru"),
+    ("Рахмет", "thanks", "kk"),
+    ("thank you", "thanks", "en"),
+    ("что ты умеешь?", "capabilities", "ru"),
+    ("не істей аласың", "capabilities", "kk"),
+    ("What can you do?", "capabilities", "en"),
+])
+def test_smalltalk(matcher: Matcher, text: str, kind: str, lang: str) -> None:
+    result = matcher.match(text)
+    assert (result.entry_id, result.smalltalk, result.lang) == (None, kind, lang)
+
+
+@pytest.mark.parametrize(("text", "signal"), [
+    ("у меня вымогают взятку", True),
+    ("начальник требует взятку", True),
+    ("маған пара талап етті", True),
+    ("someone tried to extort money", True),
+    ("можно ли взять подарок", False),
+])
+def test_case_signal(matcher: Matcher, text: str, signal: bool) -> None:
+    assert matcher.match(text).case_signal is signal
+
+
+def test_search_ranks_regardless_of_abstention(matcher: Matcher) -> None:
+    found = matcher.search("bribe", limit=3)
+    assert 1 <= len(found) <= 3
+    assert [score for _, score in found] == sorted((s for _, s in found), reverse=True)
+    assert matcher.search("") == []
+    assert matcher.search("   ") == []
+
+
+def test_empty_base_abstains() -> None:
+    result = Matcher(KnowledgeBase()).match("можно ли взять подарок")
+    assert result == MatchResult(None, 0.0, "ru", ())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_never_raises_on_any_string(text: str) -> None:
+    result = _MATCHER.match(text)
+    assert result.lang in ("kk", "ru", "en")
+    assert 0 <= result.score <= 100
+    assert result.entry_id is None or result.entry_id not in result.suggestions
+    assert len(result.suggestions) <= 3
+
+
+_MATCHER = Matcher(make_kb())
