@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from bot.kb.model import LANGS, Lang
-from bot.matching.lexicon import STOPWORDS
+from bot.matching.lexicon import LANGUAGE_WORDS
 from bot.matching.normalize import words
 from bot.matching.reading import Chunk, read
 from bot.matching.scripts import has_latin
@@ -39,7 +39,7 @@ class Lexicon:
     def __init__(self, texts: Iterable[tuple[Lang | None, str]] = ()) -> None:
         self._langs: dict[str, set[Lang]] = defaultdict(set)
         self._stems: dict[str, set[Lang]] = defaultdict(set)
-        for lang, found in STOPWORDS.items():
+        for lang, found in LANGUAGE_WORDS.items():
             self.add(lang, " ".join(found))
         for lang, text in texts:
             self.add(lang, text)
