@@ -9,30 +9,27 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import cli
-from tests.conftest import TOPICS, entry_yaml
+from tests.conftest import entry_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ["q", "id", "score", "lang", "suggestions"]
 
 
 @pytest.fixture
-def kb_dir(tmp_path: Path) -> Path:
-    """Two gift entries and one about entry, asked in real words."""
-    root = tmp_path / "knowledge"
-    root.mkdir()
-    (root / "topics.yaml").write_text(TOPICS, encoding="utf-8")
-    (root / "gifts.yaml").write_text(
+def kb_dir(small_kb: Path) -> Path:
+    """The small base of conftest, its entries asked in real words."""
+    (small_kb / "gifts.yaml").write_text(
         entry_yaml("gift-ban", questions=("қызметші сыйлық ала ма", "можно ли взять подарок",
                                           "may an official accept a gift"))
         + entry_yaml("gift-family", questions=("отбасы мүшелері сыйлық ала ма",
                                                "могут ли родственники получать подарки",
                                                "may family members receive presents")),
         encoding="utf-8")
-    (root / "about.yaml").write_text(
+    (small_kb / "about.yaml").write_text(
         entry_yaml("about-bot", "about", questions=("бот туралы", "о боте", "about the bot")),
         encoding="utf-8")
-    (root / "smalltalk.yaml").write_text("greeting: [привет, hello]\n", encoding="utf-8")
-    return root
+    (small_kb / "smalltalk.yaml").write_text("greeting: [привет, hello]\n", encoding="utf-8")
+    return small_kb
 
 
 def run(args: list[str], root: Path | None = None, stdin: str | None = None) -> Result:

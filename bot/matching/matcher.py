@@ -139,13 +139,12 @@ class Matcher:
                 cover[entry] += token.weight * sim
         candidates = sorted(cover, key=cover.__getitem__, reverse=True)[:CANDIDATES]
         text = " ".join(folded)
-        scored = [(self.index.entry_ids[e], self._score(e, tokens, total, cover[e] / total, text))
+        query_keys = {key for token in tokens for key in token.alts}
+        scored = [(self.index.entry_ids[e], self._score(e, query_keys, cover[e] / total, text))
                   for e in candidates]
         return sorted(scored, key=lambda item: item[1], reverse=True)
 
-    def _score(self, entry: int, tokens: list[_Token], total: float, coverage: float,
-               text: str) -> float:
-        query_keys = {key for token in tokens for key in token.alts}
+    def _score(self, entry: int, query_keys: set[str], coverage: float, text: str) -> float:
         best = 0.0
         for number in self.index.by_entry[entry]:
             question = self.index.questions[number]
