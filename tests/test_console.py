@@ -1,0 +1,56 @@
+"""The terminal chat, driven through stdin/stdout like a person would."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.console import run_console
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def chat(tmp_path: Path, *lines: str) -> str:
+    out = io.StringIO()
+    settings = Settings(db_path=tmp_path / "adal.db")
+    run_console(settings, stdin=io.StringIO("".join(f"{line}\n" for line in lines)), stdout=out)
+    return out.getvalue()
+
+
+def test_start_then_question_then_number_presses_button(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    output = chat(tmp_path, "Can a civil servant accept a gift?", "/language", "2")
+    assert output.startswith("Hello! I am Adal.")
+    assert "  [1] " in output and "Sources:" in output
+    assert "👍" in output
+    assert "Choose your language:" in output
+    assert "Теперь я буду отвечать на русском языке." in output
+
+
+def test_language_choice_survives_restart(tmp_path: Path) -> None:
+    chat(tmp_path, "/language en")
+    assert "Choose a topic:" in chat(tmp_path, "/topics")
+
+
+def test_quit_and_hostile_lines(tmp_path: Path) -> None:
+    output = chat(tmp_path, "😂", "<b>", "99", "/quit", "never read")
+    assert "never read" not in output
+    assert output.count("\n\n") >= 4
+
+
+def test_adal_bot_without_token_opens_terminal_chat(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env.update(ADAL_DB=str(tmp_path / "adal.db"), LANG="ru_RU.UTF-8")
+    done = subprocess.run([sys.executable, "-m", "bot"], input="/help\n", text=True,
+                          capture_output=True, env=env, cwd=tmp_path, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Здравствуйте! Я — Адал.")
+    assert "/topics — вопросы по темам" in done.stdout
+    assert (tmp_path / "adal.db").exists()

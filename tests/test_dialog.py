@@ -1,0 +1,220 @@
+"""The dialog core without any transport: answers, abstention, commands, buttons, languages."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.dialog import Dialog, Reply, UserRef, build_dialog
+from bot.dialog import core as dialog_core
+from bot.dialog.reply import CALLBACK_DATA_LIMIT
+from bot.kb.markup import to_html, to_plain
+from bot.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+
+RU = UserRef(chat_id=100, user_id=100, client_lang="ru")
+EN = UserRef(chat_id=101, user_id=101, client_lang="en")
+KK = UserRef(chat_id=102, user_id=102, client_lang="kk")
+FR = UserRef(chat_id=103, user_id=103, client_lang="fr")
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled knowledge base."""
+    return Path(shutil.copytree(KNOWLEDGE, tmp_path / "knowledge"))
+
+
+@pytest.fixture
+def dialog(kb_copy: Path) -> Dialog:
+    return build_dialog(Settings(knowledge_dir=kb_copy), Store(":memory:"))
+
+
+def actions(reply: Reply) -> list[str]:
+    return [b.action for row in reply.buttons for b in row]
+
+
+def test_start_greets_in_client_language_with_three_examples(dialog: Dialog) -> None:
+    for user, word in ((RU, "Здравствуйте"), (KK, "Сәлеметсіз бе"), (EN, "Hello"), (FR, "Здравс")):
+        (reply,) = dialog.handle_message(user, "/start")
+        assert reply.text.startswith(word), (user, reply.text)
+        examples = actions(reply)
+        assert len(examples) == 3 and all(a.startswith("e:") for a in examples)
+        for action in examples:  # the examples open entries
+            (opened,) = dialog.handle_button(user, action)
+            assert opened.text and "👍" in [b.label for row in opened.buttons for b in row]
+
+
+def test_question_in_each_language_gets_entry_with_source(dialog: Dialog) -> None:
+    cases = [
+        (RU, "Можно ли государственному служащему принять подарок?", "Источники"),
+        (EN, "Can a civil servant accept a gift of any value?", "Sources"),
+        (KK, "Мемлекеттік қызметші сыйлық ала ала ма?", "Дереккөздер"),
+    ]
+    for user, question, sources_word in cases:
+        (reply,) = dialog.handle_message(user, question)
+        assert "f:+:gifts-any-value-ban" in actions(reply), (question, reply.text[:200])
+        assert sources_word in reply.text
+        assert "adilet.zan.kz" in reply.text or "kgd.gov.kz" in reply.text
+
+
+def test_reply_language_follows_question_unless_chosen(dialog: Dialog) -> None:
+    (reply,) = dialog.handle_message(RU, "Can a civil servant accept a gift?")
+    assert "Sources" in reply.text
+    dialog.handle_button(RU, "l:kk")
+    (reply,) = dialog.handle_message(RU, "Can a civil servant accept a gift?")
+    assert "Дереккөздер" in reply.text
+
+
+def test_abstains_honestly_with_rephrase_hint(dialog: Dialog) -> None:
+    replies = dialog.handle_message(EN, "how do I renew my passport")
+    assert replies[0].text.startswith("Sorry, I don't know")
+    assert "/topics" in replies[0].text
+    assert all(a.startswith("e:") for a in actions(replies[0]))
+    assert len(actions(replies[0])) <= 3
+
+
+def test_case_words_bring_report_contacts(dialog: Dialog) -> None:
+    text = "следователь вымогает у меня взятку прямо сейчас, что мне делать с этим ужасом"
+    replies = dialog.handle_message(RU, text)
+    texts = "\n".join(r.text for r in replies)
+    assert "1424" in texts, texts
+
+
+def test_small_talk_is_not_matched_to_an_entry(dialog: Dialog) -> None:
+    for text in ("привет", "рахмет", "thanks!", "hello"):
+        (reply,) = dialog.handle_message(RU, text)
+        assert not any(a.startswith("f:") for a in actions(reply)), text
+
+
+def test_deep_link_opens_entry_and_alias_or_junk_falls_back(dialog: Dialog) -> None:
+    (reply,) = dialog.handle_message(EN, "/start provocation-art-412-1")
+    assert "f:+:provocation-art-412-1" in actions(reply)
+    (reply,) = dialog.handle_message(EN, "/start no-such-entry")
+    assert reply.text.startswith("Hello")
+
+
+def test_related_and_feedback_buttons(dialog: Dialog) -> None:
+    (reply,) = dialog.handle_message(EN, "/start gifts-any-value-ban")
+    related = [a for a in actions(reply) if a.startswith("e:")]
+    assert related
+    (opened,) = dialog.handle_button(EN, related[0])
+    assert f"f:+:{related[0][2:]}" in actions(opened)
+    (ack,) = dialog.handle_button(EN, "f:+:gifts-any-value-ban")
+    assert ack.text == "" and ack.toast == "Thank you for the feedback!"
+    dialog.handle_button(EN, "f:-:gifts-any-value-ban")
+    assert dialog.store.feedback_counts() == {"gifts-any-value-ban": (0, 1)}
+
+
+def test_every_button_fits_telegram(dialog: Dialog) -> None:
+    replies = [*dialog.handle_message(KK, "/topics"), *dialog.handle_message(KK, "/language")]
+    for topic_action in actions(replies[0]):
+        replies += dialog.handle_button(KK, topic_action)
+    for entry_id in dialog.library.kb.entries:
+        replies += dialog.handle_message(KK, f"/start {entry_id}")
+    for reply in replies:
+        for action in actions(reply):
+            assert 0 < len(action.encode()) <= CALLBACK_DATA_LIMIT
+        assert all(len(row) <= 8 for row in reply.buttons)
+
+
+def test_topics_browse_to_entries(dialog: Dialog) -> None:
+    (reply,) = dialog.handle_message(RU, "/topics")
+    assert "t:gifts" in actions(reply)
+    (listing,) = dialog.handle_button(RU, "t:gifts")
+    assert "e:gifts-any-value-ban" in actions(listing)
+
+
+def test_language_command_and_buttons(dialog: Dialog) -> None:
+    (reply,) = dialog.handle_message(RU, "/language")
+    assert actions(reply) == ["l:kk", "l:ru", "l:en"]
+    (done,) = dialog.handle_button(RU, "l:en")
+    assert done.text == "From now on I will answer in English."
+    (done,) = dialog.handle_message(RU, "/language kk")
+    assert done.text == "Енді қазақ тілінде жауап беремін."
+    assert dialog.store.language(RU.chat_id) == "kk"
+
+
+def test_help_about_unknown_command(dialog: Dialog) -> None:
+    (helped,) = dialog.handle_message(EN, "/help")
+    assert "/topics" in helped.text and "not legal advice" in helped.text
+    (about,) = dialog.handle_message(EN, "/about")
+    assert "f:+:about-bot" in actions(about)
+    (unknown,) = dialog.handle_message(EN, "/frobnicate")
+    assert unknown.text.startswith("I don't know this command.")
+    (suffixed,) = dialog.handle_message(EN, "/help@adal_bot")
+    assert suffixed.text == helped.text
+
+
+def test_non_text_and_stale_buttons(dialog: Dialog) -> None:
+    (reply,) = dialog.handle_non_text(RU)
+    assert reply.text.startswith("Я понимаю только текстовые")
+    for action in ("zz:1", "e:gone-entry", "l:xx", "f:?:x"):
+        (stale,) = dialog.handle_button(RU, action)
+        assert stale.text == "" and stale.toast
+
+
+@pytest.mark.parametrize("text", [
+    "", "   \n\t ", "😂😂😂", "\u200b\u200c\u200d\ufeff", "<b>подарок</b> & <script>",
+    "а" * 4000, "x" * 10000, "/", "/start " + "x" * 500, "\x00\x01\x1b[31m",
+    "Мемлекеттік қызметші podarok можно ли алуға", "[x](javascript:alert(1)) **bold",
+])
+def test_hostile_input_never_breaks(dialog: Dialog, text: str) -> None:
+    replies = dialog.handle_message(RU, text)
+    assert replies and all(r.text for r in replies)
+    for reply in replies:
+        html = to_html(reply.text)
+        assert "<script>" not in html and "<b>подарок" not in html
+
+
+def test_user_text_is_never_interpreted_as_markup(dialog: Dialog) -> None:
+    for reply in dialog.handle_message(RU, "**[x](https://evil.example)**"):
+        assert "evil.example" not in to_plain(reply.text)
+
+
+def test_a_failing_feature_answers_politely(dialog: Dialog,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*_args: object) -> list[Reply]:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(dialog.answers, "question", boom)
+    (reply,) = dialog.handle_message(EN, "anything")
+    assert reply.text == "Something went wrong on my side. Please try again."
+
+
+def test_inline_mode_offers_entries(dialog: Dialog) -> None:
+    results = dialog.handle_inline(EN, "gifts")
+    assert results and any(r.id.startswith("gifts-") for r in results)
+    assert all(r.title and r.text for r in results)
+    assert dialog.handle_inline(EN, "   ") == []
+
+
+def test_edits_go_live_without_restart(dialog: Dialog, kb_copy: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dialog_core, "RELOAD_INTERVAL", 0.0)
+    path = kb_copy / "about.yaml"
+    text = path.read_text(encoding="utf-8")
+    marker = "Zebra-quokka marker phrase"
+    head = "  en:\n    questions:\n"
+    path.write_text(text.replace(head, f"{head}      - {marker}\n", 1), encoding="utf-8")
+    os.utime(path, (time.time() + 5, time.time() + 5))
+    (reply,) = dialog.handle_message(EN, marker)
+    assert any(a.startswith("f:+:") for a in actions(reply)), reply.text
+    version = dialog.library.version
+    path.write_text("- id: [broken", encoding="utf-8")  # a broken edit keeps the old base live
+    os.utime(path, (time.time() + 10, time.time() + 10))
+    (reply,) = dialog.handle_message(EN, marker)
+    assert dialog.library.version == version and dialog.library.last_problems
+    assert any(a.startswith("f:+:") for a in actions(reply))
+
+
+def test_menu_per_language(dialog: Dialog) -> None:
+    ru = dict(dialog.menu("ru"))
+    assert ru["language"] == "Сменить язык"
+    assert set(dict(dialog.menu("kk"))) == set(ru)
