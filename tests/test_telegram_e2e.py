@@ -1,0 +1,366 @@
+"""End to end: the real Application over HTTP against the Bot API emulator, the real Dialog.
+
+Each test starts the bot as ``run_polling`` would (``post_init`` included), pushes updates into
+the emulator and checks what the bot sent; the emulator validates every call like Telegram, and
+the ``emu`` fixture fails a test whose bot made a call the emulator refused (4xx), apart from
+the statuses the test expects (``expect_rejections``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from botapi_emulator import BotAPIEmulator, SentRecord, parse_html, utf16_len
+from conftest import entry_yaml
+from telegram.constants import MessageLimit
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.dialog import Dialog, UserRef, build_dialog
+from bot.kb import Entry
+from bot.kb.markup import paragraphs, to_html, visible_length
+from bot.telegram.app import ALLOWED_UPDATES, build_application, webhook_options
+from bot.telegram.handlers import DIALOG
+
+CHAT = 501
+ADMIN = 777
+POLL_TIMEOUT = 1  # seconds; the emulator caps its long poll at one second anyway
+KAZAKH_LETTERS = set("әғқңөұүһі")
+
+
+@pytest.fixture
+def expect_rejections() -> set[int]:
+    """HTTP statuses the emulator may answer in this test (add to it in the test)."""
+    return set()
+
+
+@pytest_asyncio.fixture
+async def emu(expect_rejections: set[int]) -> AsyncIterator[BotAPIEmulator]:
+    """A running emulator; the test fails if it refused a call the test did not expect."""
+    async with BotAPIEmulator() as emulator:
+        yield emulator
+    unexpected = [(r.method, r.status, r.response.get("description"))
+                  for r in emulator.rejected if r.status not in expect_rejections]
+    assert not unexpected
+
+
+@pytest.fixture
+def settings(emu: BotAPIEmulator, tmp_path: Path) -> Settings:
+    """Settings pointing the bot at the emulator, with a fresh database."""
+    return Settings(token=emu.token, api_url=emu.base_url, db_path=tmp_path / "adal.db",
+                    admins=frozenset({ADMIN}))
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[Application]:
+    """The bot, started and stopped as ``run_polling`` does it."""
+    application = build_application(settings, build_dialog(settings))
+    try:
+        async with application:
+            assert application.post_init and application.updater
+            await application.post_init(application)
+            await application.updater.start_polling(poll_interval=0, timeout=POLL_TIMEOUT,
+                                                    allowed_updates=ALLOWED_UPDATES)
+            await application.start()
+            try:
+                yield application
+            finally:
+                await application.updater.stop()
+                await application.stop()
+    finally:
+        assert application.post_shutdown
+        await application.post_shutdown(application)
+
+
+@pytest_asyncio.fixture
+async def app(settings: Settings) -> AsyncIterator[Application]:
+    """The bot running over the bundled knowledge base."""
+    async with running(settings) as application:
+        yield application
+
+
+def dialog_of(application: Application) -> Dialog:
+    """The application's dialog."""
+    return application.bot_data[DIALOG]
+
+
+async def replies(emu: BotAPIEmulator, chat_id: int, mark: int, count: int = 1) -> list[SentRecord]:
+    """The first ``count`` messages sent to ``chat_id`` after ``emu.sent[mark]``."""
+    found: list[SentRecord] = []
+    for _ in range(count):
+        record = await emu.wait_for(lambda r: r.chat_id == chat_id, after=mark)
+        found.append(record)
+        mark = emu.sent.index(record) + 1
+    return found
+
+
+async def ask(emu: BotAPIEmulator, text: str, *, chat_id: int = CHAT, lang: str | None = "ru",
+              count: int = 1) -> list[SentRecord]:
+    """Write ``text`` as the user of ``chat_id`` and wait for ``count`` replies."""
+    mark = len(emu.sent)
+    emu.push_text(chat_id, text, language_code=lang)
+    return await replies(emu, chat_id, mark, count)
+
+
+async def press(emu: BotAPIEmulator, message: SentRecord, action: str, *,
+                count: int = 1) -> tuple[dict[str, Any], list[SentRecord]]:
+    """Press the button ``action`` under ``message``: (the callback answer, ``count`` replies)."""
+    assert message.chat_id is not None and message.message_id is not None
+    assert action in actions(message)
+    mark = len(emu.sent)
+    emu.push_callback(message.chat_id, message.message_id, action)
+    query_id = emu.updates[-1]["callback_query"]["id"]
+    sent = await replies(emu, message.chat_id, mark, count) if count else []
+    await until(lambda: query_id in emu.callback_answers)
+    return emu.callback_answers[query_id], sent
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait until ``condition()`` holds."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+def actions(message: SentRecord) -> list[str]:
+    """The callback data of the message's buttons, row by row."""
+    rows = (message.reply_markup or {}).get("inline_keyboard", [])
+    return [button["callback_data"] for row in rows for button in row]
+
+
+def shown(markup: str) -> str:
+    """What Telegram shows for markup (the first paragraph is enough to recognise an answer)."""
+    return parse_html(to_html(paragraphs(markup)[0]))[0]
+
+
+def assert_answer(message: SentRecord, entry: Entry, lang: str) -> None:
+    """``message`` carries ``entry``'s answer in ``lang``, its first source and feedback buttons."""
+    assert message.ok and message.plain_text is not None
+    assert message.plain_text.startswith(shown(entry.answer(lang)))  # type: ignore[arg-type]
+    assert entry.sources[0].title[lang] in message.plain_text
+    assert f"f:+:{entry.id}" in actions(message)
+
+
+# --------------------------------------------------------------------------- start-up
+
+
+async def test_command_menus_per_language_and_admin_only_in_admin_chat(
+        app: Application, emu: BotAPIEmulator) -> None:
+    default_scope = '{"type": "default"}'
+    admin_scope = f'{{"chat_id": {ADMIN}, "type": "chat"}}'
+    for lang in ("", "kk", "ru", "en"):
+        menu = [c["command"] for c in emu.commands[(default_scope, lang)]]
+        assert menu[0] == "start" and "language" in menu
+        assert len(emu.commands[(admin_scope, lang)]) >= len(menu)
+    assert emu.commands[(default_scope, "kk")] != emu.commands[(default_scope, "en")]
+    admin_only = {c for c, _ in dialog_of(app).menu("en", admin=True)} - {
+        c for c, _ in dialog_of(app).menu("en")}
+    assert not admin_only & {c["command"] for c in emu.commands[(default_scope, "en")]}
+
+
+@pytest.mark.parametrize("lang", ["kk", "en"])
+async def test_start_greets_in_the_client_language_with_three_examples(
+        app: Application, emu: BotAPIEmulator, lang: str) -> None:
+    [greeting] = await ask(emu, "/start", lang=lang)
+    assert greeting.ok and greeting.plain_text
+    expected = dialog_of(app).handle_message(UserRef(CHAT + 1, CHAT + 1, lang), "/start")
+    assert greeting.plain_text == parse_html(to_html(expected[0].text))[0]
+    assert bool(KAZAKH_LETTERS & set(greeting.plain_text.lower())) == (lang == "kk")
+    examples = actions(greeting)
+    assert len(examples) == 3 and all(a.startswith("e:") for a in examples)
+
+
+# --------------------------------------------------------------------------- questions
+
+
+@pytest.mark.parametrize(("lang", "entry_id"), [
+    ("kk", "gifts-any-value-ban"),
+    ("ru", "relatives-same-agency"),
+    ("en", "provocation-art-412-1"),
+])
+async def test_question_in_each_language_gets_the_entry_and_its_source(
+        app: Application, emu: BotAPIEmulator, lang: str, entry_id: str) -> None:
+    entry = dialog_of(app).library.kb.get(entry_id)
+    assert entry is not None
+    [answer] = await ask(emu, entry.questions(lang)[0], lang="ru")  # type: ignore[arg-type]
+    assert_answer(answer, entry, lang)
+
+
+async def test_deep_link_opens_the_entry(app: Application, emu: BotAPIEmulator) -> None:
+    entry = dialog_of(app).library.kb.get("report-corruption")
+    assert entry is not None
+    [answer] = await ask(emu, "/start report-corruption", lang="en")
+    assert_answer(answer, entry, "en")
+
+
+async def test_related_button_opens_the_entry_and_feedback_is_stored(
+        app: Application, emu: BotAPIEmulator) -> None:
+    kb = dialog_of(app).library.kb
+    first = next(e for e in kb.entries.values() if e.related)
+    [answer] = await ask(emu, f"/start {first.id}", lang="en")
+    related = next(a for a in actions(answer) if a.startswith("e:"))
+    _, [opened] = await press(emu, answer, related)
+    second = kb.get(related.removeprefix("e:"))
+    assert second is not None
+    assert_answer(opened, second, "en")
+
+    callback, sent = await press(emu, opened, f"f:+:{second.id}", count=0)
+    assert callback.get("text")
+    assert dialog_of(app).store.feedback_counts()[second.id] == (1, 0)
+    assert sent == [] and emu.last_message(CHAT) == opened
+
+
+async def test_language_choice_is_kept_after_a_restart(settings: Settings,
+                                                      emu: BotAPIEmulator) -> None:
+    async with running(settings) as application:
+        [menu] = await ask(emu, "/language", lang="ru")
+        assert actions(menu) == ["l:kk", "l:ru", "l:en"]
+        callback, [confirmation] = await press(emu, menu, "l:en")
+        assert callback["text"] == confirmation.plain_text
+        entry = dialog_of(application).library.kb.get("relatives-same-agency")
+        assert entry is not None
+    async with running(settings):
+        [answer] = await ask(emu, entry.questions("ru")[0], lang="ru")
+        assert_answer(answer, entry, "en")
+
+
+async def test_inline_query_offers_shareable_articles(app: Application,
+                                                      emu: BotAPIEmulator) -> None:
+    emu.push_inline_query(CHAT, "подарки госслужащим", language_code="ru")
+    query_id = emu.updates[-1]["inline_query"]["id"]
+    await until(lambda: query_id in emu.inline_answers)
+    answer = emu.inline_answers[query_id]
+    assert answer["is_personal"] in (True, "true", "True")
+    assert int(answer["cache_time"]) <= 60
+    results = answer["results"]
+    assert results and all(r["type"] == "article" for r in results)
+    content = results[0]["input_message_content"]
+    assert content["parse_mode"] == "HTML" and content["message_text"]
+
+
+# --------------------------------------------------------------------------- Telegram's limits
+
+
+async def test_flood_429_is_retried(app: Application, emu: BotAPIEmulator,
+                                    expect_rejections: set[int],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # PTB's RetryAfter warns about its future type
+    expect_rejections.add(429)
+    emu.fail_next("sendMessage", 429, retry_after=1)
+    emu.push_text(CHAT, "/start", language_code="en")
+    await emu.wait_for(lambda r: r.chat_id == CHAT and r.ok)
+    assert [r.status for r in emu.calls("sendMessage")] == [429, 200]
+
+
+@pytest.fixture
+def long_kb(small_kb: Path) -> Path:
+    """The small base plus an entry whose reply (answer and sources) exceeds one message."""
+    paragraph = " ".join(["Lorem ipsum **dolor** sit amet & <consectetur> adipiscing elit."] * 5)
+    answer = "\n\n".join([paragraph] * 12)
+    while visible_length(f"{answer} pad (en)") <= MessageLimit.MAX_TEXT_LENGTH:
+        answer += " pad"  # as long as an answer may be: the sources make the reply longer
+    answer = answer.replace("\n\n", "\n\n      ")  # indented for the YAML block scalar
+    (small_kb / "long.yaml").write_text(entry_yaml("long-answer", "about", answer=answer),
+                                        encoding="utf-8")
+    return small_kb
+
+
+async def test_long_answer_is_split_into_valid_parts(settings: Settings, long_kb: Path,
+                                                     emu: BotAPIEmulator) -> None:
+    settings = replace(settings, knowledge_dir=long_kb)
+    async with running(settings) as application:
+        reply = dialog_of(application).handle_message(UserRef(1, 1, "en"), "/start long-answer")
+        assert visible_length(reply[0].text) > MessageLimit.MAX_TEXT_LENGTH
+        mark = len(emu.sent)
+        emu.push_text(CHAT, "/start long-answer", language_code="en")
+        await emu.wait_for(lambda r: r.chat_id == CHAT and r.reply_markup is not None, after=mark)
+    parts = emu.messages_to(CHAT)
+    assert len(parts) >= 2 and all(p.ok for p in parts)
+    assert [bool(p.reply_markup) for p in parts] == [False] * (len(parts) - 1) + [True]
+    text = "\n\n".join(p.plain_text or "" for p in parts)
+    assert all(utf16_len(p.plain_text or "") <= MessageLimit.MAX_TEXT_LENGTH for p in parts)
+    assert text == parse_html(to_html(reply[0].text))[0]
+
+
+@pytest.mark.parametrize("text", [
+    "<b>bold?</b> <script>alert('x')</script> &amp; & </i>",
+    "Подарок <" * 400,
+    "😀🙏🔥",
+    "\u200b\u200c\u200d\ufeff",
+    "/start <b>&",
+], ids=["html", "4000-chars", "emoji", "zero-width", "start-payload"])
+async def test_hostile_input_gets_valid_answers(app: Application, emu: BotAPIEmulator,
+                                                text: str) -> None:
+    [answer] = await ask(emu, text)
+    assert answer.ok and answer.plain_text
+
+
+async def test_sticker_gets_a_text_only_notice(app: Application, emu: BotAPIEmulator) -> None:
+    mark = len(emu.sent)
+    emu.push_sticker(CHAT, language_code="en")
+    [notice] = await replies(emu, CHAT, mark)
+    [expected] = dialog_of(app).handle_non_text(UserRef(CHAT + 1, CHAT + 1, "en"))
+    assert notice.ok and notice.plain_text == expected.text
+
+
+# --------------------------------------------------------------------------- blocking
+
+
+async def test_blocking_and_unblocking_the_bot(app: Application, emu: BotAPIEmulator) -> None:
+    store = dialog_of(app).store
+    await ask(emu, "/start")
+    emu.push_my_chat_member(CHAT, "kicked")
+    await until(lambda: not store.is_active(CHAT))
+    emu.push_my_chat_member(CHAT, "member")
+    await until(lambda: store.is_active(CHAT))
+
+
+async def test_send_refused_with_403_marks_the_user_inactive(
+        app: Application, emu: BotAPIEmulator, expect_rejections: set[int]) -> None:
+    expect_rejections.add(403)
+    store = dialog_of(app).store
+    emu.block(CHAT)
+    emu.push_text(CHAT, "/help")
+    await emu.wait_for(lambda r: r.chat_id == CHAT and r.error_code == 403)
+    await until(lambda: not store.is_active(CHAT))
+
+
+# --------------------------------------------------------------------------- webhook
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_webhook_checks_the_secret_token(settings: Settings, emu: BotAPIEmulator) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/adal-hook"
+    settings = replace(settings, webhook_url=url, webhook_secret="s3cret-token",
+                       webhook_listen="127.0.0.1", webhook_port=port)
+    application = build_application(settings, build_dialog(settings))
+    async with application:
+        assert application.updater
+        await application.updater.start_webhook(**webhook_options(settings))
+        await application.start()
+        assert emu.webhook_url == url and emu.webhook_secret == "s3cret-token"
+        update_id = emu.push_text(CHAT, "/help", language_code="en")
+        assert await emu.post_update_to(url, update_id, "wrong") == 403
+        assert await emu.post_update_to(url, update_id) == 403
+        assert await emu.post_update_to(url, update_id, "s3cret-token") == 200
+        [help_message] = await replies(emu, CHAT, 0)
+        assert help_message.ok and "/topics" in (help_message.plain_text or "")
+        assert len(emu.messages_to(CHAT)) == 1
+        await application.updater.stop()
+        await application.stop()
+    await application.post_shutdown(application)  # type: ignore[misc]
