@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import signal
 import socket
+import sqlite3
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from pathlib import Path
@@ -227,6 +232,8 @@ async def test_language_choice_is_kept_after_a_restart(settings: Settings,
         assert callback["text"] == confirmation.plain_text
         entry = dialog_of(application).library.kb.get("relatives-same-agency")
         assert entry is not None
+    with pytest.raises(sqlite3.ProgrammingError):  # post_shutdown closed the store
+        dialog_of(application).store.db.execute("SELECT 1")
     async with running(settings):
         [answer] = await ask(emu, entry.questions("ru")[0], lang="ru")
         assert_answer(answer, entry, "en")
@@ -364,3 +371,24 @@ async def test_webhook_checks_the_secret_token(settings: Settings, emu: BotAPIEm
         await application.updater.stop()
         await application.stop()
     await application.post_shutdown(application)  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- the real command
+
+
+def test_adal_bot_run_polls_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    with BotAPIEmulator() as emulator:
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": emulator.token,
+               "TELEGRAM_API_URL": emulator.base_url, "ADAL_DB": str(tmp_path / "adal.db")}
+        process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            emulator.push_text(CHAT, "/help", language_code="en")
+            emulator.wait_for_sync(lambda r: r.chat_id == CHAT and r.ok, timeout=30)
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=15)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        assert process.returncode == 0, stderr
+        assert emulator.commands and not emulator.rejected
