@@ -35,9 +35,12 @@ MIN_MARGIN = 6.0          # the best entry must lead the runner-up by this much
 MIN_SUGGESTION = 25.0     # suggestions shown when abstaining score at least this
 MAX_SUGGESTIONS = 3
 UNKNOWN_WEIGHT = 0.8      # an unknown word weighs this fraction of the rarest known word
-QUERY_SHARE = 0.55        # the score blends query coverage, question coverage, similarity
-QUESTION_SHARE = 0.3
-SIMILARITY_SHARE = 0.15
+QUERY_SHARE = 0.6         # the score blends query coverage, question coverage, similarity
+STORY_QUERY_SHARE = 0.35  # the query coverage's share for a long message
+SIMILARITY_SHARE = 0.1
+ENTRY_COVERAGE = 0.4      # query coverage: this much by all the entry's questions together
+SHORT_QUERY = 5           # content words: up to this, a short message; from LONG_QUERY, a story
+LONG_QUERY = 14
 
 
 @dataclass(frozen=True)
@@ -138,23 +141,51 @@ class Matcher:
             for entry, sim in reach.items():
                 cover[entry] += token.weight * sim
         candidates = sorted(cover, key=cover.__getitem__, reverse=True)[:CANDIDATES]
-        text = " ".join(folded)
-        query_keys = {key for token in tokens for key in token.alts}
-        scored = [(self.index.entry_ids[e], self._score(e, query_keys, cover[e] / total, text))
+        query = _Query(tokens, total, " ".join(folded),
+                       frozenset(key for token in tokens for key in token.alts))
+        scored = [(self.index.entry_ids[e], self._score(e, query, cover[e] / total))
                   for e in candidates]
         return sorted(scored, key=lambda item: item[1], reverse=True)
 
-    def _score(self, entry: int, query_keys: set[str], coverage: float, text: str) -> float:
+    def _score(self, entry: int, query: _Query, entry_coverage: float) -> float:
+        """Blend the entry's coverage of the query with its best question's fit.
+
+        Short messages are judged mostly on how much of them the entry explains; long ones
+        (stories) mostly on how much of a question they contain.
+        """
+        length = len(query.tokens)
+        story = min(max((length - SHORT_QUERY) / (LONG_QUERY - SHORT_QUERY), 0.0), 1.0)
+        query_share = QUERY_SHARE - story * (QUERY_SHARE - STORY_QUERY_SHARE)
         best = 0.0
         for number in self.index.by_entry[entry]:
             question = self.index.questions[number]
-            contained = _question_coverage(question, query_keys)
-            similarity = fuzz.token_sort_ratio(text, question.text) / 100
-            best = max(best, QUESTION_SHARE * contained + SIMILARITY_SHARE * similarity)
-        return round(100 * (QUERY_SHARE * coverage + best), 1)
+            covered = ENTRY_COVERAGE * entry_coverage + (1 - ENTRY_COVERAGE) * _query_coverage(
+                question, query)
+            contained = _question_coverage(question, query.keys)
+            similarity = fuzz.token_sort_ratio(query.text, question.text) / 100
+            fit = (query_share * covered + (1 - query_share - SIMILARITY_SHARE) * contained
+                   + SIMILARITY_SHARE * similarity)
+            best = max(best, fit)
+        return round(100 * best, 1)
 
 
-def _question_coverage(question: Question, query_keys: set[str]) -> float:
+@dataclass(frozen=True)
+class _Query:
+    tokens: list[_Token]
+    total: float
+    text: str
+    keys: frozenset[str]
+
+
+def _query_coverage(question: Question, query: _Query) -> float:
+    found = 0.0
+    for token in query.tokens:
+        found += token.weight * max((sim for key, sim in token.alts.items()
+                                     if key in question.keys), default=0.0)
+    return found / query.total
+
+
+def _question_coverage(question: Question, query_keys: frozenset[str]) -> float:
     if not question.total:
         return 0.0
     found = sum(slot.weight for slot in question.slots if not query_keys.isdisjoint(slot.keys))

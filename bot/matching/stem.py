@@ -3,6 +3,7 @@ stripper for Kazakh (no Kazakh stemmer works offline)."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import Stemmer
@@ -25,6 +26,9 @@ KAZAKH_SUFFIXES = tuple(sorted({
     "майды", "мейди", "бейди", "байды", "пайды", "пейди", "мын", "мин", "сыз", "сиз",
     "са", "се", "у",
 }, key=len))  # shortest first: "органда" loses "да", not "нда"
+# Folding turned й into и; Snowball needs it back (госслужащии → госслужащий → госслужа): an и
+# after a vowel and before a consonant or the end of a word was a й.
+_FOLDED_YI = re.compile(r"(?<=[аеиоуыэюя])и(?=[^аеиоуыэюя]|$)")
 MIN_KAZAKH_STEM = 3
 MAX_KAZAKH_ROUNDS = 3
 _VOWELS = set("аеиоуыяю")
@@ -55,4 +59,6 @@ def stem(word: str, lang: Lang) -> str:
         return word
     if lang == "kk":
         return stem_kazakh(word)
+    if lang == "ru":
+        word = _FOLDED_YI.sub("й", word)
     return _SNOWBALL[lang].stemWord(word)
