@@ -22,7 +22,7 @@ from bot.matching.normalize import words
 from bot.matching.stem import stem
 
 MIN_FUZZY_LENGTH = 4
-FUZZY_CUTOFF = 80.0
+FUZZY_CUTOFF = 75.0
 FUZZY_LIMIT = 3
 GROUP_PREFIX = "~"
 

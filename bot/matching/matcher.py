@@ -32,13 +32,14 @@ MAX_WORDS = 120           # a long story is judged on its first words
 CANDIDATES = 12           # entries scored in full, by query coverage
 MIN_SCORE = 55.0          # below: abstain
 MIN_MARGIN = 6.0          # the best entry must lead the runner-up by this much
-MIN_SUGGESTION = 25.0     # suggestions shown when abstaining score at least this
+MIN_SUGGESTION = 10.0     # suggestions shown when abstaining score at least this
 MAX_SUGGESTIONS = 3
 UNKNOWN_WEIGHT = 0.8      # an unknown word weighs this fraction of the rarest known word
 QUERY_SHARE = 0.6         # the score blends query coverage, question coverage, similarity
 STORY_QUERY_SHARE = 0.35  # the query coverage's share for a long message
 SIMILARITY_SHARE = 0.1
 ENTRY_COVERAGE = 0.4      # query coverage: this much by all the entry's questions together
+SUBSTITUTION_PENALTY = 0.8
 SHORT_QUERY = 5           # content words: up to this, a short message; from LONG_QUERY, a story
 LONG_QUERY = 14
 
@@ -159,12 +160,15 @@ class Matcher:
         best = 0.0
         for number in self.index.by_entry[entry]:
             question = self.index.questions[number]
-            covered = ENTRY_COVERAGE * entry_coverage + (1 - ENTRY_COVERAGE) * _query_coverage(
-                question, query)
+            own = _query_coverage(question, query)
+            covered = ENTRY_COVERAGE * entry_coverage + (1 - ENTRY_COVERAGE) * own
             contained = _question_coverage(question, query.keys)
             similarity = fuzz.token_sort_ratio(query.text, question.text) / 100
             fit = (query_share * covered + (1 - query_share - SIMILARITY_SHARE) * contained
                    + SIMILARITY_SHARE * similarity)
+            # A word left over on both sides is a different question in the same frame
+            # ("penalty for insulting an officer" against "penalty for attacking an officer").
+            fit *= 1 - SUBSTITUTION_PENALTY * min(1 - own, 1 - contained)
             best = max(best, fit)
         return round(100 * best, 1)
 
