@@ -210,12 +210,12 @@ async def test_related_button_opens_the_entry_and_feedback_is_stored(
         app: Application, emu: BotAPIEmulator) -> None:
     kb = dialog_of(app).library.kb
     first = next(e for e in kb.entries.values() if e.related)
-    [answer] = await ask(emu, f"/start {first.id}", lang="en")
+    [answer] = await ask(emu, f"/start {first.id}")
     related = next(a for a in actions(answer) if a.startswith("e:"))
     _, [opened] = await press(emu, answer, related)
     second = kb.get(related.removeprefix("e:"))
     assert second is not None
-    assert_answer(opened, second, "en")
+    assert_answer(opened, second, "ru")
 
     callback, sent = await press(emu, opened, f"f:+:{second.id}", count=0)
     assert callback.get("text")
