@@ -13,11 +13,11 @@ import unicodedata
 
 APOSTROPHES = "’‘ʼʻ`´′"
 _APOSTROPHE_TABLE = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
-# Kazakh letters to the Russian letters people type instead; й/і/э/ь/ъ merged as people
+# Kazakh letters to the Russian letters people type instead; й/і/э/щ/ь/ъ merged as people
 # (and transliteration) confuse them.
 KAZAKH_FOLD = str.maketrans({
     "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х",
-    "і": "и", "й": "и", "ё": "е", "э": "е", "ь": None, "ъ": None,
+    "і": "и", "й": "и", "ё": "е", "э": "е", "щ": "ш", "ь": None, "ъ": None,
 })
 _NON_WORD = re.compile(r"[^\w]+|_+")
 _SPACES = re.compile(r"\s+")

@@ -43,10 +43,12 @@ def _readings(chunk: str) -> dict[Form, tuple[str, ...]]:
 
 
 def read(text: str, known: Callable[[str], bool]) -> list[Chunk]:
-    """Split ``text`` into chunks and choose for each the reading with the most known words.
+    """Split ``text`` into chunks and choose for each the reading with the largest share of
+    known words.
 
-    Ties go to the text as typed; a chunk with no known word in any reading takes the form
-    most chunks of the message were read in (so a typo in translit is still read as translit).
+    A chunk that no reading decides (a tie, such as no known word at all, or "me" known both
+    as English and as Kazakh ме) takes the form most decided chunks of the message were read
+    in, else the text as typed; so a typo in translit is still read as translit.
     """
     chunks: list[Chunk] = []
     unresolved: list[int] = []
@@ -54,9 +56,9 @@ def read(text: str, known: Callable[[str], bool]) -> list[Chunk]:
         readings = _readings(piece)
         if not readings:
             continue
-        hits = {form: sum(map(known, found)) for form, found in readings.items()}
-        best = max(readings, key=lambda form: hits[form])
-        if hits[best] == 0:
+        share = {form: sum(map(known, found)) / len(found) for form, found in readings.items()}
+        best = max(readings, key=share.__getitem__)
+        if list(share.values()).count(share[best]) > 1:
             unresolved.append(len(chunks))
         chunks.append(Chunk(piece, readings, best))
     resolved = Counter(c.form for i, c in enumerate(chunks) if i not in unresolved)

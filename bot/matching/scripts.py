@@ -14,8 +14,8 @@ from bot.matching.normalize import KAZAKH_FOLD
 
 VOWELS = "aeiouyäöüūıé"  # "y" after i/ı is ы (syilyq, tyiym); after another vowel, й (kakoy)
 _MULTI = {
-    "shch": "щ", "sch": "щ", "tsh": "тш", "zh": "ж", "kh": "х", "ts": "ц", "ch": "ч", "sh": "ш",
-    "gh": "г",
+    "shch": "щ", "sch": "щ", "tsh": "тш", "tsya": "тся", "zh": "ж", "kh": "х", "ts": "ц",
+    "ch": "ч", "sh": "ш", "gh": "г",
     "ya": "я", "yu": "ю", "yo": "е", "ye": "е",
     # 2017 alphabet: an apostrophe after a letter
     "a'": "а", "o'": "о", "u'": "у", "i'": "и", "g'": "г", "n'": "н", "s'": "ш", "c'": "ч",
@@ -29,7 +29,7 @@ _SINGLE = {
 }
 _TOKEN = re.compile(
     "|".join(sorted(map(re.escape, _MULTI), key=len, reverse=True))
-    + f"|ng(?![{VOWELS}])|y|[{''.join(_SINGLE)}]"
+    + f"|[iy]y(?![a-z])|ng(?![{VOWELS}])|y|[{''.join(_SINGLE)}]"
 )
 LATIN_LETTER = re.compile(f"[a-z{''.join(c for c in _SINGLE if c.isalpha())}]")
 
@@ -40,6 +40,8 @@ def _replace(match: re.Match[str]) -> str:
         return _MULTI[piece]
     if piece.startswith("ng"):
         return "н"
+    if piece in ("iy", "yy"):  # Russian adjective endings: gossluzhashchiy, novyy
+        return "ий" if piece == "iy" else "ый"
     if piece == "y":
         text, at = match.string, match.start()
         after_vowel = at > 0 and text[at - 1] in VOWELS and text[at - 1] not in "iı"
