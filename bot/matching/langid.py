@@ -25,6 +25,7 @@ KAZAKH_ENDINGS = re.compile(r"(лар|лер|дар|дер|тар|тер|га|г
 RUSSIAN_ENDINGS = re.compile(r"(ого|его|ому|ему|ыи|ии|ая|яя|ое|ее|ые|ие|ых|их|ция|ции|"
                              r"ется|ются|ится|ятся|ать|ять|ить|ешь|ет|ют|ут|ся|ость)$")
 LETTER_WEIGHT = 2.0
+MIN_STEMMED_LENGTH = 5
 ENDING_WEIGHT = 0.4
 _CYRILLIC_WORD = re.compile(r"^[а-я]+$")
 
@@ -66,9 +67,10 @@ class Lexicon:
         return found
 
     def __contains__(self, word: object) -> bool:
+        """A known word, or a longer word with a known stem (short ones meet stems by chance)."""
         if not isinstance(word, str):
             return False
-        return word in self._langs or any(
+        return word in self._langs or len(word) >= MIN_STEMMED_LENGTH and any(
             stem(word, lang) in self._stems for lang in _stem_langs(word))
 
 
