@@ -145,6 +145,8 @@ def main() -> None:
     """Run every measurement and print the figures."""
     rng = random.Random(20201018)
     kb = load_knowledge(KNOWLEDGE)
+    if not kb.entries:
+        sys.exit(f"no entries in {KNOWLEDGE}: nothing to measure")
     start = time.perf_counter()
     matcher = Matcher(kb)
     print(f"index build (bundled base): {(time.perf_counter() - start) * 1000:.1f} ms")

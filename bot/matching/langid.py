@@ -70,8 +70,8 @@ class Lexicon:
         """A known word, or a longer word with a known stem (short ones meet stems by chance)."""
         if not isinstance(word, str):
             return False
-        return word in self._langs or len(word) >= MIN_STEMMED_LENGTH and any(
-            stem(word, lang) in self._stems for lang in _stem_langs(word))
+        return word in self._langs or (len(word) >= MIN_STEMMED_LENGTH and any(
+            stem(word, lang) in self._stems for lang in _stem_langs(word)))
 
 
 def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:

@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 
 MAX_WORDS = 120           # a long story is judged on its first words
 CANDIDATES = 12           # entries scored in full, by query coverage
-MIN_SCORE = 55.0          # below: abstain
-MIN_MARGIN = 6.0          # the best entry must lead the runner-up by this much
+MIN_SCORE = 45.0          # below: abstain
+MIN_MARGIN = 5.0          # the best entry must lead the runner-up by this much
 MIN_SUGGESTION = 10.0     # suggestions shown when abstaining score at least this
 MAX_SUGGESTIONS = 3
 UNKNOWN_WEIGHT = 0.8      # an unknown word weighs this fraction of the rarest known word
