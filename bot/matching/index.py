@@ -37,40 +37,36 @@ class Synonyms:
 
     def __init__(self, groups: Iterable[Iterable[str]]) -> None:
         self._single: dict[str, set[str]] = defaultdict(set)
-        self._phrases: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        self.words: set[str] = set()
+        # first word's form → (every word's forms, group key) of each multi-word synonym
+        self._phrases: dict[str, list[tuple[tuple[set[str], ...], str]]] = defaultdict(list)
         for number, group in enumerate(groups):
             key = f"{GROUP_PREFIX}{number}"
             for member in group:
-                found = words(member)
-                self.words.update(found)
-                if len(found) == 1:
-                    for form in _forms(found[0], script_langs(found[0])):
+                forms = tuple(_forms(word, script_langs(word)) for word in words(member))
+                if len(forms) == 1:
+                    for form in forms[0]:
                         self._single[form].add(key)
-                elif found:
-                    self._phrases[tuple(found)].add(key)
+                for form in forms[0] if len(forms) > 1 else ():
+                    self._phrases[form].append((forms, key))
 
     def single(self, forms: Iterable[str]) -> set[str]:
         """The group keys of one word, given its forms (the word and its stems)."""
         return set().union(*(self._single.get(form, ()) for form in forms))
 
-    def phrases(self, sequence: list[str]) -> Iterator[tuple[int, int, set[str]]]:
-        """(start, end, group keys) of every multi-word synonym in a folded word list."""
-        for phrase, keys in self._phrases.items():
-            size = len(phrase)
-            for start in range(len(sequence) - size + 1):
-                if all(_same_word(a, b) for a, b in zip(sequence[start:start + size], phrase,
-                                                          strict=True)):
-                    yield start, start + size, keys
+    def phrases(self, forms: list[set[str]]) -> Iterator[tuple[int, int, str]]:
+        """(start, end, group key) of every multi-word synonym in a text, given the forms
+        (the word and its stems) of each of its words."""
+        for start, first in enumerate(forms):
+            for form in first:
+                for phrase, key in self._phrases.get(form, ()):
+                    end = start + len(phrase)
+                    if end <= len(forms) and all(forms[start + i] & phrase[i]
+                                                 for i in range(1, len(phrase))):
+                        yield start, end, key
 
 
 def _forms(word: str, langs: Iterable[Lang]) -> set[str]:
     return {word, *(stem(word, lang) for lang in langs)}
-
-
-def _same_word(typed: str, listed: str) -> bool:
-    return typed == listed or any(stem(typed, lang) == stem(listed, lang)
-                                  for lang in script_langs(listed))
 
 
 @dataclass(frozen=True)
@@ -144,13 +140,12 @@ class Index:
                   langs: tuple[Lang, ...] | None = None) -> list[frozenset[str]]:
         """The keys of each content word of a folded word list (stopwords dropped), stemmed
         in ``langs`` (None: every language the word's script allows)."""
-        keys = [set() if word in ALL_STOPWORDS else _forms(word, langs or script_langs(word))
-                for word in folded]
-        for forms in keys:
-            forms |= self.synonyms.single(forms)
-        for start, end, groups in self.synonyms.phrases(folded):
+        forms = [_forms(word, langs or script_langs(word)) for word in folded]
+        keys = [set() if word in ALL_STOPWORDS else found | self.synonyms.single(found)
+                for word, found in zip(folded, forms, strict=True)]
+        for start, end, group in self.synonyms.phrases(forms):
             for number in range(start, end):
-                keys[number] |= groups
+                keys[number].add(group)
         return [frozenset(found) for word, found in zip(folded, keys, strict=True)
                 if word not in ALL_STOPWORDS]
 

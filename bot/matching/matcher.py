@@ -62,6 +62,11 @@ class _Token:
     alts: dict[str, float]
     weight: float
 
+    @property
+    def exact(self) -> bool:
+        """Found as such (every key at similarity 1), not as a likely typo."""
+        return all(sim == 1.0 for sim in self.alts.values())
+
 
 class Matcher:
     """Matches free text against a knowledge base (built once per base)."""
@@ -142,8 +147,7 @@ class Matcher:
             for entry, sim in reach.items():
                 cover[entry] += token.weight * sim
         candidates = sorted(cover, key=cover.__getitem__, reverse=True)[:CANDIDATES]
-        query = _Query(tokens, total, " ".join(folded),
-                       frozenset(key for token in tokens for key in token.alts))
+        query = _Query(tokens, " ".join(folded))
         scored = [(self.index.entry_ids[e], self._score(e, query, cover[e] / total))
                   for e in candidates]
         return sorted(scored, key=lambda item: item[1], reverse=True)
@@ -160,7 +164,9 @@ class Matcher:
         best = 0.0
         for number in self.index.by_entry[entry]:
             question = self.index.questions[number]
-            own = _query_coverage(question, query)
+            if question.keys.isdisjoint(query.keys):
+                continue
+            own = query.coverage(question)
             covered = ENTRY_COVERAGE * entry_coverage + (1 - ENTRY_COVERAGE) * own
             contained = _question_coverage(question, query.keys)
             similarity = fuzz.token_sort_ratio(query.text, question.text) / 100
@@ -173,20 +179,24 @@ class Matcher:
         return round(100 * best, 1)
 
 
-@dataclass(frozen=True)
 class _Query:
-    tokens: list[_Token]
-    total: float
-    text: str
-    keys: frozenset[str]
+    """The tokens of a message, with what every question is compared against."""
 
+    def __init__(self, tokens: list[_Token], text: str) -> None:
+        self.tokens = tokens
+        self.total = sum(t.weight for t in tokens)
+        self.text = text
+        self.keys = frozenset(key for token in tokens for key in token.alts)
+        self._keysets = [(frozenset(t.alts), t.weight, t.exact, t.alts) for t in tokens if t.alts]
 
-def _query_coverage(question: Question, query: _Query) -> float:
-    found = 0.0
-    for token in query.tokens:
-        found += token.weight * max((sim for key, sim in token.alts.items()
-                                     if key in question.keys), default=0.0)
-    return found / query.total
+    def coverage(self, question: Question) -> float:
+        """The share of the message's weight that ``question`` explains."""
+        found = 0.0
+        for keys, weight, exact, alts in self._keysets:
+            common = keys & question.keys
+            if common:
+                found += weight if exact else weight * max(alts[key] for key in common)
+        return found / self.total
 
 
 def _question_coverage(question: Question, query_keys: frozenset[str]) -> float:
