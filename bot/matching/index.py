@@ -24,6 +24,8 @@ from bot.matching.stem import stem
 MIN_FUZZY_LENGTH = 4
 FUZZY_CUTOFF = 75.0
 FUZZY_LIMIT = 3
+PREFIX_LENGTH = 5         # an unknown word also meets the indexed words that begin alike
+PREFIX_SIMILARITY = 0.8
 GROUP_PREFIX = "~"
 
 
@@ -122,11 +124,13 @@ class Index:
         for number, question in enumerate(self.questions):
             self.by_entry[question.entry].append(number)
         self._vocabulary: dict[str, list[str]] = defaultdict(list)
+        self._prefixed: dict[str, list[str]] = defaultdict(list)
         self._word_keys: dict[str, frozenset[str]] = {}
         for _, _, folded, slots in raw:
             for word, keys in zip(content_words(folded), slots, strict=True):
                 if word not in self._word_keys:
                     self._vocabulary[word[0]].append(word)
+                    self._prefixed[word[:PREFIX_LENGTH]].append(word)
                     self._word_keys[word] = keys
                 else:
                     self._word_keys[word] |= keys
@@ -154,15 +158,20 @@ class Index:
         return max((self.idf[key] for key in keys if key in self.idf), default=0.0)
 
     def similar(self, word: str) -> dict[str, float]:
-        """Keys of the indexed words close to an unknown ``word`` (typos), with similarity."""
+        """Keys of the indexed words close to an unknown ``word``, with similarity: likely
+        typos (rapidfuzz ratio), and words sharing its first letters (подарить, подарок)."""
         if len(word) < MIN_FUZZY_LENGTH:
             return {}
+        close = [(other, score / 100) for other, score, _ in process.extract(
+            word, self._vocabulary.get(word[0], ()), scorer=fuzz.ratio,
+            score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT)]
+        if len(word) >= PREFIX_LENGTH:
+            close += [(other, PREFIX_SIMILARITY) for other in self._prefixed.get(
+                word[:PREFIX_LENGTH], ())]
         found: dict[str, float] = {}
-        for other, score, _ in process.extract(word, self._vocabulary.get(word[0], ()),
-                                               scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
-                                               limit=FUZZY_LIMIT):
+        for other, sim in close:
             for key in self._word_keys[other]:
-                found[key] = max(found.get(key, 0.0), score / 100)
+                found[key] = max(found.get(key, 0.0), sim)
         return found
 
     def _question(self, entry: int, lang: Lang, folded: list[str],

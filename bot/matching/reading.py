@@ -44,7 +44,7 @@ def _readings(chunk: str) -> dict[Form, tuple[str, ...]]:
 
 def read(text: str, known: Callable[[str], bool]) -> list[Chunk]:
     """Split ``text`` into chunks and choose for each the reading with the largest share of
-    known words.
+    known words (another reading than the typed one must be wholly known).
 
     A chunk that no reading decides (a tie, such as no known word at all, or "me" known both
     as English and as Kazakh ме) takes the form most decided chunks of the message were read
@@ -56,9 +56,10 @@ def read(text: str, known: Callable[[str], bool]) -> list[Chunk]:
         readings = _readings(piece)
         if not readings:
             continue
-        share = {form: sum(map(known, found)) / len(found) for form, found in readings.items()}
-        best = max(readings, key=share.__getitem__)
-        if list(share.values()).count(share[best]) > 1:
+        share = {form: sum(map(known, found)) / len(found) for form, found in readings.items()
+                 if form == "typed" or all(map(known, found))}
+        best = max(share, key=share.__getitem__)
+        if not share[best] or list(share.values()).count(share[best]) > 1:
             unresolved.append(len(chunks))
         chunks.append(Chunk(piece, readings, best))
     resolved = Counter(c.form for i, c in enumerate(chunks) if i not in unresolved)
