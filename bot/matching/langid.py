@@ -82,6 +82,8 @@ def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
         if KAZAKH_LETTERS.search(chunk.typed):
             score["kk"] += LETTER_WEIGHT
         for word in chunk.words:
+            if len(word) < 2 or not word.isalpha():
+                continue  # numbers and single letters tell nothing
             langs = lexicon.langs(word)
             for lang in langs:
                 score[lang] += 1 / len(langs)
