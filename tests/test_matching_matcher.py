@@ -98,6 +98,12 @@ def test_search_ranks_regardless_of_abstention(matcher: Matcher) -> None:
     assert matcher.search("   ") == []
 
 
+@pytest.mark.parametrize("typed", ["пода", "сыйл", "prov"])
+def test_search_completes_a_word_cut_short(matcher: Matcher, typed: str) -> None:
+    found = [entry for entry, _ in matcher.search(typed)]
+    assert found[0] in ("gifts-ban", "provocation-definition")
+
+
 def test_empty_base_abstains() -> None:
     result = Matcher(KnowledgeBase()).match("можно ли взять подарок")
     assert result == MatchResult(None, 0.0, "ru", ())

@@ -8,6 +8,9 @@ only looks at the entries that share a word with it.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -159,7 +162,8 @@ class Index:
 
     def similar(self, word: str) -> dict[str, float]:
         """Keys of the indexed words close to an unknown ``word``, with similarity: likely
-        typos (rapidfuzz ratio), and words sharing its first letters (подарить, подарок)."""
+        typos (rapidfuzz ratio), words sharing its first letters (подарить, подарок) and, for
+        a short word, the words it begins."""
         if len(word) < MIN_FUZZY_LENGTH:
             return {}
         close = [(other, score / 100) for other, score, _ in process.extract(
@@ -168,11 +172,19 @@ class Index:
         if len(word) >= PREFIX_LENGTH:
             close += [(other, PREFIX_SIMILARITY) for other in self._prefixed.get(
                 word[:PREFIX_LENGTH], ())]
+        else:  # a word cut short, as typed in inline mode: "пода" for подарок
+            start = bisect.bisect_left(self._sorted, word)
+            close += [(other, PREFIX_SIMILARITY) for other in itertools.takewhile(
+                lambda other: other.startswith(word), self._sorted[start:start + FUZZY_LIMIT])]
         found: dict[str, float] = {}
         for other, sim in close:
             for key in self._word_keys[other]:
                 found[key] = max(found.get(key, 0.0), sim)
         return found
+
+    @functools.cached_property
+    def _sorted(self) -> list[str]:
+        return sorted(self._word_keys)
 
     def _question(self, entry: int, lang: Lang, folded: list[str],
                   slots: list[frozenset[str]]) -> Question:
