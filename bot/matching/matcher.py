@@ -32,6 +32,7 @@ MAX_WORDS = 120           # a long story is judged on its first words
 CANDIDATES = 12           # entries scored in full, by query coverage
 MIN_SCORE = 45.0          # below: abstain
 MIN_MARGIN = 5.0          # the best entry must lead the runner-up by this much
+RELATED_MARGIN = 3.0      # the lead needed over an entry the best one links as related
 MIN_SUGGESTION = 10.0     # suggestions shown when abstaining score at least this
 MAX_SUGGESTIONS = 3
 UNKNOWN_WEIGHT = 0.8      # an unknown word weighs this fraction of the rarest known word
@@ -107,11 +108,21 @@ class Matcher:
         if not ranked:
             return MatchResult(None, 0.0, lang, (), case_signal=signal)
         best_id, best = ranked[0]
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if best >= MIN_SCORE and best - runner_up >= MIN_MARGIN:
+        if best >= MIN_SCORE and best - self._runner_up(ranked) >= MIN_MARGIN:
             return MatchResult(best_id, best, lang, (), case_signal=signal)
         suggestions = tuple(i for i, score in ranked[:MAX_SUGGESTIONS] if score >= MIN_SUGGESTION)
         return MatchResult(None, best, lang, suggestions, case_signal=signal)
+
+    def _runner_up(self, ranked: list[tuple[str, float]]) -> float:
+        """The score of the best rival: an entry the best one lists as related (shown with
+        its answer as a button) is no rival when it trails by RELATED_MARGIN or more."""
+        best_id, best = ranked[0]
+        entry = self.kb.get(best_id)
+        related = set(entry.related) if entry else set()
+        for other_id, score in ranked[1:]:
+            if other_id not in related or best - score < RELATED_MARGIN:
+                return score
+        return 0.0
 
     def _tokens(self, folded: list[str]) -> list[_Token]:
         index = self.index
