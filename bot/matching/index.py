@@ -25,11 +25,12 @@ from bot.matching.normalize import words
 from bot.matching.stem import stem
 
 MIN_FUZZY_LENGTH = 4
-FUZZY_CUTOFF = 75.0
+FUZZY_CUTOFF = 80.0
 FUZZY_LIMIT = 3
 PREFIX_LENGTH = 5         # an unknown word also meets the indexed words that begin alike
 PREFIX_SIMILARITY = 0.8
 GROUP_PREFIX = "~"
+IDF_POWER = 1.5           # above 1, words that tell entries apart weigh more
 
 
 def script_langs(word: str) -> tuple[Lang, ...]:
@@ -120,8 +121,9 @@ class Index:
             for key in keys:
                 self.postings[key].append(number)
         count = max(len(self.entry_ids), 1)
-        self.idf = {key: math.log(1 + count / len(found)) for key, found in self.postings.items()}
-        self.unknown_weight = math.log(1 + count)
+        self.idf = {key: math.log(1 + count / len(found)) ** IDF_POWER
+                    for key, found in self.postings.items()}
+        self.unknown_weight = math.log(1 + count) ** IDF_POWER
         self.questions = [self._question(*item) for item in raw]
         self.by_entry: list[list[int]] = [[] for _ in self.entry_ids]
         for number, question in enumerate(self.questions):
