@@ -194,5 +194,8 @@ class Dialog:
 
 def build_dialog(settings: Settings, store: Store | None = None) -> Dialog:
     """Open the store, load the knowledge base and catalogs, and assemble the dialog."""
+    from bot.dialog.subscriptions import NoticeAdmin, Subscriptions
+
     store = store or Store(settings.db_path)
-    return Dialog(Library(settings.knowledge_dir), store, Catalogs(settings.locales_dir))
+    return Dialog(Library(settings.knowledge_dir), store, Catalogs(settings.locales_dir),
+                  [Subscriptions(), NoticeAdmin()])

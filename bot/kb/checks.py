@@ -82,7 +82,8 @@ def _check_lang(entry: Entry, lang: str, questions: tuple[str, ...], answer: str
 
 
 def check_notices(notices: list[Notice], base: KnowledgeBase) -> list[Problem]:
-    """Problems in notices: duplicate ids, missing languages, unknown topics and entries."""
+    """Problems in notices: duplicate ids, missing languages, markup, length, unknown topics
+    and entries."""
     problems: list[Problem] = []
     by_id: dict[str, list[Notice]] = defaultdict(list)
     for notice in notices:
@@ -95,10 +96,14 @@ def check_notices(notices: list[Notice], base: KnowledgeBase) -> list[Problem]:
             first = by_id[notice.id][0]
             add(f"id is already used by {first.path}")
         for lang in LANGS:
-            if lang not in notice.texts:
+            text = notice.texts.get(lang)
+            if text is None:
                 add(f"[{lang}] language missing")
-            elif visible_length(notice.texts[lang].body) > MESSAGE_LIMIT - 256:
-                add(f"[{lang}] body is too long for one Telegram message")
+                continue
+            for message in markup_problems(text.body):
+                add(f"[{lang}] body: {message}")
+            if visible_length(text.markup()) > MESSAGE_LIMIT:
+                add(f"[{lang}] title and body are too long for one Telegram message")
         for topic in notice.topics:
             if base.topics and topic not in base.topics:
                 add(f"topic {topic!r} is not in topics.yaml")

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from bot.kb.markup import escape
+
 Lang = Literal["kk", "ru", "en"]
 LANGS: tuple[Lang, ...] = ("kk", "ru", "en")
 
@@ -76,6 +78,10 @@ class NoticeText:
 
     title: str
     body: str
+
+    def markup(self) -> str:
+        """The notice as one message: the title in bold, then the body."""
+        return f"**{escape(self.title)}**\n\n{self.body}"
 
 
 @dataclass(frozen=True)

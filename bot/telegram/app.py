@@ -28,6 +28,7 @@ from bot.dialog.core import DEFAULT_LANG, RELOAD_INTERVAL
 from bot.kb import LANGS, Lang
 from bot.telegram import handlers
 from bot.telegram.handlers import DIALOG, SETTINGS, dialog_of
+from bot.telegram.notices import setup_notice_jobs
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,8 @@ def _commands(dialog: Dialog, lang: Lang, *, admin: bool = False) -> list[BotCom
 
 
 async def post_init(application: Application) -> None:
-    """Publish the command menu per language; admins' extra commands only in their chats."""
+    """Publish the command menu per language (admins' extra commands only in their chats);
+    schedule the update notices and resume their delivery."""
     dialog, settings = application.bot_data[DIALOG], application.bot_data[SETTINGS]
     bot = application.bot
     langs: list[Lang | None] = [None, *LANGS]  # None: the menu for any other client language
@@ -79,6 +81,7 @@ async def post_init(application: Application) -> None:
                                           scope=BotCommandScopeChat(admin_id), language_code=lang)
         except BadRequest as exc:  # e.g. the admin has not started the bot yet
             log.warning("admin commands not set for %s: %s", admin_id, exc)
+    setup_notice_jobs(application)
 
 
 async def post_shutdown(application: Application) -> None:

@@ -1,0 +1,32 @@
+"""Update notices: when they are due (:mod:`.schedule`) and how the outbox is drained
+(:mod:`.sender`). Transport-free: the Telegram side lives in :mod:`bot.telegram.notices`."""
+
+from bot.notices.schedule import due_notices, next_digest_at, publish, publish_due, upcoming_notices
+from bot.notices.sender import (
+    DeliveryBlocked,
+    DeliveryError,
+    DeliveryRejected,
+    DeliveryRetryAfter,
+    DeliveryTransient,
+    DrainReport,
+    Limits,
+    Sender,
+    Transport,
+)
+
+__all__ = [
+    "DeliveryBlocked",
+    "DeliveryError",
+    "DeliveryRejected",
+    "DeliveryRetryAfter",
+    "DeliveryTransient",
+    "DrainReport",
+    "Limits",
+    "Sender",
+    "Transport",
+    "due_notices",
+    "next_digest_at",
+    "publish",
+    "publish_due",
+    "upcoming_notices",
+]

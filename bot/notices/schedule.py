@@ -1,0 +1,50 @@
+"""When notices go out: which are due, which are still to come, when the weekly digest is."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, time, timedelta
+
+from bot.kb.loader import ALMATY
+from bot.kb.model import KnowledgeBase, Lang, Notice
+from bot.store import Store
+
+DIGEST_WEEKDAY = 0  # Monday
+DIGEST_TIME = time(9, 0)  # in Asia/Almaty, like a bare publish_at date
+
+
+def next_digest_at(after: datetime) -> datetime:
+    """The first weekly digest moment (Monday 09:00 Asia/Almaty) strictly after ``after``."""
+    local = after.astimezone(ALMATY)
+    days = (DIGEST_WEEKDAY - local.weekday()) % 7
+    moment = datetime.combine(local.date() + timedelta(days=days), DIGEST_TIME, tzinfo=ALMATY)
+    return moment if moment > local else moment + timedelta(days=7)
+
+
+def due_notices(kb: KnowledgeBase, enqueued: Collection[str], now: datetime) -> list[Notice]:
+    """Notices whose time has come (or passed while the bot was down) and not yet enqueued."""
+    return sorted((n for n in kb.notices.values() if n.publish_at <= now and n.id not in enqueued),
+                  key=lambda n: (n.publish_at, n.id))
+
+
+def upcoming_notices(kb: KnowledgeBase, now: datetime) -> list[Notice]:
+    """Notices whose time is still to come, soonest first."""
+    return sorted((n for n in kb.notices.values() if n.publish_at > now),
+                  key=lambda n: (n.publish_at, n.id))
+
+
+def publish(store: Store, notice: Notice, now: datetime, default_lang: Lang) -> int | None:
+    """Enqueue ``notice`` for its subscribers; None when it had been enqueued before."""
+    return store.enqueue_notice(notice.id, notice.topics, now=now,
+                                digest_at=next_digest_at(now), default_lang=default_lang)
+
+
+def publish_due(store: Store, kb: KnowledgeBase, now: datetime,
+                default_lang: Lang) -> dict[str, int]:
+    """Enqueue every due notice; returns the rows created per notice enqueued now."""
+    published = {}
+    for notice in due_notices(kb, store.enqueued_notices(), now):
+        created = publish(store, notice, now, default_lang)
+        if created is not None:
+            published[notice.id] = created
+    return published

@@ -1,0 +1,138 @@
+"""Notices on Telegram: the transport the sender uses, and the jobs that publish and deliver.
+
+JobQueue jobs live in memory only, so :func:`setup_notice_jobs` rebuilds them from the knowledge
+base and the store at every start: a notice whose time passed while the bot was down is
+enqueued at once, a future one gets a job at its ``publish_at``, and the outbox is drained
+(rows left ``sending`` by a killed process are sent again first).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import cast
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import Application, ContextTypes, JobQueue
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.dialog import Dialog, Reply
+from bot.dialog.core import DEFAULT_LANG, RELOAD_INTERVAL
+from bot.dialog.subscriptions import render_deliveries
+from bot.notices import (
+    DeliveryBlocked,
+    DeliveryRejected,
+    DeliveryRetryAfter,
+    DeliveryTransient,
+    Sender,
+    publish_due,
+    upcoming_notices,
+)
+from bot.telegram.handlers import DIALOG, dialog_of, send_replies
+
+log = logging.getLogger(__name__)
+
+SENDER = "notice_sender"  # application.bot_data key
+DRAIN_INTERVAL = 5.0  # seconds between looks at the outbox
+NOTICE_JOB = "notice:"  # job name prefix: one job per future notice
+_ANY_LATENESS = {"misfire_grace_time": None}  # a job run late (busy loop) still runs
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """``retry_after`` in seconds, whichever type this PTB version returns."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramTransport:
+    """Sends a notice as HTML messages; PTB's errors become the sender's."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, message: Reply) -> None:
+        """Send ``message``; raise a ``Delivery*`` error saying what to do on failure."""
+        try:
+            await send_replies(self.bot, chat_id, [message])
+        except RetryAfter as exc:
+            raise DeliveryRetryAfter(retry_after_seconds(exc)) from exc
+        except Forbidden as exc:
+            raise DeliveryBlocked(exc.message) from exc
+        except BadRequest as exc:  # before NetworkError, its base class
+            raise DeliveryRejected(exc.message) from exc
+        except NetworkError as exc:  # TimedOut included
+            raise DeliveryTransient(exc.message) from exc
+
+
+def sender_of(context: ContextTypes.DEFAULT_TYPE) -> Sender[Reply]:
+    """The sender shared through ``bot_data``."""
+    return cast(Sender[Reply], context.bot_data[SENDER])
+
+
+async def drain_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start draining the outbox in the background unless a drain is under way."""
+    sender, application = sender_of(context), context.application
+    if not sender.busy:
+        application.create_task(_drain(sender, application), name="notices-drain")
+
+
+async def _drain(sender: Sender[Reply], application: Application) -> None:
+    report = await sender.drain(lambda: application.running)
+    if report.sent or report.failed or report.skipped or report.retried:
+        log.info("notices: %d sent, %d failed, %d skipped (%d blocked), %d retried in %.1f s",
+                 report.sent, report.failed, report.skipped, report.blocked, report.retried,
+                 report.seconds)
+
+
+async def publish_notices(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Enqueue every notice whose time has come, then drain the outbox."""
+    dialog = dialog_of(context)
+    for notice_id, rows in publish_due(dialog.store, dialog.library.kb, datetime.now(UTC),
+                                       DEFAULT_LANG).items():
+        log.info("notice %s enqueued for %d subscribers", notice_id, rows)
+    await drain_outbox(context)
+
+
+def schedule_notices(job_queue: JobQueue, dialog: Dialog) -> None:
+    """(Re)create the notice jobs: one now for due notices, one at each future ``publish_at``."""
+    for job in job_queue.jobs(f"^{NOTICE_JOB}"):
+        job.schedule_removal()
+    enqueued = dialog.store.enqueued_notices()
+    for notice in upcoming_notices(dialog.library.kb, datetime.now(UTC)):
+        if notice.id not in enqueued:
+            job_queue.run_once(publish_notices, notice.publish_at, name=NOTICE_JOB + notice.id,
+                               job_kwargs=_ANY_LATENESS)
+    job_queue.run_once(publish_notices, 0, name=f"{NOTICE_JOB}due", job_kwargs=_ANY_LATENESS)
+
+
+async def reschedule_on_reload(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """After the knowledge base was reloaded, schedule its notices anew."""
+    dialog = dialog_of(context)
+    state = cast(dict[str, int], context.job.data if context.job else {})
+    if state.get("version") != dialog.library.version:
+        state["version"] = dialog.library.version
+        schedule_notices(context.application.job_queue, dialog)  # type: ignore[arg-type]
+
+
+def setup_notice_jobs(application: Application) -> None:
+    """Resume deliveries and schedule the notices; called once from ``post_init``."""
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise RuntimeError("notices need the job queue: install python-telegram-bot[job-queue]")
+    dialog: Dialog = application.bot_data[DIALOG]
+    recovered = dialog.store.recover_in_flight()
+    if recovered:
+        log.warning("%d notice message(s) were in flight when the bot stopped: sending them "
+                    "again (each may arrive twice)", recovered)
+    application.bot_data[SENDER] = Sender(dialog.store, TelegramTransport(application.bot),
+                                          partial(render_deliveries, dialog))
+    schedule_notices(job_queue, dialog)
+    job_queue.run_repeating(drain_outbox, interval=DRAIN_INTERVAL, first=DRAIN_INTERVAL,
+                            name="notices-drain")
+    job_queue.run_repeating(reschedule_on_reload, interval=RELOAD_INTERVAL, first=RELOAD_INTERVAL,
+                            data={"version": dialog.library.version}, name="notices-reschedule")
