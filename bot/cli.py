@@ -195,6 +195,64 @@ def eval_command(path: Path, min_accuracy: float | None, min_abstention: float |
         sys.exit(1)
 
 
+@cli.group("notices")
+def notices_group() -> None:
+    """Scheduled update notices and their delivery (ADAL_DB)."""
+
+
+_COUNT_COLUMNS = ("sent", "pending", "sending", "failed", "skipped")
+
+
+@notices_group.command("list")
+def notices_list() -> None:
+    """Every notice: publish time (Asia/Almaty), status and delivery counts."""
+    from datetime import UTC, datetime
+
+    from bot.notices import local_time, notice_status
+    from bot.store import Store
+
+    settings = _settings()
+    base, store = _knowledge(settings), Store(settings.db_path)
+    counts, enqueued = store.delivery_counts(), store.enqueued_notices()
+    now = datetime.now(UTC)
+    click.echo(f"{'id':<40}{'publish_at':<18}{'status':<10}"
+               + "".join(f"{column:>9}" for column in _COUNT_COLUMNS))
+    for notice in sorted(base.notices.values(), key=lambda n: (n.publish_at, n.id)):
+        row = counts.get(notice.id, {})
+        click.echo(f"{notice.id:<40}{local_time(notice.publish_at):<18}"
+                   f"{notice_status(notice, enqueued, now):<10}"
+                   + "".join(f"{row.get(column, 0):>9}" for column in _COUNT_COLUMNS))
+    store.close()
+
+
+@notices_group.command("status")
+@click.argument("notice_id")
+def notices_status(notice_id: str) -> None:
+    """One notice: when, for which topics, how many got it, and every failure."""
+    from bot.notices import local_time
+    from bot.store import Store
+
+    settings = _settings()
+    notice, store = _knowledge(settings).notices.get(notice_id), Store(settings.db_path)
+    enqueued = store.enqueued_notices().get(notice_id)
+    if notice is None and enqueued is None:
+        raise click.ClickException(f"no notice {notice_id!r} (see `adal-bot notices list`)")
+    if notice is None:
+        click.echo(f"{notice_id}: no longer in the knowledge base")
+    else:
+        click.echo(f"{notice.id} ({notice.path})\npublish_at: {local_time(notice.publish_at)} "
+                   f"Asia/Almaty\ntopics: {', '.join(notice.topics)}")
+    if enqueued is None:
+        click.echo("not enqueued yet")
+    else:
+        counts = store.delivery_counts()[notice_id]
+        click.echo(f"enqueued: {local_time(enqueued)} Asia/Almaty, {sum(counts.values())} "
+                   "recipients\n" + ", ".join(f"{state} {n}" for state, n in counts.items()))
+        for chat_id, state, error in store.delivery_problems(notice_id):
+            click.echo(f"  chat {chat_id}: {state}: {error}")
+    store.close()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="adal-bot")

@@ -92,6 +92,10 @@ def _deliveries(rows: Iterable[tuple[int, str, int, Lang, int, int]]) -> list[De
     return [Delivery(i, n, c, lang, bool(d), a) for i, n, c, lang, d, a in rows]
 
 
+class _Taken(Exception):
+    """A row to claim is no longer pending (rolls the claim back)."""
+
+
 def _marks(values: Iterable[object]) -> str:
     return ", ".join("?" for _ in values)
 
@@ -199,7 +203,7 @@ class Store:
         """Replace a chat's subscriptions; with none left, its undelivered notices are dropped."""
         topics = set(topics)
         self.touch_user(chat_id)
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute("DELETE FROM subscriptions WHERE chat_id = ?", [chat_id])
             self.db.conn.executemany(
                 "INSERT INTO subscriptions (chat_id, topic, created_at) VALUES (?, ?, ?)",
@@ -219,8 +223,9 @@ class Store:
         """Switch a chat to ``mode``; its undelivered notices follow (now, or at ``digest_at``)."""
         self.touch_user(chat_id)
         weekly = mode == "weekly"
-        with self.db.conn:
-            self.db["users"].update(chat_id, {"delivery": mode, "updated_at": _now()})
+        with self.db.atomic():
+            self.db.execute("UPDATE users SET delivery = ?, updated_at = ? WHERE chat_id = ?",
+                            [mode, _now(), chat_id])
             self.db.execute(
                 "UPDATE outbox SET digest = ?, ready_at = ?"
                 " WHERE chat_id = ? AND state = 'pending'",
@@ -245,7 +250,7 @@ class Store:
         choice, else their Telegram client's (``en-US`` → en), else ``default_lang``.
         """
         topics = sorted(set(topics))
-        with self.db.conn:
+        with self.db.atomic():
             marked = self.db.execute(
                 "INSERT OR IGNORE INTO notices_state (notice_id, enqueued_at, recipients)"
                 " VALUES (?, ?, 0)", [notice_id, stamp(now)])
@@ -287,20 +292,17 @@ class Store:
         Their message may or may not have reached Telegram: sending them again is the only
         duplicate the outbox allows (at-least-once for the messages in flight at the stop).
         """
-        with self.db.conn:
-            return self.db.execute(
-                "UPDATE outbox SET state = 'pending', error = 'interrupted while sending'"
-                " WHERE state = 'sending'").rowcount
+        return self.db.execute(
+            "UPDATE outbox SET state = 'pending', error = 'interrupted while sending'"
+            " WHERE state = 'sending'").rowcount
 
     def skip_inactive(self, chat_id: int | None = None) -> int:
         """Drop undelivered rows of users who blocked the bot (of one chat, or all)."""
         where = "chat_id = ?" if chat_id is not None else \
             "chat_id IN (SELECT chat_id FROM users WHERE active = 0)"
-        with self.db.conn:
-            return self.db.execute(
-                f"UPDATE outbox SET state = 'skipped', error = 'blocked by the user'"
-                f" WHERE state = 'pending' AND {where}",
-                [] if chat_id is None else [chat_id]).rowcount
+        return self.db.execute(
+            f"UPDATE outbox SET state = 'skipped', error = 'blocked by the user'"
+            f" WHERE state = 'pending' AND {where}", [] if chat_id is None else [chat_id]).rowcount
 
     def ready_deliveries(self, now: datetime, *, after_id: int = 0,
                          limit: int = 500) -> list[Delivery]:
@@ -322,24 +324,25 @@ class Store:
 
         All or nothing: False, and nothing changes, when one of them is no longer pending.
         """
-        with self.db.conn:
-            claimed = self.db.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1"
-                f" WHERE state = 'pending' AND id IN ({_marks(ids)})", ids).rowcount
-            if claimed != len(ids):
-                self.db.conn.rollback()
-                return False
+        try:
+            with self.db.atomic():
+                claimed = self.db.execute(
+                    "UPDATE outbox SET state = 'sending', attempts = attempts + 1"
+                    f" WHERE state = 'pending' AND id IN ({_marks(ids)})", ids).rowcount
+                if claimed != len(ids):
+                    raise _Taken
+        except _Taken:
+            return False
         return True
 
     def finish(self, ids: list[int], state: DeliveryState, *, now: datetime,
                error: str | None = None, retry_at: datetime | None = None) -> None:
         """Record the outcome of a send: sent, failed or skipped; or pending until ``retry_at``."""
-        with self.db.conn:
-            self.db.execute(
-                "UPDATE outbox SET state = ?, error = ?, ready_at = coalesce(?, ready_at),"
-                f" sent_at = ? WHERE id IN ({_marks(ids)})",
-                [state, error, retry_at and stamp(retry_at),
-                 stamp(now) if state == "sent" else None, *ids])
+        self.db.execute(
+            "UPDATE outbox SET state = ?, error = ?, ready_at = coalesce(?, ready_at),"
+            f" sent_at = ? WHERE id IN ({_marks(ids)})",
+            [state, error, retry_at and stamp(retry_at), stamp(now) if state == "sent" else None,
+             *ids])
 
     def next_ready_at(self) -> datetime | None:
         """When the earliest pending row becomes due, if any is pending."""

@@ -9,24 +9,23 @@ from bot.dialog.answers import MAX_RELATED, entry_button
 from bot.dialog.core import DEFAULT_LANG, ButtonHandler, Command, Dialog, Turn
 from bot.dialog.reply import Button, Reply, UserRef
 from bot.i18n import N_
-from bot.kb.loader import ALMATY
 from bot.kb.markup import escape
 from bot.kb.model import Notice
-from bot.notices.schedule import next_digest_at, publish, upcoming_notices
+from bot.notices.schedule import (
+    NoticeStatus,
+    local_time,
+    next_digest_at,
+    notice_status,
+    publish,
+)
 from bot.store import ALL_TOPICS, DELIVERY_STATES, Delivery, DeliveryMode, DeliveryState
 
 ALL_WORDS = {"all", ALL_TOPICS}
 MODES: tuple[DeliveryMode, ...] = ("instant", "weekly")
-TIME_FORMAT = "%Y-%m-%d %H:%M"
 STATE_NAMES: dict[DeliveryState, str] = {
     "pending": N_("waiting"), "sending": N_("sending"), "sent": N_("sent"),
     "failed": N_("failed"), "skipped": N_("skipped"),
 }
-
-
-def _when(moment: datetime) -> str:
-    """A moment as Almaty wall time, the way maintainers write ``publish_at``."""
-    return moment.astimezone(ALMATY).strftime(TIME_FORMAT)
 
 
 def _states(turn: Turn, counts: dict[DeliveryState, int]) -> str:
@@ -215,22 +214,22 @@ class NoticeAdmin:
         return {"x": self.confirm_send}
 
     def notices(self, turn: Turn, _args: str) -> list[Reply]:
-        """Upcoming notices with their time, then sent ones with their delivery counts."""
+        """Upcoming notices, due ones, and sent ones with their delivery counts."""
         _ = turn._
-        now = datetime.now(UTC)
         counts = turn.store.delivery_counts()
         enqueued = turn.store.enqueued_notices()
-        upcoming = [f"- `{n.id}` {_when(n.publish_at)}" for n in upcoming_notices(turn.kb, now)
-                    if n.id not in enqueued]
-        past = []
-        for notice_id, at in sorted(enqueued.items(), key=lambda item: item[1], reverse=True):
-            states = _states(turn, counts[notice_id])
-            past.append(f"- `{notice_id}` {_when(at)}: {states or _('no subscribers')}")
-        waiting = [f"- `{n.id}` {_when(n.publish_at)}" for n in turn.kb.notices.values()
-                   if n.id not in enqueued and published(n)]
-        sections = [(_("**Upcoming**"), upcoming), (_("**Due, being enqueued**"), waiting),
-                    (_("**Sent**"), past)]
-        text = "\n\n".join(f"{title}\n" + "\n".join(lines) for title, lines in sections if lines)
+        now = datetime.now(UTC)
+        sections: dict[NoticeStatus, list[str]] = {"upcoming": [], "due": [], "enqueued": []}
+        for notice in sorted(turn.kb.notices.values(), key=lambda n: (n.publish_at, n.id)):
+            status = notice_status(notice, enqueued, now)
+            line = f"- `{notice.id}` {local_time(notice.publish_at)}"
+            if status == "enqueued":
+                line += ": " + (_states(turn, counts[notice.id]) or _("no subscribers"))
+            sections[status].append(line)
+        titles = {"upcoming": _("**Upcoming**"), "due": _("**Due, being enqueued**"),
+                  "enqueued": _("**Sent**")}
+        text = "\n\n".join(titles[status] + "\n" + "\n".join(lines)
+                            for status, lines in sections.items() if lines)
         return [Reply(text or _("There are no notices."))]
 
     def preview(self, turn: Turn, args: str) -> list[Reply]:

@@ -1,7 +1,15 @@
 """Update notices: when they are due (:mod:`.schedule`) and how the outbox is drained
 (:mod:`.sender`). Transport-free: the Telegram side lives in :mod:`bot.telegram.notices`."""
 
-from bot.notices.schedule import due_notices, next_digest_at, publish, publish_due, upcoming_notices
+from bot.notices.schedule import (
+    due_notices,
+    local_time,
+    next_digest_at,
+    notice_status,
+    publish,
+    publish_due,
+    upcoming_notices,
+)
 from bot.notices.sender import (
     DeliveryBlocked,
     DeliveryError,
@@ -25,7 +33,9 @@ __all__ = [
     "Sender",
     "Transport",
     "due_notices",
+    "local_time",
     "next_digest_at",
+    "notice_status",
     "publish",
     "publish_due",
     "upcoming_notices",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, time, timedelta
+from typing import Literal
 
 from bot.kb.loader import ALMATY
 from bot.kb.model import KnowledgeBase, Lang, Notice
@@ -11,6 +12,20 @@ from bot.store import Store
 
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_TIME = time(9, 0)  # in Asia/Almaty, like a bare publish_at date
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+NoticeStatus = Literal["upcoming", "due", "enqueued"]
+
+
+def local_time(moment: datetime) -> str:
+    """A moment as Asia/Almaty wall time, the way maintainers write ``publish_at``."""
+    return moment.astimezone(ALMATY).strftime(TIME_FORMAT)
+
+
+def notice_status(notice: Notice, enqueued: Collection[str], now: datetime) -> NoticeStatus:
+    """Enqueued (its outbox rows exist), due (its time has come, rows not yet made) or upcoming."""
+    if notice.id in enqueued:
+        return "enqueued"
+    return "due" if notice.publish_at <= now else "upcoming"
 
 
 def next_digest_at(after: datetime) -> datetime:

@@ -11,9 +11,11 @@ A call that timed out may also have been delivered: it is retried, with the same
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Generic, Literal, Protocol, TypeVar
@@ -97,7 +99,9 @@ class RateLimiter:
     """Spaces messages ``1/rate`` apart overall and ``chat_interval`` apart per chat.
 
     Even spacing (rather than bursts) keeps any one-second window under the limit as Telegram
-    counts it. A 429 pauses everything for its ``retry_after``.
+    counts it; waiters are served in order. A chat's next message waits ``chat_interval`` from
+    the end of its previous call, so Telegram sees them at least that far apart. A 429 pauses
+    everything for its ``retry_after``.
     """
 
     def __init__(self, rate: float, chat_interval: float,
@@ -107,27 +111,42 @@ class RateLimiter:
         self._clock = clock
         self._next = 0.0
         self._paused_until = 0.0
-        self._chat_next: dict[int, float] = {}
+        self._lock = asyncio.Lock()  # FIFO: slots go to waiters in arrival order
+        self._chat_locks: dict[int, asyncio.Lock] = {}
+        self._chat_waiters: Counter[int] = Counter()
+        self._chat_free: dict[int, float] = {}
 
-    async def wait_chat(self, chat_id: int) -> None:
-        """Wait for (and take) the chat's next turn."""
+    @contextlib.asynccontextmanager
+    async def chat_turn(self, chat_id: int) -> AsyncIterator[None]:
+        """Hold the chat's turn: one message at a time, ``chat_interval`` after the last sent."""
+        lock = self._chat_locks.setdefault(chat_id, asyncio.Lock())
+        self._chat_waiters[chat_id] += 1
+        try:
+            async with lock:
+                delay = self._chat_free.get(chat_id, 0.0) - self._clock()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                yield
+        finally:
+            self._chat_waiters[chat_id] -= 1
+            if not self._chat_waiters[chat_id]:
+                del self._chat_waiters[chat_id], self._chat_locks[chat_id]
+
+    def sent(self, chat_id: int) -> None:
+        """Record that a call to ``chat_id`` has just ended."""
         now = self._clock()
-        if len(self._chat_next) > PAGE:  # forget chats whose turn is long free
-            self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
-        turn = max(now, self._chat_next.get(chat_id, 0.0))
-        self._chat_next[chat_id] = turn + self._chat_interval
-        if turn > now:
-            await asyncio.sleep(turn - now)
+        if len(self._chat_free) > PAGE:  # forget chats that are free again
+            self._chat_free = {c: t for c, t in self._chat_free.items() if t > now}
+        self._chat_free[chat_id] = now + self._chat_interval
 
     async def acquire(self) -> None:
         """Wait for the next overall slot (and for a pause to end), then take it."""
-        while True:
-            now = self._clock()
-            start = max(self._next, self._paused_until)
-            if start <= now:
-                self._next = now + self._gap
-                return
-            await asyncio.sleep(start - now)
+        async with self._lock:
+            while (start := max(self._next, self._paused_until)) > (now := self._clock()):
+                await asyncio.sleep(start - now)
+            # the next slot counts from this one's due time, not from the (slightly later)
+            # wake-up, unless the limiter has been idle
+            self._next = (start if now - start < self._gap else now) + self._gap
 
     def pause(self, seconds: float) -> None:
         """Send nothing for ``seconds``."""
@@ -214,29 +233,37 @@ class Sender(Generic[Message]):
 
     async def _deliver(self, first: Delivery, report: DrainReport) -> None:
         """Send one message: ``first``'s notice, or the chat's whole digest."""
-        await self.limiter.wait_chat(first.chat_id)
-        batch = self.store.digest_batch(first.chat_id, self.now()) if first.digest else [first]
+        async with self.limiter.chat_turn(first.chat_id):
+            batch = self.store.digest_batch(first.chat_id, self.now()) if first.digest else [first]
+            ids = [row.id for row in batch]
+            if not ids:
+                return  # a digest already sent with an earlier row
+            await self.limiter.acquire()
+            if not self.store.claim(ids):
+                return  # taken meanwhile by another message of the same chat
+            try:
+                await self._send(first.chat_id, batch, report)
+            finally:
+                self.limiter.sent(first.chat_id)
+
+    async def _send(self, chat_id: int, batch: list[Delivery], report: DrainReport) -> None:
+        """Render and send the claimed rows; record the outcome."""
         ids = [row.id for row in batch]
-        if not ids:
-            return  # a digest already sent with an earlier row
-        await self.limiter.acquire()
-        if not self.store.claim(ids):
-            return  # taken meanwhile by another message of the same chat
         attempts = max(row.attempts for row in batch) + 1
         try:
             message = self.render(batch)
             if message is None:
                 self._finish(ids, "skipped", report, error="notice no longer in the knowledge base")
                 return
-            await self.transport.send(first.chat_id, message)
+            await self.transport.send(chat_id, message)
         except DeliveryRetryAfter as exc:
             self.limiter.pause(exc.seconds)
             self._retry(ids, exc.seconds, report, str(exc))
         except DeliveryBlocked as exc:
-            self.store.set_active(first.chat_id, False)
+            self.store.set_active(chat_id, False)
             self._finish(ids, "skipped", report, error=f"blocked: {exc}")
             report.blocked += 1
-            report.skipped += self.store.skip_inactive(first.chat_id)
+            report.skipped += self.store.skip_inactive(chat_id)
         except DeliveryRejected as exc:
             self._finish(ids, "failed", report, error=str(exc))
         except DeliveryTransient as exc:
@@ -245,7 +272,7 @@ class Sender(Generic[Message]):
             else:
                 self._retry(ids, backoff(attempts), report, f"network: {exc}")
         except Exception as exc:
-            log.exception("notice rows %s to chat %s failed", ids, first.chat_id)
+            log.exception("notice rows %s to chat %s failed", ids, chat_id)
             self._finish(ids, "failed", report, error=repr(exc))
         else:
             self._finish(ids, "sent", report)

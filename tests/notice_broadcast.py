@@ -1,0 +1,117 @@
+"""A broadcast of one notice through the real sender and a real PTB bot, for tests and the bench.
+
+Run as a script it is the process the kill -9 test kills and restarts::
+
+    python tests/notice_broadcast.py --db adal.db --knowledge kb --api-url URL --token T
+
+It enqueues the due notices (only once, whatever the restarts), then drains the outbox,
+printing one JSON line with the drain's figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+from conftest import entry_yaml
+from telegram.ext import AIORateLimiter, ExtBot
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+from bot.config import Settings  # noqa: E402
+from bot.dialog import build_dialog  # noqa: E402
+from bot.dialog.core import DEFAULT_LANG  # noqa: E402
+from bot.dialog.subscriptions import render_deliveries  # noqa: E402
+from bot.notices import DrainReport, Limits, Sender, publish_due  # noqa: E402
+from bot.store import ALL_TOPICS, Store  # noqa: E402
+from bot.telegram.notices import TelegramTransport  # noqa: E402
+
+NOTICE_ID = "bench-notice"
+TOPICS = """\
+gifts:
+  kk: Сыйлықтар
+  ru: Подарки
+  en: Gifts
+"""
+NOTICE = f"""\
+id: {NOTICE_ID}
+publish_at: 2020-10-18
+topics: [gifts]
+kk:
+  title: Сыйлықтарға тыйым
+  body: Мемлекеттік қызметшілерге **кез келген** сыйлыққа тыйым салынған.
+ru:
+  title: Запрет на подарки
+  body: Госслужащим запрещены подарки **любой** стоимости.
+en:
+  title: Ban on gifts
+  body: Civil servants may accept **no** gifts of any value.
+"""
+
+
+def write_knowledge(root: Path) -> Path:
+    """A one-topic knowledge base with one entry and the due notice, in ``root``."""
+    (root / "notices").mkdir(parents=True, exist_ok=True)
+    (root / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    (root / "gifts.yaml").write_text(entry_yaml("gift-ban"), encoding="utf-8")
+    (root / "notices" / f"{NOTICE_ID}.yaml").write_text(NOTICE, encoding="utf-8")
+    return root
+
+
+def add_subscribers(store: Store, chat_ids: Iterable[int]) -> None:
+    """Subscribe each chat to every topic, in one transaction, languages taking turns."""
+    langs = ("kk", "ru", "en")
+    with store.db.conn:
+        store.db.conn.executemany(
+            "INSERT INTO users (chat_id, user_id, client_lang, active, created_at, updated_at)"
+            " VALUES (?, ?, ?, 1, '', '')",
+            [(c, c, langs[c % 3]) for c in chat_ids])
+        store.db.conn.executemany(
+            "INSERT INTO subscriptions (chat_id, topic, created_at) VALUES (?, ?, '')",
+            [(c, ALL_TOPICS) for c in chat_ids])
+
+
+async def broadcast(db: Path, knowledge: Path, api_url: str, token: str, limits: Limits, *,
+                    rate_limiter: bool = False) -> DrainReport:
+    """Enqueue the due notices and drain the outbox through a PTB bot at ``api_url``.
+
+    ``rate_limiter`` adds PTB's ``AIORateLimiter``, as the running bot has it.
+    """
+    settings = Settings(token=token, api_url=api_url, db_path=db, knowledge_dir=knowledge)
+    dialog = build_dialog(settings)
+    dialog.store.recover_in_flight()
+    publish_due(dialog.store, dialog.library.kb, datetime.now(UTC), DEFAULT_LANG)
+    bot = ExtBot(token, base_url=api_url, rate_limiter=AIORateLimiter() if rate_limiter else None)
+    async with bot:
+        sender = Sender(dialog.store, TelegramTransport(bot), partial(render_deliveries, dialog),
+                        limits=limits)
+        report = await sender.drain()
+    dialog.store.close()
+    return report
+
+
+def main() -> None:
+    """Command line of the subprocess used by the kill -9 test."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--knowledge", type=Path, required=True)
+    parser.add_argument("--api-url", required=True)
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--rate", type=float, default=Limits.rate)
+    parser.add_argument("--chat-interval", type=float, default=Limits.chat_interval)
+    args = parser.parse_args()
+    limits = Limits(rate=args.rate, chat_interval=args.chat_interval)
+    report = asyncio.run(broadcast(args.db, args.knowledge, args.api_url, args.token, limits))
+    print(json.dumps(asdict(report)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""The sender against the Bot API emulator, through a real PTB bot: blocks, 429s, 400s,
+network errors, flood limits, digests."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from botapi_emulator import BotAPIEmulator
+from notice_broadcast import NOTICE, NOTICE_ID, add_subscribers, write_knowledge
+from telegram import Bot
+from telegram.ext import AIORateLimiter, ExtBot
+from telegram.request import HTTPXRequest
+
+from bot.config import Settings
+from bot.dialog import Dialog, build_dialog
+from bot.dialog.subscriptions import render_deliveries
+from bot.notices import DrainReport, Limits, Sender, publish_due
+from bot.notices import sender as sender_module
+from bot.telegram.notices import TelegramTransport
+
+FAST = Limits(rate=500, chat_interval=0.2)
+SECOND_ID = "second-notice"
+
+
+@pytest_asyncio.fixture
+async def emu() -> AsyncIterator[BotAPIEmulator]:
+    async with BotAPIEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def dialog(tmp_path: Path) -> Dialog:
+    """A dialog over a one-notice base, with a database file."""
+    root = write_knowledge(tmp_path / "knowledge")
+    second = NOTICE.replace(NOTICE_ID, SECOND_ID).replace("2020-10-18", "2020-10-19")
+    (root / "notices" / f"{SECOND_ID}.yaml").write_text(second, encoding="utf-8")
+    return build_dialog(Settings(knowledge_dir=root, db_path=tmp_path / "adal.db"))
+
+
+@pytest_asyncio.fixture
+async def bot(emu: BotAPIEmulator) -> AsyncIterator[Bot]:
+    async with Bot(emu.token, base_url=emu.base_url) as client:
+        yield client
+
+
+def enqueue(dialog: Dialog, chat_ids: range, *, only: str | None = NOTICE_ID) -> None:
+    """Subscribe the chats and enqueue the due notices (``only`` one of them)."""
+    add_subscribers(dialog.store, chat_ids)
+    kb = dialog.library.kb
+    if only is not None:
+        kb = type(kb)(topics=kb.topics, notices={only: kb.notices[only]})
+    publish_due(dialog.store, kb, datetime.now(UTC), "ru")
+
+
+async def drain(dialog: Dialog, bot: Bot, limits: Limits = FAST) -> DrainReport:
+    sender = Sender(dialog.store, TelegramTransport(bot), partial(render_deliveries, dialog),
+                    limits=limits)
+    return await sender.drain()
+
+
+def delivered(emu: BotAPIEmulator) -> Counter[int]:
+    """Messages delivered per chat."""
+    return Counter(r.chat_id for r in emu.sent if r.ok and r.chat_id is not None)
+
+
+async def test_blocked_users_are_marked_inactive_and_others_get_it_once(
+        emu: BotAPIEmulator, dialog: Dialog, bot: Bot) -> None:
+    chats = range(1000, 1100)
+    blocked = set(chats[::20])  # 5 %
+    for chat_id in blocked:
+        emu.block(chat_id)
+    enqueue(dialog, chats)
+    report = await drain(dialog, bot)
+    assert (report.sent, report.blocked, report.skipped) == (95, 5, 5)
+    assert delivered(emu) == Counter({c: 1 for c in chats if c not in blocked})
+    assert not any(dialog.store.is_active(c) for c in blocked)
+    assert dialog.store.delivery_counts()[NOTICE_ID]["skipped"] == 5
+    message = emu.last_message(1003)
+    assert message is not None and message.plain_text == (
+        "Запрет на подарки\n\nГосслужащим запрещены подарки любой стоимости.")  # 1003: ru
+
+
+async def test_429_bursts_are_waited_out_and_retried(emu: BotAPIEmulator, dialog: Dialog,
+                                                     bot: Bot) -> None:
+    chats = range(2000, 2040)
+    enqueue(dialog, chats)
+    emu.fail_next("sendMessage", 429, retry_after=1, count=3)
+    report = await drain(dialog, bot)
+    assert report.sent == 40 and report.retried >= 3
+    assert delivered(emu) == Counter({c: 1 for c in chats})
+    refused = next(r for r in emu.sent if r.error_code == 429)
+    (retried,) = emu.messages_to(refused.chat_id or 0)
+    assert retried.timestamp - refused.timestamp >= 0.9  # the refused chat waited retry_after
+
+
+async def test_bad_request_is_recorded_and_the_rest_go_on(emu: BotAPIEmulator, dialog: Dialog,
+                                                           bot: Bot) -> None:
+    enqueue(dialog, range(3000, 3010))
+    emu.fail_next("sendMessage", 400, "Bad Request: chat not found")
+    report = await drain(dialog, bot)
+    assert (report.sent, report.failed) == (9, 1)
+    ((chat_id, state, error),) = dialog.store.delivery_problems(NOTICE_ID)
+    assert state == "failed" and error.lower() == "chat not found"
+    assert chat_id not in delivered(emu)
+
+
+async def test_network_errors_are_retried_with_backoff(
+        emu: BotAPIEmulator, dialog: Dialog, bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sender_module, "BACKOFF_BASE", 0.1)
+    enqueue(dialog, range(4000, 4010))
+    emu.fail_next("sendMessage", 502, count=3)
+    report = await drain(dialog, bot)
+    assert (report.sent, report.failed, report.retried) == (10, 0, 3)
+    assert delivered(emu) == Counter({c: 1 for c in range(4000, 4010)})
+
+
+async def test_a_timed_out_call_is_retried_and_may_arrive_twice(
+        emu: BotAPIEmulator, dialog: Dialog, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The documented at-least-once window: Telegram may have delivered a call that timed out."""
+    monkeypatch.setattr(sender_module, "BACKOFF_BASE", 0.6)
+    enqueue(dialog, range(5000, 5001))
+    emu.delay_next("sendMessage", 0.5)
+    request = HTTPXRequest(read_timeout=0.2)
+    async with Bot(emu.token, base_url=emu.base_url, request=request) as slow:
+        report = await drain(dialog, slow)
+    assert report.retried == 1 and report.sent == 1
+    assert delivered(emu) == Counter({5000: 2})
+
+
+async def test_rate_stays_under_the_flood_limits(emu: BotAPIEmulator, dialog: Dialog) -> None:
+    emu.limits = True
+    chats = range(6000, 6060)
+    enqueue(dialog, chats, only=None)  # two notices: each chat gets two messages
+    async with ExtBot(emu.token, base_url=emu.base_url, rate_limiter=AIORateLimiter()) as bot:
+        report = await drain(dialog, bot, Limits())
+    assert report.sent == 120 and emu.flood_rejections == 0
+    assert delivered(emu) == Counter({c: 2 for c in chats})
+    times = sorted(r.timestamp for r in emu.sent if r.ok)
+    assert (len(times) - 1) / (times[-1] - times[0]) >= 0.8 * 30
+    for chat_id in chats[:5]:
+        first, second = (r.timestamp for r in emu.messages_to(chat_id))
+        assert second - first >= 1.0
+
+
+async def test_weekly_subscribers_get_one_digest(emu: BotAPIEmulator, dialog: Dialog,
+                                                 bot: Bot) -> None:
+    add_subscribers(dialog.store, range(7000, 7003))
+    now = datetime.now(UTC)
+    dialog.store.set_delivery_mode(7001, "weekly", now=now, digest_at=now)
+    for notice_id in (NOTICE_ID, SECOND_ID):
+        dialog.store.enqueue_notice(notice_id, ["gifts"], now=now,
+                                    digest_at=now - timedelta(seconds=1), default_lang="ru")
+    report = await drain(dialog, bot)
+    assert report.sent == 6
+    assert delivered(emu) == Counter({7000: 2, 7001: 1, 7002: 2})
+    digest = emu.last_message(7001)
+    assert digest is not None and digest.plain_text is not None
+    assert digest.plain_text.count("Ban on gifts") == 2  # 7001's client is English

@@ -1,0 +1,128 @@
+"""The store's side of notices: subscriptions, delivery mode, the outbox and its states."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from bot.store import ALL_TOPICS, MIGRATIONS, Store
+
+NOW = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
+DIGEST = NOW + timedelta(days=7)
+
+
+def enqueue(store: Store, notice_id: str = "n1") -> int | None:
+    return store.enqueue_notice(notice_id, ["gifts"], now=NOW, digest_at=DIGEST, default_lang="ru")
+
+
+def outbox(store: Store) -> dict[int, dict[str, object]]:
+    """The outbox rows by chat."""
+    return {row["chat_id"]: row for row in store.db["outbox"].rows}
+
+
+@pytest.fixture
+def store() -> Store:
+    """Chats 1-6: 1 all topics (kk client), 2 gifts (en-US client), 3 relatives only,
+    4 gifts but blocked the bot, 5 gifts with Russian chosen over a French client,
+    6 never subscribed."""
+    store = Store(":memory:")
+    for chat_id, client in ((1, "kk"), (2, "en-US"), (3, "ru"), (4, "ru"), (5, "fr"), (6, "en")):
+        store.touch_user(chat_id, chat_id, client)
+    store.set_subscriptions(1, {ALL_TOPICS})
+    store.set_subscriptions(2, {"gifts"})
+    store.set_subscriptions(3, {"relatives"})
+    store.set_subscriptions(4, {"gifts"})
+    store.set_active(4, False)
+    store.set_subscriptions(5, {"gifts", "relatives"})
+    store.set_language(5, "ru")
+    return store
+
+
+def test_enqueue_reaches_active_subscribers_of_the_topics_in_their_language(store: Store) -> None:
+    assert enqueue(store) == 3
+    rows = outbox(store)
+    assert sorted(rows) == [1, 2, 5]
+    assert {c: r["lang"] for c, r in rows.items()} == {1: "kk", 2: "en", 5: "ru"}
+    assert {r["state"] for r in rows.values()} == {"pending"}
+    assert store.db["notices_state"].get("n1")["recipients"] == 3
+
+
+def test_enqueue_is_idempotent_and_rows_are_unique(store: Store) -> None:
+    assert enqueue(store) == 3
+    store.set_subscriptions(3, {"gifts"})  # subscribing later does not reopen a sent notice
+    assert enqueue(store) is None
+    assert len(outbox(store)) == 3
+    with pytest.raises(sqlite3.IntegrityError):
+        store.db["outbox"].insert({"notice_id": "n1", "chat_id": 1, "lang": "kk",
+                                   "ready_at": "", "created_at": ""})
+    assert set(store.enqueued_notices()) == {"n1"}
+
+
+def test_weekly_subscribers_wait_for_the_digest_and_can_switch(store: Store) -> None:
+    store.set_delivery_mode(2, "weekly", now=NOW, digest_at=DIGEST)
+    assert store.delivery_mode(2) == "weekly" and store.delivery_mode(1) == "instant"
+    enqueue(store)
+    enqueue(store, "n2")
+    assert [d.chat_id for d in store.ready_deliveries(NOW)] == [1, 5, 1, 5]
+    assert store.digest_batch(2, NOW) == []
+    batch = store.digest_batch(2, DIGEST)
+    assert [d.notice_id for d in batch] == ["n1", "n2"] and all(d.digest for d in batch)
+    store.set_delivery_mode(2, "instant", now=NOW, digest_at=DIGEST)
+    assert [d.chat_id for d in store.ready_deliveries(NOW)] == [1, 2, 5, 1, 2, 5]
+    assert store.count_subscribers() == {"subscribers": 4, "weekly": 0}
+
+
+def test_claim_is_all_or_nothing_and_finish_records_the_outcome(store: Store) -> None:
+    enqueue(store)
+    first, second, third = store.ready_deliveries(NOW)
+    assert store.claim([first.id])
+    assert not store.claim([first.id, second.id])  # first is no longer pending
+    assert outbox(store)[second.chat_id]["state"] == "pending"
+    store.finish([first.id], "sent", now=NOW)
+    store.finish([second.id], "failed", now=NOW, error="Chat not found")
+    store.finish([third.id], "pending", now=NOW, error="retry after 3 s",
+                 retry_at=NOW + timedelta(seconds=3))
+    assert [d.id for d in store.ready_deliveries(NOW)] == []
+    assert store.next_ready_at() == NOW + timedelta(seconds=3)
+    assert store.delivery_counts()["n1"] == {"pending": 1, "sending": 0, "sent": 1, "failed": 1,
+                                             "skipped": 0}
+    rows = outbox(store)
+    assert rows[first.chat_id]["sent_at"] and rows[first.chat_id]["attempts"] == 1
+    assert (second.chat_id, "failed", "Chat not found") in store.delivery_problems("n1")
+
+
+def test_in_flight_rows_are_recovered_and_inactive_ones_skipped(store: Store) -> None:
+    enqueue(store)
+    first, second, _third = store.ready_deliveries(NOW)
+    assert store.claim([first.id]) and store.claim([second.id])
+    store.finish([second.id], "sent", now=NOW)
+    assert store.recover_in_flight() == 1  # only the row whose call was under way
+    assert outbox(store)[first.chat_id]["state"] == "pending"
+    store.set_active(first.chat_id, False)
+    assert store.skip_inactive() == 1
+    assert outbox(store)[first.chat_id]["state"] == "skipped"
+
+
+def test_unsubscribing_from_everything_drops_undelivered_rows(store: Store) -> None:
+    enqueue(store)
+    store.set_subscriptions(2, ())
+    assert store.subscriptions(2) == set()
+    assert outbox(store)[2]["state"] == "skipped"
+    assert outbox(store)[1]["state"] == "pending"
+
+
+def test_migration_keeps_existing_users(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    MIGRATIONS[0](db)
+    db.execute("PRAGMA user_version = 1")
+    db["users"].insert({"chat_id": 7, "lang": "kk", "active": 1})
+    db.close()
+    store = Store(path)
+    assert store.schema_version == len(MIGRATIONS)
+    assert store.language(7) == "kk" and store.delivery_mode(7) == "instant"
+    store.close()

@@ -1,0 +1,146 @@
+"""Subscriptions and the admins' notice commands, at the dialog level (no transport)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.dialog import Dialog, Reply, UserRef, build_dialog
+from bot.dialog.subscriptions import render_deliveries
+from bot.store import ALL_TOPICS, Delivery, Store
+
+USER = UserRef(chat_id=200, user_id=200, client_lang="en")
+RU_USER = UserRef(chat_id=201, user_id=201, client_lang="ru")
+ADMIN = UserRef(chat_id=300, user_id=300, client_lang="en", is_admin=True)
+ADMIN_COMMANDS = ("notices", "preview", "send", "stats")
+
+
+def notice_yaml(notice_id: str, publish_at: str, title: str) -> str:
+    return f"""\
+id: {notice_id}
+publish_at: {publish_at}
+topics: [gifts]
+related: [gift-ban]
+kk: {{title: "{title} kk", body: "Мәтін."}}
+ru: {{title: "{title} ru", body: "Текст **важный**."}}
+en: {{title: "{title} en", body: "Text with *stars*."}}
+"""
+
+
+@pytest.fixture
+def dialog(small_kb: Path) -> Dialog:
+    """The dialog over the small base with a published and a future notice."""
+    (small_kb / "notices").mkdir()
+    (small_kb / "notices" / "a.yaml").write_text(
+        notice_yaml("gift-rules", "2020-10-18", "New gift rules"), encoding="utf-8")
+    (small_kb / "notices" / "b.yaml").write_text(
+        notice_yaml("future-one", "2099-01-01T10:00:00+05:00", "Future"), encoding="utf-8")
+    return build_dialog(Settings(knowledge_dir=small_kb), Store(":memory:"))
+
+
+def actions(reply: Reply) -> list[str]:
+    return [b.action for row in reply.buttons for b in row]
+
+
+def labels(reply: Reply) -> list[str]:
+    return [b.label for row in reply.buttons for b in row]
+
+
+def test_subscribe_shows_topic_buttons_and_modes(dialog: Dialog) -> None:
+    (reply,) = dialog.handle_message(USER, "/subscribe")
+    assert "not subscribed" in reply.text
+    assert actions(reply) == ["s:*", "s:gifts", "s:about", "d:instant", "d:weekly"]
+    (reply,) = dialog.handle_button(USER, "s:gifts")
+    assert reply.toast == "You are subscribed to “Gifts”."
+    assert dialog.store.subscriptions(USER.chat_id) == {"gifts"}
+    assert actions(reply)[:3] == ["s:*", "u:gifts", "s:about"]
+    assert "✅ Gifts" in labels(reply)
+
+
+def test_subscribe_all_or_a_topic_at_once(dialog: Dialog) -> None:
+    (reply,) = dialog.handle_message(USER, "/subscribe all")
+    assert reply.text.startswith("You are subscribed to notices on all topics.")
+    assert dialog.store.subscriptions(USER.chat_id) == {ALL_TOPICS}
+    (reply,) = dialog.handle_message(RU_USER, "/subscribe GIFTS")
+    assert reply.text.startswith("Вы подписаны на тему «Подарки».")
+    (reply,) = dialog.handle_message(RU_USER, "/subscribe weather")
+    assert reply.text.startswith("Темы «weather» нет.")
+    assert dialog.store.subscriptions(RU_USER.chat_id) == {"gifts"}
+
+
+def test_unsubscribe_one_topic_from_all_keeps_the_others(dialog: Dialog) -> None:
+    dialog.handle_message(USER, "/subscribe all")
+    (reply,) = dialog.handle_button(USER, "u:gifts")
+    assert dialog.store.subscriptions(USER.chat_id) == {"about"}
+    assert reply.toast == "You are unsubscribed from “Gifts”."
+    (reply,) = dialog.handle_message(USER, "/unsubscribe")
+    assert dialog.store.subscriptions(USER.chat_id) == set()
+    assert reply.text.startswith("You will get no more notices.")
+    (reply,) = dialog.handle_message(USER, "/subscriptions")
+    assert "not subscribed" in reply.text
+
+
+def test_weekly_digest_choice(dialog: Dialog) -> None:
+    dialog.handle_message(USER, "/subscribe gifts")
+    (reply,) = dialog.handle_button(USER, "d:weekly")
+    assert dialog.store.delivery_mode(USER.chat_id) == "weekly"
+    assert "weekly digest" in reply.text and "✅ Weekly digest" in labels(reply)
+    (reply,) = dialog.handle_button(USER, "d:monthly")
+    assert reply.toast == "This button is out of date."
+
+
+def test_subscribing_reactivates_a_user_who_had_blocked_the_bot(dialog: Dialog) -> None:
+    dialog.set_active(USER, False)
+    dialog.handle_message(USER, "/subscribe all")
+    assert dialog.store.is_active(USER.chat_id)
+
+
+def test_admin_commands_are_hidden_from_others(dialog: Dialog) -> None:
+    (unknown,) = dialog.handle_message(USER, "/nosuchcommand")
+    for name in ADMIN_COMMANDS:
+        assert dialog.handle_message(USER, f"/{name} gift-rules") == [unknown]
+    assert dialog.handle_button(USER, "x:gift-rules")[0].toast == "This button is out of date."
+    assert not {n for n, _ in dialog.menu("en")} & set(ADMIN_COMMANDS)
+    assert set(ADMIN_COMMANDS) <= {n for n, _ in dialog.menu("en", admin=True)}
+    assert dialog.store.enqueued_notices() == {}
+
+
+def test_admin_previews_and_sends_after_confirming(dialog: Dialog) -> None:
+    dialog.handle_message(USER, "/subscribe gifts")
+    (preview,) = dialog.handle_message(ADMIN, "/preview gift-rules")
+    assert preview.text.startswith("**New gift rules en**") and actions(preview) == ["e:gift-ban"]
+    (usage,) = dialog.handle_message(ADMIN, "/preview")
+    assert "`gift-rules`" in usage.text and "`future-one`" in usage.text
+    (listing,) = dialog.handle_message(ADMIN, "/notices")
+    assert "Upcoming" in listing.text and "Due" in listing.text
+    (confirm,) = dialog.handle_message(ADMIN, "/send gift-rules")
+    assert actions(confirm) == ["x:gift-rules"]
+    assert dialog.store.enqueued_notices() == {}  # nothing before the button is pressed
+    (done,) = dialog.handle_button(ADMIN, "x:gift-rules")
+    assert done.toast == "The notice gift-rules is on its way. Recipients: 1."
+    (again,) = dialog.handle_message(ADMIN, "/send gift-rules")
+    assert again.text == "The notice gift-rules has already been sent." and not again.buttons
+    (listing,) = dialog.handle_message(ADMIN, "/notices")
+    assert "- `gift-rules` 2020-10-18 09:00: waiting 1" in listing.text
+    (stats,) = dialog.handle_message(ADMIN, "/stats")
+    assert "Subscribers: 1, of them weekly digest: 0." in stats.text
+
+
+def test_notice_and_digest_messages(dialog: Dialog) -> None:
+    def delivery(notice_id: str, lang: str, digest: bool, row_id: int = 1) -> Delivery:
+        return Delivery(row_id, notice_id, USER.chat_id, lang, digest, 0)  # type: ignore[arg-type]
+
+    reply = render_deliveries(dialog, [delivery("gift-rules", "ru", False)])
+    assert reply is not None
+    assert reply.text == "**New gift rules ru**\n\nТекст **важный**."
+    digest = render_deliveries(dialog, [delivery("gift-rules", "kk", True),
+                                        delivery("future-one", "kk", True, 2)])
+    assert digest is not None and digest.text.startswith("**Апта ішіндегі жаңартулар**")
+    assert actions(digest) == ["n:gift-rules", "n:future-one"]
+    assert render_deliveries(dialog, [delivery("removed", "en", False)]) is None
+    (opened,) = dialog.handle_button(USER, "n:gift-rules")
+    assert opened.text.startswith("**New gift rules en**")
+    (hidden,) = dialog.handle_button(USER, "n:future-one")  # not published yet
+    assert hidden.toast == "This notice is no longer available."
