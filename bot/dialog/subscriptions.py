@@ -222,7 +222,7 @@ class NoticeAdmin:
         sections: dict[NoticeStatus, list[str]] = {"upcoming": [], "due": [], "enqueued": []}
         for notice in sorted(turn.kb.notices.values(), key=lambda n: (n.publish_at, n.id)):
             status = notice_status(notice, enqueued, now)
-            line = f"- `{notice.id}` {local_time(notice.publish_at)}"
+            line = f"- {notice.id} {local_time(notice.publish_at)}"
             if status == "enqueued":
                 line += ": " + (_states(turn, counts[notice.id]) or _("no subscribers"))
             sections[status].append(line)
@@ -280,5 +280,5 @@ class NoticeAdmin:
         notice = turn.kb.notices.get(args.strip())
         if notice is not None:
             return notice
-        ids = ", ".join(f"`{i}`" for i in turn.kb.notices) or "—"
+        ids = ", ".join(turn.kb.notices) or "—"
         return [Reply(turn._("Name a notice: one of {ids}.", ids=ids))]

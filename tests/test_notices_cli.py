@@ -1,0 +1,132 @@
+"""Notice files on the command line: `adal-bot kb check` on broken copies (path:line each),
+`adal-bot notices list` and `adal-bot notices status`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.cli import cli
+from bot.kb import load_knowledge
+from bot.notices import publish_due
+from bot.store import ALL_TOPICS, Store
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTICE = """\
+# a comment first, as in the shipped notice
+id: gift-rules
+publish_at: 2020-10-18
+topics: [gifts]
+related: [gift-ban]
+kk:
+  title: Жаңа ереже
+  body: Мәтін.
+ru:
+  title: Новое правило
+  body: Текст.
+en:
+  title: New rule
+  body: Text.
+"""
+FUTURE = NOTICE.replace("gift-rules", "future-one").replace("2020-10-18", "2099-01-01T10:00+05:00")
+
+
+def run(args: list[str], knowledge: Path, db: Path | None = None) -> Result:
+    env = {"ADAL_KNOWLEDGE_DIR": str(knowledge), "ADAL_DB": str(db or knowledge / "adal.db")}
+    return CliRunner().invoke(cli, args, env=env)
+
+
+@pytest.fixture
+def notice_path(small_kb: Path) -> Path:
+    """The small base with one notice; returns the notice's file."""
+    (small_kb / "notices").mkdir()
+    path = small_kb / "notices" / "gift-rules.yaml"
+    path.write_text(NOTICE, encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if needle in line)
+
+
+def check(knowledge: Path) -> list[str]:
+    result = run(["kb", "check", str(knowledge)], knowledge)
+    assert result.exit_code == 1, result.output
+    return result.stdout.splitlines()
+
+
+def test_shipped_notice_and_a_good_one_pass(notice_path: Path) -> None:
+    result = run(["kb", "check"], notice_path.parent.parent)
+    assert result.exit_code == 0 and "1 notices" in result.stdout
+    shipped = run(["kb", "check", str(ROOT / "knowledge")], ROOT / "knowledge")
+    assert "knowledge/notices/" not in shipped.stdout, shipped.stdout
+
+
+@pytest.mark.parametrize(("old", "new", "where", "message"), [
+    ("publish_at: 2020-10-18", "publish_at: 2020-13-40", "publish_at",
+     "notice 'gift-rules': bad publish_at: "),
+    ("publish_at: 2020-10-18", "publish_at: 2020-10-18T09:00", "publish_at",
+     "notice 'gift-rules': bad publish_at: a time needs an offset"),
+    ("topics: [gifts]", "topics: [gifts, weather]", "id:",
+     "notice 'gift-rules': topic 'weather' is not in topics.yaml"),
+    ("related: [gift-ban]", "related: [nowhere]", "id:",
+     "notice 'gift-rules': related id 'nowhere' points to no entry"),
+    ("en:\n  title: New rule\n  body: Text.\n", "", "id:",
+     "notice 'gift-rules': [en] language missing"),
+    ("  body: Текст.", "  body: Текст [ссылка](javascript:x).", "id:",
+     "notice 'gift-rules': [ru] body: "),
+    ("  body: Text.", "  body: " + "Long text. " * 400, "id:",
+     "notice 'gift-rules': [en] title and body are too long for one Telegram message"),
+    ("topics: [gifts]", "topicz: [gifts]", "topicz",
+     "notice 'gift-rules': unknown field 'topicz'"),
+])
+def test_each_broken_notice_is_reported_with_path_and_line(
+        notice_path: Path, old: str, new: str, where: str, message: str) -> None:
+    text = notice_path.read_text(encoding="utf-8")
+    assert old in text
+    notice_path.write_text(text.replace(old, new), encoding="utf-8")
+    expected = f"{notice_path}:{line_of(notice_path, where)}: {message}"
+    lines = check(notice_path.parent.parent)
+    assert any(line.startswith(expected) for line in lines), (expected, lines)
+
+
+def test_duplicate_notice_id(notice_path: Path) -> None:
+    copy = notice_path.with_name("zz-copy.yaml")
+    copy.write_text(NOTICE, encoding="utf-8")
+    lines = check(notice_path.parent.parent)
+    assert f"{copy}:{line_of(copy, 'id:')}: notice 'gift-rules': id is already used by " \
+           f"{notice_path}" in lines, lines
+
+
+def test_notices_list_and_status(notice_path: Path, tmp_path: Path) -> None:
+    knowledge, db = notice_path.parent.parent, tmp_path / "adal.db"
+    (knowledge / "notices" / "future-one.yaml").write_text(FUTURE, encoding="utf-8")
+    result = run(["notices", "list"], knowledge, db)
+    assert result.exit_code == 0, result.output
+    header, first, second = result.stdout.splitlines()
+    assert header.split() == ["id", "publish_at", "status", "sent", "pending", "sending",
+                              "failed", "skipped"]
+    assert first.split() == ["gift-rules", "2020-10-18", "09:00", "due", "0", "0", "0", "0", "0"]
+    assert second.split()[:4] == ["future-one", "2099-01-01", "10:00", "upcoming"]
+
+    store = Store(db)
+    for chat_id in (1, 2):
+        store.set_subscriptions(chat_id, {ALL_TOPICS})
+    publish_due(store, load_knowledge(knowledge), datetime.now(UTC), "ru")
+    (row,) = store.ready_deliveries(datetime.now(UTC), limit=1)
+    store.claim([row.id])
+    store.finish([row.id], "failed", now=datetime.now(UTC), error="Chat not found")
+    store.close()
+    result = run(["notices", "status", "gift-rules"], knowledge, db)
+    assert result.exit_code == 0, result.output
+    assert "publish_at: 2020-10-18 09:00 Asia/Almaty" in result.stdout
+    assert "2 recipients" in result.stdout
+    assert "pending 1, sending 0, sent 0, failed 1, skipped 0" in result.stdout
+    assert "  chat 1: failed: Chat not found" in result.stdout
+    assert "not enqueued yet" in run(["notices", "status", "future-one"], knowledge, db).stdout
+    missing = run(["notices", "status", "nope"], knowledge, db)
+    assert missing.exit_code == 1 and "no notice 'nope'" in missing.output

@@ -1,0 +1,113 @@
+"""Notices end to end: the real Application (post_init, JobQueue) against the Bot API emulator.
+
+Due notices go out at start-up and never again after a restart; a future one goes out at its
+time, one added while the bot runs too; subscribing works with the buttons; an admin's /send
+reaches the subscribers after the confirm button.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from botapi_emulator import BotAPIEmulator
+from test_notices_cli import NOTICE
+from test_telegram_e2e import ask, press, running, until
+
+from bot.config import Settings
+from bot.store import ALL_TOPICS, Store
+from bot.telegram import notices as telegram_notices
+
+ADMIN = 900
+SUBSCRIBERS = (901, 902, 903)
+
+
+@pytest.fixture(autouse=True)
+def quick_drain(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Look at the outbox five times a second instead of every five seconds."""
+    monkeypatch.setattr(telegram_notices, "DRAIN_INTERVAL", 0.2)
+
+
+@pytest_asyncio.fixture
+async def emu() -> AsyncIterator[BotAPIEmulator]:
+    async with BotAPIEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def settings(emu: BotAPIEmulator, small_kb: Path, tmp_path: Path) -> Settings:
+    """The small base with notices/ (empty), a database with three subscribers."""
+    (small_kb / "notices").mkdir()
+    db = tmp_path / "adal.db"
+    store = Store(db)
+    for chat_id in SUBSCRIBERS:
+        store.set_subscriptions(chat_id, {ALL_TOPICS})
+    store.close()
+    return Settings(token=emu.token, api_url=emu.base_url, db_path=db, knowledge_dir=small_kb,
+                    admins=frozenset({ADMIN}))
+
+
+def add_notice(settings: Settings, notice_id: str, publish_at: str) -> None:
+    text = NOTICE.replace("gift-rules", notice_id).replace("2020-10-18", publish_at)
+    (settings.knowledge_dir / "notices" / f"{notice_id}.yaml").write_text(text, encoding="utf-8")
+
+
+def received(emu: BotAPIEmulator, title: str) -> dict[int, int]:
+    """How many messages starting with ``title`` each chat got."""
+    counts: dict[int, int] = {}
+    for record in emu.sent:
+        if record.ok and record.chat_id and (record.plain_text or "").startswith(title):
+            counts[record.chat_id] = counts.get(record.chat_id, 0) + 1
+    return counts
+
+
+async def test_due_notice_goes_out_at_start_and_not_after_a_restart(
+        emu: BotAPIEmulator, settings: Settings) -> None:
+    add_notice(settings, "missed", "2020-10-18")
+    async with running(settings):
+        await until(lambda: len(received(emu, "Новое правило")) == len(SUBSCRIBERS))
+    async with running(settings) as app:
+        await until(lambda: bool(app.job_queue and app.job_queue.get_jobs_by_name(
+            "notices-drain")))
+        [listing] = await ask(emu, "/notices", chat_id=ADMIN, lang="en")
+    assert received(emu, "Новое правило") == dict.fromkeys(SUBSCRIBERS, 1)
+    assert "• missed 2020-10-18 09:00: sent 3" in (listing.plain_text or "")
+
+
+async def test_future_notice_goes_out_at_its_time(emu: BotAPIEmulator,
+                                                  settings: Settings) -> None:
+    publish_at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
+    add_notice(settings, "soon", publish_at.isoformat())
+    async with running(settings) as app:
+        assert app.job_queue and app.job_queue.get_jobs_by_name("notice:soon")
+        await until(lambda: len(received(emu, "Новое правило")) == len(SUBSCRIBERS), timeout=8)
+        first = min(r.timestamp for r in emu.sent if r.chat_id in SUBSCRIBERS)
+        started = min(r.timestamp for r in emu.requests)
+        assert datetime.now(UTC) >= publish_at
+        assert first - started >= 1.0  # not at start-up
+
+
+async def test_notice_added_while_running_is_scheduled(emu: BotAPIEmulator,
+                                                       settings: Settings) -> None:
+    async with running(settings):
+        publish_at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=3)
+        add_notice(settings, "added", publish_at.isoformat())
+        await until(lambda: len(received(emu, "Новое правило")) == len(SUBSCRIBERS), timeout=10)
+    assert received(emu, "Новое правило") == dict.fromkeys(SUBSCRIBERS, 1)
+
+
+async def test_subscribing_with_buttons_and_admin_send(emu: BotAPIEmulator,
+                                                       settings: Settings) -> None:
+    add_notice(settings, "later", "2099-01-01T09:00+05:00")
+    async with running(settings):
+        [panel] = await ask(emu, "/subscribe", chat_id=904, lang="en")
+        _answer, [updated] = await press(emu, panel, "s:gifts")
+        assert "Вы получаете уведомления по темам: Подарки." in (updated.plain_text or "")
+        [confirm] = await ask(emu, "/send later", chat_id=ADMIN, lang="en")
+        answer, [_done] = await press(emu, confirm, "x:later")
+        assert answer["text"] == "Уведомление later отправляется. Получателей: 4."
+        await until(lambda: len(received(emu, "Новое правило")) == 4)
+    assert received(emu, "Новое правило") == dict.fromkeys([*SUBSCRIBERS, 904], 1)
