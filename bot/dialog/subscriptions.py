@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import cast
 
@@ -64,6 +65,13 @@ def render_deliveries(dialog: Dialog, rows: list[Delivery]) -> Reply | None:
     return digest_reply(turn, notices) if rows[0].digest else notice_reply(turn, notices[0])
 
 
+Change = Callable[[Turn, str], str]  # subscribe or unsubscribe a topic; returns the message
+
+
+def _known(turn: Turn, topic: str) -> bool:
+    return topic in ALL_WORDS or topic in turn.kb.topics
+
+
 class Subscriptions:
     """/subscribe, /unsubscribe, /subscriptions: topics (or all), instant or weekly delivery."""
 
@@ -84,19 +92,11 @@ class Subscriptions:
 
     def subscribe(self, turn: Turn, args: str) -> list[Reply]:
         """``/subscribe`` shows the topics; ``/subscribe all`` or ``/subscribe <topic>`` at once."""
-        choice = args.strip().lower()
-        if not choice:
-            return [self.panel(turn)]
-        if choice not in ALL_WORDS and choice not in turn.kb.topics:
-            return [self.panel(turn, turn._("There is no topic “{topic}”.", topic=args.strip()))]
-        return [self.panel(turn, self._add(turn, choice))]
+        return self._command(turn, args, self._add) if args.strip() else [self.panel(turn)]
 
     def unsubscribe(self, turn: Turn, args: str) -> list[Reply]:
         """``/unsubscribe`` stops all notices; ``/unsubscribe <topic>`` one topic."""
-        choice = args.strip().lower() or ALL_TOPICS
-        if choice not in ALL_WORDS and choice not in turn.kb.topics:
-            return [self.panel(turn, turn._("There is no topic “{topic}”.", topic=args.strip()))]
-        return [self.panel(turn, self._remove(turn, choice))]
+        return self._command(turn, args, self._remove)
 
     def show(self, turn: Turn, _args: str) -> list[Reply]:
         """The subscriptions and the buttons to change them."""
@@ -106,17 +106,11 @@ class Subscriptions:
 
     def press_subscribe(self, turn: Turn, topic: str) -> list[Reply]:
         """``s:<topic>`` / ``s:*``."""
-        if topic != ALL_TOPICS and topic not in turn.kb.topics:
-            return [Reply("", toast=turn._("This button is out of date."))]
-        message = self._add(turn, topic)
-        return [self.panel(turn, toast=message)]
+        return self._press(turn, topic, self._add)
 
     def press_unsubscribe(self, turn: Turn, topic: str) -> list[Reply]:
         """``u:<topic>`` / ``u:*`` (everything)."""
-        if topic != ALL_TOPICS and topic not in turn.kb.topics:
-            return [Reply("", toast=turn._("This button is out of date."))]
-        message = self._remove(turn, topic)
-        return [self.panel(turn, toast=message)]
+        return self._press(turn, topic, self._remove)
 
     def set_mode(self, turn: Turn, mode: str) -> list[Reply]:
         """``d:instant`` / ``d:weekly``: each notice at once, or a digest on Mondays."""
@@ -136,6 +130,19 @@ class Subscriptions:
         return [notice_reply(turn, notice)]
 
     # helpers --------------------------------------------------------------------------------
+
+    def _command(self, turn: Turn, args: str, change: Change) -> list[Reply]:
+        """Apply ``change`` to the topic named in ``args`` (all when none); show the result."""
+        topic = args.strip().lower() or ALL_TOPICS
+        if not _known(turn, topic):
+            return [self.panel(turn, turn._("There is no topic “{topic}”.", topic=args.strip()))]
+        return [self.panel(turn, change(turn, topic))]
+
+    def _press(self, turn: Turn, topic: str, change: Change) -> list[Reply]:
+        """Apply ``change`` to a button's topic; the result is the toast."""
+        if not _known(turn, topic):
+            return [Reply("", toast=turn._("This button is out of date."))]
+        return [self.panel(turn, toast=change(turn, topic))]
 
     def _covered(self, turn: Turn) -> set[str]:
         """The topics whose notices the user gets (every topic for an all-topics subscription)."""

@@ -29,10 +29,11 @@ MessageT = TypeVar("MessageT", contravariant=True)
 Outcome = Literal["sent", "failed", "skipped"]
 
 PAGE = 500  # outbox rows read at a time
-MAX_ATTEMPTS = 12  # network failures before a row is given up (about 2 hours of backoff)
+MAX_ATTEMPTS = 20  # attempts before a row is given up (the backoffs add up to about 2 hours)
 BACKOFF_BASE = 2.0  # seconds; doubled after each network failure
 BACKOFF_CAP = 600.0
 IDLE_STEP = 0.01  # shortest pause between two passes over the outbox
+LONGEST_NAP = 1.0  # longest: keep_going is asked again at least this often
 
 
 class DeliveryError(Exception):
@@ -201,7 +202,7 @@ class Sender(Generic[Message]):
                 wait = (ready_at - self.now()).total_seconds()
                 if wait > self.limits.linger:
                     break
-                await asyncio.sleep(max(wait, IDLE_STEP))
+                await asyncio.sleep(min(max(wait, IDLE_STEP), LONGEST_NAP))
         finally:
             self.busy = False
             report.finished = time.monotonic()
