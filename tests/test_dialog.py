@@ -93,6 +93,12 @@ def test_small_talk_is_not_matched_to_an_entry(dialog: Dialog) -> None:
         assert not any(a.startswith("f:") for a in actions(reply)), text
 
 
+def test_what_can_you_do_is_answered_by_the_about_entry(dialog: Dialog) -> None:
+    for text in ("что ты умеешь?", "не істей аласың", "what can you do"):
+        (reply,) = dialog.handle_message(RU, text)
+        assert "f:+:about-bot" in actions(reply), text
+
+
 def test_deep_link_opens_entry_and_alias_or_junk_falls_back(dialog: Dialog) -> None:
     (reply,) = dialog.handle_message(EN, "/start provocation-art-412-1")
     assert "f:+:provocation-art-412-1" in actions(reply)

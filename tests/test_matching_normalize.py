@@ -26,6 +26,11 @@ def test_fold_kazakh_letters_and_punctuation(typed: str, folded: str) -> None:
     assert fold(typed) == folded
 
 
+def test_article_numbers_stay_one_word() -> None:
+    assert words("ст. 412-1 УК, 380 – 1") == ["ст", "412_1", "ук", "380_1"]
+    assert words("2012-2022, 18.10.2020") == ["2012", "2022", "18", "10", "2020"]
+
+
 def test_words_splits_on_any_punctuation() -> None:
     assert words("подарок/сыйлық,gift") == ["подарок", "сыилык", "gift"]
 

@@ -76,11 +76,11 @@ class Answers:
             return [Reply(turn._("Please type your question in words."))]
         result = dialog.library.matcher.match(text)
         turn = dialog.turn(user, dialog.language(user, result.lang))
-        if result.smalltalk:
-            return [self.smalltalk(turn, result.smalltalk)]
         entry = turn.kb.get(result.entry_id) if result.entry_id else None
         if entry is not None:
             return [self.entry_reply(turn, entry)]
+        if result.smalltalk:
+            return [self.smalltalk(turn, result.smalltalk)]
         return self.abstain(turn, result.suggestions, case=result.case_signal)
 
     def smalltalk(self, turn: Turn, kind: str) -> Reply:

@@ -43,6 +43,7 @@ ENTRY_COVERAGE = 0.4      # query coverage: this much by all the entry's questio
 SUBSTITUTION_PENALTY = 0.5
 SHORT_QUERY = 5           # content words: up to this, a short message; from LONG_QUERY, a story
 LONG_QUERY = 14
+SMALLTALK_ENTRIES = {"capabilities": "about-bot"}  # small talk that an entry answers best
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,9 @@ class Matcher:
         signal = self.smalltalk.case_signal(folded)
         kind = self.smalltalk.kind(folded)
         if kind is not None:
-            return MatchResult(None, 100.0, lang, (), smalltalk=kind, case_signal=signal)
+            answer = SMALLTALK_ENTRIES.get(kind)
+            entry_id = answer if answer and self.kb.get(answer) else None
+            return MatchResult(entry_id, 100.0, lang, (), smalltalk=kind, case_signal=signal)
         ranked = self._ranked(folded)
         if not ranked:
             return MatchResult(None, 0.0, lang, (), case_signal=signal)

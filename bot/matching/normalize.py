@@ -19,7 +19,9 @@ KAZAKH_FOLD = str.maketrans({
     "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х",
     "і": "и", "й": "и", "ё": "е", "э": "е", "щ": "ш", "ь": None, "ъ": None,
 })
-_NON_WORD = re.compile(r"[^\w]+|_+")
+_NON_WORD = re.compile(r"[^\w]+|(?<!\d)_+|_+(?!\d)")
+# An article number such as 412-1 or 380-1 stays one word (412_1): its parts alone mean little.
+_ARTICLE_NUMBER = re.compile(r"(?<=\d)\s?[-‐‑–]\s?(?=\d{1,2}\b)")
 _SPACES = re.compile(r"\s+")
 
 
@@ -32,7 +34,7 @@ def prepare(text: str) -> str:
 
 def fold(text: str) -> str:
     """The comparison form: prepared text with Kazakh letters folded and no punctuation."""
-    text = prepare(text).translate(KAZAKH_FOLD)
+    text = _ARTICLE_NUMBER.sub("_", prepare(text).translate(KAZAKH_FOLD))
     return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
 
 
