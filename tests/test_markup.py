@@ -59,3 +59,11 @@ def test_paragraphs_render_independently() -> None:
 def test_visible_length_counts_utf16_without_markup() -> None:
     assert visible_length("**ab** [c](https://x.y)") == 4
     assert visible_length("😂") == 2
+
+
+@pytest.mark.parametrize("title", ["Law (2020)", "Code [art. 412-1]", "a_b c*d", "back\\slash"])
+def test_escaped_text_inside_a_link_label_shows_as_typed(title: str) -> None:
+    text = f"[{escape(title)}](https://adilet.zan.kz/x)"
+    label = html.escape(title, quote=False)
+    assert to_html(text) == f'<a href="https://adilet.zan.kz/x">{label}</a>'
+    assert to_plain(text) == f"{title} (https://adilet.zan.kz/x)"

@@ -15,8 +15,9 @@ _INLINE = re.compile(
     r"\\(?P<esc>[\\*_\[\]()])"
     r"|\*\*(?P<bold>.+?)\*\*"
     r"|(?<![\w])_(?P<italic>[^_\n]+?)_(?![\w])"
-    r"|\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]+)\)"
+    r"|\[(?P<label>(?:\\[\\*_\[\]()]|[^\]\\\n])+)\]\((?P<url>[^)\s]+)\)"
 )
+_ESCAPED = re.compile(r"\\([\\*_\[\]()])")
 _LIST_ITEM = re.compile(r"^\s*[-*]\s+")
 BULLET = "• "
 
@@ -24,6 +25,11 @@ BULLET = "• "
 def escape(text: str) -> str:
     """Make ``text`` literal in markup (for quoting user input or data in a reply)."""
     return re.sub(r"([\\*_\[\]()])", r"\\\1", text)
+
+
+def unescape(text: str) -> str:
+    """Drop the backslashes :func:`escape` added (link labels and italics are literal text)."""
+    return _ESCAPED.sub(r"\1", text)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -43,9 +49,9 @@ def _inline(text: str, *, code: Callable[[str], str], bold: Callable[[str], str]
         elif m.group("bold") is not None:
             out.append(bold(m.group("bold")))
         elif m.group("italic") is not None:
-            out.append(italic(m.group("italic")))
+            out.append(italic(unescape(m.group("italic"))))
         elif _safe_url(m.group("url")):
-            out.append(link(m.group("label"), m.group("url")))
+            out.append(link(unescape(m.group("label")), m.group("url")))
         else:
             out.append(code(m.group(0)))
         pos = m.end()
