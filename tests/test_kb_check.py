@@ -91,6 +91,21 @@ def test_duplicate_id_and_alias(small_kb: Path) -> None:
                for p in problems), problems
 
 
+LONG_KEY = "-".join(["gifts"] * 12)  # 71 characters: "s:<key>" would pass Telegram's 64 bytes
+
+
+@pytest.mark.parametrize(("path", "old", "new", "what"), [
+    ("topics.yaml", "gifts:", f"{LONG_KEY}:", "topic"),
+    ("gifts.yaml", "- id: gift-ban", f"- id: {LONG_KEY}", "entry"),
+])
+def test_keys_too_long_for_callback_data(small_kb: Path, path: str, old: str, new: str,
+                                         what: str) -> None:
+    _edit(small_kb / path, old, new)
+    line = _line_of(small_kb / path, LONG_KEY)
+    assert any(p.startswith(f"{small_kb / path}:{line}: {what} ") and "at most 48 characters" in p
+               for p in _problems(small_kb)), _problems(small_kb)
+
+
 def test_related_pointing_nowhere(small_kb: Path) -> None:
     _edit(small_kb / "gifts.yaml", "related: [gift-family]", "related: [gift-nowhere]")
     assert any("related id 'gift-nowhere' points to no entry" in p for p in _problems(small_kb))

@@ -35,13 +35,18 @@ ALMATY = ZoneInfo("Asia/Almaty")
 NOTICE_DEFAULT_TIME = time(9, 0)
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_BYTES = 48  # leaves room for a callback-data prefix within Telegram's 64 bytes
-
+ID_RULE = f"kebab-case ASCII of at most {MAX_ID_BYTES} characters"
 _ENTRY_FIELDS = {"id", "aliases", "topic", "sources", "updated", "related", *LANGS}
 _ENTRY_REQUIRED = {"id", "topic", "sources", "updated", *LANGS}
 _LANG_FIELDS = {"questions", "answer"}
 _SOURCE_FIELDS = {"title", "article", "url"}
 _NOTICE_FIELDS = {"id", "publish_at", "topics", "related", *LANGS}
 _NOTICE_LANG_FIELDS = {"title", "body"}
+
+
+def valid_id(value: str) -> bool:
+    """Whether ``value`` can be an id or topic key: kebab-case, short enough for callback data."""
+    return bool(ID_RE.match(value)) and len(value) <= MAX_ID_BYTES
 
 
 class KnowledgeError(Exception):
@@ -168,8 +173,8 @@ def _read_topics(r: _Reader, root: Path) -> dict[str, Topic]:
     topics: dict[str, Topic] = {}
     for key, names in data.items():
         what = f"topic {key!r}"
-        if not ID_RE.match(str(key)):
-            r.add(path, key_line(data, key), f"{what}: key must be kebab-case")
+        if not valid_id(str(key)):
+            r.add(path, key_line(data, key), f"{what}: key must be {ID_RULE}")
         if r.fields(path, names, key_line(data, key), what, set(LANGS), set(LANGS)):
             topics[str(key)] = Topic(str(key), {lang: r.text(path, names, lang, what)
                                                 for lang in LANGS})
@@ -215,9 +220,8 @@ def _read_entry(r: _Reader, path: Path, node: Any, line: int) -> Entry | None:
     if not r.fields(path, node, line, what, _ENTRY_FIELDS, _ENTRY_REQUIRED):
         return None
     entry_id = r.text(path, node, "id", what)
-    if entry_id and (not ID_RE.match(entry_id) or len(entry_id.encode()) > MAX_ID_BYTES):
-        r.add(path, key_line(node, "id"),
-              f"{what}: id must be kebab-case ASCII of at most {MAX_ID_BYTES} characters")
+    if entry_id and not valid_id(entry_id):
+        r.add(path, key_line(node, "id"), f"{what}: id must be {ID_RULE}")
     texts: dict[Lang, LangText] = {}
     for lang in LANGS:
         lwhat = f"{what} [{lang}]"
@@ -303,8 +307,8 @@ def _read_notice(r: _Reader, path: Path, node: Any) -> Notice | None:
     if not r.fields(path, node, 1, what, _NOTICE_FIELDS, _NOTICE_FIELDS - {"related"}):
         return None
     notice_id = r.text(path, node, "id", what)
-    if notice_id and (not ID_RE.match(notice_id) or len(notice_id.encode()) > MAX_ID_BYTES):
-        r.add(path, key_line(node, "id"), f"{what}: id must be kebab-case ASCII")
+    if notice_id and not valid_id(notice_id):
+        r.add(path, key_line(node, "id"), f"{what}: id must be {ID_RULE}")
     publish_at = datetime.min.replace(tzinfo=ALMATY)
     try:
         publish_at = parse_publish_at(str(node.get("publish_at", "")))
