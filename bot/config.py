@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -73,7 +74,7 @@ class Settings:
             webhook_listen=get("ADAL_WEBHOOK_LISTEN") or defaults.webhook_listen,
             webhook_port=_int("ADAL_WEBHOOK_PORT", get("ADAL_WEBHOOK_PORT"), defaults.webhook_port),
             admins=_admins(get("ADAL_ADMINS")),
-            log_level=(get("ADAL_LOG_LEVEL") or defaults.log_level).upper(),
+            log_level=_log_level(get("ADAL_LOG_LEVEL") or defaults.log_level),
         )
 
 
@@ -94,6 +95,13 @@ def _int(name: str, value: str | None, default: int) -> int:
     if not 0 < number < 65536:
         raise ConfigError(f"{name} must be a port number (1-65535), got {number}")
     return number
+
+
+def _log_level(value: str) -> str:
+    level = value.upper()
+    if not isinstance(logging.getLevelName(level), int):
+        raise ConfigError(f"ADAL_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {value!r}")
+    return level
 
 
 def _admins(value: str | None) -> frozenset[int]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from bot.cli import cli
 from bot.config import DEFAULT_API_URL, ConfigError, Settings
 
 TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ_-0123456"
@@ -45,6 +47,7 @@ def test_all_variables() -> None:
     ("ADAL_WEBHOOK_PORT", "eighty"),
     ("ADAL_WEBHOOK_PORT", "70000"),
     ("ADAL_ADMINS", "alice"),
+    ("ADAL_LOG_LEVEL", "verbose"),
 ])
 def test_malformed_values_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
@@ -59,3 +62,14 @@ def test_dotenv_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         assert Settings.from_env().db_path == Path("from-dotenv.db")
     finally:
         monkeypatch.delenv("ADAL_DB", raising=False)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("TELEGRAM_BOT_TOKEN", "not-a-token"),
+    ("TELEGRAM_API_URL", "api.telegram.org"),
+    ("ADAL_LOG_LEVEL", "verbose"),
+])
+def test_adal_bot_stops_with_one_line_naming_the_variable(name: str, value: str) -> None:
+    result = CliRunner().invoke(cli, ["run"], env={name: value})
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {name} ") and result.output.count("\n") == 1
