@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from click.testing import CliRunner
 from bot.cli import cli
 from bot.config import DEFAULT_API_URL, ConfigError, Settings
 
+ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ_-0123456"
 
 
@@ -73,3 +75,15 @@ def test_adal_bot_stops_with_one_line_naming_the_variable(name: str, value: str)
     result = CliRunner().invoke(cli, ["run"], env={name: value})
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {name} ") and result.output.count("\n") == 1
+
+
+def test_readme_configuration_table_lists_every_variable_the_code_reads() -> None:
+    read = {name for path in (ROOT / "bot").rglob("*.py")
+            for name in re.findall(r"\bget\(\s*\"([A-Z][A-Z0-9_]+)\"",
+                                   path.read_text(encoding="utf-8"))}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    first_column = "".join(re.findall(r"^\|([^|]+)\|", table, re.M))
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", first_column))
+    assert {"TELEGRAM_BOT_TOKEN", "ADAL_DB", "LANG"} <= read
+    assert read <= documented, f"not in README's configuration table: {sorted(read - documented)}"
