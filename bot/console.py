@@ -32,7 +32,7 @@ class Console:
         """Print replies; remember their buttons, numbered from 1."""
         self.buttons = []
         for reply in replies:
-            if reply.toast and not reply.text:
+            if reply.toast and reply.toast != reply.text:  # Telegram shows it as a pop-up
                 print(f"({reply.toast})", file=self.out)
             if reply.text:
                 print(to_plain(reply.text), file=self.out)

@@ -6,19 +6,23 @@ import io
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
-from bot.console import run_console
+from bot.console import CONSOLE_CHAT_ID, run_console
+from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def chat(tmp_path: Path, *lines: str) -> str:
+def chat(tmp_path: Path, *lines: str, knowledge: Path | None = None) -> str:
     out = io.StringIO()
     settings = Settings(db_path=tmp_path / "adal.db")
+    if knowledge is not None:
+        settings = replace(settings, knowledge_dir=knowledge)
     run_console(settings, stdin=io.StringIO("".join(f"{line}\n" for line in lines)), stdout=out)
     return out.getvalue()
 
@@ -37,6 +41,21 @@ def test_start_then_question_then_number_presses_button(tmp_path: Path,
 def test_language_choice_survives_restart(tmp_path: Path) -> None:
     chat(tmp_path, "/language en")
     assert "Choose a topic:" in chat(tmp_path, "/topics")
+
+
+def test_subscriptions_work_in_the_terminal(tmp_path: Path, small_kb: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    output = chat(tmp_path, "/subscribe gifts", "/subscriptions", "2", "/subscribe all",
+                  "/unsubscribe", knowledge=small_kb)
+    assert "You are subscribed to “Gifts”." in output
+    assert "  [2] ✅ Gifts" in output and "  [5] Weekly digest" in output
+    assert "(You are unsubscribed from “Gifts”.)" in output  # the pressed button's notice
+    assert "You are subscribed to notices on all topics." in output
+    assert "You will get no more notices." in output
+    store = Store(tmp_path / "adal.db")
+    assert store.subscriptions(CONSOLE_CHAT_ID) == set()
+    store.close()
 
 
 def test_quit_and_hostile_lines(tmp_path: Path) -> None:
