@@ -91,9 +91,11 @@ def test_weekly_digest_choice(dialog: Dialog) -> None:
     assert reply.toast == "This button is out of date."
 
 
-def test_subscribing_reactivates_a_user_who_had_blocked_the_bot(dialog: Dialog) -> None:
+@pytest.mark.parametrize("command", ["/start", "/subscribe all"])
+def test_start_or_subscribing_reactivates_a_user_who_had_blocked_the_bot(
+        dialog: Dialog, command: str) -> None:
     dialog.set_active(USER, False)
-    dialog.handle_message(USER, "/subscribe all")
+    dialog.handle_message(USER, command)
     assert dialog.store.is_active(USER.chat_id)
 
 
