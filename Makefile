@@ -31,8 +31,9 @@ check: $(STAMP)
 	$(BIN)/adal-bot kb check
 
 locales: $(STAMP)  ## extract UI strings and update the kk/ru/en catalogs
-	$(BIN)/pybabel extract -F babel.cfg -o locales/adal.pot bot
-	$(BIN)/pybabel update -i locales/adal.pot -d locales -D adal --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --width 100 \
+		--project adal-bot -o locales/adal.pot bot
+	$(BIN)/pybabel update -i locales/adal.pot -d locales -D adal --width 100 --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache dist build

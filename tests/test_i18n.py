@@ -30,6 +30,12 @@ def test_code_has_ui_strings() -> None:
     assert len(_code_msgids()) >= 20
 
 
+def test_template_holds_every_string() -> None:
+    with (LOCALES / "adal.pot").open("rb") as handle:
+        template = {m.id for m in read_po(handle) if m.id}
+    assert not _code_msgids() - template, "run `make locales` to update locales/adal.pot"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_string_is_translated(lang: str) -> None:
     with po_path(LOCALES, lang).open("rb") as handle:
