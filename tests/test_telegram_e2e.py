@@ -276,6 +276,20 @@ async def test_flood_429_is_retried(app: Application, emu: BotAPIEmulator,
     assert [r.status for r in emu.calls("sendMessage")] == [429, 200]
 
 
+async def test_a_failed_update_is_logged_and_the_bot_keeps_running(
+        app: Application, emu: BotAPIEmulator, expect_rejections: set[int],
+        caplog: pytest.LogCaptureFixture) -> None:
+    expect_rejections.add(400)
+    emu.fail_next("sendMessage", 400, "Bad Request: message is too long")
+    emu.push_text(CHAT, "/help", language_code="en")
+    await emu.wait_for(lambda r: r.chat_id == CHAT and r.error_code == 400)
+    [answer] = await ask(emu, "/help", lang="en")
+    assert answer.ok and "/topics" in (answer.plain_text or "")
+    assert any(record.name == "bot.telegram.handlers" and record.levelname == "ERROR"
+               and "Message is too long" in str(record.exc_info and record.exc_info[1])
+               for record in caplog.records)
+
+
 @pytest.fixture
 def long_kb(small_kb: Path) -> Path:
     """The small base plus an entry whose reply (answer and sources) exceeds one message."""
