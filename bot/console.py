@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import TextIO
 
@@ -15,8 +16,9 @@ QUIT = {"/quit", "/exit"}
 
 
 def _client_lang() -> str | None:
+    """The terminal's language: the first of LANGUAGE (``kk:ru``) or LANG (``kk_KZ.UTF-8``)."""
     value = os.environ.get("LANGUAGE") or os.environ.get("LANG") or ""
-    return value.split(".")[0].split("_")[0].lower() or None
+    return re.split(r"[:_.@]", value, maxsplit=1)[0].lower() or None
 
 
 class Console:

@@ -38,6 +38,15 @@ def test_start_then_question_then_number_presses_button(tmp_path: Path,
     assert "Теперь я буду отвечать на русском языке." in output
 
 
+@pytest.mark.parametrize(("language", "lang"), [("kk:ru", "kk_KZ.UTF-8"), ("", "kk_KZ.UTF-8"),
+                                              ("kk", "en_US.UTF-8")])
+def test_terminal_language_comes_from_language_or_lang(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str, lang: str) -> None:
+    monkeypatch.setenv("LANGUAGE", language)
+    monkeypatch.setenv("LANG", lang)
+    assert chat(tmp_path).startswith("Сәлеметсіз бе! Мен — Адал.")
+
+
 def test_language_choice_survives_restart(tmp_path: Path) -> None:
     chat(tmp_path, "/language en")
     assert "Choose a topic:" in chat(tmp_path, "/topics")
