@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.kb.model import KnowledgeBase
+from bot.kb.model import Entry, KnowledgeBase, LangText
 from bot.matching import Matcher, MatchResult
+from bot.matching.matcher import MIN_MARGIN
 from tests.matching_kb import make_kb
 
 
@@ -102,6 +105,28 @@ def test_search_ranks_regardless_of_abstention(matcher: Matcher) -> None:
 def test_search_completes_a_word_cut_short(matcher: Matcher, typed: str) -> None:
     found = [entry for entry, _ in matcher.search(typed)]
     assert found[0] in ("gifts-ban", "provocation-definition")
+
+
+def _with_gift_sibling() -> Matcher:
+    """The small base plus a second gifts entry, listed after the topic's overview."""
+    kb = make_kb()
+    texts = {lang: LangText(tuple(qs), f"Family gifts ({lang}).") for lang, qs in (
+        ("kk", ["Сыйлыққа тыйым отбасыма да қатысты ма?"]),
+        ("ru", ["Запрет на подарки касается моей семьи?"]),
+        ("en", ["Does the gift ban cover my family?", "Gift ban for spouses and children"]))}
+    sibling = Entry("gifts-family", "gifts", texts, kb.entries["gifts-ban"].sources,
+                    date(2020, 10, 18))
+    return Matcher(KnowledgeBase(entries={**kb.entries, sibling.id: sibling},
+                                 synonyms=kb.synonyms, smalltalk=kb.smalltalk))
+
+
+def test_bare_keywords_of_one_topic_get_its_overview() -> None:
+    matcher = _with_gift_sibling()
+    (_, best), (_, second) = matcher.search("gift ban", limit=2)
+    assert best - second < MIN_MARGIN          # a tie the margin alone would abstain on
+    assert matcher.match("gift ban").entry_id == "gifts-ban"
+    assert matcher.match("does the gift ban cover my family").entry_id == "gifts-family"
+    assert matcher.match("gift ban spouse").entry_id == "gifts-family"  # a clear winner stays
 
 
 def test_empty_base_abstains() -> None:

@@ -43,6 +43,7 @@ ENTRY_COVERAGE = 0.4      # query coverage: this much by all the entry's questio
 SUBSTITUTION_PENALTY = 0.5
 SHORT_QUERY = 5           # content words: up to this, a short message; from LONG_QUERY, a story
 LONG_QUERY = 14
+KEYWORD_QUERY = 3         # content words: up to this, bare keywords
 SMALLTALK_ENTRIES = {"capabilities": "about-bot"}  # small talk that an entry answers best
 
 
@@ -77,6 +78,8 @@ class Matcher:
         self.kb = kb
         self.index = Index(kb)
         self.smalltalk = SmallTalk(kb.smalltalk, self.index.words)
+        self._leads = {topic: kb.by_topic(topic)[0].id for topic in
+                       {entry.topic for entry in kb.entries.values()}}
 
     def match(self, text: str) -> MatchResult:
         """The entry ``text`` asks for, or an abstention with suggestions. Never raises."""
@@ -89,7 +92,7 @@ class Matcher:
     def search(self, text: str, limit: int = 5) -> list[tuple[str, float]]:
         """The best entries for ``text`` with their scores, whether or not it would answer."""
         folded = self._words(text)[0]
-        return self._ranked(folded)[:limit] if folded else []
+        return self._ranked(self._tokens(folded), folded)[:limit] if folded else []
 
     def _words(self, text: str) -> tuple[list[str], Lang]:
         chunks = read(text, self._known)
@@ -107,12 +110,16 @@ class Matcher:
             answer = SMALLTALK_ENTRIES.get(kind)
             entry_id = answer if answer and self.kb.get(answer) else None
             return MatchResult(entry_id, 100.0, lang, (), smalltalk=kind, case_signal=signal)
-        ranked = self._ranked(folded)
+        tokens = self._tokens(folded)
+        ranked = self._ranked(tokens, folded)
         if not ranked:
             return MatchResult(None, 0.0, lang, (), case_signal=signal)
         best_id, best = ranked[0]
         if best >= MIN_SCORE and best - self._runner_up(ranked) >= MIN_MARGIN:
             return MatchResult(best_id, best, lang, (), case_signal=signal)
+        lead = self._topic_lead(ranked, len(tokens)) if len(tokens) <= SHORT_QUERY else None
+        if best >= MIN_SCORE and lead is not None:
+            return MatchResult(lead, best, lang, (), case_signal=signal)
         suggestions = tuple(i for i, score in ranked[:MAX_SUGGESTIONS] if score >= MIN_SUGGESTION)
         return MatchResult(None, best, lang, suggestions, case_signal=signal)
 
@@ -126,6 +133,20 @@ class Matcher:
             if other_id not in related or best - score < RELATED_MARGIN:
                 return score
         return 0.0
+
+    def _topic_lead(self, ranked: list[tuple[str, float]], length: int) -> str | None:
+        """When the entries that fit a short message about equally well all belong to one
+        topic and its first entry (its overview) leads them, that entry; for bare keywords
+        ("gift ban", up to KEYWORD_QUERY words) it need only be among them."""
+        best = ranked[0][1]
+        close = [entry_id for entry_id, score in ranked if best - score < MIN_MARGIN]
+        topics = {self.kb.entries[entry_id].topic for entry_id in close}
+        if len(topics) != 1:
+            return None
+        lead = self._leads[topics.pop()]
+        if lead == close[0] or (length <= KEYWORD_QUERY and lead in close):
+            return lead
+        return None
 
     def _tokens(self, folded: list[str]) -> list[_Token]:
         index = self.index
@@ -146,8 +167,7 @@ class Matcher:
             tokens.append(_Token(word, similar, weight))
         return tokens
 
-    def _ranked(self, folded: list[str]) -> list[tuple[str, float]]:
-        tokens = self._tokens(folded)
+    def _ranked(self, tokens: list[_Token], folded: list[str]) -> list[tuple[str, float]]:
         total = sum(t.weight for t in tokens)
         if not total:
             return []
