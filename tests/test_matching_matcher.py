@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bot.kb.model import Entry, KnowledgeBase, LangText
 from bot.matching import Matcher, MatchResult
+from bot.matching import matcher as matcher_module
 from bot.matching.matcher import MIN_MARGIN
 from tests.matching_kb import make_kb
 
@@ -127,6 +128,18 @@ def test_bare_keywords_of_one_topic_get_its_overview() -> None:
     assert matcher.match("gift ban").entry_id == "gifts-ban"
     assert matcher.match("does the gift ban cover my family").entry_id == "gifts-family"
     assert matcher.match("gift ban spouse").entry_id == "gifts-family"  # a clear winner stays
+
+
+STORY = ("Мой брат работает в полиции, а я в министерстве, и начальник подарил ему подарок на "
+         "день рождения. Родственники спорят, можно ли так. Родственник говорит, что подарок "
+         "нельзя. Куда сообщить о коррупции?")
+
+
+def test_a_story_is_judged_by_its_question_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Matcher(make_kb()).match(STORY).entry_id == "report-corruption"
+    assert Matcher(make_kb()).search(STORY)[0][0] == "report-corruption"
+    monkeypatch.setattr(matcher_module, "QUESTION_SHARE", 0.0)  # the whole story alone:
+    assert Matcher(make_kb()).match(STORY).entry_id is None      # relatives come close
 
 
 def test_empty_base_abstains() -> None:

@@ -15,6 +15,7 @@ something else ("how do I renew my passport") covers little and is not answered.
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from bot.matching.reading import read
 from bot.matching.smalltalk import SmallTalk
 
 log = logging.getLogger(__name__)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 MAX_WORDS = 120           # a long story is judged on its first words
 CANDIDATES = 12           # entries scored in full, by query coverage
@@ -44,6 +46,7 @@ SUBSTITUTION_PENALTY = 0.5
 SHORT_QUERY = 5           # content words: up to this, a short message; from LONG_QUERY, a story
 LONG_QUERY = 14
 KEYWORD_QUERY = 3         # content words: up to this, bare keywords
+QUESTION_SHARE = 0.2      # a story's ranking blends in this much of its question sentence's
 SMALLTALK_ENTRIES = {"capabilities": "about-bot"}  # small talk that an entry answers best
 
 
@@ -92,7 +95,7 @@ class Matcher:
     def search(self, text: str, limit: int = 5) -> list[tuple[str, float]]:
         """The best entries for ``text`` with their scores, whether or not it would answer."""
         folded = self._words(text)[0]
-        return self._ranked(self._tokens(folded), folded)[:limit] if folded else []
+        return self._rank(text, folded)[1][:limit] if folded else []
 
     def _words(self, text: str) -> tuple[list[str], Lang]:
         chunks = read(text, self._known)
@@ -110,18 +113,38 @@ class Matcher:
             answer = SMALLTALK_ENTRIES.get(kind)
             entry_id = answer if answer and self.kb.get(answer) else None
             return MatchResult(entry_id, 100.0, lang, (), smalltalk=kind, case_signal=signal)
-        tokens = self._tokens(folded)
-        ranked = self._ranked(tokens, folded)
+        length, ranked = self._rank(text, folded)
         if not ranked:
             return MatchResult(None, 0.0, lang, (), case_signal=signal)
         best_id, best = ranked[0]
         if best >= MIN_SCORE and best - self._runner_up(ranked) >= MIN_MARGIN:
             return MatchResult(best_id, best, lang, (), case_signal=signal)
-        lead = self._topic_lead(ranked, len(tokens)) if len(tokens) <= SHORT_QUERY else None
+        lead = self._topic_lead(ranked, length) if length <= SHORT_QUERY else None
         if best >= MIN_SCORE and lead is not None:
             return MatchResult(lead, best, lang, (), case_signal=signal)
         suggestions = tuple(i for i, score in ranked[:MAX_SUGGESTIONS] if score >= MIN_SUGGESTION)
         return MatchResult(None, best, lang, suggestions, case_signal=signal)
+
+    def _rank(self, text: str, folded: list[str]) -> tuple[int, list[tuple[str, float]]]:
+        """The number of content words of a message and its entries, best first."""
+        tokens = self._tokens(folded)
+        ranked = self._ranked(tokens, folded)
+        if len(tokens) >= LONG_QUERY:
+            ranked = self._with_question(ranked, text)
+        return len(tokens), ranked
+
+    def _with_question(self, ranked: list[tuple[str, float]], text: str) -> list[tuple[str, float]]:
+        """A story's ranking with its question sentence weighing more: after the
+        circumstances, a story asks what it wants to know ("Who do I contact?")."""
+        question = _question_sentence(text)
+        if question is None:
+            return ranked
+        folded = self._words(question)[0]
+        asked = dict(self._ranked(self._tokens(folded), folded))
+        blended = [(entry_id, round((1 - QUESTION_SHARE) * score
+                                    + QUESTION_SHARE * asked.get(entry_id, 0.0), 1))
+                   for entry_id, score in ranked]
+        return sorted(blended, key=lambda item: item[1], reverse=True)
 
     def _runner_up(self, ranked: list[tuple[str, float]]) -> float:
         """The score of the best rival: an entry the best one lists as related (shown with
@@ -231,6 +254,16 @@ class _Query:
             if common:
                 found += weight if exact else weight * max(alts[key] for key in common)
         return found / self.total
+
+
+def _question_sentence(text: str) -> str | None:
+    """The last sentence of a text that ends with "?" (else its last sentence), or None
+    when the text is a single sentence."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+    if len(sentences) < 2:
+        return None
+    asked = [s for s in sentences if s.endswith("?")]
+    return (asked or sentences)[-1]
 
 
 def _question_coverage(question: Question, query_keys: frozenset[str]) -> float:
