@@ -81,8 +81,8 @@ class Matcher:
         self.kb = kb
         self.index = Index(kb)
         self.smalltalk = SmallTalk(kb.smalltalk, self.index.words)
-        self._leads = {topic: kb.by_topic(topic)[0].id for topic in
-                       {entry.topic for entry in kb.entries.values()}}
+        self._topics = [kb.entries[entry_id].topic for entry_id in self.index.entry_ids]
+        self._leads = {topic: kb.by_topic(topic)[0].id for topic in set(self._topics)}
 
     def match(self, text: str) -> MatchResult:
         """The entry ``text`` asks for, or an abstention with suggestions. Never raises."""
@@ -113,25 +113,25 @@ class Matcher:
             answer = SMALLTALK_ENTRIES.get(kind)
             entry_id = answer if answer and self.kb.get(answer) else None
             return MatchResult(entry_id, 100.0, lang, (), smalltalk=kind, case_signal=signal)
-        length, ranked = self._rank(text, folded)
+        tokens, ranked = self._rank(text, folded)
         if not ranked:
             return MatchResult(None, 0.0, lang, (), case_signal=signal)
         best_id, best = ranked[0]
         if best >= MIN_SCORE and best - self._runner_up(ranked) >= MIN_MARGIN:
             return MatchResult(best_id, best, lang, (), case_signal=signal)
-        lead = self._topic_lead(ranked, length) if length <= SHORT_QUERY else None
+        lead = self._topic_lead(ranked, tokens) if len(tokens) <= SHORT_QUERY else None
         if best >= MIN_SCORE and lead is not None:
             return MatchResult(lead, best, lang, (), case_signal=signal)
         suggestions = tuple(i for i, score in ranked[:MAX_SUGGESTIONS] if score >= MIN_SUGGESTION)
         return MatchResult(None, best, lang, suggestions, case_signal=signal)
 
-    def _rank(self, text: str, folded: list[str]) -> tuple[int, list[tuple[str, float]]]:
-        """The number of content words of a message and its entries, best first."""
+    def _rank(self, text: str, folded: list[str]) -> tuple[list[_Token], list[tuple[str, float]]]:
+        """The content words of a message and its entries, best first."""
         tokens = self._tokens(folded)
         ranked = self._ranked(tokens, folded)
         if len(tokens) >= LONG_QUERY:
             ranked = self._with_question(ranked, text)
-        return len(tokens), ranked
+        return tokens, ranked
 
     def _with_question(self, ranked: list[tuple[str, float]], text: str) -> list[tuple[str, float]]:
         """A story's ranking with its question sentence weighing more: after the
@@ -157,19 +157,31 @@ class Matcher:
                 return score
         return 0.0
 
-    def _topic_lead(self, ranked: list[tuple[str, float]], length: int) -> str | None:
-        """When the entries that fit a short message about equally well all belong to one
-        topic and its first entry (its overview) leads them, that entry; for bare keywords
-        ("gift ban", up to KEYWORD_QUERY words) it need only be among them."""
+    def _topic_lead(self, ranked: list[tuple[str, float]], tokens: list[_Token]) -> str | None:
+        """When the entries that fit a short message about equally well are those of the best
+        entry's topic, with its first entry (its overview) among them, that entry: bare
+        keywords ("gift ban") ask about the topic as a whole. The message must name the topic
+        (a word found mostly in its entries), the overview must lead unless the message is
+        bare keywords (up to KEYWORD_QUERY words), and an entry of another topic must trail
+        it by RELATED_MARGIN."""
         best = ranked[0][1]
-        close = [entry_id for entry_id, score in ranked if best - score < MIN_MARGIN]
-        topics = {self.kb.entries[entry_id].topic for entry_id in close}
-        if len(topics) != 1:
+        close = [(entry_id, score) for entry_id, score in ranked if best - score < MIN_MARGIN]
+        topic = self.kb.entries[close[0][0]].topic
+        lead = self._leads[topic]
+        lead_score = dict(close).get(lead)
+        if lead_score is None or not self._names_topic(tokens, topic) or any(
+                self.kb.entries[entry_id].topic != topic and lead_score - score < RELATED_MARGIN
+                for entry_id, score in close):
             return None
-        lead = self._leads[topics.pop()]
-        if lead == close[0] or (length <= KEYWORD_QUERY and lead in close):
-            return lead
-        return None
+        return lead if lead == close[0][0] or len(tokens) <= KEYWORD_QUERY else None
+
+    def _names_topic(self, tokens: list[_Token], topic: str) -> bool:
+        """True when a word of the message is found mostly in the entries of ``topic``."""
+        for token in tokens:
+            found = {entry for key in token.alts for entry in self.index.postings.get(key, ())}
+            if found and 2 * sum(self._topics[e] == topic for e in found) > len(found):
+                return True
+        return False
 
     def _tokens(self, folded: list[str]) -> list[_Token]:
         index = self.index
