@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.kb import load_knowledge
 from bot.kb.model import Entry, KnowledgeBase, LangText
 from bot.matching import Matcher, MatchResult
 from bot.matching import matcher as matcher_module
@@ -128,6 +130,25 @@ def test_bare_keywords_of_one_topic_get_its_overview() -> None:
     assert matcher.match("gift ban").entry_id == "gifts-ban"
     assert matcher.match("does the gift ban cover my family").entry_id == "gifts-family"
     assert matcher.match("gift ban spouse").entry_id == "gifts-family"  # a clear winner stays
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Matcher:
+    return Matcher(load_knowledge(Path(__file__).resolve().parent.parent / "knowledge"))
+
+
+@pytest.mark.parametrize(("text", "entry_id"), [
+    ("gift ban", "gifts-any-value-ban"),                # three gifts entries about equal
+    ("арандату жаза", "provocation-art-412-1"),
+    ("провокация подарок", None),                       # two topics named: ask which
+])
+def test_bundled_base_overview_answers_bare_keywords(bundled: Matcher, text: str,
+                                                     entry_id: str | None) -> None:
+    (_, best), (_, second) = bundled.search(text, limit=2)
+    assert best - second < MIN_MARGIN
+    result = bundled.match(text)
+    assert result.entry_id == entry_id
+    assert entry_id is not None or len(result.suggestions) == 3
 
 
 STORY = ("Мой брат работает в полиции, а я в министерстве, и начальник подарил ему подарок на "

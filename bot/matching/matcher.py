@@ -160,28 +160,35 @@ class Matcher:
     def _topic_lead(self, ranked: list[tuple[str, float]], tokens: list[_Token]) -> str | None:
         """When the entries that fit a short message about equally well are those of the best
         entry's topic, with its first entry (its overview) among them, that entry: bare
-        keywords ("gift ban") ask about the topic as a whole. The message must name the topic
-        (a word found mostly in its entries), the overview must lead unless the message is
-        bare keywords (up to KEYWORD_QUERY words), and an entry of another topic must trail
-        it by RELATED_MARGIN."""
+        keywords ("gift ban") ask about the topic as a whole.
+
+        The message must name that topic (see _named_topics); an entry of another topic among
+        them must trail the overview by RELATED_MARGIN and its topic must not be named too
+        ("provocation gift" asks about two topics). The overview must lead them unless the
+        message is bare keywords (up to KEYWORD_QUERY words)."""
         best = ranked[0][1]
         close = [(entry_id, score) for entry_id, score in ranked if best - score < MIN_MARGIN]
         topic = self.kb.entries[close[0][0]].topic
         lead = self._leads[topic]
         lead_score = dict(close).get(lead)
-        if lead_score is None or not self._names_topic(tokens, topic) or any(
-                self.kb.entries[entry_id].topic != topic and lead_score - score < RELATED_MARGIN
-                for entry_id, score in close):
+        named = self._named_topics(tokens)
+        if lead_score is None or topic not in named:
             return None
+        for entry_id, score in close:
+            other = self.kb.entries[entry_id].topic
+            if other != topic and (other in named or lead_score - score < RELATED_MARGIN):
+                return None
         return lead if lead == close[0][0] or len(tokens) <= KEYWORD_QUERY else None
 
-    def _names_topic(self, tokens: list[_Token], topic: str) -> bool:
-        """True when a word of the message is found mostly in the entries of ``topic``."""
+    def _named_topics(self, tokens: list[_Token]) -> set[str]:
+        """The topics a message names: those of its words found mostly in one topic's entries."""
+        named = set()
         for token in tokens:
             found = {entry for key in token.alts for entry in self.index.postings.get(key, ())}
-            if found and 2 * sum(self._topics[e] == topic for e in found) > len(found):
-                return True
-        return False
+            for topic in {self._topics[entry] for entry in found}:
+                if 2 * sum(self._topics[entry] == topic for entry in found) > len(found):
+                    named.add(topic)
+        return named
 
     def _tokens(self, folded: list[str]) -> list[_Token]:
         index = self.index
