@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -140,3 +143,17 @@ def test_bundled_base_match_and_ask() -> None:
     assert [list(row) for row in rows] == [KEYS, KEYS]
     assert rows[1]["id"] is None
     assert run(["ask", "привет"]).exit_code == 0
+
+
+def test_match_does_not_depend_on_the_hash_seed() -> None:
+    """Python salts str hashes per process; set iteration order must not change a result."""
+    questions = [json.loads(line)["q"] for line in
+                 (ROOT / "tests" / "data" / "dev.jsonl").read_text("utf-8").splitlines()]
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "ADAL_KNOWLEDGE_DIR": str(ROOT / "knowledge")}
+        outputs.append(subprocess.run(
+            [sys.executable, "-m", "bot", "match", "--json"], input="\n".join(questions) + "\n",
+            capture_output=True, text=True, env=env, check=True, timeout=120).stdout)
+    assert outputs[0].count("\n") == len(questions)
+    assert outputs[0] == outputs[1]

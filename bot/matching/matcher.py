@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -117,11 +117,12 @@ class Matcher:
         if not ranked:
             return MatchResult(None, 0.0, lang, (), case_signal=signal)
         best_id, best = ranked[0]
-        if best >= MIN_SCORE and best - self._runner_up(ranked) >= MIN_MARGIN:
-            return MatchResult(best_id, best, lang, (), case_signal=signal)
-        lead = self._topic_lead(ranked, tokens) if len(tokens) <= SHORT_QUERY else None
-        if best >= MIN_SCORE and lead is not None:
-            return MatchResult(lead, best, lang, (), case_signal=signal)
+        if best >= MIN_SCORE:
+            if best - self._runner_up(ranked) >= MIN_MARGIN:
+                return MatchResult(best_id, best, lang, (), case_signal=signal)
+            lead = self._topic_lead(ranked, tokens) if len(tokens) <= SHORT_QUERY else None
+            if lead is not None:
+                return MatchResult(lead, best, lang, (), case_signal=signal)
         suggestions = tuple(i for i, score in ranked[:MAX_SUGGESTIONS] if score >= MIN_SUGGESTION)
         return MatchResult(None, best, lang, suggestions, case_signal=signal)
 
@@ -185,9 +186,8 @@ class Matcher:
         named = set()
         for token in tokens:
             found = {entry for key in token.alts for entry in self.index.postings.get(key, ())}
-            for topic in {self._topics[entry] for entry in found}:
-                if 2 * sum(self._topics[entry] == topic for entry in found) > len(found):
-                    named.add(topic)
+            counts = Counter(self._topics[entry] for entry in found)
+            named.update(topic for topic, count in counts.items() if 2 * count > len(found))
         return named
 
     def _tokens(self, folded: list[str]) -> list[_Token]:
@@ -199,7 +199,7 @@ class Matcher:
             if word in seen:
                 continue
             seen.add(word)
-            exact = {key for key in keys if key in index.idf}
+            exact = sorted(key for key in keys if key in index.idf)  # a fixed order: same sums
             if exact:
                 plain = {key for key in exact if not key.startswith(GROUP_PREFIX)}
                 tokens.append(_Token(word, dict.fromkeys(exact, 1.0), index.weight(plain or exact)))
@@ -222,7 +222,7 @@ class Matcher:
                         reach[entry] = sim
             for entry, sim in reach.items():
                 cover[entry] += token.weight * sim
-        candidates = sorted(cover, key=cover.__getitem__, reverse=True)[:CANDIDATES]
+        candidates = sorted(cover, key=lambda e: (-cover[e], e))[:CANDIDATES]
         query = _Query(tokens, " ".join(folded))
         scored = [(self.index.entry_ids[e], self._score(e, query, cover[e] / total))
                   for e in candidates]
