@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from bot.kb import load_knowledge
 from bot.kb.model import Entry, KnowledgeBase, LangText
 from bot.matching import Matcher, MatchResult
 from bot.matching import matcher as matcher_module
-from bot.matching.matcher import MIN_MARGIN
+from bot.matching.common_words import is_common_english
+from bot.matching.matcher import MIN_MARGIN, MIN_SCORE
 from tests.matching_kb import make_kb
 
 
@@ -161,6 +163,55 @@ def test_a_story_is_judged_by_its_question_too(monkeypatch: pytest.MonkeyPatch) 
     assert Matcher(make_kb()).search(STORY)[0][0] == "report-corruption"
     monkeypatch.setattr(matcher_module, "QUESTION_SHARE", 0.0)  # the whole story alone:
     assert Matcher(make_kb()).match(STORY).entry_id is None      # relatives come close
+
+
+def _with_keyword_question() -> Matcher:
+    """The small base with a one-word question ("entrapment") for provocation."""
+    kb = make_kb()
+    entry = kb.entries["provocation-definition"]
+    en = entry.texts["en"]
+    texts = {**entry.texts, "en": LangText((*en.questions, "entrapment"), en.answer)}
+    return Matcher(KnowledgeBase(entries={**kb.entries, entry.id: replace(entry, texts=texts)},
+                                 synonyms=kb.synonyms, smalltalk=kb.smalltalk))
+
+
+GIFT_STORY = ("My sister is a civil servant. A visitor left a box of chocolates on her desk and "
+              "she worries it could be entrapment. Is she allowed to accept a gift like that?")
+
+
+def test_a_story_does_not_fit_a_one_word_question(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story that mentions "entrapment" contains that question whole, but it is a small
+    part of the story: not enough to answer with it."""
+    assert _with_keyword_question().match(GIFT_STORY).entry_id == "gifts-ban"
+    assert dict(_with_keyword_question().search(GIFT_STORY))["provocation-definition"] < MIN_SCORE
+    monkeypatch.setattr(matcher_module, "QUESTION_SIZE", 1e-9)
+    assert dict(_with_keyword_question().search(GIFT_STORY))["provocation-definition"] >= MIN_SCORE
+
+
+BEFORE_LAW_STORY = ("Вчера в новостях был сюжет про провокации. Журналист спрашивал юриста, "
+                    "как до 2020 года наказывали оперов, которые подталкивали людей к взятке. "
+                    "Какие статьи тогда применяли?")
+
+
+def test_a_story_is_judged_by_all_questions_of_an_entry(bundled: Matcher,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story's words are spread over an entry's questions, not found in one of them."""
+    assert bundled.match(BEFORE_LAW_STORY).entry_id == "provocation-before-law"
+    monkeypatch.setattr(matcher_module, "STORY_ENTRY_COVERAGE", 0.4)
+    assert bundled.match(BEFORE_LAW_STORY).entry_id is None
+
+
+@pytest.mark.parametrize(("word", "real"), [("sent", True), ("heard", True), ("chnage", False),
+                                            ("oficer", False), ("подарок", False)])
+def test_common_english_words(word: str, real: bool) -> None:
+    assert is_common_english(word) is real
+
+
+def test_a_common_word_is_not_taken_for_a_typo(bundled: Matcher) -> None:
+    assert "set" in bundled.index.words          # "set up": provocation
+    assert "set" not in bundled.index.similar("sent")
+    assert "set" in bundled.index.similar("sett")
+    assert "change" in bundled.index.similar("chnage")
 
 
 def test_empty_base_abstains() -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.kb.model import LANGS, KnowledgeBase, Lang
+from bot.matching.common_words import is_common_english
 from bot.matching.langid import Lexicon
 from bot.matching.lexicon import ALL_STOPWORDS
 from bot.matching.normalize import words
@@ -165,16 +166,18 @@ class Index:
     def similar(self, word: str) -> dict[str, float]:
         """Keys of the indexed words close to an unknown ``word``, with similarity: likely
         typos (rapidfuzz ratio), words sharing its first letters (подарить, подарок) and, for
-        a short word, the words it begins."""
+        a short word, the words it begins. A common English word is neither a typo nor cut
+        short: "sent" is not "set"."""
         if len(word) < MIN_FUZZY_LENGTH:
             return {}
-        close = [(other, score / 100) for other, score, _ in process.extract(
+        real = is_common_english(word)
+        close = [] if real else [(other, score / 100) for other, score, _ in process.extract(
             word, self._vocabulary.get(word[0], ()), scorer=fuzz.ratio,
             score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT)]
         if len(word) >= PREFIX_LENGTH:
             close += [(other, PREFIX_SIMILARITY) for other in self._prefixed.get(
                 word[:PREFIX_LENGTH], ())]
-        else:  # a word cut short, as typed in inline mode: "пода" for подарок
+        elif not real:  # a word cut short, as typed in inline mode: "пода" for подарок
             start = bisect.bisect_left(self._sorted, word)
             close += [(other, PREFIX_SIMILARITY) for other in itertools.takewhile(
                 lambda other: other.startswith(word), self._sorted[start:start + FUZZY_LIMIT])]

@@ -5,7 +5,8 @@ layout), its content words are looked up in the :class:`~bot.matching.index.Inde
 by stem or synonym, or as a likely typo), and every entry sharing a word is scored:
 
 * *query coverage*: how much of the message's weight the entry's questions explain;
-* *question coverage*: how much of the entry's best question the message contains;
+* *question coverage*: how much of the entry's best question the message contains (a
+  question that is a small part of a long message counts less: a passing mention);
 * *string similarity*: rapidfuzz's token-sort ratio against that question.
 
 Words the base has never seen weigh as much as its rarest words, so a message about
@@ -42,6 +43,8 @@ QUERY_SHARE = 0.7         # the score blends query coverage, question coverage, 
 STORY_QUERY_SHARE = 0.35  # the query coverage's share for a long message
 SIMILARITY_SHARE = 0.1
 ENTRY_COVERAGE = 0.4      # query coverage: this much by all the entry's questions together
+STORY_ENTRY_COVERAGE = 1.0  # ... and this much for a long message (its words are spread out)
+QUESTION_SIZE = 0.12      # a question under this share of the message's weight fits it less
 SUBSTITUTION_PENALTY = 0.5
 SHORT_QUERY = 5           # content words: up to this, a short message; from LONG_QUERY, a story
 LONG_QUERY = 14
@@ -232,19 +235,23 @@ class Matcher:
         """Blend the entry's coverage of the query with its best question's fit.
 
         Short messages are judged mostly on how much of them the entry explains; long ones
-        (stories) mostly on how much of a question they contain.
+        (stories) on how much of them all its questions together explain and how much of a
+        question they contain.
         """
         length = len(query.tokens)
         story = min(max((length - SHORT_QUERY) / (LONG_QUERY - SHORT_QUERY), 0.0), 1.0)
-        query_share = QUERY_SHARE - story * (QUERY_SHARE - STORY_QUERY_SHARE)
+        query_share = _between(QUERY_SHARE, STORY_QUERY_SHARE, story)
+        entry_share = _between(ENTRY_COVERAGE, STORY_ENTRY_COVERAGE, story)
         best = 0.0
         for number in self.index.by_entry[entry]:
             question = self.index.questions[number]
             if question.keys.isdisjoint(query.keys):
                 continue
             own = query.coverage(question)
-            covered = ENTRY_COVERAGE * entry_coverage + (1 - ENTRY_COVERAGE) * own
-            contained = _question_coverage(question, query.keys)
+            covered = entry_share * entry_coverage + (1 - entry_share) * own
+            # A question a story contains whole ("provocation") may be a passing mention.
+            contained = _question_coverage(question, query.keys) * min(
+                1.0, question.total / (QUESTION_SIZE * query.total))
             similarity = fuzz.token_sort_ratio(query.text, question.text) / 100
             fit = (query_share * covered + (1 - query_share - SIMILARITY_SHARE) * contained
                    + SIMILARITY_SHARE * similarity)
@@ -273,6 +280,11 @@ class _Query:
             if common:
                 found += weight if exact else weight * max(alts[key] for key in common)
         return found / self.total
+
+
+def _between(short: float, story: float, storiness: float) -> float:
+    """A setting for a message ``storiness`` of the way (0 to 1) from short to a story."""
+    return short + storiness * (story - short)
 
 
 def _question_sentence(text: str) -> str | None:
