@@ -44,6 +44,7 @@ def test_words_splits_on_any_punctuation() -> None:
     ("a'ke", "аке"),                           # 2017 apostrophes
     ("mozhno li vzyat podarok", "можно ли взят подарок"),  # Russian translit
     ("kakoy shtraf", "какои штраф"),
+    ("bauyrym auylda", "бауырым ауылда"),     # Kazakh уы: y after u is ы, not й
     ("provokatsiya", "провокация"),
 ])
 def test_latin_to_cyrillic(latin: str, cyrillic: str) -> None:
@@ -77,6 +78,8 @@ def test_layout_to_latin() -> None:
     ("сыилыктарды", "kk", "сыилык"),
     ("кызметшилерге", "kk", "кызметши"),
     ("органдарынын", "kk", "орган"),
+    ("бастыгым", "kk", "бастык"),              # бастығым: ғ before a vowel was қ
+    ("китабын", "kk", "китап"),                # кітабын: б before a vowel was п
     ("2020", "ru", "2020"),
     ("ли", "ru", "ли"),
 ])

@@ -2,7 +2,7 @@
 Cyrillic, in the folded form of :mod:`bot.matching.normalize`.
 
 One table serves both: they agree on almost every letter, and where they differ the folded
-result is the same (``q`` and ``k`` both give к; ``y`` gives ы, or й after a vowel; the 2021
+result is the same (``q`` and ``k`` both give к; ``y`` gives ы, or й after a, e or o; the 2021
 ``ı`` is і and ``i`` is и/й, all folded to и).
 """
 
@@ -12,7 +12,7 @@ import re
 
 from bot.matching.normalize import KAZAKH_FOLD
 
-VOWELS = "aeiouyäöüūıé"  # "y" after i/ı is ы (syilyq, tyiym); after another vowel, й (kakoy)
+VOWELS = "aeiouyäöüūıé"  # "y" after i, ı or u is ы (syilyq, tyiym, bauyr); else й (kakoy)
 _MULTI = {
     "shch": "щ", "sch": "щ", "tsh": "тш", "tsya": "тся", "zh": "ж", "kh": "х", "ts": "ц",
     "ch": "ч", "sh": "ш", "gh": "г",
@@ -44,7 +44,7 @@ def _replace(match: re.Match[str]) -> str:
         return "ий" if piece == "iy" else "ый"
     if piece == "y":
         text, at = match.string, match.start()
-        after_vowel = at > 0 and text[at - 1] in VOWELS and text[at - 1] not in "iı"
+        after_vowel = at > 0 and text[at - 1] in VOWELS and text[at - 1] not in "iıuūü"
         before_vowel = at + 1 < len(text) and text[at + 1] in VOWELS
         return "й" if after_vowel and not before_vowel else "ы"
     return _SINGLE[piece]

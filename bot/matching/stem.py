@@ -32,6 +32,7 @@ _FOLDED_YI = re.compile(r"(?<=[аеиоуыэюя])и(?=[^аеиоуыэюя]|$)
 MIN_KAZAKH_STEM = 3
 MAX_KAZAKH_ROUNDS = 3
 _VOWELS = set("аеиоуыяю")
+_DEVOICED = {"г": "к", "б": "п"}
 
 
 def stem_kazakh(word: str) -> str:
@@ -45,11 +46,17 @@ def stem_kazakh(word: str) -> str:
             rest = word[: -len(suffix)]
             if (word.endswith(suffix) and len(rest) >= MIN_KAZAKH_STEM + (len(suffix) == 1)
                     and _VOWELS.intersection(rest)):
-                word = rest
+                word = _devoiced(rest) if suffix[0] in _VOWELS else rest
                 break
         else:
             break
     return word
+
+
+def _devoiced(stem: str) -> str:
+    """A stem's last consonant as it stands at the end of a word: before a vowel, қ/к and
+    п turn into ғ/г and б (бастық → бастығым, кітап → кітабы)."""
+    return stem[:-1] + _DEVOICED[stem[-1]] if stem[-1] in _DEVOICED else stem
 
 
 @lru_cache(maxsize=65536)
