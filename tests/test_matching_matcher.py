@@ -81,6 +81,8 @@ def test_abstention_offers_nearest_entries(matcher: Matcher) -> None:
     ("что ты умеешь?", "capabilities", "ru"),
     ("не істей аласың", "capabilities", "kk"),
     ("What can you do?", "capabilities", "en"),
+    ("Hello, hi! Thanks! What can you do?", "capabilities", "en"),  # greetings first
+    ("Здравствуйте, привет, что ты умеешь?", "capabilities", "ru"),
 ])
 def test_smalltalk(matcher: Matcher, text: str, kind: str, lang: str) -> None:
     result = matcher.match(text)

@@ -12,6 +12,7 @@ from bot.matching.normalize import fold, words
 
 CASE_SIGNALS = "case-signals"
 PHRASE_CUTOFF = 85.0
+_POLITE = frozenset({"greeting", "thanks"})
 
 
 class SmallTalk:
@@ -21,6 +22,8 @@ class SmallTalk:
         """``topical``: words of the entries' questions, never small talk on their own."""
         self._phrases: dict[str, str] = {}
         self._words: dict[str, str] = {}
+        self._polite = {word for kind in _POLITE for text in phrases.get(kind, ())
+                        for word in words(text)}
         for kind, texts in phrases.items():
             if kind == CASE_SIGNALS:
                 continue
@@ -44,14 +47,24 @@ class SmallTalk:
         """
         if not folded:
             return None
-        best = process.extractOne(" ".join(folded), self._phrases.keys(), scorer=fuzz.ratio,
-                                  score_cutoff=PHRASE_CUTOFF)
-        if best is not None:
-            return self._phrases[best[0]]
         own = [word for word in folded if word in self._words]
+        for text in dict.fromkeys((" ".join(folded), " ".join(self._unwrapped(folded)))):
+            best = process.extractOne(text, self._phrases.keys(), scorer=fuzz.ratio,
+                                      score_cutoff=PHRASE_CUTOFF)
+            if best is not None:
+                return self._phrases[best[0]]
         if own and all(word in self._words or word in ALL_STOPWORDS for word in folded):
             return self._words[own[0]]
         return None
+
+    def _unwrapped(self, folded: list[str]) -> list[str]:
+        """A message without the greetings and thanks around it: "hi, what can you do"."""
+        start, end = 0, len(folded)
+        while start < end and folded[start] in self._polite:
+            start += 1
+        while end > start and folded[end - 1] in self._polite:
+            end -= 1
+        return folded[start:end]
 
     def case_signal(self, folded: list[str]) -> bool:
         """True when every word of some case signal begins a word of the message."""
