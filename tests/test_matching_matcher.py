@@ -190,17 +190,18 @@ def test_a_story_does_not_fit_a_one_word_question(monkeypatch: pytest.MonkeyPatc
     assert dict(_with_keyword_question().search(GIFT_STORY))["provocation-definition"] >= MIN_SCORE
 
 
-BEFORE_LAW_STORY = ("Вчера в новостях был сюжет про провокации. Журналист спрашивал юриста, "
-                    "как до 2020 года наказывали оперов, которые подталкивали людей к взятке. "
-                    "Какие статьи тогда применяли?")
+FAMILY_GIFT_STORY = ("Жұбайым кеденде істейді. Оның жұмысы бойынша танысы біздің ұлымызға туған "
+                     "күніне қымбат телефон сыйлады. Күйеуім бұл балаға берілген сыйлық дейді. "
+                     "Ол дұрыс па?")
 
 
 def test_a_story_is_judged_by_all_questions_of_an_entry(bundled: Matcher,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """A story's words are spread over an entry's questions, not found in one of them."""
-    assert bundled.match(BEFORE_LAW_STORY).entry_id == "provocation-before-law"
+    """A story's words (spouse, customs, son, birthday, gift) are spread over an entry's
+    questions, not found in one of them."""
+    assert bundled.match(FAMILY_GIFT_STORY).entry_id == "gifts-family-members"
     monkeypatch.setattr(matcher_module, "STORY_ENTRY_COVERAGE", 0.4)
-    assert bundled.match(BEFORE_LAW_STORY).entry_id is None
+    assert bundled.match(FAMILY_GIFT_STORY).entry_id is None
 
 
 @pytest.mark.parametrize(("word", "real"), [("sent", True), ("heard", True), ("chnage", False),
