@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 from bot.kb.model import KnowledgeBase, Lang
 from bot.matching.index import GROUP_PREFIX, Index, Question, content_words
 from bot.matching.langid import DEFAULT_LANG, guess_language
-from bot.matching.reading import read
+from bot.matching.reading import Chunk, read
 from bot.matching.smalltalk import SmallTalk
 
 log = logging.getLogger(__name__)
@@ -97,13 +97,15 @@ class Matcher:
 
     def search(self, text: str, limit: int = 5) -> list[tuple[str, float]]:
         """The best entries for ``text`` with their scores, whether or not it would answer."""
-        folded = self._words(text)[0]
+        folded = self._folded(text)
         return self._rank(text, folded)[1][:limit] if folded else []
 
     def _words(self, text: str) -> tuple[list[str], Lang]:
         chunks = read(text, self._known)
-        folded = [word for chunk in chunks for word in chunk.words][:MAX_WORDS]
-        return folded, guess_language(chunks, self.index.lexicon)
+        return _flatten(chunks), guess_language(chunks, self.index.lexicon)
+
+    def _folded(self, text: str) -> list[str]:
+        return _flatten(read(text, self._known))
 
     def _known(self, word: str) -> bool:
         return word in self.index.lexicon
@@ -143,7 +145,7 @@ class Matcher:
         question = _question_sentence(text)
         if question is None:
             return ranked
-        folded = self._words(question)[0]
+        folded = self._folded(question)
         asked = dict(self._ranked(self._tokens(folded), folded))
         blended = [(entry_id, round((1 - QUESTION_SHARE) * score
                                     + QUESTION_SHARE * asked.get(entry_id, 0.0), 1))
@@ -238,17 +240,14 @@ class Matcher:
         (stories) on how much of them all its questions together explain and how much of a
         question they contain.
         """
-        length = len(query.tokens)
-        story = min(max((length - SHORT_QUERY) / (LONG_QUERY - SHORT_QUERY), 0.0), 1.0)
-        query_share = _between(QUERY_SHARE, STORY_QUERY_SHARE, story)
-        entry_share = _between(ENTRY_COVERAGE, STORY_ENTRY_COVERAGE, story)
+        query_share = query.query_share
         best = 0.0
         for number in self.index.by_entry[entry]:
             question = self.index.questions[number]
             if question.keys.isdisjoint(query.keys):
                 continue
             own = query.coverage(question)
-            covered = entry_share * entry_coverage + (1 - entry_share) * own
+            covered = query.entry_share * entry_coverage + (1 - query.entry_share) * own
             # A question a story contains whole ("provocation") may be a passing mention.
             contained = _question_coverage(question, query.keys) * min(
                 1.0, question.total / (QUESTION_SIZE * query.total))
@@ -263,7 +262,8 @@ class Matcher:
 
 
 class _Query:
-    """The tokens of a message, with what every question is compared against."""
+    """The tokens of a message, with what every question is compared against and the score's
+    shares for its length (see Matcher._score)."""
 
     def __init__(self, tokens: list[_Token], text: str) -> None:
         self.tokens = tokens
@@ -271,6 +271,9 @@ class _Query:
         self.text = text
         self.keys = frozenset(key for token in tokens for key in token.alts)
         self._keysets = [(frozenset(t.alts), t.weight, t.exact, t.alts) for t in tokens if t.alts]
+        story = min(max((len(tokens) - SHORT_QUERY) / (LONG_QUERY - SHORT_QUERY), 0.0), 1.0)
+        self.query_share = _between(QUERY_SHARE, STORY_QUERY_SHARE, story)
+        self.entry_share = _between(ENTRY_COVERAGE, STORY_ENTRY_COVERAGE, story)
 
     def coverage(self, question: Question) -> float:
         """The share of the message's weight that ``question`` explains."""
@@ -280,6 +283,11 @@ class _Query:
             if common:
                 found += weight if exact else weight * max(alts[key] for key in common)
         return found / self.total
+
+
+def _flatten(chunks: list[Chunk]) -> list[str]:
+    """The folded words of a message's chunks (its first MAX_WORDS)."""
+    return [word for chunk in chunks for word in chunk.words][:MAX_WORDS]
 
 
 def _between(short: float, story: float, storiness: float) -> float:
