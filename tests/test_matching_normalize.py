@@ -15,6 +15,10 @@ def test_prepare_normalises_unicode_case_and_yo() -> None:
     assert prepare("it’s") == "it's"
 
 
+def test_number_sign_is_not_read_as_a_word() -> None:
+    assert words("Закон №365-VI") == words("Закон № 365-VI") == ["закон", "365", "vi"]
+
+
 @pytest.mark.parametrize(("typed", "folded"), [
     ("Мемлекеттік ҚЫЗМЕТШІ сыйлық?", "мемлекеттик кызметши сыилык"),
     ("әғқңөұүһі", "агкноуухи"),

@@ -26,8 +26,9 @@ _SPACES = re.compile(r"\s+")
 
 
 def prepare(text: str) -> str:
-    """NFKC, case-folded, ё→е, apostrophes unified, whitespace collapsed; letters kept."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    """NFKC, case-folded, ё→е, apostrophes unified, whitespace collapsed; letters kept.
+    The number sign goes first: NFKC would glue "№365" into the word "no365"."""
+    text = unicodedata.normalize("NFKC", text.replace("№", " ")).casefold()
     text = text.replace("ё", "е").translate(_APOSTROPHE_TABLE)
     return _SPACES.sub(" ", text).strip()
 
