@@ -15,7 +15,9 @@ from bot.kb.model import Entry, KnowledgeBase, LangText
 from bot.matching import Matcher, MatchResult
 from bot.matching import matcher as matcher_module
 from bot.matching.common_words import is_common_english
+from bot.matching.index import content_words
 from bot.matching.matcher import MIN_MARGIN, MIN_SCORE
+from bot.matching.normalize import words
 from tests.matching_kb import make_kb
 
 
@@ -215,6 +217,21 @@ def test_a_common_word_is_not_taken_for_a_typo(bundled: Matcher) -> None:
     assert "set" not in bundled.index.similar("sent")
     assert "set" in bundled.index.similar("sett")
     assert "change" in bundled.index.similar("chnage")
+
+
+@pytest.mark.parametrize(("everyday", "official"), [
+    ("mom", "mother"), ("dad", "father"), ("souvenirs", "gift"), ("кәдесый", "сыйлық"),
+    ("wine", "gift"), ("toys", "gift"),
+])
+def test_everyday_words_reach_the_base(bundled: Matcher, everyday: str, official: str) -> None:
+    (found,), (meant,) = bundled.index.slot_keys(words(everyday)), bundled.index.slot_keys(
+        words(official))
+    assert found & meant
+
+
+def test_negated_english_verbs_are_function_words() -> None:
+    assert content_words(words("I didn't pay and don't know, she isn't sure")) == [
+        "pay", "know", "sure"]
 
 
 def test_empty_base_abstains() -> None:
