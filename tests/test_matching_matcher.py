@@ -221,7 +221,9 @@ def test_a_common_word_is_not_taken_for_a_typo(bundled: Matcher) -> None:
 
 @pytest.mark.parametrize(("everyday", "official"), [
     ("mom", "mother"), ("dad", "father"), ("souvenirs", "gift"), ("кәдесый", "сыйлық"),
-    ("wine", "gift"), ("toys", "gift"),
+    ("wine", "gift"), ("toys", "gift"), ("envelope", "gift"), ("шешем", "мать"),
+    ("холдинг", "нацкомпания"), ("KTZ", "Samruk"), ("робот", "бот"), ("AI", "bot"),
+    ("министрлікте", "госорган"), ("anticorruption", "corruption"), ("пограничник", "soldier"),
 ])
 def test_everyday_words_reach_the_base(bundled: Matcher, everyday: str, official: str) -> None:
     (found,), (meant,) = bundled.index.slot_keys(words(everyday)), bundled.index.slot_keys(
