@@ -231,6 +231,12 @@ def test_everyday_words_reach_the_base(bundled: Matcher, everyday: str, official
     assert found & meant
 
 
+@pytest.mark.parametrize(("typed", "entry_id"), [
+    ("статья 380 1", "attack-on-officer-art-380-1"), ("article 412 1", "provocation-art-412-1")])
+def test_an_article_number_typed_with_a_space(bundled: Matcher, typed: str, entry_id: str) -> None:
+    assert bundled.match(typed).entry_id == entry_id
+
+
 def test_negated_english_verbs_are_function_words() -> None:
     assert content_words(words("I didn't pay and don't know, she isn't sure")) == [
         "pay", "know", "sure"]

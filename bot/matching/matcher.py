@@ -102,10 +102,22 @@ class Matcher:
 
     def _words(self, text: str) -> tuple[list[str], Lang]:
         chunks = read(text, self._known)
-        return _flatten(chunks), guess_language(chunks, self.index.lexicon)
+        return self._articles(_flatten(chunks)), guess_language(chunks, self.index.lexicon)
 
     def _folded(self, text: str) -> list[str]:
-        return _flatten(read(text, self._known))
+        return self._articles(_flatten(read(text, self._known)))
+
+    def _articles(self, folded: list[str]) -> list[str]:
+        """Folded words with an article number typed with a space ("412 1") made one word,
+        as the base writes it (412_1), when the base knows that number."""
+        joined: list[str] = []
+        for word in folded:
+            if (joined and joined[-1].isdigit() and word.isdigit()
+                    and f"{joined[-1]}_{word}" in self.index.idf):
+                joined[-1] = f"{joined[-1]}_{word}"
+            else:
+                joined.append(word)
+        return joined
 
     def _known(self, word: str) -> bool:
         return word in self.index.lexicon
