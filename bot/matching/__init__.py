@@ -6,7 +6,8 @@ Modules, in the order a message passes through them: :mod:`~bot.matching.normali
 from Latin letters via :mod:`~bot.matching.scripts`, or from the wrong keyboard layout via
 :mod:`~bot.matching.layout`), :mod:`~bot.matching.langid`, :mod:`~bot.matching.smalltalk`,
 :mod:`~bot.matching.index` (stems from :mod:`~bot.matching.stem`, synonyms from
-``knowledge/synonyms.yaml``) and :mod:`~bot.matching.matcher` (scores and the abstention rule;
+``knowledge/synonyms.yaml``; n-gram profiles from :mod:`~bot.matching.ngrams`) and
+:mod:`~bot.matching.matcher` (scores and the abstention rule;
 its constants are the knobs). When a question is missed, run ``adal-bot eval`` and add a
 synonym or a way of asking rather than changing the knobs for one line.
 """

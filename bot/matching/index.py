@@ -22,6 +22,7 @@ from bot.kb.model import LANGS, KnowledgeBase, Lang
 from bot.matching.common_words import is_common_english
 from bot.matching.langid import Lexicon
 from bot.matching.lexicon import ALL_STOPWORDS
+from bot.matching.ngrams import EntryProfiles
 from bot.matching.normalize import words
 from bot.matching.stem import stem
 
@@ -129,6 +130,8 @@ class Index:
         self.by_entry: list[list[int]] = [[] for _ in self.entry_ids]
         for number, question in enumerate(self.questions):
             self.by_entry[question.entry].append(number)
+        self.profiles = EntryProfiles(
+            [(self.questions[number].text for number in numbers) for numbers in self.by_entry])
         self._vocabulary: dict[str, list[str]] = defaultdict(list)
         self._prefixed: dict[str, list[str]] = defaultdict(list)
         self._word_keys: dict[str, frozenset[str]] = {}

@@ -7,7 +7,10 @@ by stem or synonym, or as a likely typo), and every entry sharing a word is scor
 * *query coverage*: how much of the message's weight the entry's questions explain;
 * *question coverage*: how much of the entry's best question the message contains (a
   question that is a small part of a long message counts less: a passing mention);
-* *string similarity*: rapidfuzz's token-sort ratio against that question.
+* *string similarity*: rapidfuzz's token-sort ratio against that question;
+* *n-gram likeness*: the message's three-letter pieces against all the entry's questions
+  together (:mod:`~bot.matching.ngrams`), which sees through endings the stemmer leaves and
+  typos too far off to be matched as words.
 
 Words the base has never seen weigh as much as its rarest words, so a message about
 something else ("how do I renew my passport") covers little and is not answered.
@@ -33,9 +36,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 MAX_WORDS = 120           # a long story is judged on its first words
 CANDIDATES = 12           # entries scored in full, by query coverage
-MIN_SCORE = 45.0          # below: abstain
-MIN_MARGIN = 10.0         # the best entry must lead the runner-up by this much
-RELATED_MARGIN = 3.0      # the lead needed over an entry the best one links as related
+MIN_SCORE = 35.0          # below: abstain
+MIN_MARGIN = 8.0          # the best entry must lead the runner-up by this much
+RELATED_MARGIN = 2.0      # the lead needed over an entry the best one links as related
 MIN_SUGGESTION = 10.0     # suggestions shown when abstaining score at least this
 MAX_SUGGESTIONS = 3
 UNKNOWN_WEIGHT = 1.0      # an unknown word weighs this fraction of the rarest known word
@@ -46,6 +49,7 @@ ENTRY_COVERAGE = 0.4      # query coverage: this much by all the entry's questio
 STORY_ENTRY_COVERAGE = 1.0  # ... and this much for a long message (its words are spread out)
 QUESTION_SIZE = 0.15      # a question under this share of the message's weight fits it less
 SUBSTITUTION_PENALTY = 0.5
+NGRAM_SHARE = 0.3         # the final score blends in this much of the n-gram likeness
 SHORT_QUERY = 5           # content words: up to this, a short message; from LONG_QUERY, a story
 LONG_QUERY = 14
 KEYWORD_QUERY = 3         # content words: up to this, bare keywords
@@ -241,8 +245,10 @@ class Matcher:
                 cover[entry] += token.weight * sim
         candidates = sorted(cover, key=lambda e: (-cover[e], e))[:CANDIDATES]
         query = _Query(tokens, " ".join(folded))
-        scored = [(self.index.entry_ids[e], self._score(e, query, cover[e] / total))
-                  for e in candidates]
+        looks = self.index.profiles.similarity(query.text, candidates)
+        scored = [(self.index.entry_ids[e], round(
+            (1 - NGRAM_SHARE) * self._score(e, query, cover[e] / total)
+            + NGRAM_SHARE * 100 * looks[e], 1)) for e in candidates]
         return sorted(scored, key=lambda item: item[1], reverse=True)
 
     def _score(self, entry: int, query: _Query, entry_coverage: float) -> float:
