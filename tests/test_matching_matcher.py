@@ -157,6 +157,21 @@ def test_bundled_base_overview_answers_bare_keywords(bundled: Matcher, text: str
     assert entry_id is not None or len(result.suggestions) == 3
 
 
+@pytest.mark.parametrize("text", ["провокация подарок", "арандату сыйлық", "provocation gift"])
+def test_bare_keywords_naming_two_topics_ask_which(bundled: Matcher, text: str) -> None:
+    result = bundled.match(text)
+    assert result.entry_id is None
+    topics = {bundled.kb.entries[entry_id].topic for entry_id in result.suggestions}
+    assert topics == {"provocation", "gifts"}
+
+
+def test_two_topics_are_asked_about_only_when_the_other_comes_near(
+        bundled: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert bundled.match("арандату сыйлық").entry_id is None
+    monkeypatch.setattr(matcher_module, "TOPICS_MARGIN", 0.0)
+    assert bundled.match("арандату сыйлық").entry_id == "gifts-any-value-ban"
+
+
 STORY = ("Мой брат работает в полиции, а я в министерстве, и начальник подарил ему подарок на "
          "день рождения. Родственники спорят, можно ли так. Родственник говорит, что подарок "
          "нельзя. Куда сообщить о коррупции?")
@@ -166,7 +181,7 @@ def test_a_story_is_judged_by_its_question_too(monkeypatch: pytest.MonkeyPatch) 
     assert Matcher(make_kb()).match(STORY).entry_id == "report-corruption"
     assert Matcher(make_kb()).search(STORY)[0][0] == "report-corruption"
     monkeypatch.setattr(matcher_module, "QUESTION_SHARE", 0.0)  # the whole story alone:
-    assert Matcher(make_kb()).match(STORY).entry_id is None      # relatives come close
+    assert Matcher(make_kb()).search(STORY)[0][0] == "relatives-same-agency"  # relatives win
 
 
 def _with_keyword_question() -> Matcher:

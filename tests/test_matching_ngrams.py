@@ -15,12 +15,12 @@ def folded(text: str) -> str:
 @pytest.fixture(scope="module")
 def profiles() -> EntryProfiles:
     return EntryProfiles([
-        [folded("Құқық қорғау органы қызметкерінің өміріне қол сұғу"),
-         folded("Посягательство на жизнь сотрудника полиции")],
-        [folded("Мемлекеттік қызметші сыйлық ала ала ма?"),
-         folded("Может ли госслужащий принимать подарки?")],
-        [folded("Туыстар бір органда жұмыс істей ала ма?"),
-         folded("Могут ли родственники работать в одном органе?")],
+        [[folded("Құқық қорғау органы қызметкерінің өміріне қол сұғу")],
+         [folded("Посягательство на жизнь сотрудника полиции")]],
+        [[folded("Мемлекеттік қызметші сыйлық ала ала ма?")],
+         [folded("Может ли госслужащий принимать подарки?")]],
+        [[folded("Туыстар бір органда жұмыс істей ала ма?")],
+         [folded("Могут ли родственники работать в одном органе?")], []],
     ])
 
 
@@ -46,6 +46,6 @@ def test_likeness_survives_endings_and_typos(
 def test_identical_text_is_most_alike_and_unrelated_text_is_not(
         profiles: EntryProfiles) -> None:
     same = profiles.similarity(folded("Посягательство на жизнь сотрудника полиции"), [0])[0]
-    assert 0.5 < same <= 1.0 + 1e-9
+    assert same == pytest.approx(1.0)  # its own language's profile, not diluted by Kazakh
     assert profiles.similarity(folded("xyz qqq"), range(3)) == {0: 0.0, 1: 0.0, 2: 0.0}
     assert profiles.similarity("", [1]) == {1: 0.0}

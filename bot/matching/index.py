@@ -130,8 +130,9 @@ class Index:
         self.by_entry: list[list[int]] = [[] for _ in self.entry_ids]
         for number, question in enumerate(self.questions):
             self.by_entry[question.entry].append(number)
-        self.profiles = EntryProfiles(
-            [(self.questions[number].text for number in numbers) for numbers in self.by_entry])
+        self.profiles = EntryProfiles([
+            [[self.questions[n].text for n in numbers if self.questions[n].lang == lang]
+             for lang in LANGS] for numbers in self.by_entry])
         self._vocabulary: dict[str, list[str]] = defaultdict(list)
         self._prefixed: dict[str, list[str]] = defaultdict(list)
         self._word_keys: dict[str, frozenset[str]] = {}

@@ -36,9 +36,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 MAX_WORDS = 120           # a long story is judged on its first words
 CANDIDATES = 12           # entries scored in full, by query coverage
-MIN_SCORE = 35.0          # below: abstain
+MIN_SCORE = 38.0          # below: abstain
 MIN_MARGIN = 8.0          # the best entry must lead the runner-up by this much
-RELATED_MARGIN = 2.0      # the lead needed over an entry the best one links as related
+TOPICS_MARGIN = 16.0      # bare keywords naming two topics: abstain if the other is this near
+RELATED_MARGIN = 3.0      # the lead needed over an entry the best one links as related
 MIN_SUGGESTION = 10.0     # suggestions shown when abstaining score at least this
 MAX_SUGGESTIONS = 3
 UNKNOWN_WEIGHT = 1.0      # an unknown word weighs this fraction of the rarest known word
@@ -49,7 +50,7 @@ ENTRY_COVERAGE = 0.4      # query coverage: this much by all the entry's questio
 STORY_ENTRY_COVERAGE = 1.0  # ... and this much for a long message (its words are spread out)
 QUESTION_SIZE = 0.15      # a question under this share of the message's weight fits it less
 SUBSTITUTION_PENALTY = 0.5
-NGRAM_SHARE = 0.3         # the final score blends in this much of the n-gram likeness
+NGRAM_SHARE = 0.4         # the final score blends in this much of the n-gram likeness
 SHORT_QUERY = 5           # content words: up to this, a short message; from LONG_QUERY, a story
 LONG_QUERY = 14
 KEYWORD_QUERY = 3         # content words: up to this, bare keywords
@@ -138,7 +139,7 @@ class Matcher:
         if not ranked:
             return MatchResult(None, 0.0, lang, (), case_signal=signal)
         best_id, best = ranked[0]
-        if best >= MIN_SCORE:
+        if best >= MIN_SCORE and not self._asks_two_topics(tokens, ranked):
             if best - self._runner_up(ranked) >= MIN_MARGIN:
                 return MatchResult(best_id, best, lang, (), case_signal=signal)
             lead = self._topic_lead(ranked, tokens) if len(tokens) <= SHORT_QUERY else None
@@ -201,6 +202,18 @@ class Matcher:
             if other != topic and (other in named or lead_score - score < RELATED_MARGIN):
                 return None
         return lead if lead == close[0][0] or len(tokens) <= KEYWORD_QUERY else None
+
+    def _asks_two_topics(self, tokens: list[_Token], ranked: list[tuple[str, float]]) -> bool:
+        """Whether bare keywords name two topics ("provocation gift") and an entry of the
+        other one comes near the best (within TOPICS_MARGIN): the bot asks which."""
+        if len(tokens) > KEYWORD_QUERY:
+            return False
+        named = self._named_topics(tokens)
+        topic = self.kb.entries[ranked[0][0]].topic
+        best = ranked[0][1]
+        return topic in named and any(
+            self.kb.entries[entry_id].topic in named - {topic} and best - score < TOPICS_MARGIN
+            for entry_id, score in ranked[1:])
 
     def _named_topics(self, tokens: list[_Token]) -> set[str]:
         """The topics a message names: those of its words found mostly in one topic's entries."""

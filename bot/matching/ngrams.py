@@ -2,11 +2,11 @@
 word endings and typos aside.
 
 Every word, padded with a space on each side, gives its three-letter pieces (" өм", "өмі",
-"мір", …). An entry's profile counts the pieces of all its questions together, weighted as
-tf-idf (sublinear counts; pieces found in every entry weigh least) and scaled to unit length;
-a message is compared with it by cosine similarity. Kazakh endings (өміріне, өмірге), typos
-and cut words share most of their pieces with the words the base uses, where whole-word
-matching sees different words.
+"мір", …). An entry's profile in a language counts the pieces of all its questions in that
+language together, weighted as tf-idf (sublinear counts; pieces found in every profile weigh
+least) and scaled to unit length; a message is compared with it by cosine similarity.
+Kazakh endings (өміріне, өмірге), typos and cut words share most of their pieces with the
+words the base uses, where whole-word matching sees different words.
 """
 
 from __future__ import annotations
@@ -35,15 +35,23 @@ def _word_pieces(word: str) -> tuple[str, ...]:
 
 
 class EntryProfiles:
-    """The n-gram profile of each entry, built from the folded texts of its questions.
+    """The n-gram profiles of each entry, one per language, built from the folded texts of
+    its questions in that language. An entry is as alike to a message as its most alike
+    language: a profile mixing three languages would dilute every one of them.
 
     A profile keeps each piece's count (small integers, shared by Python) rather than its
     weight, so a base a hundred times larger stays affordable in memory."""
 
-    def __init__(self, texts: Sequence[Iterable[str]]) -> None:
+    def __init__(self, entries: Sequence[Sequence[Iterable[str]]]) -> None:
         canonical: dict[str, str] = {}  # one string object per piece, shared by the profiles
-        self._profiles = [{canonical.setdefault(piece, piece): min(n, _MAX_COUNT - 1)
-                           for piece, n in pieces(" ".join(entry)).items()} for entry in texts]
+        self._profiles: list[dict[str, int]] = []
+        self._of_entry: list[range] = []
+        for languages in entries:
+            start = len(self._profiles)
+            self._profiles += [{canonical.setdefault(piece, piece): min(n, _MAX_COUNT - 1)
+                                for piece, n in pieces(" ".join(texts)).items()}
+                               for texts in languages if texts]
+            self._of_entry.append(range(start, len(self._profiles)))
         documents = Counter(piece for profile in self._profiles for piece in profile)
         total = len(self._profiles)
         self._idf = {piece: math.log((1 + total) / (1 + n)) + 1 for piece, n in documents.items()}
@@ -57,13 +65,13 @@ class EntryProfiles:
         norm = math.sqrt(sum(w * w for w in query.values())) or 1.0
         # a piece's query weight times its idf: the entry side adds its count's weight
         weighted = {piece: w * self._idf[piece] / norm for piece, w in query.items()}
-        tf = self._tf
-        found = {}
-        for entry in entries:
-            profile = self._profiles[entry]
-            found[entry] = self._scale[entry] * sum(
-                weighted[piece] * tf[profile[piece]] for piece in weighted.keys() & profile.keys())
-        return found
+        return {entry: max((self._cosine(weighted, number) for number in self._of_entry[entry]),
+                           default=0.0) for entry in entries}
+
+    def _cosine(self, weighted: dict[str, float], number: int) -> float:
+        profile, tf = self._profiles[number], self._tf
+        return self._scale[number] * sum(
+            weighted[piece] * tf[profile[piece]] for piece in weighted.keys() & profile.keys())
 
     def _norm(self, profile: dict[str, int]) -> float:
         return math.sqrt(sum((self._tf[n] * self._idf[piece]) ** 2 for piece, n in profile.items()))
