@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 MAX_WORDS = 120           # a long story is judged on its first words
-CANDIDATES = 12           # entries scored in full, by query coverage
+CANDIDATES = 10           # entries scored in full, by query coverage
 MIN_SCORE = 38.0          # below: abstain
 MIN_MARGIN = 8.0          # the best entry must lead the runner-up by this much
 TOPICS_MARGIN = 16.0      # bare keywords naming two topics: abstain if the other is this near
@@ -280,15 +280,14 @@ class Matcher:
             own = query.coverage(question)
             covered = query.entry_share * entry_coverage + (1 - query.entry_share) * own
             # A question a story contains whole ("provocation") may be a passing mention.
-            contained = _question_coverage(question, query.keys) * min(
-                1.0, question.total / (QUESTION_SIZE * query.total))
+            size = min(1.0, question.total / (QUESTION_SIZE * query.total))
+            if _fit(query_share, covered, size, 1.0, own) <= best:
+                continue  # cannot beat the best question even if contained whole and alike
+            contained = _question_coverage(question, query.keys) * size
+            if _fit(query_share, covered, contained, 1.0, own) <= best:
+                continue
             similarity = fuzz.token_sort_ratio(query.text, question.text) / 100
-            fit = (query_share * covered + (1 - query_share - SIMILARITY_SHARE) * contained
-                   + SIMILARITY_SHARE * similarity)
-            # A word left over on both sides is a different question in the same frame
-            # ("penalty for insulting an officer" against "penalty for attacking an officer").
-            fit *= 1 - SUBSTITUTION_PENALTY * min(1 - own, 1 - contained)
-            best = max(best, fit)
+            best = max(best, _fit(query_share, covered, contained, similarity, own))
         return round(100 * best, 1)
 
 
@@ -319,6 +318,17 @@ class _Query:
 def _flatten(chunks: list[Chunk]) -> list[str]:
     """The folded words of a message's chunks (its first MAX_WORDS)."""
     return [word for chunk in chunks for word in chunk.words][:MAX_WORDS]
+
+
+def _fit(query_share: float, covered: float, contained: float, similarity: float,
+         own: float) -> float:
+    """How well a question fits a message (see Matcher._score); it never decreases as
+    ``contained`` or ``similarity`` grows, so with them at their bounds it bounds the fit."""
+    fit = (query_share * covered + (1 - query_share - SIMILARITY_SHARE) * contained
+           + SIMILARITY_SHARE * similarity)
+    # A word left over on both sides is a different question in the same frame
+    # ("penalty for insulting an officer" against "penalty for attacking an officer").
+    return fit * (1 - SUBSTITUTION_PENALTY * min(1 - own, 1 - contained))
 
 
 def _between(short: float, story: float, storiness: float) -> float:
