@@ -8,9 +8,9 @@ by stem or synonym, or as a likely typo), and every entry sharing a word is scor
 * *question coverage*: how much of the entry's best question the message contains (a
   question that is a small part of a long message counts less: a passing mention);
 * *string similarity*: rapidfuzz's token-sort ratio against that question;
-* *n-gram likeness*: the message's three-letter pieces against all the entry's questions
-  together (:mod:`~bot.matching.ngrams`), which sees through endings the stemmer leaves and
-  typos too far off to be matched as words.
+* *n-gram likeness*: the message's three-letter pieces against the entry's questions in
+  each language taken together (:mod:`~bot.matching.ngrams`), which sees through endings
+  the stemmer leaves and typos too far off to be matched as words.
 
 Words the base has never seen weigh as much as its rarest words, so a message about
 something else ("how do I renew my passport") covers little and is not answered.
