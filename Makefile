@@ -21,8 +21,10 @@ test: $(STAMP)  ## lint, validate the knowledge base, run the tests and the eval
 	$(BIN)/python -m pytest -q
 	$(BIN)/adal-bot eval tests/data/eval.jsonl --min-accuracy 0.93 --min-abstention 0.95 --max-wrong 0.02
 
-eval: $(STAMP)
+eval: $(STAMP)  ## the evaluation reports: held-out eval set, blind holdout set, dev set
 	$(BIN)/adal-bot eval tests/data/eval.jsonl
+	$(BIN)/adal-bot eval tests/data/holdout.jsonl
+	$(BIN)/adal-bot eval tests/data/dev.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_matching.py

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.kb.model import LANGS, KnowledgeBase, Lang
+from bot.matching.bayes import EntryModel
 from bot.matching.common_words import is_common_english
 from bot.matching.langid import Lexicon
 from bot.matching.lexicon import ALL_STOPWORDS
@@ -105,6 +106,7 @@ class Index:
         self.synonyms = Synonyms(kb.synonyms)
         self.lexicon = Lexicon()
         raw: list[tuple[int, Lang, list[str], list[frozenset[str]]]] = []
+        documents: list[list[list[str]]] = [[] for _ in self.entry_ids]
         self.entry_keys: list[set[str]] = [set() for _ in self.entry_ids]
         for number, entry in enumerate(kb.entries.values()):
             for lang in LANGS:
@@ -113,6 +115,7 @@ class Index:
                     folded = words(question)
                     slots = self.slot_keys(folded, (lang,))
                     raw.append((number, lang, folded, slots))
+                    documents[number].append(self.features(folded))
                     for keys in slots:
                         self.entry_keys[number].update(keys)
         for text in [*(w for group in kb.synonyms for w in group),
@@ -133,6 +136,7 @@ class Index:
         self.profiles = EntryProfiles([
             [[self.questions[n].text for n in numbers if self.questions[n].lang == lang]
              for lang in LANGS] for numbers in self.by_entry])
+        self.model = EntryModel(documents)
         self._vocabulary: dict[str, list[str]] = defaultdict(list)
         self._prefixed: dict[str, list[str]] = defaultdict(list)
         self._word_keys: dict[str, frozenset[str]] = {}
@@ -162,6 +166,16 @@ class Index:
                 keys[number].add(group)
         return [frozenset(found) for word, found in zip(folded, keys, strict=True)
                 if word not in ALL_STOPWORDS]
+
+    def features(self, folded: list[str]) -> list[str]:
+        """Every word of a folded word list, function words included, as its stems and its
+        synonym groups: what :class:`~bot.matching.bayes.EntryModel` counts."""
+        found: list[str] = []
+        for word in folded:
+            stems = {stem(word, lang) for lang in script_langs(word)}
+            found += sorted(stems)  # a fixed order: the same sums in every process
+            found += sorted(self.synonyms.single({word, *stems}))
+        return found
 
     def weight(self, keys: Iterable[str]) -> float:
         """The weight of a word found by ``keys``: the idf of its rarest key in the index."""

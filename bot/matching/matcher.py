@@ -10,7 +10,11 @@ by stem or synonym, or as a likely typo), and every entry sharing a word is scor
 * *string similarity*: rapidfuzz's token-sort ratio against that question;
 * *n-gram likeness*: the message's three-letter pieces against the entry's questions in
   each language taken together (:mod:`~bot.matching.ngrams`), which sees through endings
-  the stemmer leaves and typos too far off to be matched as words.
+  the stemmer leaves and typos too far off to be matched as words;
+* *the way it asks*: a naive Bayes model of the entries' questions (:mod:`~bot.matching.bayes`)
+  adds points to the entries the message's words, function words included, are typical of,
+  and takes them from the others: "what do I do now?" and "is that a setup?" share no
+  content word but ask for different entries.
 
 Words the base has never seen weigh as much as its rarest words, so a message about
 something else ("how do I renew my passport") covers little and is not answered.
@@ -36,7 +40,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 MAX_WORDS = 120           # a long story is judged on its first words
 CANDIDATES = 10           # entries scored in full, by query coverage
-MIN_SCORE = 38.0          # below: abstain
+MIN_SCORE = 44.0          # below: abstain
 MIN_MARGIN = 8.0          # the best entry must lead the runner-up by this much
 TOPICS_MARGIN = 16.0      # bare keywords naming two topics: abstain if the other is this near
 RELATED_MARGIN = 3.0      # the lead needed over an entry the best one links as related
@@ -51,6 +55,9 @@ STORY_ENTRY_COVERAGE = 1.0  # ... and this much for a long message (its words ar
 QUESTION_SIZE = 0.15      # a question under this share of the message's weight fits it less
 SUBSTITUTION_PENALTY = 0.5
 NGRAM_SHARE = 0.4         # the final score blends in this much of the n-gram likeness
+BAYES_SHARE = 0.12        # ... and adds this much of an entry's naive Bayes probability
+                          # over the candidates' average
+BAYES_TEMPERATURE = 3.0   # naive Bayes log-likelihoods are divided by this before comparing
 SHORT_QUERY = 5           # content words: up to this, a short message; from LONG_QUERY, a story
 LONG_QUERY = 14
 KEYWORD_QUERY = 3         # content words: up to this, bare keywords
@@ -259,9 +266,12 @@ class Matcher:
         candidates = sorted(cover, key=lambda e: (-cover[e], e))[:CANDIDATES]
         query = _Query(tokens, " ".join(folded))
         looks = self.index.profiles.similarity(query.text, candidates)
+        likely = self.index.model.posterior(self.index.features(folded), candidates,
+                                            BAYES_TEMPERATURE)
         scored = [(self.index.entry_ids[e], round(
             (1 - NGRAM_SHARE) * self._score(e, query, cover[e] / total)
-            + NGRAM_SHARE * 100 * looks[e], 1)) for e in candidates]
+            + NGRAM_SHARE * 100 * looks[e]
+            + BAYES_SHARE * 100 * (likely[e] - 1 / len(candidates)), 1)) for e in candidates]
         return sorted(scored, key=lambda item: item[1], reverse=True)
 
     def _score(self, entry: int, query: _Query, entry_coverage: float) -> float:
