@@ -1,0 +1,35 @@
+"""The labelled sets the matcher is judged by: real entries, languages and kinds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.evaluate import load_cases
+from bot.kb import LANGS, load_knowledge
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+SETS = ["eval", "dev", "holdout"]
+KINDS = {"plain", "keywords", "typo", "long", "mixed", "out-of-scope", "near-domain",
+         "no-special-letters", "latin-kk", "translit", "wrong-layout"}
+REQUIRED_IDS = [line for line in (DATA / "required-ids.txt").read_text("utf-8").splitlines()
+                if line and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_a_set_names_real_entries_languages_and_kinds(name: str) -> None:
+    kb = load_knowledge(ROOT / "knowledge")
+    cases = load_cases(DATA / f"{name}.jsonl")
+    assert len(cases) >= 300
+    assert {c.lang for c in cases} == set(LANGS)
+    assert {c.kind for c in cases} <= KINDS
+    assert {i for c in cases for i in c.expect} <= set(kb.entries)
+    assert all(c.expect or c.kind in {"out-of-scope", "near-domain"} for c in cases)
+
+
+def test_the_eval_set_covers_every_required_entry_and_kind() -> None:
+    cases = load_cases(DATA / "eval.jsonl")
+    assert set(REQUIRED_IDS) <= {i for c in cases for i in c.expect}
+    assert {c.kind for c in cases} == KINDS
