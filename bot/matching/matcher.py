@@ -306,7 +306,6 @@ class _Query:
     shares for its length (see Matcher._score)."""
 
     def __init__(self, tokens: list[_Token], text: str) -> None:
-        self.tokens = tokens
         self.total = sum(t.weight for t in tokens)
         self.text = text
         self.keys = frozenset(key for token in tokens for key in token.alts)
