@@ -14,7 +14,7 @@ from bot.kb import load_knowledge
 from bot.kb.model import Entry, KnowledgeBase, LangText
 from bot.matching import Matcher, MatchResult
 from bot.matching import matcher as matcher_module
-from bot.matching.common_words import is_common_english
+from bot.matching.common_words import everyday_share, is_common_english
 from bot.matching.index import content_words
 from bot.matching.matcher import MIN_MARGIN, MIN_SCORE
 from bot.matching.normalize import words
@@ -226,6 +226,31 @@ def test_a_story_is_judged_by_all_questions_of_an_entry(bundled: Matcher,
                                             ("oficer", False), ("подарок", False)])
 def test_common_english_words(word: str, real: bool) -> None:
     assert is_common_english(word) is real
+
+
+@pytest.mark.parametrize(("word", "share"), [
+    ("entrapment", 1.0), ("провокация", 1.0),     # rare in everyday text: full weight
+    ("giving", 0.92), ("куда", 0.5), ("the", 0.6),  # common: less, down to a floor
+])
+def test_everyday_words_keep_a_share_of_their_weight(word: str, share: float) -> None:
+    assert everyday_share(word) == pytest.approx(share, abs=0.01)
+
+
+def test_an_everyday_word_weighs_less_than_its_rarity_in_the_base(
+        bundled: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "giving entrapment куда іс подарок"
+    found = {t.word: t.weight for t in bundled._tokens(words(text))}
+    monkeypatch.setattr(matcher_module, "everyday_share", lambda word: 1.0)
+    rare = {t.word: t.weight for t in bundled._tokens(words(text))}
+    assert found["giving"] < rare["giving"]
+    assert found["куда"] < rare["куда"]
+    assert found["entrapment"] == rare["entrapment"]
+    # "іс" (a case), folded "ис", is a Kazakh word of the base: no Russian frequency applies
+    assert everyday_share("ис") < 1.0
+    assert found["ис"] == rare["ис"]
+    # "подарок" is common, but a synonym group names it as a term of the base
+    assert everyday_share("подарок") < 1.0
+    assert found["подарок"] == rare["подарок"]
 
 
 def test_a_common_word_is_not_taken_for_a_typo(bundled: Matcher) -> None:

@@ -1,8 +1,14 @@
-"""Words of everyday English that are not typos: "sent" is not a misspelt "set", nor
-"heard" a misspelt "head". Frequencies come from wordfreq's English word list.
+"""How common a word is in everyday language, from wordfreq's word lists.
 
-Only English is checked: Russian and Kazakh inflect so much that a close known word is
-usually another form of the same word (наказывают, наказание), which matching wants.
+* Everyday English words are not typos: "sent" is not a misspelt "set", nor "heard" a
+  misspelt "head". Only English is checked: Russian and Kazakh inflect so much that a close
+  known word is usually another form of the same word (наказывают, наказание), which
+  matching wants.
+* Everyday words say less about what a message asks than their rarity in the base
+  suggests: with a few dozen entries, "giving" or "куда" may occur in only two of them and
+  weigh as much as "entrapment". :func:`everyday_share` scales such a word's weight down
+  (the matcher spares the words synonym groups name as terms). wordfreq has no Kazakh
+  list, so Kazakh words keep their weight.
 """
 
 from __future__ import annotations
@@ -12,9 +18,23 @@ import functools
 from wordfreq import zipf_frequency
 
 COMMON_ZIPF = 3.0  # at least once per million words of running English text
+# Per language: the Zipf frequency from which a word weighs less, and the least share left.
+# A Russian form is rarer than an English word as common, its frequency spread over endings.
+EVERYDAY = {"en": (5.0, 0.6), "ru": (3.5, 0.5)}
+TOP_ZIPF = 7.0  # the most common words ("the", "и") would reach zero here
 
 
 @functools.lru_cache(maxsize=65536)
 def is_common_english(word: str) -> bool:
     """Whether a folded Latin-script ``word`` is a frequent English word as it stands."""
     return word.isascii() and word.isalpha() and zipf_frequency(word, "en") >= COMMON_ZIPF
+
+
+@functools.lru_cache(maxsize=65536)
+def everyday_share(word: str) -> float:
+    """The share (up to 1) of its weight a folded English or Russian ``word`` keeps for
+    being common in everyday text: 1 up to the language's EVERYDAY frequency, then less."""
+    lang = "en" if word.isascii() else "ru"
+    start, least = EVERYDAY[lang]
+    frequency = zipf_frequency(word, lang)
+    return min(1.0, max(least, (TOP_ZIPF - frequency) / (TOP_ZIPF - start)))

@@ -17,7 +17,10 @@ by stem or synonym, or as a likely typo), and every entry sharing a word is scor
   content word but ask for different entries.
 
 Words the base has never seen weigh as much as its rarest words, so a message about
-something else ("how do I renew my passport") covers little and is not answered.
+something else ("how do I renew my passport") covers little and is not answered. Words
+common in everyday English or Russian ("giving", "куда") weigh less than their rarity in
+the base alone would make them (:mod:`~bot.matching.common_words`), unless a synonym group
+names them as terms of the base ("подарок").
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.kb.model import KnowledgeBase, Lang
+from bot.matching.common_words import everyday_share
 from bot.matching.index import GROUP_PREFIX, Index, Question, content_words
 from bot.matching.langid import DEFAULT_LANG, guess_language
 from bot.matching.reading import Chunk, read
@@ -243,12 +247,23 @@ class Matcher:
             exact = sorted(key for key in keys if key in index.idf)  # a fixed order: same sums
             if exact:
                 plain = {key for key in exact if not key.startswith(GROUP_PREFIX)}
-                tokens.append(_Token(word, dict.fromkeys(exact, 1.0), index.weight(plain or exact)))
+                weight = index.weight(plain or exact)
+                if len(plain) == len(exact):  # a synonym group's word is a term of the base
+                    weight *= self._everyday(word)
+                tokens.append(_Token(word, dict.fromkeys(exact, 1.0), weight))
                 continue
             similar = index.similar(word)
             weight = index.weight(similar) if similar else index.unknown_weight * UNKNOWN_WEIGHT
-            tokens.append(_Token(word, similar, weight))
+            tokens.append(_Token(word, similar, weight * self._everyday(word)))
         return tokens
+
+    def _everyday(self, word: str) -> float:
+        """The share of its weight a word keeps for being common in everyday text (see
+        :func:`~bot.matching.common_words.everyday_share`). A word the base uses in
+        Kazakh only keeps it all: wordfreq has no Kazakh list and would judge it by a Russian
+        look-alike."""
+        langs = self.index.lexicon.langs(word)
+        return 1.0 if "kk" in langs and "ru" not in langs else everyday_share(word)
 
     def _ranked(self, tokens: list[_Token], folded: list[str]) -> list[tuple[str, float]]:
         total = sum(t.weight for t in tokens)
