@@ -329,3 +329,12 @@ def test_the_way_a_message_asks_tells_siblings_apart(bundled: Matcher,
     assert lead() >= MIN_MARGIN
     monkeypatch.setattr(matcher_module, "BAYES_SHARE", 0.0)
     assert lead() < MIN_MARGIN
+
+
+def test_a_likely_typo_counts_for_the_model_as_the_word_it_misspells(bundled: Matcher) -> None:
+    typo = bundled._tokens(words("provocaton"))
+    assert not typo[0].exact
+    features = set(matcher_module._typo_features(typo))
+    assert features & set(bundled.index.features(words("provocation")))
+    assert matcher_module._typo_features(bundled._tokens(words("provocation"))) == []
+    assert matcher_module._typo_features(bundled._tokens(words("compliense"))) == []  # unsure

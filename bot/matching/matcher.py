@@ -62,6 +62,7 @@ NGRAM_SHARE = 0.4         # the final score blends in this much of the n-gram li
 BAYES_SHARE = 0.12        # ... and adds this much of an entry's naive Bayes probability
                           # over the candidates' average
 BAYES_TEMPERATURE = 3.0   # naive Bayes log-likelihoods are divided by this before comparing
+TYPO_FEATURE = 0.85       # ... counting a likely typo as the word it misspells
 SHORT_QUERY = 5           # content words: up to this, a short message; from LONG_QUERY, a story
 LONG_QUERY = 14
 KEYWORD_QUERY = 3         # content words: up to this, bare keywords
@@ -281,8 +282,8 @@ class Matcher:
         candidates = sorted(cover, key=lambda e: (-cover[e], e))[:CANDIDATES]
         query = _Query(tokens, " ".join(folded))
         looks = self.index.profiles.similarity(query.text, candidates)
-        likely = self.index.model.posterior(self.index.features(folded), candidates,
-                                            BAYES_TEMPERATURE)
+        features = self.index.features(folded) + _typo_features(tokens)
+        likely = self.index.model.posterior(features, candidates, BAYES_TEMPERATURE)
         scored = [(self.index.entry_ids[e], round(
             (1 - NGRAM_SHARE) * self._score(e, query, cover[e] / total)
             + NGRAM_SHARE * 100 * looks[e]
@@ -337,6 +338,18 @@ class _Query:
             if common:
                 found += weight if exact else weight * max(alts[key] for key in common)
         return found / self.total
+
+
+def _typo_features(tokens: list[_Token]) -> list[str]:
+    """For the naive Bayes model, the keys of the words an unknown word most likely
+    misspells (at TYPO_FEATURE similarity or more): "provocaton" counts as "provocation"."""
+    found: list[str] = []
+    for token in tokens:
+        if not token.exact:
+            best = max(token.alts.values(), default=0.0)
+            found += sorted(key for key, sim in token.alts.items()
+                            if sim == best >= TYPO_FEATURE)
+    return found
 
 
 def _flatten(chunks: list[Chunk]) -> list[str]:
