@@ -309,6 +309,7 @@ def test_word_pieces_reach_what_whole_words_miss(bundled: Matcher,
     keep most of their letters' pieces: the n-gram likeness finds Art. 380-1 (here without
     the naive Bayes model, which finds it too)."""
     monkeypatch.setattr(matcher_module, "BAYES_SHARE", 0.0)
+    monkeypatch.setattr(matcher_module, "STORY_BAYES_SHARE", 0.0)
     assert bundled.match(KAZAKH_ENDINGS).entry_id == "attack-on-officer-art-380-1"
     monkeypatch.setattr(matcher_module, "NGRAM_SHARE", 0.0)
     assert bundled.match(KAZAKH_ENDINGS).entry_id is None
@@ -328,6 +329,7 @@ def test_the_way_a_message_asks_tells_siblings_apart(bundled: Matcher,
     assert bundled.match(SET_UP).entry_id == "provocation-victim-help"
     assert lead() >= MIN_MARGIN
     monkeypatch.setattr(matcher_module, "BAYES_SHARE", 0.0)
+    monkeypatch.setattr(matcher_module, "STORY_BAYES_SHARE", 0.0)
     assert lead() < MIN_MARGIN
 
 
@@ -338,3 +340,23 @@ def test_a_likely_typo_counts_for_the_model_as_the_word_it_misspells(bundled: Ma
     assert features & set(bundled.index.features(words("provocation")))
     assert matcher_module._typo_features(bundled._tokens(words("provocation"))) == []
     assert matcher_module._typo_features(bundled._tokens(words("compliense"))) == []  # unsure
+
+
+TAX_STORY = ("Last spring an inspector at the tax office told my father the audit would go away if "
+             "he paid a little. Father paid, and the next day he was arrested for giving a bribe. "
+             "The case is in court now. What can he do?")
+SET_UP_SHORT = "cop set me up, what now"
+
+
+def test_the_way_a_story_asks_weighs_more_than_in_a_short_message(
+        bundled: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story's words are spread over many entries' questions, so the model's reading of
+    how it asks counts for more (STORY_BAYES_SHARE); a short message is left as it was."""
+    def scores(text: str) -> dict[str, float]:
+        return dict(bundled.search(text))
+
+    story, short = scores(TAX_STORY), scores(SET_UP_SHORT)
+    monkeypatch.setattr(matcher_module, "STORY_BAYES_SHARE", matcher_module.BAYES_SHARE)
+    flat = scores(TAX_STORY)
+    assert story["provocation-victim-help"] > flat["provocation-victim-help"] + 1
+    assert scores(SET_UP_SHORT) == short

@@ -61,6 +61,7 @@ SUBSTITUTION_PENALTY = 0.5
 NGRAM_SHARE = 0.4         # the final score blends in this much of the n-gram likeness
 BAYES_SHARE = 0.12        # ... and adds this much of an entry's naive Bayes probability
                           # over the candidates' average
+STORY_BAYES_SHARE = 0.16  # ... and this much for a long message (its words asking, diluted)
 BAYES_TEMPERATURE = 3.0   # naive Bayes log-likelihoods are divided by this before comparing
 TYPO_FEATURE = 0.85       # ... counting a likely typo as the word it misspells
 SHORT_QUERY = 5           # content words: up to this, a short message; from LONG_QUERY, a story
@@ -287,7 +288,8 @@ class Matcher:
         scored = [(self.index.entry_ids[e], round(
             (1 - NGRAM_SHARE) * self._score(e, query, cover[e] / total)
             + NGRAM_SHARE * 100 * looks[e]
-            + BAYES_SHARE * 100 * (likely[e] - 1 / len(candidates)), 1)) for e in candidates]
+            + query.bayes_share * 100 * (likely[e] - 1 / len(candidates)), 1))
+            for e in candidates]
         return sorted(scored, key=lambda item: item[1], reverse=True)
 
     def _score(self, entry: int, query: _Query, entry_coverage: float) -> float:
@@ -329,6 +331,7 @@ class _Query:
         story = min(max((len(tokens) - SHORT_QUERY) / (LONG_QUERY - SHORT_QUERY), 0.0), 1.0)
         self.query_share = _between(QUERY_SHARE, STORY_QUERY_SHARE, story)
         self.entry_share = _between(ENTRY_COVERAGE, STORY_ENTRY_COVERAGE, story)
+        self.bayes_share = _between(BAYES_SHARE, STORY_BAYES_SHARE, story)
 
     def coverage(self, question: Question) -> float:
         """The share of the message's weight that ``question`` explains."""
