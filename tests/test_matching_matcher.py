@@ -360,3 +360,17 @@ def test_the_way_a_story_asks_weighs_more_than_in_a_short_message(
     flat = scores(TAX_STORY)
     assert story["provocation-victim-help"] > flat["provocation-victim-help"] + 1
     assert scores(SET_UP_SHORT) == short
+
+
+@pytest.mark.parametrize("text", ["gift allowed", "сыйлық рұқсат"])
+def test_bare_keywords_get_the_overview_even_when_a_related_sibling_leads(
+        bundled: Matcher, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"gift allowed" asks about gifts as a whole: the overview answers, though the old
+    threshold's questions ("what gift was allowed before?") fit the words a little better
+    and lists the overview as related (so it is no rival at RELATED_MARGIN)."""
+    ranked = bundled.search(text, limit=2)
+    assert ranked[0][0] == "gifts-old-threshold"
+    assert ranked[0][1] - ranked[1][1] < MIN_MARGIN
+    assert bundled.match(text).entry_id == "gifts-any-value-ban"
+    monkeypatch.setattr(matcher_module, "KEYWORD_QUERY", 0)
+    assert bundled.match(text).entry_id == "gifts-old-threshold"

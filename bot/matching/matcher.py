@@ -151,15 +151,30 @@ class Matcher:
         tokens, ranked = self._rank(text, folded)
         if not ranked:
             return MatchResult(None, 0.0, lang, (), case_signal=signal)
-        best_id, best = ranked[0]
+        best = ranked[0][1]
         if best >= MIN_SCORE and not self._asks_two_topics(tokens, ranked):
-            if best - self._runner_up(ranked) >= MIN_MARGIN:
-                return MatchResult(best_id, best, lang, (), case_signal=signal)
-            lead = self._topic_lead(ranked, tokens) if len(tokens) <= SHORT_QUERY else None
-            if lead is not None:
-                return MatchResult(lead, best, lang, (), case_signal=signal)
+            answer = self._answer(ranked, tokens)
+            if answer is not None:
+                return MatchResult(answer, best, lang, (), case_signal=signal)
         suggestions = tuple(i for i, score in ranked[:MAX_SUGGESTIONS] if score >= MIN_SUGGESTION)
         return MatchResult(None, best, lang, suggestions, case_signal=signal)
+
+    def _answer(self, ranked: list[tuple[str, float]], tokens: list[_Token]) -> str | None:
+        """The entry that answers a message whose best entry scores enough, or None.
+
+        Bare keywords (up to KEYWORD_QUERY words) whose best entries are close ask about
+        their topic as a whole: its overview answers (see _topic_lead). Otherwise the best
+        entry answers when it leads its best rival (see _runner_up) by MIN_MARGIN, and a
+        short message whose close entries are one topic's gets the overview too."""
+        best_id, best = ranked[0]
+        close = len(ranked) > 1 and best - ranked[1][1] < MIN_MARGIN
+        if close and len(tokens) <= KEYWORD_QUERY:
+            lead = self._topic_lead(ranked, tokens)
+            if lead is not None:
+                return lead
+        if best - self._runner_up(ranked) >= MIN_MARGIN:
+            return best_id
+        return self._topic_lead(ranked, tokens) if len(tokens) <= SHORT_QUERY else None
 
     def _rank(self, text: str, folded: list[str]) -> tuple[list[_Token], list[tuple[str, float]]]:
         """The content words of a message and its entries, best first."""
