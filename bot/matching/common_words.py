@@ -24,6 +24,13 @@ EVERYDAY = {"en": (5.0, 0.6), "ru": (3.5, 0.5)}
 TOP_ZIPF = 7.0  # the most common words ("the", "и") would reach zero here
 
 
+def load_word_lists() -> None:
+    """Load wordfreq's English and Russian lists now (about 0.7 s on first use), so the first
+    message does not wait for them."""
+    for lang in EVERYDAY:
+        zipf_frequency("a", lang)
+
+
 @functools.lru_cache(maxsize=65536)
 def is_common_english(word: str) -> bool:
     """Whether a folded Latin-script ``word`` is a frequent English word as it stands."""

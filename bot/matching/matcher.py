@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.kb.model import KnowledgeBase, Lang
-from bot.matching.common_words import everyday_share
+from bot.matching.common_words import everyday_share, load_word_lists
 from bot.matching.index import GROUP_PREFIX, Index, Question, content_words
 from bot.matching.langid import DEFAULT_LANG, guess_language
 from bot.matching.reading import Chunk, read
@@ -104,6 +104,7 @@ class Matcher:
         self.smalltalk = SmallTalk(kb.smalltalk, self.index.words)
         self._topics = [kb.entries[entry_id].topic for entry_id in self.index.entry_ids]
         self._leads = {topic: kb.by_topic(topic)[0].id for topic in set(self._topics)}
+        load_word_lists()
 
     def match(self, text: str) -> MatchResult:
         """The entry ``text`` asks for, or an abstention with suggestions. Never raises."""
