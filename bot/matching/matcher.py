@@ -63,7 +63,7 @@ BAYES_SHARE = 0.12        # ... and adds this much of an entry's naive Bayes pro
                           # over the candidates' average
 STORY_BAYES_SHARE = 0.16  # ... and this much for a long message (its words asking, diluted)
 BAYES_TEMPERATURE = 3.0   # naive Bayes log-likelihoods are divided by this before comparing
-TYPO_FEATURE = 0.85       # ... counting a likely typo as the word it misspells
+TYPO_FEATURE = 0.85       # the model counts a typo this close as the word it misspells
 SHORT_QUERY = 5           # content words: up to this, a short message; from LONG_QUERY, a story
 LONG_QUERY = 14
 KEYWORD_QUERY = 3         # content words: up to this, bare keywords
@@ -266,7 +266,7 @@ class Matcher:
             if exact:
                 plain = {key for key in exact if not key.startswith(GROUP_PREFIX)}
                 weight = index.weight(plain or exact)
-                if len(plain) == len(exact):  # a synonym group's word is a term of the base
+                if len(plain) == len(exact):  # in no synonym group (their words are terms)
                     weight *= self._everyday(word)
                 tokens.append(_Token(word, dict.fromkeys(exact, 1.0), weight))
                 continue
