@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.matching import Matcher, detect_language
+from bot.matching.langid import DEFAULT_LANG, Lexicon, guess_language
+from bot.matching.reading import read
 from tests.matching_kb import make_kb
 
 
@@ -38,3 +40,21 @@ def test_detect_language_defaults_to_russian(text: str) -> None:
 ])
 def test_matcher_language_uses_the_base_vocabulary(text: str, lang: str) -> None:
     assert Matcher(make_kb()).match(text).lang == lang
+
+
+def test_a_word_counts_for_each_language_as_often_as_it_occurs_there() -> None:
+    """A Russian word quoted once in a Kazakh question is still mostly Russian."""
+    lexicon = Lexicon([("ru", "Можно ли взять подарок?"), ("ru", "Подарок коллеге разрешён?"),
+                       ("ru", "подарок от друга"), ("kk", "подарок алуға бола ма?")])
+    assert lexicon.shares("подарок") == {"ru": 0.75, "kk": 0.25}
+    assert lexicon.langs("подарок") == {"ru", "kk"}
+    assert lexicon.shares("коллеги") == {"ru": 1.0}   # by its stem, seen in Russian only
+    assert lexicon.shares("погода") == {}
+    assert guess_language(read("подарок", lexicon.__contains__), lexicon) == "ru"
+
+
+def test_a_tie_between_languages_goes_to_the_default() -> None:
+    lexicon = Lexicon([("ru", "статистика нападений"), ("kk", "статистика шабуыл")])
+    chunks = read("статистика", lexicon.__contains__)
+    assert lexicon.shares("статистика") == {"ru": 0.5, "kk": 0.5}
+    assert guess_language(chunks, lexicon) == DEFAULT_LANG == "ru"

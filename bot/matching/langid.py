@@ -1,14 +1,15 @@
 """Language of a message (kk, ru or en), including Latin-script Kazakh and Russian translit.
 
-Evidence, word by word: the languages a :class:`Lexicon` knows the word (or its stem) in,
-letters only Kazakh has, and Kazakh or Russian word endings. The matcher's lexicon adds the
+Evidence, word by word: how often a :class:`Lexicon` has seen the word (or else its stem)
+in each language, letters only Kazakh has, and Kazakh or Russian word endings. A tie goes
+to the default language. The matcher's lexicon adds the
 words of the knowledge base's questions to the built-in function words.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from bot.kb.model import LANGS, Lang
@@ -35,11 +36,11 @@ def _stem_langs(word: str) -> tuple[Lang, ...]:
 
 
 class Lexicon:
-    """Folded words, and their stems, with the languages they occur in."""
+    """Folded words, and their stems, with how often they occur in each language."""
 
     def __init__(self, texts: Iterable[tuple[Lang | None, str]] = ()) -> None:
-        self._langs: dict[str, set[Lang]] = defaultdict(set)
-        self._stems: dict[str, set[Lang]] = defaultdict(set)
+        self._counts: dict[str, Counter[Lang]] = defaultdict(Counter)
+        self._stems: dict[str, Counter[Lang]] = defaultdict(Counter)
         for lang, found in LANGUAGE_WORDS.items():
             self.add(lang, " ".join(found))
         for lang, text in texts:
@@ -48,29 +49,33 @@ class Lexicon:
     def add(self, lang: Lang | None, text: str) -> None:
         """Learn the words of ``text`` (``lang`` None: known words of no particular language)."""
         for word in words(text):
-            langs = self._langs[word]
+            counts = self._counts[word]
             for stem_lang in ([lang] if lang else _stem_langs(word)):
                 stems = self._stems[stem(word, stem_lang)]
                 if lang:
-                    stems.add(lang)
+                    stems[lang] += 1
             if lang:
-                langs.add(lang)
+                counts[lang] += 1
+
+    def shares(self, word: str) -> dict[Lang, float]:
+        """The languages of a folded word, each with its share (they sum to 1) of the
+        word's occurrences, or else of its stem's; empty for a word never seen."""
+        found: Counter[Lang] = Counter(self._counts.get(word, ()))
+        if not found:
+            for lang in _stem_langs(word):
+                found[lang] += self._stems.get(stem(word, lang), Counter())[lang]
+        total = sum(found.values())
+        return {lang: count / total for lang, count in found.items() if count} if total else {}
 
     def langs(self, word: str) -> set[Lang]:
-        """The languages of a folded word, by the word itself or else by its stem."""
-        if word in self._langs:
-            return self._langs[word]
-        found: set[Lang] = set()
-        for lang in _stem_langs(word):
-            if lang in self._stems.get(stem(word, lang), ()):
-                found.add(lang)
-        return found
+        """The languages a folded word occurs in (see :meth:`shares`)."""
+        return set(self.shares(word))
 
     def __contains__(self, word: object) -> bool:
         """A known word, or a longer word with a known stem (short ones meet stems by chance)."""
         if not isinstance(word, str):
             return False
-        return word in self._langs or (len(word) >= MIN_STEMMED_LENGTH and any(
+        return word in self._counts or (len(word) >= MIN_STEMMED_LENGTH and any(
             stem(word, lang) in self._stems for lang in _stem_langs(word)))
 
 
@@ -84,9 +89,9 @@ def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
         for word in chunk.words:
             if len(word) < 2 or not word.isalpha():
                 continue  # numbers and single letters tell nothing
-            langs = lexicon.langs(word)
-            for lang in langs:
-                score[lang] += 1 / len(langs)
+            langs = lexicon.shares(word)
+            for lang, share in langs.items():
+                score[lang] += share
             if _CYRILLIC_WORD.match(word):
                 cyrillic += 1
                 if not langs and len(word) > 3:
@@ -96,7 +101,8 @@ def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
                 latin_typed += 1
     best = max(score.values())
     if best > 0:
-        return next(lang for lang in ("kk", "ru", "en") if score[lang] == best)
+        tied = [lang for lang in LANGS if score[lang] == best]
+        return DEFAULT_LANG if DEFAULT_LANG in tied else tied[0]
     return "en" if latin_typed > cyrillic else DEFAULT_LANG
 
 
