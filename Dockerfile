@@ -3,11 +3,11 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 ADAL_DB=/data/adal.db
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY bot ./bot
 COPY knowledge ./knowledge
 COPY locales ./locales
-RUN pip install --no-cache-dir . && useradd --create-home adal && mkdir -p /data \
+RUN pip install --no-cache-dir -c constraints.txt . && useradd --create-home adal && mkdir -p /data \
     && chown adal /data
 USER adal
 VOLUME /data
