@@ -8,6 +8,7 @@ import pytest
 
 from bot.evaluate import load_cases
 from bot.kb import LANGS, load_knowledge
+from bot.matching.normalize import words
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -33,3 +34,13 @@ def test_the_eval_set_covers_every_required_entry_and_kind() -> None:
     cases = load_cases(DATA / "eval.jsonl")
     assert set(REQUIRED_IDS) <= {i for c in cases for i in c.expect}
     assert {c.kind for c in cases} == KINDS
+
+
+def test_no_eval_line_is_a_question_of_the_base() -> None:
+    """An eval line the base holds word for word measures nothing (issue 3): the base must
+    not take in evaluation lines, and the eval set must not copy the base."""
+    kb = load_knowledge(ROOT / "knowledge")
+    questions = {" ".join(words(q)) for entry in kb.entries.values()
+                 for lang in entry.texts for q in entry.questions(lang)}
+    copies = [c.q for c in load_cases(DATA / "eval.jsonl") if " ".join(words(c.q)) in questions]
+    assert copies == []
