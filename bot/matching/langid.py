@@ -60,10 +60,8 @@ class Lexicon:
     def shares(self, word: str) -> dict[Lang, float]:
         """The languages of a folded word, each with its share (they sum to 1) of the
         word's occurrences, or else of its stem's; empty for a word never seen."""
-        found: Counter[Lang] = Counter(self._counts.get(word, ()))
-        if not found:
-            for lang in _stem_langs(word):
-                found[lang] += self._stems.get(stem(word, lang), Counter())[lang]
+        found = self._counts.get(word) or {
+            lang: self._stems.get(stem(word, lang), {}).get(lang, 0) for lang in _stem_langs(word)}
         total = sum(found.values())
         return {lang: count / total for lang, count in found.items() if count} if total else {}
 

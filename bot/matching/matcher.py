@@ -168,14 +168,14 @@ class Matcher:
         entry answers when it leads its best rival (see _runner_up) by MIN_MARGIN, and a
         short message whose close entries are one topic's gets the overview too."""
         best_id, best = ranked[0]
-        close = len(ranked) > 1 and best - ranked[1][1] < MIN_MARGIN
-        if close and len(tokens) <= KEYWORD_QUERY:
-            lead = self._topic_lead(ranked, tokens)
-            if lead is not None:
-                return lead
+        if len(ranked) == 1 or best - ranked[1][1] >= MIN_MARGIN:
+            return best_id  # the runner-up is no nearer (see _runner_up)
+        lead = self._topic_lead(ranked, tokens) if len(tokens) <= SHORT_QUERY else None
+        if lead is not None and len(tokens) <= KEYWORD_QUERY:
+            return lead
         if best - self._runner_up(ranked) >= MIN_MARGIN:
             return best_id
-        return self._topic_lead(ranked, tokens) if len(tokens) <= SHORT_QUERY else None
+        return lead
 
     def _rank(self, text: str, folded: list[str]) -> tuple[list[_Token], list[tuple[str, float]]]:
         """The content words of a message and its entries, best first."""
