@@ -93,7 +93,7 @@ def kb_export(fmt: str) -> None:
                 "id": e.id,
                 "aliases": list(e.aliases),
                 "topic": e.topic,
-                "updated": e.updated.isoformat(),
+                "reviewed": e.reviewed.isoformat(),
                 "related": list(e.related),
                 "sources": [asdict(s) for s in e.sources],
                 **{lang: {"questions": list(e.questions(lang)), "answer": e.answer(lang)}

@@ -30,14 +30,17 @@ def entry_yaml(entry_id: str, topic: str = "gifts", *, related: str = "[]",
     return textwrap.dedent(f"""\
         - id: {entry_id}
           topic: {topic}
-          updated: 2020-10-18
+          reviewed: 2020-10-18
           related: {related}
           sources:
             - title:
                 kk: Заң
                 ru: Закон
                 en: Law
-              article: Art. 12
+              article:
+                kk: 12-бап
+                ru: ст. 12
+                en: Art. 12
               url: https://adilet.zan.kz/rus/docs/Z1500000410
         """) + langs
 

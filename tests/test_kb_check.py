@@ -61,11 +61,11 @@ def test_yaml_syntax_error_points_at_line(small_kb: Path) -> None:
 
 def test_unknown_and_missing_fields(small_kb: Path) -> None:
     path = small_kb / "gifts.yaml"
-    _edit(path, "  updated: 2020-10-18", "  updatd: 2020-10-18")
+    _edit(path, "  reviewed: 2020-10-18", "  reviewd: 2020-10-18")
     problems = _problems(small_kb)
-    line = _line_of(path, "updatd")
-    assert f"{path}:{line}: entry 'gift-ban': unknown field 'updatd'" in problems
-    assert f"{path}:1: entry 'gift-ban': missing field 'updated'" in problems
+    line = _line_of(path, "reviewd")
+    assert f"{path}:{line}: entry 'gift-ban': unknown field 'reviewd'" in problems
+    assert f"{path}:1: entry 'gift-ban': missing field 'reviewed'" in problems
 
 
 def test_missing_language_names_entry_and_language(small_kb: Path) -> None:

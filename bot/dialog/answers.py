@@ -43,7 +43,7 @@ def entry_text(turn: Turn, entry: Entry) -> str:
     for source in entry.sources:
         title = escape(source.title[turn.lang])
         if source.article:
-            title += f", {escape(source.article)}"
+            title += f", {escape(source.article[turn.lang])}"
         lines.append(f"- [{title}]({source.url})" if source.url else f"- {title}")
     sources = _("**Sources:**") + "\n" + "\n".join(lines)
     return f"{entry.answer(turn.lang)}\n\n{sources}"

@@ -36,8 +36,8 @@ NOTICE_DEFAULT_TIME = time(9, 0)
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_BYTES = 48  # leaves room for a callback-data prefix within Telegram's 64 bytes
 ID_RULE = f"kebab-case ASCII of at most {MAX_ID_BYTES} characters"
-_ENTRY_FIELDS = {"id", "aliases", "topic", "sources", "updated", "related", *LANGS}
-_ENTRY_REQUIRED = {"id", "topic", "sources", "updated", *LANGS}
+_ENTRY_FIELDS = {"id", "aliases", "topic", "sources", "reviewed", "related", *LANGS}
+_ENTRY_REQUIRED = {"id", "topic", "sources", "reviewed", *LANGS}
 _LANG_FIELDS = {"questions", "answer"}
 _SOURCE_FIELDS = {"title", "article", "url"}
 _NOTICE_FIELDS = {"id", "publish_at", "topics", "related", *LANGS}
@@ -208,9 +208,12 @@ def _read_sources(r: _Reader, path: Path, entry: CommentedMap, what: str) -> lis
         url = node.get("url")
         if url is not None and not str(url).startswith(("https://", "http://")):
             r.add(path, key_line(node, "url"), f"{swhat}: url must start with http(s)://")
-        article = node.get("article")
-        sources.append(Source(titles, str(article) if article is not None else None,
-                              str(url) if url is not None else None))
+        articles: dict[Lang, str] = {}
+        if "article" in node and r.fields(path, node.get("article"), key_line(node, "article"),
+                                          f"{swhat} article", set(LANGS), set(LANGS)):
+            articles = {lang: r.text(path, node["article"], lang, f"{swhat} article")
+                        for lang in LANGS}
+        sources.append(Source(titles, articles, str(url) if url is not None else None))
     return sources
 
 
@@ -236,7 +239,7 @@ def _read_entry(r: _Reader, path: Path, node: Any, line: int) -> Entry | None:
         topic=r.text(path, node, "topic", what),
         texts=texts,
         sources=tuple(_read_sources(r, path, node, what)),
-        updated=_read_date(r, path, node, "updated", what),
+        reviewed=_read_date(r, path, node, "reviewed", what),
         related=tuple(r.str_list(path, node, "related", what)),
         aliases=tuple(r.str_list(path, node, "aliases", what)),
         path=r.rel(path),

@@ -29,7 +29,7 @@ class Source:
     """Where an answer's facts come from."""
 
     title: dict[Lang, str]
-    article: str | None = None
+    article: dict[Lang, str] = field(default_factory=dict)
     url: str | None = None
 
 
@@ -49,7 +49,7 @@ class Entry:
     topic: str
     texts: dict[Lang, LangText]
     sources: tuple[Source, ...]
-    updated: date
+    reviewed: date
     related: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     path: str = ""
