@@ -29,7 +29,7 @@ from bot.kb.model import (
 )
 
 _Item = TypeVar("_Item", Entry, Notice)
-SPECIAL_FILES = frozenset({"topics.yaml", "synonyms.yaml", "smalltalk.yaml"})
+SPECIAL_FILES = frozenset({"topics.yaml", "synonyms.yaml", "smalltalk.yaml", "concepts.yaml"})
 NOTICES_DIR = "notices"
 ALMATY = ZoneInfo("Asia/Almaty")
 NOTICE_DEFAULT_TIME = time(9, 0)
