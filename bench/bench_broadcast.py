@@ -27,16 +27,15 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from botapi_emulator import DEFAULT_TOKEN, SENDS_PER_SECOND  # noqa: E402
-from notice_broadcast import add_subscribers, broadcast, write_knowledge  # noqa: E402
+sys.path.insert(0, str(ROOT))
 
 from bot.notices import Limits  # noqa: E402
 from bot.store import Store  # noqa: E402
+from tests.helpers.botapi_emulator import DEFAULT_TOKEN, SENDS_PER_SECOND  # noqa: E402
+from tests.helpers.notice_broadcast import add_subscribers, broadcast, write_knowledge  # noqa: E402
 
 FIRST_CHAT = 100_000
-EMULATOR = ROOT / "tests" / "botapi_emulator.py"
+EMULATOR = ROOT / "tests" / "helpers" / "botapi_emulator.py"
 
 
 @contextmanager

@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 from aiohttp import ClientSession, web
-from botapi_emulator import BotAPIEmulator, HTMLParseError, parse_html, utf16_len
 from telegram import (
     Bot,
     BotCommand,
@@ -31,6 +30,8 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+
+from tests.helpers.botapi_emulator import BotAPIEmulator, HTMLParseError, parse_html, utf16_len
 
 CHAT = 1001
 

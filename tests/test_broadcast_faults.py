@@ -16,13 +16,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from botapi_emulator import BotAPIEmulator
-from notice_broadcast import NOTICE_ID, add_subscribers, write_knowledge
-
 from bot.notices import Limits
 from bot.store import Store
+from tests.helpers.botapi_emulator import BotAPIEmulator
+from tests.helpers.notice_broadcast import NOTICE_ID, add_subscribers, write_knowledge
 
-SCRIPT = Path(__file__).resolve().parent / "notice_broadcast.py"
+SCRIPT = Path(__file__).resolve().parent / "helpers" / "notice_broadcast.py"
 CHATS = range(10_000, 10_300)
 BLOCKED = set(CHATS[::20])  # 5 %
 LATENCY = 0.05  # seconds each send takes at the emulator, so calls are in flight at the kill

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import cli
-from tests.conftest import entry_yaml
+from tests.helpers.knowledge_files import entry_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ["q", "id", "score", "lang", "suggestions"]

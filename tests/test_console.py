@@ -80,5 +80,5 @@ def test_adal_bot_without_token_opens_terminal_chat(tmp_path: Path) -> None:
                           capture_output=True, env=env, cwd=tmp_path, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Здравствуйте! Я — Адал.")
-    assert "/topics — вопросы по темам" in done.stdout
+    assert "/topics — " in done.stdout and "/subscribe — " in done.stdout
     assert (tmp_path / "adal.db").exists()

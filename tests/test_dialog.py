@@ -189,7 +189,7 @@ def test_a_failing_feature_answers_politely(dialog: Dialog,
     def boom(*_args: object) -> list[Reply]:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(dialog.answers, "question", boom)
+    monkeypatch.setattr(dialog.answerer, "text", boom)
     (reply,) = dialog.handle_message(EN, "anything")
     assert reply.text == "Something went wrong on my side. Please try again."
 

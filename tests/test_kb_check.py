@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.kb import load_knowledge, read_knowledge
-from tests.conftest import entry_yaml
+from tests.helpers.knowledge_files import entry_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_TOPICS = ROOT.parent / "shared" / "knowledge-topics.md"

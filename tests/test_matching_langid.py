@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.kb import DEFAULT_LANG
 from bot.matching import Matcher, detect_language
-from bot.matching.langid import DEFAULT_LANG, Lexicon, guess_language
+from bot.matching.langid import Lexicon, guess_language
 from bot.matching.reading import read
-from tests.matching_kb import make_kb
+from tests.helpers.matching_kb import make_kb
 
 
 @pytest.mark.parametrize(("text", "lang"), [

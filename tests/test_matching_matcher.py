@@ -18,7 +18,7 @@ from bot.matching.common_words import everyday_share, is_common_english
 from bot.matching.index import content_words
 from bot.matching.matcher import MIN_MARGIN, MIN_SCORE
 from bot.matching.normalize import words
-from tests.matching_kb import make_kb
+from tests.helpers.matching_kb import make_kb
 
 
 @pytest.fixture(scope="module")

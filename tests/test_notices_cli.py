@@ -13,24 +13,9 @@ from bot.cli import cli
 from bot.kb import load_knowledge
 from bot.notices import publish_due
 from bot.store import ALL_TOPICS, Store
+from tests.helpers.knowledge_files import NOTICE
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTICE = """\
-# a comment first, as in the shipped notice
-id: gift-rules
-publish_at: 2020-10-18
-topics: [gifts]
-related: [gift-ban]
-kk:
-  title: Жаңа ереже
-  body: Мәтін.
-ru:
-  title: Новое правило
-  body: Текст.
-en:
-  title: New rule
-  body: Text.
-"""
 FUTURE = NOTICE.replace("gift-rules", "future-one").replace("2020-10-18", "2099-01-01T10:00+05:00")
 
 

@@ -11,18 +11,18 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from botapi_emulator import BotAPIEmulator
-from notice_broadcast import NOTICE, NOTICE_ID, add_subscribers, write_knowledge
 from telegram import Bot
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.dialog import Dialog, build_dialog
-from bot.dialog.subscriptions import render_deliveries
+from bot.dialog.notice_replies import render_deliveries
 from bot.notices import DrainReport, Limits, Sender, publish_due
 from bot.notices import sender as sender_module
 from bot.telegram.notices import TelegramTransport
+from tests.helpers.botapi_emulator import BotAPIEmulator
+from tests.helpers.notice_broadcast import NOTICE, NOTICE_ID, add_subscribers, write_knowledge
 
 FAST = Limits(rate=500, chat_interval=0.2)
 SECOND_ID = "second-notice"

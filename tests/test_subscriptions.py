@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import Settings
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
-from bot.dialog.subscriptions import render_deliveries
+from bot.dialog.notice_replies import render_deliveries
 from bot.store import ALL_TOPICS, Delivery, Store
 
 USER = UserRef(chat_id=200, user_id=200, client_lang="en")

@@ -23,8 +23,6 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from botapi_emulator import BotAPIEmulator, SentRecord, parse_html, utf16_len
-from conftest import entry_yaml
 from telegram.constants import MessageLimit
 from telegram.ext import Application
 
@@ -34,6 +32,8 @@ from bot.kb import Entry, read_knowledge
 from bot.kb.markup import paragraphs, to_html, visible_length
 from bot.telegram.app import ALLOWED_UPDATES, build_application, webhook_options
 from bot.telegram.handlers import DIALOG
+from tests.helpers.botapi_emulator import BotAPIEmulator, SentRecord, parse_html, utf16_len
+from tests.helpers.knowledge_files import entry_yaml
 
 CHAT = 501
 ADMIN = 777

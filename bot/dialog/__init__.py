@@ -1,7 +1,27 @@
-"""The conversation, transport-free: text and button presses in, :class:`Reply` objects out."""
+"""The conversation, transport-free: text and button presses in, :class:`Reply` objects out.
 
-from bot.dialog.core import Command, Dialog, Feature, Turn, build_dialog
+The dialog is assembled here from its features (:func:`build_dialog`); a new feature is a
+module with a :class:`Feature` subclass, added to the list below.
+"""
+
+from bot.config import Settings
+from bot.dialog.answers import Answers
+from bot.dialog.core import Dialog
+from bot.dialog.notice_admin import NoticeAdmin
 from bot.dialog.reply import Button, InlineResult, Reply, UserRef
+from bot.dialog.subscriptions import Subscriptions
+from bot.dialog.turn import Command, Feature, Turn
+from bot.i18n import Catalogs
+from bot.library import Library
+from bot.store import Store
 
 __all__ = ["Button", "Command", "Dialog", "Feature", "InlineResult", "Reply", "Turn", "UserRef",
            "build_dialog"]
+
+
+def build_dialog(settings: Settings, store: Store | None = None) -> Dialog:
+    """Open the store, load the knowledge base and catalogs, and assemble the dialog."""
+    store = store or Store(settings.db_path)
+    features: list[Feature] = [Subscriptions(), NoticeAdmin()]
+    return Dialog(Library(settings.knowledge_dir), store, Catalogs(settings.locales_dir),
+                  Answers(), features)

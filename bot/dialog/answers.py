@@ -1,64 +1,29 @@
-"""The question-and-answer feature: answers, abstentions, /start, /topics, /language, help."""
+"""The question-and-answer feature: answers, abstentions, /start, /topics, /language, /about."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bot.dialog.core import ButtonHandler, Command, Turn
-from bot.dialog.reply import Button, InlineResult, Reply, UserRef
+from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text
+from bot.dialog.reply import Button, InlineResult, Reply
+from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, as_lang, help_text
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.kb import LANGS, Entry
 from bot.kb.markup import escape, to_plain
 
-if TYPE_CHECKING:
-    from bot.dialog.core import Dialog
-
 ABOUT_ENTRY = "about-bot"
 REPORT_ENTRY = "report-corruption"
-MAX_RELATED = 3
 MAX_EXAMPLES = 3
-LABEL_LIMIT = 60
 INLINE_LIMIT = 10
 
 
-def _label(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1].rstrip() + "…"
-
-
-def entry_label(entry: Entry, lang: str) -> str:
-    """A button label for an entry: its first way of asking, shortened."""
-    return _label(entry.questions(lang)[0])  # type: ignore[arg-type]
-
-
-def entry_button(entry: Entry, lang: str) -> Button:
-    """A button that opens ``entry``."""
-    return Button(entry_label(entry, lang), f"e:{entry.id}")
-
-
-def entry_text(turn: Turn, entry: Entry) -> str:
-    """The entry's answer followed by its sources, in the turn's language (markup)."""
-    _ = turn._
-    lines = []
-    for source in entry.sources:
-        title = escape(source.title[turn.lang])
-        if source.article:
-            title += f", {escape(source.article[turn.lang])}"
-        lines.append(f"- [{title}]({source.url})" if source.url else f"- {title}")
-    sources = _("**Sources:**") + "\n" + "\n".join(lines)
-    return f"{entry.answer(turn.lang)}\n\n{sources}"
-
-
-class Answers:
+class Answers(Feature):
     """Answers questions from the knowledge base and lets people browse it."""
 
     def commands(self) -> list[Command]:
-        """/start, /help, /about, /language, /topics."""
+        """/start, /about, /language, /topics."""
         return [
             Command("start", self.start, N_("Start and see example questions")),
             Command("topics", self.topics, N_("Browse questions by topic")),
             Command("language", self.language, N_("Change the language")),
-            Command("help", self.help, N_("How to use the bot")),
             Command("about", self.about, N_("About the bot (not legal advice)")),
         ]
 
@@ -69,13 +34,12 @@ class Answers:
 
     # questions ------------------------------------------------------------------------------
 
-    def question(self, dialog: Dialog, user: UserRef, text: str) -> list[Reply]:
+    def text(self, turn: Turn, text: str) -> list[Reply]:
         """Answer free text: small talk, a matched entry, or an honest "I don't know"."""
         if not text:
-            turn = dialog.turn(user, dialog.language(user))
             return [Reply(turn._("Please type your question in words."))]
-        result = dialog.library.matcher.match(text)
-        turn = dialog.turn(user, dialog.language(user, result.lang))
+        result = turn.matcher.match(text)
+        turn = turn.answering(result.lang)
         entry = turn.kb.get(result.entry_id) if result.entry_id else None
         if entry is not None:
             return [self.entry_reply(turn, entry)]
@@ -91,7 +55,7 @@ class Answers:
         text = _("Hello! I answer questions about Kazakhstan's anti-corruption rules. "
                  "Ask in your own words, in Kazakh, Russian or English.")
         if kind == "capabilities":
-            text = self._help_text(turn)
+            text = help_text(turn)
         return Reply(text, self._example_buttons(turn))
 
     def entry_reply(self, turn: Turn, entry: Entry) -> Reply:
@@ -121,6 +85,7 @@ class Answers:
 
     def inline(self, turn: Turn, query: str) -> list[InlineResult]:
         """Entries matching an inline query, as results to share."""
+        turn = turn.answering(turn.matcher.match(query).lang)
         results = []
         for entry_id, _score in turn.matcher.search(query, INLINE_LIMIT):
             entry = turn.kb.get(entry_id)
@@ -148,15 +113,11 @@ class Answers:
                  "Ask in your own words, in Kazakh, Russian or English. For example:")
         return [Reply(text, self._example_buttons(turn))]
 
-    def help(self, turn: Turn, _args: str) -> list[Reply]:
-        """How to use the bot."""
-        return [Reply(self._help_text(turn))]
-
     def about(self, turn: Turn, _args: str) -> list[Reply]:
         """The about-bot entry (what the bot is; not legal advice)."""
         entry = turn.kb.get(ABOUT_ENTRY)
         if entry is None:
-            return [Reply(self._help_text(turn))]
+            return [Reply(help_text(turn))]
         return [self.entry_reply(turn, entry)]
 
     def language(self, turn: Turn, args: str) -> list[Reply]:
@@ -172,10 +133,6 @@ class Answers:
         rows = tuple((Button(t.names[turn.lang], f"t:{key}"),) for key, t in turn.kb.topics.items()
                      if turn.kb.by_topic(key))
         return [Reply(turn._("Choose a topic:"), rows)]
-
-    def unknown_command(self, turn: Turn) -> list[Reply]:
-        """The reply to a command the bot does not have."""
-        return [Reply(turn._("I don't know this command.") + "\n\n" + self._help_text(turn))]
 
     # buttons --------------------------------------------------------------------------------
 
@@ -197,10 +154,11 @@ class Answers:
 
     def set_language(self, turn: Turn, lang: str) -> list[Reply]:
         """``l:<lang>``: store the language choice and confirm in it."""
-        if lang not in LANGS:
+        chosen = as_lang(lang) if lang in LANGS else None
+        if chosen is None:
             return [Reply("", toast=turn._("This button is out of date."))]
-        turn.store.set_language(turn.user.chat_id, lang)  # type: ignore[arg-type]
-        message = turn.in_lang(lang)._("From now on I will answer in English.")  # type: ignore[arg-type]
+        turn.store.set_language(turn.user.chat_id, chosen)
+        message = turn.in_lang(chosen)._("From now on I will answer in English.")
         return [Reply(message, toast=message)]
 
     def open_topic(self, turn: Turn, key: str) -> list[Reply]:
@@ -223,15 +181,3 @@ class Answers:
             if len(examples) == MAX_EXAMPLES:
                 break
         return tuple(examples)
-
-    def _help_text(self, turn: Turn) -> str:
-        _ = turn._
-        return "\n".join([
-            _("Ask your question in your own words, in Kazakh, Russian or English."),
-            "",
-            _("/topics — browse questions by topic"),
-            _("/language — change the language"),
-            _("/about — about the bot"),
-            "",
-            _("I give general information with its sources, not legal advice."),
-        ])

@@ -1,4 +1,4 @@
-"""Subscriptions to update notices, the notices as messages, and the admins' notice commands."""
+"""Subscriptions to update notices: /subscribe, /unsubscribe, /subscriptions and their buttons."""
 
 from __future__ import annotations
 
@@ -6,65 +6,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import cast
 
-from bot.dialog.answers import MAX_RELATED, entry_button
-from bot.dialog.core import DEFAULT_LANG, ButtonHandler, Command, Dialog, Turn
-from bot.dialog.reply import Button, Reply, UserRef
+from bot.dialog.notice_replies import notice_reply, published
+from bot.dialog.reply import Button, Reply
+from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
 from bot.i18n import N_
 from bot.kb.markup import escape
-from bot.kb.model import Notice
-from bot.notices.schedule import (
-    NoticeStatus,
-    local_time,
-    next_digest_at,
-    notice_status,
-    publish,
-)
-from bot.store import ALL_TOPICS, DELIVERY_STATES, Delivery, DeliveryMode, DeliveryState
+from bot.notices.schedule import next_digest_at
+from bot.store import ALL_TOPICS, DeliveryMode
 
 ALL_WORDS = {"all", ALL_TOPICS}
 MODES: tuple[DeliveryMode, ...] = ("instant", "weekly")
-STATE_NAMES: dict[DeliveryState, str] = {
-    "pending": N_("waiting"), "sending": N_("sending"), "sent": N_("sent"),
-    "failed": N_("failed"), "skipped": N_("skipped"),
-}
-
-
-def _states(turn: Turn, counts: dict[DeliveryState, int]) -> str:
-    """Delivery counts as ``sent 10, failed 1`` (states with none left out)."""
-    return ", ".join(f"{turn._(STATE_NAMES[state])} {count}" for state, count in counts.items()
-                     if count)
-
-
-def published(notice: Notice) -> bool:
-    """Whether the notice's time has come (a later one is not shown to users)."""
-    return notice.publish_at <= datetime.now(UTC)
-
-
-def notice_reply(turn: Turn, notice: Notice) -> Reply:
-    """A notice as a message in the turn's language: bold title, body, related entries."""
-    entries = [e for e in (turn.kb.get(i) for i in notice.related) if e is not None]
-    rows = tuple((entry_button(e, turn.lang),) for e in entries[:MAX_RELATED])
-    return Reply(notice.texts[turn.lang].markup(), rows)
-
-
-def digest_reply(turn: Turn, notices: list[Notice]) -> Reply:
-    """The weekly digest: the week's notices listed, each a button opening it."""
-    titles = [notice.texts[turn.lang].title for notice in notices]
-    lines = [f"{n}. **{escape(title)}**" for n, title in enumerate(titles, start=1)]
-    rows = tuple((Button(title, f"n:{notice.id}"),) for title, notice in zip(
-        titles, notices, strict=True))
-    return Reply(turn._("**This week's updates**") + "\n\n" + "\n".join(lines), rows)
-
-
-def render_deliveries(dialog: Dialog, rows: list[Delivery]) -> Reply | None:
-    """The message for a chat's outbox rows (a notice, or a digest); None if all are gone."""
-    turn = dialog.turn(UserRef(rows[0].chat_id), rows[-1].lang)
-    notices = [n for n in (turn.kb.notices.get(row.notice_id) for row in rows) if n is not None]
-    if not notices:
-        return None
-    return digest_reply(turn, notices) if rows[0].digest else notice_reply(turn, notices[0])
-
-
 Change = Callable[[Turn, str], str]  # subscribe or unsubscribe a topic; returns the message
 
 
@@ -72,7 +23,7 @@ def _known(turn: Turn, topic: str) -> bool:
     return topic in ALL_WORDS or topic in turn.kb.topics
 
 
-class Subscriptions:
+class Subscriptions(Feature):
     """/subscribe, /unsubscribe, /subscriptions: topics (or all), instant or weekly delivery."""
 
     def commands(self) -> list[Command]:
@@ -202,90 +153,3 @@ class Subscriptions:
         rows.append((Button(tick * (mode == "instant") + _("At once"), "d:instant"),
                      Button(tick * (mode == "weekly") + _("Weekly digest"), "d:weekly")))
         return Reply(text, tuple(rows), toast=toast)
-
-
-class NoticeAdmin:
-    """The admins' commands: /notices, /preview, /send (after a confirm button), /stats."""
-
-    def commands(self) -> list[Command]:
-        """Admin-only commands (hidden from everyone else)."""
-        return [
-            Command("notices", self.notices, N_("Notices: upcoming and sent"), admin=True),
-            Command("preview", self.preview, N_("Preview a notice: /preview <id>"), admin=True),
-            Command("send", self.send, N_("Send a notice now: /send <id>"), admin=True),
-            Command("stats", self.stats, N_("Users, subscribers and deliveries"), admin=True),
-        ]
-
-    def buttons(self) -> dict[str, ButtonHandler]:
-        """x: confirm sending a notice now."""
-        return {"x": self.confirm_send}
-
-    def notices(self, turn: Turn, _args: str) -> list[Reply]:
-        """Upcoming notices, due ones, and sent ones with their delivery counts."""
-        _ = turn._
-        counts = turn.store.delivery_counts()
-        enqueued = turn.store.enqueued_notices()
-        now = datetime.now(UTC)
-        sections: dict[NoticeStatus, list[str]] = {"upcoming": [], "due": [], "enqueued": []}
-        for notice in sorted(turn.kb.notices.values(), key=lambda n: (n.publish_at, n.id)):
-            status = notice_status(notice, enqueued, now)
-            line = f"- {notice.id} {local_time(notice.publish_at)}"
-            if status == "enqueued":
-                line += ": " + (_states(turn, counts[notice.id]) or _("no subscribers"))
-            sections[status].append(line)
-        titles = {"upcoming": _("**Upcoming**"), "due": _("**Due, being enqueued**"),
-                  "enqueued": _("**Sent**")}
-        text = "\n\n".join(titles[status] + "\n" + "\n".join(lines)
-                            for status, lines in sections.items() if lines)
-        return [Reply(text or _("There are no notices."))]
-
-    def preview(self, turn: Turn, args: str) -> list[Reply]:
-        """``/preview <id>``: the notice as subscribers will get it, to the admin only."""
-        notice = self._notice(turn, args)
-        return [notice_reply(turn, notice)] if isinstance(notice, Notice) else notice
-
-    def send(self, turn: Turn, args: str) -> list[Reply]:
-        """``/send <id>``: ask for confirmation before sending the notice to its subscribers."""
-        notice = self._notice(turn, args)
-        if not isinstance(notice, Notice):
-            return notice
-        if notice.id in turn.store.enqueued_notices():
-            return [Reply(turn._("The notice {id} has already been sent.", id=notice.id))]
-        question = turn._("Send the notice {id} to its subscribers now?", id=notice.id)
-        return [Reply(question, ((Button(turn._("Send now"), f"x:{notice.id}"),),))]
-
-    def confirm_send(self, turn: Turn, notice_id: str) -> list[Reply]:
-        """``x:<id>``: enqueue the notice for every subscriber; the sender delivers it."""
-        notice = turn.kb.notices.get(notice_id)
-        if not turn.user.is_admin or notice is None:
-            return [Reply("", toast=turn._("This button is out of date."))]
-        created = publish(turn.store, notice, datetime.now(UTC), DEFAULT_LANG)
-        if created is None:
-            text = turn._("The notice {id} has already been sent.", id=notice.id)
-        else:
-            text = turn._("The notice {id} is on its way. Recipients: {count}.", id=notice.id,
-                          count=created)
-        return [Reply(text, toast=text)]
-
-    def stats(self, turn: Turn, _args: str) -> list[Reply]:
-        """Users, subscribers, and delivery totals by state."""
-        _ = turn._
-        users, subscribers = turn.store.count_users(), turn.store.count_subscribers()
-        totals = dict.fromkeys(DELIVERY_STATES, 0)
-        for counts in turn.store.delivery_counts().values():
-            for state, count in counts.items():
-                totals[state] += count
-        lines = [
-            _("Users: {users}, active: {active}.", **users),
-            _("Subscribers: {subscribers}, of them weekly digest: {weekly}.", **subscribers),
-            _("Deliveries:") + " " + _states(turn, totals),
-        ]
-        return [Reply("\n".join(lines))]
-
-    def _notice(self, turn: Turn, args: str) -> Notice | list[Reply]:
-        """The notice named in ``args``, or the reply saying how to name one."""
-        notice = turn.kb.notices.get(args.strip())
-        if notice is not None:
-            return notice
-        ids = ", ".join(turn.kb.notices) or "—"
-        return [Reply(turn._("Name a notice: one of {ids}.", ids=ids))]

@@ -10,6 +10,7 @@ from bot.kb.markup import escape
 
 Lang = Literal["kk", "ru", "en"]
 LANGS: tuple[Lang, ...] = ("kk", "ru", "en")
+DEFAULT_LANG: Lang = "ru"  # when nothing tells the language: the most widely read here
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from bot.kb.model import LANGS, Lang
+from bot.kb.model import DEFAULT_LANG, LANGS, Lang
 from bot.matching.lexicon import LANGUAGE_WORDS
 from bot.matching.normalize import words
 from bot.matching.reading import Chunk, read
 from bot.matching.scripts import has_latin
 from bot.matching.stem import stem
 
-DEFAULT_LANG: Lang = "ru"
 KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]|[äöüğışñū]|q(?!u)")
 KAZAKH_ENDINGS = re.compile(r"(лар|лер|дар|дер|тар|тер|га|ге|нын|нин|дын|дин|тын|тин|"
                             r"ды|ди|ты|ти|ма|ме|ба|бе|уга|уге|мыз|миз|сыз|сиз)$")

@@ -32,10 +32,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.kb.model import KnowledgeBase, Lang
+from bot.kb.model import DEFAULT_LANG, KnowledgeBase, Lang
 from bot.matching.common_words import everyday_share, load_word_lists
 from bot.matching.index import GROUP_PREFIX, Index, Question, content_words
-from bot.matching.langid import DEFAULT_LANG, guess_language
+from bot.matching.langid import guess_language
 from bot.matching.reading import Chunk, read
 from bot.matching.smalltalk import SmallTalk
 

@@ -24,8 +24,8 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.dialog import Dialog, build_dialog
-from bot.dialog.core import DEFAULT_LANG, RELOAD_INTERVAL
-from bot.kb import LANGS, Lang
+from bot.dialog.core import RELOAD_INTERVAL
+from bot.kb import DEFAULT_LANG, LANGS, Lang
 from bot.telegram import handlers
 from bot.telegram.handlers import DIALOG, SETTINGS, dialog_of
 from bot.telegram.notices import setup_notice_jobs

@@ -20,8 +20,9 @@ from telegram.ext import Application, ContextTypes, JobQueue
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.dialog import Dialog, Reply
-from bot.dialog.core import DEFAULT_LANG, RELOAD_INTERVAL
-from bot.dialog.subscriptions import render_deliveries
+from bot.dialog.core import RELOAD_INTERVAL
+from bot.dialog.notice_replies import render_deliveries
+from bot.kb import DEFAULT_LANG
 from bot.notices import (
     DeliveryBlocked,
     DeliveryRejected,

@@ -2,7 +2,7 @@
 
 Run as a script it is the process the kill -9 test kills and restarts::
 
-    python tests/notice_broadcast.py --db adal.db --knowledge kb --api-url URL --token T
+    python tests/helpers/notice_broadcast.py --db adal.db --knowledge kb --api-url URL --token T
 
 It enqueues the due notices (only once, whatever the restarts), then drains the outbox,
 printing one JSON line with the drain's figures.
@@ -20,19 +20,19 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from conftest import entry_yaml
 from telegram.ext import AIORateLimiter, ExtBot
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
 from bot.config import Settings  # noqa: E402
 from bot.dialog import build_dialog  # noqa: E402
-from bot.dialog.core import DEFAULT_LANG  # noqa: E402
-from bot.dialog.subscriptions import render_deliveries  # noqa: E402
+from bot.dialog.notice_replies import render_deliveries  # noqa: E402
+from bot.kb import DEFAULT_LANG  # noqa: E402
 from bot.notices import DrainReport, Limits, Sender, publish_due  # noqa: E402
 from bot.store import ALL_TOPICS, Store  # noqa: E402
 from bot.telegram.notices import TelegramTransport  # noqa: E402
+from tests.helpers.knowledge_files import entry_yaml  # noqa: E402
 
 NOTICE_ID = "bench-notice"
 TOPICS = """\

@@ -25,9 +25,9 @@ Deliberate differences from Telegram:
 * ``setWebhook`` accepts ``http://`` URLs on 127.0.0.1/localhost (Telegram wants HTTPS); pushed
   updates are not delivered to the webhook: send them with :meth:`BotAPIEmulator.post_update_to`.
 
-Run it by hand with ``python tests/botapi_emulator.py --port 8081 --limits``; updates are then
-pushed with ``POST /emulator/push/<kind>`` (a JSON object of the ``push_<kind>`` arguments, e.g.
-``{"chat_id": 42, "text": "hi"}``) and what the bot sent is listed by ``GET /emulator/sent``.
+Run it by hand with ``python tests/helpers/botapi_emulator.py --port 8081 --limits``; updates
+are then pushed with ``POST /emulator/push/<kind>`` (a JSON object of the ``push_<kind>``
+arguments, e.g. ``{"chat_id": 42, "text": "hi"}``) and what the bot sent is listed by ``GET /emulator/sent``.
 """
 
 from __future__ import annotations
@@ -1450,7 +1450,7 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Serve the emulator until interrupted: ``python tests/botapi_emulator.py --limits``."""
+    """Serve the emulator until interrupted (``python tests/helpers/botapi_emulator.py``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)

@@ -1,0 +1,39 @@
+"""An entry as the dialog shows it: its answer with sources, and buttons that open it."""
+
+from __future__ import annotations
+
+from bot.dialog.reply import Button
+from bot.dialog.turn import Turn
+from bot.kb import Entry, Lang
+from bot.kb.markup import escape
+
+MAX_RELATED = 3
+LABEL_LIMIT = 60
+
+
+def _label(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1].rstrip() + "…"
+
+
+def entry_label(entry: Entry, lang: Lang) -> str:
+    """A button label for an entry: its first way of asking, shortened."""
+    return _label(entry.questions(lang)[0])
+
+
+def entry_button(entry: Entry, lang: Lang) -> Button:
+    """A button that opens ``entry``."""
+    return Button(entry_label(entry, lang), f"e:{entry.id}")
+
+
+def entry_text(turn: Turn, entry: Entry) -> str:
+    """The entry's answer followed by its sources, in the turn's language (markup)."""
+    _ = turn._
+    lines = []
+    for source in entry.sources:
+        title = escape(source.title[turn.lang])
+        if source.article:
+            title += f", {escape(source.article[turn.lang])}"
+        lines.append(f"- [{title}]({source.url})" if source.url else f"- {title}")
+    sources = _("**Sources:**") + "\n" + "\n".join(lines)
+    return f"{entry.answer(turn.lang)}\n\n{sources}"

@@ -1,0 +1,42 @@
+"""Notices as messages: one notice, the weekly digest, and a chat's outbox rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.dialog.entries import MAX_RELATED, entry_button
+from bot.dialog.reply import Button, Reply, UserRef
+from bot.dialog.turn import Turn, Turns
+from bot.kb.markup import escape
+from bot.kb.model import Notice
+from bot.store import Delivery
+
+
+def published(notice: Notice) -> bool:
+    """Whether the notice's time has come (a later one is not shown to users)."""
+    return notice.publish_at <= datetime.now(UTC)
+
+
+def notice_reply(turn: Turn, notice: Notice) -> Reply:
+    """A notice as a message in the turn's language: bold title, body, related entries."""
+    entries = [e for e in (turn.kb.get(i) for i in notice.related) if e is not None]
+    rows = tuple((entry_button(e, turn.lang),) for e in entries[:MAX_RELATED])
+    return Reply(notice.texts[turn.lang].markup(), rows)
+
+
+def digest_reply(turn: Turn, notices: list[Notice]) -> Reply:
+    """The weekly digest: the week's notices listed, each a button opening it."""
+    titles = [notice.texts[turn.lang].title for notice in notices]
+    lines = [f"{n}. **{escape(title)}**" for n, title in enumerate(titles, start=1)]
+    rows = tuple((Button(title, f"n:{notice.id}"),) for title, notice in zip(
+        titles, notices, strict=True))
+    return Reply(turn._("**This week's updates**") + "\n\n" + "\n".join(lines), rows)
+
+
+def render_deliveries(dialog: Turns, rows: list[Delivery]) -> Reply | None:
+    """The message for a chat's outbox rows (a notice, or a digest); None if all are gone."""
+    turn = dialog.turn(UserRef(rows[0].chat_id), rows[-1].lang)
+    notices = [n for n in (turn.kb.notices.get(row.notice_id) for row in rows) if n is not None]
+    if not notices:
+        return None
+    return digest_reply(turn, notices) if rows[0].digest else notice_reply(turn, notices[0])

@@ -1,0 +1,119 @@
+"""The pieces every dialog feature shares: the turn, commands, the feature interface, the
+reply language and clean input. Features import from here, never from the core."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from bot.dialog.reply import InlineResult, Reply, UserRef
+from bot.i18n import Catalogs, Translate
+from bot.kb import DEFAULT_LANG, LANGS, KnowledgeBase, Lang
+from bot.matching import Matcher
+from bot.store import Store
+
+MAX_INPUT = 4096  # characters of a message read, Telegram's own limit
+COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+_INVISIBLE = {"Cf", "Cc", "Cs", "Co", "Cn"}
+
+
+def clean_text(text: str) -> str:
+    """User text with invisible and control characters removed (newlines kept), trimmed."""
+    text = "".join(ch for ch in text[:MAX_INPUT]
+                   if ch in "\n\t" or unicodedata.category(ch) not in _INVISIBLE)
+    return text.strip()
+
+
+def as_lang(code: str | None) -> Lang | None:
+    """``code`` as a language of the base (``kk-KZ`` → ``kk``), or None."""
+    base = (code or "").split("-")[0].lower()
+    return next((lang for lang in LANGS if lang == base), None)
+
+
+def reply_language(chosen: Lang | None, detected: Lang | None, client: str | None) -> Lang:
+    """The reply language: the user's choice, else the message's, else the client's."""
+    return chosen or detected or as_lang(client) or DEFAULT_LANG
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One incoming event with everything a handler needs, speaking ``lang``.
+
+    ``chosen`` is the language the user picked with /language (None: the one they write in).
+    """
+
+    user: UserRef
+    lang: Lang
+    _: Translate
+    kb: KnowledgeBase
+    matcher: Matcher
+    store: Store
+    catalogs: Catalogs
+    chosen: Lang | None = None
+    commands: tuple[Command, ...] = ()  # every command of the dialog, for /help
+
+    def in_lang(self, lang: Lang) -> Turn:
+        """The same turn, speaking ``lang``."""
+        return replace(self, lang=lang, _=self.catalogs.translator(lang))
+
+    def answering(self, detected: Lang | None) -> Turn:
+        """The same turn, speaking the language to answer a message detected as ``detected``."""
+        return self.in_lang(reply_language(self.chosen, detected, self.user.client_lang))
+
+
+class Turns(Protocol):
+    """Whatever makes turns (the dialog): for replies made outside a user's message."""
+
+    def turn(self, user: UserRef, lang: Lang) -> Turn:
+        """The context of one event in ``lang``."""
+        ...
+
+
+def help_text(turn: Turn) -> str:
+    """How to ask, and each command the user can run with what it does."""
+    _ = turn._
+    lines = [f"/{c.name} — {_(c.description)}" for c in turn.commands
+             if c.description and (turn.user.is_admin or not c.admin)]
+    return "\n".join([
+        _("Ask your question in your own words, in Kazakh, Russian or English."), "",
+        *lines, "",
+        _("I give general information with its sources, not legal advice."),
+    ])
+
+
+CommandHandler = Callable[[Turn, str], list[Reply]]
+ButtonHandler = Callable[[Turn, str], list[Reply]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command: its handler, whether only admins may use it, its menu description."""
+
+    name: str
+    handler: CommandHandler
+    description: str | None = None  # msgid; None keeps it out of the command menu
+    admin: bool = False
+
+
+class Feature:
+    """A part of the conversation, plugged into the dialog: the commands and button prefixes
+    it answers, and (optionally) free text it takes before the question answerer does."""
+
+    def commands(self) -> list[Command]:
+        """Slash commands this feature handles."""
+        return []
+
+    def buttons(self) -> dict[str, ButtonHandler]:
+        """Button action prefixes (before the first ``:``) this feature handles."""
+        return {}
+
+    def text(self, turn: Turn, text: str) -> list[Reply] | None:
+        """Replies to free text this feature takes (a step of its flow), or None to pass."""
+        return None
+
+    def inline(self, turn: Turn, query: str) -> list[InlineResult]:
+        """Results this feature offers for an inline query (``@bot query``)."""
+        return []
