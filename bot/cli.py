@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from bot.config import ConfigError, Settings
-from bot.kb import LANGS, KnowledgeBase, KnowledgeError, load_knowledge, read_knowledge
+from bot.kb import LANGS, KnowledgeBase, KnowledgeError, as_lang, load_knowledge, read_knowledge
+from bot.store import DeliveryState
 
 
 def _settings() -> Settings:
@@ -132,17 +133,17 @@ def ask_command(question: str, lang: str | None) -> None:
     base = _knowledge(_settings())
     matcher = Matcher(base)
     result = matcher.match(question)
-    reply_lang = lang or result.lang
+    reply_lang = as_lang(lang) or result.lang
     entry = base.get(result.entry_id) if result.entry_id else None
     if entry is not None:
-        click.echo(to_plain(entry.answer(reply_lang)))  # type: ignore[arg-type]
+        click.echo(to_plain(entry.answer(reply_lang)))
     elif result.smalltalk:
         click.echo(f"(small talk: {result.smalltalk})")
     else:
         click.echo("No confident answer.")
         for suggestion in result.suggestions:
             found = base.get(suggestion)
-            label = found.questions(reply_lang)[0] if found else ""  # type: ignore[arg-type]
+            label = found.questions(reply_lang)[0] if found else ""
             click.echo(f"  maybe {suggestion}: {label}")
     signal = "  case signal" if result.case_signal else ""
     click.echo(f"\nid: {result.entry_id or '-'}  score: {result.score:.1f}  "
@@ -200,7 +201,7 @@ def notices_group() -> None:
     """Scheduled update notices and their delivery (ADAL_DB)."""
 
 
-_COUNT_COLUMNS = ("sent", "pending", "sending", "failed", "skipped")
+_COUNT_COLUMNS: tuple[DeliveryState, ...] = ("sent", "pending", "sending", "failed", "skipped")
 
 
 @notices_group.command("list")

@@ -49,7 +49,9 @@ class Outcome:
 
     @property
     def right(self) -> bool:
-        """Answered an expected entry, or abstained when it had to."""
+        """Answered an expected entry, or abstained when it had to (a crash is never right)."""
+        if self.result.failed:
+            return False
         if self.in_scope:
             return self.result.entry_id in self.expected
         return self.result.entry_id is None
@@ -105,15 +107,20 @@ class Report:
     def abstention(self) -> tuple[int, int]:
         """(abstained, total) over the out-of-scope and near-domain cases."""
         found = [o for o in self.outcomes if not o.in_scope and o.case.kind in ABSTAIN_KINDS]
-        return sum(o.result.entry_id is None for o in found), len(found)
+        return sum(o.right for o in found), len(found)
 
     def wrong(self) -> list[Outcome]:
         """Cases answered with an entry that was not expected."""
         return [o for o in self.outcomes if o.wrong]
 
+    def crashed(self) -> list[Outcome]:
+        """Cases on which the matcher raised (and the bot would have abstained)."""
+        return [o for o in self.outcomes if o.result.failed]
+
     def missed(self) -> list[Outcome]:
         """In-scope cases left unanswered."""
-        return [o for o in self.outcomes if o.in_scope and o.result.entry_id is None]
+        return [o for o in self.outcomes
+                if o.in_scope and o.result.entry_id is None and not o.result.failed]
 
     def language_detection(self) -> tuple[int, int]:
         """(right, total) of detected languages against the cases' labels."""
@@ -122,7 +129,8 @@ class Report:
 
     def failures(self, gate: Thresholds) -> list[str]:
         """Why the run fails ``gate`` (empty when it passes)."""
-        problems = []
+        crashes = len(self.crashed())
+        problems = [f"the matcher crashed on {crashes} case(s)"] if crashes else []
         if gate.min_accuracy is not None:
             for lang, (right, total) in sorted(self.accuracy_by_lang().items()):
                 if total and right / total < gate.min_accuracy:
@@ -150,7 +158,10 @@ class Report:
         out.append(f"language detected: {_rate(*self.language_detection())}")
         if self.unknown_ids:
             out.append("expected ids not in the base: " + ", ".join(sorted(self.unknown_ids)))
-        for title, found in (("WRONG", wrong), ("MISSED", self.missed())):
+        if self.crashed():
+            out.append(f"matcher crashes: {len(self.crashed())} (counted as failures)")
+        for title, found in (("CRASHED", self.crashed()), ("WRONG", wrong),
+                             ("MISSED", self.missed())):
             if found:
                 out.append(f"\n{title}:")
                 out += [_describe(o) for o in found]

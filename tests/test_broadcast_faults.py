@@ -16,10 +16,14 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from bot.notices import Limits
 from bot.store import Store
 from tests.helpers.botapi_emulator import BotAPIEmulator
 from tests.helpers.notice_broadcast import NOTICE_ID, add_subscribers, write_knowledge
+
+pytestmark = pytest.mark.e2e
 
 SCRIPT = Path(__file__).resolve().parent / "helpers" / "notice_broadcast.py"
 CHATS = range(10_000, 10_300)

@@ -184,6 +184,7 @@ def test_user_text_is_never_interpreted_as_markup(dialog: Dialog) -> None:
         assert "evil.example" not in to_plain(reply.text)
 
 
+@pytest.mark.logs_errors
 def test_a_failing_feature_answers_politely(dialog: Dialog,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*_args: object) -> list[Reply]:
@@ -201,6 +202,7 @@ def test_inline_mode_offers_entries(dialog: Dialog) -> None:
     assert dialog.handle_inline(EN, "   ") == []
 
 
+@pytest.mark.logs_errors
 def test_edits_go_live_without_restart(dialog: Dialog, kb_copy: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dialog_core, "RELOAD_INTERVAL", 0.0)

@@ -16,7 +16,7 @@ from bot.matching import Matcher, MatchResult
 from bot.matching import matcher as matcher_module
 from bot.matching.common_words import everyday_share, is_common_english
 from bot.matching.index import content_words
-from bot.matching.matcher import MIN_MARGIN, MIN_SCORE
+from bot.matching.matcher import MIN_MARGIN
 from bot.matching.normalize import words
 from tests.helpers.matching_kb import make_kb
 
@@ -165,22 +165,14 @@ def test_bare_keywords_naming_two_topics_ask_which(bundled: Matcher, text: str) 
     assert topics == {"provocation", "gifts"}
 
 
-def test_two_topics_are_asked_about_only_when_the_other_comes_near(
-        bundled: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert bundled.match("арандату сыйлық").entry_id is None
-    monkeypatch.setattr(matcher_module, "TOPICS_MARGIN", 0.0)
-    assert bundled.match("арандату сыйлық").entry_id == "gifts-any-value-ban"
-
-
 STORY = ("Мой брат работает в полиции, а я в министерстве, и начальник подарил ему подарок на "
          "день рождения. Родственники спорят, можно ли так. Родственник говорит, что подарок "
          "нельзя. Куда сообщить о коррупции?")
 
 
-def test_a_story_is_judged_by_its_question_too(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_story_is_judged_by_its_question_too() -> None:
+    """A story full of relatives and gifts that asks where to report is about reporting."""
     assert Matcher(make_kb()).search(STORY)[0][0] == "report-corruption"
-    monkeypatch.setattr(matcher_module, "QUESTION_SHARE", 0.0)  # the whole story alone:
-    assert Matcher(make_kb()).search(STORY)[0][0] == "relatives-same-agency"  # relatives win
 
 
 def _with_keyword_question() -> Matcher:
@@ -197,14 +189,10 @@ GIFT_STORY = ("My sister is a civil servant. A visitor left a box of chocolates 
               "she worries it could be entrapment. Is she allowed to accept a gift like that?")
 
 
-def test_a_story_does_not_fit_a_one_word_question(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_story_does_not_fit_a_one_word_question() -> None:
     """A story that mentions "entrapment" contains that question whole, but it is a small
     part of the story: not enough to answer with it."""
     assert _with_keyword_question().match(GIFT_STORY).entry_id == "gifts-ban"
-    scored = dict(_with_keyword_question().search(GIFT_STORY))["provocation-definition"]
-    assert scored < MIN_SCORE
-    monkeypatch.setattr(matcher_module, "QUESTION_SIZE", 1e-9)  # a question's size ignored
-    assert dict(_with_keyword_question().search(GIFT_STORY))["provocation-definition"] > scored + 15
 
 
 FAMILY_GIFT_STORY = ("Жұбайым кеденде істейді. Оның жұмысы бойынша танысы біздің ұлымызға туған "
@@ -212,14 +200,10 @@ FAMILY_GIFT_STORY = ("Жұбайым кеденде істейді. Оның ж�
                      "Ол дұрыс па?")
 
 
-def test_a_story_is_judged_by_all_questions_of_an_entry(bundled: Matcher,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_story_is_judged_by_all_questions_of_an_entry(bundled: Matcher) -> None:
     """A story's words (spouse, customs, son, birthday, gift) are spread over an entry's
     questions, not found in one of them."""
     assert bundled.match(FAMILY_GIFT_STORY).entry_id == "gifts-family-members"
-    spread = dict(bundled.search(FAMILY_GIFT_STORY))["gifts-family-members"]
-    monkeypatch.setattr(matcher_module, "STORY_ENTRY_COVERAGE", 0.4)
-    assert dict(bundled.search(FAMILY_GIFT_STORY))["gifts-family-members"] < spread - 3
 
 
 @pytest.mark.parametrize(("word", "real"), [("sent", True), ("heard", True), ("chnage", False),
@@ -304,34 +288,19 @@ _MATCHER = Matcher(make_kb())
 KAZAKH_ENDINGS = "әскери қызметшілердің өмірлеріне қол сұққандарға жаза"
 
 
-def test_word_pieces_reach_what_whole_words_miss(bundled: Matcher,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_word_pieces_reach_what_whole_words_miss(bundled: Matcher) -> None:
     """Plural, possessive and case endings the stemmer leaves on (өмірлеріне, сұққандарға)
-    keep most of their letters' pieces: the n-gram likeness finds Art. 380-1 (here without
-    the naive Bayes model, which finds it too)."""
-    monkeypatch.setattr(matcher_module, "BAYES_SHARE", 0.0)
-    monkeypatch.setattr(matcher_module, "STORY_BAYES_SHARE", 0.0)
+    keep most of their letters' pieces: Art. 380-1 is found."""
     assert bundled.match(KAZAKH_ENDINGS).entry_id == "attack-on-officer-art-380-1"
-    monkeypatch.setattr(matcher_module, "NGRAM_SHARE", 0.0)
-    assert bundled.match(KAZAKH_ENDINGS).entry_id is None
 
 
 SET_UP = "a cop set me up to hand him a bribe and now i am charged what do i do"
 
 
-def test_the_way_a_message_asks_tells_siblings_apart(bundled: Matcher,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_way_a_message_asks_tells_siblings_apart(bundled: Matcher) -> None:
     """Being set up and asking what to do is victim-help, not examples of provocation: the
     naive Bayes model reads "what do i do", which word matching leaves out."""
-    def lead() -> float:
-        scores = dict(bundled.search(SET_UP))
-        return scores["provocation-victim-help"] - scores["provocation-examples"]
-
     assert bundled.match(SET_UP).entry_id == "provocation-victim-help"
-    assert lead() >= MIN_MARGIN
-    monkeypatch.setattr(matcher_module, "BAYES_SHARE", 0.0)
-    monkeypatch.setattr(matcher_module, "STORY_BAYES_SHARE", 0.0)
-    assert lead() < MIN_MARGIN
 
 
 def test_a_likely_typo_counts_for_the_model_as_the_word_it_misspells(bundled: Matcher) -> None:
@@ -349,29 +318,15 @@ TAX_STORY = ("Last spring an inspector at the tax office told my father the audi
 SET_UP_SHORT = "cop set me up, what now"
 
 
-def test_the_way_a_story_asks_weighs_more_than_in_a_short_message(
-        bundled: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A story's words are spread over many entries' questions, so the model's reading of
-    how it asks counts for more (STORY_BAYES_SHARE); a short message is left as it was."""
-    def scores(text: str) -> dict[str, float]:
-        return dict(bundled.search(text))
-
-    story, short = scores(TAX_STORY), scores(SET_UP_SHORT)
-    monkeypatch.setattr(matcher_module, "STORY_BAYES_SHARE", matcher_module.BAYES_SHARE)
-    flat = scores(TAX_STORY)
-    assert story["provocation-victim-help"] > flat["provocation-victim-help"] + 1
-    assert scores(SET_UP_SHORT) == short
+def test_a_story_that_asks_what_to_do_gets_the_victims_entry(bundled: Matcher) -> None:
+    """A story of a bribe suggested and then charged, asking what can be done, is about
+    the victim's options; so is the short way of asking it."""
+    assert bundled.search(TAX_STORY)[0][0] == "provocation-victim-help"
+    assert bundled.search(SET_UP_SHORT)[0][0] == "provocation-victim-help"
 
 
 @pytest.mark.parametrize("text", ["gift allowed", "сыйлық рұқсат"])
-def test_bare_keywords_get_the_overview_even_when_a_related_sibling_leads(
-        bundled: Matcher, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """"gift allowed" asks about gifts as a whole: the overview answers, though the old
-    threshold's questions ("what gift was allowed before?") fit the words a little better
-    and lists the overview as related (so it is no rival at RELATED_MARGIN)."""
-    ranked = bundled.search(text, limit=2)
-    assert ranked[0][0] == "gifts-old-threshold"
-    assert ranked[0][1] - ranked[1][1] < MIN_MARGIN
+def test_bare_keywords_get_the_topics_overview(bundled: Matcher, text: str) -> None:
+    """"gift allowed" asks about gifts as a whole: the overview answers, not the sibling
+    about the old threshold whose questions ("what gift was allowed before?") share words."""
     assert bundled.match(text).entry_id == "gifts-any-value-ban"
-    monkeypatch.setattr(matcher_module, "KEYWORD_QUERY", 0)
-    assert bundled.match(text).entry_id == "gifts-old-threshold"

@@ -24,6 +24,8 @@ from bot.telegram.notices import TelegramTransport
 from tests.helpers.botapi_emulator import BotAPIEmulator
 from tests.helpers.notice_broadcast import NOTICE, NOTICE_ID, add_subscribers, write_knowledge
 
+pytestmark = pytest.mark.e2e
+
 FAST = Limits(rate=500, chat_interval=0.2)
 SECOND_ID = "second-notice"
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from bot.store import ALL_TOPICS, MIGRATIONS, Store
+from bot.store import ALL_TOPICS, Store
+from bot.store.schema import MIGRATIONS
 
 NOW = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
 DIGEST = NOW + timedelta(days=7)

@@ -14,13 +14,15 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from test_telegram_e2e import ask, press, running, until
 
 from bot.config import Settings
 from bot.store import ALL_TOPICS, Store
 from bot.telegram import notices as telegram_notices
 from tests.helpers.botapi_emulator import BotAPIEmulator
 from tests.helpers.knowledge_files import NOTICE
+from tests.helpers.telegram_e2e import ask, press, running, until
+
+pytestmark = pytest.mark.e2e
 
 ADMIN = 900
 SUBSCRIBERS = (901, 902, 903)

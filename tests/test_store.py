@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import MIGRATIONS, Store
+from bot.store import Store
+from bot.store.schema import MIGRATIONS
 
 
 def test_schema_is_created_once_and_survives_reopen(tmp_path: Path) -> None:

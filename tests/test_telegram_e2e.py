@@ -8,18 +8,15 @@ the statuses the test expects (``expect_rejections``).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -27,17 +24,27 @@ from telegram.constants import MessageLimit
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.dialog import Dialog, UserRef, build_dialog
-from bot.kb import Entry, read_knowledge
-from bot.kb.markup import paragraphs, to_html, visible_length
-from bot.telegram.app import ALLOWED_UPDATES, build_application, webhook_options
-from bot.telegram.handlers import DIALOG
-from tests.helpers.botapi_emulator import BotAPIEmulator, SentRecord, parse_html, utf16_len
+from bot.dialog import UserRef, build_dialog
+from bot.kb import read_knowledge
+from bot.kb.markup import to_html, visible_length
+from bot.telegram.app import build_application, webhook_options
+from tests.helpers.botapi_emulator import BotAPIEmulator, parse_html, utf16_len
 from tests.helpers.knowledge_files import entry_yaml
+from tests.helpers.telegram_e2e import (
+    CHAT,
+    actions,
+    ask,
+    assert_answer,
+    dialog_of,
+    press,
+    replies,
+    running,
+    until,
+)
 
-CHAT = 501
+pytestmark = pytest.mark.e2e
+
 ADMIN = 777
-POLL_TIMEOUT = 1  # seconds; the emulator caps its long poll at one second anyway
 KAZAKH_LETTERS = set("әғқңөұүһі")
 needs_entries = pytest.mark.skipif(not read_knowledge(Settings().knowledge_dir)[0].entries,
                                    reason="the bundled knowledge base has no entries yet")
@@ -66,27 +73,6 @@ def settings(emu: BotAPIEmulator, tmp_path: Path) -> Settings:
                     admins=frozenset({ADMIN}))
 
 
-@contextlib.asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[Application]:
-    """The bot, started and stopped as ``run_polling`` does it."""
-    application = build_application(settings, build_dialog(settings))
-    try:
-        async with application:
-            assert application.post_init and application.updater
-            await application.post_init(application)
-            await application.updater.start_polling(poll_interval=0, timeout=POLL_TIMEOUT,
-                                                    allowed_updates=ALLOWED_UPDATES)
-            await application.start()
-            try:
-                yield application
-            finally:
-                await application.updater.stop()
-                await application.stop()
-    finally:
-        assert application.post_shutdown
-        await application.post_shutdown(application)
-
-
 @pytest_asyncio.fixture
 async def app(settings: Settings) -> AsyncIterator[Application]:
     """The bot running over the bundled knowledge base."""
@@ -94,66 +80,7 @@ async def app(settings: Settings) -> AsyncIterator[Application]:
         yield application
 
 
-def dialog_of(application: Application) -> Dialog:
-    """The application's dialog."""
-    return application.bot_data[DIALOG]
 
-
-async def replies(emu: BotAPIEmulator, chat_id: int, mark: int, count: int = 1) -> list[SentRecord]:
-    """The first ``count`` messages sent to ``chat_id`` after ``emu.sent[mark]``."""
-    found: list[SentRecord] = []
-    for _ in range(count):
-        record = await emu.wait_for(lambda r: r.chat_id == chat_id, after=mark)
-        found.append(record)
-        mark = emu.sent.index(record) + 1
-    return found
-
-
-async def ask(emu: BotAPIEmulator, text: str, *, chat_id: int = CHAT, lang: str | None = "ru",
-              count: int = 1) -> list[SentRecord]:
-    """Write ``text`` as the user of ``chat_id`` and wait for ``count`` replies."""
-    mark = len(emu.sent)
-    emu.push_text(chat_id, text, language_code=lang)
-    return await replies(emu, chat_id, mark, count)
-
-
-async def press(emu: BotAPIEmulator, message: SentRecord, action: str, *,
-                count: int = 1) -> tuple[dict[str, Any], list[SentRecord]]:
-    """Press the button ``action`` under ``message``: (the callback answer, ``count`` replies)."""
-    assert message.chat_id is not None and message.message_id is not None
-    assert action in actions(message)
-    mark = len(emu.sent)
-    emu.push_callback(message.chat_id, message.message_id, action)
-    query_id = emu.updates[-1]["callback_query"]["id"]
-    sent = await replies(emu, message.chat_id, mark, count) if count else []
-    await until(lambda: query_id in emu.callback_answers)
-    return emu.callback_answers[query_id], sent
-
-
-async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Wait until ``condition()`` holds."""
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.01)
-
-
-def actions(message: SentRecord) -> list[str]:
-    """The callback data of the message's buttons, row by row."""
-    rows = (message.reply_markup or {}).get("inline_keyboard", [])
-    return [button["callback_data"] for row in rows for button in row]
-
-
-def shown(markup: str) -> str:
-    """What Telegram shows for markup (the first paragraph is enough to recognise an answer)."""
-    return parse_html(to_html(paragraphs(markup)[0]))[0]
-
-
-def assert_answer(message: SentRecord, entry: Entry, lang: str) -> None:
-    """``message`` carries ``entry``'s answer in ``lang``, its first source and feedback buttons."""
-    assert message.ok and message.plain_text is not None
-    assert message.plain_text.startswith(shown(entry.answer(lang)))  # type: ignore[arg-type]
-    assert entry.sources[0].title[lang] in message.plain_text
-    assert f"f:+:{entry.id}" in actions(message)
 
 
 # --------------------------------------------------------------------------- start-up
@@ -290,6 +217,7 @@ async def test_flood_429_is_retried(app: Application, emu: BotAPIEmulator,
     assert [r.status for r in emu.calls("sendMessage")] == [429, 200]
 
 
+@pytest.mark.logs_errors
 async def test_a_failed_update_is_logged_and_the_bot_keeps_running(
         app: Application, emu: BotAPIEmulator, expect_rejections: set[int],
         caplog: pytest.LogCaptureFixture) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text
 from bot.dialog.reply import Button, InlineResult, Reply
-from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, as_lang, help_text
+from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, help_text
 from bot.i18n import LANGUAGE_NAMES, N_
-from bot.kb import LANGS, Entry
+from bot.kb import LANGS, Entry, as_lang
 from bot.kb.markup import escape, to_plain
 
 ABOUT_ENTRY = "about-bot"

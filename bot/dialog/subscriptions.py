@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import cast
 
 from bot.dialog.notice_replies import notice_reply, published
 from bot.dialog.reply import Button, Reply
@@ -67,7 +66,7 @@ class Subscriptions(Feature):
         """``d:instant`` / ``d:weekly``: each notice at once, or a digest on Mondays."""
         if mode not in MODES:
             return [Reply("", toast=turn._("This button is out of date."))]
-        chosen = cast(DeliveryMode, mode)
+        chosen: DeliveryMode = "weekly" if mode == "weekly" else "instant"
         now = datetime.now(UTC)
         turn.store.set_delivery_mode(turn.user.chat_id, chosen, now=now,
                                      digest_at=next_digest_at(now))
@@ -145,8 +144,8 @@ class Subscriptions(Feature):
             _("Press a topic to subscribe or unsubscribe:")) if part)
         tick = "✅ "
         everything = ALL_TOPICS in subscribed
-        rows = [(Button(tick * everything + _("All topics"),
-                        f"{'u' if everything else 's'}:{ALL_TOPICS}"),)]
+        rows: list[tuple[Button, ...]] = [(Button(tick * everything + _("All topics"),
+                                              f"{'u' if everything else 's'}:{ALL_TOPICS}"),)]
         rows += [(Button(tick * (key in covered) + topic.names[turn.lang],
                          f"{'u' if key in covered else 's'}:{key}"),)
                  for key, topic in turn.kb.topics.items()]

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from bot.dialog.reply import InlineResult, Reply, UserRef
 from bot.i18n import Catalogs, Translate
-from bot.kb import DEFAULT_LANG, LANGS, KnowledgeBase, Lang
+from bot.kb import DEFAULT_LANG, KnowledgeBase, Lang, as_lang
 from bot.matching import Matcher
 from bot.store import Store
 
@@ -25,12 +25,6 @@ def clean_text(text: str) -> str:
     text = "".join(ch for ch in text[:MAX_INPUT]
                    if ch in "\n\t" or unicodedata.category(ch) not in _INVISIBLE)
     return text.strip()
-
-
-def as_lang(code: str | None) -> Lang | None:
-    """``code`` as a language of the base (``kk-KZ`` → ``kk``), or None."""
-    base = (code or "").split("-")[0].lower()
-    return next((lang for lang in LANGS if lang == base), None)
 
 
 def reply_language(chosen: Lang | None, detected: Lang | None, client: str | None) -> Lang:

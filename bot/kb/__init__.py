@@ -1,7 +1,17 @@
 """The knowledge base: typed model, YAML loader with line numbers, answer markup, checks."""
 
 from bot.kb.loader import KnowledgeError, load_knowledge, read_knowledge
-from bot.kb.model import DEFAULT_LANG, LANGS, Entry, KnowledgeBase, Lang, Problem, Source, Topic
+from bot.kb.model import (
+    DEFAULT_LANG,
+    LANGS,
+    Entry,
+    KnowledgeBase,
+    Lang,
+    Problem,
+    Source,
+    Topic,
+    as_lang,
+)
 
 __all__ = [
     "DEFAULT_LANG",
@@ -13,6 +23,7 @@ __all__ = [
     "Problem",
     "Source",
     "Topic",
+    "as_lang",
     "load_knowledge",
     "read_knowledge",
 ]

@@ -130,18 +130,18 @@ class _Reader:
         return out
 
 
-def key_line(node: CommentedMap, key: str) -> int:
+def key_line(node: CommentedMap | CommentedSeq, key: str) -> int:
     """1-based line of ``key`` in a mapping (the mapping's own line when absent)."""
     try:
-        return node.lc.key(key)[0] + 1
+        return int(node.lc.key(key)[0]) + 1
     except (KeyError, AttributeError, TypeError):
         return node_line(node)
 
 
-def item_line(seq: Any, index: int, parent: CommentedMap, key: str) -> int:
+def item_line(seq: Any, index: int, parent: CommentedMap | CommentedSeq, key: str) -> int:
     """1-based line of item ``index`` of a sequence."""
     try:
-        return seq.lc.item(index)[0] + 1
+        return int(seq.lc.item(index)[0]) + 1
     except (KeyError, AttributeError, TypeError):
         return key_line(parent, key)
 
@@ -149,7 +149,7 @@ def item_line(seq: Any, index: int, parent: CommentedMap, key: str) -> int:
 def node_line(node: Any) -> int:
     """1-based line where a mapping or sequence starts."""
     try:
-        return node.lc.line + 1
+        return int(node.lc.line) + 1
     except AttributeError:
         return 1
 

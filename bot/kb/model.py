@@ -13,6 +13,12 @@ LANGS: tuple[Lang, ...] = ("kk", "ru", "en")
 DEFAULT_LANG: Lang = "ru"  # when nothing tells the language: the most widely read here
 
 
+def as_lang(code: str | None) -> Lang | None:
+    """``code`` as a language of the base (``kk-KZ`` → ``kk``), or None."""
+    base = (code or "").split("-")[0].lower()
+    return next((lang for lang in LANGS if lang == base), None)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in a knowledge file, printed as ``path:line: message``."""

@@ -122,8 +122,8 @@ class Index:
                      *(p for phrases in kb.smalltalk.values() for p in phrases)]:
             self.lexicon.add(None, text)
         self.postings: dict[str, list[int]] = defaultdict(list)
-        for number, keys in enumerate(self.entry_keys):
-            for key in keys:
+        for number, entry_keys in enumerate(self.entry_keys):
+            for key in entry_keys:
                 self.postings[key].append(number)
         count = max(len(self.entry_ids), 1)
         self.idf = {key: math.log(1 + count / len(found)) ** IDF_POWER
@@ -131,8 +131,8 @@ class Index:
         self.unknown_weight = math.log(1 + count) ** IDF_POWER
         self.questions = [self._question(*item) for item in raw]
         self.by_entry: list[list[int]] = [[] for _ in self.entry_ids]
-        for number, question in enumerate(self.questions):
-            self.by_entry[question.entry].append(number)
+        for number, indexed in enumerate(self.questions):
+            self.by_entry[indexed.entry].append(number)
         self.profiles = EntryProfiles([
             [[self.questions[n].text for n in numbers if self.questions[n].lang == lang]
              for lang in LANGS] for numbers in self.by_entry])

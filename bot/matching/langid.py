@@ -42,8 +42,8 @@ class Lexicon:
         self._stems: dict[str, Counter[Lang]] = defaultdict(Counter)
         for lang, found in LANGUAGE_WORDS.items():
             self.add(lang, " ".join(found))
-        for lang, text in texts:
-            self.add(lang, text)
+        for text_lang, text in texts:
+            self.add(text_lang, text)
 
     def add(self, lang: Lang | None, text: str) -> None:
         """Learn the words of ``text`` (``lang`` None: known words of no particular language)."""
@@ -60,7 +60,8 @@ class Lexicon:
         """The languages of a folded word, each with its share (they sum to 1) of the
         word's occurrences, or else of its stem's; empty for a word never seen."""
         found = self._counts.get(word) or {
-            lang: self._stems.get(stem(word, lang), {}).get(lang, 0) for lang in _stem_langs(word)}
+            lang: self._stems.get(stem(word, lang), Counter()).get(lang, 0)
+            for lang in _stem_langs(word)}
         total = sum(found.values())
         return {lang: count / total for lang, count in found.items() if count} if total else {}
 

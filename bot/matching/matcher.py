@@ -81,6 +81,7 @@ class MatchResult:
     suggestions: tuple[str, ...]
     smalltalk: str | None = None
     case_signal: bool = False
+    failed: bool = False  # the matcher raised and abstained instead (a bug, logged)
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,13 @@ class Matcher:
         load_word_lists()
 
     def match(self, text: str) -> MatchResult:
-        """The entry ``text`` asks for, or an abstention with suggestions. Never raises."""
+        """The entry ``text`` asks for, or an abstention with suggestions. Never raises: a
+        bug is logged at ERROR and the result is an abstention marked ``failed``."""
         try:
             return self._match(text)
-        except Exception:  # a bug must not cost the user an answer: abstain instead
-            log.exception("matcher failed on %r", text[:200])
-            return MatchResult(None, 0.0, DEFAULT_LANG, ())
+        except Exception:  # a bug must not cost the user a reply: abstain, and say so loudly
+            log.exception("matcher failed on a message of %d characters", len(text))
+            return MatchResult(None, 0.0, DEFAULT_LANG, (), failed=True)
 
     def search(self, text: str, limit: int = 5) -> list[tuple[str, float]]:
         """The best entries for ``text`` with their scores, whether or not it would answer."""
@@ -246,7 +248,7 @@ class Matcher:
 
     def _named_topics(self, tokens: list[_Token]) -> set[str]:
         """The topics a message names: those of its words found mostly in one topic's entries."""
-        named = set()
+        named: set[str] = set()
         for token in tokens:
             found = {entry for key in token.alts for entry in self.index.postings.get(key, ())}
             counts = Counter(self._topics[entry] for entry in found)

@@ -58,6 +58,8 @@ def read(text: str, known: Callable[[str], bool]) -> list[Chunk]:
             continue
         share = {form: sum(map(known, found)) / len(found) for form, found in readings.items()
                  if form == "typed" or all(map(known, found))}
+        if not share:  # nothing typed survives folding ("ьь") and no other reading is a word
+            continue
         best = max(share, key=share.__getitem__)
         if not share[best] or list(share.values()).count(share[best]) > 1:
             unresolved.append(len(chunks))

@@ -68,4 +68,4 @@ def stem(word: str, lang: Lang) -> str:
         return stem_kazakh(word)
     if lang == "ru":
         word = _FOLDED_YI.sub("й", word)
-    return _SNOWBALL[lang].stemWord(word)
+    return str(_SNOWBALL[lang].stemWord(word))

@@ -156,7 +156,7 @@ class RateLimiter:
 
 def backoff(attempts: int) -> float:
     """Seconds to wait after the ``attempts``-th network failure."""
-    return min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(attempts - 1, 0))
+    return float(min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(attempts - 1, 0)))
 
 
 def _utc_now() -> datetime:

@@ -12,7 +12,6 @@ from telegram.constants import BotCommandLimit
 from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -29,6 +28,7 @@ from bot.kb import DEFAULT_LANG, LANGS, Lang
 from bot.telegram import handlers
 from bot.telegram.handlers import DIALOG, SETTINGS, dialog_of
 from bot.telegram.notices import setup_notice_jobs
+from bot.telegram.types import App
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def _commands(dialog: Dialog, lang: Lang, *, admin: bool = False) -> list[BotCom
             for name, description in dialog.menu(lang, admin=admin)]
 
 
-async def post_init(application: Application) -> None:
+async def post_init(application: App) -> None:
     """Publish the command menu per language (admins' extra commands only in their chats);
     schedule the update notices and resume their delivery."""
     dialog, settings = application.bot_data[DIALOG], application.bot_data[SETTINGS]
@@ -84,7 +84,7 @@ async def post_init(application: Application) -> None:
     setup_notice_jobs(application)
 
 
-async def post_shutdown(application: Application) -> None:
+async def post_shutdown(application: App) -> None:
     """Close the store."""
     application.bot_data[DIALOG].store.close()
 
@@ -94,7 +94,7 @@ async def reload_knowledge(context: ContextTypes.DEFAULT_TYPE) -> None:
     dialog_of(context).library.reload_if_changed()
 
 
-def build_application(settings: Settings, dialog: Dialog) -> Application:
+def build_application(settings: Settings, dialog: Dialog) -> App:
     """The bot's application: the Bot API client, the handlers and the reload job."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")

@@ -135,4 +135,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("chat %s blocked the bot: %s", user.chat_id, context.error)
         dialog_of(context).set_active(user, False)
         return
-    log.error("update %r failed", update, exc_info=context.error)
+    kind = type(update).__name__ if update is not None else "job"
+    # Never the update itself: it carries the user's text, name and ids.
+    log.error("handling a %s failed: %s", kind, type(context.error).__name__,
+              exc_info=context.error)

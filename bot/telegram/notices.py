@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import cast
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-from telegram.ext import Application, ContextTypes, JobQueue
+from telegram.ext import ContextTypes
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.dialog import Dialog, Reply
@@ -33,6 +34,7 @@ from bot.notices import (
     upcoming_notices,
 )
 from bot.telegram.handlers import DIALOG, dialog_of, send_replies
+from bot.telegram.types import App, Jobs
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +81,12 @@ async def drain_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Start draining the outbox in the background unless a drain is under way."""
     sender, application = sender_of(context), context.application
     if not sender.busy:
-        application.create_task(_drain(sender, application), name="notices-drain")
+        application.create_task(_drain(sender, lambda: application.running),
+                                name="notices-drain")
 
 
-async def _drain(sender: Sender[Reply], application: Application) -> None:
-    report = await sender.drain(lambda: application.running)
+async def _drain(sender: Sender[Reply], running: Callable[[], bool]) -> None:
+    report = await sender.drain(running)
     if report.sent or report.failed or report.skipped or report.retried:
         log.info("notices: %d sent, %d failed, %d skipped (%d blocked), %d retried in %.1f s",
                  report.sent, report.failed, report.skipped, report.blocked, report.retried,
@@ -99,7 +102,7 @@ async def publish_notices(context: ContextTypes.DEFAULT_TYPE) -> None:
     await drain_outbox(context)
 
 
-def schedule_notices(job_queue: JobQueue, dialog: Dialog) -> None:
+def schedule_notices(job_queue: Jobs, dialog: Dialog) -> None:
     """(Re)create the notice jobs: one now for due notices, one at each future ``publish_at``."""
     for job in job_queue.jobs(f"^{NOTICE_JOB}"):
         job.schedule_removal()
@@ -115,12 +118,12 @@ async def reschedule_on_reload(context: ContextTypes.DEFAULT_TYPE) -> None:
     """After the knowledge base was reloaded, schedule its notices anew."""
     dialog = dialog_of(context)
     state = cast(dict[str, int], context.job.data if context.job else {})
-    if state.get("version") != dialog.library.version:
+    if state.get("version") != dialog.library.version and context.job_queue is not None:
         state["version"] = dialog.library.version
-        schedule_notices(context.application.job_queue, dialog)  # type: ignore[arg-type]
+        schedule_notices(context.job_queue, dialog)
 
 
-def setup_notice_jobs(application: Application) -> None:
+def setup_notice_jobs(application: App) -> None:
     """Resume deliveries and schedule the notices; called once from ``post_init``."""
     job_queue = application.job_queue
     if job_queue is None:

@@ -25,9 +25,10 @@ Deliberate differences from Telegram:
 * ``setWebhook`` accepts ``http://`` URLs on 127.0.0.1/localhost (Telegram wants HTTPS); pushed
   updates are not delivered to the webhook: send them with :meth:`BotAPIEmulator.post_update_to`.
 
-Run it by hand with ``python tests/helpers/botapi_emulator.py --port 8081 --limits``; updates
+Run it by hand (``python tests/helpers/botapi_emulator.py --port 8081 --limits``); updates
 are then pushed with ``POST /emulator/push/<kind>`` (a JSON object of the ``push_<kind>``
-arguments, e.g. ``{"chat_id": 42, "text": "hi"}``) and what the bot sent is listed by ``GET /emulator/sent``.
+arguments, e.g. ``{"chat_id": 42, "text": "hi"}``) and what the bot sent is listed by
+``GET /emulator/sent``.
 """
 
 from __future__ import annotations

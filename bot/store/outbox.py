@@ -1,0 +1,154 @@
+"""The outbox: one row per notice and recipient, claimed before it is sent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from bot.kb.model import LANGS, Lang
+from bot.store.tables import (
+    ALL_TOPICS,
+    DELIVERY_COLUMNS,
+    DELIVERY_STATES,
+    Delivery,
+    DeliveryState,
+    Tables,
+    deliveries,
+    marks,
+    stamp,
+)
+
+
+class _Taken(Exception):
+    """A row to claim is no longer pending (rolls the claim back)."""
+
+
+class Outbox(Tables):
+    """The outbox: one row per notice and recipient, claimed before it is sent."""
+
+    def enqueue_notice(self, notice_id: str, topics: Iterable[str], *, now: datetime,
+                       digest_at: datetime, default_lang: Lang) -> int | None:
+        """Create the notice's outbox rows, once: one per active subscriber of its topics.
+
+        One transaction: the rows and the mark that the notice is enqueued. Returns how many
+        rows were created, or None when the notice had been enqueued before (nothing changes).
+        Digest subscribers' rows wait until ``digest_at``. Each row's language is the user's
+        choice, else their Telegram client's (``en-US`` → en), else ``default_lang``.
+        """
+        topics = sorted(set(topics))
+        with self.db.atomic():
+            marked = self.db.execute(
+                "INSERT OR IGNORE INTO notices_state (notice_id, enqueued_at, recipients)"
+                " VALUES (?, ?, 0)", [notice_id, stamp(now)])
+            if marked.rowcount == 0:
+                return None
+            created = self.db.execute(
+                f"""
+                INSERT OR IGNORE INTO outbox
+                    (notice_id, chat_id, lang, digest, ready_at, created_at)
+                WITH recipients AS (
+                    SELECT chat_id, delivery, lang,
+                           lower(CASE WHEN instr(client_lang, '-') > 0
+                                      THEN substr(client_lang, 1, instr(client_lang, '-') - 1)
+                                      ELSE client_lang END) AS client
+                    FROM users u
+                    WHERE active = 1 AND EXISTS (
+                        SELECT 1 FROM subscriptions s WHERE s.chat_id = u.chat_id
+                        AND (s.topic = ? OR s.topic IN ({marks(topics)}))))
+                SELECT ?, chat_id,
+                       CASE WHEN lang IN ({marks(LANGS)}) THEN lang
+                            WHEN client IN ({marks(LANGS)}) THEN client ELSE ? END,
+                       delivery = 'weekly',
+                       CASE delivery WHEN 'weekly' THEN ? ELSE ? END, ?
+                FROM recipients ORDER BY chat_id""",
+                [ALL_TOPICS, *topics, notice_id, *LANGS, *LANGS, default_lang,
+                 stamp(digest_at), stamp(now), stamp(now)])
+            self.db.execute("UPDATE notices_state SET recipients = ? WHERE notice_id = ?",
+                            [created.rowcount, notice_id])
+        return created.rowcount
+
+    def enqueued_notices(self) -> dict[str, datetime]:
+        """When each enqueued notice was enqueued."""
+        rows = self.db.execute("SELECT notice_id, enqueued_at FROM notices_state")
+        return {notice_id: datetime.fromisoformat(at) for notice_id, at in rows}
+
+    def recover_in_flight(self) -> int:
+        """Put rows left ``sending`` by a stopped process back to ``pending``; return how many.
+
+        Their message may or may not have reached Telegram: sending them again is the only
+        duplicate the outbox allows (at-least-once for the messages in flight at the stop).
+        """
+        return self.db.execute(
+            "UPDATE outbox SET state = 'pending', error = 'interrupted while sending'"
+            " WHERE state = 'sending'").rowcount
+
+    def skip_inactive(self, chat_id: int | None = None) -> int:
+        """Drop undelivered rows of users who blocked the bot (of one chat, or all)."""
+        where = "chat_id = ?" if chat_id is not None else \
+            "chat_id IN (SELECT chat_id FROM users WHERE active = 0)"
+        return self.db.execute(
+            f"UPDATE outbox SET state = 'skipped', error = 'blocked by the user'"
+            f" WHERE state = 'pending' AND {where}", [] if chat_id is None else [chat_id]).rowcount
+
+    def ready_deliveries(self, now: datetime, *, after_id: int = 0,
+                         limit: int = 500) -> list[Delivery]:
+        """Pending rows due at ``now``, in id order, starting after ``after_id``."""
+        rows = self.db.execute(
+            f"SELECT {DELIVERY_COLUMNS} FROM outbox WHERE state = 'pending' AND id > ?"
+            " AND ready_at <= ? ORDER BY id LIMIT ?", [after_id, stamp(now), limit])
+        return deliveries(rows)
+
+    def digest_batch(self, chat_id: int, now: datetime) -> list[Delivery]:
+        """The chat's pending digest rows due at ``now``: one digest message's worth."""
+        rows = self.db.execute(
+            f"SELECT {DELIVERY_COLUMNS} FROM outbox WHERE chat_id = ? AND state = 'pending'"
+            " AND digest = 1 AND ready_at <= ? ORDER BY id", [chat_id, stamp(now)])
+        return deliveries(rows)
+
+    def claim(self, ids: list[int]) -> bool:
+        """Mark rows ``sending`` (committed) just before their message goes out.
+
+        All or nothing: False, and nothing changes, when one of them is no longer pending.
+        """
+        try:
+            with self.db.atomic():
+                claimed = self.db.execute(
+                    "UPDATE outbox SET state = 'sending', attempts = attempts + 1"
+                    f" WHERE state = 'pending' AND id IN ({marks(ids)})", ids).rowcount
+                if claimed != len(ids):
+                    raise _Taken
+        except _Taken:
+            return False
+        return True
+
+    def finish(self, ids: list[int], state: DeliveryState, *, now: datetime,
+               error: str | None = None, retry_at: datetime | None = None) -> None:
+        """Record the outcome of a send: sent, failed or skipped; or pending until ``retry_at``."""
+        self.db.execute(
+            "UPDATE outbox SET state = ?, error = ?, ready_at = coalesce(?, ready_at),"
+            f" sent_at = ? WHERE id IN ({marks(ids)})",
+            [state, error, retry_at and stamp(retry_at), stamp(now) if state == "sent" else None,
+             *ids])
+
+    def next_ready_at(self) -> datetime | None:
+        """When the earliest pending row becomes due, if any is pending."""
+        (at,) = self.db.execute(
+            "SELECT min(ready_at) FROM outbox WHERE state = 'pending'").fetchone()
+        return datetime.fromisoformat(at) if at else None
+
+    def delivery_counts(self) -> dict[str, dict[DeliveryState, int]]:
+        """Per enqueued notice: how many rows are in each state."""
+        counts: dict[str, dict[DeliveryState, int]] = {
+            notice_id: dict.fromkeys(DELIVERY_STATES, 0) for notice_id in self.enqueued_notices()}
+        rows = self.db.execute(
+            "SELECT notice_id, state, count(*) FROM outbox GROUP BY notice_id, state")
+        for notice_id, state, count in rows:
+            counts.setdefault(notice_id, dict.fromkeys(DELIVERY_STATES, 0))[state] = count
+        return counts
+
+    def delivery_problems(self, notice_id: str, limit: int = 20) -> list[tuple[int, str, str]]:
+        """(chat id, state, error) of a notice's rows that failed, were skipped or are retried."""
+        rows = self.db.execute(
+            "SELECT chat_id, state, error FROM outbox WHERE notice_id = ? AND error IS NOT NULL"
+            " ORDER BY id LIMIT ?", [notice_id, limit])
+        return [(chat_id, state, error) for chat_id, state, error in rows]

@@ -1,0 +1,68 @@
+"""The database's schema: migrations run once each, in order, each in one transaction.
+
+``PRAGMA user_version`` records how many have run; a migration that fails half way leaves
+nothing behind, so the next start tries it again from a clean state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def _m1_users_feedback(db: sqlite_utils.Database) -> None:
+    db.table("users").create(
+        {"chat_id": int, "user_id": int, "lang": str, "client_lang": str, "active": int,
+         "created_at": str, "updated_at": str},
+        pk="chat_id", not_null={"active"}, defaults={"active": 1},
+    )
+    db.table("feedback").create(
+        {"chat_id": int, "entry_id": str, "vote": int, "lang": str, "created_at": str},
+        pk=("chat_id", "entry_id"),
+    )
+
+
+def _m2_subscriptions_outbox(db: sqlite_utils.Database) -> None:
+    db.table("users").add_column("delivery", str, not_null_default="instant")
+    db.table("subscriptions").create({"chat_id": int, "topic": str, "created_at": str},
+                               pk=("chat_id", "topic"))
+    db.table("notices_state").create({"notice_id": str, "enqueued_at": str, "recipients": int},
+                               pk="notice_id")
+    db.execute("""
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            notice_id TEXT NOT NULL,
+            chat_id INTEGER NOT NULL,
+            lang TEXT NOT NULL,
+            digest INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            ready_at TEXT NOT NULL,
+            error TEXT,
+            sent_at TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (notice_id, chat_id)
+        )""")
+    db.execute("CREATE INDEX outbox_state ON outbox (state, id)")
+    db.execute("CREATE INDEX outbox_chat ON outbox (chat_id, state)")
+
+
+MIGRATIONS: list[Migration] = [_m1_users_feedback, _m2_subscriptions_outbox]
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """How many migrations have run on ``db``."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite_utils.Database, migrations: list[Migration] = MIGRATIONS) -> None:
+    """Run the migrations ``db`` has not had yet, each with its version mark atomically."""
+    for number, migration in enumerate(migrations[schema_version(db):],
+                                       start=schema_version(db) + 1):
+        with db.atomic():
+            migration(db)
+            db.execute(f"PRAGMA user_version = {number}")

@@ -1,0 +1,105 @@
+"""Helpers for end-to-end tests: the bot started as ``run_polling`` starts it, and a user
+writing and pressing buttons through the Bot API emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.dialog import Dialog, build_dialog
+from bot.kb import Entry
+from bot.kb.markup import paragraphs, to_html
+from bot.telegram.app import ALLOWED_UPDATES, build_application
+from bot.telegram.handlers import DIALOG
+from tests.helpers.botapi_emulator import BotAPIEmulator, SentRecord, parse_html
+
+CHAT = 501
+POLL_TIMEOUT = 1  # seconds; the emulator caps its long poll at one second anyway
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[Application]:
+    """The bot, started and stopped as ``run_polling`` does it."""
+    application = build_application(settings, build_dialog(settings))
+    try:
+        async with application:
+            assert application.post_init and application.updater
+            await application.post_init(application)
+            await application.updater.start_polling(poll_interval=0, timeout=POLL_TIMEOUT,
+                                                    allowed_updates=ALLOWED_UPDATES)
+            await application.start()
+            try:
+                yield application
+            finally:
+                await application.updater.stop()
+                await application.stop()
+    finally:
+        assert application.post_shutdown
+        await application.post_shutdown(application)
+
+
+def dialog_of(application: Application) -> Dialog:
+    """The application's dialog."""
+    return application.bot_data[DIALOG]
+
+
+async def replies(emu: BotAPIEmulator, chat_id: int, mark: int, count: int = 1) -> list[SentRecord]:
+    """The first ``count`` messages sent to ``chat_id`` after ``emu.sent[mark]``."""
+    found: list[SentRecord] = []
+    for _ in range(count):
+        record = await emu.wait_for(lambda r: r.chat_id == chat_id, after=mark)
+        found.append(record)
+        mark = emu.sent.index(record) + 1
+    return found
+
+
+async def ask(emu: BotAPIEmulator, text: str, *, chat_id: int = CHAT, lang: str | None = "ru",
+              count: int = 1) -> list[SentRecord]:
+    """Write ``text`` as the user of ``chat_id`` and wait for ``count`` replies."""
+    mark = len(emu.sent)
+    emu.push_text(chat_id, text, language_code=lang)
+    return await replies(emu, chat_id, mark, count)
+
+
+async def press(emu: BotAPIEmulator, message: SentRecord, action: str, *,
+                count: int = 1) -> tuple[dict[str, Any], list[SentRecord]]:
+    """Press the button ``action`` under ``message``: (the callback answer, ``count`` replies)."""
+    assert message.chat_id is not None and message.message_id is not None
+    assert action in actions(message)
+    mark = len(emu.sent)
+    emu.push_callback(message.chat_id, message.message_id, action)
+    query_id = emu.updates[-1]["callback_query"]["id"]
+    sent = await replies(emu, message.chat_id, mark, count) if count else []
+    await until(lambda: query_id in emu.callback_answers)
+    return emu.callback_answers[query_id], sent
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait until ``condition()`` holds."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+def actions(message: SentRecord) -> list[str]:
+    """The callback data of the message's buttons, row by row."""
+    rows = (message.reply_markup or {}).get("inline_keyboard", [])
+    return [button["callback_data"] for row in rows for button in row]
+
+
+def shown(markup: str) -> str:
+    """What Telegram shows for markup (the first paragraph is enough to recognise an answer)."""
+    return parse_html(to_html(paragraphs(markup)[0]))[0]
+
+
+def assert_answer(message: SentRecord, entry: Entry, lang: str) -> None:
+    """``message`` carries ``entry``'s answer in ``lang``, its first source and feedback buttons."""
+    assert message.ok and message.plain_text is not None
+    assert message.plain_text.startswith(shown(entry.answer(lang)))  # type: ignore[arg-type]
+    assert entry.sources[0].title[lang] in message.plain_text
+    assert f"f:+:{entry.id}" in actions(message)
