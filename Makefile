@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint eval bench check locales clean
+.PHONY: run test lint typecheck format eval bench check locales clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,11 +15,21 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)  ## start the bot (terminal chat when TELEGRAM_BOT_TOKEN is unset)
 	$(BIN)/adal-bot
 
-test: $(STAMP)  ## lint, validate the knowledge base, run the tests and the evaluation gate
-	$(BIN)/ruff check bot tests bench
+test: lint typecheck  ## lint, types, validate the knowledge base, the tests and the evaluation gates
 	$(BIN)/adal-bot kb check
 	$(BIN)/python -m pytest -q
 	$(BIN)/adal-bot eval tests/data/eval.jsonl --min-accuracy 0.95 --min-abstention 0.95 --max-wrong 0.02
+
+lint: $(STAMP)  ## ruff's lint rules and its formatting, checked
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
+
+typecheck: $(STAMP)  ## mypy --strict over bot/ (configured in pyproject.toml)
+	$(BIN)/mypy
+
+format: $(STAMP)  ## format the code and apply ruff's safe fixes
+	$(BIN)/ruff format bot tests bench
+	$(BIN)/ruff check --fix bot tests bench
 
 eval: $(STAMP)  ## the evaluation reports: held-out eval set, blind holdout set, dev set
 	$(BIN)/adal-bot eval tests/data/eval.jsonl

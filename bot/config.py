@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 from bot.paths import bundled
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
-_TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")  # <bot id>:<base64url secret>
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
@@ -25,13 +25,13 @@ class ConfigError(ValueError):
 class Settings:
     """Every setting of the bot; see README's configuration table."""
 
-    token: str | None = None
+    token: str | None = field(default=None, repr=False)  # a secret: never in a repr or a log
     api_url: str = DEFAULT_API_URL
     knowledge_dir: Path = field(default_factory=lambda: bundled("knowledge"))
     locales_dir: Path = field(default_factory=lambda: bundled("locales"))
     db_path: Path = Path("data/adal.db")
     webhook_url: str | None = None
-    webhook_secret: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     admins: frozenset[int] = frozenset()
@@ -41,11 +41,12 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
         """Build settings from ``env`` (default: ``os.environ`` plus ``./.env``)."""
         if env is None:
-            if dotenv:
-                from dotenv import load_dotenv
+            env = dict(os.environ)
+            if dotenv:  # read, not exported: the process environment stays as it was
+                from dotenv import dotenv_values
 
-                load_dotenv(Path.cwd() / ".env", override=False)
-            env = os.environ
+                found = dotenv_values(Path.cwd() / ".env")
+                env = {**{k: v for k, v in found.items() if v is not None}, **env}
 
         def get(name: str) -> str | None:
             value = env.get(name, "").strip()

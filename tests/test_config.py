@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -87,3 +88,23 @@ def test_readme_configuration_table_lists_every_variable_the_code_reads() -> Non
     documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", first_column))
     assert {"TELEGRAM_BOT_TOKEN", "ADAL_DB", "LANG"} <= read
     assert read <= documented, f"not in README's configuration table: {sorted(read - documented)}"
+
+
+def test_dotenv_is_read_without_changing_the_process_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ADAL_LOG_LEVEL", raising=False)
+    (tmp_path / ".env").write_text("ADAL_LOG_LEVEL=DEBUG\n", encoding="utf-8")
+    assert Settings.from_env().log_level == "DEBUG"
+    assert "ADAL_LOG_LEVEL" not in os.environ
+
+
+def test_the_token_is_never_in_the_settings_repr() -> None:
+    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": "123456:Secret-Part_of-the-token",
+                                  "ADAL_WEBHOOK_SECRET": "hook-secret"}, dotenv=False)
+    assert "Secret-Part" not in repr(settings) and "hook-secret" not in repr(settings)
+
+
+@pytest.mark.parametrize("token", ["123456:WrongButWellFormed", "1:a", "7000000000:AAH-x_Y"])
+def test_every_token_telegram_could_issue_is_accepted(token: str) -> None:
+    assert Settings.from_env({"TELEGRAM_BOT_TOKEN": token}, dotenv=False).token == token

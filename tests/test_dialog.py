@@ -118,6 +118,14 @@ def test_related_and_feedback_buttons(dialog: Dialog) -> None:
     assert dialog.store.feedback_counts() == {"gifts-any-value-ban": (0, 1)}
 
 
+@pytest.mark.parametrize("action", ["f:+-:gifts-any-value-ban", "f::gifts-any-value-ban",
+                                    "f:+:no-such-entry", "f:+:"])
+def test_feedback_only_as_a_vote_on_an_entry_that_exists(dialog: Dialog, action: str) -> None:
+    (reply,) = dialog.handle_button(EN, action)
+    assert reply.toast == "This button is out of date."
+    assert dialog.store.feedback_counts() == {}
+
+
 def test_every_button_fits_telegram(dialog: Dialog) -> None:
     replies = [*dialog.handle_message(KK, "/topics"), *dialog.handle_message(KK, "/language")]
     for topic_action in actions(replies[0]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,10 @@ def test_stats_counts(small_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[1:]}
     assert rows["gifts"] == ["2", "16", "16", "16"]
     assert rows["total"] == ["3", "24", "24", "24"]
+
+
+def test_reading_the_base_leaves_other_yaml_readers_as_they_were(small_kb: Path) -> None:
+    from ruamel.yaml import YAML
+
+    _problems(small_kb)
+    assert isinstance(YAML(typ="rt").load("day: 2020-10-18")["day"], date)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from bot.store import Store
 from bot.store.schema import MIGRATIONS
@@ -43,3 +44,20 @@ def test_feedback_latest_vote_wins() -> None:
     assert store.feedback_counts() == {"gifts": (1, 1)}
     with pytest.raises(ValueError):
         store.add_feedback(1, "gifts", 0, "ru")
+
+
+def test_a_migration_that_fails_half_way_leaves_nothing_behind(tmp_path: Path) -> None:
+    """Its first table must not survive the failure, or the next start fails on it."""
+    from bot.store.schema import migrate, schema_version
+
+    def broken(db: sqlite_utils.Database) -> None:
+        db.table("half").create({"id": int}, pk="id")
+        raise RuntimeError("disk full")
+
+    db = sqlite_utils.Database(tmp_path / "adal.db")
+    with pytest.raises(RuntimeError):
+        migrate(db, [*MIGRATIONS, broken])
+    assert schema_version(db) == len(MIGRATIONS)
+    assert "half" not in db.table_names()
+    migrate(db, [*MIGRATIONS, lambda d: d.table("half").create({"id": int}, pk="id")])
+    assert schema_version(db) == len(MIGRATIONS) + 1

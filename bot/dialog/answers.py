@@ -147,7 +147,7 @@ class Answers(Feature):
         """``f:+:<id>`` / ``f:-:<id>``: store a vote on an answer."""
         sign, _, entry_id = payload.partition(":")
         entry_id = turn.kb.resolve(entry_id) or entry_id
-        if sign not in "+-" or not sign or not entry_id:
+        if sign not in ("+", "-") or turn.kb.get(entry_id) is None:
             return [Reply("", toast=turn._("This button is out of date."))]
         turn.store.add_feedback(turn.user.chat_id, entry_id, 1 if sign == "+" else -1, turn.lang)
         return [Reply("", toast=turn._("Thank you for the feedback!"))]

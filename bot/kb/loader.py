@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from bot.kb.checks import check_entries, check_notices
@@ -59,6 +60,14 @@ class KnowledgeError(Exception):
         super().__init__(f"{len(problems)} problem(s) in the knowledge base:\n{shown}{more}")
 
 
+class _TextDates(RoundTripConstructor):
+    """ruamel's round-trip constructor keeping timestamps as text: dates are parsed (and
+    checked) by this module. A subclass, so other YAML readers in the process are unchanged."""
+
+
+_TextDates.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
 @dataclass
 class _Reader:
     """Collects problems while turning YAML nodes into model objects."""
@@ -77,10 +86,7 @@ class _Reader:
 
     def parse(self, path: Path) -> Any:
         yaml = YAML(typ="rt")
-        # Keep timestamps as text: dates are parsed (and checked) by this module.
-        yaml.constructor.add_constructor(
-            "tag:yaml.org,2002:timestamp", yaml.constructor.__class__.construct_yaml_str
-        )
+        yaml.Constructor = _TextDates
         try:
             return yaml.load(path.read_text(encoding="utf-8"))
         except MarkedYAMLError as exc:
