@@ -41,8 +41,12 @@ EMULATOR = ROOT / "tests" / "helpers" / "botapi_emulator.py"
 @contextmanager
 def emulator() -> Iterator[str]:
     """The Bot API emulator with flood limits, in its own process; yields its base URL."""
-    process = subprocess.Popen([sys.executable, str(EMULATOR), "--port", "0", "--limits"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(EMULATOR), "--port", "0", "--limits"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         yield process.stdout.readline().split()[1]  # "base_url <url>  token <token>"
@@ -62,8 +66,11 @@ def main() -> None:
     """Run the broadcast and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=10_000)
-    parser.add_argument("--no-ptb-rate-limiter", action="store_true",
-                        help="send without PTB's AIORateLimiter (the sender's limiter only)")
+    parser.add_argument(
+        "--no-ptb-rate-limiter",
+        action="store_true",
+        help="send without PTB's AIORateLimiter (the sender's limiter only)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, emulator() as base_url:
         folder = Path(tmp)
@@ -72,8 +79,16 @@ def main() -> None:
         add_subscribers(store, range(FIRST_CHAT, FIRST_CHAT + args.subscribers))
         store.close()
         started = time.monotonic()
-        report = asyncio.run(broadcast(db, knowledge, base_url, DEFAULT_TOKEN, Limits(),
-                                       rate_limiter=not args.no_ptb_rate_limiter))
+        report = asyncio.run(
+            broadcast(
+                db,
+                knowledge,
+                base_url,
+                DEFAULT_TOKEN,
+                Limits(),
+                rate_limiter=not args.no_ptb_rate_limiter,
+            )
+        )
         wall = time.monotonic() - started
         records = sent_records(base_url)
     times = sorted(r["timestamp"] for r in records if r["ok"])
@@ -82,12 +97,15 @@ def main() -> None:
     limiter = "sender only" if args.no_ptb_rate_limiter else "sender + PTB AIORateLimiter"
     print(f"subscribers        {args.subscribers}")
     print(f"limiters           {limiter}")
-    print(f"delivered          {len(times)} (sent {report.sent}, failed {report.failed}, "
-          f"retried {report.retried})")
+    print(
+        f"delivered          {len(times)} (sent {report.sent}, failed {report.failed}, "
+        f"retried {report.retried})"
+    )
     print(f"wall time          {wall:.1f} s (drain {report.seconds:.1f} s)")
     print(f"achieved rate      {rate:.2f} messages/s")
-    print(f"fraction of limit  {rate / SENDS_PER_SECOND:.3f} of {SENDS_PER_SECOND}/s "
-          "(target >= 0.9)")
+    print(
+        f"fraction of limit  {rate / SENDS_PER_SECOND:.3f} of {SENDS_PER_SECOND}/s (target >= 0.9)"
+    )
     print(f"flood rejections   {refused} (target 0)")
 
 

@@ -35,9 +35,16 @@ QUERIES = 2000
 BIG_QUERIES = 300
 NAIVE_BIG_QUERIES = 40
 SUBPROCESS_QUERIES = 3000
-OUT_OF_SCOPE = ["how do I renew my passport", "как оплатить налог на машину", "😂",
-                "погода в Астане", "what is the fine for a bribe of a million tenge",
-                "қай жерде паспорт аламын", "привет", ""]
+OUT_OF_SCOPE = [
+    "how do I renew my passport",
+    "как оплатить налог на машину",
+    "😂",
+    "погода в Астане",
+    "what is the fine for a bribe of a million tenge",
+    "қай жерде паспорт аламын",
+    "привет",
+    "",
+]
 
 
 def typo(word: str, rng: random.Random) -> str:
@@ -47,10 +54,10 @@ def typo(word: str, rng: random.Random) -> str:
     at = rng.randrange(1, len(word) - 1)
     kind = rng.randrange(3)
     if kind == 0:
-        return word[:at] + word[at + 1:]
+        return word[:at] + word[at + 1 :]
     if kind == 1:
         return word[:at] + word[at] + word[at:]
-    return word[:at - 1] + word[at] + word[at - 1] + word[at + 1:]
+    return word[: at - 1] + word[at] + word[at - 1] + word[at + 1 :]
 
 
 def perturb(text: str, rng: random.Random) -> str:
@@ -69,8 +76,9 @@ def queries(kb: KnowledgeBase, count: int, rng: random.Random) -> list[str]:
     pool = [q for e in kb.entries.values() for lang in LANGS for q in e.questions(lang)]
     found = [perturb(rng.choice(pool), rng) for _ in range(count)]
     if EVAL.exists():
-        found += [json.loads(line)["q"] for line in EVAL.read_text("utf-8").splitlines()
-                  if line.strip()]
+        found += [
+            json.loads(line)["q"] for line in EVAL.read_text("utf-8").splitlines() if line.strip()
+        ]
     return found + OUT_OF_SCOPE * 10
 
 
@@ -79,12 +87,15 @@ def scaled(kb: KnowledgeBase, factor: int, rng: random.Random) -> KnowledgeBase:
     entries: dict[str, Entry] = dict(kb.entries)
     for copy in range(1, factor):
         for entry in kb.entries.values():
-            texts = {lang: LangText(tuple(perturb(q, rng) for q in text.questions), text.answer)
-                     for lang, text in entry.texts.items()}
+            texts = {
+                lang: LangText(tuple(perturb(q, rng) for q in text.questions), text.answer)
+                for lang, text in entry.texts.items()
+            }
             new_id = f"{entry.id}-x{copy}"
             entries[new_id] = replace(entry, id=new_id, texts=texts, aliases=())
-    return KnowledgeBase(entries=entries, topics=kb.topics, synonyms=kb.synonyms,
-                         smalltalk=kb.smalltalk)
+    return KnowledgeBase(
+        entries=entries, topics=kb.topics, synonyms=kb.synonyms, smalltalk=kb.smalltalk
+    )
 
 
 def latencies(run: Callable[[str], object], texts: list[str]) -> list[float]:
@@ -106,21 +117,27 @@ def percentiles(values: list[float]) -> tuple[float, float]:
 def naive(kb: KnowledgeBase) -> Callable[[str], object]:
     """The baseline: rapidfuzz WRatio of the query against every raw question string."""
     choices = [q for e in kb.entries.values() for lang in LANGS for q in e.questions(lang)]
-    return lambda text: process.extractOne(text, choices, scorer=fuzz.WRatio,
-                                           processor=utils.default_process)
+    return lambda text: process.extractOne(
+        text, choices, scorer=fuzz.WRatio, processor=utils.default_process
+    )
 
 
-def report_latency(name: str, matcher: Matcher, kb: KnowledgeBase, texts: list[str],
-                   naive_count: int) -> None:
+def report_latency(
+    name: str, matcher: Matcher, kb: KnowledgeBase, texts: list[str], naive_count: int
+) -> None:
     """Print the matcher's and the baseline's latency on ``texts`` and their ratio."""
     ours = percentiles(latencies(matcher.match, texts))
     theirs = percentiles(latencies(naive(kb), texts[:naive_count]))
-    print(f"{name}: {len(kb.entries)} entries, "
-          f"{sum(len(e.questions(lang)) for e in kb.entries.values() for lang in LANGS)} "
-          f"questions, {len(texts)} queries")
+    print(
+        f"{name}: {len(kb.entries)} entries, "
+        f"{sum(len(e.questions(lang)) for e in kb.entries.values() for lang in LANGS)} "
+        f"questions, {len(texts)} queries"
+    )
     print(f"  matcher        p50 {ours[0]:7.2f} ms   p99 {ours[1]:7.2f} ms")
-    print(f"  naive WRatio   p50 {theirs[0]:7.2f} ms   p99 {theirs[1]:7.2f} ms"
-          f"   (on {min(naive_count, len(texts))} queries)")
+    print(
+        f"  naive WRatio   p50 {theirs[0]:7.2f} ms   p99 {theirs[1]:7.2f} ms"
+        f"   (on {min(naive_count, len(texts))} queries)"
+    )
     print(f"  naive/matcher  p50 x{theirs[0] / ours[0]:.2f}   p99 x{theirs[1] / ours[1]:.2f}")
 
 
@@ -131,8 +148,14 @@ def subprocess_throughput(texts: list[str]) -> tuple[float, float]:
 
     def timed(lines: list[str]) -> float:
         start = time.perf_counter()
-        done = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True,
-                              text=True, env=env, check=True)
+        done = subprocess.run(
+            command,
+            input="\n".join(lines) + "\n",
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
         assert len(done.stdout.splitlines()) == len(lines)
         return time.perf_counter() - start
 
@@ -160,17 +183,24 @@ def main() -> None:
     build = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"index build ({SCALE}x base): {build:.2f} s, peak Python memory "
-          f"{peak / 2**20:.1f} MiB (tracemalloc)")
-    report_latency(f"{SCALE}x base", big_matcher, big, rng.sample(texts, BIG_QUERIES),
-                   NAIVE_BIG_QUERIES)
+    print(
+        f"index build ({SCALE}x base): {build:.2f} s, peak Python memory "
+        f"{peak / 2**20:.1f} MiB (tracemalloc)"
+    )
+    report_latency(
+        f"{SCALE}x base", big_matcher, big, rng.sample(texts, BIG_QUERIES), NAIVE_BIG_QUERIES
+    )
 
     lines = [rng.choice(texts).replace("\n", " ") for _ in range(SUBPROCESS_QUERIES)]
     total, qps = subprocess_throughput(lines)
-    print(f"adal-bot match --json: {len(lines)} queries in {total:.2f} s "
-          f"(start-up included), {qps:.0f} queries/s after start-up")
-    print(f"peak resident memory of this process: "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print(
+        f"adal-bot match --json: {len(lines)} queries in {total:.2f} s "
+        f"(start-up included), {qps:.0f} queries/s after start-up"
+    )
+    print(
+        f"peak resident memory of this process: "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

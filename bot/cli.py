@@ -47,8 +47,9 @@ def run_command() -> None:
     """Run the Telegram bot (long polling, or a webhook when ADAL_WEBHOOK_URL is set)."""
     settings = _settings()
     if not settings.token:
-        raise click.ClickException("TELEGRAM_BOT_TOKEN is not set (use `adal-bot chat` to chat "
-                                   "in the terminal)")
+        raise click.ClickException(
+            "TELEGRAM_BOT_TOKEN is not set (use `adal-bot chat` to chat in the terminal)"
+        )
     from bot.telegram.app import run_bot
 
     run_bot(settings)
@@ -78,8 +79,10 @@ def kb_check(path: Path | None) -> None:
     if problems:
         click.echo(f"{len(problems)} problem(s) found in {root}", err=True)
         sys.exit(1)
-    click.echo(f"ok: {len(base.entries)} entries, {len(base.topics)} topics, "
-               f"{len(base.notices)} notices in {root}")
+    click.echo(
+        f"ok: {len(base.entries)} entries, {len(base.topics)} topics, "
+        f"{len(base.notices)} notices in {root}"
+    )
 
 
 @kb_group.command("export")
@@ -97,8 +100,10 @@ def kb_export(fmt: str) -> None:
                 "reviewed": e.reviewed.isoformat(),
                 "related": list(e.related),
                 "sources": [asdict(s) for s in e.sources],
-                **{lang: {"questions": list(e.questions(lang)), "answer": e.answer(lang)}
-                   for lang in LANGS},
+                **{
+                    lang: {"questions": list(e.questions(lang)), "answer": e.answer(lang)}
+                    for lang in LANGS
+                },
             }
             for e in base.entries.values()
         ],
@@ -123,8 +128,9 @@ def kb_stats() -> None:
 
 @cli.command("ask")
 @click.argument("question")
-@click.option("--lang", type=click.Choice(LANGS), help="Reply in this language (default: the "
-              "question's).")
+@click.option(
+    "--lang", type=click.Choice(LANGS), help="Reply in this language (default: the question's)."
+)
 def ask_command(question: str, lang: str | None) -> None:
     """Answer one question in plain text, with the entry id, score and detected language."""
     from bot.kb.markup import to_plain
@@ -146,13 +152,18 @@ def ask_command(question: str, lang: str | None) -> None:
             label = found.questions(reply_lang)[0] if found else ""
             click.echo(f"  maybe {suggestion}: {label}")
     signal = "  case signal" if result.case_signal else ""
-    click.echo(f"\nid: {result.entry_id or '-'}  score: {result.score:.1f}  "
-               f"lang: {result.lang}{signal}")
+    click.echo(
+        f"\nid: {result.entry_id or '-'}  score: {result.score:.1f}  lang: {result.lang}{signal}"
+    )
 
 
 @cli.command("match")
-@click.option("--json", "as_json", is_flag=True,
-              help='One JSON object per line: {"q", "id", "score", "lang", "suggestions"}.')
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='One JSON object per line: {"q", "id", "score", "lang", "suggestions"}.',
+)
 def match_command(as_json: bool) -> None:
     """Match queries from stdin, one per line, writing one result per line in order."""
     from bot.matching import Matcher
@@ -162,9 +173,16 @@ def match_command(as_json: bool) -> None:
         query = line.rstrip("\r\n")
         result = matcher.match(query)
         if as_json:
-            out = json.dumps({"q": query, "id": result.entry_id, "score": result.score,
-                              "lang": result.lang, "suggestions": list(result.suggestions)},
-                             ensure_ascii=False)
+            out = json.dumps(
+                {
+                    "q": query,
+                    "id": result.entry_id,
+                    "score": result.score,
+                    "lang": result.lang,
+                    "suggestions": list(result.suggestions),
+                },
+                ensure_ascii=False,
+            )
         else:
             out = f"{result.entry_id or '-'}\t{result.score:.1f}\t{result.lang}\t{query}"
         click.echo(out)
@@ -174,11 +192,15 @@ def match_command(as_json: bool) -> None:
 @cli.command("eval")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--min-accuracy", type=float, help="Fail below this top-1 accuracy in any language.")
-@click.option("--min-abstention", type=float,
-              help="Fail below this abstention rate on out-of-scope and near-domain cases.")
+@click.option(
+    "--min-abstention",
+    type=float,
+    help="Fail below this abstention rate on out-of-scope and near-domain cases.",
+)
 @click.option("--max-wrong", type=float, help="Fail above this fraction of wrong answers.")
-def eval_command(path: Path, min_accuracy: float | None, min_abstention: float | None,
-                 max_wrong: float | None) -> None:
+def eval_command(
+    path: Path, min_accuracy: float | None, min_abstention: float | None, max_wrong: float | None
+) -> None:
     """Score the matcher on a labelled JSONL set; exit 1 when a threshold is not met."""
     from bot.evaluate import EvalFileError, Thresholds, evaluate, load_cases
 
@@ -216,13 +238,17 @@ def notices_list() -> None:
     base, store = _knowledge(settings), Store(settings.db_path)
     counts, enqueued = store.delivery_counts(), store.enqueued_notices()
     now = datetime.now(UTC)
-    click.echo(f"{'id':<40}{'publish_at':<18}{'status':<10}"
-               + "".join(f"{column:>9}" for column in _COUNT_COLUMNS))
+    click.echo(
+        f"{'id':<40}{'publish_at':<18}{'status':<10}"
+        + "".join(f"{column:>9}" for column in _COUNT_COLUMNS)
+    )
     for notice in sorted(base.notices.values(), key=lambda n: (n.publish_at, n.id)):
         row = counts.get(notice.id, {})
-        click.echo(f"{notice.id:<40}{local_time(notice.publish_at):<18}"
-                   f"{notice_status(notice, enqueued, now):<10}"
-                   + "".join(f"{row.get(column, 0):>9}" for column in _COUNT_COLUMNS))
+        click.echo(
+            f"{notice.id:<40}{local_time(notice.publish_at):<18}"
+            f"{notice_status(notice, enqueued, now):<10}"
+            + "".join(f"{row.get(column, 0):>9}" for column in _COUNT_COLUMNS)
+        )
     store.close()
 
 
@@ -241,14 +267,18 @@ def notices_status(notice_id: str) -> None:
     if notice is None:
         click.echo(f"{notice_id}: no longer in the knowledge base")
     else:
-        click.echo(f"{notice.id} ({notice.path})\npublish_at: {local_time(notice.publish_at)} "
-                   f"Asia/Almaty\ntopics: {', '.join(notice.topics)}")
+        click.echo(
+            f"{notice.id} ({notice.path})\npublish_at: {local_time(notice.publish_at)} "
+            f"Asia/Almaty\ntopics: {', '.join(notice.topics)}"
+        )
     if enqueued is None:
         click.echo("not enqueued yet")
     else:
         counts = store.delivery_counts()[notice_id]
-        click.echo(f"enqueued: {local_time(enqueued)} Asia/Almaty, {sum(counts.values())} "
-                   "recipients\n" + ", ".join(f"{state} {n}" for state, n in counts.items()))
+        click.echo(
+            f"enqueued: {local_time(enqueued)} Asia/Almaty, {sum(counts.values())} "
+            "recipients\n" + ", ".join(f"{state} {n}" for state, n in counts.items())
+        )
         for chat_id, state, error in store.delivery_problems(notice_id):
             click.echo(f"  chat {chat_id}: {state}: {error}")
     store.close()

@@ -65,8 +65,9 @@ class Console:
             self.out.flush()
 
 
-def run_console(settings: Settings, *, stdin: TextIO | None = None,
-                stdout: TextIO | None = None) -> None:
+def run_console(
+    settings: Settings, *, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> None:
     """Open the dialog over ``settings`` and chat on stdin/stdout."""
     stdin = stdin or sys.stdin
     dialog = build_dialog(settings)

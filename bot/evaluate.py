@@ -73,8 +73,15 @@ def load_cases(path: Path) -> list[Case]:
             expect = data.get("expect", [])
             if not isinstance(data["q"], str) or not isinstance(expect, list):
                 raise TypeError("'q' must be text and 'expect' a list")
-            cases.append(Case(data["q"], str(data.get("lang", "")), tuple(map(str, expect)),
-                              str(data.get("kind", "")), number))
+            cases.append(
+                Case(
+                    data["q"],
+                    str(data.get("lang", "")),
+                    tuple(map(str, expect)),
+                    str(data.get("kind", "")),
+                    number,
+                )
+            )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise EvalFileError(f"{path}:{number}: not a valid case: {exc}") from None
     return cases
@@ -119,8 +126,11 @@ class Report:
 
     def missed(self) -> list[Outcome]:
         """In-scope cases left unanswered."""
-        return [o for o in self.outcomes
-                if o.in_scope and o.result.entry_id is None and not o.result.failed]
+        return [
+            o
+            for o in self.outcomes
+            if o.in_scope and o.result.entry_id is None and not o.result.failed
+        ]
 
     def language_detection(self) -> tuple[int, int]:
         """(right, total) of detected languages against the cases' labels."""
@@ -134,8 +144,9 @@ class Report:
         if gate.min_accuracy is not None:
             for lang, (right, total) in sorted(self.accuracy_by_lang().items()):
                 if total and right / total < gate.min_accuracy:
-                    problems.append(f"accuracy [{lang}] {right / total:.1%} < "
-                                    f"{gate.min_accuracy:.1%}")
+                    problems.append(
+                        f"accuracy [{lang}] {right / total:.1%} < {gate.min_accuracy:.1%}"
+                    )
         abstained, total = self.abstention()
         if gate.min_abstention is not None and total and abstained / total < gate.min_abstention:
             problems.append(f"abstention {abstained / total:.1%} < {gate.min_abstention:.1%}")
@@ -148,20 +159,27 @@ class Report:
         """The report as text lines for a maintainer."""
         out = [f"{len(self.outcomes)} cases"]
         out += _section("top-1 accuracy per language (in-scope)", self.accuracy_by_lang())
-        out += _section("right per kind (answered an expected entry, or abstained when none)",
-                        self.accuracy_by_kind())
+        out += _section(
+            "right per kind (answered an expected entry, or abstained when none)",
+            self.accuracy_by_kind(),
+        )
         abstained, total = self.abstention()
         out.append(f"abstention on out-of-scope and near-domain: {_rate(abstained, total)}")
         wrong = self.wrong()
-        out.append(f"wrong answers: {len(wrong)} ({len(wrong) / max(len(self.outcomes), 1):.1%}"
-                   " of all cases)")
+        out.append(
+            f"wrong answers: {len(wrong)} ({len(wrong) / max(len(self.outcomes), 1):.1%}"
+            " of all cases)"
+        )
         out.append(f"language detected: {_rate(*self.language_detection())}")
         if self.unknown_ids:
             out.append("expected ids not in the base: " + ", ".join(sorted(self.unknown_ids)))
         if self.crashed():
             out.append(f"matcher crashes: {len(self.crashed())} (counted as failures)")
-        for title, found in (("CRASHED", self.crashed()), ("WRONG", wrong),
-                             ("MISSED", self.missed())):
+        for title, found in (
+            ("CRASHED", self.crashed()),
+            ("WRONG", wrong),
+            ("MISSED", self.missed()),
+        ):
             if found:
                 out.append(f"\n{title}:")
                 out += [_describe(o) for o in found]
@@ -181,17 +199,21 @@ def _rate(right: int, total: int) -> str:
 
 
 def _section(title: str, figures: dict[str, tuple[int, int]]) -> list[str]:
-    return [f"{title}:", *(f"  {key:<16} {_rate(*value)}" for key, value in sorted(
-        figures.items()))]
+    return [
+        f"{title}:",
+        *(f"  {key:<16} {_rate(*value)}" for key, value in sorted(figures.items())),
+    ]
 
 
 def _describe(o: Outcome) -> str:
     r = o.result
     got = r.entry_id or ("small talk: " + r.smalltalk if r.smalltalk else "-")
     hint = f" suggested {', '.join(r.suggestions)}" if r.suggestions else ""
-    return (f"  line {o.case.line} [{o.case.lang}/{o.case.kind}] {o.case.q!r}\n"
-            f"    expected {', '.join(o.case.expect) or 'no answer'}; got {got} "
-            f"(score {r.score:.1f}, lang {r.lang}){hint}")
+    return (
+        f"  line {o.case.line} [{o.case.lang}/{o.case.kind}] {o.case.q!r}\n"
+        f"    expected {', '.join(o.case.expect) or 'no answer'}; got {got} "
+        f"(score {r.score:.1f}, lang {r.lang}){hint}"
+    )
 
 
 def evaluate(kb: KnowledgeBase, cases: list[Case], matcher: Matcher | None = None) -> Report:

@@ -12,8 +12,13 @@ log = logging.getLogger(__name__)
 
 
 def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
-    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size)
-                        for p in root.rglob("*.yaml") if p.is_file()))
+    return tuple(
+        sorted(
+            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+            for p in root.rglob("*.yaml")
+            if p.is_file()
+        )
+    )
 
 
 class Library:
@@ -40,8 +45,11 @@ class Library:
         kb, problems = read_knowledge(self.root)
         self.last_problems = problems
         if problems:
-            log.error("knowledge base not reloaded, %d problem(s):\n%s", len(problems),
-                      "\n".join(str(p) for p in problems))
+            log.error(
+                "knowledge base not reloaded, %d problem(s):\n%s",
+                len(problems),
+                "\n".join(str(p) for p in problems),
+            )
             return False
         self.kb, self.matcher = kb, Matcher(kb)
         self.version += 1

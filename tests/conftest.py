@@ -12,18 +12,23 @@ from tests.helpers.knowledge_files import TOPICS, entry_yaml
 
 
 @pytest.fixture(autouse=True)
-def no_hidden_errors(request: pytest.FixtureRequest,
-                     caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+def no_hidden_errors(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> Iterator[None]:
     """Fail a test when the bot logs an error it recovered from (the matcher or the dialog
     turning a crash into a polite reply), unless the test is marked ``logs_errors``: a safety
     net must not make a test pass that would fail without it."""
     yield
     if request.node.get_closest_marker("logs_errors"):
         return
-    errors = [r for r in caplog.get_records("call")
-              if r.levelno >= logging.ERROR and r.name.startswith("bot")]
+    errors = [
+        r
+        for r in caplog.get_records("call")
+        if r.levelno >= logging.ERROR and r.name.startswith("bot")
+    ]
     assert not errors, "the bot logged errors: " + "; ".join(
-        f"{r.name}: {r.getMessage()}" for r in errors)
+        f"{r.name}: {r.getMessage()}" for r in errors
+    )
 
 
 @pytest.fixture
@@ -34,6 +39,7 @@ def small_kb(tmp_path: Path) -> Path:
     (root / "topics.yaml").write_text(TOPICS, encoding="utf-8")
     (root / "gifts.yaml").write_text(
         entry_yaml("gift-ban", related="[gift-family]") + entry_yaml("gift-family"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (root / "about.yaml").write_text(entry_yaml("about-bot", "about"), encoding="utf-8")
     return root

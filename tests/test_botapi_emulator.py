@@ -72,8 +72,10 @@ def keyboard(*data: str) -> InlineKeyboardMarkup:
 
 
 def test_parse_html_entities_and_utf16_offsets() -> None:
-    text, entities = parse_html('😀 <b>bold <i>both</i></b> <a href="https://x.kz/?a=1&amp;b=2">'
-                                "link</a> &lt;&#33;&#x21;&quot;")
+    text, entities = parse_html(
+        '😀 <b>bold <i>both</i></b> <a href="https://x.kz/?a=1&amp;b=2">'
+        "link</a> &lt;&#33;&#x21;&quot;"
+    )
     assert text == '😀 bold both link <!!"'
     assert entities == [
         {"type": "bold", "offset": 3, "length": 9},
@@ -84,9 +86,11 @@ def test_parse_html_entities_and_utf16_offsets() -> None:
 
 
 def test_parse_html_pre_code_spoiler_blockquote() -> None:
-    _, entities = parse_html('<pre><code class="language-python">x</code></pre>'
-                             '<span class="tg-spoiler">s</span><blockquote expandable>q'
-                             "</blockquote>")
+    _, entities = parse_html(
+        '<pre><code class="language-python">x</code></pre>'
+        '<span class="tg-spoiler">s</span><blockquote expandable>q'
+        "</blockquote>"
+    )
     assert entities == [
         {"type": "pre", "offset": 0, "length": 1, "language": "python"},
         {"type": "spoiler", "offset": 1, "length": 1},
@@ -94,17 +98,20 @@ def test_parse_html_pre_code_spoiler_blockquote() -> None:
     ]
 
 
-@pytest.mark.parametrize(("html", "error"), [
-    ("a < b", 'Unsupported start tag "" at byte offset 2'),
-    ("x<br>y", 'Unsupported start tag "br" at byte offset 1'),
-    ("<b>x", "Can't find end tag corresponding to start tag \"b\""),
-    ("<b><i>x</b></i>", 'Unmatched end tag at byte offset 7, expected "</i>", found "</b>"'),
-    ("x</b>", "Unexpected end tag at byte offset 1"),
-    ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
-    ("ә<b", "Unclosed start tag at byte offset 2"),
-    ("AT&T", 'Unescaped "&" at byte offset 2: write it as "&amp;"'),
-    ("&nbsp;", 'Unsupported HTML entity "&nbsp;" at byte offset 0'),
-])
+@pytest.mark.parametrize(
+    ("html", "error"),
+    [
+        ("a < b", 'Unsupported start tag "" at byte offset 2'),
+        ("x<br>y", 'Unsupported start tag "br" at byte offset 1'),
+        ("<b>x", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("<b><i>x</b></i>", 'Unmatched end tag at byte offset 7, expected "</i>", found "</b>"'),
+        ("x</b>", "Unexpected end tag at byte offset 1"),
+        ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
+        ("ә<b", "Unclosed start tag at byte offset 2"),
+        ("AT&T", 'Unescaped "&" at byte offset 2: write it as "&amp;"'),
+        ("&nbsp;", 'Unsupported HTML entity "&nbsp;" at byte offset 0'),
+    ],
+)
 def test_parse_html_refuses_like_telegram(html: str, error: str) -> None:
     with pytest.raises(HTMLParseError) as caught:
         parse_html(html)
@@ -117,8 +124,9 @@ def test_parse_html_refuses_like_telegram(html: str, error: str) -> None:
 @pytest.mark.asyncio
 async def test_send_message_html(emu: BotAPIEmulator, bot: Bot) -> None:
     markup = keyboard("yes", "no")
-    first = await bot.send_message(CHAT, "<b>Адал</b> &amp; co", parse_mode=ParseMode.HTML,
-                                   reply_markup=markup)
+    first = await bot.send_message(
+        CHAT, "<b>Адал</b> &amp; co", parse_mode=ParseMode.HTML, reply_markup=markup
+    )
     second = await bot.send_message(CHAT, "again")
     assert (first.text, first.text_html) == ("Адал & co", "<b>Адал</b> &amp; co")
     assert first.reply_markup == markup
@@ -235,8 +243,9 @@ async def test_unknown_token_and_method(emu: BotAPIEmulator) -> None:
 async def test_application_polling_text_and_callback(emu: BotAPIEmulator) -> None:
     async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_message is not None
-        await update.effective_message.reply_html(f"<i>{update.effective_message.text}</i>",
-                                                  reply_markup=keyboard("more"))
+        await update.effective_message.reply_html(
+            f"<i>{update.effective_message.text}</i>", reply_markup=keyboard("more")
+        )
 
     async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -272,8 +281,9 @@ async def test_post_update_to_webhook(emu: BotAPIEmulator) -> None:
     received: list[tuple[str | None, dict]] = []
 
     async def hook(request: web.Request) -> web.Response:
-        received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
-                          await request.json()))
+        received.append(
+            (request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json())
+        )
         return web.Response()
 
     app = web.Application()

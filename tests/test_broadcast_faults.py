@@ -38,10 +38,25 @@ def delivered(emu: BotAPIEmulator) -> Counter[int]:
 def start(emu: BotAPIEmulator, db: Path, knowledge: Path) -> subprocess.Popen[str]:
     """The broadcast in its own process, fast: per-chat spacing relaxed, 150 messages/s."""
     return subprocess.Popen(
-        [sys.executable, str(SCRIPT), "--db", str(db), "--knowledge", str(knowledge),
-         "--api-url", emu.base_url, "--token", emu.token, "--rate", "150",
-         "--chat-interval", "0.01"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--db",
+            str(db),
+            "--knowledge",
+            str(knowledge),
+            "--api-url",
+            emu.base_url,
+            "--token",
+            emu.token,
+            "--rate",
+            "150",
+            "--chat-interval",
+            "0.01",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_kill_9_half_way_then_restart_loses_nobody(tmp_path: Path) -> None:
@@ -84,7 +99,12 @@ def test_kill_9_half_way_then_restart_loses_nobody(tmp_path: Path) -> None:
     print(f"in flight at the kill: {len(in_flight)}, delivered twice: {len(twice)}")
     store = Store(db)
     assert store.delivery_counts()[NOTICE_ID] == {
-        "pending": 0, "sending": 0, "sent": len(active), "failed": 0, "skipped": len(BLOCKED)}
+        "pending": 0,
+        "sending": 0,
+        "sent": len(active),
+        "failed": 0,
+        "skipped": len(BLOCKED),
+    }
     assert not any(store.is_active(c) for c in BLOCKED)
     assert all(store.is_active(c) for c in active)
     store.close()

@@ -22,15 +22,28 @@ KEYS = ["q", "id", "score", "lang", "suggestions"]
 def kb_dir(small_kb: Path) -> Path:
     """The small base of conftest, its entries asked in real words."""
     (small_kb / "gifts.yaml").write_text(
-        entry_yaml("gift-ban", questions=("қызметші сыйлық ала ма", "можно ли взять подарок",
-                                          "may an official accept a gift"))
-        + entry_yaml("gift-family", questions=("отбасы мүшелері сыйлық ала ма",
-                                               "могут ли родственники получать подарки",
-                                               "may family members receive presents")),
-        encoding="utf-8")
+        entry_yaml(
+            "gift-ban",
+            questions=(
+                "қызметші сыйлық ала ма",
+                "можно ли взять подарок",
+                "may an official accept a gift",
+            ),
+        )
+        + entry_yaml(
+            "gift-family",
+            questions=(
+                "отбасы мүшелері сыйлық ала ма",
+                "могут ли родственники получать подарки",
+                "may family members receive presents",
+            ),
+        ),
+        encoding="utf-8",
+    )
     (small_kb / "about.yaml").write_text(
         entry_yaml("about-bot", "about", questions=("бот туралы", "о боте", "about the bot")),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (small_kb / "smalltalk.yaml").write_text("greeting: [привет, hello]\n", encoding="utf-8")
     return small_kb
 
@@ -41,8 +54,14 @@ def run(args: list[str], root: Path | None = None, stdin: str | None = None) -> 
 
 
 def test_match_json_one_object_per_line_in_order(kb_dir: Path) -> None:
-    queries = ["можно ли взять подарок 3", "", "😂", "привет", "may family members receive "
-               "presents", "how do I renew my passport"]
+    queries = [
+        "можно ли взять подарок 3",
+        "",
+        "😂",
+        "привет",
+        "may family members receive presents",
+        "how do I renew my passport",
+    ]
     result = run(["match", "--json"], kb_dir, "\n".join(queries) + "\n")
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
@@ -69,8 +88,7 @@ def test_ask_prints_plain_answer_and_details(kb_dir: Path) -> None:
 
 
 def test_ask_in_a_chosen_language(kb_dir: Path) -> None:
-    assert "Answer. (kk)" in run(["ask", "можно ли взять подарок?", "--lang", "kk"],
-                                 kb_dir).stdout
+    assert "Answer. (kk)" in run(["ask", "можно ли взять подарок?", "--lang", "kk"], kb_dir).stdout
 
 
 def test_ask_abstains_with_suggestions(kb_dir: Path) -> None:
@@ -87,23 +105,42 @@ def _eval_file(tmp_path: Path, cases: list[dict[str, object]]) -> str:
 
 GOOD = [
     {"q": "можно ли взять подарок", "lang": "ru", "expect": ["gift-ban"], "kind": "paraphrase"},
-    {"q": "may an official accept a gift", "lang": "en", "expect": ["gift-ban"],
-     "kind": "paraphrase"},
+    {
+        "q": "may an official accept a gift",
+        "lang": "en",
+        "expect": ["gift-ban"],
+        "kind": "paraphrase",
+    },
     {"q": "how do I renew my passport", "lang": "en", "expect": [], "kind": "out-of-scope"},
 ]
 
 
 def test_eval_passes_thresholds(kb_dir: Path, tmp_path: Path) -> None:
-    result = run(["eval", _eval_file(tmp_path, GOOD), "--min-accuracy", "0.95",
-                  "--min-abstention", "0.95", "--max-wrong", "0.02"], kb_dir)
+    result = run(
+        [
+            "eval",
+            _eval_file(tmp_path, GOOD),
+            "--min-accuracy",
+            "0.95",
+            "--min-abstention",
+            "0.95",
+            "--max-wrong",
+            "0.02",
+        ],
+        kb_dir,
+    )
     assert result.exit_code == 0, result.output
     assert "ru" in result.stdout and "1/1 = 100.0%" in result.stdout
     assert "abstention on out-of-scope and near-domain: 1/1 = 100.0%" in result.stdout
 
 
 def test_eval_fails_on_wrong_answers_and_lists_them(kb_dir: Path, tmp_path: Path) -> None:
-    wrong = {"q": "можно ли взять подарок", "lang": "ru", "expect": ["about-bot"],
-             "kind": "paraphrase"}
+    wrong = {
+        "q": "можно ли взять подарок",
+        "lang": "ru",
+        "expect": ["about-bot"],
+        "kind": "paraphrase",
+    }
     result = run(["eval", _eval_file(tmp_path, [*GOOD, wrong]), "--max-wrong", "0.02"], kb_dir)
     assert result.exit_code == 1
     assert "WRONG:" in result.stdout and "expected about-bot; got gift-ban" in result.stdout
@@ -122,8 +159,12 @@ def test_eval_fails_below_accuracy_and_abstention(kb_dir: Path, tmp_path: Path) 
 
 def test_eval_aliases_resolve(kb_dir: Path, tmp_path: Path) -> None:
     gifts = kb_dir / "gifts.yaml"
-    gifts.write_text(gifts.read_text("utf-8").replace(
-        "- id: gift-ban\n", "- id: gift-ban\n  aliases: [old-gift]\n"), "utf-8")
+    gifts.write_text(
+        gifts.read_text("utf-8").replace(
+            "- id: gift-ban\n", "- id: gift-ban\n  aliases: [old-gift]\n"
+        ),
+        "utf-8",
+    )
     case = {"q": "можно ли взять подарок", "lang": "ru", "expect": ["old-gift"], "kind": "x"}
     result = run(["eval", _eval_file(tmp_path, [case]), "--min-accuracy", "1"], kb_dir)
     assert result.exit_code == 0, result.output
@@ -147,13 +188,23 @@ def test_bundled_base_match_and_ask() -> None:
 
 def test_match_does_not_depend_on_the_hash_seed() -> None:
     """Python salts str hashes per process; set iteration order must not change a result."""
-    questions = [json.loads(line)["q"] for line in
-                 (ROOT / "tests" / "data" / "dev.jsonl").read_text("utf-8").splitlines()]
+    questions = [
+        json.loads(line)["q"]
+        for line in (ROOT / "tests" / "data" / "dev.jsonl").read_text("utf-8").splitlines()
+    ]
     outputs = []
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed, "ADAL_KNOWLEDGE_DIR": str(ROOT / "knowledge")}
-        outputs.append(subprocess.run(
-            [sys.executable, "-m", "bot", "match", "--json"], input="\n".join(questions) + "\n",
-            capture_output=True, text=True, env=env, check=True, timeout=120).stdout)
+        outputs.append(
+            subprocess.run(
+                [sys.executable, "-m", "bot", "match", "--json"],
+                input="\n".join(questions) + "\n",
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+                timeout=120,
+            ).stdout
+        )
     assert outputs[0].count("\n") == len(questions)
     assert outputs[0] == outputs[1]

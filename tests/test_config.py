@@ -26,12 +26,20 @@ def test_defaults_without_token() -> None:
 
 
 def test_all_variables() -> None:
-    settings = Settings.from_env({
-        "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "http://127.0.0.1:8081/bot",
-        "ADAL_DB": "/tmp/x.db", "ADAL_KNOWLEDGE_DIR": "/kb", "ADAL_ADMINS": "1, 22 333",
-        "ADAL_WEBHOOK_URL": "https://bot.example.org/hook", "ADAL_WEBHOOK_SECRET": "s3cret_",
-        "ADAL_WEBHOOK_PORT": "8080", "ADAL_WEBHOOK_LISTEN": "127.0.0.1", "ADAL_LOG_LEVEL": "debug",
-    })
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": "http://127.0.0.1:8081/bot",
+            "ADAL_DB": "/tmp/x.db",
+            "ADAL_KNOWLEDGE_DIR": "/kb",
+            "ADAL_ADMINS": "1, 22 333",
+            "ADAL_WEBHOOK_URL": "https://bot.example.org/hook",
+            "ADAL_WEBHOOK_SECRET": "s3cret_",
+            "ADAL_WEBHOOK_PORT": "8080",
+            "ADAL_WEBHOOK_LISTEN": "127.0.0.1",
+            "ADAL_LOG_LEVEL": "debug",
+        }
+    )
     assert settings.token == TOKEN
     assert settings.api_url == "http://127.0.0.1:8081/bot"
     assert settings.db_path == Path("/tmp/x.db")
@@ -41,17 +49,20 @@ def test_all_variables() -> None:
     assert settings.log_level == "DEBUG"
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("TELEGRAM_BOT_TOKEN", "not-a-token"),
-    ("TELEGRAM_API_URL", "ftp://example.org/bot"),
-    ("TELEGRAM_API_URL", "api.telegram.org"),
-    ("ADAL_WEBHOOK_URL", "http://insecure.example.org/hook"),
-    ("ADAL_WEBHOOK_SECRET", "has spaces"),
-    ("ADAL_WEBHOOK_PORT", "eighty"),
-    ("ADAL_WEBHOOK_PORT", "70000"),
-    ("ADAL_ADMINS", "alice"),
-    ("ADAL_LOG_LEVEL", "verbose"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TELEGRAM_BOT_TOKEN", "not-a-token"),
+        ("TELEGRAM_API_URL", "ftp://example.org/bot"),
+        ("TELEGRAM_API_URL", "api.telegram.org"),
+        ("ADAL_WEBHOOK_URL", "http://insecure.example.org/hook"),
+        ("ADAL_WEBHOOK_SECRET", "has spaces"),
+        ("ADAL_WEBHOOK_PORT", "eighty"),
+        ("ADAL_WEBHOOK_PORT", "70000"),
+        ("ADAL_ADMINS", "alice"),
+        ("ADAL_LOG_LEVEL", "verbose"),
+    ],
+)
 def test_malformed_values_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         Settings.from_env({name: value})
@@ -67,11 +78,14 @@ def test_dotenv_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.delenv("ADAL_DB", raising=False)
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("TELEGRAM_BOT_TOKEN", "not-a-token"),
-    ("TELEGRAM_API_URL", "api.telegram.org"),
-    ("ADAL_LOG_LEVEL", "verbose"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TELEGRAM_BOT_TOKEN", "not-a-token"),
+        ("TELEGRAM_API_URL", "api.telegram.org"),
+        ("ADAL_LOG_LEVEL", "verbose"),
+    ],
+)
 def test_adal_bot_stops_with_one_line_naming_the_variable(name: str, value: str) -> None:
     result = CliRunner().invoke(cli, ["run"], env={name: value})
     assert result.exit_code == 1
@@ -79,9 +93,11 @@ def test_adal_bot_stops_with_one_line_naming_the_variable(name: str, value: str)
 
 
 def test_readme_configuration_table_lists_every_variable_the_code_reads() -> None:
-    read = {name for path in (ROOT / "bot").rglob("*.py")
-            for name in re.findall(r"\bget\(\s*\"([A-Z][A-Z0-9_]+)\"",
-                                   path.read_text(encoding="utf-8"))}
+    read = {
+        name
+        for path in (ROOT / "bot").rglob("*.py")
+        for name in re.findall(r"\bget\(\s*\"([A-Z][A-Z0-9_]+)\"", path.read_text(encoding="utf-8"))
+    }
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     first_column = "".join(re.findall(r"^\|([^|]+)\|", table, re.M))
@@ -91,7 +107,8 @@ def test_readme_configuration_table_lists_every_variable_the_code_reads() -> Non
 
 
 def test_dotenv_is_read_without_changing_the_process_environment(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ADAL_LOG_LEVEL", raising=False)
     (tmp_path / ".env").write_text("ADAL_LOG_LEVEL=DEBUG\n", encoding="utf-8")
@@ -100,8 +117,13 @@ def test_dotenv_is_read_without_changing_the_process_environment(
 
 
 def test_the_token_is_never_in_the_settings_repr() -> None:
-    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": "123456:Secret-Part_of-the-token",
-                                  "ADAL_WEBHOOK_SECRET": "hook-secret"}, dotenv=False)
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": "123456:Secret-Part_of-the-token",
+            "ADAL_WEBHOOK_SECRET": "hook-secret",
+        },
+        dotenv=False,
+    )
     assert "Secret-Part" not in repr(settings) and "hook-secret" not in repr(settings)
 
 

@@ -27,8 +27,9 @@ def chat(tmp_path: Path, *lines: str, knowledge: Path | None = None) -> str:
     return out.getvalue()
 
 
-def test_start_then_question_then_number_presses_button(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_start_then_question_then_number_presses_button(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     output = chat(tmp_path, "Can a civil servant accept a gift?", "/language", "2")
     assert output.startswith("Hello! I am Adal.")
@@ -38,10 +39,12 @@ def test_start_then_question_then_number_presses_button(tmp_path: Path,
     assert "Теперь я буду отвечать на русском языке." in output
 
 
-@pytest.mark.parametrize(("language", "lang"), [("kk:ru", "kk_KZ.UTF-8"), ("", "kk_KZ.UTF-8"),
-                                              ("kk", "en_US.UTF-8")])
+@pytest.mark.parametrize(
+    ("language", "lang"), [("kk:ru", "kk_KZ.UTF-8"), ("", "kk_KZ.UTF-8"), ("kk", "en_US.UTF-8")]
+)
 def test_terminal_language_comes_from_language_or_lang(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str, lang: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str, lang: str
+) -> None:
     monkeypatch.setenv("LANGUAGE", language)
     monkeypatch.setenv("LANG", lang)
     assert chat(tmp_path).startswith("Сәлеметсіз бе! Мен — Адал.")
@@ -52,11 +55,19 @@ def test_language_choice_survives_restart(tmp_path: Path) -> None:
     assert "Choose a topic:" in chat(tmp_path, "/topics")
 
 
-def test_subscriptions_work_in_the_terminal(tmp_path: Path, small_kb: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_subscriptions_work_in_the_terminal(
+    tmp_path: Path, small_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LANG", "en_US.UTF-8")
-    output = chat(tmp_path, "/subscribe gifts", "/subscriptions", "2", "/subscribe all",
-                  "/unsubscribe", knowledge=small_kb)
+    output = chat(
+        tmp_path,
+        "/subscribe gifts",
+        "/subscriptions",
+        "2",
+        "/subscribe all",
+        "/unsubscribe",
+        knowledge=small_kb,
+    )
     assert "You are subscribed to “Gifts”." in output
     assert "  [2] ✅ Gifts" in output and "  [5] Weekly digest" in output
     assert "(You are unsubscribed from “Gifts”.)" in output  # the pressed button's notice
@@ -76,8 +87,16 @@ def test_quit_and_hostile_lines(tmp_path: Path) -> None:
 def test_adal_bot_without_token_opens_terminal_chat(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     env.update(ADAL_DB=str(tmp_path / "adal.db"), LANG="ru_RU.UTF-8")
-    done = subprocess.run([sys.executable, "-m", "bot"], input="/help\n", text=True,
-                          capture_output=True, env=env, cwd=tmp_path, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input="/help\n",
+        text=True,
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Здравствуйте! Я — Адал.")
     assert "/topics — " in done.stdout and "/subscribe — " in done.stdout

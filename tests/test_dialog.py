@@ -118,8 +118,9 @@ def test_related_and_feedback_buttons(dialog: Dialog) -> None:
     assert dialog.store.feedback_counts() == {"gifts-any-value-ban": (0, 1)}
 
 
-@pytest.mark.parametrize("action", ["f:+-:gifts-any-value-ban", "f::gifts-any-value-ban",
-                                    "f:+:no-such-entry", "f:+:"])
+@pytest.mark.parametrize(
+    "action", ["f:+-:gifts-any-value-ban", "f::gifts-any-value-ban", "f:+:no-such-entry", "f:+:"]
+)
 def test_feedback_only_as_a_vote_on_an_entry_that_exists(dialog: Dialog, action: str) -> None:
     (reply,) = dialog.handle_button(EN, action)
     assert reply.toast == "This button is out of date."
@@ -174,11 +175,23 @@ def test_non_text_and_stale_buttons(dialog: Dialog) -> None:
         assert stale.text == "" and stale.toast
 
 
-@pytest.mark.parametrize("text", [
-    "", "   \n\t ", "😂😂😂", "\u200b\u200c\u200d\ufeff", "<b>подарок</b> & <script>",
-    "а" * 4000, "x" * 10000, "/", "/start " + "x" * 500, "\x00\x01\x1b[31m",
-    "Мемлекеттік қызметші podarok можно ли алуға", "[x](javascript:alert(1)) **bold",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t ",
+        "😂😂😂",
+        "\u200b\u200c\u200d\ufeff",
+        "<b>подарок</b> & <script>",
+        "а" * 4000,
+        "x" * 10000,
+        "/",
+        "/start " + "x" * 500,
+        "\x00\x01\x1b[31m",
+        "Мемлекеттік қызметші podarok можно ли алуға",
+        "[x](javascript:alert(1)) **bold",
+    ],
+)
 def test_hostile_input_never_breaks(dialog: Dialog, text: str) -> None:
     replies = dialog.handle_message(RU, text)
     assert replies and all(r.text for r in replies)
@@ -193,8 +206,9 @@ def test_user_text_is_never_interpreted_as_markup(dialog: Dialog) -> None:
 
 
 @pytest.mark.logs_errors
-def test_a_failing_feature_answers_politely(dialog: Dialog,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_feature_answers_politely(
+    dialog: Dialog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def boom(*_args: object) -> list[Reply]:
         raise RuntimeError("bug")
 
@@ -211,8 +225,9 @@ def test_inline_mode_offers_entries(dialog: Dialog) -> None:
 
 
 @pytest.mark.logs_errors
-def test_edits_go_live_without_restart(dialog: Dialog, kb_copy: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edits_go_live_without_restart(
+    dialog: Dialog, kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(dialog_core, "RELOAD_INTERVAL", 0.0)
     path = kb_copy / "about.yaml"
     text = path.read_text(encoding="utf-8")

@@ -18,8 +18,9 @@ LOCALES = ROOT / "locales"
 
 def _code_msgids() -> set[str]:
     found = extract_from_dir(str(ROOT / "bot"), method_map=[("**.py", "python")])
-    return {message for _file, _line, message, _comments, _context in found
-            if isinstance(message, str)}
+    return {
+        message for _file, _line, message, _comments, _context in found if isinstance(message, str)
+    }
 
 
 def _placeholders(text: str) -> set[str]:

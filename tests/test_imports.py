@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
-                 for p in (ROOT / "bot").rglob("*.py"))
+MODULES = sorted(
+    ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+    for p in (ROOT / "bot").rglob("*.py")
+)
 
 
 def _imports(module: str) -> set[str]:
@@ -47,6 +49,11 @@ def test_the_import_graph_of_bot_has_no_cycle() -> None:
 
 @pytest.mark.parametrize("module", [m for m in MODULES if m.startswith("bot.dialog")])
 def test_each_dialog_module_imports_first_in_a_fresh_interpreter(module: str) -> None:
-    done = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {module}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr

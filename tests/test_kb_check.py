@@ -16,8 +16,13 @@ from tests.helpers.knowledge_files import entry_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_TOPICS = ROOT.parent / "shared" / "knowledge-topics.md"
-REQUIRED_IDS = [line for line in (ROOT / "tests" / "data" / "required-ids.txt")
-                .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+REQUIRED_IDS = [
+    line
+    for line in (ROOT / "tests" / "data" / "required-ids.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line and not line.startswith("#")
+]
 
 
 def run_check(path: Path) -> tuple[int, list[str]]:
@@ -80,31 +85,47 @@ def test_missing_language_names_entry_and_language(small_kb: Path) -> None:
 
 def test_duplicate_id_and_alias(small_kb: Path) -> None:
     path = small_kb / "about.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + entry_yaml("gift-ban", "about"),
-                    encoding="utf-8")
-    _edit(small_kb / "gifts.yaml", "- id: gift-family\n",
-          "- id: gift-family\n  aliases: [about-bot]\n")
+    path.write_text(
+        path.read_text(encoding="utf-8") + entry_yaml("gift-ban", "about"), encoding="utf-8"
+    )
+    _edit(
+        small_kb / "gifts.yaml",
+        "- id: gift-family\n",
+        "- id: gift-family\n  aliases: [about-bot]\n",
+    )
     problems = _problems(small_kb)
-    assert any(re.match(r".+/(about|gifts)\.yaml:\d+: entry 'gift-ban': id or alias 'gift-ban' is "
-                        r"already used by entry 'gift-ban' \(.+\.yaml:\d+\)", p)
-               for p in problems), problems
-    assert any("alias 'about-bot' is already used" in p or "id or alias 'about-bot'" in p
-               for p in problems), problems
+    assert any(
+        re.match(
+            r".+/(about|gifts)\.yaml:\d+: entry 'gift-ban': id or alias 'gift-ban' is "
+            r"already used by entry 'gift-ban' \(.+\.yaml:\d+\)",
+            p,
+        )
+        for p in problems
+    ), problems
+    assert any(
+        "alias 'about-bot' is already used" in p or "id or alias 'about-bot'" in p for p in problems
+    ), problems
 
 
 LONG_KEY = "-".join(["gifts"] * 12)  # 71 characters: "s:<key>" would pass Telegram's 64 bytes
 
 
-@pytest.mark.parametrize(("path", "old", "new", "what"), [
-    ("topics.yaml", "gifts:", f"{LONG_KEY}:", "topic"),
-    ("gifts.yaml", "- id: gift-ban", f"- id: {LONG_KEY}", "entry"),
-])
-def test_keys_too_long_for_callback_data(small_kb: Path, path: str, old: str, new: str,
-                                         what: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "old", "new", "what"),
+    [
+        ("topics.yaml", "gifts:", f"{LONG_KEY}:", "topic"),
+        ("gifts.yaml", "- id: gift-ban", f"- id: {LONG_KEY}", "entry"),
+    ],
+)
+def test_keys_too_long_for_callback_data(
+    small_kb: Path, path: str, old: str, new: str, what: str
+) -> None:
     _edit(small_kb / path, old, new)
     line = _line_of(small_kb / path, LONG_KEY)
-    assert any(p.startswith(f"{small_kb / path}:{line}: {what} ") and "at most 48 characters" in p
-               for p in _problems(small_kb)), _problems(small_kb)
+    assert any(
+        p.startswith(f"{small_kb / path}:{line}: {what} ") and "at most 48 characters" in p
+        for p in _problems(small_kb)
+    ), _problems(small_kb)
 
 
 def test_related_pointing_nowhere(small_kb: Path) -> None:
@@ -116,15 +137,20 @@ def test_empty_question(small_kb: Path) -> None:
     path = small_kb / "gifts.yaml"
     _edit(path, "      - gift-ban вопрос 3", '      - ""')
     line = _line_of(path, '      - ""')
-    assert any(p.startswith(f"{path}:{line}: entry 'gift-ban' [ru]: 'questions' item 3 is empty")
-               for p in _problems(small_kb)), _problems(small_kb)
+    assert any(
+        p.startswith(f"{path}:{line}: entry 'gift-ban' [ru]: 'questions' item 3 is empty")
+        for p in _problems(small_kb)
+    ), _problems(small_kb)
 
 
 def test_same_question_under_two_entries(small_kb: Path) -> None:
     _edit(small_kb / "gifts.yaml", "gift-family question 2", "GIFT-BAN question 1?")
     problems = _problems(small_kb)
-    assert any("entry 'gift-family' [en]: question 'GIFT-BAN question 1?' is also a question of "
-               "entry 'gift-ban'" in p for p in problems), problems
+    assert any(
+        "entry 'gift-family' [en]: question 'GIFT-BAN question 1?' is also a question of "
+        "entry 'gift-ban'" in p
+        for p in problems
+    ), problems
 
 
 def test_answer_over_telegram_limit(small_kb: Path) -> None:
@@ -154,8 +180,9 @@ def test_cli_exits_nonzero_with_path_line_messages(small_kb: Path) -> None:
 
 
 def test_load_knowledge_resolves_aliases(small_kb: Path) -> None:
-    _edit(small_kb / "gifts.yaml", "- id: gift-family\n",
-          "- id: gift-family\n  aliases: [old-id]\n")
+    _edit(
+        small_kb / "gifts.yaml", "- id: gift-family\n", "- id: gift-family\n  aliases: [old-id]\n"
+    )
     kb = load_knowledge(small_kb)
     assert kb.get("old-id") is kb.entries["gift-family"]
     assert kb.resolve("old-id") == "gift-family"

@@ -13,10 +13,24 @@ from bot.matching.normalize import words
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 SETS = ["eval", "dev", "holdout"]
-KINDS = {"plain", "keywords", "typo", "long", "mixed", "out-of-scope", "near-domain",
-         "no-special-letters", "latin-kk", "translit", "wrong-layout"}
-REQUIRED_IDS = [line for line in (DATA / "required-ids.txt").read_text("utf-8").splitlines()
-                if line and not line.startswith("#")]
+KINDS = {
+    "plain",
+    "keywords",
+    "typo",
+    "long",
+    "mixed",
+    "out-of-scope",
+    "near-domain",
+    "no-special-letters",
+    "latin-kk",
+    "translit",
+    "wrong-layout",
+}
+REQUIRED_IDS = [
+    line
+    for line in (DATA / "required-ids.txt").read_text("utf-8").splitlines()
+    if line and not line.startswith("#")
+]
 
 
 @pytest.mark.parametrize("name", SETS)
@@ -40,7 +54,11 @@ def test_no_eval_line_is_a_question_of_the_base() -> None:
     """An eval line the base holds word for word measures nothing (issue 3): the base must
     not take in evaluation lines, and the eval set must not copy the base."""
     kb = load_knowledge(ROOT / "knowledge")
-    questions = {" ".join(words(q)) for entry in kb.entries.values()
-                 for lang in entry.texts for q in entry.questions(lang)}
+    questions = {
+        " ".join(words(q))
+        for entry in kb.entries.values()
+        for lang in entry.texts
+        for q in entry.questions(lang)
+    }
     copies = [c.q for c in load_cases(DATA / "eval.jsonl") if " ".join(words(c.q)) in questions]
     assert copies == []

@@ -11,7 +11,9 @@ from bot.kb.markup import escape, markup_problems, paragraphs, to_html, to_plain
 
 
 def test_bold_italic_links_lists() -> None:
-    text = "**Yes.** It is _banned_.\n\n- one\n- [adilet](https://adilet.zan.kz/rus/docs/K1400000226)"
+    text = (
+        "**Yes.** It is _banned_.\n\n- one\n- [adilet](https://adilet.zan.kz/rus/docs/K1400000226)"
+    )
     assert to_html(text) == (
         "<b>Yes.</b> It is <i>banned</i>.\n\n• one\n"
         '• <a href="https://adilet.zan.kz/rus/docs/K1400000226">adilet</a>'

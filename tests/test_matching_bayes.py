@@ -31,8 +31,9 @@ def test_a_posterior_is_a_distribution_over_the_entries_given(model: EntryModel)
 
 def test_words_the_base_never_uses_are_left_out(model: EntryModel) -> None:
     assert model.posterior(words("passport renewal"), [0, 1], 1.0) == {0: 0.5, 1: 0.5}
-    assert (model.posterior(words("what should i do about my passport"), [0, 1], 1.0)
-            == model.posterior(words("what should i do"), [0, 1], 1.0))
+    assert model.posterior(
+        words("what should i do about my passport"), [0, 1], 1.0
+    ) == model.posterior(words("what should i do"), [0, 1], 1.0)
 
 
 def test_temperature_makes_the_model_less_sure(model: EntryModel) -> None:

@@ -11,18 +11,21 @@ from bot.matching.reading import read
 from tests.helpers.matching_kb import make_kb
 
 
-@pytest.mark.parametrize(("text", "lang"), [
-    ("Мемлекеттік қызметші сыйлық ала ала ма?", "kk"),
-    ("мемлекеттик кызметши сыилык ала ала ма", "kk"),     # no Kazakh letters
-    ("qyzmetshi syilyq ala ala ma", "kk"),                # informal Latin
-    ("Можно ли госслужащему принять подарок?", "ru"),
-    ("mozhno li vzyat podarok", "ru"),                    # translit
-    ("Can a civil servant accept a gift?", "en"),
-    ("Мемлекеттік қызметші подарок ала ала ма?", "kk"),   # mixed Kazakh and Russian
-    ("сәлем", "kk"),
-    ("привет", "ru"),
-    ("hello", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Мемлекеттік қызметші сыйлық ала ала ма?", "kk"),
+        ("мемлекеттик кызметши сыилык ала ала ма", "kk"),  # no Kazakh letters
+        ("qyzmetshi syilyq ala ala ma", "kk"),  # informal Latin
+        ("Можно ли госслужащему принять подарок?", "ru"),
+        ("mozhno li vzyat podarok", "ru"),  # translit
+        ("Can a civil servant accept a gift?", "en"),
+        ("Мемлекеттік қызметші подарок ала ала ма?", "kk"),  # mixed Kazakh and Russian
+        ("сәлем", "kk"),
+        ("привет", "ru"),
+        ("hello", "en"),
+    ],
+)
 def test_detect_language(text: str, lang: str) -> None:
     assert detect_language(text) == lang
 
@@ -32,24 +35,33 @@ def test_detect_language_defaults_to_russian(text: str) -> None:
     assert detect_language(text) == "ru"
 
 
-@pytest.mark.parametrize(("text", "lang"), [
-    ("gjlfhjr", "ru"),           # wrong layout, read with the base's words
-    ("csqks0 fkf vf", "kk"),
-    ("пара", "kk"),
-    ("взятка", "ru"),
-    ("arandatu degen ne", "kk"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("gjlfhjr", "ru"),  # wrong layout, read with the base's words
+        ("csqks0 fkf vf", "kk"),
+        ("пара", "kk"),
+        ("взятка", "ru"),
+        ("arandatu degen ne", "kk"),
+    ],
+)
 def test_matcher_language_uses_the_base_vocabulary(text: str, lang: str) -> None:
     assert Matcher(make_kb()).match(text).lang == lang
 
 
 def test_a_word_counts_for_each_language_as_often_as_it_occurs_there() -> None:
     """A Russian word quoted once in a Kazakh question is still mostly Russian."""
-    lexicon = Lexicon([("ru", "Можно ли взять подарок?"), ("ru", "Подарок коллеге разрешён?"),
-                       ("ru", "подарок от друга"), ("kk", "подарок алуға бола ма?")])
+    lexicon = Lexicon(
+        [
+            ("ru", "Можно ли взять подарок?"),
+            ("ru", "Подарок коллеге разрешён?"),
+            ("ru", "подарок от друга"),
+            ("kk", "подарок алуға бола ма?"),
+        ]
+    )
     assert lexicon.shares("подарок") == {"ru": 0.75, "kk": 0.25}
     assert lexicon.langs("подарок") == {"ru", "kk"}
-    assert lexicon.shares("коллеги") == {"ru": 1.0}   # by its stem, seen in Russian only
+    assert lexicon.shares("коллеги") == {"ru": 1.0}  # by its stem, seen in Russian only
     assert lexicon.shares("погода") == {}
     assert guess_language(read("подарок", lexicon.__contains__), lexicon) == "ru"
 

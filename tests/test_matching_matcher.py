@@ -26,22 +26,25 @@ def matcher() -> Matcher:
     return Matcher(make_kb())
 
 
-@pytest.mark.parametrize(("text", "entry_id"), [
-    ("Может ли госслужащий принять подарок?", "gifts-ban"),
-    ("сыйлык алуга бола ма", "gifts-ban"),                  # Kazakh without its letters
-    ("syilyq ala ala ma", "gifts-ban"),                     # Kazakh in informal Latin
-    ("qyzmetshi syilyq ala ala ma", "gifts-ban"),
-    ("mozhno li vzyat podarok", "gifts-ban"),               # Russian translit
-    ("gjlfhjr", "gifts-ban"),                               # ru typed on a US layout
-    ("csqks0 fkf vf", "gifts-ban"),                         # Kazakh layout on a US keyboard
-    ("подорок госслужащему", "gifts-ban"),                  # typo
-    ("можно ли чиновнику взять сыйлық", "gifts-ban"),       # Russian and Kazakh mixed
-    ("can I take a present", "gifts-ban"),                  # synonym
-    ("арандату", "provocation-definition"),                 # bare keyword
-    ("what is entrapment", "provocation-definition"),
-    ("туыстар бірге жұмыс істей ме", "relatives-same-agency"),
-    ("Привет! Куда сообщить о коррупции?", "report-corruption"),  # greeting + question
-])
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        ("Может ли госслужащий принять подарок?", "gifts-ban"),
+        ("сыйлык алуга бола ма", "gifts-ban"),  # Kazakh without its letters
+        ("syilyq ala ala ma", "gifts-ban"),  # Kazakh in informal Latin
+        ("qyzmetshi syilyq ala ala ma", "gifts-ban"),
+        ("mozhno li vzyat podarok", "gifts-ban"),  # Russian translit
+        ("gjlfhjr", "gifts-ban"),  # ru typed on a US layout
+        ("csqks0 fkf vf", "gifts-ban"),  # Kazakh layout on a US keyboard
+        ("подорок госслужащему", "gifts-ban"),  # typo
+        ("можно ли чиновнику взять сыйлық", "gifts-ban"),  # Russian and Kazakh mixed
+        ("can I take a present", "gifts-ban"),  # synonym
+        ("арандату", "provocation-definition"),  # bare keyword
+        ("what is entrapment", "provocation-definition"),
+        ("туыстар бірге жұмыс істей ме", "relatives-same-agency"),
+        ("Привет! Куда сообщить о коррупции?", "report-corruption"),  # greeting + question
+    ],
+)
 def test_matches_how_people_type(matcher: Matcher, text: str, entry_id: str) -> None:
     result = matcher.match(text)
     assert result.entry_id == entry_id, result
@@ -49,16 +52,25 @@ def test_matches_how_people_type(matcher: Matcher, text: str, entry_id: str) -> 
     assert 0 <= result.score <= 100
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "\n\t", "😂", "😂😂😂 🙏", "???", "12345",
-    "how do I renew my passport",
-    "как получить загранпаспорт",
-    "what is the fine for a bribe of a million tenge",
-    "погода в Астане завтра",
-    "asdkjh qwlekj zxmcnb",
-    "Hello мир こんにちは مرحبا",                              # mixed scripts
-    "слово " * 700,                                           # a 4,200-character message
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\n\t",
+        "😂",
+        "😂😂😂 🙏",
+        "???",
+        "12345",
+        "how do I renew my passport",
+        "как получить загранпаспорт",
+        "what is the fine for a bribe of a million tenge",
+        "погода в Астане завтра",
+        "asdkjh qwlekj zxmcnb",
+        "Hello мир こんにちは مرحبا",  # mixed scripts
+        "слово " * 700,  # a 4,200-character message
+    ],
+)
 def test_abstains_out_of_scope(matcher: Matcher, text: str) -> None:
     result = matcher.match(text)
     assert result.entry_id is None, result
@@ -72,32 +84,38 @@ def test_abstention_offers_nearest_entries(matcher: Matcher) -> None:
     assert 1 <= len(result.suggestions) <= 3
 
 
-@pytest.mark.parametrize(("text", "kind", "lang"), [
-    ("привет", "greeting", "ru"),
-    ("Сәлеметсіз бе!", "greeting", "kk"),
-    ("hello!!", "greeting", "en"),
-    ("ghbdtn", "greeting", "ru"),          # wrong layout
-    ("спасибо", "thanks", "ru"),
-    ("Рахмет", "thanks", "kk"),
-    ("thank you", "thanks", "en"),
-    ("что ты умеешь?", "capabilities", "ru"),
-    ("не істей аласың", "capabilities", "kk"),
-    ("What can you do?", "capabilities", "en"),
-    ("Hello, hi! Thanks! What can you do?", "capabilities", "en"),  # greetings first
-    ("Здравствуйте, привет, что ты умеешь?", "capabilities", "ru"),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "lang"),
+    [
+        ("привет", "greeting", "ru"),
+        ("Сәлеметсіз бе!", "greeting", "kk"),
+        ("hello!!", "greeting", "en"),
+        ("ghbdtn", "greeting", "ru"),  # wrong layout
+        ("спасибо", "thanks", "ru"),
+        ("Рахмет", "thanks", "kk"),
+        ("thank you", "thanks", "en"),
+        ("что ты умеешь?", "capabilities", "ru"),
+        ("не істей аласың", "capabilities", "kk"),
+        ("What can you do?", "capabilities", "en"),
+        ("Hello, hi! Thanks! What can you do?", "capabilities", "en"),  # greetings first
+        ("Здравствуйте, привет, что ты умеешь?", "capabilities", "ru"),
+    ],
+)
 def test_smalltalk(matcher: Matcher, text: str, kind: str, lang: str) -> None:
     result = matcher.match(text)
     assert (result.entry_id, result.smalltalk, result.lang) == (None, kind, lang)
 
 
-@pytest.mark.parametrize(("text", "signal"), [
-    ("у меня вымогают взятку", True),
-    ("начальник требует взятку", True),
-    ("маған пара талап етті", True),
-    ("someone tried to extort money", True),
-    ("можно ли взять подарок", False),
-])
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("у меня вымогают взятку", True),
+        ("начальник требует взятку", True),
+        ("маған пара талап етті", True),
+        ("someone tried to extort money", True),
+        ("можно ли взять подарок", False),
+    ],
+)
 def test_case_signal(matcher: Matcher, text: str, signal: bool) -> None:
     assert matcher.match(text).case_signal is signal
 
@@ -119,20 +137,30 @@ def test_search_completes_a_word_cut_short(matcher: Matcher, typed: str) -> None
 def _with_gift_sibling() -> Matcher:
     """The small base plus a second gifts entry, listed after the topic's overview."""
     kb = make_kb()
-    texts = {lang: LangText(tuple(qs), f"Family gifts ({lang}).") for lang, qs in (
-        ("kk", ["Сыйлыққа тыйым отбасыма да қатысты ма?"]),
-        ("ru", ["Запрет на подарки касается моей семьи?"]),
-        ("en", ["Does the gift ban cover my family?", "Gift ban for spouses and children"]))}
-    sibling = Entry("gifts-family", "gifts", texts, kb.entries["gifts-ban"].sources,
-                    date(2020, 10, 18))
-    return Matcher(KnowledgeBase(entries={**kb.entries, sibling.id: sibling},
-                                 synonyms=kb.synonyms, smalltalk=kb.smalltalk))
+    texts = {
+        lang: LangText(tuple(qs), f"Family gifts ({lang}).")
+        for lang, qs in (
+            ("kk", ["Сыйлыққа тыйым отбасыма да қатысты ма?"]),
+            ("ru", ["Запрет на подарки касается моей семьи?"]),
+            ("en", ["Does the gift ban cover my family?", "Gift ban for spouses and children"]),
+        )
+    }
+    sibling = Entry(
+        "gifts-family", "gifts", texts, kb.entries["gifts-ban"].sources, date(2020, 10, 18)
+    )
+    return Matcher(
+        KnowledgeBase(
+            entries={**kb.entries, sibling.id: sibling},
+            synonyms=kb.synonyms,
+            smalltalk=kb.smalltalk,
+        )
+    )
 
 
 def test_bare_keywords_of_one_topic_get_its_overview() -> None:
     matcher = _with_gift_sibling()
     (_, best), (_, second) = matcher.search("gift ban", limit=2)
-    assert best - second < MIN_MARGIN          # a tie the margin alone would abstain on
+    assert best - second < MIN_MARGIN  # a tie the margin alone would abstain on
     assert matcher.match("gift ban").entry_id == "gifts-ban"
     assert matcher.match("does the gift ban cover my family").entry_id == "gifts-family"
     assert matcher.match("gift ban spouse").entry_id == "gifts-family"  # a clear winner stays
@@ -143,13 +171,17 @@ def bundled() -> Matcher:
     return Matcher(load_knowledge(Path(__file__).resolve().parent.parent / "knowledge"))
 
 
-@pytest.mark.parametrize(("text", "entry_id"), [
-    ("gift ban", "gifts-any-value-ban"),                # three gifts entries about equal
-    ("арандату жаза", "provocation-art-412-1"),
-    ("провокация подарок", None),                       # two topics named: ask which
-])
-def test_bundled_base_overview_answers_bare_keywords(bundled: Matcher, text: str,
-                                                     entry_id: str | None) -> None:
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        ("gift ban", "gifts-any-value-ban"),  # three gifts entries about equal
+        ("арандату жаза", "provocation-art-412-1"),
+        ("провокация подарок", None),  # two topics named: ask which
+    ],
+)
+def test_bundled_base_overview_answers_bare_keywords(
+    bundled: Matcher, text: str, entry_id: str | None
+) -> None:
     (_, best), (_, second) = bundled.search(text, limit=2)
     assert best - second < MIN_MARGIN
     result = bundled.match(text)
@@ -165,9 +197,11 @@ def test_bare_keywords_naming_two_topics_ask_which(bundled: Matcher, text: str) 
     assert topics == {"provocation", "gifts"}
 
 
-STORY = ("Мой брат работает в полиции, а я в министерстве, и начальник подарил ему подарок на "
-         "день рождения. Родственники спорят, можно ли так. Родственник говорит, что подарок "
-         "нельзя. Куда сообщить о коррупции?")
+STORY = (
+    "Мой брат работает в полиции, а я в министерстве, и начальник подарил ему подарок на "
+    "день рождения. Родственники спорят, можно ли так. Родственник говорит, что подарок "
+    "нельзя. Куда сообщить о коррупции?"
+)
 
 
 def test_a_story_is_judged_by_its_question_too() -> None:
@@ -181,12 +215,19 @@ def _with_keyword_question() -> Matcher:
     entry = kb.entries["provocation-definition"]
     en = entry.texts["en"]
     texts = {**entry.texts, "en": LangText((*en.questions, "entrapment"), en.answer)}
-    return Matcher(KnowledgeBase(entries={**kb.entries, entry.id: replace(entry, texts=texts)},
-                                 synonyms=kb.synonyms, smalltalk=kb.smalltalk))
+    return Matcher(
+        KnowledgeBase(
+            entries={**kb.entries, entry.id: replace(entry, texts=texts)},
+            synonyms=kb.synonyms,
+            smalltalk=kb.smalltalk,
+        )
+    )
 
 
-GIFT_STORY = ("My sister is a civil servant. A visitor left a box of chocolates on her desk and "
-              "she worries it could be entrapment. Is she allowed to accept a gift like that?")
+GIFT_STORY = (
+    "My sister is a civil servant. A visitor left a box of chocolates on her desk and "
+    "she worries it could be entrapment. Is she allowed to accept a gift like that?"
+)
 
 
 def test_a_story_does_not_fit_a_one_word_question() -> None:
@@ -195,9 +236,11 @@ def test_a_story_does_not_fit_a_one_word_question() -> None:
     assert _with_keyword_question().match(GIFT_STORY).entry_id == "gifts-ban"
 
 
-FAMILY_GIFT_STORY = ("Жұбайым кеденде істейді. Оның жұмысы бойынша танысы біздің ұлымызға туған "
-                     "күніне қымбат телефон сыйлады. Күйеуім бұл балаға берілген сыйлық дейді. "
-                     "Ол дұрыс па?")
+FAMILY_GIFT_STORY = (
+    "Жұбайым кеденде істейді. Оның жұмысы бойынша танысы біздің ұлымызға туған "
+    "күніне қымбат телефон сыйлады. Күйеуім бұл балаға берілген сыйлық дейді. "
+    "Ол дұрыс па?"
+)
 
 
 def test_a_story_is_judged_by_all_questions_of_an_entry(bundled: Matcher) -> None:
@@ -206,23 +249,33 @@ def test_a_story_is_judged_by_all_questions_of_an_entry(bundled: Matcher) -> Non
     assert bundled.match(FAMILY_GIFT_STORY).entry_id == "gifts-family-members"
 
 
-@pytest.mark.parametrize(("word", "real"), [("sent", True), ("heard", True), ("chnage", False),
-                                            ("oficer", False), ("подарок", False)])
+@pytest.mark.parametrize(
+    ("word", "real"),
+    [("sent", True), ("heard", True), ("chnage", False), ("oficer", False), ("подарок", False)],
+)
 def test_common_english_words(word: str, real: bool) -> None:
     assert is_common_english(word) is real
 
 
-@pytest.mark.parametrize(("word", "share"), [
-    ("entrapment", 1.0), ("провокация", 1.0),     # rare in everyday text: full weight
-    ("giving", 0.92), ("куда", 0.6), ("the", 0.6),  # common: less, down to a floor
-    ("сеичас", 0.6), ("денги", 0.6),                # looked up as folded: сейчас, деньги
-])
+@pytest.mark.parametrize(
+    ("word", "share"),
+    [
+        ("entrapment", 1.0),
+        ("провокация", 1.0),  # rare in everyday text: full weight
+        ("giving", 0.92),
+        ("куда", 0.6),
+        ("the", 0.6),  # common: less, down to a floor
+        ("сеичас", 0.6),
+        ("денги", 0.6),  # looked up as folded: сейчас, деньги
+    ],
+)
 def test_everyday_words_keep_a_share_of_their_weight(word: str, share: float) -> None:
     assert everyday_share(word) == pytest.approx(share, abs=0.01)
 
 
 def test_an_everyday_word_weighs_less_than_its_rarity_in_the_base(
-        bundled: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    bundled: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = "giving entrapment куда іс подарок"
     found = {t.word: t.weight for t in bundled._tokens(words(text))}
     monkeypatch.setattr(matcher_module, "everyday_share", lambda word: 1.0)
@@ -239,32 +292,51 @@ def test_an_everyday_word_weighs_less_than_its_rarity_in_the_base(
 
 
 def test_a_common_word_is_not_taken_for_a_typo(bundled: Matcher) -> None:
-    assert "set" in bundled.index.words          # "set up": provocation
+    assert "set" in bundled.index.words  # "set up": provocation
     assert "set" not in bundled.index.similar("sent")
     assert "set" in bundled.index.similar("sett")
     assert "change" in bundled.index.similar("chnage")
 
 
-@pytest.mark.parametrize(("everyday", "official"), [
-    ("mom", "mother"), ("dad", "father"), ("souvenirs", "gift"), ("кәдесый", "сыйлық"),
-    ("wine", "gift"), ("toys", "gift"), ("envelope", "gift"), ("шешем", "мать"),
-    ("холдинг", "нацкомпания"), ("KTZ", "Samruk"), ("робот", "бот"), ("AI", "bot"),
-    ("министрлікте", "госорган"), ("anticorruption", "corruption"), ("пограничник", "soldier"),
-])
+@pytest.mark.parametrize(
+    ("everyday", "official"),
+    [
+        ("mom", "mother"),
+        ("dad", "father"),
+        ("souvenirs", "gift"),
+        ("кәдесый", "сыйлық"),
+        ("wine", "gift"),
+        ("toys", "gift"),
+        ("envelope", "gift"),
+        ("шешем", "мать"),
+        ("холдинг", "нацкомпания"),
+        ("KTZ", "Samruk"),
+        ("робот", "бот"),
+        ("AI", "bot"),
+        ("министрлікте", "госорган"),
+        ("anticorruption", "corruption"),
+        ("пограничник", "soldier"),
+    ],
+)
 def test_everyday_words_reach_the_base(bundled: Matcher, everyday: str, official: str) -> None:
     found, meant = (bundled.index.slot_keys(words(word))[0] for word in (everyday, official))
     assert found & meant
 
 
-@pytest.mark.parametrize(("typed", "entry_id"), [
-    ("статья 380 1", "attack-on-officer-art-380-1"), ("article 412 1", "provocation-art-412-1")])
+@pytest.mark.parametrize(
+    ("typed", "entry_id"),
+    [("статья 380 1", "attack-on-officer-art-380-1"), ("article 412 1", "provocation-art-412-1")],
+)
 def test_an_article_number_typed_with_a_space(bundled: Matcher, typed: str, entry_id: str) -> None:
     assert bundled.match(typed).entry_id == entry_id
 
 
 def test_negated_english_verbs_are_function_words() -> None:
     assert content_words(words("I didn't pay and don't know, she isn't sure")) == [
-        "pay", "know", "sure"]
+        "pay",
+        "know",
+        "sure",
+    ]
 
 
 def test_empty_base_abstains() -> None:
@@ -312,9 +384,11 @@ def test_a_likely_typo_counts_for_the_model_as_the_word_it_misspells(bundled: Ma
     assert matcher_module._typo_features(bundled._tokens(words("compliense"))) == []  # unsure
 
 
-TAX_STORY = ("Last spring an inspector at the tax office told my father the audit would go away if "
-             "he paid a little. Father paid, and the next day he was arrested for giving a bribe. "
-             "The case is in court now. What can he do?")
+TAX_STORY = (
+    "Last spring an inspector at the tax office told my father the audit would go away if "
+    "he paid a little. Father paid, and the next day he was arrested for giving a bribe. "
+    "The case is in court now. What can he do?"
+)
 SET_UP_SHORT = "cop set me up, what now"
 
 
@@ -327,6 +401,6 @@ def test_a_story_that_asks_what_to_do_gets_the_victims_entry(bundled: Matcher) -
 
 @pytest.mark.parametrize("text", ["gift allowed", "сыйлық рұқсат"])
 def test_bare_keywords_get_the_topics_overview(bundled: Matcher, text: str) -> None:
-    """"gift allowed" asks about gifts as a whole: the overview answers, not the sibling
+    """ "gift allowed" asks about gifts as a whole: the overview answers, not the sibling
     about the old threshold whose questions ("what gift was allowed before?") share words."""
     assert bundled.match(text).entry_id == "gifts-any-value-ban"

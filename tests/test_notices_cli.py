@@ -34,8 +34,11 @@ def notice_path(small_kb: Path) -> Path:
 
 
 def line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                if needle in line)
+    return next(
+        i
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if needle in line
+    )
 
 
 def check(knowledge: Path) -> list[str]:
@@ -51,26 +54,62 @@ def test_shipped_notice_and_a_good_one_pass(notice_path: Path) -> None:
     assert "knowledge/notices/" not in shipped.stdout, shipped.stdout
 
 
-@pytest.mark.parametrize(("old", "new", "where", "message"), [
-    ("publish_at: 2020-10-18", "publish_at: 2020-13-40", "publish_at",
-     "notice 'gift-rules': bad publish_at: "),
-    ("publish_at: 2020-10-18", "publish_at: 2020-10-18T09:00", "publish_at",
-     "notice 'gift-rules': bad publish_at: a time needs an offset"),
-    ("topics: [gifts]", "topics: [gifts, weather]", "id:",
-     "notice 'gift-rules': topic 'weather' is not in topics.yaml"),
-    ("related: [gift-ban]", "related: [nowhere]", "id:",
-     "notice 'gift-rules': related id 'nowhere' points to no entry"),
-    ("en:\n  title: New rule\n  body: Text.\n", "", "id:",
-     "notice 'gift-rules': [en] language missing"),
-    ("  body: Текст.", "  body: Текст [ссылка](javascript:x).", "id:",
-     "notice 'gift-rules': [ru] body: "),
-    ("  body: Text.", "  body: " + "Long text. " * 400, "id:",
-     "notice 'gift-rules': [en] title and body are too long for one Telegram message"),
-    ("topics: [gifts]", "topicz: [gifts]", "topicz",
-     "notice 'gift-rules': unknown field 'topicz'"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "where", "message"),
+    [
+        (
+            "publish_at: 2020-10-18",
+            "publish_at: 2020-13-40",
+            "publish_at",
+            "notice 'gift-rules': bad publish_at: ",
+        ),
+        (
+            "publish_at: 2020-10-18",
+            "publish_at: 2020-10-18T09:00",
+            "publish_at",
+            "notice 'gift-rules': bad publish_at: a time needs an offset",
+        ),
+        (
+            "topics: [gifts]",
+            "topics: [gifts, weather]",
+            "id:",
+            "notice 'gift-rules': topic 'weather' is not in topics.yaml",
+        ),
+        (
+            "related: [gift-ban]",
+            "related: [nowhere]",
+            "id:",
+            "notice 'gift-rules': related id 'nowhere' points to no entry",
+        ),
+        (
+            "en:\n  title: New rule\n  body: Text.\n",
+            "",
+            "id:",
+            "notice 'gift-rules': [en] language missing",
+        ),
+        (
+            "  body: Текст.",
+            "  body: Текст [ссылка](javascript:x).",
+            "id:",
+            "notice 'gift-rules': [ru] body: ",
+        ),
+        (
+            "  body: Text.",
+            "  body: " + "Long text. " * 400,
+            "id:",
+            "notice 'gift-rules': [en] title and body are too long for one Telegram message",
+        ),
+        (
+            "topics: [gifts]",
+            "topicz: [gifts]",
+            "topicz",
+            "notice 'gift-rules': unknown field 'topicz'",
+        ),
+    ],
+)
 def test_each_broken_notice_is_reported_with_path_and_line(
-        notice_path: Path, old: str, new: str, where: str, message: str) -> None:
+    notice_path: Path, old: str, new: str, where: str, message: str
+) -> None:
     text = notice_path.read_text(encoding="utf-8")
     assert old in text
     notice_path.write_text(text.replace(old, new), encoding="utf-8")
@@ -83,8 +122,10 @@ def test_duplicate_notice_id(notice_path: Path) -> None:
     copy = notice_path.with_name("zz-copy.yaml")
     copy.write_text(NOTICE, encoding="utf-8")
     lines = check(notice_path.parent.parent)
-    assert f"{copy}:{line_of(copy, 'id:')}: notice 'gift-rules': id is already used by " \
-           f"{notice_path}" in lines, lines
+    assert (
+        f"{copy}:{line_of(copy, 'id:')}: notice 'gift-rules': id is already used by "
+        f"{notice_path}" in lines
+    ), lines
 
 
 def test_notices_list_and_status(notice_path: Path, tmp_path: Path) -> None:
@@ -93,8 +134,16 @@ def test_notices_list_and_status(notice_path: Path, tmp_path: Path) -> None:
     result = run(["notices", "list"], knowledge, db)
     assert result.exit_code == 0, result.output
     header, first, second = result.stdout.splitlines()
-    assert header.split() == ["id", "publish_at", "status", "sent", "pending", "sending",
-                              "failed", "skipped"]
+    assert header.split() == [
+        "id",
+        "publish_at",
+        "status",
+        "sent",
+        "pending",
+        "sending",
+        "failed",
+        "skipped",
+    ]
     assert first.split() == ["gift-rules", "2020-10-18", "09:00", "due", "0", "0", "0", "0", "0"]
     assert second.split()[:4] == ["future-one", "2099-01-01", "10:00", "upcoming"]
 

@@ -34,8 +34,7 @@ def test_bare_date_is_nine_in_almaty_and_offsets_are_kept() -> None:
     moment = parse_publish_at("2020-10-18")
     assert moment == datetime(2020, 10, 18, 9, 0, tzinfo=ALMATY)
     assert moment.astimezone(UTC) == datetime(2020, 10, 18, 3, 0, tzinfo=UTC)
-    assert parse_publish_at("2026-03-04T15:30:00+03:00") == datetime(2026, 3, 4, 12, 30,
-                                                                      tzinfo=UTC)
+    assert parse_publish_at("2026-03-04T15:30:00+03:00") == datetime(2026, 3, 4, 12, 30, tzinfo=UTC)
     assert local_time(moment) == "2020-10-18 09:00"
 
 
@@ -47,9 +46,11 @@ def test_digest_is_the_next_monday_nine_in_almaty() -> None:
 
 
 def test_due_upcoming_and_status() -> None:
-    past, soon, later = (notice("past", NOW - timedelta(days=400)),
-                         notice("soon", NOW + timedelta(hours=1)),
-                         notice("later", NOW + timedelta(days=3)))
+    past, soon, later = (
+        notice("past", NOW - timedelta(days=400)),
+        notice("soon", NOW + timedelta(hours=1)),
+        notice("later", NOW + timedelta(days=3)),
+    )
     kb = base(later, soon, past)
     assert due_notices(kb, set(), NOW) == [past]
     assert due_notices(kb, {"past"}, NOW) == []
@@ -66,5 +67,7 @@ def test_past_due_notice_is_sent_on_start_and_never_again() -> None:
     assert publish_due(store, kb, NOW, "ru") == {"missed": 2}  # the bot comes back up
     assert publish_due(store, kb, NOW, "ru") == {}  # and again (a restart)
     assert publish_due(store, kb, NOW + timedelta(days=2), "ru") == {"future": 2}
-    assert store.delivery_counts() == {n: {"pending": 2, "sending": 0, "sent": 0, "failed": 0,
-                                           "skipped": 0} for n in ("missed", "future")}
+    assert store.delivery_counts() == {
+        n: {"pending": 2, "sending": 0, "sent": 0, "failed": 0, "skipped": 0}
+        for n in ("missed", "future")
+    }

@@ -61,8 +61,9 @@ def enqueue(dialog: Dialog, chat_ids: range, *, only: str | None = NOTICE_ID) ->
 
 
 async def drain(dialog: Dialog, bot: Bot, limits: Limits = FAST) -> DrainReport:
-    sender = Sender(dialog.store, TelegramTransport(bot), partial(render_deliveries, dialog),
-                    limits=limits)
+    sender = Sender(
+        dialog.store, TelegramTransport(bot), partial(render_deliveries, dialog), limits=limits
+    )
     return await sender.drain()
 
 
@@ -72,7 +73,8 @@ def delivered(emu: BotAPIEmulator) -> Counter[int]:
 
 
 async def test_blocked_users_are_marked_inactive_and_others_get_it_once(
-        emu: BotAPIEmulator, dialog: Dialog, bot: Bot) -> None:
+    emu: BotAPIEmulator, dialog: Dialog, bot: Bot
+) -> None:
     chats = range(1000, 1100)
     blocked = set(chats[::20])  # 5 %
     for chat_id in blocked:
@@ -85,11 +87,13 @@ async def test_blocked_users_are_marked_inactive_and_others_get_it_once(
     assert dialog.store.delivery_counts()[NOTICE_ID]["skipped"] == 5
     message = emu.last_message(1003)
     assert message is not None and message.plain_text == (
-        "Запрет на подарки\n\nГосслужащим запрещены подарки любой стоимости.")  # 1003: ru
+        "Запрет на подарки\n\nГосслужащим запрещены подарки любой стоимости."
+    )  # 1003: ru
 
 
-async def test_429_bursts_are_waited_out_and_retried(emu: BotAPIEmulator, dialog: Dialog,
-                                                     bot: Bot) -> None:
+async def test_429_bursts_are_waited_out_and_retried(
+    emu: BotAPIEmulator, dialog: Dialog, bot: Bot
+) -> None:
     chats = range(2000, 2040)
     enqueue(dialog, chats)
     emu.fail_next("sendMessage", 429, retry_after=1, count=3)
@@ -101,8 +105,9 @@ async def test_429_bursts_are_waited_out_and_retried(emu: BotAPIEmulator, dialog
     assert retried.timestamp - refused.timestamp >= 0.9  # the refused chat waited retry_after
 
 
-async def test_bad_request_is_recorded_and_the_rest_go_on(emu: BotAPIEmulator, dialog: Dialog,
-                                                           bot: Bot) -> None:
+async def test_bad_request_is_recorded_and_the_rest_go_on(
+    emu: BotAPIEmulator, dialog: Dialog, bot: Bot
+) -> None:
     enqueue(dialog, range(3000, 3010))
     emu.fail_next("sendMessage", 400, "Bad Request: chat not found")
     report = await drain(dialog, bot)
@@ -113,7 +118,8 @@ async def test_bad_request_is_recorded_and_the_rest_go_on(emu: BotAPIEmulator, d
 
 
 async def test_network_errors_are_retried_with_backoff(
-        emu: BotAPIEmulator, dialog: Dialog, bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    emu: BotAPIEmulator, dialog: Dialog, bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(sender_module, "BACKOFF_BASE", 0.1)
     enqueue(dialog, range(4000, 4010))
     emu.fail_next("sendMessage", 502, count=3)
@@ -123,7 +129,8 @@ async def test_network_errors_are_retried_with_backoff(
 
 
 async def test_a_timed_out_call_is_retried_and_may_arrive_twice(
-        emu: BotAPIEmulator, dialog: Dialog, monkeypatch: pytest.MonkeyPatch) -> None:
+    emu: BotAPIEmulator, dialog: Dialog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The documented at-least-once window: Telegram may have delivered a call that timed out."""
     monkeypatch.setattr(sender_module, "BACKOFF_BASE", 0.6)
     enqueue(dialog, range(5000, 5001))
@@ -150,14 +157,16 @@ async def test_rate_stays_under_the_flood_limits(emu: BotAPIEmulator, dialog: Di
         assert second - first >= 1.0
 
 
-async def test_weekly_subscribers_get_one_digest(emu: BotAPIEmulator, dialog: Dialog,
-                                                 bot: Bot) -> None:
+async def test_weekly_subscribers_get_one_digest(
+    emu: BotAPIEmulator, dialog: Dialog, bot: Bot
+) -> None:
     add_subscribers(dialog.store, range(7000, 7003))
     now = datetime.now(UTC)
     dialog.store.set_delivery_mode(7001, "weekly", now=now, digest_at=now)
     for notice_id in (NOTICE_ID, SECOND_ID):
-        dialog.store.enqueue_notice(notice_id, ["gifts"], now=now,
-                                    digest_at=now - timedelta(seconds=1), default_lang="ru")
+        dialog.store.enqueue_notice(
+            notice_id, ["gifts"], now=now, digest_at=now - timedelta(seconds=1), default_lang="ru"
+        )
     report = await drain(dialog, bot)
     assert report.sent == 6
     assert delivered(emu) == Counter({7000: 2, 7001: 1, 7002: 2})

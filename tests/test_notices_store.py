@@ -58,8 +58,9 @@ def test_enqueue_is_idempotent_and_rows_are_unique(store: Store) -> None:
     assert enqueue(store) is None
     assert len(outbox(store)) == 3
     with pytest.raises(sqlite3.IntegrityError):
-        store.db["outbox"].insert({"notice_id": "n1", "chat_id": 1, "lang": "kk",
-                                   "ready_at": "", "created_at": ""})
+        store.db["outbox"].insert(
+            {"notice_id": "n1", "chat_id": 1, "lang": "kk", "ready_at": "", "created_at": ""}
+        )
     assert set(store.enqueued_notices()) == {"n1"}
 
 
@@ -85,12 +86,18 @@ def test_claim_is_all_or_nothing_and_finish_records_the_outcome(store: Store) ->
     assert outbox(store)[second.chat_id]["state"] == "pending"
     store.finish([first.id], "sent", now=NOW)
     store.finish([second.id], "failed", now=NOW, error="Chat not found")
-    store.finish([third.id], "pending", now=NOW, error="retry after 3 s",
-                 retry_at=NOW + timedelta(seconds=3))
+    store.finish(
+        [third.id], "pending", now=NOW, error="retry after 3 s", retry_at=NOW + timedelta(seconds=3)
+    )
     assert [d.id for d in store.ready_deliveries(NOW)] == []
     assert store.next_ready_at() == NOW + timedelta(seconds=3)
-    assert store.delivery_counts()["n1"] == {"pending": 1, "sending": 0, "sent": 1, "failed": 1,
-                                             "skipped": 0}
+    assert store.delivery_counts()["n1"] == {
+        "pending": 1,
+        "sending": 0,
+        "sent": 1,
+        "failed": 1,
+        "skipped": 0,
+    }
     rows = outbox(store)
     assert rows[first.chat_id]["sent_at"] and rows[first.chat_id]["attempts"] == 1
     assert (second.chat_id, "failed", "Chat not found") in store.delivery_problems("n1")

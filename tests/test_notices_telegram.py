@@ -49,8 +49,13 @@ def settings(emu: BotAPIEmulator, small_kb: Path, tmp_path: Path) -> Settings:
     for chat_id in SUBSCRIBERS:
         store.set_subscriptions(chat_id, {ALL_TOPICS})
     store.close()
-    return Settings(token=emu.token, api_url=emu.base_url, db_path=db, knowledge_dir=small_kb,
-                    admins=frozenset({ADMIN}))
+    return Settings(
+        token=emu.token,
+        api_url=emu.base_url,
+        db_path=db,
+        knowledge_dir=small_kb,
+        admins=frozenset({ADMIN}),
+    )
 
 
 def add_notice(settings: Settings, notice_id: str, publish_at: str) -> None:
@@ -68,20 +73,19 @@ def received(emu: BotAPIEmulator, title: str) -> dict[int, int]:
 
 
 async def test_due_notice_goes_out_at_start_and_not_after_a_restart(
-        emu: BotAPIEmulator, settings: Settings) -> None:
+    emu: BotAPIEmulator, settings: Settings
+) -> None:
     add_notice(settings, "missed", "2020-10-18")
     async with running(settings):
         await until(lambda: len(received(emu, "Новое правило")) == len(SUBSCRIBERS))
     async with running(settings) as app:
-        await until(lambda: bool(app.job_queue and app.job_queue.get_jobs_by_name(
-            "notices-drain")))
+        await until(lambda: bool(app.job_queue and app.job_queue.get_jobs_by_name("notices-drain")))
         [listing] = await ask(emu, "/notices", chat_id=ADMIN, lang="en")
     assert received(emu, "Новое правило") == dict.fromkeys(SUBSCRIBERS, 1)
     assert "• missed 2020-10-18 09:00: sent 3" in (listing.plain_text or "")
 
 
-async def test_future_notice_goes_out_at_its_time(emu: BotAPIEmulator,
-                                                  settings: Settings) -> None:
+async def test_future_notice_goes_out_at_its_time(emu: BotAPIEmulator, settings: Settings) -> None:
     publish_at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
     add_notice(settings, "soon", publish_at.isoformat())
     async with running(settings) as app:
@@ -92,8 +96,9 @@ async def test_future_notice_goes_out_at_its_time(emu: BotAPIEmulator,
         assert first_sent_at >= publish_at - timedelta(seconds=0.1)  # not before, e.g. at start
 
 
-async def test_notice_added_while_running_is_scheduled(emu: BotAPIEmulator,
-                                                       settings: Settings) -> None:
+async def test_notice_added_while_running_is_scheduled(
+    emu: BotAPIEmulator, settings: Settings
+) -> None:
     async with running(settings):
         publish_at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=3)
         add_notice(settings, "added", publish_at.isoformat())
@@ -101,8 +106,9 @@ async def test_notice_added_while_running_is_scheduled(emu: BotAPIEmulator,
     assert received(emu, "Новое правило") == dict.fromkeys(SUBSCRIBERS, 1)
 
 
-async def test_subscribing_with_buttons_and_admin_send(emu: BotAPIEmulator,
-                                                       settings: Settings) -> None:
+async def test_subscribing_with_buttons_and_admin_send(
+    emu: BotAPIEmulator, settings: Settings
+) -> None:
     add_notice(settings, "later", "2099-01-01T09:00+05:00")
     async with running(settings):
         [panel] = await ask(emu, "/subscribe", chat_id=904, lang="en")

@@ -28,9 +28,22 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project built as a wheel, as ``pip install .`` (and the Dockerfile) builds it."""
     out = tmp_path_factory.mktemp("wheel")
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(out), str(ROOT)],
-        capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert build.returncode == 0, build.stderr
     return next(out.glob("adal_bot-*.whl"))
 
@@ -44,18 +57,28 @@ def test_wheel_contains_knowledge_and_locales(wheel: Path) -> None:
     assert any(n.startswith("adal_bot-") and n.endswith("entry_points.txt") for n in names)
 
 
-def test_installed_wheel_uses_its_bundled_knowledge_and_catalogs(wheel: Path,
-                                                                 tmp_path: Path) -> None:
+def test_installed_wheel_uses_its_bundled_knowledge_and_catalogs(
+    wheel: Path, tmp_path: Path
+) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)  # a pure-Python wheel installs by unpacking
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("ADAL_", "TELEGRAM_"))} | {
-        "PYTHONPATH": str(site), "ADAL_DB": str(tmp_path / "adal.db"), "LANG": "kk_KZ.UTF-8"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ADAL_", "TELEGRAM_"))} | {
+        "PYTHONPATH": str(site),
+        "ADAL_DB": str(tmp_path / "adal.db"),
+        "LANG": "kk_KZ.UTF-8",
+    }
 
     def adal_bot(*args: str, stdin: str = "") -> str:
-        done = subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
-                              capture_output=True, env=env, cwd=tmp_path, timeout=120,
-                              check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            input=stdin,
+            text=True,
+            capture_output=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 

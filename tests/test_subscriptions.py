@@ -34,9 +34,11 @@ def dialog(small_kb: Path) -> Dialog:
     """The dialog over the small base with a published and a future notice."""
     (small_kb / "notices").mkdir()
     (small_kb / "notices" / "a.yaml").write_text(
-        notice_yaml("gift-rules", "2020-10-18", "New gift rules"), encoding="utf-8")
+        notice_yaml("gift-rules", "2020-10-18", "New gift rules"), encoding="utf-8"
+    )
     (small_kb / "notices" / "b.yaml").write_text(
-        notice_yaml("future-one", "2099-01-01T10:00:00+05:00", "Future"), encoding="utf-8")
+        notice_yaml("future-one", "2099-01-01T10:00:00+05:00", "Future"), encoding="utf-8"
+    )
     return build_dialog(Settings(knowledge_dir=small_kb), Store(":memory:"))
 
 
@@ -93,7 +95,8 @@ def test_weekly_digest_choice(dialog: Dialog) -> None:
 
 @pytest.mark.parametrize("command", ["/start", "/subscribe all"])
 def test_start_or_subscribing_reactivates_a_user_who_had_blocked_the_bot(
-        dialog: Dialog, command: str) -> None:
+    dialog: Dialog, command: str
+) -> None:
     dialog.set_active(USER, False)
     dialog.handle_message(USER, command)
     assert dialog.store.is_active(USER.chat_id)
@@ -137,8 +140,9 @@ def test_notice_and_digest_messages(dialog: Dialog) -> None:
     reply = render_deliveries(dialog, [delivery("gift-rules", "ru", False)])
     assert reply is not None
     assert reply.text == "**New gift rules ru**\n\nТекст **важный**."
-    digest = render_deliveries(dialog, [delivery("gift-rules", "kk", True),
-                                        delivery("future-one", "kk", True, 2)])
+    digest = render_deliveries(
+        dialog, [delivery("gift-rules", "kk", True), delivery("future-one", "kk", True, 2)]
+    )
     assert digest is not None and digest.text.startswith("**Апта ішіндегі жаңартулар**")
     assert actions(digest) == ["n:gift-rules", "n:future-one"]
     assert render_deliveries(dialog, [delivery("removed", "en", False)]) is None

@@ -46,8 +46,10 @@ pytestmark = pytest.mark.e2e
 
 ADMIN = 777
 KAZAKH_LETTERS = set("әғқңөұүһі")
-needs_entries = pytest.mark.skipif(not read_knowledge(Settings().knowledge_dir)[0].entries,
-                                   reason="the bundled knowledge base has no entries yet")
+needs_entries = pytest.mark.skipif(
+    not read_knowledge(Settings().knowledge_dir)[0].entries,
+    reason="the bundled knowledge base has no entries yet",
+)
 
 
 @pytest.fixture
@@ -61,16 +63,23 @@ async def emu(expect_rejections: set[int]) -> AsyncIterator[BotAPIEmulator]:
     """A running emulator; the test fails if it refused a call the test did not expect."""
     async with BotAPIEmulator() as emulator:
         yield emulator
-    unexpected = [(r.method, r.status, r.response.get("description"))
-                  for r in emulator.rejected if r.status not in expect_rejections]
+    unexpected = [
+        (r.method, r.status, r.response.get("description"))
+        for r in emulator.rejected
+        if r.status not in expect_rejections
+    ]
     assert not unexpected
 
 
 @pytest.fixture
 def settings(emu: BotAPIEmulator, tmp_path: Path) -> Settings:
     """Settings pointing the bot at the emulator, with a fresh database."""
-    return Settings(token=emu.token, api_url=emu.base_url, db_path=tmp_path / "adal.db",
-                    admins=frozenset({ADMIN}))
+    return Settings(
+        token=emu.token,
+        api_url=emu.base_url,
+        db_path=tmp_path / "adal.db",
+        admins=frozenset({ADMIN}),
+    )
 
 
 @pytest_asyncio.fixture
@@ -80,14 +89,12 @@ async def app(settings: Settings) -> AsyncIterator[Application]:
         yield application
 
 
-
-
-
 # --------------------------------------------------------------------------- start-up
 
 
 async def test_startup_sets_menus_per_language_admin_ones_only_for_admins(
-        app: Application, emu: BotAPIEmulator) -> None:
+    app: Application, emu: BotAPIEmulator
+) -> None:
     default_scope = '{"type": "default"}'
     admin_scope = f'{{"chat_id": {ADMIN}, "type": "chat"}}'
     for lang in ("", "kk", "ru", "en"):
@@ -96,7 +103,8 @@ async def test_startup_sets_menus_per_language_admin_ones_only_for_admins(
         assert len(emu.commands[(admin_scope, lang)]) >= len(menu)
     assert emu.commands[(default_scope, "kk")] != emu.commands[(default_scope, "en")]
     admin_only = {c for c, _ in dialog_of(app).menu("en", admin=True)} - {
-        c for c, _ in dialog_of(app).menu("en")}
+        c for c, _ in dialog_of(app).menu("en")
+    }
     assert not admin_only & {c["command"] for c in emu.commands[(default_scope, "en")]}
     assert app.job_queue and app.job_queue.get_jobs_by_name("reload-knowledge")
 
@@ -104,7 +112,8 @@ async def test_startup_sets_menus_per_language_admin_ones_only_for_admins(
 @needs_entries
 @pytest.mark.parametrize("lang", ["kk", "en"])
 async def test_start_greets_in_the_client_language_with_three_examples(
-        app: Application, emu: BotAPIEmulator, lang: str) -> None:
+    app: Application, emu: BotAPIEmulator, lang: str
+) -> None:
     [greeting] = await ask(emu, "/start", lang=lang)
     assert greeting.ok and greeting.plain_text
     expected = dialog_of(app).handle_message(UserRef(CHAT + 1, CHAT + 1, lang), "/start")
@@ -118,13 +127,17 @@ async def test_start_greets_in_the_client_language_with_three_examples(
 
 
 @needs_entries
-@pytest.mark.parametrize(("lang", "entry_id"), [
-    ("kk", "gifts-any-value-ban"),
-    ("ru", "relatives-same-agency"),
-    ("en", "provocation-art-412-1"),
-])
+@pytest.mark.parametrize(
+    ("lang", "entry_id"),
+    [
+        ("kk", "gifts-any-value-ban"),
+        ("ru", "relatives-same-agency"),
+        ("en", "provocation-art-412-1"),
+    ],
+)
 async def test_question_in_each_language_gets_the_entry_and_its_source(
-        app: Application, emu: BotAPIEmulator, lang: str, entry_id: str) -> None:
+    app: Application, emu: BotAPIEmulator, lang: str, entry_id: str
+) -> None:
     entry = dialog_of(app).library.kb.get(entry_id)
     assert entry is not None
     [answer] = await ask(emu, entry.questions(lang)[0], lang="ru")  # type: ignore[arg-type]
@@ -141,7 +154,8 @@ async def test_deep_link_opens_the_entry(app: Application, emu: BotAPIEmulator) 
 
 @needs_entries
 async def test_related_button_opens_the_entry_and_feedback_is_stored(
-        app: Application, emu: BotAPIEmulator) -> None:
+    app: Application, emu: BotAPIEmulator
+) -> None:
     kb = dialog_of(app).library.kb
     first = next(e for e in kb.entries.values() if e.related)
     [answer] = await ask(emu, f"/start {first.id}")
@@ -159,9 +173,10 @@ async def test_related_button_opens_the_entry_and_feedback_is_stored(
 
 @needs_entries
 async def test_did_you_mean_button_opens_the_suggested_entry(
-        app: Application, emu: BotAPIEmulator) -> None:
+    app: Application, emu: BotAPIEmulator
+) -> None:
     library = dialog_of(app).library
-    text = "провокация подарок"                     # two topics at once: the bot abstains
+    text = "провокация подарок"  # two topics at once: the bot abstains
     result = library.matcher.match(text)
     assert result.entry_id is None and result.suggestions
     [reply] = await ask(emu, text)
@@ -172,8 +187,9 @@ async def test_did_you_mean_button_opens_the_suggested_entry(
 
 
 @needs_entries
-async def test_language_choice_is_kept_after_a_restart(settings: Settings,
-                                                      emu: BotAPIEmulator) -> None:
+async def test_language_choice_is_kept_after_a_restart(
+    settings: Settings, emu: BotAPIEmulator
+) -> None:
     async with running(settings) as application:
         [menu] = await ask(emu, "/language", lang="ru")
         assert actions(menu) == ["l:kk", "l:ru", "l:en"]
@@ -189,8 +205,9 @@ async def test_language_choice_is_kept_after_a_restart(settings: Settings,
 
 
 @needs_entries
-async def test_inline_query_offers_shareable_articles(app: Application,
-                                                      emu: BotAPIEmulator) -> None:
+async def test_inline_query_offers_shareable_articles(
+    app: Application, emu: BotAPIEmulator
+) -> None:
     emu.push_inline_query(CHAT, "подарки госслужащим", language_code="ru")
     query_id = emu.updates[-1]["inline_query"]["id"]
     await until(lambda: query_id in emu.inline_answers)
@@ -206,9 +223,12 @@ async def test_inline_query_offers_shareable_articles(app: Application,
 # --------------------------------------------------------------------------- Telegram's limits
 
 
-async def test_flood_429_is_retried(app: Application, emu: BotAPIEmulator,
-                                    expect_rejections: set[int],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_flood_429_is_retried(
+    app: Application,
+    emu: BotAPIEmulator,
+    expect_rejections: set[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "1")  # PTB's RetryAfter warns about its future type
     expect_rejections.add(429)
     emu.fail_next("sendMessage", 429, retry_after=1)
@@ -219,17 +239,23 @@ async def test_flood_429_is_retried(app: Application, emu: BotAPIEmulator,
 
 @pytest.mark.logs_errors
 async def test_a_failed_update_is_logged_and_the_bot_keeps_running(
-        app: Application, emu: BotAPIEmulator, expect_rejections: set[int],
-        caplog: pytest.LogCaptureFixture) -> None:
+    app: Application,
+    emu: BotAPIEmulator,
+    expect_rejections: set[int],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     expect_rejections.add(400)
     emu.fail_next("sendMessage", 400, "Bad Request: message is too long")
     emu.push_text(CHAT, "/help", language_code="en")
     await emu.wait_for(lambda r: r.chat_id == CHAT and r.error_code == 400)
     [answer] = await ask(emu, "/help", lang="en")
     assert answer.ok and "/topics" in (answer.plain_text or "")
-    assert any(record.name == "bot.telegram.handlers" and record.levelname == "ERROR"
-               and "Message is too long" in str(record.exc_info and record.exc_info[1])
-               for record in caplog.records)
+    assert any(
+        record.name == "bot.telegram.handlers"
+        and record.levelname == "ERROR"
+        and "Message is too long" in str(record.exc_info and record.exc_info[1])
+        for record in caplog.records
+    )
 
 
 @pytest.fixture
@@ -240,13 +266,15 @@ def long_kb(small_kb: Path) -> Path:
     while visible_length(f"{answer} pad (en)") <= MessageLimit.MAX_TEXT_LENGTH:
         answer += " pad"  # as long as an answer may be: the sources make the reply longer
     answer = answer.replace("\n\n", "\n\n      ")  # indented for the YAML block scalar
-    (small_kb / "long.yaml").write_text(entry_yaml("long-answer", "about", answer=answer),
-                                        encoding="utf-8")
+    (small_kb / "long.yaml").write_text(
+        entry_yaml("long-answer", "about", answer=answer), encoding="utf-8"
+    )
     return small_kb
 
 
-async def test_long_answer_is_split_into_valid_parts(settings: Settings, long_kb: Path,
-                                                     emu: BotAPIEmulator) -> None:
+async def test_long_answer_is_split_into_valid_parts(
+    settings: Settings, long_kb: Path, emu: BotAPIEmulator
+) -> None:
     settings = replace(settings, knowledge_dir=long_kb)
     async with running(settings) as application:
         reply = dialog_of(application).handle_message(UserRef(1, 1, "en"), "/start long-answer")
@@ -262,15 +290,20 @@ async def test_long_answer_is_split_into_valid_parts(settings: Settings, long_kb
     assert text == parse_html(to_html(reply[0].text))[0]
 
 
-@pytest.mark.parametrize("text", [
-    "<b>bold?</b> <script>alert('x')</script> &amp; & </i>",
-    ("Подарок <b> & " * 300)[:4000],
-    "😀🙏🔥",
-    "\u200b\u200c\u200d\ufeff",
-    "/start <b>&",
-], ids=["html", "4000-chars", "emoji", "zero-width", "start-payload"])
-async def test_hostile_input_gets_valid_answers(app: Application, emu: BotAPIEmulator,
-                                                text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<b>bold?</b> <script>alert('x')</script> &amp; & </i>",
+        ("Подарок <b> & " * 300)[:4000],
+        "😀🙏🔥",
+        "\u200b\u200c\u200d\ufeff",
+        "/start <b>&",
+    ],
+    ids=["html", "4000-chars", "emoji", "zero-width", "start-payload"],
+)
+async def test_hostile_input_gets_valid_answers(
+    app: Application, emu: BotAPIEmulator, text: str
+) -> None:
     [answer] = await ask(emu, text)
     assert answer.ok and answer.plain_text
 
@@ -296,7 +329,8 @@ async def test_blocking_and_unblocking_the_bot(app: Application, emu: BotAPIEmul
 
 
 async def test_send_refused_with_403_marks_the_user_inactive(
-        app: Application, emu: BotAPIEmulator, expect_rejections: set[int]) -> None:
+    app: Application, emu: BotAPIEmulator, expect_rejections: set[int]
+) -> None:
     expect_rejections.add(403)
     store = dialog_of(app).store
     emu.block(CHAT)
@@ -318,8 +352,13 @@ def free_port() -> int:
 async def test_webhook_checks_the_secret_token(settings: Settings, emu: BotAPIEmulator) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/adal-hook"
-    settings = replace(settings, webhook_url=url, webhook_secret="s3cret-token",
-                       webhook_listen="127.0.0.1", webhook_port=port)
+    settings = replace(
+        settings,
+        webhook_url=url,
+        webhook_secret="s3cret-token",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+    )
     application = build_application(settings, build_dialog(settings))
     async with application:
         assert application.updater
@@ -343,10 +382,20 @@ async def test_webhook_checks_the_secret_token(settings: Settings, emu: BotAPIEm
 
 def test_adal_bot_run_polls_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     with BotAPIEmulator() as emulator:
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": emulator.token,
-               "TELEGRAM_API_URL": emulator.base_url, "ADAL_DB": str(tmp_path / "adal.db")}
-        process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": emulator.token,
+            "TELEGRAM_API_URL": emulator.base_url,
+            "ADAL_DB": str(tmp_path / "adal.db"),
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             emulator.push_text(CHAT, "/help", language_code="en")
             emulator.wait_for_sync(lambda r: r.chat_id == CHAT and r.ok, timeout=30)

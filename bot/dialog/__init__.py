@@ -15,13 +15,23 @@ from bot.i18n import Catalogs
 from bot.library import Library
 from bot.store import Store
 
-__all__ = ["Button", "Command", "Dialog", "Feature", "InlineResult", "Reply", "Turn", "UserRef",
-           "build_dialog"]
+__all__ = [
+    "Button",
+    "Command",
+    "Dialog",
+    "Feature",
+    "InlineResult",
+    "Reply",
+    "Turn",
+    "UserRef",
+    "build_dialog",
+]
 
 
 def build_dialog(settings: Settings, store: Store | None = None) -> Dialog:
     """Open the store, load the knowledge base and catalogs, and assemble the dialog."""
     store = store or Store(settings.db_path)
     features: list[Feature] = [Subscriptions(), NoticeAdmin()]
-    return Dialog(Library(settings.knowledge_dir), store, Catalogs(settings.locales_dir),
-                  Answers(), features)
+    return Dialog(
+        Library(settings.knowledge_dir), store, Catalogs(settings.locales_dir), Answers(), features
+    )

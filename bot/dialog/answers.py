@@ -29,8 +29,12 @@ class Answers(Feature):
 
     def buttons(self) -> dict[str, ButtonHandler]:
         """e: open an entry, f: feedback, l: language, t: topic."""
-        return {"e": self.open_entry, "f": self.feedback, "l": self.set_language,
-                "t": self.open_topic}
+        return {
+            "e": self.open_entry,
+            "f": self.feedback,
+            "l": self.set_language,
+            "t": self.open_topic,
+        }
 
     # questions ------------------------------------------------------------------------------
 
@@ -52,8 +56,10 @@ class Answers(Feature):
         _ = turn._
         if kind == "thanks":
             return Reply(_("You are welcome! Ask another question any time."))
-        text = _("Hello! I answer questions about Kazakhstan's anti-corruption rules. "
-                 "Ask in your own words, in Kazakh, Russian or English.")
+        text = _(
+            "Hello! I answer questions about Kazakhstan's anti-corruption rules. "
+            "Ask in your own words, in Kazakh, Russian or English."
+        )
         if kind == "capabilities":
             text = help_text(turn)
         return Reply(text, self._example_buttons(turn))
@@ -79,8 +85,13 @@ class Answers(Feature):
         replies = [Reply(text, tuple((entry_button(e, turn.lang),) for e in entries[:3]))]
         report = turn.kb.get(REPORT_ENTRY)
         if case and report is not None:
-            replies.append(Reply(_("If you are facing a real case, here is where to turn:")
-                                 + "\n\n" + entry_text(turn, report)))
+            replies.append(
+                Reply(
+                    _("If you are facing a real case, here is where to turn:")
+                    + "\n\n"
+                    + entry_text(turn, report)
+                )
+            )
         return replies
 
     def inline(self, turn: Turn, query: str) -> list[InlineResult]:
@@ -92,9 +103,14 @@ class Answers(Feature):
             if entry is None:
                 continue
             preview = " ".join(to_plain(entry.answer(turn.lang)).split())
-            results.append(InlineResult(
-                id=f"{entry.id}:{turn.lang}", title=entry_label(entry, turn.lang),
-                description=preview[:120], text=entry_text(turn, entry)))
+            results.append(
+                InlineResult(
+                    id=f"{entry.id}:{turn.lang}",
+                    title=entry_label(entry, turn.lang),
+                    description=preview[:120],
+                    text=entry_text(turn, entry),
+                )
+            )
         return results
 
     # commands -------------------------------------------------------------------------------
@@ -107,10 +123,15 @@ class Answers(Feature):
             if entry is not None:
                 return [self.entry_reply(turn, entry)]
         _ = turn._
-        text = _("Hello! I am Adal. I answer questions about Kazakhstan's anti-corruption "
-                 "rules: provocation by officials, the ban on gifts, relatives in one agency, "
-                 "compliance, attacks on officers.") + "\n\n" + _(
-                 "Ask in your own words, in Kazakh, Russian or English. For example:")
+        text = (
+            _(
+                "Hello! I am Adal. I answer questions about Kazakhstan's anti-corruption "
+                "rules: provocation by officials, the ban on gifts, relatives in one agency, "
+                "compliance, attacks on officers."
+            )
+            + "\n\n"
+            + _("Ask in your own words, in Kazakh, Russian or English. For example:")
+        )
         return [Reply(text, self._example_buttons(turn))]
 
     def about(self, turn: Turn, _args: str) -> list[Reply]:
@@ -130,8 +151,11 @@ class Answers(Feature):
 
     def topics(self, turn: Turn, _args: str) -> list[Reply]:
         """The topics, as buttons."""
-        rows = tuple((Button(t.names[turn.lang], f"t:{key}"),) for key, t in turn.kb.topics.items()
-                     if turn.kb.by_topic(key))
+        rows = tuple(
+            (Button(t.names[turn.lang], f"t:{key}"),)
+            for key, t in turn.kb.topics.items()
+            if turn.kb.by_topic(key)
+        )
         return [Reply(turn._("Choose a topic:"), rows)]
 
     # buttons --------------------------------------------------------------------------------

@@ -32,8 +32,14 @@ class Dialog:
     flow) leave; its commands come first in the menu.
     """
 
-    def __init__(self, library: Library, store: Store, catalogs: Catalogs, answerer: Feature,
-                 features: list[Feature]) -> None:
+    def __init__(
+        self,
+        library: Library,
+        store: Store,
+        catalogs: Catalogs,
+        answerer: Feature,
+        features: list[Feature],
+    ) -> None:
         self.library = library
         self.store = store
         self.catalogs = catalogs
@@ -56,9 +62,17 @@ class Dialog:
     def turn(self, user: UserRef, lang: Lang | None = None) -> Turn:
         """The context of one event, in ``lang`` or else the user's language."""
         chosen = self.store.language(user.chat_id)
-        base = Turn(user, DEFAULT_LANG, self.catalogs.translator(DEFAULT_LANG), self.library.kb,
-                    self.library.matcher, self.store, self.catalogs, chosen,
-                    tuple(self._commands.values()))
+        base = Turn(
+            user,
+            DEFAULT_LANG,
+            self.catalogs.translator(DEFAULT_LANG),
+            self.library.kb,
+            self.library.matcher,
+            self.store,
+            self.catalogs,
+            chosen,
+            tuple(self._commands.values()),
+        )
         return base.in_lang(lang) if lang else base.answering(None)
 
     def _refresh(self, user: UserRef) -> None:
@@ -123,8 +137,11 @@ class Dialog:
     def menu(self, lang: Lang, *, admin: bool = False) -> list[tuple[str, str]]:
         """(command, description) pairs for the command menu in ``lang``."""
         _ = self.catalogs.translator(lang)
-        return [(c.name, _(c.description)) for c in self._commands.values()
-                if c.description and (admin or not c.admin)]
+        return [
+            (c.name, _(c.description))
+            for c in self._commands.values()
+            if c.description and (admin or not c.admin)
+        ]
 
     # commands -------------------------------------------------------------------------------
 

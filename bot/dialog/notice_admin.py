@@ -14,15 +14,19 @@ from bot.notices.schedule import NoticeStatus, local_time, notice_status, publis
 from bot.store import DELIVERY_STATES, DeliveryState
 
 STATE_NAMES: dict[DeliveryState, str] = {
-    "pending": N_("waiting"), "sending": N_("sending"), "sent": N_("sent"),
-    "failed": N_("failed"), "skipped": N_("skipped"),
+    "pending": N_("waiting"),
+    "sending": N_("sending"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "skipped": N_("skipped"),
 }
 
 
 def _states(turn: Turn, counts: dict[DeliveryState, int]) -> str:
     """Delivery counts as ``sent 10, failed 1`` (states with none left out)."""
-    return ", ".join(f"{turn._(STATE_NAMES[state])} {count}" for state, count in counts.items()
-                     if count)
+    return ", ".join(
+        f"{turn._(STATE_NAMES[state])} {count}" for state, count in counts.items() if count
+    )
 
 
 class NoticeAdmin(Feature):
@@ -54,10 +58,14 @@ class NoticeAdmin(Feature):
             if status == "enqueued":
                 line += ": " + (_states(turn, counts[notice.id]) or _("no subscribers"))
             sections[status].append(line)
-        titles = {"upcoming": _("**Upcoming**"), "due": _("**Due, being enqueued**"),
-                  "enqueued": _("**Sent**")}
-        text = "\n\n".join(titles[status] + "\n" + "\n".join(lines)
-                            for status, lines in sections.items() if lines)
+        titles = {
+            "upcoming": _("**Upcoming**"),
+            "due": _("**Due, being enqueued**"),
+            "enqueued": _("**Sent**"),
+        }
+        text = "\n\n".join(
+            titles[status] + "\n" + "\n".join(lines) for status, lines in sections.items() if lines
+        )
         return [Reply(text or _("There are no notices."))]
 
     def preview(self, turn: Turn, args: str) -> list[Reply]:
@@ -84,8 +92,9 @@ class NoticeAdmin(Feature):
         if created is None:
             text = turn._("The notice {id} has already been sent.", id=notice.id)
         else:
-            text = turn._("The notice {id} is on its way. Recipients: {count}.", id=notice.id,
-                          count=created)
+            text = turn._(
+                "The notice {id} is on its way. Recipients: {count}.", id=notice.id, count=created
+            )
         return [Reply(text, toast=text)]
 
     def stats(self, turn: Turn, _args: str) -> list[Reply]:

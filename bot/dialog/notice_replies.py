@@ -28,8 +28,9 @@ def digest_reply(turn: Turn, notices: list[Notice]) -> Reply:
     """The weekly digest: the week's notices listed, each a button opening it."""
     titles = [notice.texts[turn.lang].title for notice in notices]
     lines = [f"{n}. **{escape(title)}**" for n, title in enumerate(titles, start=1)]
-    rows = tuple((Button(title, f"n:{notice.id}"),) for title, notice in zip(
-        titles, notices, strict=True))
+    rows = tuple(
+        (Button(title, f"n:{notice.id}"),) for title, notice in zip(titles, notices, strict=True)
+    )
     return Reply(turn._("**This week's updates**") + "\n\n" + "\n".join(lines), rows)
 
 

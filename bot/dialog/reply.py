@@ -19,7 +19,8 @@ class Button:
         size = len(self.action.encode())
         if not 0 < size <= CALLBACK_DATA_LIMIT:
             raise ValueError(
-                f"button action must be 1-{CALLBACK_DATA_LIMIT} bytes: {self.action!r}")
+                f"button action must be 1-{CALLBACK_DATA_LIMIT} bytes: {self.action!r}"
+            )
 
 
 @dataclass(frozen=True)

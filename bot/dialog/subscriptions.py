@@ -35,8 +35,12 @@ class Subscriptions(Feature):
 
     def buttons(self) -> dict[str, ButtonHandler]:
         """s: subscribe, u: unsubscribe, d: delivery mode, n: open a notice."""
-        return {"s": self.press_subscribe, "u": self.press_unsubscribe, "d": self.set_mode,
-                "n": self.open_notice}
+        return {
+            "s": self.press_subscribe,
+            "u": self.press_unsubscribe,
+            "d": self.set_mode,
+            "n": self.open_notice,
+        }
 
     # commands -------------------------------------------------------------------------------
 
@@ -68,8 +72,9 @@ class Subscriptions(Feature):
             return [Reply("", toast=turn._("This button is out of date."))]
         chosen: DeliveryMode = "weekly" if mode == "weekly" else "instant"
         now = datetime.now(UTC)
-        turn.store.set_delivery_mode(turn.user.chat_id, chosen, now=now,
-                                     digest_at=next_digest_at(now))
+        turn.store.set_delivery_mode(
+            turn.user.chat_id, chosen, now=now, digest_at=next_digest_at(now)
+        )
         return [self.panel(turn, toast=self._mode_text(turn, chosen))]
 
     def open_notice(self, turn: Turn, notice_id: str) -> list[Reply]:
@@ -108,16 +113,18 @@ class Subscriptions(Feature):
         subscribed = turn.store.subscriptions(chat_id)
         if ALL_TOPICS not in subscribed:  # else the topic is covered already
             turn.store.set_subscriptions(chat_id, subscribed | {topic})
-        return turn._("You are subscribed to “{topic}”.",
-                      topic=turn.kb.topics[topic].names[turn.lang])
+        return turn._(
+            "You are subscribed to “{topic}”.", topic=turn.kb.topics[topic].names[turn.lang]
+        )
 
     def _remove(self, turn: Turn, topic: str) -> str:
         if topic in ALL_WORDS:
             turn.store.set_subscriptions(turn.user.chat_id, ())
             return turn._("You will get no more notices.")
         turn.store.set_subscriptions(turn.user.chat_id, self._covered(turn) - {topic})
-        return turn._("You are unsubscribed from “{topic}”.",
-                      topic=turn.kb.topics[topic].names[turn.lang])
+        return turn._(
+            "You are unsubscribed from “{topic}”.", topic=turn.kb.topics[topic].names[turn.lang]
+        )
 
     def _mode_text(self, turn: Turn, mode: DeliveryMode) -> str:
         if mode == "weekly":
@@ -138,17 +145,39 @@ class Subscriptions(Feature):
             status = _("You get notices on: {topics}.", topics=names)
         else:
             status = _("You are not subscribed to update notices.")
-        text = "\n\n".join(part for part in (
-            escape(note) if note else "", escape(status),
-            escape(self._mode_text(turn, mode)) if covered else "",
-            _("Press a topic to subscribe or unsubscribe:")) if part)
+        text = "\n\n".join(
+            part
+            for part in (
+                escape(note) if note else "",
+                escape(status),
+                escape(self._mode_text(turn, mode)) if covered else "",
+                _("Press a topic to subscribe or unsubscribe:"),
+            )
+            if part
+        )
         tick = "✅ "
         everything = ALL_TOPICS in subscribed
-        rows: list[tuple[Button, ...]] = [(Button(tick * everything + _("All topics"),
-                                              f"{'u' if everything else 's'}:{ALL_TOPICS}"),)]
-        rows += [(Button(tick * (key in covered) + topic.names[turn.lang],
-                         f"{'u' if key in covered else 's'}:{key}"),)
-                 for key, topic in turn.kb.topics.items()]
-        rows.append((Button(tick * (mode == "instant") + _("At once"), "d:instant"),
-                     Button(tick * (mode == "weekly") + _("Weekly digest"), "d:weekly")))
+        rows: list[tuple[Button, ...]] = [
+            (
+                Button(
+                    tick * everything + _("All topics"),
+                    f"{'u' if everything else 's'}:{ALL_TOPICS}",
+                ),
+            )
+        ]
+        rows += [
+            (
+                Button(
+                    tick * (key in covered) + topic.names[turn.lang],
+                    f"{'u' if key in covered else 's'}:{key}",
+                ),
+            )
+            for key, topic in turn.kb.topics.items()
+        ]
+        rows.append(
+            (
+                Button(tick * (mode == "instant") + _("At once"), "d:instant"),
+                Button(tick * (mode == "weekly") + _("Weekly digest"), "d:weekly"),
+            )
+        )
         return Reply(text, tuple(rows), toast=toast)

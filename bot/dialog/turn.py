@@ -22,8 +22,9 @@ _INVISIBLE = {"Cf", "Cc", "Cs", "Co", "Cn"}
 
 def clean_text(text: str) -> str:
     """User text with invisible and control characters removed (newlines kept), trimmed."""
-    text = "".join(ch for ch in text[:MAX_INPUT]
-                   if ch in "\n\t" or unicodedata.category(ch) not in _INVISIBLE)
+    text = "".join(
+        ch for ch in text[:MAX_INPUT] if ch in "\n\t" or unicodedata.category(ch) not in _INVISIBLE
+    )
     return text.strip()
 
 
@@ -69,13 +70,20 @@ class Turns(Protocol):
 def help_text(turn: Turn) -> str:
     """How to ask, and each command the user can run with what it does."""
     _ = turn._
-    lines = [f"/{c.name} — {_(c.description)}" for c in turn.commands
-             if c.description and (turn.user.is_admin or not c.admin)]
-    return "\n".join([
-        _("Ask your question in your own words, in Kazakh, Russian or English."), "",
-        *lines, "",
-        _("I give general information with its sources, not legal advice."),
-    ])
+    lines = [
+        f"/{c.name} — {_(c.description)}"
+        for c in turn.commands
+        if c.description and (turn.user.is_admin or not c.admin)
+    ]
+    return "\n".join(
+        [
+            _("Ask your question in your own words, in Kazakh, Russian or English."),
+            "",
+            *lines,
+            "",
+            _("I give general information with its sources, not legal advice."),
+        ]
+    )
 
 
 CommandHandler = Callable[[Turn, str], list[Reply]]

@@ -34,8 +34,11 @@ def check_entries(entries: list[Entry], topics: dict[str, Topic]) -> list[Proble
                 continue
             if name in owners:
                 first = owners[name]
-                add(entry, f"id or alias {name!r} is already used by entry {first.id!r} "
-                    f"({first.path}:{first.line})")
+                add(
+                    entry,
+                    f"id or alias {name!r} is already used by entry {first.id!r} "
+                    f"({first.path}:{first.line})",
+                )
             else:
                 owners[name] = entry
     seen_questions: dict[tuple[str, str], Entry] = {}
@@ -56,8 +59,13 @@ def check_entries(entries: list[Entry], topics: dict[str, Topic]) -> list[Proble
     return problems
 
 
-def _check_lang(entry: Entry, lang: str, questions: tuple[str, ...], answer: str,
-                seen: dict[tuple[str, str], Entry]) -> list[Problem]:
+def _check_lang(
+    entry: Entry,
+    lang: str,
+    questions: tuple[str, ...],
+    answer: str,
+    seen: dict[tuple[str, str], Entry],
+) -> list[Problem]:
     out: list[Problem] = []
 
     def add(message: str) -> None:

@@ -97,8 +97,9 @@ class _Reader:
             self.add(path, 1, f"not UTF-8 text: {exc.reason}")
         return None
 
-    def fields(self, path: Path, node: Any, line: int, what: str, allowed: set[str],
-               required: set[str]) -> bool:
+    def fields(
+        self, path: Path, node: Any, line: int, what: str, allowed: set[str], required: set[str]
+    ) -> bool:
         """Check a mapping's keys; False when ``node`` is not a mapping at all."""
         if not isinstance(node, CommentedMap):
             self.add(path, line, f"{what}: expected a mapping")
@@ -129,8 +130,11 @@ class _Reader:
         out = []
         for i, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
-                self.add(path, item_line(value, i, node, key), f"{what}: {key!r} item {i + 1} "
-                         "is empty or not text")
+                self.add(
+                    path,
+                    item_line(value, i, node, key),
+                    f"{what}: {key!r} item {i + 1} is empty or not text",
+                )
             else:
                 out.append(item.strip())
         return out
@@ -182,8 +186,9 @@ def _read_topics(r: _Reader, root: Path) -> dict[str, Topic]:
         if not valid_id(str(key)):
             r.add(path, key_line(data, key), f"{what}: key must be {ID_RULE}")
         if r.fields(path, names, key_line(data, key), what, set(LANGS), set(LANGS)):
-            topics[str(key)] = Topic(str(key), {lang: r.text(path, names, lang, what)
-                                                for lang in LANGS})
+            topics[str(key)] = Topic(
+                str(key), {lang: r.text(path, names, lang, what) for lang in LANGS}
+            )
     return topics
 
 
@@ -215,10 +220,17 @@ def _read_sources(r: _Reader, path: Path, entry: CommentedMap, what: str) -> lis
         if url is not None and not str(url).startswith(("https://", "http://")):
             r.add(path, key_line(node, "url"), f"{swhat}: url must start with http(s)://")
         articles: dict[Lang, str] = {}
-        if "article" in node and r.fields(path, node.get("article"), key_line(node, "article"),
-                                          f"{swhat} article", set(LANGS), set(LANGS)):
-            articles = {lang: r.text(path, node["article"], lang, f"{swhat} article")
-                        for lang in LANGS}
+        if "article" in node and r.fields(
+            path,
+            node.get("article"),
+            key_line(node, "article"),
+            f"{swhat} article",
+            set(LANGS),
+            set(LANGS),
+        ):
+            articles = {
+                lang: r.text(path, node["article"], lang, f"{swhat} article") for lang in LANGS
+            }
         sources.append(Source(titles, articles, str(url) if url is not None else None))
     return sources
 
@@ -235,8 +247,9 @@ def _read_entry(r: _Reader, path: Path, node: Any, line: int) -> Entry | None:
     for lang in LANGS:
         lwhat = f"{what} [{lang}]"
         lnode = node.get(lang)
-        if lang not in node or not r.fields(path, lnode, key_line(node, lang), lwhat,
-                                           _LANG_FIELDS, _LANG_FIELDS):
+        if lang not in node or not r.fields(
+            path, lnode, key_line(node, lang), lwhat, _LANG_FIELDS, _LANG_FIELDS
+        ):
             continue
         questions = r.str_list(path, lnode, "questions", lwhat)
         texts[lang] = LangText(tuple(questions), r.text(path, lnode, "answer", lwhat))
@@ -295,8 +308,7 @@ def _read_smalltalk(r: _Reader, root: Path) -> dict[str, tuple[str, ...]]:
     if not isinstance(data, CommentedMap):
         r.add(path, 1, "smalltalk.yaml must map a kind (greeting, thanks, …) to phrases")
         return {}
-    return {str(kind): tuple(r.str_list(path, data, kind, f"small talk {kind!r}"))
-            for kind in data}
+    return {str(kind): tuple(r.str_list(path, data, kind, f"small talk {kind!r}")) for kind in data}
 
 
 def parse_publish_at(raw: str) -> datetime:
@@ -327,15 +339,24 @@ def _read_notice(r: _Reader, path: Path, node: Any) -> Notice | None:
     for lang in LANGS:
         lnode = node.get(lang)
         lwhat = f"{what} [{lang}]"
-        if lang in node and r.fields(path, lnode, key_line(node, lang), lwhat,
-                                     _NOTICE_LANG_FIELDS, _NOTICE_LANG_FIELDS):
-            texts[lang] = NoticeText(r.text(path, lnode, "title", lwhat),
-                                     r.text(path, lnode, "body", lwhat))
+        if lang in node and r.fields(
+            path, lnode, key_line(node, lang), lwhat, _NOTICE_LANG_FIELDS, _NOTICE_LANG_FIELDS
+        ):
+            texts[lang] = NoticeText(
+                r.text(path, lnode, "title", lwhat), r.text(path, lnode, "body", lwhat)
+            )
     topics = r.str_list(path, node, "topics", what)
     if not topics:
         r.add(path, key_line(node, "topics"), f"{what}: 'topics' must name at least one topic")
-    return Notice(notice_id, publish_at, tuple(topics), texts,
-                  tuple(r.str_list(path, node, "related", what)), r.rel(path), node_line(node))
+    return Notice(
+        notice_id,
+        publish_at,
+        tuple(topics),
+        texts,
+        tuple(r.str_list(path, node, "related", what)),
+        r.rel(path),
+        node_line(node),
+    )
 
 
 def _read_notices(r: _Reader, root: Path) -> list[Notice]:

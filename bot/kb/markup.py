@@ -38,12 +38,18 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _inline(text: str, *, code: Callable[[str], str], bold: Callable[[str], str],
-            italic: Callable[[str], str], link: Callable[[str, str], str]) -> str:
+def _inline(
+    text: str,
+    *,
+    code: Callable[[str], str],
+    bold: Callable[[str], str],
+    italic: Callable[[str], str],
+    link: Callable[[str, str], str],
+) -> str:
     out: list[str] = []
     pos = 0
     for m in _INLINE.finditer(text):
-        out.append(code(text[pos:m.start()]))
+        out.append(code(text[pos : m.start()]))
         if m.group("esc") is not None:
             out.append(code(m.group("esc")))
         elif m.group("bold") is not None:
@@ -114,8 +120,13 @@ def to_plain(text: str) -> str:
 def visible_length(text: str) -> int:
     """Length Telegram counts for the rendered message: UTF-16 code units of the visible text."""
     plain = "\n\n".join(
-        _inline("\n".join(_lines(p)), code=lambda s: s, bold=lambda s: s, italic=lambda s: s,
-                link=lambda label, url: label)
+        _inline(
+            "\n".join(_lines(p)),
+            code=lambda s: s,
+            bold=lambda s: s,
+            italic=lambda s: s,
+            link=lambda label, url: label,
+        )
         for p in paragraphs(text)
     )
     return len(plain.encode("utf-16-le")) // 2

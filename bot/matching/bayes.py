@@ -34,16 +34,19 @@ class EntryModel:
             counts: Counter[str] = Counter()
             for features in questions:
                 counts.update(set(features))
-            self._counts.append({canonical.setdefault(f, f): min(n, _MAX_COUNT - 1)
-                                 for f, n in counts.items()})
+            self._counts.append(
+                {canonical.setdefault(f, f): min(n, _MAX_COUNT - 1) for f, n in counts.items()}
+            )
         self._vocabulary = canonical.keys()
         size = len(canonical)
-        self._log_total = [math.log(sum(counts.values()) + SMOOTHING * size)
-                           for counts in self._counts]
+        self._log_total = [
+            math.log(sum(counts.values()) + SMOOTHING * size) for counts in self._counts
+        ]
         self._log_count = [math.log(n + SMOOTHING) for n in range(_MAX_COUNT)]
 
-    def posterior(self, features: Iterable[str], entries: Sequence[int],
-                  temperature: float) -> dict[int, float]:
+    def posterior(
+        self, features: Iterable[str], entries: Sequence[int], temperature: float
+    ) -> dict[int, float]:
         """The probability (0 to 1) that a message with ``features`` asks for each of
         ``entries`` rather than another of them, with every log-likelihood divided by
         ``temperature`` (above 1: less sure than naive Bayes, which counts every word as
@@ -57,5 +60,7 @@ class EntryModel:
 
     def _log_likelihood(self, features: list[str], entry: int) -> float:
         counts, log_count = self._counts[entry], self._log_count
-        return (sum(log_count[counts.get(f, 0)] for f in features)
-                - len(features) * self._log_total[entry])
+        return (
+            sum(log_count[counts.get(f, 0)] for f in features)
+            - len(features) * self._log_total[entry]
+        )

@@ -25,7 +25,7 @@ COMMON_ZIPF = 3.0  # at least once per million words of running English text
 # Per language: the Zipf frequency from which a word weighs less. A Russian form is rarer
 # than an English word as common, its frequency spread over its endings.
 EVERYDAY = {"en": 5.0, "ru": 3.5}
-TOP_ZIPF = 7.0     # the most common words ("the", "и") would reach zero here...
+TOP_ZIPF = 7.0  # the most common words ("the", "и") would reach zero here...
 LEAST_SHARE = 0.6  # ... but keep this share of their weight
 
 

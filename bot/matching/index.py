@@ -30,10 +30,10 @@ from bot.matching.stem import stem
 MIN_FUZZY_LENGTH = 4
 FUZZY_CUTOFF = 80.0
 FUZZY_LIMIT = 3
-PREFIX_LENGTH = 5         # an unknown word also meets the indexed words that begin alike
+PREFIX_LENGTH = 5  # an unknown word also meets the indexed words that begin alike
 PREFIX_SIMILARITY = 0.8
 GROUP_PREFIX = "~"
-IDF_POWER = 1.5           # above 1, words that tell entries apart weigh more
+IDF_POWER = 1.5  # above 1, words that tell entries apart weigh more
 
 
 def script_langs(word: str) -> tuple[Lang, ...]:
@@ -69,8 +69,9 @@ class Synonyms:
             for form in first:
                 for phrase, key in self._phrases.get(form, ()):
                     end = start + len(phrase)
-                    if end <= len(forms) and all(forms[start + i] & phrase[i]
-                                                 for i in range(1, len(phrase))):
+                    if end <= len(forms) and all(
+                        forms[start + i] & phrase[i] for i in range(1, len(phrase))
+                    ):
                         yield start, end, key
 
 
@@ -118,24 +119,34 @@ class Index:
                     documents[number].append(self.features(folded))
                     for keys in slots:
                         self.entry_keys[number].update(keys)
-        for text in [*(w for group in kb.synonyms for w in group),
-                     *(p for phrases in kb.smalltalk.values() for p in phrases)]:
+        for text in [
+            *(w for group in kb.synonyms for w in group),
+            *(p for phrases in kb.smalltalk.values() for p in phrases),
+        ]:
             self.lexicon.add(None, text)
         self.postings: dict[str, list[int]] = defaultdict(list)
         for number, entry_keys in enumerate(self.entry_keys):
             for key in entry_keys:
                 self.postings[key].append(number)
         count = max(len(self.entry_ids), 1)
-        self.idf = {key: math.log(1 + count / len(found)) ** IDF_POWER
-                    for key, found in self.postings.items()}
+        self.idf = {
+            key: math.log(1 + count / len(found)) ** IDF_POWER
+            for key, found in self.postings.items()
+        }
         self.unknown_weight = math.log(1 + count) ** IDF_POWER
         self.questions = [self._question(*item) for item in raw]
         self.by_entry: list[list[int]] = [[] for _ in self.entry_ids]
         for number, indexed in enumerate(self.questions):
             self.by_entry[indexed.entry].append(number)
-        self.profiles = EntryProfiles([
-            [[self.questions[n].text for n in numbers if self.questions[n].lang == lang]
-             for lang in LANGS] for numbers in self.by_entry])
+        self.profiles = EntryProfiles(
+            [
+                [
+                    [self.questions[n].text for n in numbers if self.questions[n].lang == lang]
+                    for lang in LANGS
+                ]
+                for numbers in self.by_entry
+            ]
+        )
         self.model = EntryModel(documents)
         self._vocabulary: dict[str, list[str]] = defaultdict(list)
         self._prefixed: dict[str, list[str]] = defaultdict(list)
@@ -154,18 +165,24 @@ class Index:
         """Every content word of the indexed questions (folded)."""
         return set(self._word_keys)
 
-    def slot_keys(self, folded: list[str],
-                  langs: tuple[Lang, ...] | None = None) -> list[frozenset[str]]:
+    def slot_keys(
+        self, folded: list[str], langs: tuple[Lang, ...] | None = None
+    ) -> list[frozenset[str]]:
         """The keys of each content word of a folded word list (stopwords dropped), stemmed
         in ``langs`` (None: every language the word's script allows)."""
         forms = [_forms(word, langs or script_langs(word)) for word in folded]
-        keys = [set() if word in ALL_STOPWORDS else found | self.synonyms.single(found)
-                for word, found in zip(folded, forms, strict=True)]
+        keys = [
+            set() if word in ALL_STOPWORDS else found | self.synonyms.single(found)
+            for word, found in zip(folded, forms, strict=True)
+        ]
         for start, end, group in self.synonyms.phrases(forms):
             for number in range(start, end):
                 keys[number].add(group)
-        return [frozenset(found) for word, found in zip(folded, keys, strict=True)
-                if word not in ALL_STOPWORDS]
+        return [
+            frozenset(found)
+            for word, found in zip(folded, keys, strict=True)
+            if word not in ALL_STOPWORDS
+        ]
 
     def features(self, folded: list[str]) -> list[str]:
         """Every word of a folded word list, function words included, as its stems and its
@@ -189,16 +206,32 @@ class Index:
         if len(word) < MIN_FUZZY_LENGTH:
             return {}
         real = is_common_english(word)
-        close = [] if real else [(other, score / 100) for other, score, _ in process.extract(
-            word, self._vocabulary.get(word[0], ()), scorer=fuzz.ratio,
-            score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT)]
+        close = (
+            []
+            if real
+            else [
+                (other, score / 100)
+                for other, score, _ in process.extract(
+                    word,
+                    self._vocabulary.get(word[0], ()),
+                    scorer=fuzz.ratio,
+                    score_cutoff=FUZZY_CUTOFF,
+                    limit=FUZZY_LIMIT,
+                )
+            ]
+        )
         if len(word) >= PREFIX_LENGTH:
-            close += [(other, PREFIX_SIMILARITY) for other in self._prefixed.get(
-                word[:PREFIX_LENGTH], ())]
+            close += [
+                (other, PREFIX_SIMILARITY) for other in self._prefixed.get(word[:PREFIX_LENGTH], ())
+            ]
         elif not real:  # a word cut short, as typed in inline mode: "пода" for подарок
             start = bisect.bisect_left(self._sorted, word)
-            close += [(other, PREFIX_SIMILARITY) for other in itertools.takewhile(
-                lambda other: other.startswith(word), self._sorted[start:start + FUZZY_LIMIT])]
+            close += [
+                (other, PREFIX_SIMILARITY)
+                for other in itertools.takewhile(
+                    lambda other: other.startswith(word), self._sorted[start : start + FUZZY_LIMIT]
+                )
+            ]
         found: dict[str, float] = {}
         for other, sim in close:
             for key in self._word_keys[other]:
@@ -209,11 +242,18 @@ class Index:
     def _sorted(self) -> list[str]:
         return sorted(self._word_keys)
 
-    def _question(self, entry: int, lang: Lang, folded: list[str],
-                  slots: list[frozenset[str]]) -> Question:
+    def _question(
+        self, entry: int, lang: Lang, folded: list[str], slots: list[frozenset[str]]
+    ) -> Question:
         weighted = tuple(Slot(keys, self.weight(keys - _group_keys(keys))) for keys in slots)
-        return Question(entry, lang, " ".join(folded), weighted,
-                        frozenset().union(*slots), sum(s.weight for s in weighted))
+        return Question(
+            entry,
+            lang,
+            " ".join(folded),
+            weighted,
+            frozenset().union(*slots),
+            sum(s.weight for s in weighted),
+        )
 
 
 def content_words(folded: list[str]) -> list[str]:

@@ -20,10 +20,14 @@ from bot.matching.scripts import has_latin
 from bot.matching.stem import stem
 
 KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]|[äöüğışñū]|q(?!u)")
-KAZAKH_ENDINGS = re.compile(r"(лар|лер|дар|дер|тар|тер|га|ге|нын|нин|дын|дин|тын|тин|"
-                            r"ды|ди|ты|ти|ма|ме|ба|бе|уга|уге|мыз|миз|сыз|сиз)$")
-RUSSIAN_ENDINGS = re.compile(r"(ого|его|ому|ему|ыи|ии|ая|яя|ое|ее|ые|ие|ых|их|ция|ции|"
-                             r"ется|ются|ится|ятся|ать|ять|ить|ешь|ет|ют|ут|ся|ость)$")
+KAZAKH_ENDINGS = re.compile(
+    r"(лар|лер|дар|дер|тар|тер|га|ге|нын|нин|дын|дин|тын|тин|"
+    r"ды|ди|ты|ти|ма|ме|ба|бе|уга|уге|мыз|миз|сыз|сиз)$"
+)
+RUSSIAN_ENDINGS = re.compile(
+    r"(ого|его|ому|ему|ыи|ии|ая|яя|ое|ее|ые|ие|ых|их|ция|ции|"
+    r"ется|ются|ится|ятся|ать|ять|ить|ешь|ет|ют|ут|ся|ость)$"
+)
 LETTER_WEIGHT = 2.0
 MIN_STEMMED_LENGTH = 5
 ENDING_WEIGHT = 0.4
@@ -49,7 +53,7 @@ class Lexicon:
         """Learn the words of ``text`` (``lang`` None: known words of no particular language)."""
         for word in words(text):
             counts = self._counts[word]
-            for stem_lang in ([lang] if lang else _stem_langs(word)):
+            for stem_lang in [lang] if lang else _stem_langs(word):
                 stems = self._stems[stem(word, stem_lang)]
                 if lang:
                     stems[lang] += 1
@@ -61,7 +65,8 @@ class Lexicon:
         word's occurrences, or else of its stem's; empty for a word never seen."""
         found = self._counts.get(word) or {
             lang: self._stems.get(stem(word, lang), Counter()).get(lang, 0)
-            for lang in _stem_langs(word)}
+            for lang in _stem_langs(word)
+        }
         total = sum(found.values())
         return {lang: count / total for lang, count in found.items() if count} if total else {}
 
@@ -73,8 +78,10 @@ class Lexicon:
         """A known word, or a longer word with a known stem (short ones meet stems by chance)."""
         if not isinstance(word, str):
             return False
-        return word in self._counts or (len(word) >= MIN_STEMMED_LENGTH and any(
-            stem(word, lang) in self._stems for lang in _stem_langs(word)))
+        return word in self._counts or (
+            len(word) >= MIN_STEMMED_LENGTH
+            and any(stem(word, lang) in self._stems for lang in _stem_langs(word))
+        )
 
 
 def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:

@@ -13,8 +13,9 @@ RU_SHIFTED = "хъжэбюё"
 KZ_DIGIT_KEYS = "234589" + "0-="
 KZ_DIGIT_LETTERS = "әіңғүұ" + "қөһ"
 
-_TO_CYRILLIC = str.maketrans(US_KEYS + US_SHIFTED + KZ_DIGIT_KEYS,
-                             RU_KEYS + RU_SHIFTED + KZ_DIGIT_LETTERS)
+_TO_CYRILLIC = str.maketrans(
+    US_KEYS + US_SHIFTED + KZ_DIGIT_KEYS, RU_KEYS + RU_SHIFTED + KZ_DIGIT_LETTERS
+)
 _TO_LATIN = str.maketrans(RU_KEYS + KZ_DIGIT_LETTERS, US_KEYS + KZ_DIGIT_KEYS)
 
 

@@ -42,32 +42,32 @@ from bot.matching.smalltalk import SmallTalk
 log = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
-MAX_WORDS = 120           # a long story is judged on its first words
-CANDIDATES = 10           # entries scored in full, by query coverage
-MIN_SCORE = 44.0          # below: abstain
-MIN_MARGIN = 8.0          # the best entry must lead the runner-up by this much
-TOPICS_MARGIN = 16.0      # bare keywords naming two topics: abstain if the other is this near
-RELATED_MARGIN = 3.0      # the lead needed over an entry the best one links as related
-MIN_SUGGESTION = 10.0     # suggestions shown when abstaining score at least this
+MAX_WORDS = 120  # a long story is judged on its first words
+CANDIDATES = 10  # entries scored in full, by query coverage
+MIN_SCORE = 44.0  # below: abstain
+MIN_MARGIN = 8.0  # the best entry must lead the runner-up by this much
+TOPICS_MARGIN = 16.0  # bare keywords naming two topics: abstain if the other is this near
+RELATED_MARGIN = 3.0  # the lead needed over an entry the best one links as related
+MIN_SUGGESTION = 10.0  # suggestions shown when abstaining score at least this
 MAX_SUGGESTIONS = 3
-UNKNOWN_WEIGHT = 1.0      # an unknown word weighs this fraction of the rarest known word
-QUERY_SHARE = 0.7         # the score blends query coverage, question coverage, similarity
+UNKNOWN_WEIGHT = 1.0  # an unknown word weighs this fraction of the rarest known word
+QUERY_SHARE = 0.7  # the score blends query coverage, question coverage, similarity
 STORY_QUERY_SHARE = 0.35  # the query coverage's share for a long message
 SIMILARITY_SHARE = 0.1
-ENTRY_COVERAGE = 0.4      # query coverage: this much by all the entry's questions together
+ENTRY_COVERAGE = 0.4  # query coverage: this much by all the entry's questions together
 STORY_ENTRY_COVERAGE = 1.0  # ... and this much for a long message (its words are spread out)
-QUESTION_SIZE = 0.15      # a question under this share of the message's weight fits it less
+QUESTION_SIZE = 0.15  # a question under this share of the message's weight fits it less
 SUBSTITUTION_PENALTY = 0.5
-NGRAM_SHARE = 0.4         # the final score blends in this much of the n-gram likeness
-BAYES_SHARE = 0.12        # ... and adds this much of an entry's naive Bayes probability
-                          # over the candidates' average
+NGRAM_SHARE = 0.4  # the final score blends in this much of the n-gram likeness
+BAYES_SHARE = 0.12  # ... and adds this much of an entry's naive Bayes probability
+# over the candidates' average
 STORY_BAYES_SHARE = 0.16  # ... and this much for a long message (its words asking, diluted)
-BAYES_TEMPERATURE = 3.0   # naive Bayes log-likelihoods are divided by this before comparing
-TYPO_FEATURE = 0.85       # the model counts a typo this close as the word it misspells
-SHORT_QUERY = 5           # content words: up to this, a short message; from LONG_QUERY, a story
+BAYES_TEMPERATURE = 3.0  # naive Bayes log-likelihoods are divided by this before comparing
+TYPO_FEATURE = 0.85  # the model counts a typo this close as the word it misspells
+SHORT_QUERY = 5  # content words: up to this, a short message; from LONG_QUERY, a story
 LONG_QUERY = 14
-KEYWORD_QUERY = 3         # content words: up to this, bare keywords
-QUESTION_SHARE = 0.2      # a story's ranking blends in this much of its question sentence's
+KEYWORD_QUERY = 3  # content words: up to this, bare keywords
+QUESTION_SHARE = 0.2  # a story's ranking blends in this much of its question sentence's
 SMALLTALK_ENTRIES = {"capabilities": "about-bot"}  # small talk that an entry answers best
 
 
@@ -133,8 +133,12 @@ class Matcher:
         as the base writes it (412_1), when the base knows that number."""
         joined: list[str] = []
         for word in folded:
-            if (joined and joined[-1].isdigit() and word.isdigit()
-                    and f"{joined[-1]}_{word}" in self.index.idf):
+            if (
+                joined
+                and joined[-1].isdigit()
+                and word.isdigit()
+                and f"{joined[-1]}_{word}" in self.index.idf
+            ):
                 joined[-1] = f"{joined[-1]}_{word}"
             else:
                 joined.append(word)
@@ -195,9 +199,13 @@ class Matcher:
             return ranked
         folded = self._folded(question)
         asked = dict(self._ranked(self._tokens(folded), folded))
-        blended = [(entry_id, round((1 - QUESTION_SHARE) * score
-                                    + QUESTION_SHARE * asked.get(entry_id, 0.0), 1))
-                   for entry_id, score in ranked]
+        blended = [
+            (
+                entry_id,
+                round((1 - QUESTION_SHARE) * score + QUESTION_SHARE * asked.get(entry_id, 0.0), 1),
+            )
+            for entry_id, score in ranked
+        ]
         return sorted(blended, key=lambda item: item[1], reverse=True)
 
     def _runner_up(self, ranked: list[tuple[str, float]]) -> float:
@@ -244,7 +252,8 @@ class Matcher:
         best = ranked[0][1]
         return topic in named and any(
             self.kb.entries[entry_id].topic in named - {topic} and best - score < TOPICS_MARGIN
-            for entry_id, score in ranked[1:])
+            for entry_id, score in ranked[1:]
+        )
 
     def _named_topics(self, tokens: list[_Token]) -> set[str]:
         """The topics a message names: those of its words found mostly in one topic's entries."""
@@ -303,11 +312,18 @@ class Matcher:
         looks = self.index.profiles.similarity(query.text, candidates)
         features = self.index.features(folded) + _typo_features(tokens)
         likely = self.index.model.posterior(features, candidates, BAYES_TEMPERATURE)
-        scored = [(self.index.entry_ids[e], round(
-            (1 - NGRAM_SHARE) * self._score(e, query, cover[e] / total)
-            + NGRAM_SHARE * 100 * looks[e]
-            + query.bayes_share * 100 * (likely[e] - 1 / len(candidates)), 1))
-            for e in candidates]
+        scored = [
+            (
+                self.index.entry_ids[e],
+                round(
+                    (1 - NGRAM_SHARE) * self._score(e, query, cover[e] / total)
+                    + NGRAM_SHARE * 100 * looks[e]
+                    + query.bayes_share * 100 * (likely[e] - 1 / len(candidates)),
+                    1,
+                ),
+            )
+            for e in candidates
+        ]
         return sorted(scored, key=lambda item: item[1], reverse=True)
 
     def _score(self, entry: int, query: _Query, entry_coverage: float) -> float:
@@ -368,8 +384,7 @@ def _typo_features(tokens: list[_Token]) -> list[str]:
     for token in tokens:
         if not token.exact:
             best = max(token.alts.values(), default=0.0)
-            found += sorted(key for key, sim in token.alts.items()
-                            if sim == best >= TYPO_FEATURE)
+            found += sorted(key for key, sim in token.alts.items() if sim == best >= TYPO_FEATURE)
     return found
 
 
@@ -378,12 +393,16 @@ def _flatten(chunks: list[Chunk]) -> list[str]:
     return [word for chunk in chunks for word in chunk.words][:MAX_WORDS]
 
 
-def _fit(query_share: float, covered: float, contained: float, similarity: float,
-         own: float) -> float:
+def _fit(
+    query_share: float, covered: float, contained: float, similarity: float, own: float
+) -> float:
     """How well a question fits a message (see Matcher._score); it never decreases as
     ``contained`` or ``similarity`` grows, so with them at their bounds it bounds the fit."""
-    fit = (query_share * covered + (1 - query_share - SIMILARITY_SHARE) * contained
-           + SIMILARITY_SHARE * similarity)
+    fit = (
+        query_share * covered
+        + (1 - query_share - SIMILARITY_SHARE) * contained
+        + SIMILARITY_SHARE * similarity
+    )
     # A word left over on both sides is a different question in the same frame
     # ("penalty for insulting an officer" against "penalty for attacking an officer").
     return fit * (1 - SUBSTITUTION_PENALTY * min(1 - own, 1 - contained))
@@ -409,4 +428,3 @@ def _question_coverage(question: Question, query_keys: frozenset[str]) -> float:
         return 0.0
     found = sum(slot.weight for slot in question.slots if not query_keys.isdisjoint(slot.keys))
     return found / question.total
-

@@ -31,7 +31,7 @@ def pieces(text: str) -> Counter[str]:
 @lru_cache(maxsize=16384)
 def _word_pieces(word: str) -> tuple[str, ...]:
     padded = f" {word} "
-    return tuple(padded[start:start + SIZE] for start in range(max(len(padded) - SIZE + 1, 1)))
+    return tuple(padded[start : start + SIZE] for start in range(max(len(padded) - SIZE + 1, 1)))
 
 
 class EntryProfiles:
@@ -48,9 +48,14 @@ class EntryProfiles:
         self._of_entry: list[range] = []
         for languages in entries:
             start = len(self._profiles)
-            self._profiles += [{canonical.setdefault(piece, piece): min(n, _MAX_COUNT - 1)
-                                for piece, n in pieces(" ".join(texts)).items()}
-                               for texts in languages if texts]
+            self._profiles += [
+                {
+                    canonical.setdefault(piece, piece): min(n, _MAX_COUNT - 1)
+                    for piece, n in pieces(" ".join(texts)).items()
+                }
+                for texts in languages
+                if texts
+            ]
             self._of_entry.append(range(start, len(self._profiles)))
         documents = Counter(piece for profile in self._profiles for piece in profile)
         total = len(self._profiles)
@@ -60,18 +65,26 @@ class EntryProfiles:
 
     def similarity(self, text: str, entries: Iterable[int]) -> dict[int, float]:
         """Cosine similarity (0 to 1) of a folded text with each of ``entries``."""
-        query = {piece: (1 + math.log(n)) * self._idf[piece]
-                 for piece, n in pieces(text).items() if piece in self._idf}
+        query = {
+            piece: (1 + math.log(n)) * self._idf[piece]
+            for piece, n in pieces(text).items()
+            if piece in self._idf
+        }
         norm = math.sqrt(sum(w * w for w in query.values())) or 1.0
         # a piece's query weight times its idf: the entry side adds its count's weight
         weighted = {piece: w * self._idf[piece] / norm for piece, w in query.items()}
-        return {entry: max((self._cosine(weighted, number) for number in self._of_entry[entry]),
-                           default=0.0) for entry in entries}
+        return {
+            entry: max(
+                (self._cosine(weighted, number) for number in self._of_entry[entry]), default=0.0
+            )
+            for entry in entries
+        }
 
     def _cosine(self, weighted: dict[str, float], number: int) -> float:
         profile, tf = self._profiles[number], self._tf
         return self._scale[number] * sum(
-            weighted[piece] * tf[profile[piece]] for piece in weighted.keys() & profile.keys())
+            weighted[piece] * tf[profile[piece]] for piece in weighted.keys() & profile.keys()
+        )
 
     def _norm(self, profile: dict[str, int]) -> float:
         return math.sqrt(sum((self._tf[n] * self._idf[piece]) ** 2 for piece, n in profile.items()))

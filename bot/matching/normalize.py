@@ -15,10 +15,25 @@ APOSTROPHES = "’‘ʼʻ`´′"
 _APOSTROPHE_TABLE = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
 # Kazakh letters to the Russian letters people type instead; й/і/э/щ/ь/ъ merged as people
 # (and transliteration) confuse them.
-KAZAKH_FOLD = str.maketrans({
-    "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х",
-    "і": "и", "й": "и", "ё": "е", "э": "е", "щ": "ш", "ь": None, "ъ": None,
-})
+KAZAKH_FOLD = str.maketrans(
+    {
+        "ә": "а",
+        "ғ": "г",
+        "қ": "к",
+        "ң": "н",
+        "ө": "о",
+        "ұ": "у",
+        "ү": "у",
+        "һ": "х",
+        "і": "и",
+        "й": "и",
+        "ё": "е",
+        "э": "е",
+        "щ": "ш",
+        "ь": None,
+        "ъ": None,
+    }
+)
 _NON_WORD = re.compile(r"[^\w]+|(?<!\d)_+|_+(?!\d)")
 # An article number such as 412-1 or 380-1 stays one word (412_1): its parts alone mean little.
 _ARTICLE_NUMBER = re.compile(r"(?<=\d)\s?[-‐‑–]\s?(?=\d{1,2}\b)")

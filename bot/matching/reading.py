@@ -56,8 +56,11 @@ def read(text: str, known: Callable[[str], bool]) -> list[Chunk]:
         readings = _readings(piece)
         if not readings:
             continue
-        share = {form: sum(map(known, found)) / len(found) for form, found in readings.items()
-                 if form == "typed" or all(map(known, found))}
+        share = {
+            form: sum(map(known, found)) / len(found)
+            for form, found in readings.items()
+            if form == "typed" or all(map(known, found))
+        }
         if not share:  # nothing typed survives folding ("ьь") and no other reading is a word
             continue
         best = max(share, key=share.__getitem__)

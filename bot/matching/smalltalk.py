@@ -22,8 +22,9 @@ class SmallTalk:
         """``topical``: words of the entries' questions, never small talk on their own."""
         self._phrases: dict[str, str] = {}
         self._words: dict[str, str] = {}
-        self._polite = {word for kind in _POLITE for text in phrases.get(kind, ())
-                        for word in words(text)}
+        self._polite = {
+            word for kind in _POLITE for text in phrases.get(kind, ()) for word in words(text)
+        }
         for kind, texts in phrases.items():
             if kind == CASE_SIGNALS:
                 continue
@@ -49,8 +50,9 @@ class SmallTalk:
             return None
         own = [word for word in folded if word in self._words]
         for text in dict.fromkeys((" ".join(folded), " ".join(self._unwrapped(folded)))):
-            best = process.extractOne(text, self._phrases.keys(), scorer=fuzz.ratio,
-                                      score_cutoff=PHRASE_CUTOFF)
+            best = process.extractOne(
+                text, self._phrases.keys(), scorer=fuzz.ratio, score_cutoff=PHRASE_CUTOFF
+            )
             if best is not None:
                 return self._phrases[best[0]]
         if own and all(word in self._words or word in ALL_STOPWORDS for word in folded):
@@ -68,5 +70,7 @@ class SmallTalk:
 
     def case_signal(self, folded: list[str]) -> bool:
         """True when every word of some case signal begins a word of the message."""
-        return any(all(any(word.startswith(part) for word in folded) for part in signal)
-                   for signal in self._signals)
+        return any(
+            all(any(word.startswith(part) for word in folded) for part in signal)
+            for signal in self._signals
+        )

@@ -14,18 +14,105 @@ _SNOWBALL = {"ru": Stemmer.Stemmer("russian"), "en": Stemmer.Stemmer("english")}
 # Kazakh inflections in folded spelling (ғ→г, қ→к, і→и, …), stripped from the end of a word
 # while enough stem remains: case, plural, possessive and common verb endings. Derivational
 # suffixes (-лық, -шы) stay: they make new words (сый → сыйлық).
-KAZAKH_SUFFIXES = tuple(sorted({
-    "лар", "лер", "дар", "дер", "тар", "тер", "лары", "лери", "дары", "дери", "тары", "тери",
-    "ымыз", "имиз", "мыз", "миз", "ыныз", "иниз", "ныз", "низ", "сы", "си", "ым", "им",
-    "ын", "ин",
-    "га", "ге", "ка", "ке", "на", "не", "ны", "ни", "ды", "ди", "ты", "ти",
-    "нын", "нин", "дын", "дин", "тын", "тин", "да", "де", "та", "те", "нда", "нде",
-    "дан", "ден", "тан", "тен", "нан", "нен", "мен", "бен", "пен",
-    "дагы", "деги", "тагы", "теги", "гы", "ги", "кы", "ки",
-    "уга", "уге", "ган", "ген", "кан", "кен", "атын", "етин", "итин", "ады", "еди", "иды",
-    "майды", "мейди", "бейди", "байды", "пайды", "пейди", "мын", "мин", "сыз", "сиз",
-    "са", "се", "у",
-}, key=len))  # shortest first: "органда" loses "да", not "нда"
+KAZAKH_SUFFIXES = tuple(
+    sorted(
+        {
+            "лар",
+            "лер",
+            "дар",
+            "дер",
+            "тар",
+            "тер",
+            "лары",
+            "лери",
+            "дары",
+            "дери",
+            "тары",
+            "тери",
+            "ымыз",
+            "имиз",
+            "мыз",
+            "миз",
+            "ыныз",
+            "иниз",
+            "ныз",
+            "низ",
+            "сы",
+            "си",
+            "ым",
+            "им",
+            "ын",
+            "ин",
+            "га",
+            "ге",
+            "ка",
+            "ке",
+            "на",
+            "не",
+            "ны",
+            "ни",
+            "ды",
+            "ди",
+            "ты",
+            "ти",
+            "нын",
+            "нин",
+            "дын",
+            "дин",
+            "тын",
+            "тин",
+            "да",
+            "де",
+            "та",
+            "те",
+            "нда",
+            "нде",
+            "дан",
+            "ден",
+            "тан",
+            "тен",
+            "нан",
+            "нен",
+            "мен",
+            "бен",
+            "пен",
+            "дагы",
+            "деги",
+            "тагы",
+            "теги",
+            "гы",
+            "ги",
+            "кы",
+            "ки",
+            "уга",
+            "уге",
+            "ган",
+            "ген",
+            "кан",
+            "кен",
+            "атын",
+            "етин",
+            "итин",
+            "ады",
+            "еди",
+            "иды",
+            "майды",
+            "мейди",
+            "бейди",
+            "байды",
+            "пайды",
+            "пейди",
+            "мын",
+            "мин",
+            "сыз",
+            "сиз",
+            "са",
+            "се",
+            "у",
+        },
+        key=len,
+    )
+)  # shortest first: "органда" loses "да", not "нда"
 # Folding turned й into и; Snowball needs it back (госслужащии → госслужащий → госслужа): an и
 # after a vowel and before a consonant or the end of a word was a й.
 _FOLDED_YI = re.compile(r"(?<=[аеиоуыэюя])и(?=[^аеиоуыэюя]|$)")
@@ -44,8 +131,11 @@ def stem_kazakh(word: str) -> str:
     for _ in range(MAX_KAZAKH_ROUNDS):
         for suffix in KAZAKH_SUFFIXES:
             rest = word[: -len(suffix)]
-            if (word.endswith(suffix) and len(rest) >= MIN_KAZAKH_STEM + (len(suffix) == 1)
-                    and _VOWELS.intersection(rest)):
+            if (
+                word.endswith(suffix)
+                and len(rest) >= MIN_KAZAKH_STEM + (len(suffix) == 1)
+                and _VOWELS.intersection(rest)
+            ):
                 word = _devoiced(rest) if suffix[0] in _VOWELS else rest
                 break
         else:

@@ -38,24 +38,29 @@ def next_digest_at(after: datetime) -> datetime:
 
 def due_notices(kb: KnowledgeBase, enqueued: Collection[str], now: datetime) -> list[Notice]:
     """Notices whose time has come (or passed while the bot was down) and not yet enqueued."""
-    return sorted((n for n in kb.notices.values() if n.publish_at <= now and n.id not in enqueued),
-                  key=lambda n: (n.publish_at, n.id))
+    return sorted(
+        (n for n in kb.notices.values() if n.publish_at <= now and n.id not in enqueued),
+        key=lambda n: (n.publish_at, n.id),
+    )
 
 
 def upcoming_notices(kb: KnowledgeBase, now: datetime) -> list[Notice]:
     """Notices whose time is still to come, soonest first."""
-    return sorted((n for n in kb.notices.values() if n.publish_at > now),
-                  key=lambda n: (n.publish_at, n.id))
+    return sorted(
+        (n for n in kb.notices.values() if n.publish_at > now), key=lambda n: (n.publish_at, n.id)
+    )
 
 
 def publish(store: Store, notice: Notice, now: datetime, default_lang: Lang) -> int | None:
     """Enqueue ``notice`` for its subscribers; None when it had been enqueued before."""
-    return store.enqueue_notice(notice.id, notice.topics, now=now,
-                                digest_at=next_digest_at(now), default_lang=default_lang)
+    return store.enqueue_notice(
+        notice.id, notice.topics, now=now, digest_at=next_digest_at(now), default_lang=default_lang
+    )
 
 
-def publish_due(store: Store, kb: KnowledgeBase, now: datetime,
-                default_lang: Lang) -> dict[str, int]:
+def publish_due(
+    store: Store, kb: KnowledgeBase, now: datetime, default_lang: Lang
+) -> dict[str, int]:
     """Enqueue every due notice; returns the rows created per notice enqueued now."""
     published = {}
     for notice in due_notices(kb, store.enqueued_notices(), now):

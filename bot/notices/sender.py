@@ -105,8 +105,9 @@ class RateLimiter:
     everything for its ``retry_after``.
     """
 
-    def __init__(self, rate: float, chat_interval: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, rate: float, chat_interval: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._gap = 1.0 / rate
         self._chat_interval = chat_interval
         self._clock = clock
@@ -170,10 +171,15 @@ class Sender(Generic[Message]):
     means the notice is gone from the knowledge base and the rows are skipped.
     """
 
-    def __init__(self, store: Store, transport: Transport[Message],
-                 render: Callable[[list[Delivery]], Message | None], *,
-                 limits: Limits | None = None,
-                 now: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(
+        self,
+        store: Store,
+        transport: Transport[Message],
+        render: Callable[[list[Delivery]], Message | None],
+        *,
+        limits: Limits | None = None,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
         self.store = store
         self.transport = transport
         self.render = render
@@ -278,13 +284,15 @@ class Sender(Generic[Message]):
         else:
             self._finish(ids, "sent", report)
 
-    def _finish(self, ids: list[int], state: Outcome, report: DrainReport, *,
-                error: str | None = None) -> None:
+    def _finish(
+        self, ids: list[int], state: Outcome, report: DrainReport, *, error: str | None = None
+    ) -> None:
         self.store.finish(ids, state, now=self.now(), error=error)
         setattr(report, state, getattr(report, state) + len(ids))
 
     def _retry(self, ids: list[int], seconds: float, report: DrainReport, error: str) -> None:
         now = self.now()
-        self.store.finish(ids, "pending", now=now, error=error,
-                          retry_at=now + timedelta(seconds=seconds))
+        self.store.finish(
+            ids, "pending", now=now, error=error, retry_at=now + timedelta(seconds=seconds)
+        )
         report.retried += len(ids)

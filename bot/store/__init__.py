@@ -20,8 +20,15 @@ from bot.store.tables import (
     stamp,
 )
 
-__all__ = ["ALL_TOPICS", "DELIVERY_STATES", "Delivery", "DeliveryMode", "DeliveryState", "Store",
-           "stamp"]
+__all__ = [
+    "ALL_TOPICS",
+    "DELIVERY_STATES",
+    "Delivery",
+    "DeliveryMode",
+    "DeliveryState",
+    "Store",
+    "stamp",
+]
 
 
 class Store(Subscriptions, Feedback, Outbox):

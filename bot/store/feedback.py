@@ -15,13 +15,19 @@ class Feedback(Tables):
             raise ValueError("vote must be +1 or -1")
         with self.db.conn:
             self.db.table("feedback").upsert(
-                {"chat_id": chat_id, "entry_id": entry_id, "vote": vote, "lang": lang,
-                 "created_at": now_text()},
+                {
+                    "chat_id": chat_id,
+                    "entry_id": entry_id,
+                    "vote": vote,
+                    "lang": lang,
+                    "created_at": now_text(),
+                },
                 pk=("chat_id", "entry_id"),
             )
 
     def feedback_counts(self) -> dict[str, tuple[int, int]]:
         """Per entry: (👍 count, 👎 count)."""
         rows = self.db.execute(
-            "SELECT entry_id, sum(vote > 0), sum(vote < 0) FROM feedback GROUP BY entry_id")
+            "SELECT entry_id, sum(vote > 0), sum(vote < 0) FROM feedback GROUP BY entry_id"
+        )
         return {entry: (up, down) for entry, up, down in rows}

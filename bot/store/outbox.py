@@ -26,8 +26,15 @@ class _Taken(Exception):
 class Outbox(Tables):
     """The outbox: one row per notice and recipient, claimed before it is sent."""
 
-    def enqueue_notice(self, notice_id: str, topics: Iterable[str], *, now: datetime,
-                       digest_at: datetime, default_lang: Lang) -> int | None:
+    def enqueue_notice(
+        self,
+        notice_id: str,
+        topics: Iterable[str],
+        *,
+        now: datetime,
+        digest_at: datetime,
+        default_lang: Lang,
+    ) -> int | None:
         """Create the notice's outbox rows, once: one per active subscriber of its topics.
 
         One transaction: the rows and the mark that the notice is enqueued. Returns how many
@@ -39,7 +46,9 @@ class Outbox(Tables):
         with self.db.atomic():
             marked = self.db.execute(
                 "INSERT OR IGNORE INTO notices_state (notice_id, enqueued_at, recipients)"
-                " VALUES (?, ?, 0)", [notice_id, stamp(now)])
+                " VALUES (?, ?, 0)",
+                [notice_id, stamp(now)],
+            )
             if marked.rowcount == 0:
                 return None
             created = self.db.execute(
@@ -61,10 +70,22 @@ class Outbox(Tables):
                        delivery = 'weekly',
                        CASE delivery WHEN 'weekly' THEN ? ELSE ? END, ?
                 FROM recipients ORDER BY chat_id""",
-                [ALL_TOPICS, *topics, notice_id, *LANGS, *LANGS, default_lang,
-                 stamp(digest_at), stamp(now), stamp(now)])
-            self.db.execute("UPDATE notices_state SET recipients = ? WHERE notice_id = ?",
-                            [created.rowcount, notice_id])
+                [
+                    ALL_TOPICS,
+                    *topics,
+                    notice_id,
+                    *LANGS,
+                    *LANGS,
+                    default_lang,
+                    stamp(digest_at),
+                    stamp(now),
+                    stamp(now),
+                ],
+            )
+            self.db.execute(
+                "UPDATE notices_state SET recipients = ? WHERE notice_id = ?",
+                [created.rowcount, notice_id],
+            )
         return created.rowcount
 
     def enqueued_notices(self) -> dict[str, datetime]:
@@ -80,29 +101,40 @@ class Outbox(Tables):
         """
         return self.db.execute(
             "UPDATE outbox SET state = 'pending', error = 'interrupted while sending'"
-            " WHERE state = 'sending'").rowcount
+            " WHERE state = 'sending'"
+        ).rowcount
 
     def skip_inactive(self, chat_id: int | None = None) -> int:
         """Drop undelivered rows of users who blocked the bot (of one chat, or all)."""
-        where = "chat_id = ?" if chat_id is not None else \
-            "chat_id IN (SELECT chat_id FROM users WHERE active = 0)"
+        where = (
+            "chat_id = ?"
+            if chat_id is not None
+            else "chat_id IN (SELECT chat_id FROM users WHERE active = 0)"
+        )
         return self.db.execute(
             f"UPDATE outbox SET state = 'skipped', error = 'blocked by the user'"
-            f" WHERE state = 'pending' AND {where}", [] if chat_id is None else [chat_id]).rowcount
+            f" WHERE state = 'pending' AND {where}",
+            [] if chat_id is None else [chat_id],
+        ).rowcount
 
-    def ready_deliveries(self, now: datetime, *, after_id: int = 0,
-                         limit: int = 500) -> list[Delivery]:
+    def ready_deliveries(
+        self, now: datetime, *, after_id: int = 0, limit: int = 500
+    ) -> list[Delivery]:
         """Pending rows due at ``now``, in id order, starting after ``after_id``."""
         rows = self.db.execute(
             f"SELECT {DELIVERY_COLUMNS} FROM outbox WHERE state = 'pending' AND id > ?"
-            " AND ready_at <= ? ORDER BY id LIMIT ?", [after_id, stamp(now), limit])
+            " AND ready_at <= ? ORDER BY id LIMIT ?",
+            [after_id, stamp(now), limit],
+        )
         return deliveries(rows)
 
     def digest_batch(self, chat_id: int, now: datetime) -> list[Delivery]:
         """The chat's pending digest rows due at ``now``: one digest message's worth."""
         rows = self.db.execute(
             f"SELECT {DELIVERY_COLUMNS} FROM outbox WHERE chat_id = ? AND state = 'pending'"
-            " AND digest = 1 AND ready_at <= ? ORDER BY id", [chat_id, stamp(now)])
+            " AND digest = 1 AND ready_at <= ? ORDER BY id",
+            [chat_id, stamp(now)],
+        )
         return deliveries(rows)
 
     def claim(self, ids: list[int]) -> bool:
@@ -114,34 +146,52 @@ class Outbox(Tables):
             with self.db.atomic():
                 claimed = self.db.execute(
                     "UPDATE outbox SET state = 'sending', attempts = attempts + 1"
-                    f" WHERE state = 'pending' AND id IN ({marks(ids)})", ids).rowcount
+                    f" WHERE state = 'pending' AND id IN ({marks(ids)})",
+                    ids,
+                ).rowcount
                 if claimed != len(ids):
                     raise _Taken
         except _Taken:
             return False
         return True
 
-    def finish(self, ids: list[int], state: DeliveryState, *, now: datetime,
-               error: str | None = None, retry_at: datetime | None = None) -> None:
+    def finish(
+        self,
+        ids: list[int],
+        state: DeliveryState,
+        *,
+        now: datetime,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+    ) -> None:
         """Record the outcome of a send: sent, failed or skipped; or pending until ``retry_at``."""
         self.db.execute(
             "UPDATE outbox SET state = ?, error = ?, ready_at = coalesce(?, ready_at),"
             f" sent_at = ? WHERE id IN ({marks(ids)})",
-            [state, error, retry_at and stamp(retry_at), stamp(now) if state == "sent" else None,
-             *ids])
+            [
+                state,
+                error,
+                retry_at and stamp(retry_at),
+                stamp(now) if state == "sent" else None,
+                *ids,
+            ],
+        )
 
     def next_ready_at(self) -> datetime | None:
         """When the earliest pending row becomes due, if any is pending."""
         (at,) = self.db.execute(
-            "SELECT min(ready_at) FROM outbox WHERE state = 'pending'").fetchone()
+            "SELECT min(ready_at) FROM outbox WHERE state = 'pending'"
+        ).fetchone()
         return datetime.fromisoformat(at) if at else None
 
     def delivery_counts(self) -> dict[str, dict[DeliveryState, int]]:
         """Per enqueued notice: how many rows are in each state."""
         counts: dict[str, dict[DeliveryState, int]] = {
-            notice_id: dict.fromkeys(DELIVERY_STATES, 0) for notice_id in self.enqueued_notices()}
+            notice_id: dict.fromkeys(DELIVERY_STATES, 0) for notice_id in self.enqueued_notices()
+        }
         rows = self.db.execute(
-            "SELECT notice_id, state, count(*) FROM outbox GROUP BY notice_id, state")
+            "SELECT notice_id, state, count(*) FROM outbox GROUP BY notice_id, state"
+        )
         for notice_id, state, count in rows:
             counts.setdefault(notice_id, dict.fromkeys(DELIVERY_STATES, 0))[state] = count
         return counts
@@ -150,5 +200,7 @@ class Outbox(Tables):
         """(chat id, state, error) of a notice's rows that failed, were skipped or are retried."""
         rows = self.db.execute(
             "SELECT chat_id, state, error FROM outbox WHERE notice_id = ? AND error IS NOT NULL"
-            " ORDER BY id LIMIT ?", [notice_id, limit])
+            " ORDER BY id LIMIT ?",
+            [notice_id, limit],
+        )
         return [(chat_id, state, error) for chat_id, state, error in rows]

@@ -15,9 +15,18 @@ Migration = Callable[[sqlite_utils.Database], None]
 
 def _m1_users_feedback(db: sqlite_utils.Database) -> None:
     db.table("users").create(
-        {"chat_id": int, "user_id": int, "lang": str, "client_lang": str, "active": int,
-         "created_at": str, "updated_at": str},
-        pk="chat_id", not_null={"active"}, defaults={"active": 1},
+        {
+            "chat_id": int,
+            "user_id": int,
+            "lang": str,
+            "client_lang": str,
+            "active": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="chat_id",
+        not_null={"active"},
+        defaults={"active": 1},
     )
     db.table("feedback").create(
         {"chat_id": int, "entry_id": str, "vote": int, "lang": str, "created_at": str},
@@ -27,10 +36,12 @@ def _m1_users_feedback(db: sqlite_utils.Database) -> None:
 
 def _m2_subscriptions_outbox(db: sqlite_utils.Database) -> None:
     db.table("users").add_column("delivery", str, not_null_default="instant")
-    db.table("subscriptions").create({"chat_id": int, "topic": str, "created_at": str},
-                               pk=("chat_id", "topic"))
-    db.table("notices_state").create({"notice_id": str, "enqueued_at": str, "recipients": int},
-                               pk="notice_id")
+    db.table("subscriptions").create(
+        {"chat_id": int, "topic": str, "created_at": str}, pk=("chat_id", "topic")
+    )
+    db.table("notices_state").create(
+        {"notice_id": str, "enqueued_at": str, "recipients": int}, pk="notice_id"
+    )
     db.execute("""
         CREATE TABLE outbox (
             id INTEGER PRIMARY KEY,
@@ -61,8 +72,9 @@ def schema_version(db: sqlite_utils.Database) -> int:
 
 def migrate(db: sqlite_utils.Database, migrations: list[Migration] = MIGRATIONS) -> None:
     """Run the migrations ``db`` has not had yet, each with its version mark atomically."""
-    for number, migration in enumerate(migrations[schema_version(db):],
-                                       start=schema_version(db) + 1):
+    for number, migration in enumerate(
+        migrations[schema_version(db) :], start=schema_version(db) + 1
+    ):
         with db.atomic():
             migration(db)
             db.execute(f"PRAGMA user_version = {number}")

@@ -27,6 +27,7 @@ DeliveryMode = Literal["instant", "weekly"]
 DeliveryState = Literal["pending", "sending", "sent", "failed", "skipped"]
 DELIVERY_STATES: tuple[DeliveryState, ...] = ("pending", "sending", "sent", "failed", "skipped")
 
+
 def stamp(moment: datetime) -> str:
     """A moment as stored in the outbox: UTC ISO 8601 with milliseconds (sorts as text)."""
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")

@@ -9,8 +9,9 @@ from bot.store.tables import Tables, now_text
 class Users(Tables):
     """Users: first contact, chosen language, blocked or not."""
 
-    def touch_user(self, chat_id: int, user_id: int | None = None,
-                   client_lang: str | None = None) -> None:
+    def touch_user(
+        self, chat_id: int, user_id: int | None = None, client_lang: str | None = None
+    ) -> None:
         """Record that a user wrote (creating the row on first contact)."""
         now = now_text()
         with self.db.conn:
@@ -39,8 +40,9 @@ class Users(Tables):
         """Mark a user active, or inactive after they blocked the bot."""
         self.touch_user(chat_id)
         with self.db.conn:
-            self.db.table("users").update(chat_id,
-                                          {"active": int(active), "updated_at": now_text()})
+            self.db.table("users").update(
+                chat_id, {"active": int(active), "updated_at": now_text()}
+            )
 
     def is_active(self, chat_id: int) -> bool:
         """False once the user has blocked the bot (and not come back)."""
@@ -50,5 +52,6 @@ class Users(Tables):
     def count_users(self) -> dict[str, int]:
         """Users in all and active ones."""
         total, active = self.db.execute(
-            "SELECT count(*), coalesce(sum(active), 0) FROM users").fetchone()
+            "SELECT count(*), coalesce(sum(active), 0) FROM users"
+        ).fetchone()
         return {"users": total, "active": active}

@@ -33,8 +33,12 @@ from bot.telegram.types import App
 log = logging.getLogger(__name__)
 
 MAX_RETRIES = 3  # a request refused with 429 is retried after ``retry_after``
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY,
-                   Update.MY_CHAT_MEMBER]
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+    Update.MY_CHAT_MEMBER,
+]
 
 
 def file_url(api_url: str) -> str:
@@ -62,8 +66,10 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 
 def _commands(dialog: Dialog, lang: Lang, *, admin: bool = False) -> list[BotCommand]:
-    return [BotCommand(name, description[: BotCommandLimit.MAX_DESCRIPTION])
-            for name, description in dialog.menu(lang, admin=admin)]
+    return [
+        BotCommand(name, description[: BotCommandLimit.MAX_DESCRIPTION])
+        for name, description in dialog.menu(lang, admin=admin)
+    ]
 
 
 async def post_init(application: App) -> None:
@@ -77,8 +83,11 @@ async def post_init(application: App) -> None:
     for admin_id in sorted(settings.admins):
         try:
             for lang in langs:
-                await bot.set_my_commands(_commands(dialog, lang or DEFAULT_LANG, admin=True),
-                                          scope=BotCommandScopeChat(admin_id), language_code=lang)
+                await bot.set_my_commands(
+                    _commands(dialog, lang or DEFAULT_LANG, admin=True),
+                    scope=BotCommandScopeChat(admin_id),
+                    language_code=lang,
+                )
         except BadRequest as exc:  # e.g. the admin has not started the bot yet
             log.warning("admin commands not set for %s: %s", admin_id, exc)
     setup_notice_jobs(application)
@@ -111,25 +120,33 @@ def build_application(settings: Settings, dialog: Dialog) -> App:
     )
     application.bot_data.update({DIALOG: dialog, SETTINGS: settings})
     message = filters.UpdateType.MESSAGE
-    application.add_handlers([
-        MessageHandler(message & filters.TEXT, handlers.on_text),
-        MessageHandler(message & filters.ChatType.PRIVATE & filters.ATTACHMENT,
-                       handlers.on_non_text),
-        CallbackQueryHandler(handlers.on_button),
-        InlineQueryHandler(handlers.on_inline),
-        ChatMemberHandler(handlers.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
-    ])
+    application.add_handlers(
+        [
+            MessageHandler(message & filters.TEXT, handlers.on_text),
+            MessageHandler(
+                message & filters.ChatType.PRIVATE & filters.ATTACHMENT, handlers.on_non_text
+            ),
+            CallbackQueryHandler(handlers.on_button),
+            InlineQueryHandler(handlers.on_inline),
+            ChatMemberHandler(handlers.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+        ]
+    )
     application.add_error_handler(handlers.on_error)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(reload_knowledge, interval=RELOAD_INTERVAL,
-                                            first=RELOAD_INTERVAL, name="reload-knowledge")
+        application.job_queue.run_repeating(
+            reload_knowledge,
+            interval=RELOAD_INTERVAL,
+            first=RELOAD_INTERVAL,
+            name="reload-knowledge",
+        )
     return application
 
 
 def run_bot(settings: Settings) -> None:
     """Run the bot until SIGINT/SIGTERM: long polling, or a webhook when ADAL_WEBHOOK_URL is set."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        level=settings.log_level)
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=settings.log_level
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     application = build_application(settings, build_dialog(settings))
     if settings.webhook_url:

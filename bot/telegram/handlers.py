@@ -58,16 +58,22 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
     """Send every reply as HTML messages, split to Telegram's length limit."""
     for reply in replies:
         for text, markup in to_messages(reply):
-            await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
-                                   reply_markup=markup, link_preview_options=_NO_PREVIEW)
+            await bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=_NO_PREVIEW,
+            )
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a question or a command."""
     user = user_ref(update, context)
     text = update.effective_message.text if update.effective_message else None
-    await send_replies(context.bot, user.chat_id,
-                       dialog_of(context).handle_message(user, text or ""))
+    await send_replies(
+        context.bot, user.chat_id, dialog_of(context).handle_message(user, text or "")
+    )
 
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -88,8 +94,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     replies = dialog_of(context).handle_button(user, query.data)
     toast = replies[0].toast if replies else None
     try:  # best effort: a query answered too late must not stop the replies
-        await query.answer(toast[: CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH]
-                           if toast else None)
+        await query.answer(
+            toast[: CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH] if toast else None
+        )
     except BadRequest as exc:
         log.warning("callback query from chat %s not answered: %s", user.chat_id, exc)
     await send_replies(context.bot, user.chat_id, replies)
@@ -104,7 +111,8 @@ def _article(result: InlineResult) -> InlineQueryResultArticle | None:
         title=result.title,
         description=result.description or None,
         input_message_content=InputTextMessageContent(
-            parts[0], parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW),
+            parts[0], parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW
+        ),
     )
 
 
@@ -115,8 +123,9 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     results = dialog_of(context).handle_inline(user_ref(update, context), query.query)
     articles = [a for a in map(_article, results) if a is not None]
-    await query.answer(articles[: InlineQueryLimit.RESULTS], cache_time=INLINE_CACHE_SECONDS,
-                       is_personal=True)
+    await query.answer(
+        articles[: InlineQueryLimit.RESULTS], cache_time=INLINE_CACHE_SECONDS, is_personal=True
+    )
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -137,5 +146,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     kind = type(update).__name__ if update is not None else "job"
     # Never the update itself: it carries the user's text, name and ids.
-    log.error("handling a %s failed: %s", kind, type(context.error).__name__,
-              exc_info=context.error)
+    log.error(
+        "handling a %s failed: %s", kind, type(context.error).__name__, exc_info=context.error
+    )

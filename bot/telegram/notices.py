@@ -81,23 +81,29 @@ async def drain_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Start draining the outbox in the background unless a drain is under way."""
     sender, application = sender_of(context), context.application
     if not sender.busy:
-        application.create_task(_drain(sender, lambda: application.running),
-                                name="notices-drain")
+        application.create_task(_drain(sender, lambda: application.running), name="notices-drain")
 
 
 async def _drain(sender: Sender[Reply], running: Callable[[], bool]) -> None:
     report = await sender.drain(running)
     if report.sent or report.failed or report.skipped or report.retried:
-        log.info("notices: %d sent, %d failed, %d skipped (%d blocked), %d retried in %.1f s",
-                 report.sent, report.failed, report.skipped, report.blocked, report.retried,
-                 report.seconds)
+        log.info(
+            "notices: %d sent, %d failed, %d skipped (%d blocked), %d retried in %.1f s",
+            report.sent,
+            report.failed,
+            report.skipped,
+            report.blocked,
+            report.retried,
+            report.seconds,
+        )
 
 
 async def publish_notices(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Enqueue every notice whose time has come, then drain the outbox."""
     dialog = dialog_of(context)
-    for notice_id, rows in publish_due(dialog.store, dialog.library.kb, datetime.now(UTC),
-                                       DEFAULT_LANG).items():
+    for notice_id, rows in publish_due(
+        dialog.store, dialog.library.kb, datetime.now(UTC), DEFAULT_LANG
+    ).items():
         log.info("notice %s enqueued for %d subscribers", notice_id, rows)
     await drain_outbox(context)
 
@@ -109,8 +115,12 @@ def schedule_notices(job_queue: Jobs, dialog: Dialog) -> None:
     enqueued = dialog.store.enqueued_notices()
     for notice in upcoming_notices(dialog.library.kb, datetime.now(UTC)):
         if notice.id not in enqueued:
-            job_queue.run_once(publish_notices, notice.publish_at, name=NOTICE_JOB + notice.id,
-                               job_kwargs=_ANY_LATENESS)
+            job_queue.run_once(
+                publish_notices,
+                notice.publish_at,
+                name=NOTICE_JOB + notice.id,
+                job_kwargs=_ANY_LATENESS,
+            )
     job_queue.run_once(publish_notices, 0, name=f"{NOTICE_JOB}due", job_kwargs=_ANY_LATENESS)
 
 
@@ -131,12 +141,22 @@ def setup_notice_jobs(application: App) -> None:
     dialog: Dialog = application.bot_data[DIALOG]
     recovered = dialog.store.recover_in_flight()
     if recovered:
-        log.warning("%d notice message(s) were in flight when the bot stopped: sending them "
-                    "again (each may arrive twice)", recovered)
-    application.bot_data[SENDER] = Sender(dialog.store, TelegramTransport(application.bot),
-                                          partial(render_deliveries, dialog))
+        log.warning(
+            "%d notice message(s) were in flight when the bot stopped: sending them "
+            "again (each may arrive twice)",
+            recovered,
+        )
+    application.bot_data[SENDER] = Sender(
+        dialog.store, TelegramTransport(application.bot), partial(render_deliveries, dialog)
+    )
     schedule_notices(job_queue, dialog)
-    job_queue.run_repeating(drain_outbox, interval=DRAIN_INTERVAL, first=DRAIN_INTERVAL,
-                            name="notices-drain")
-    job_queue.run_repeating(reschedule_on_reload, interval=RELOAD_INTERVAL, first=RELOAD_INTERVAL,
-                            data={"version": dialog.library.version}, name="notices-reschedule")
+    job_queue.run_repeating(
+        drain_outbox, interval=DRAIN_INTERVAL, first=DRAIN_INTERVAL, name="notices-drain"
+    )
+    job_queue.run_repeating(
+        reschedule_on_reload,
+        interval=RELOAD_INTERVAL,
+        first=RELOAD_INTERVAL,
+        data={"version": dialog.library.version},
+        name="notices-reschedule",
+    )

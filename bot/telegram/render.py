@@ -75,9 +75,13 @@ def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | Non
     """An inline keyboard for the reply's button rows (None when there are none)."""
     if not any(rows):
         return None
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(b.label, callback_data=b.action) for b in row] for row in rows if row
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.action) for b in row]
+            for row in rows
+            if row
+        ]
+    )
 
 
 Message = tuple[str, InlineKeyboardMarkup | None]  # HTML text, keyboard

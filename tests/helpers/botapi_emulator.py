@@ -97,15 +97,32 @@ SEND_METHODS = NEW_MESSAGE_METHODS | {"editMessageText", "editMessageReplyMarkup
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 _BOT_COMMAND_RE = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_])")
 _SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
-_CHAT_ACTIONS = frozenset({
-    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-    "upload_document", "choose_sticker", "find_location", "record_video_note",
-    "upload_video_note",
-})
+_CHAT_ACTIONS = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
 _BUTTON_ACTIONS = (
-    "url", "callback_data", "web_app", "login_url", "switch_inline_query",
-    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-    "callback_game", "pay",
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
 )
 _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _SHUTDOWN_TIMEOUT = 1.0
@@ -119,14 +136,38 @@ Handler = Callable[[Params], Awaitable[Any]]
 # --------------------------------------------------------------------------- HTML parse mode
 
 _SPACES = " \t\n\r\f\v"
-_HTML_TAGS = frozenset({
-    "a", "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
-    "tg-emoji", "code", "pre", "blockquote",
-})
+_HTML_TAGS = frozenset(
+    {
+        "a",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "tg-emoji",
+        "code",
+        "pre",
+        "blockquote",
+    }
+)
 _TAG_ENTITY_TYPES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "span": "spoiler", "tg-spoiler": "spoiler",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "span": "spoiler",
+    "tg-spoiler": "spoiler",
 }
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY_RE = re.compile(r"&(?:#[xX]([0-9A-Fa-f]+)|#([0-9]+)|([A-Za-z]+));")
@@ -180,7 +221,8 @@ class _HTMLParser:
                 i = self._start_tag(i)
         if self.stack:
             raise HTMLParseError(
-                f'Can\'t find end tag corresponding to start tag "{self.stack[-1].name}"')
+                f'Can\'t find end tag corresponding to start tag "{self.stack[-1].name}"'
+            )
         for entity in self.entities:
             if entity["type"] == "code":
                 entity.pop("language", None)
@@ -204,21 +246,23 @@ class _HTMLParser:
         match = _ENTITY_RE.match(self.text, i)
         if match is None:
             raise HTMLParseError(
-                f'Unescaped "&" at byte offset {self._byte(i)}: write it as "&amp;"')
+                f'Unescaped "&" at byte offset {self._byte(i)}: write it as "&amp;"'
+            )
         hex_code, dec_code, name = match.groups()
         if name is not None:
             if name not in _NAMED_ENTITIES:
                 raise HTMLParseError(
-                    f'Unsupported HTML entity "&{name};" at byte offset {self._byte(i)}')
+                    f'Unsupported HTML entity "&{name};" at byte offset {self._byte(i)}'
+                )
             return _NAMED_ENTITIES[name], match.end()
         code = int(hex_code, 16) if hex_code is not None else int(dec_code)
         if code == 0 or code > 0x10FFFF:
-            raise HTMLParseError(
-                f"Invalid character reference at byte offset {self._byte(i)}")
+            raise HTMLParseError(f"Invalid character reference at byte offset {self._byte(i)}")
         if 0xD800 <= code <= 0xDFFF:
             raise HTMLParseError(
                 "Text contains invalid Unicode characters after decoding HTML entities, "
-                "check for unmatched surrogate code units")
+                "check for unmatched surrogate code units"
+            )
         return chr(code), match.end()
 
     def _start_tag(self, begin: int) -> int:
@@ -228,7 +272,7 @@ class _HTMLParser:
             i += 1
         if i >= len(text):
             raise HTMLParseError(f"Unclosed start tag at byte offset {at}")
-        name = text[begin + 1:i].lower()
+        name = text[begin + 1 : i].lower()
         if name not in _HTML_TAGS:
             raise HTMLParseError(f'Unsupported start tag "{name}" at byte offset {at}')
         argument, expandable = "", False
@@ -244,14 +288,17 @@ class _HTMLParser:
             attribute = text[attribute_begin:i].lower()
             if not attribute:
                 raise HTMLParseError(
-                    f'Empty attribute name in the tag "{name}" at byte offset {at}')
+                    f'Empty attribute name in the tag "{name}" at byte offset {at}'
+                )
             i = self._skip_spaces(i)
             if i >= len(text) or text[i] != "=":
                 if name == "blockquote" and attribute == "expandable":
                     expandable = True
                     continue
-                raise HTMLParseError("Expected equal sign in declaration of an attribute of the "
-                                     f'tag "{name}" at byte offset {at}')
+                raise HTMLParseError(
+                    "Expected equal sign in declaration of an attribute of the "
+                    f'tag "{name}" at byte offset {at}'
+                )
             i = self._skip_spaces(i + 1)
             if i >= len(text):
                 raise HTMLParseError(f'Unclosed start tag "{name}" at byte offset {at}')
@@ -299,14 +346,16 @@ class _HTMLParser:
         i = begin + 2
         while i < len(text) and text[i] not in _SPACES and text[i] != ">":
             i += 1
-        name = text[begin + 2:i].lower()
+        name = text[begin + 2 : i].lower()
         i = self._skip_spaces(i)
         if i >= len(text) or text[i] != ">":
             raise HTMLParseError(f"Unclosed end tag at byte offset {at}")
         tag = self.stack[-1]
         if name and name != tag.name:
-            raise HTMLParseError(f"Unmatched end tag at byte offset {at}, "
-                                 f'expected "</{tag.name}>", found "</{name}>"')
+            raise HTMLParseError(
+                f"Unmatched end tag at byte offset {at}, "
+                f'expected "</{tag.name}>", found "</{name}>"'
+            )
         self.stack.pop()
         self._close(tag)
         return i + 1
@@ -326,7 +375,7 @@ class _HTMLParser:
                 raise HTMLParseError("Invalid custom emoji identifier specified")
             self.entities.append({"type": "custom_emoji", **span, "custom_emoji_id": tag.argument})
         elif tag.name == "a":
-            url = tag.argument or "".join(self.out[tag.start:])
+            url = tag.argument or "".join(self.out[tag.start :])
             self.entities.append({"type": "text_link", **span, "url": url})
         elif tag.name == "pre":
             if same_span and last is not None and last["type"] == "code" and last.get("language"):
@@ -406,8 +455,11 @@ class _ApiError(Exception):
 
     def payload(self) -> dict[str, Any]:
         """The JSON body Telegram sends with this error."""
-        body: dict[str, Any] = {"ok": False, "error_code": self.status,
-                                "description": self.description}
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.status,
+            "description": self.description,
+        }
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
         return body
@@ -461,36 +513,47 @@ def _bool_param(params: Params, key: str) -> bool:
 
 def _jsonable(params: Params) -> Params:
     """``params`` with uploaded files replaced by a short description, for the records."""
-    return {key: f"<upload {value.filename}>" if isinstance(value, web.FileField) else value
-            for key, value in params.items()}
+    return {
+        key: f"<upload {value.filename}>" if isinstance(value, web.FileField) else value
+        for key, value in params.items()
+    }
 
 
 def _check_url(url: Any) -> None:
     """Refuse a button URL Telegram would refuse."""
     parts = urlsplit(url if isinstance(url, str) and "://" in url else f"http://{url}")
-    valid = isinstance(url, str) and not any(c in url for c in _SPACES) and (
-        parts.scheme == "tg" or (parts.scheme in ("http", "https") and "." in parts.netloc))
+    valid = (
+        isinstance(url, str)
+        and not any(c in url for c in _SPACES)
+        and (parts.scheme == "tg" or (parts.scheme in ("http", "https") and "." in parts.netloc))
+    )
     if not valid:
         raise _bad_request(f"inline keyboard button URL '{url}' is invalid: Wrong HTTP URL")
 
 
 def _check_inline_keyboard(rows: Any) -> None:
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise _bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array '
-                           "of Arrays")
+        raise _bad_request(
+            'field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays'
+        )
     widest, total = max((len(row) for row in rows), default=0), sum(len(row) for row in rows)
     if widest > BUTTONS_PER_ROW or total > BUTTONS_TOTAL:
-        raise _bad_request(f"too many buttons: {widest} in a row (at most {BUTTONS_PER_ROW}), "
-                           f"{total} in all (at most {BUTTONS_TOTAL})")
+        raise _bad_request(
+            f"too many buttons: {widest} in a row (at most {BUTTONS_PER_ROW}), "
+            f"{total} in all (at most {BUTTONS_TOTAL})"
+        )
     for button in itertools.chain.from_iterable(rows):
         if not isinstance(button, dict) or not isinstance(button.get("text"), str):
-            raise _bad_request('can\'t parse inline keyboard button: Field "text" must be of '
-                               "type String")
+            raise _bad_request(
+                'can\'t parse inline keyboard button: Field "text" must be of type String'
+            )
         if not button["text"].strip():
             raise _bad_request("BUTTON_TEXT_INVALID")
         if not any(action in button for action in _BUTTON_ACTIONS):
-            raise _bad_request("can't parse inline keyboard button: Text buttons are unallowed "
-                               "in the inline keyboard")
+            raise _bad_request(
+                "can't parse inline keyboard button: Text buttons are unallowed "
+                "in the inline keyboard"
+            )
         if "callback_data" in button:
             data = button["callback_data"]
             if not isinstance(data, str) or not 1 <= len(data.encode()) <= CALLBACK_DATA_BYTES:
@@ -524,8 +587,9 @@ def _reply_markup(value: Any) -> dict[str, Any] | None:
     return markup
 
 
-def _formatted(text: Any, parse_mode: Any, *, limit: int, too_long: str,
-               empty: str | None) -> tuple[str, list[dict[str, Any]]]:
+def _formatted(
+    text: Any, parse_mode: Any, *, limit: int, too_long: str, empty: str | None
+) -> tuple[str, list[dict[str, Any]]]:
     """Parse a text or caption; ``empty`` is the error for an empty one (None: allowed)."""
     source = "" if text is None else str(text)
     mode = str(parse_mode or "").lower()
@@ -547,8 +611,13 @@ def _formatted(text: Any, parse_mode: Any, *, limit: int, too_long: str,
 
 def _parse_text(params: Params, text_key: str = "text") -> tuple[str, list[dict[str, Any]]]:
     """The message text of ``params``, validated."""
-    return _formatted(params.get(text_key), params.get("parse_mode"), limit=MESSAGE_TEXT_LIMIT,
-                      too_long="message is too long", empty="message text is empty")
+    return _formatted(
+        params.get(text_key),
+        params.get("parse_mode"),
+        limit=MESSAGE_TEXT_LIMIT,
+        too_long="message is too long",
+        empty="message text is empty",
+    )
 
 
 def _bot_command_entities(text: str) -> list[dict[str, Any]]:
@@ -584,10 +653,18 @@ class BotAPIEmulator:
         The bot user returned by ``getMe`` and set as the sender of its messages.
     """
 
-    def __init__(self, token: str = DEFAULT_TOKEN, *, host: str = "127.0.0.1", port: int = 0,
-                 limits: bool = False, strict_chats: bool = False,
-                 max_poll_timeout: float = 1.0, bot_username: str = "adal_test_bot",
-                 bot_name: str = "Adal Test") -> None:
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        limits: bool = False,
+        strict_chats: bool = False,
+        max_poll_timeout: float = 1.0,
+        bot_username: str = "adal_test_bot",
+        bot_name: str = "Adal Test",
+    ) -> None:
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
             raise ValueError("a bot token looks like '123456:ABC...'")
@@ -597,8 +674,12 @@ class BotAPIEmulator:
         self.limits = limits
         self.strict_chats = strict_chats
         self.max_poll_timeout = max_poll_timeout
-        self.bot_user: dict[str, Any] = {"id": int(bot_id), "is_bot": True,
-                                         "first_name": bot_name, "username": bot_username}
+        self.bot_user: dict[str, Any] = {
+            "id": int(bot_id),
+            "is_bot": True,
+            "first_name": bot_name,
+            "username": bot_username,
+        }
 
         self.requests: list[RequestRecord] = []
         """Every HTTP call, in order of completion."""
@@ -639,7 +720,8 @@ class BotAPIEmulator:
         self._thread: threading.Thread | None = None
         self._closing = False
         self._methods: dict[str, tuple[str, Handler]] = {
-            name.lower(): (name, handler) for name, handler in {
+            name.lower(): (name, handler)
+            for name, handler in {
                 "getMe": self._get_me,
                 "logOut": self._true,
                 "close": self._true,
@@ -713,8 +795,12 @@ class BotAPIEmulator:
     async def __aenter__(self) -> Self:
         return await self.start()
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         await self.close()
 
     def start_in_thread(self) -> Self:
@@ -756,14 +842,25 @@ class BotAPIEmulator:
     def __enter__(self) -> Self:
         return self.start_in_thread()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     # ------------------------------------------------------------------ test controls
 
-    def add_chat(self, chat_id: int, *, first_name: str = "Test", username: str | None = None,
-                 language_code: str | None = "ru", title: str | None = None) -> dict[str, Any]:
+    def add_chat(
+        self,
+        chat_id: int,
+        *,
+        first_name: str = "Test",
+        username: str | None = None,
+        language_code: str | None = "ru",
+        title: str | None = None,
+    ) -> dict[str, Any]:
         """Register a chat (a private chat with user ``chat_id`` when positive); returns it."""
         with self._lock:
             if chat_id > 0:
@@ -785,8 +882,15 @@ class BotAPIEmulator:
         """The user unblocks the bot."""
         self.blocked.discard(chat_id)
 
-    def fail_next(self, method: str, status: int = 500, description: str | None = None, *,
-                  retry_after: int | None = None, count: int = 1) -> None:
+    def fail_next(
+        self,
+        method: str,
+        status: int = 500,
+        description: str | None = None,
+        *,
+        retry_after: int | None = None,
+        count: int = 1,
+    ) -> None:
         """Answer the next ``count`` calls of ``method`` ("*": any) with an error.
 
         ``description`` defaults to Telegram's for the status ("Too Many Requests: retry after
@@ -794,8 +898,9 @@ class BotAPIEmulator:
         """
         if status == HTTPStatus.TOO_MANY_REQUESTS and retry_after is None:
             retry_after = 1
-        fault = _Fault(status, description or _default_description(status, retry_after),
-                       retry_after)
+        fault = _Fault(
+            status, description or _default_description(status, retry_after), retry_after
+        )
         self._faults[self._canonical(method)].extend([fault] * count)
 
     def delay_next(self, method: str, seconds: float, *, count: int = 1) -> None:
@@ -812,8 +917,11 @@ class BotAPIEmulator:
 
     def messages_to(self, chat_id: int) -> list[SentRecord]:
         """Messages delivered to ``chat_id`` (new messages only, not edits), oldest first."""
-        return [r for r in self.sent
-                if r.ok and r.chat_id == chat_id and r.method in NEW_MESSAGE_METHODS]
+        return [
+            r
+            for r in self.sent
+            if r.ok and r.chat_id == chat_id and r.method in NEW_MESSAGE_METHODS
+        ]
 
     def last_message(self, chat_id: int) -> SentRecord | None:
         """The last message delivered to ``chat_id``, if any."""
@@ -836,8 +944,9 @@ class BotAPIEmulator:
         with self._lock:
             return list(self._queue)
 
-    async def wait_for(self, predicate: Callable[[SentRecord], bool], timeout: float = 5.0, *,
-                       after: int = 0) -> SentRecord:
+    async def wait_for(
+        self, predicate: Callable[[SentRecord], bool], timeout: float = 5.0, *, after: int = 0
+    ) -> SentRecord:
         """The first record of :attr:`sent` (from index ``after``) matching ``predicate``.
 
         Waits up to ``timeout`` seconds, then raises :class:`TimeoutError`.
@@ -849,8 +958,9 @@ class BotAPIEmulator:
             await asyncio.sleep(_WAIT_STEP)
         return record
 
-    def wait_for_sync(self, predicate: Callable[[SentRecord], bool], timeout: float = 5.0, *,
-                      after: int = 0) -> SentRecord:
+    def wait_for_sync(
+        self, predicate: Callable[[SentRecord], bool], timeout: float = 5.0, *, after: int = 0
+    ) -> SentRecord:
         """:meth:`wait_for` for code not running an event loop (thread mode)."""
         deadline = time.monotonic() + timeout
         while (record := self._first_sent(predicate, after)) is None:
@@ -859,8 +969,7 @@ class BotAPIEmulator:
             time.sleep(_WAIT_STEP)
         return record
 
-    def _first_sent(self, predicate: Callable[[SentRecord], bool],
-                    after: int) -> SentRecord | None:
+    def _first_sent(self, predicate: Callable[[SentRecord], bool], after: int) -> SentRecord | None:
         return next((r for r in self.sent[after:] if predicate(r)), None)
 
     # ------------------------------------------------------------------ pushing updates
@@ -875,35 +984,79 @@ class BotAPIEmulator:
         self._wake_pollers()
         return update["update_id"]
 
-    def push_text(self, chat_id: int, text: str, *, user_id: int | None = None,
-                  first_name: str = "Test", language_code: str | None = "ru",
-                  username: str | None = None) -> int:
+    def push_text(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        user_id: int | None = None,
+        first_name: str = "Test",
+        language_code: str | None = "ru",
+        username: str | None = None,
+    ) -> int:
         """A user writes ``text`` (a leading command gets its ``bot_command`` entity)."""
         content: dict[str, Any] = {"text": text}
         if entities := _bot_command_entities(text):
             content["entities"] = entities
         return self._push_message(chat_id, content, user_id, first_name, language_code, username)
 
-    def push_command(self, chat_id: int, command: str, args: str = "", *,
-                     user_id: int | None = None, first_name: str = "Test",
-                     language_code: str | None = "ru", username: str | None = None) -> int:
+    def push_command(
+        self,
+        chat_id: int,
+        command: str,
+        args: str = "",
+        *,
+        user_id: int | None = None,
+        first_name: str = "Test",
+        language_code: str | None = "ru",
+        username: str | None = None,
+    ) -> int:
         """A user sends ``/command args``."""
         text = f"/{command.removeprefix('/')}" + (f" {args}" if args else "")
-        return self.push_text(chat_id, text, user_id=user_id, first_name=first_name,
-                              language_code=language_code, username=username)
+        return self.push_text(
+            chat_id,
+            text,
+            user_id=user_id,
+            first_name=first_name,
+            language_code=language_code,
+            username=username,
+        )
 
-    def push_sticker(self, chat_id: int, *, user_id: int | None = None, first_name: str = "Test",
-                     language_code: str | None = "ru", username: str | None = None) -> int:
+    def push_sticker(
+        self,
+        chat_id: int,
+        *,
+        user_id: int | None = None,
+        first_name: str = "Test",
+        language_code: str | None = "ru",
+        username: str | None = None,
+    ) -> int:
         """A user sends a sticker (a message without text)."""
-        sticker = {"file_id": "CAACAgIAAxkBAAEEmulatorSticker", "file_unique_id": "AgADemu",
-                   "type": "regular", "width": 512, "height": 512, "is_animated": False,
-                   "is_video": False, "emoji": "\N{THUMBS UP SIGN}"}
-        return self._push_message(chat_id, {"sticker": sticker}, user_id, first_name,
-                                  language_code, username)
+        sticker = {
+            "file_id": "CAACAgIAAxkBAAEEmulatorSticker",
+            "file_unique_id": "AgADemu",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "\N{THUMBS UP SIGN}",
+        }
+        return self._push_message(
+            chat_id, {"sticker": sticker}, user_id, first_name, language_code, username
+        )
 
-    def push_callback(self, chat_id: int, message_id: int, data: str, *,
-                      user_id: int | None = None, first_name: str = "Test",
-                      language_code: str | None = "ru", username: str | None = None) -> int:
+    def push_callback(
+        self,
+        chat_id: int,
+        message_id: int,
+        data: str,
+        *,
+        user_id: int | None = None,
+        first_name: str = "Test",
+        language_code: str | None = "ru",
+        username: str | None = None,
+    ) -> int:
         """A user presses a button carrying ``data`` under a message the bot sent."""
         try:
             message = self._messages[(chat_id, message_id)]
@@ -912,25 +1065,54 @@ class BotAPIEmulator:
         user = self._sender(chat_id, user_id, first_name, language_code, username)
         query_id = str(next(self._query_ids))
         self._open_callbacks.add(query_id)
-        return self.push_update({"callback_query": {
-            "id": query_id, "from": user, "message": message, "data": data,
-            "chat_instance": str(-abs(chat_id) * 1000 - 7)}})
+        return self.push_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user,
+                    "message": message,
+                    "data": data,
+                    "chat_instance": str(-abs(chat_id) * 1000 - 7),
+                }
+            }
+        )
 
-    def push_inline_query(self, user_id: int, query: str, *, offset: str = "",
-                          first_name: str = "Test", language_code: str | None = "ru",
-                          username: str | None = None) -> int:
+    def push_inline_query(
+        self,
+        user_id: int,
+        query: str,
+        *,
+        offset: str = "",
+        first_name: str = "Test",
+        language_code: str | None = "ru",
+        username: str | None = None,
+    ) -> int:
         """A user types ``@bot query`` in any chat."""
         query_id = str(next(self._query_ids))
         self._open_inline_queries.add(query_id)
         user = self._user(user_id, first_name, language_code, username)
-        return self.push_update({"inline_query": {
-            "id": query_id, "from": user, "query": query, "offset": offset,
-            "chat_type": "sender"}})
+        return self.push_update(
+            {
+                "inline_query": {
+                    "id": query_id,
+                    "from": user,
+                    "query": query,
+                    "offset": offset,
+                    "chat_type": "sender",
+                }
+            }
+        )
 
-    def push_my_chat_member(self, chat_id: int, status: str = "kicked", *,
-                            user_id: int | None = None, first_name: str = "Test",
-                            language_code: str | None = "ru",
-                            username: str | None = None) -> int:
+    def push_my_chat_member(
+        self,
+        chat_id: int,
+        status: str = "kicked",
+        *,
+        user_id: int | None = None,
+        first_name: str = "Test",
+        language_code: str | None = "ru",
+        username: str | None = None,
+    ) -> int:
         """The user blocks ("kicked") or unblocks ("member") the bot; sends follow suit."""
         if status not in ("kicked", "member"):
             raise ValueError("status is 'kicked' or 'member'")
@@ -942,12 +1124,26 @@ class BotAPIEmulator:
             self.block(chat_id)
         else:
             self.unblock(chat_id)
-        return self.push_update({"my_chat_member": {
-            "chat": self._chats[chat_id], "from": user, "date": int(time.time()),
-            "old_chat_member": old, "new_chat_member": new}})
+        return self.push_update(
+            {
+                "my_chat_member": {
+                    "chat": self._chats[chat_id],
+                    "from": user,
+                    "date": int(time.time()),
+                    "old_chat_member": old,
+                    "new_chat_member": new,
+                }
+            }
+        )
 
-    async def post_update_to(self, url: str, update: dict[str, Any] | int,
-                             secret_token: str | None = None, *, timeout: float = 5.0) -> int:
+    async def post_update_to(
+        self,
+        url: str,
+        update: dict[str, Any] | int,
+        secret_token: str | None = None,
+        *,
+        timeout: float = 5.0,
+    ) -> int:
         """POST an update (a dict, or the ``update_id`` of a pushed one) to a webhook.
 
         Sends the ``X-Telegram-Bot-Api-Secret-Token`` header when ``secret_token`` is given;
@@ -957,12 +1153,15 @@ class BotAPIEmulator:
             update = next(u for u in self.updates if u["update_id"] == update)
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret_token} if secret_token else {}
         client_timeout = aiohttp.ClientTimeout(total=timeout)
-        async with (aiohttp.ClientSession(timeout=client_timeout) as session,
-                    session.post(url, json=update, headers=headers) as response):
+        async with (
+            aiohttp.ClientSession(timeout=client_timeout) as session,
+            session.post(url, json=update, headers=headers) as response,
+        ):
             return response.status
 
-    def _user(self, user_id: int, first_name: str, language_code: str | None,
-              username: str | None) -> dict[str, Any]:
+    def _user(
+        self, user_id: int, first_name: str, language_code: str | None, username: str | None
+    ) -> dict[str, Any]:
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if username:
             user["username"] = username
@@ -970,22 +1169,36 @@ class BotAPIEmulator:
             user["language_code"] = language_code
         return user
 
-    def _sender(self, chat_id: int, user_id: int | None, first_name: str,
-                language_code: str | None, username: str | None) -> dict[str, Any]:
+    def _sender(
+        self,
+        chat_id: int,
+        user_id: int | None,
+        first_name: str,
+        language_code: str | None,
+        username: str | None,
+    ) -> dict[str, Any]:
         """The user acting in ``chat_id``, registering the chat."""
         if user_id is None:
             if chat_id < 0:
                 raise ValueError("a group chat needs the user_id of the sender")
             user_id = chat_id
         if chat_id > 0:
-            self.add_chat(chat_id, first_name=first_name, username=username,
-                          language_code=language_code)
+            self.add_chat(
+                chat_id, first_name=first_name, username=username, language_code=language_code
+            )
         elif chat_id not in self._chats:
             self.add_chat(chat_id)
         return self._user(user_id, first_name, language_code, username)
 
-    def _push_message(self, chat_id: int, content: dict[str, Any], user_id: int | None,
-                      first_name: str, language_code: str | None, username: str | None) -> int:
+    def _push_message(
+        self,
+        chat_id: int,
+        content: dict[str, Any],
+        user_id: int | None,
+        first_name: str,
+        language_code: str | None,
+        username: str | None,
+    ) -> int:
         user = self._sender(chat_id, user_id, first_name, language_code, username)
         message = self._store_message(chat_id, user, content)
         return self.push_update({"message": message})
@@ -1063,8 +1276,9 @@ class BotAPIEmulator:
         now = time.monotonic()
         params = _jsonable(params)
         self.requests.append(RequestRecord(method, params, status, body, now))
-        log.info("%s %s -> %s %s", method, params.get("chat_id", ""), status,
-                 body.get("description", ""))
+        log.info(
+            "%s %s -> %s %s", method, params.get("chat_id", ""), status, body.get("description", "")
+        )
         if method not in SEND_METHODS:
             return
         result = body.get("result")
@@ -1074,45 +1288,51 @@ class BotAPIEmulator:
         except _ApiError:
             markup = None
         chat_id = params.get("chat_id")
-        self.sent.append(SentRecord(
-            method=method,
-            chat_id=int(chat_id) if str(chat_id).lstrip("-").isdigit() else None,
-            text=params.get("text", params.get("caption")),
-            parse_mode=params.get("parse_mode"),
-            reply_markup=markup,
-            timestamp=now,
-            ok=body["ok"],
-            error_code=body.get("error_code"),
-            description=body.get("description"),
-            message_id=message.get("message_id", _int_or_none(params.get("message_id"))),
-            plain_text=message.get("text", message.get("caption")),
-            params=params,
-        ))
+        self.sent.append(
+            SentRecord(
+                method=method,
+                chat_id=int(chat_id) if str(chat_id).lstrip("-").isdigit() else None,
+                text=params.get("text", params.get("caption")),
+                parse_mode=params.get("parse_mode"),
+                reply_markup=markup,
+                timestamp=now,
+                ok=body["ok"],
+                error_code=body.get("error_code"),
+                description=body.get("description"),
+                message_id=message.get("message_id", _int_or_none(params.get("message_id"))),
+                plain_text=message.get("text", message.get("caption")),
+                params=params,
+            )
+        )
 
     async def _handle_push(self, request: web.Request) -> web.Response:
         """``POST /emulator/push/<kind>``: call ``push_<kind>`` with the JSON body's arguments."""
         pushers: dict[str, Callable[..., int]] = {
-            "text": self.push_text, "command": self.push_command, "callback": self.push_callback,
-            "sticker": self.push_sticker, "inline_query": self.push_inline_query,
-            "my_chat_member": self.push_my_chat_member, "update": self.push_update,
+            "text": self.push_text,
+            "command": self.push_command,
+            "callback": self.push_callback,
+            "sticker": self.push_sticker,
+            "inline_query": self.push_inline_query,
+            "my_chat_member": self.push_my_chat_member,
+            "update": self.push_update,
         }
         kind = request.match_info["kind"]
         if kind not in pushers:
-            return web.json_response({"ok": False, "description": f"unknown kind {kind!r}"},
-                                     status=HTTPStatus.NOT_FOUND)
+            return web.json_response(
+                {"ok": False, "description": f"unknown kind {kind!r}"}, status=HTTPStatus.NOT_FOUND
+            )
         try:
             arguments = await request.json()
-            update_id = (pushers[kind](arguments) if kind == "update"
-                         else pushers[kind](**arguments))
+            update_id = pushers[kind](arguments) if kind == "update" else pushers[kind](**arguments)
         except (TypeError, ValueError) as exc:
-            return web.json_response({"ok": False, "description": str(exc)},
-                                     status=HTTPStatus.BAD_REQUEST)
+            return web.json_response(
+                {"ok": False, "description": str(exc)}, status=HTTPStatus.BAD_REQUEST
+            )
         return web.json_response({"ok": True, "result": update_id})
 
     async def _handle_sent(self, request: web.Request) -> web.Response:
         """``GET /emulator/sent``: the send records as JSON."""
-        return web.json_response({"ok": True,
-                                  "result": [dataclasses.asdict(r) for r in self.sent]})
+        return web.json_response({"ok": True, "result": [dataclasses.asdict(r) for r in self.sent]})
 
     # ------------------------------------------------------------------ chats and limits
 
@@ -1135,39 +1355,55 @@ class BotAPIEmulator:
         """Refuse a send to a blocked chat (403) or over the flood limits (429)."""
         if chat_id in self.blocked:
             kind = self._chats[chat_id]["type"]
-            reason = ("bot was blocked by the user" if kind == "private"
-                      else "bot was kicked from the group chat")
+            reason = (
+                "bot was blocked by the user"
+                if kind == "private"
+                else "bot was kicked from the group chat"
+            )
             raise _ApiError(HTTPStatus.FORBIDDEN, f"Forbidden: {reason}")
         if not (counted and self.limits):
             return
         now = time.monotonic()
-        per_chat = (PRIVATE_CHAT_SENDS_PER_SECOND, 1.0) if chat_id > 0 else (
-            GROUP_SENDS_PER_MINUTE, 60.0)
-        for times, (limit, window) in ((self._send_times, (SENDS_PER_SECOND, 1.0)),
-                                       (self._chat_send_times[chat_id], per_chat)):
+        per_chat = (
+            (PRIVATE_CHAT_SENDS_PER_SECOND, 1.0) if chat_id > 0 else (GROUP_SENDS_PER_MINUTE, 60.0)
+        )
+        for times, (limit, window) in (
+            (self._send_times, (SENDS_PER_SECOND, 1.0)),
+            (self._chat_send_times[chat_id], per_chat),
+        ):
             while times and times[0] <= now - window:
                 times.popleft()
             if len(times) >= limit:
                 self.flood_rejections += 1
                 retry_after = max(1, math.ceil(times[0] + window - now))
-                raise _ApiError(HTTPStatus.TOO_MANY_REQUESTS,
-                                f"Too Many Requests: retry after {retry_after}", retry_after)
+                raise _ApiError(
+                    HTTPStatus.TOO_MANY_REQUESTS,
+                    f"Too Many Requests: retry after {retry_after}",
+                    retry_after,
+                )
         self._send_times.append(now)
         self._chat_send_times[chat_id].append(now)
 
-    def _store_message(self, chat_id: int, sender: dict[str, Any],
-                       content: dict[str, Any]) -> dict[str, Any]:
+    def _store_message(
+        self, chat_id: int, sender: dict[str, Any], content: dict[str, Any]
+    ) -> dict[str, Any]:
         with self._lock:
             self._last_message_id[chat_id] += 1
-            message = {"message_id": self._last_message_id[chat_id], "from": sender,
-                       "chat": self._chats[chat_id], "date": int(time.time()), **content}
+            message = {
+                "message_id": self._last_message_id[chat_id],
+                "from": sender,
+                "chat": self._chats[chat_id],
+                "date": int(time.time()),
+                **content,
+            }
             self._messages[(chat_id, message["message_id"])] = message
             return message
 
     def _reply_target(self, chat_id: int, params: Params) -> dict[str, Any] | None:
         """The message replied to (``reply_parameters``), as Telegram embeds it."""
-        reply = _json_param(params.get("reply_parameters"),
-                            "can't parse reply parameters JSON object")
+        reply = _json_param(
+            params.get("reply_parameters"), "can't parse reply parameters JSON object"
+        )
         if not reply:
             return None
         if not isinstance(reply, dict):
@@ -1180,8 +1416,9 @@ class BotAPIEmulator:
             raise _bad_request("message to be replied not found")
         return {key: value for key, value in target.items() if key != "reply_to_message"}
 
-    def _deliver(self, chat_id: int, params: Params, content: dict[str, Any],
-                 markup: dict[str, Any] | None) -> dict[str, Any]:
+    def _deliver(
+        self, chat_id: int, params: Params, content: dict[str, Any], markup: dict[str, Any] | None
+    ) -> dict[str, Any]:
         """Check the reply target, admit the send, store and return the bot's message."""
         reply_to = self._reply_target(chat_id, params)
         self._admit(chat_id)
@@ -1212,23 +1449,34 @@ class BotAPIEmulator:
         return True
 
     async def _get_me(self, params: Params) -> dict[str, Any]:
-        return {**self.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": True, "can_connect_to_business": False,
-                "has_main_web_app": False}
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
 
     async def _get_updates(self, params: Params) -> list[dict[str, Any]]:
         if self.webhook_url:
-            raise _ApiError(HTTPStatus.CONFLICT, "Conflict: can't use getUpdates method while "
-                            "webhook is active; use deleteWebhook to delete the webhook first")
+            raise _ApiError(
+                HTTPStatus.CONFLICT,
+                "Conflict: can't use getUpdates method while "
+                "webhook is active; use deleteWebhook to delete the webhook first",
+            )
         offset = _int_param(params, "offset", 0) or 0
-        limit = min(max(_int_param(params, "limit", UPDATES_LIMIT) or UPDATES_LIMIT, 1),
-                    UPDATES_LIMIT)
+        limit = min(
+            max(_int_param(params, "limit", UPDATES_LIMIT) or UPDATES_LIMIT, 1), UPDATES_LIMIT
+        )
         try:
             timeout = min(max(float(params.get("timeout") or 0), 0.0), self.max_poll_timeout)
         except (TypeError, ValueError):
             raise _bad_request("invalid timeout specified") from None
-        allowed = _json_param(params.get("allowed_updates"),
-                              "can't parse allowed_updates JSON object") or None
+        allowed = (
+            _json_param(params.get("allowed_updates"), "can't parse allowed_updates JSON object")
+            or None
+        )
         with self._lock:
             if offset > 0:
                 while self._queue and self._queue[0]["update_id"] < offset:
@@ -1241,8 +1489,9 @@ class BotAPIEmulator:
         while True:
             self._new_update.clear()
             with self._lock:
-                batch = [u for u in self._queue
-                         if allowed is None or any(kind in u for kind in allowed)][:limit]
+                batch = [
+                    u for u in self._queue if allowed is None or any(kind in u for kind in allowed)
+                ][:limit]
             remaining = deadline - time.monotonic()
             if batch or remaining <= 0 or self._closing:
                 return batch
@@ -1254,7 +1503,8 @@ class BotAPIEmulator:
         if url:
             parts = urlsplit(url)
             if parts.scheme != "https" and not (
-                    parts.scheme == "http" and parts.hostname in _LOCAL_HOSTS):
+                parts.scheme == "http" and parts.hostname in _LOCAL_HOSTS
+            ):
                 raise _bad_request("bad webhook: An HTTPS URL must be provided for webhook")
         secret = params.get("secret_token")
         if secret is not None and not _SECRET_TOKEN_RE.fullmatch(str(secret)):
@@ -1273,8 +1523,12 @@ class BotAPIEmulator:
         return True
 
     async def _get_webhook_info(self, params: Params) -> dict[str, Any]:
-        return {"url": self.webhook_url, "has_custom_certificate": False,
-                "pending_update_count": len(self._queue), "max_connections": 40}
+        return {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._queue),
+            "max_connections": 40,
+        }
 
     async def _send_message(self, params: Params) -> dict[str, Any]:
         chat_id = self._target_chat(params)
@@ -1306,9 +1560,13 @@ class BotAPIEmulator:
 
     async def _send_media(self, params: Params, content: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._target_chat(params)
-        caption, entities = _formatted(params.get("caption"), params.get("parse_mode"),
-                                       limit=CAPTION_LIMIT, too_long="message caption is too long",
-                                       empty=None)
+        caption, entities = _formatted(
+            params.get("caption"),
+            params.get("parse_mode"),
+            limit=CAPTION_LIMIT,
+            too_long="message caption is too long",
+            empty=None,
+        )
         markup = _reply_markup(params.get("reply_markup"))
         if caption:
             content["caption"] = caption
@@ -1335,8 +1593,13 @@ class BotAPIEmulator:
         chat_id, message = target
         return self._edit(chat_id, message, {}, markup)
 
-    def _edit(self, chat_id: int, message: dict[str, Any], changes: dict[str, Any],
-              markup: dict[str, Any] | None) -> dict[str, Any]:
+    def _edit(
+        self,
+        chat_id: int,
+        message: dict[str, Any],
+        changes: dict[str, Any],
+        markup: dict[str, Any] | None,
+    ) -> dict[str, Any]:
         """Apply an edit, refusing one that changes nothing as Telegram does."""
         new = {**message, **changes}
         if not new.get("entities"):
@@ -1344,12 +1607,15 @@ class BotAPIEmulator:
         new.pop("reply_markup", None)
         if markup is not None and "inline_keyboard" in markup:
             new["reply_markup"] = markup
-        unchanged = all(new.get(key) == message.get(key)
-                        for key in ("text", "entities", "reply_markup"))
+        unchanged = all(
+            new.get(key) == message.get(key) for key in ("text", "entities", "reply_markup")
+        )
         if unchanged:
-            raise _bad_request("message is not modified: specified new message content and reply "
-                               "markup are exactly the same as a content and reply markup of the "
-                               "current message")
+            raise _bad_request(
+                "message is not modified: specified new message content and reply "
+                "markup are exactly the same as a content and reply markup of the "
+                "current message"
+            )
         self._admit(chat_id)
         new["edit_date"] = int(time.time())
         self._messages[(chat_id, message["message_id"])] = new
@@ -1375,16 +1641,16 @@ class BotAPIEmulator:
         if utf16_len(text) > CALLBACK_ANSWER_TEXT_LIMIT:
             raise _bad_request("MESSAGE_TOO_LONG")
         if query_id not in self._open_callbacks:
-            raise _bad_request("query is too old and response timeout expired or query ID is "
-                               "invalid")
+            raise _bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
         self._open_callbacks.discard(query_id)
         self.callback_answers[query_id] = _jsonable(params)
         return True
 
     async def _answer_inline_query(self, params: Params) -> bool:
         query_id = str(params.get("inline_query_id") or "")
-        results = _json_param(params.get("results"), "can't parse inline query results JSON "
-                                                     "object")
+        results = _json_param(params.get("results"), "can't parse inline query results JSON object")
         if not isinstance(results, list):
             raise _bad_request("results must be an Array")
         if len(results) > INLINE_RESULTS_LIMIT:
@@ -1393,7 +1659,8 @@ class BotAPIEmulator:
         for result in results:
             result_id = result.get("id") if isinstance(result, dict) else None
             if not isinstance(result_id, str) or not (
-                    1 <= len(result_id.encode()) <= INLINE_RESULT_ID_BYTES):
+                1 <= len(result_id.encode()) <= INLINE_RESULT_ID_BYTES
+            ):
                 raise _bad_request("RESULT_ID_INVALID")
             if result_id in seen:
                 raise _bad_request("RESULT_ID_DUPLICATE")
@@ -1403,8 +1670,9 @@ class BotAPIEmulator:
                 _parse_text(content, "message_text")
             _reply_markup(result.get("reply_markup"))
         if query_id not in self._open_inline_queries:
-            raise _bad_request("query is too old and response timeout expired or query ID is "
-                               "invalid")
+            raise _bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
         self._open_inline_queries.discard(query_id)
         self.inline_answers[query_id] = {**_jsonable(params), "results": results}
         return True
@@ -1412,7 +1680,8 @@ class BotAPIEmulator:
     @staticmethod
     def _commands_key(params: Params) -> tuple[str, str]:
         scope = _json_param(params.get("scope"), "can't parse scope JSON object") or {
-            "type": "default"}
+            "type": "default"
+        }
         return json.dumps(scope, sort_keys=True), str(params.get("language_code") or "")
 
     async def _set_my_commands(self, params: Params) -> bool:
@@ -1423,11 +1692,13 @@ class BotAPIEmulator:
             raise _bad_request("BOT_COMMANDS_TOO_MUCH")
         for command in commands:
             if not isinstance(command, dict) or not _COMMAND_RE.fullmatch(
-                    str(command.get("command", ""))):
+                str(command.get("command", ""))
+            ):
                 raise _bad_request("BOT_COMMAND_INVALID")
             description = command.get("description")
             if not isinstance(description, str) or not (
-                    1 <= len(description.strip()) <= COMMAND_DESCRIPTION_LIMIT):
+                1 <= len(description.strip()) <= COMMAND_DESCRIPTION_LIMIT
+            ):
                 raise _bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         self.commands[self._commands_key(params)] = commands
         return True
@@ -1457,12 +1728,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--limits", action="store_true", help="emulate flood limits")
-    parser.add_argument("--strict-chats", action="store_true",
-                        help="unknown chats get 400 chat not found")
+    parser.add_argument(
+        "--strict-chats", action="store_true", help="unknown chats get 400 chat not found"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    emulator = BotAPIEmulator(args.token, host=args.host, port=args.port, limits=args.limits,
-                              strict_chats=args.strict_chats)
+    emulator = BotAPIEmulator(
+        args.token,
+        host=args.host,
+        port=args.port,
+        limits=args.limits,
+        strict_chats=args.strict_chats,
+    )
 
     async def serve() -> None:
         async with emulator:

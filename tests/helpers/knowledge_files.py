@@ -16,15 +16,22 @@ about:
 """
 
 
-def entry_yaml(entry_id: str, topic: str = "gifts", *, related: str = "[]",
-               questions: tuple[str, str, str] | None = None, answer: str = "Answer.") -> str:
+def entry_yaml(
+    entry_id: str,
+    topic: str = "gifts",
+    *,
+    related: str = "[]",
+    questions: tuple[str, str, str] | None = None,
+    answer: str = "Answer.",
+) -> str:
     """One entry in the knowledge-base format, with eight questions per language."""
     kk, ru, en = questions or (f"{entry_id} сұрақ", f"{entry_id} вопрос", f"{entry_id} question")
     langs = ""
     for lang, stem in (("kk", kk), ("ru", ru), ("en", en)):
         qs = "\n".join(f"      - {stem} {i}" for i in range(1, 9))
         langs += f"  {lang}:\n    questions:\n{qs}\n    answer: |\n      {answer} ({lang})\n"
-    return textwrap.dedent(f"""\
+    return (
+        textwrap.dedent(f"""\
         - id: {entry_id}
           topic: {topic}
           reviewed: 2020-10-18
@@ -39,7 +46,10 @@ def entry_yaml(entry_id: str, topic: str = "gifts", *, related: str = "[]",
                 ru: ст. 12
                 en: Art. 12
               url: https://adilet.zan.kz/rus/docs/Z1500000410
-        """) + langs
+        """)
+        + langs
+    )
+
 
 # A notice of the small base (entry gift-ban), dated in the past.
 NOTICE = """\

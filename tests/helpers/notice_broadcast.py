@@ -73,14 +73,23 @@ def add_subscribers(store: Store, chat_ids: Iterable[int]) -> None:
         store.db.conn.executemany(
             "INSERT INTO users (chat_id, user_id, client_lang, active, created_at, updated_at)"
             " VALUES (?, ?, ?, 1, '', '')",
-            [(c, c, langs[c % 3]) for c in chat_ids])
+            [(c, c, langs[c % 3]) for c in chat_ids],
+        )
         store.db.conn.executemany(
             "INSERT INTO subscriptions (chat_id, topic, created_at) VALUES (?, ?, '')",
-            [(c, ALL_TOPICS) for c in chat_ids])
+            [(c, ALL_TOPICS) for c in chat_ids],
+        )
 
 
-async def broadcast(db: Path, knowledge: Path, api_url: str, token: str, limits: Limits, *,
-                    rate_limiter: bool = False) -> DrainReport:
+async def broadcast(
+    db: Path,
+    knowledge: Path,
+    api_url: str,
+    token: str,
+    limits: Limits,
+    *,
+    rate_limiter: bool = False,
+) -> DrainReport:
     """Enqueue the due notices and drain the outbox through a PTB bot at ``api_url``.
 
     ``rate_limiter`` adds PTB's ``AIORateLimiter``, as the running bot has it.
@@ -91,8 +100,9 @@ async def broadcast(db: Path, knowledge: Path, api_url: str, token: str, limits:
     publish_due(dialog.store, dialog.library.kb, datetime.now(UTC), DEFAULT_LANG)
     bot = ExtBot(token, base_url=api_url, rate_limiter=AIORateLimiter() if rate_limiter else None)
     async with bot:
-        sender = Sender(dialog.store, TelegramTransport(bot), partial(render_deliveries, dialog),
-                        limits=limits)
+        sender = Sender(
+            dialog.store, TelegramTransport(bot), partial(render_deliveries, dialog), limits=limits
+        )
         report = await sender.drain()
     dialog.store.close()
     return report

@@ -30,8 +30,9 @@ async def running(settings: Settings) -> AsyncIterator[Application]:
         async with application:
             assert application.post_init and application.updater
             await application.post_init(application)
-            await application.updater.start_polling(poll_interval=0, timeout=POLL_TIMEOUT,
-                                                    allowed_updates=ALLOWED_UPDATES)
+            await application.updater.start_polling(
+                poll_interval=0, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES
+            )
             await application.start()
             try:
                 yield application
@@ -58,16 +59,18 @@ async def replies(emu: BotAPIEmulator, chat_id: int, mark: int, count: int = 1) 
     return found
 
 
-async def ask(emu: BotAPIEmulator, text: str, *, chat_id: int = CHAT, lang: str | None = "ru",
-              count: int = 1) -> list[SentRecord]:
+async def ask(
+    emu: BotAPIEmulator, text: str, *, chat_id: int = CHAT, lang: str | None = "ru", count: int = 1
+) -> list[SentRecord]:
     """Write ``text`` as the user of ``chat_id`` and wait for ``count`` replies."""
     mark = len(emu.sent)
     emu.push_text(chat_id, text, language_code=lang)
     return await replies(emu, chat_id, mark, count)
 
 
-async def press(emu: BotAPIEmulator, message: SentRecord, action: str, *,
-                count: int = 1) -> tuple[dict[str, Any], list[SentRecord]]:
+async def press(
+    emu: BotAPIEmulator, message: SentRecord, action: str, *, count: int = 1
+) -> tuple[dict[str, Any], list[SentRecord]]:
     """Press the button ``action`` under ``message``: (the callback answer, ``count`` replies)."""
     assert message.chat_id is not None and message.message_id is not None
     assert action in actions(message)
