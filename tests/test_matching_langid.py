@@ -6,7 +6,8 @@ import pytest
 
 from bot.kb import DEFAULT_LANG
 from bot.matching import Matcher, detect_language
-from bot.matching.langid import Lexicon, guess_language
+from bot.matching.langid import guess_language
+from bot.matching.lexicon import Lexicon
 from bot.matching.reading import read
 from tests.helpers.matching_kb import make_kb
 

@@ -21,8 +21,8 @@ from rapidfuzz import fuzz, process
 from bot.kb.model import LANGS, KnowledgeBase, Lang
 from bot.matching.bayes import EntryModel
 from bot.matching.common_words import is_common_english
-from bot.matching.langid import Lexicon
-from bot.matching.lexicon import ALL_STOPWORDS
+from bot.matching.function_words import ALL_STOPWORDS
+from bot.matching.lexicon import Lexicon
 from bot.matching.ngrams import EntryProfiles
 from bot.matching.normalize import words
 from bot.matching.stem import stem

@@ -1,60 +1,66 @@
-"""Function words (and greetings) of each language: they tell the language apart and carry
-no topic, so matching ignores them. Question and time words (why, how many, before) tell
-the language too but do carry meaning, so matching weighs them like any other word.
-
-Written in ordinary spelling and folded at import (see :func:`bot.matching.normalize.fold`).
-"""
+"""What the base's questions say about languages: how often each word (or its stem) is used
+in Kazakh, Russian and English questions (:class:`Lexicon`)."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
 from bot.kb.model import Lang
+from bot.matching.function_words import LANGUAGE_WORDS
 from bot.matching.normalize import words
+from bot.matching.stem import stem
 
-_FUNCTION_WORDS: dict[Lang, str] = {
-    "kk": """
-        мен сен ол біз сіз сендер олар бұл осы сол мына анау мынау өз өзі өзім өзің
-        және мен бен пен да де та те ма ме ба бе па пе ғой ғана тек ше шы ау
-        не несі
-        үшін туралы бойынша арқылы бері сияқты секілді қарай
-        егер онда сонда немесе бірақ яғни әлде әрі әр барлық кей кейбір бәрі
-        еді екен емес ия жоқ бар иә иа ал енді сонымен әлі тағы
-        маған саған оған бізге сізге оларға мені сені оны бізді сізді менің сенің оның
-        біздің сіздің олардың мұнда осында онда сондай мұндай осындай
-        сәлем сәлеметсіз сәлеметсіздер рахмет рақмет сау болыңыз қайырлы
-    """,
-    "ru": """
-        и в во не что чтобы он она оно они я мы ты вы на с со как а то все всё так его её ее
-        их но да к ко у же за бы по только мне меня мной нам нас вам вас им ему ей ней нем
-        было был была были быть будет будут вот от из о об обо ли если уже или ни там тут
-        чем чего кого кому этот эта это эти этого
-        этой этом эту тот та те того той тем такой такая такое такие
-        который которая которое которые при над под через про для без между
-        мой моя моё мои свой своя своё свои ваш ваша ваше ваши наш наша наше наши
-        себя себе сам сама сами тоже также еще ещё ведь вообще просто очень разве же ль
-        пожалуйста подскажите скажите привет здравствуйте здравствуй спасибо благодарю
-        стать стал стала стали станет можете можешь могу ради
-    """,
-    "en": """
-        a an the is are was were be been being am do does did doing can could should would
-        will shall may might must i me my mine we us our ours you your yours he him his she
-        her hers it its they them their theirs this that these those
-        if or and but not no of to in on at by for with from about
-        as into onto than then there here so too very just also any some all both each such
-        own same other please tell s t d m ll re ve hi hello hey thanks thank
-        don didn doesn isn aren wasn weren won wouldn shouldn couldn haven hasn hadn
-    """,
-}
+CYRILLIC_WORD = re.compile(r"^[а-я]+$")
+MIN_STEMMED_LENGTH = 5  # shorter words are looked up as they are, not by their stem
 
-_QUESTION_WORDS: dict[Lang, str] = {
-    "kk": "неге қалай қандай қашан кім кімге кімнен қайда қайдан қанша неше дейін кейін бірге",
-    "ru": "где когда куда зачем почему сколько кто какой какая какое какие до после",
-    "en": "what which who whom whose when where why how before after",
-}
 
-STOPWORDS: dict[Lang, frozenset[str]] = {
-    lang: frozenset(words(text)) for lang, text in _FUNCTION_WORDS.items()
-}
-LANGUAGE_WORDS: dict[Lang, frozenset[str]] = {
-    lang: STOPWORDS[lang] | frozenset(words(_QUESTION_WORDS[lang])) for lang in STOPWORDS
-}
-ALL_STOPWORDS: frozenset[str] = frozenset().union(*STOPWORDS.values())
+def _stem_langs(word: str) -> tuple[Lang, ...]:
+    return ("kk", "ru") if CYRILLIC_WORD.match(word) else ("en",)
+
+
+class Lexicon:
+    """Folded words, and their stems, with how often they occur in each language."""
+
+    def __init__(self, texts: Iterable[tuple[Lang | None, str]] = ()) -> None:
+        self._counts: dict[str, Counter[Lang]] = defaultdict(Counter)
+        self._stems: dict[str, Counter[Lang]] = defaultdict(Counter)
+        for lang, found in LANGUAGE_WORDS.items():
+            self.add(lang, " ".join(found))
+        for text_lang, text in texts:
+            self.add(text_lang, text)
+
+    def add(self, lang: Lang | None, text: str) -> None:
+        """Learn the words of ``text`` (``lang`` None: known words of no particular language)."""
+        for word in words(text):
+            counts = self._counts[word]
+            for stem_lang in [lang] if lang else _stem_langs(word):
+                stems = self._stems[stem(word, stem_lang)]
+                if lang:
+                    stems[lang] += 1
+            if lang:
+                counts[lang] += 1
+
+    def shares(self, word: str) -> dict[Lang, float]:
+        """The languages of a folded word, each with its share (they sum to 1) of the
+        word's occurrences, or else of its stem's; empty for a word never seen."""
+        found = self._counts.get(word) or {
+            lang: self._stems.get(stem(word, lang), Counter()).get(lang, 0)
+            for lang in _stem_langs(word)
+        }
+        total = sum(found.values())
+        return {lang: count / total for lang, count in found.items() if count} if total else {}
+
+    def langs(self, word: str) -> set[Lang]:
+        """The languages a folded word occurs in (see :meth:`shares`)."""
+        return set(self.shares(word))
+
+    def __contains__(self, word: object) -> bool:
+        """A known word, or a longer word with a known stem (short ones meet stems by chance)."""
+        if not isinstance(word, str):
+            return False
+        return word in self._counts or (
+            len(word) >= MIN_STEMMED_LENGTH
+            and any(stem(word, lang) in self._stems for lang in _stem_langs(word))
+        )

@@ -7,7 +7,7 @@ from collections.abc import Container, Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
-from bot.matching.lexicon import ALL_STOPWORDS
+from bot.matching.function_words import ALL_STOPWORDS
 from bot.matching.normalize import fold, words
 
 CASE_SIGNALS = "case-signals"
