@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -70,10 +71,22 @@ def kb_group() -> None:
 
 @kb_group.command("check")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-def kb_check(path: Path | None) -> None:
+@click.option(
+    "--max-notice-age",
+    default=30,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Days a notice may lie in the past unless it is archived.",
+)
+def kb_check(path: Path | None, max_notice_age: int) -> None:
     """Validate the knowledge base: one `path:line: message` per problem; exit 1 on any."""
+    from bot.kb.checks import stale_notices
+
     root = path or _settings().knowledge_dir
     base, problems = read_knowledge(root)
+    problems += stale_notices(
+        base.notices.values(), datetime.now(UTC), timedelta(days=max_notice_age)
+    )
     for problem in problems:
         click.echo(str(problem))
     if problems:

@@ -33,6 +33,9 @@ def notice_path(small_kb: Path) -> Path:
     return path
 
 
+AGES = 100_000  # days: the test notice of 2020 is not too old for these checks
+
+
 def line_of(path: Path, needle: str) -> int:
     return next(
         i
@@ -42,13 +45,13 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def check(knowledge: Path) -> list[str]:
-    result = run(["kb", "check", str(knowledge)], knowledge)
+    result = run(["kb", "check", str(knowledge), "--max-notice-age", str(AGES)], knowledge)
     assert result.exit_code == 1, result.output
     return result.stdout.splitlines()
 
 
 def test_shipped_notice_and_a_good_one_pass(notice_path: Path) -> None:
-    result = run(["kb", "check"], notice_path.parent.parent)
+    result = run(["kb", "check", "--max-notice-age", str(AGES)], notice_path.parent.parent)
     assert result.exit_code == 0 and "1 notices" in result.stdout
     shipped = run(["kb", "check", str(ROOT / "knowledge")], ROOT / "knowledge")
     assert "knowledge/notices/" not in shipped.stdout, shipped.stdout
@@ -98,6 +101,18 @@ def test_shipped_notice_and_a_good_one_pass(notice_path: Path) -> None:
             "  body: " + "Long text. " * 400,
             "id:",
             "notice 'gift-rules': [en] title and body are too long for one Telegram message",
+        ),
+        (
+            "publish_at: 2020-10-18",
+            "publish_at: 9999-12-31T23:59:59-12:00",
+            "publish_at",
+            "notice 'gift-rules': bad publish_at: the year must be between",
+        ),
+        (
+            "  body: Text.",
+            '  body: "Te\x00xt."',
+            'body: "Te',
+            "a control character",
         ),
         (
             "topics: [gifts]",
@@ -164,3 +179,19 @@ def test_notices_list_and_status(notice_path: Path, tmp_path: Path) -> None:
     assert "not enqueued yet" in run(["notices", "status", "future-one"], knowledge, db).stdout
     missing = run(["notices", "status", "nope"], knowledge, db)
     assert missing.exit_code == 1 and "no notice 'nope'" in missing.output
+
+
+def test_a_notice_long_past_is_history_unless_archived(notice_path: Path) -> None:
+    result = run(["kb", "check"], notice_path.parent.parent)
+    assert result.exit_code == 1
+    assert (
+        f"{notice_path}:{line_of(notice_path, 'id:')}: notice 'gift-rules': publish_at is "
+        "more than 30 days in the past" in result.stdout
+    )
+    text = notice_path.read_text(encoding="utf-8")
+    notice_path.write_text(text.replace("topics:", "archived: true\ntopics:"), encoding="utf-8")
+    assert run(["kb", "check"], notice_path.parent.parent).exit_code == 0
+    base = load_knowledge(notice_path.parent.parent)
+    store = Store(":memory:")
+    store.set_subscriptions(1, {ALL_TOPICS})
+    assert publish_due(store, base, datetime.now(UTC), "ru") == {}

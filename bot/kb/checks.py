@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from bot.kb.markup import markup_problems, visible_length
 from bot.kb.model import LANGS, Entry, KnowledgeBase, Notice, Problem, Topic
@@ -119,3 +121,18 @@ def check_notices(notices: list[Notice], base: KnowledgeBase) -> list[Problem]:
             if base.get(target) is None:
                 add(f"related id {target!r} points to no entry")
     return problems
+
+
+def stale_notices(notices: Iterable[Notice], now: datetime, max_age: timedelta) -> list[Problem]:
+    """Notices dated more than ``max_age`` before ``now`` and not marked ``archived``: they
+    would reach a new subscriber as news (history belongs in an archived notice)."""
+    return [
+        Problem(
+            n.path,
+            n.line,
+            f"notice {n.id!r}: publish_at is more than "
+            f"{max_age.days} days in the past; mark it 'archived: true' or date it anew",
+        )
+        for n in notices
+        if not n.archived and n.publish_at < now - max_age
+    ]

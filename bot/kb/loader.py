@@ -14,6 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.reader import ReaderError
 
 from bot.kb.checks import check_entries, check_notices
 from bot.kb.model import (
@@ -34,6 +35,7 @@ SPECIAL_FILES = frozenset({"topics.yaml", "synonyms.yaml", "smalltalk.yaml", "co
 NOTICES_DIR = "notices"
 ALMATY = ZoneInfo("Asia/Almaty")
 NOTICE_DEFAULT_TIME = time(9, 0)
+MIN_YEAR, MAX_YEAR = 2000, 2100  # a publish_at outside is a typo (and 9999 overflows in UTC)
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_BYTES = 48  # leaves room for a callback-data prefix within Telegram's 64 bytes
 ID_RULE = f"kebab-case ASCII of at most {MAX_ID_BYTES} characters"
@@ -41,7 +43,7 @@ _ENTRY_FIELDS = {"id", "aliases", "topic", "sources", "reviewed", "related", *LA
 _ENTRY_REQUIRED = {"id", "topic", "sources", "reviewed", *LANGS}
 _LANG_FIELDS = {"questions", "answer"}
 _SOURCE_FIELDS = {"title", "article", "url"}
-_NOTICE_FIELDS = {"id", "publish_at", "topics", "related", *LANGS}
+_NOTICE_FIELDS = {"id", "publish_at", "topics", "related", "archived", *LANGS}
 _NOTICE_LANG_FIELDS = {"title", "body"}
 
 
@@ -95,6 +97,10 @@ class _Reader:
             self.add(path, line, f"YAML syntax: {exc.problem or exc.context}")
         except UnicodeDecodeError as exc:
             self.add(path, 1, f"not UTF-8 text: {exc.reason}")
+        except ReaderError as exc:  # a control character such as NUL
+            text = path.read_text(encoding="utf-8", errors="replace")
+            line = text.count("\n", 0, exc.position) + 1
+            self.add(path, line, f"a control character ({exc.character!r}) is not allowed")
         return None
 
     def fields(
@@ -312,20 +318,23 @@ def _read_smalltalk(r: _Reader, root: Path) -> dict[str, tuple[str, ...]]:
 
 
 def parse_publish_at(raw: str) -> datetime:
-    """ISO 8601 with an offset; a bare date means 09:00 in Asia/Almaty. Raises ValueError."""
+    """ISO 8601 with an offset; a bare date means 09:00 in Asia/Almaty; the year between
+    MIN_YEAR and MAX_YEAR. Raises ValueError."""
     text = raw.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return datetime.combine(date.fromisoformat(text), NOTICE_DEFAULT_TIME, tzinfo=ALMATY)
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise ValueError("a time needs an offset, e.g. 2020-10-18T09:00:00+05:00")
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise ValueError(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
     return moment
 
 
 def _read_notice(r: _Reader, path: Path, node: Any) -> Notice | None:
     raw_id = node.get("id") if isinstance(node, CommentedMap) else None
     what = f"notice {raw_id!r}" if raw_id else "notice"
-    if not r.fields(path, node, 1, what, _NOTICE_FIELDS, _NOTICE_FIELDS - {"related"}):
+    if not r.fields(path, node, 1, what, _NOTICE_FIELDS, _NOTICE_FIELDS - {"related", "archived"}):
         return None
     notice_id = r.text(path, node, "id", what)
     if notice_id and not valid_id(notice_id):
@@ -333,8 +342,11 @@ def _read_notice(r: _Reader, path: Path, node: Any) -> Notice | None:
     publish_at = datetime.min.replace(tzinfo=ALMATY)
     try:
         publish_at = parse_publish_at(str(node.get("publish_at", "")))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         r.add(path, key_line(node, "publish_at"), f"{what}: bad publish_at: {exc}")
+    archived = node.get("archived", False)
+    if not isinstance(archived, bool):
+        r.add(path, key_line(node, "archived"), f"{what}: 'archived' must be true or false")
     texts: dict[Lang, NoticeText] = {}
     for lang in LANGS:
         lnode = node.get(lang)
@@ -354,6 +366,7 @@ def _read_notice(r: _Reader, path: Path, node: Any) -> Notice | None:
         tuple(topics),
         texts,
         tuple(r.str_list(path, node, "related", what)),
+        archived is True,
         r.rel(path),
         node_line(node),
     )

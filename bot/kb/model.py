@@ -100,6 +100,7 @@ class Notice:
     topics: tuple[str, ...]
     texts: dict[Lang, NoticeText]
     related: tuple[str, ...] = ()
+    archived: bool = False  # history kept for reference: never sent
     path: str = ""
     line: int = 0
 

@@ -39,7 +39,11 @@ def next_digest_at(after: datetime) -> datetime:
 def due_notices(kb: KnowledgeBase, enqueued: Collection[str], now: datetime) -> list[Notice]:
     """Notices whose time has come (or passed while the bot was down) and not yet enqueued."""
     return sorted(
-        (n for n in kb.notices.values() if n.publish_at <= now and n.id not in enqueued),
+        (
+            n
+            for n in kb.notices.values()
+            if not n.archived and n.publish_at <= now and n.id not in enqueued
+        ),
         key=lambda n: (n.publish_at, n.id),
     )
 
@@ -47,7 +51,8 @@ def due_notices(kb: KnowledgeBase, enqueued: Collection[str], now: datetime) -> 
 def upcoming_notices(kb: KnowledgeBase, now: datetime) -> list[Notice]:
     """Notices whose time is still to come, soonest first."""
     return sorted(
-        (n for n in kb.notices.values() if n.publish_at > now), key=lambda n: (n.publish_at, n.id)
+        (n for n in kb.notices.values() if not n.archived and n.publish_at > now),
+        key=lambda n: (n.publish_at, n.id),
     )
 
 
