@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.reader import ReaderError
 
 from bot.kb.checks import check_entries, check_notices
 from bot.kb.model import (
@@ -26,8 +21,17 @@ from bot.kb.model import (
     Notice,
     NoticeText,
     Problem,
-    Source,
     Topic,
+)
+from bot.kb.reader import (
+    ID_RULE,
+    Reader,
+    item_line,
+    key_line,
+    node_line,
+    read_date,
+    read_sources,
+    valid_id,
 )
 
 _Item = TypeVar("_Item", Entry, Notice)
@@ -36,20 +40,11 @@ NOTICES_DIR = "notices"
 ALMATY = ZoneInfo("Asia/Almaty")
 NOTICE_DEFAULT_TIME = time(9, 0)
 MIN_YEAR, MAX_YEAR = 2000, 2100  # a publish_at outside is a typo (and 9999 overflows in UTC)
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_ID_BYTES = 48  # leaves room for a callback-data prefix within Telegram's 64 bytes
-ID_RULE = f"kebab-case ASCII of at most {MAX_ID_BYTES} characters"
 _ENTRY_FIELDS = {"id", "aliases", "topic", "sources", "reviewed", "related", *LANGS}
 _ENTRY_REQUIRED = {"id", "topic", "sources", "reviewed", *LANGS}
 _LANG_FIELDS = {"questions", "answer"}
-_SOURCE_FIELDS = {"title", "article", "url"}
 _NOTICE_FIELDS = {"id", "publish_at", "topics", "related", "archived", *LANGS}
 _NOTICE_LANG_FIELDS = {"title", "body"}
-
-
-def valid_id(value: str) -> bool:
-    """Whether ``value`` can be an id or topic key: kebab-case, short enough for callback data."""
-    return bool(ID_RE.match(value)) and len(value) <= MAX_ID_BYTES
 
 
 class KnowledgeError(Exception):
@@ -62,121 +57,13 @@ class KnowledgeError(Exception):
         super().__init__(f"{len(problems)} problem(s) in the knowledge base:\n{shown}{more}")
 
 
-class _TextDates(RoundTripConstructor):
-    """ruamel's round-trip constructor keeping timestamps as text: dates are parsed (and
-    checked) by this module. A subclass, so other YAML readers in the process are unchanged."""
-
-
-_TextDates.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
-
-
-@dataclass
-class _Reader:
-    """Collects problems while turning YAML nodes into model objects."""
-
-    root: Path
-    problems: list[Problem] = field(default_factory=list)
-
-    def rel(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(path)
-
-    def add(self, path: Path, line: int, message: str) -> None:
-        self.problems.append(Problem(self.rel(path), line, message))
-
-    def parse(self, path: Path) -> Any:
-        yaml = YAML(typ="rt")
-        yaml.Constructor = _TextDates
-        try:
-            return yaml.load(path.read_text(encoding="utf-8"))
-        except MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else 1
-            self.add(path, line, f"YAML syntax: {exc.problem or exc.context}")
-        except UnicodeDecodeError as exc:
-            self.add(path, 1, f"not UTF-8 text: {exc.reason}")
-        except ReaderError as exc:  # a control character such as NUL
-            text = path.read_text(encoding="utf-8", errors="replace")
-            line = text.count("\n", 0, exc.position) + 1
-            self.add(path, line, f"a control character ({exc.character!r}) is not allowed")
-        return None
-
-    def fields(
-        self, path: Path, node: Any, line: int, what: str, allowed: set[str], required: set[str]
-    ) -> bool:
-        """Check a mapping's keys; False when ``node`` is not a mapping at all."""
-        if not isinstance(node, CommentedMap):
-            self.add(path, line, f"{what}: expected a mapping")
-            return False
-        for key in node:
-            if key not in allowed:
-                self.add(path, key_line(node, key), f"{what}: unknown field {key!r}")
-        for key in sorted(required - set(node)):
-            self.add(path, line, f"{what}: missing field {key!r}")
-        return True
-
-    def text(self, path: Path, node: CommentedMap, key: str, what: str) -> str:
-        value = node.get(key)
-        if not isinstance(value, str) or not value.strip():
-            self.add(path, key_line(node, key), f"{what}: {key!r} must be non-empty text")
-            return ""
-        return value.strip()
-
-    def str_list(self, path: Path, node: CommentedMap, key: str, what: str) -> list[str]:
-        value = node.get(key)
-        if value is None:
-            return []
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.add(path, key_line(node, key), f"{what}: {key!r} must be a list")
-            return []
-        out = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                self.add(
-                    path,
-                    item_line(value, i, node, key),
-                    f"{what}: {key!r} item {i + 1} is empty or not text",
-                )
-            else:
-                out.append(item.strip())
-        return out
-
-
-def key_line(node: CommentedMap | CommentedSeq, key: str) -> int:
-    """1-based line of ``key`` in a mapping (the mapping's own line when absent)."""
-    try:
-        return int(node.lc.key(key)[0]) + 1
-    except (KeyError, AttributeError, TypeError):
-        return node_line(node)
-
-
-def item_line(seq: Any, index: int, parent: CommentedMap | CommentedSeq, key: str) -> int:
-    """1-based line of item ``index`` of a sequence."""
-    try:
-        return int(seq.lc.item(index)[0]) + 1
-    except (KeyError, AttributeError, TypeError):
-        return key_line(parent, key)
-
-
-def node_line(node: Any) -> int:
-    """1-based line where a mapping or sequence starts."""
-    try:
-        return int(node.lc.line) + 1
-    except AttributeError:
-        return 1
-
-
 def _entry_files(root: Path) -> Iterator[Path]:
     for path in sorted(root.glob("*.yaml")):
         if path.name not in SPECIAL_FILES:
             yield path
 
 
-def _read_topics(r: _Reader, root: Path) -> dict[str, Topic]:
+def _read_topics(r: Reader, root: Path) -> dict[str, Topic]:
     path = root / "topics.yaml"
     if not path.exists():
         r.add(path, 1, "topics.yaml is missing")
@@ -198,50 +85,7 @@ def _read_topics(r: _Reader, root: Path) -> dict[str, Topic]:
     return topics
 
 
-def _read_date(r: _Reader, path: Path, node: CommentedMap, key: str, what: str) -> date:
-    raw = node.get(key)
-    try:
-        return date.fromisoformat(str(raw).strip())
-    except ValueError:
-        r.add(path, key_line(node, key), f"{what}: {key!r} must be a date YYYY-MM-DD, got {raw!r}")
-        return date.min
-
-
-def _read_sources(r: _Reader, path: Path, entry: CommentedMap, what: str) -> list[Source]:
-    nodes = entry.get("sources")
-    if not isinstance(nodes, list) or not nodes:
-        r.add(path, key_line(entry, "sources"), f"{what}: 'sources' must list at least one source")
-        return []
-    sources = []
-    for i, node in enumerate(nodes):
-        line = item_line(nodes, i, entry, "sources")
-        swhat = f"{what}: source {i + 1}"
-        if not r.fields(path, node, line, swhat, _SOURCE_FIELDS, {"title"}):
-            continue
-        title = node.get("title")
-        titles: dict[Lang, str] = {}
-        if r.fields(path, title, key_line(node, "title"), f"{swhat} title", set(LANGS), set(LANGS)):
-            titles = {lang: r.text(path, title, lang, f"{swhat} title") for lang in LANGS}
-        url = node.get("url")
-        if url is not None and not str(url).startswith(("https://", "http://")):
-            r.add(path, key_line(node, "url"), f"{swhat}: url must start with http(s)://")
-        articles: dict[Lang, str] = {}
-        if "article" in node and r.fields(
-            path,
-            node.get("article"),
-            key_line(node, "article"),
-            f"{swhat} article",
-            set(LANGS),
-            set(LANGS),
-        ):
-            articles = {
-                lang: r.text(path, node["article"], lang, f"{swhat} article") for lang in LANGS
-            }
-        sources.append(Source(titles, articles, str(url) if url is not None else None))
-    return sources
-
-
-def _read_entry(r: _Reader, path: Path, node: Any, line: int) -> Entry | None:
+def _read_entry(r: Reader, path: Path, node: Any, line: int) -> Entry | None:
     raw_id = node.get("id") if isinstance(node, CommentedMap) else None
     what = f"entry {raw_id!r}" if raw_id else f"entry at line {line}"
     if not r.fields(path, node, line, what, _ENTRY_FIELDS, _ENTRY_REQUIRED):
@@ -263,8 +107,8 @@ def _read_entry(r: _Reader, path: Path, node: Any, line: int) -> Entry | None:
         id=entry_id,
         topic=r.text(path, node, "topic", what),
         texts=texts,
-        sources=tuple(_read_sources(r, path, node, what)),
-        reviewed=_read_date(r, path, node, "reviewed", what),
+        sources=tuple(read_sources(r, path, node, what)),
+        reviewed=read_date(r, path, node, "reviewed", what),
         related=tuple(r.str_list(path, node, "related", what)),
         aliases=tuple(r.str_list(path, node, "aliases", what)),
         path=r.rel(path),
@@ -272,7 +116,7 @@ def _read_entry(r: _Reader, path: Path, node: Any, line: int) -> Entry | None:
     )
 
 
-def _read_entries(r: _Reader, root: Path) -> list[Entry]:
+def _read_entries(r: Reader, root: Path) -> list[Entry]:
     entries = []
     for path in _entry_files(root):
         data = r.parse(path)
@@ -288,7 +132,7 @@ def _read_entries(r: _Reader, root: Path) -> list[Entry]:
     return entries
 
 
-def _read_synonyms(r: _Reader, root: Path) -> list[tuple[str, ...]]:
+def _read_synonyms(r: Reader, root: Path) -> list[tuple[str, ...]]:
     path = root / "synonyms.yaml"
     data = r.parse(path) if path.exists() else None
     if data is None:
@@ -306,7 +150,7 @@ def _read_synonyms(r: _Reader, root: Path) -> list[tuple[str, ...]]:
     return groups
 
 
-def _read_smalltalk(r: _Reader, root: Path) -> dict[str, tuple[str, ...]]:
+def _read_smalltalk(r: Reader, root: Path) -> dict[str, tuple[str, ...]]:
     path = root / "smalltalk.yaml"
     data = r.parse(path) if path.exists() else None
     if data is None:
@@ -331,7 +175,7 @@ def parse_publish_at(raw: str) -> datetime:
     return moment
 
 
-def _read_notice(r: _Reader, path: Path, node: Any) -> Notice | None:
+def _read_notice(r: Reader, path: Path, node: Any) -> Notice | None:
     raw_id = node.get("id") if isinstance(node, CommentedMap) else None
     what = f"notice {raw_id!r}" if raw_id else "notice"
     if not r.fields(path, node, 1, what, _NOTICE_FIELDS, _NOTICE_FIELDS - {"related", "archived"}):
@@ -372,7 +216,7 @@ def _read_notice(r: _Reader, path: Path, node: Any) -> Notice | None:
     )
 
 
-def _read_notices(r: _Reader, root: Path) -> list[Notice]:
+def _read_notices(r: Reader, root: Path) -> list[Notice]:
     notices = []
     for path in sorted((root / NOTICES_DIR).glob("*.yaml")):
         data = r.parse(path)
@@ -391,7 +235,7 @@ def read_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     :mod:`bot.kb.checks`.
     """
     root = Path(root)
-    r = _Reader(root)
+    r = Reader(root)
     if not root.is_dir():
         r.add(root, 1, "knowledge folder not found")
         return KnowledgeBase(), r.problems
