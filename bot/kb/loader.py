@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from bot.kb.checkers import check_checkers, read_checkers
 from bot.kb.checks import check_entries, check_notices
 from bot.kb.model import (
     LANGS,
+    Checker,
     Entry,
     KnowledgeBase,
     Lang,
@@ -34,7 +36,7 @@ from bot.kb.reader import (
     valid_id,
 )
 
-_Item = TypeVar("_Item", Entry, Notice)
+_Item = TypeVar("_Item", Entry, Notice, Checker)
 SPECIAL_FILES = frozenset({"topics.yaml", "synonyms.yaml", "smalltalk.yaml", "concepts.yaml"})
 NOTICES_DIR = "notices"
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -230,9 +232,9 @@ def _read_notices(r: Reader, root: Path) -> list[Notice]:
 def read_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     """Read every file under ``root``; return the base and all problems found (maybe none).
 
-    Entries and notices that cannot be read are left out; of two with the same id the first
-    wins. Cross-entry checks (duplicates, dangling references, lengths) are in
-    :mod:`bot.kb.checks`.
+    Entries, notices and checkers that cannot be read are left out; of two with the same id
+    the first wins. Cross-entry checks (duplicates, dangling references, lengths) are in
+    :mod:`bot.kb.checks`, the checkers' trees in :mod:`bot.kb.checkers`.
     """
     root = Path(root)
     r = Reader(root)
@@ -242,14 +244,21 @@ def read_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     topics = _read_topics(r, root)
     entries = _read_entries(r, root)
     notices = _read_notices(r, root)
+    checkers = read_checkers(r, root)
     base = KnowledgeBase(
         entries=_first_by_id(entries),
         topics=topics,
         synonyms=_read_synonyms(r, root),
         smalltalk=_read_smalltalk(r, root),
         notices=_first_by_id(notices),
+        checkers=_first_by_id(checkers),
     )
-    problems = r.problems + check_entries(entries, topics) + check_notices(notices, base)
+    problems = [
+        *r.problems,
+        *check_entries(entries, topics),
+        *check_notices(notices, base),
+        *check_checkers(checkers, base),
+    ]
     return base, problems
 
 

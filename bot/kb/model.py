@@ -105,15 +105,67 @@ class Notice:
     line: int = 0
 
 
+@dataclass(frozen=True)
+class CheckerOption:
+    """An answer button of a checker's step: its label and the node it leads to."""
+
+    label: dict[Lang, str]
+    next: str
+
+
+@dataclass(frozen=True)
+class CheckerStep:
+    """A question of a checker, answered with a button."""
+
+    question: dict[Lang, str]
+    options: tuple[CheckerOption, ...]
+
+
+@dataclass(frozen=True)
+class CheckerOutcome:
+    """Where a checker's path ends: what the rule means for this case and what to do."""
+
+    texts: dict[Lang, str]
+    sources: tuple[Source, ...]
+    related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Checker:
+    """A situation checker: a small decision tree of steps ending in outcomes."""
+
+    id: str
+    topic: str
+    title: dict[Lang, str]
+    start: str
+    steps: dict[str, CheckerStep]
+    outcomes: dict[str, CheckerOutcome]
+    reviewed: date
+    path: str = ""
+    line: int = 0
+
+    def node(self, choices: str) -> CheckerStep | CheckerOutcome | None:
+        """The step or outcome reached by ``choices`` (option numbers from the start, one digit
+        each), or None when they lead nowhere."""
+        name = self.start
+        for digit in choices:
+            step = self.steps.get(name)
+            if step is None or not digit.isdigit() or int(digit) >= len(step.options):
+                return None
+            name = step.options[int(digit)].next
+        return self.steps.get(name) or self.outcomes.get(name)
+
+
 @dataclass
 class KnowledgeBase:
-    """Everything in ``knowledge/``: entries, topics, synonyms, small talk and notices."""
+    """Everything in ``knowledge/``: entries, topics, synonyms, small talk, notices, checkers."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
     topics: dict[str, Topic] = field(default_factory=dict)
     synonyms: list[tuple[str, ...]] = field(default_factory=list)
     smalltalk: dict[str, tuple[str, ...]] = field(default_factory=dict)
     notices: dict[str, Notice] = field(default_factory=dict)
+    checkers: dict[str, Checker] = field(default_factory=dict)
     _aliases: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

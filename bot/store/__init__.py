@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlite_utils
 
 from bot.store.feedback import Feedback
+from bot.store.flows import Flows
 from bot.store.outbox import Outbox
 from bot.store.schema import migrate, schema_version
 from bot.store.subscriptions import Subscriptions
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 
-class Store(Subscriptions, Feedback, Outbox):
+class Store(Subscriptions, Feedback, Outbox, Flows):
     """The bot's SQLite database: one per process, opened at ``path`` (``:memory:`` for tests)."""
 
     def __init__(self, path: Path | str) -> None:

@@ -62,7 +62,13 @@ def _m2_subscriptions_outbox(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX outbox_chat ON outbox (chat_id, state)")
 
 
-MIGRATIONS: list[Migration] = [_m1_users_feedback, _m2_subscriptions_outbox]
+def _m3_flows(db: sqlite_utils.Database) -> None:
+    db.table("flows").create(
+        {"chat_id": int, "checker": str, "path": str, "updated_at": str}, pk="chat_id"
+    )
+
+
+MIGRATIONS: list[Migration] = [_m1_users_feedback, _m2_subscriptions_outbox, _m3_flows]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

@@ -1,0 +1,36 @@
+"""Where each user is in a situation checker: the checker and the choices made so far."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.store.tables import Tables, now_text
+
+
+class Flows(Tables):
+    """Where each user is in a situation checker: the checker and the choices made so far."""
+
+    def flow(self, chat_id: int, *, max_age: timedelta) -> tuple[str, str] | None:
+        """(checker id, choices) of the user's open checker; None when none was touched
+        within ``max_age`` (an old one is abandoned)."""
+        row = self.db.execute(
+            "SELECT checker, path, updated_at FROM flows WHERE chat_id = ?", [chat_id]
+        ).fetchone()
+        if row is None or datetime.fromisoformat(row[2]) < datetime.now(UTC) - max_age:
+            return None
+        return str(row[0]), str(row[1])
+
+    def set_flow(self, chat_id: int, checker: str, path: str) -> None:
+        """Remember that the user is at ``path`` of ``checker``."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO flows (chat_id, checker, path, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(chat_id) DO UPDATE SET checker = excluded.checker,"
+                " path = excluded.path, updated_at = excluded.updated_at",
+                [chat_id, checker, path, now_text()],
+            )
+
+    def end_flow(self, chat_id: int) -> bool:
+        """Forget the user's open checker; True when there was one."""
+        with self.db.atomic():
+            return bool(self.db.execute("DELETE FROM flows WHERE chat_id = ?", [chat_id]).rowcount)
