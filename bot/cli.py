@@ -94,14 +94,15 @@ def kb_check(path: Path | None, max_notice_age: int) -> None:
         sys.exit(1)
     click.echo(
         f"ok: {len(base.entries)} entries, {len(base.topics)} topics, "
-        f"{len(base.notices)} notices in {root}"
+        f"{len(base.notices)} notices, {len(base.checkers)} checkers in {root}"
     )
 
 
 @kb_group.command("export")
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
 def kb_export(fmt: str) -> None:
-    """Write the whole base (entries, questions, answers per language) to stdout."""
+    """Write the whole base (entries with questions and answers per language, checkers) to
+    stdout."""
     base = _knowledge(_settings())
     data = {
         "topics": {key: topic.names for key, topic in base.topics.items()},
@@ -120,8 +121,9 @@ def kb_export(fmt: str) -> None:
             }
             for e in base.entries.values()
         ],
+        "checkers": [asdict(c) for c in base.checkers.values()],
     }
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 @kb_group.command("stats")

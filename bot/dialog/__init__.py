@@ -6,6 +6,7 @@ module with a :class:`Feature` subclass, added to the list below.
 
 from bot.config import Settings
 from bot.dialog.answers import Answers
+from bot.dialog.checkers import Checkers
 from bot.dialog.core import Dialog
 from bot.dialog.notice_admin import NoticeAdmin
 from bot.dialog.reply import Button, InlineResult, Reply, UserRef
@@ -31,7 +32,7 @@ __all__ = [
 def build_dialog(settings: Settings, store: Store | None = None) -> Dialog:
     """Open the store, load the knowledge base and catalogs, and assemble the dialog."""
     store = store or Store(settings.db_path)
-    features: list[Feature] = [Subscriptions(), NoticeAdmin()]
+    features: list[Feature] = [Checkers(), Subscriptions(), NoticeAdmin()]
     return Dialog(
         Library(settings.knowledge_dir), store, Catalogs(settings.locales_dir), Answers(), features
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.dialog.checkers import offer_button
 from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, help_text
@@ -71,6 +72,9 @@ class Answers(Feature):
             related = turn.kb.get(related_id)
             if related is not None:
                 rows.append((entry_button(related, turn.lang),))
+        check = offer_button(turn, entry.topic)
+        if check is not None:
+            rows.append((check,))
         rows.append((Button("👍", f"f:+:{entry.id}"), Button("👎", f"f:-:{entry.id}")))
         return Reply(entry_text(turn, entry), tuple(rows))
 
@@ -82,7 +86,11 @@ class Answers(Feature):
         if entries:
             text += "\n\n" + _("Maybe you meant one of these:")
         text += "\n\n" + _("Try rephrasing, or browse the questions with /topics.")
-        replies = [Reply(text, tuple((entry_button(e, turn.lang),) for e in entries[:3]))]
+        rows = [(entry_button(e, turn.lang),) for e in entries[:3]]
+        check = offer_button(turn, entries[0].topic) if entries else None
+        if check is not None:
+            rows.append((check,))
+        replies = [Reply(text, tuple(rows))]
         report = turn.kb.get(REPORT_ENTRY)
         if case and report is not None:
             replies.append(

@@ -154,6 +154,11 @@ class Dialog:
         turn = self.turn(user)
         if command is None or (command.admin and not user.is_admin):
             return [Reply(turn._("I don't know this command.") + "\n\n" + help_text(turn))]
+        if name == "start" and args.strip():  # a deep link: a feature may open it
+            for feature in self.features:
+                opened = feature.deep_link(turn, args.strip())
+                if opened is not None:
+                    return opened
         return command.handler(turn, args.strip())
 
     def _failure(self, user: UserRef) -> list[Reply]:

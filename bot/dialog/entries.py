@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.dialog.reply import Button
 from bot.dialog.turn import Turn
-from bot.kb import Entry, Lang
+from bot.kb import Entry, Lang, Source
 from bot.kb.markup import escape
 
 MAX_RELATED = 3
@@ -26,14 +28,17 @@ def entry_button(entry: Entry, lang: Lang) -> Button:
     return Button(entry_label(entry, lang), f"e:{entry.id}")
 
 
-def entry_text(turn: Turn, entry: Entry) -> str:
-    """The entry's answer followed by its sources, in the turn's language (markup)."""
-    _ = turn._
+def with_sources(turn: Turn, text: str, sources: Iterable[Source]) -> str:
+    """``text`` followed by one block listing ``sources``, in the turn's language (markup)."""
     lines = []
-    for source in entry.sources:
+    for source in sources:
         title = escape(source.title[turn.lang])
         if source.article:
             title += f", {escape(source.article[turn.lang])}"
         lines.append(f"- [{title}]({source.url})" if source.url else f"- {title}")
-    sources = _("**Sources:**") + "\n" + "\n".join(lines)
-    return f"{entry.answer(turn.lang)}\n\n{sources}"
+    return f"{text}\n\n" + turn._("**Sources:**") + "\n" + "\n".join(lines)
+
+
+def entry_text(turn: Turn, entry: Entry) -> str:
+    """The entry's answer followed by its sources, in the turn's language (markup)."""
+    return with_sources(turn, entry.answer(turn.lang), entry.sources)

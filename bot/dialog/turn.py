@@ -116,6 +116,10 @@ class Feature:
         """Replies to free text this feature takes (a step of its flow), or None to pass."""
         return None
 
+    def deep_link(self, turn: Turn, payload: str) -> list[Reply] | None:
+        """Replies to ``/start <payload>`` (a link into the bot) this feature opens, or None."""
+        return None
+
     def inline(self, turn: Turn, query: str) -> list[InlineResult]:
         """Results this feature offers for an inline query (``@bot query``)."""
         return []

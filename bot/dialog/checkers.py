@@ -1,0 +1,142 @@
+"""Situation checkers in the conversation: /check lists them, each step is a question with
+answer buttons, each path ends in an outcome (what the rule means for this case, what to do,
+whom to contact, the sources).
+
+A button carries the checker and the choices made from the start (one digit each, far below
+Telegram's 64 bytes), so "back" is the same choices less the last. The store keeps each user's
+open checker: it survives a restart, and a button of a checker that was closed (by /cancel, by
+a new question, or after FLOW_TIMEOUT) no longer acts.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.dialog.entries import MAX_RELATED, entry_button, with_sources
+from bot.dialog.reply import Button, InlineResult, Reply
+from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
+from bot.i18n import N_
+from bot.kb.markup import escape
+from bot.kb.model import Checker, CheckerOutcome, CheckerStep
+
+PREFIX = "k"
+CANCEL = "kx"
+FLOW_TIMEOUT = timedelta(minutes=30)  # an open checker untouched this long is abandoned
+
+
+def start_button(turn: Turn, checker: Checker) -> Button:
+    """A button that starts ``checker`` from its first question."""
+    return Button(checker.title[turn.lang], f"{PREFIX}:{checker.id}:")
+
+
+def offer_button(turn: Turn, topic: str) -> Button | None:
+    """ "Check your situation step by step" for a topic that has a checker, else None."""
+    checker = next((c for c in turn.kb.checkers.values() if c.topic == topic), None)
+    if checker is None:
+        return None
+    return Button(turn._("Check your situation step by step"), f"{PREFIX}:{checker.id}:")
+
+
+class Checkers(Feature):
+    """/check and /cancel, the checkers' buttons, ``/start check-…`` deep links."""
+
+    def commands(self) -> list[Command]:
+        """/check, /cancel."""
+        return [
+            Command("check", self.show_list, N_("Check your situation step by step")),
+            Command("cancel", self.cancel, N_("Leave the step-by-step check")),
+        ]
+
+    def buttons(self) -> dict[str, ButtonHandler]:
+        """k: a step of a checker (checker id and choices), kx: leave it."""
+        return {PREFIX: self.press, CANCEL: self.press_cancel}
+
+    def text(self, turn: Turn, text: str) -> list[Reply] | None:
+        """A typed message leaves an open checker; it is then answered as usual."""
+        turn.store.end_flow(turn.user.chat_id)
+        return None
+
+    def deep_link(self, turn: Turn, payload: str) -> list[Reply] | None:
+        """``/start check-gift`` opens that checker."""
+        checker = turn.kb.checkers.get(payload)
+        return None if checker is None else self._show(turn, checker, "")
+
+    def inline(self, turn: Turn, query: str) -> list[InlineResult]:
+        """Checkers whose title shares a word with the query, to share in any chat."""
+        asked = set(query.casefold().split())
+        results = []
+        for checker in turn.kb.checkers.values():
+            title = checker.title[turn.lang]
+            if asked & set(title.casefold().split()) or checker.id.removeprefix("check-") in asked:
+                text = f"**{escape(title)}**\n\n" + turn._(
+                    "Send /check to the bot to go through it step by step."
+                )
+                results.append(InlineResult(f"{checker.id}:{turn.lang}", title, title, text))
+        return results
+
+    def show_list(self, turn: Turn, _args: str) -> list[Reply]:
+        """The checkers, one button each."""
+        rows = tuple((start_button(turn, c),) for c in turn.kb.checkers.values())
+        if not rows:
+            return [Reply(turn._("There are no step-by-step checks yet."))]
+        return [Reply(turn._("Which situation do you want to check step by step?"), rows)]
+
+    def cancel(self, turn: Turn, _args: str) -> list[Reply]:
+        """Leave the open checker."""
+        if turn.store.end_flow(turn.user.chat_id):
+            return [Reply(turn._("The step-by-step check is closed. Ask me anything."))]
+        return [Reply(turn._("There is nothing to cancel."))]
+
+    def press_cancel(self, turn: Turn, _payload: str) -> list[Reply]:
+        """``kx:``: the cancel button of a step."""
+        return self.cancel(turn, "")
+
+    def press(self, turn: Turn, payload: str) -> list[Reply]:
+        """``k:<checker>:<choices>``: show the step or outcome those choices reach."""
+        checker_id, _, choices = payload.partition(":")
+        checker = turn.kb.checkers.get(checker_id)
+        if checker is None or checker.node(choices) is None:
+            return [Reply("", toast=turn._("This button is out of date."))]
+        if choices:
+            open_flow = turn.store.flow(turn.user.chat_id, max_age=FLOW_TIMEOUT)
+            if open_flow is None or open_flow[0] != checker.id:
+                return [Reply("", toast=turn._("This check was closed. Start it again: /check"))]
+        return self._show(turn, checker, choices)
+
+    def _show(self, turn: Turn, checker: Checker, choices: str) -> list[Reply]:
+        node = checker.node(choices)
+        turn.store.set_flow(turn.user.chat_id, checker.id, choices)  # an outcome keeps "back"
+        if isinstance(node, CheckerStep):
+            return [self._step(turn, checker, choices, node)]
+        assert isinstance(node, CheckerOutcome)
+        return [self._outcome(turn, checker, choices, node)]
+
+    def _step(self, turn: Turn, checker: Checker, choices: str, step: CheckerStep) -> Reply:
+        rows: list[tuple[Button, ...]] = [
+            (Button(option.label[turn.lang], f"{PREFIX}:{checker.id}:{choices}{number}"),)
+            for number, option in enumerate(step.options)
+        ]
+        controls = [Button(turn._("◀ Back"), f"{PREFIX}:{checker.id}:{choices[:-1]}")] * bool(
+            choices
+        )
+        rows.append((*controls, Button(turn._("✖ Cancel"), f"{CANCEL}:")))
+        heading = f"**{escape(checker.title[turn.lang])}** · " + turn._(
+            "question {number}", number=len(choices) + 1
+        )
+        return Reply(f"{heading}\n\n{escape(step.question[turn.lang])}", tuple(rows))
+
+    def _outcome(
+        self, turn: Turn, checker: Checker, choices: str, outcome: CheckerOutcome
+    ) -> Reply:
+        rows: list[tuple[Button, ...]] = []
+        for entry_id in outcome.related[:MAX_RELATED]:
+            entry = turn.kb.get(entry_id)
+            if entry is not None:
+                rows.append((entry_button(entry, turn.lang),))
+        rows.append(
+            (
+                Button(turn._("◀ Back"), f"{PREFIX}:{checker.id}:{choices[:-1]}"),
+                Button(turn._("Start again"), f"{PREFIX}:{checker.id}:"),
+            )
+        )
+        return Reply(with_sources(turn, outcome.texts[turn.lang], outcome.sources), tuple(rows))

@@ -1,0 +1,189 @@
+"""Situation checkers through the dialog core: every path of every checker in kk, ru and en
+reaches its outcome; back, cancel, a new question and a restart behave; kb check finds broken
+trees with their path:line."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.dialog import Dialog, Reply, UserRef, build_dialog
+from bot.kb import LANGS, Lang, read_knowledge
+from bot.kb.markup import paragraphs, to_plain
+from bot.kb.model import Checker, CheckerOutcome
+from bot.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+BUNDLED = read_knowledge(KNOWLEDGE)[0]
+
+
+def user(lang: Lang, chat_id: int = 300) -> UserRef:
+    return UserRef(chat_id=chat_id, user_id=chat_id, client_lang=lang)
+
+
+@pytest.fixture
+def dialog(tmp_path: Path) -> Dialog:
+    return build_dialog(Settings(knowledge_dir=KNOWLEDGE), Store(tmp_path / "adal.db"))
+
+
+def actions(reply: Reply) -> list[str]:
+    return [b.action for row in reply.buttons for b in row]
+
+
+def paths(checker: Checker) -> Iterator[tuple[str, str]]:
+    """Every (choices, outcome id) from the start: the options taken, one digit each."""
+
+    def walk(name: str, choices: str) -> Iterator[tuple[str, str]]:
+        if name in checker.outcomes:
+            yield choices, name
+            return
+        for number, option in enumerate(checker.steps[name].options):
+            yield from walk(option.next, choices + str(number))
+
+    yield from walk(checker.start, "")
+
+
+def test_the_bundled_base_has_the_three_checkers() -> None:
+    assert {"check-gift", "check-relatives", "check-provocation"} <= set(BUNDLED.checkers)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("checker", BUNDLED.checkers.values(), ids=lambda c: c.id)
+def test_every_path_reaches_its_outcome(dialog: Dialog, checker: Checker, lang: Lang) -> None:
+    who = user(lang)
+    for choices, outcome_id in paths(checker):
+        (listing,) = dialog.handle_message(who, "/check")
+        start = f"k:{checker.id}:"
+        assert start in actions(listing)
+        (reply,) = dialog.handle_button(who, start)
+        for digit in choices:
+            question = checker.node(reply_choices(reply, checker))
+            assert question is not None and not isinstance(question, CheckerOutcome)
+            assert to_plain(reply.text).endswith(question.question[lang])
+            (reply,) = dialog.handle_button(
+                who, f"k:{checker.id}:{reply_choices(reply, checker)}{digit}"
+            )
+        outcome = checker.outcomes[outcome_id]
+        assert reply.text.startswith(paragraphs(outcome.texts[lang])[0]), (choices, lang)
+        assert all(s.title[lang] in to_plain(reply.text) for s in outcome.sources)
+
+
+def reply_choices(reply: Reply, checker: Checker) -> str:
+    """The choices a step's reply stands at: its option buttons' data less their last digit."""
+    option = next(a for a in actions(reply) if a.startswith(f"k:{checker.id}:"))
+    return option.rsplit(":", 1)[1][:-1]
+
+
+def test_back_goes_one_step_back(dialog: Dialog) -> None:
+    who = user("en")
+    (first,) = dialog.handle_button(who, "k:check-gift:")
+    (second,) = dialog.handle_button(who, "k:check-gift:0")
+    assert "k:check-gift:" in actions(second)  # the back button
+    (again,) = dialog.handle_button(who, "k:check-gift:")
+    assert again.text == first.text
+
+
+def test_a_restart_in_the_middle_resumes_the_flow(tmp_path: Path) -> None:
+    who = user("kk")
+    first = build_dialog(Settings(knowledge_dir=KNOWLEDGE), Store(tmp_path / "adal.db"))
+    (step,) = first.handle_button(who, "k:check-provocation:")
+    first.store.close()
+    second = build_dialog(Settings(knowledge_dir=KNOWLEDGE), Store(tmp_path / "adal.db"))
+    (after,) = second.handle_button(who, actions(step)[0])
+    assert after.text and after.toast is None
+
+
+def test_cancel_and_a_new_question_leave_the_flow(dialog: Dialog) -> None:
+    who = user("ru")
+    (step,) = dialog.handle_button(who, "k:check-relatives:")
+    (closed,) = dialog.handle_message(who, "/cancel")
+    assert "закрыта" in closed.text
+    (stale,) = dialog.handle_button(who, actions(step)[0])
+    assert stale.toast and "/check" in stale.toast
+    (nothing,) = dialog.handle_message(who, "/cancel")
+    assert nothing.text == "Отменять нечего."
+
+    (step,) = dialog.handle_button(who, "k:check-relatives:")
+    answered = dialog.handle_message(who, "Можно ли госслужащему принять подарок?")
+    assert any("Источники" in r.text for r in answered)  # answered as usual
+    (stale,) = dialog.handle_button(who, actions(step)[0])
+    assert stale.toast and "/check" in stale.toast
+
+
+def test_deep_link_and_answers_offer_the_checker(dialog: Dialog) -> None:
+    who = user("en")
+    (opened,) = dialog.handle_message(who, "/start check-gift")
+    assert "k:check-gift:0" in actions(opened)
+    (answer,) = dialog.handle_message(who, "/start gifts-any-value-ban")
+    assert "k:check-gift:" in actions(answer)
+    (about,) = dialog.handle_message(who, "/start about-bot")
+    assert not any(a.startswith("k:") for a in actions(about))
+
+
+def test_a_forged_or_unknown_button_is_refused(dialog: Dialog) -> None:
+    who = user("en")
+    for action in ("k:check-none:", "k:check-gift:9", "k:check-gift:x"):
+        (reply,) = dialog.handle_button(who, action)
+        assert reply.toast == "This button is out of date."
+
+
+def test_inline_mode_shares_a_checker(dialog: Dialog) -> None:
+    results = dialog.handle_inline(user("en"), "gift")
+    assert any(r.id.startswith("check-gift:") for r in results)
+
+
+# ---------------------------------------------------------------------------------- kb check
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(KNOWLEDGE, tmp_path / "knowledge"))
+
+
+def _problems(root: Path) -> list[str]:
+    return [str(p) for p in read_knowledge(root)[1]]
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "        next: giver\n",
+            "        next: nowhere\n",
+            "'nowhere' (from step 'role') is neither",
+        ),
+        ("        next: svc-personal\n", "        next: role\n", "a cycle: role -> giver -> role"),
+        ('en: "Yes, I\'m a civil servant"', 'en: "' + "x" * 41 + '"', "over 40"),
+        (
+            "related: [gifts-any-value-ban, report-corruption]",
+            "related: [no-such]",
+            "related id 'no-such' points to no entry",
+        ),
+        ("      kk: Сіз мемлекеттік қызметшісіз бе?\n", "", "missing field 'kk'"),
+    ],
+)
+def test_kb_check_finds_broken_checkers(kb_copy: Path, old: str, new: str, message: str) -> None:
+    path = kb_copy / "checkers" / "gift.yaml"
+    _edit(path, old, new)
+    problems = _problems(kb_copy)
+    assert any(p.startswith(f"{path}:") and message in p for p in problems), problems
+
+
+def test_kb_check_finds_an_outcome_without_a_source_and_an_unreachable_one(kb_copy: Path) -> None:
+    path = kb_copy / "checkers" / "relatives.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "  orphan:\n    kk: a\n    ru: b\n    en: c\n", encoding="utf-8")
+    problems = _problems(kb_copy)
+    assert any("'orphan' is reached by no path" in p for p in problems), problems
+    assert any("outcome 'orphan'" in p and "'sources'" in p for p in problems), problems
