@@ -187,3 +187,14 @@ def test_kb_check_finds_an_outcome_without_a_source_and_an_unreachable_one(kb_co
     problems = _problems(kb_copy)
     assert any("'orphan' is reached by no path" in p for p in problems), problems
     assert any("outcome 'orphan'" in p and "'sources'" in p for p in problems), problems
+
+
+def test_a_flow_untouched_for_long_is_abandoned(dialog: Dialog) -> None:
+    who = user("en")
+    (step,) = dialog.handle_button(who, "k:check-gift:")
+    dialog.store.db.execute(
+        "UPDATE flows SET updated_at = '2020-01-01T00:00:00+00:00' WHERE chat_id = ?",
+        [who.chat_id],
+    )
+    (stale,) = dialog.handle_button(who, actions(step)[0])
+    assert stale.toast and "/check" in stale.toast
