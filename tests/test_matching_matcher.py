@@ -15,8 +15,8 @@ from bot.kb.model import Entry, KnowledgeBase, LangText
 from bot.matching import Matcher, MatchResult
 from bot.matching import matcher as matcher_module
 from bot.matching.common_words import everyday_share, is_common_english
+from bot.matching.config import DEFAULT
 from bot.matching.index import content_words
-from bot.matching.matcher import MIN_MARGIN
 from bot.matching.normalize import words
 from tests.helpers.matching_kb import make_kb
 
@@ -160,7 +160,7 @@ def _with_gift_sibling() -> Matcher:
 def test_bare_keywords_of_one_topic_get_its_overview() -> None:
     matcher = _with_gift_sibling()
     (_, best), (_, second) = matcher.search("gift ban", limit=2)
-    assert best - second < MIN_MARGIN  # a tie the margin alone would abstain on
+    assert best - second < DEFAULT.min_margin  # a tie the margin alone would abstain on
     assert matcher.match("gift ban").entry_id == "gifts-ban"
     assert matcher.match("does the gift ban cover my family").entry_id == "gifts-family"
     assert matcher.match("gift ban spouse").entry_id == "gifts-family"  # a clear winner stays
@@ -183,7 +183,7 @@ def test_bundled_base_overview_answers_bare_keywords(
     bundled: Matcher, text: str, entry_id: str | None
 ) -> None:
     (_, best), (_, second) = bundled.search(text, limit=2)
-    assert best - second < MIN_MARGIN
+    assert best - second < DEFAULT.min_margin
     result = bundled.match(text)
     assert result.entry_id == entry_id
     assert entry_id is not None or len(result.suggestions) == 3
@@ -378,10 +378,12 @@ def test_the_way_a_message_asks_tells_siblings_apart(bundled: Matcher) -> None:
 def test_a_likely_typo_counts_for_the_model_as_the_word_it_misspells(bundled: Matcher) -> None:
     typo = bundled._tokens(words("provocaton"))
     assert not typo[0].exact
-    features = set(matcher_module._typo_features(typo))
+    features = set(matcher_module._typo_features(typo, DEFAULT))
     assert features & set(bundled.index.features(words("provocation")))
-    assert matcher_module._typo_features(bundled._tokens(words("provocation"))) == []
-    assert matcher_module._typo_features(bundled._tokens(words("compliense"))) == []  # unsure
+    assert matcher_module._typo_features(bundled._tokens(words("provocation")), DEFAULT) == []
+    assert (
+        matcher_module._typo_features(bundled._tokens(words("compliense")), DEFAULT) == []
+    )  # unsure
 
 
 TAX_STORY = (
@@ -404,3 +406,9 @@ def test_bare_keywords_get_the_topics_overview(bundled: Matcher, text: str) -> N
     """ "gift allowed" asks about gifts as a whole: the overview answers, not the sibling
     about the old threshold whose questions ("what gift was allowed before?") share words."""
     assert bundled.match(text).entry_id == "gifts-any-value-ban"
+
+
+def test_only_the_first_4096_characters_of_a_message_are_read(bundled: Matcher) -> None:
+    question = "Можно ли госслужащему принять подарок?"
+    padded = question + " " * (bundled.config.max_input - len(question))
+    assert bundled.match(padded + "провокация " * 100_000) == bundled.match(question)

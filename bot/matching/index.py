@@ -21,19 +21,14 @@ from rapidfuzz import fuzz, process
 from bot.kb.model import LANGS, KnowledgeBase, Lang
 from bot.matching.bayes import EntryModel
 from bot.matching.common_words import is_common_english
+from bot.matching.config import DEFAULT, MatchConfig
 from bot.matching.function_words import ALL_STOPWORDS
 from bot.matching.lexicon import Lexicon
 from bot.matching.ngrams import EntryProfiles
 from bot.matching.normalize import words
 from bot.matching.stem import stem
 
-MIN_FUZZY_LENGTH = 4
-FUZZY_CUTOFF = 80.0
-FUZZY_LIMIT = 3
-PREFIX_LENGTH = 5  # an unknown word also meets the indexed words that begin alike
-PREFIX_SIMILARITY = 0.8
 GROUP_PREFIX = "~"
-IDF_POWER = 1.5  # above 1, words that tell entries apart weigh more
 
 
 def script_langs(word: str) -> tuple[Lang, ...]:
@@ -102,7 +97,8 @@ class Question:
 class Index:
     """Every question variant of a knowledge base, ready for :class:`~bot.matching.Matcher`."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, config: MatchConfig = DEFAULT) -> None:
+        self.config = config
         self.entry_ids: list[str] = list(kb.entries)
         self.synonyms = Synonyms(kb.synonyms)
         self.lexicon = Lexicon()
@@ -130,10 +126,10 @@ class Index:
                 self.postings[key].append(number)
         count = max(len(self.entry_ids), 1)
         self.idf = {
-            key: math.log(1 + count / len(found)) ** IDF_POWER
+            key: math.log(1 + count / len(found)) ** self.config.idf_power
             for key, found in self.postings.items()
         }
-        self.unknown_weight = math.log(1 + count) ** IDF_POWER
+        self.unknown_weight = math.log(1 + count) ** self.config.idf_power
         self.questions = [self._question(*item) for item in raw]
         self.by_entry: list[list[int]] = [[] for _ in self.entry_ids]
         for number, indexed in enumerate(self.questions):
@@ -155,7 +151,7 @@ class Index:
             for word, keys in zip(content_words(folded), slots, strict=True):
                 if word not in self._word_keys:
                     self._vocabulary[word[0]].append(word)
-                    self._prefixed[word[:PREFIX_LENGTH]].append(word)
+                    self._prefixed[word[: self.config.prefix_length]].append(word)
                     self._word_keys[word] = keys
                 else:
                     self._word_keys[word] |= keys
@@ -203,7 +199,7 @@ class Index:
         typos (rapidfuzz ratio), words sharing its first letters (подарить, подарок) and, for
         a short word, the words it begins. A common English word is neither a typo nor cut
         short: "sent" is not "set"."""
-        if len(word) < MIN_FUZZY_LENGTH:
+        if len(word) < self.config.min_fuzzy_length:
             return {}
         real = is_common_english(word)
         close = (
@@ -215,21 +211,23 @@ class Index:
                     word,
                     self._vocabulary.get(word[0], ()),
                     scorer=fuzz.ratio,
-                    score_cutoff=FUZZY_CUTOFF,
-                    limit=FUZZY_LIMIT,
+                    score_cutoff=self.config.fuzzy_cutoff,
+                    limit=self.config.fuzzy_limit,
                 )
             ]
         )
-        if len(word) >= PREFIX_LENGTH:
+        if len(word) >= self.config.prefix_length:
             close += [
-                (other, PREFIX_SIMILARITY) for other in self._prefixed.get(word[:PREFIX_LENGTH], ())
+                (other, self.config.prefix_similarity)
+                for other in self._prefixed.get(word[: self.config.prefix_length], ())
             ]
         elif not real:  # a word cut short, as typed in inline mode: "пода" for подарок
             start = bisect.bisect_left(self._sorted, word)
             close += [
-                (other, PREFIX_SIMILARITY)
+                (other, self.config.prefix_similarity)
                 for other in itertools.takewhile(
-                    lambda other: other.startswith(word), self._sorted[start : start + FUZZY_LIMIT]
+                    lambda other: other.startswith(word),
+                    self._sorted[start : start + self.config.fuzzy_limit],
                 )
             ]
         found: dict[str, float] = {}

@@ -34,6 +34,7 @@ from rapidfuzz import fuzz
 
 from bot.kb.model import DEFAULT_LANG, KnowledgeBase, Lang
 from bot.matching.common_words import everyday_share, load_word_lists
+from bot.matching.config import DEFAULT, MatchConfig
 from bot.matching.index import GROUP_PREFIX, Index, Question, content_words
 from bot.matching.langid import guess_language
 from bot.matching.reading import Chunk, read
@@ -42,32 +43,6 @@ from bot.matching.smalltalk import SmallTalk
 log = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
-MAX_WORDS = 120  # a long story is judged on its first words
-CANDIDATES = 10  # entries scored in full, by query coverage
-MIN_SCORE = 44.0  # below: abstain
-MIN_MARGIN = 8.0  # the best entry must lead the runner-up by this much
-TOPICS_MARGIN = 16.0  # bare keywords naming two topics: abstain if the other is this near
-RELATED_MARGIN = 3.0  # the lead needed over an entry the best one links as related
-MIN_SUGGESTION = 10.0  # suggestions shown when abstaining score at least this
-MAX_SUGGESTIONS = 3
-UNKNOWN_WEIGHT = 1.0  # an unknown word weighs this fraction of the rarest known word
-QUERY_SHARE = 0.7  # the score blends query coverage, question coverage, similarity
-STORY_QUERY_SHARE = 0.35  # the query coverage's share for a long message
-SIMILARITY_SHARE = 0.1
-ENTRY_COVERAGE = 0.4  # query coverage: this much by all the entry's questions together
-STORY_ENTRY_COVERAGE = 1.0  # ... and this much for a long message (its words are spread out)
-QUESTION_SIZE = 0.15  # a question under this share of the message's weight fits it less
-SUBSTITUTION_PENALTY = 0.5
-NGRAM_SHARE = 0.4  # the final score blends in this much of the n-gram likeness
-BAYES_SHARE = 0.12  # ... and adds this much of an entry's naive Bayes probability
-# over the candidates' average
-STORY_BAYES_SHARE = 0.16  # ... and this much for a long message (its words asking, diluted)
-BAYES_TEMPERATURE = 3.0  # naive Bayes log-likelihoods are divided by this before comparing
-TYPO_FEATURE = 0.85  # the model counts a typo this close as the word it misspells
-SHORT_QUERY = 5  # content words: up to this, a short message; from LONG_QUERY, a story
-LONG_QUERY = 14
-KEYWORD_QUERY = 3  # content words: up to this, bare keywords
-QUESTION_SHARE = 0.2  # a story's ranking blends in this much of its question sentence's
 SMALLTALK_ENTRIES = {"capabilities": "about-bot"}  # small talk that an entry answers best
 
 
@@ -99,9 +74,10 @@ class _Token:
 class Matcher:
     """Matches free text against a knowledge base (built once per base)."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, config: MatchConfig = DEFAULT) -> None:
         self.kb = kb
-        self.index = Index(kb)
+        self.config = config
+        self.index = Index(kb, config)
         self.smalltalk = SmallTalk(kb.smalltalk, self.index.words)
         self._topics = [kb.entries[entry_id].topic for entry_id in self.index.entry_ids]
         self._leads = {topic: kb.by_topic(topic)[0].id for topic in set(self._topics)}
@@ -111,22 +87,25 @@ class Matcher:
         """The entry ``text`` asks for, or an abstention with suggestions. Never raises: a
         bug is logged at ERROR and the result is an abstention marked ``failed``."""
         try:
-            return self._match(text)
+            return self._match(text[: self.config.max_input])
         except Exception:  # a bug must not cost the user a reply: abstain, and say so loudly
             log.exception("matcher failed on a message of %d characters", len(text))
             return MatchResult(None, 0.0, DEFAULT_LANG, (), failed=True)
 
     def search(self, text: str, limit: int = 5) -> list[tuple[str, float]]:
         """The best entries for ``text`` with their scores, whether or not it would answer."""
+        text = text[: self.config.max_input]
         folded = self._folded(text)
         return self._rank(text, folded)[1][:limit] if folded else []
 
     def _words(self, text: str) -> tuple[list[str], Lang]:
         chunks = read(text, self._known)
-        return self._articles(_flatten(chunks)), guess_language(chunks, self.index.lexicon)
+        return self._articles(_flatten(chunks, self.config)), guess_language(
+            chunks, self.index.lexicon
+        )
 
     def _folded(self, text: str) -> list[str]:
-        return self._articles(_flatten(read(text, self._known)))
+        return self._articles(_flatten(read(text, self._known), self.config))
 
     def _articles(self, folded: list[str]) -> list[str]:
         """Folded words with an article number typed with a space ("412 1") made one word,
@@ -159,27 +138,31 @@ class Matcher:
         if not ranked:
             return MatchResult(None, 0.0, lang, (), case_signal=signal)
         best = ranked[0][1]
-        if best >= MIN_SCORE and not self._asks_two_topics(tokens, ranked):
+        if best >= self.config.min_score and not self._asks_two_topics(tokens, ranked):
             answer = self._answer(ranked, tokens)
             if answer is not None:
                 return MatchResult(answer, best, lang, (), case_signal=signal)
-        suggestions = tuple(i for i, score in ranked[:MAX_SUGGESTIONS] if score >= MIN_SUGGESTION)
+        suggestions = tuple(
+            i
+            for i, score in ranked[: self.config.max_suggestions]
+            if score >= self.config.min_suggestion
+        )
         return MatchResult(None, best, lang, suggestions, case_signal=signal)
 
     def _answer(self, ranked: list[tuple[str, float]], tokens: list[_Token]) -> str | None:
         """The entry that answers a message whose best entry scores enough, or None.
 
-        Bare keywords (up to KEYWORD_QUERY words) whose best entries are close ask about
+        Bare keywords (up to config.keyword_query words) whose best entries are close ask about
         their topic as a whole: its overview answers (see _topic_lead). Otherwise the best
-        entry answers when it leads its best rival (see _runner_up) by MIN_MARGIN, and a
+        entry answers when it leads its best rival (see _runner_up) by config.min_margin, and a
         short message whose close entries are one topic's gets the overview too."""
         best_id, best = ranked[0]
-        if len(ranked) == 1 or best - ranked[1][1] >= MIN_MARGIN:
+        if len(ranked) == 1 or best - ranked[1][1] >= self.config.min_margin:
             return best_id  # the runner-up is no nearer (see _runner_up)
-        lead = self._topic_lead(ranked, tokens) if len(tokens) <= SHORT_QUERY else None
-        if lead is not None and len(tokens) <= KEYWORD_QUERY:
+        lead = self._topic_lead(ranked, tokens) if len(tokens) <= self.config.short_query else None
+        if lead is not None and len(tokens) <= self.config.keyword_query:
             return lead
-        if best - self._runner_up(ranked) >= MIN_MARGIN:
+        if best - self._runner_up(ranked) >= self.config.min_margin:
             return best_id
         return lead
 
@@ -187,7 +170,7 @@ class Matcher:
         """The content words of a message and its entries, best first."""
         tokens = self._tokens(folded)
         ranked = self._ranked(tokens, folded)
-        if len(tokens) >= LONG_QUERY:
+        if len(tokens) >= self.config.long_query:
             ranked = self._with_question(ranked, text)
         return tokens, ranked
 
@@ -202,7 +185,11 @@ class Matcher:
         blended = [
             (
                 entry_id,
-                round((1 - QUESTION_SHARE) * score + QUESTION_SHARE * asked.get(entry_id, 0.0), 1),
+                round(
+                    (1 - self.config.question_share) * score
+                    + self.config.question_share * asked.get(entry_id, 0.0),
+                    1,
+                ),
             )
             for entry_id, score in ranked
         ]
@@ -210,12 +197,12 @@ class Matcher:
 
     def _runner_up(self, ranked: list[tuple[str, float]]) -> float:
         """The score of the best rival: an entry the best one lists as related (shown with
-        its answer as a button) is no rival when it trails by RELATED_MARGIN or more."""
+        its answer as a button) is no rival when it trails by config.related_margin or more."""
         best_id, best = ranked[0]
         entry = self.kb.get(best_id)
         related = set(entry.related) if entry else set()
         for other_id, score in ranked[1:]:
-            if other_id not in related or best - score < RELATED_MARGIN:
+            if other_id not in related or best - score < self.config.related_margin:
                 return score
         return 0.0
 
@@ -225,11 +212,13 @@ class Matcher:
         keywords ("gift ban") ask about the topic as a whole.
 
         The message must name that topic (see _named_topics); an entry of another topic among
-        them must trail the overview by RELATED_MARGIN and its topic must not be named too
+        them must trail the overview by config.related_margin and its topic must not be named too
         ("provocation gift" asks about two topics). The overview must lead them unless the
-        message is bare keywords (up to KEYWORD_QUERY words)."""
+        message is bare keywords (up to config.keyword_query words)."""
         best = ranked[0][1]
-        close = [(entry_id, score) for entry_id, score in ranked if best - score < MIN_MARGIN]
+        close = [
+            (entry_id, score) for entry_id, score in ranked if best - score < self.config.min_margin
+        ]
         topic = self.kb.entries[close[0][0]].topic
         lead = self._leads[topic]
         lead_score = dict(close).get(lead)
@@ -238,20 +227,23 @@ class Matcher:
             return None
         for entry_id, score in close:
             other = self.kb.entries[entry_id].topic
-            if other != topic and (other in named or lead_score - score < RELATED_MARGIN):
+            if other != topic and (
+                other in named or lead_score - score < self.config.related_margin
+            ):
                 return None
-        return lead if lead == close[0][0] or len(tokens) <= KEYWORD_QUERY else None
+        return lead if lead == close[0][0] or len(tokens) <= self.config.keyword_query else None
 
     def _asks_two_topics(self, tokens: list[_Token], ranked: list[tuple[str, float]]) -> bool:
         """Whether bare keywords name two topics ("provocation gift") and an entry of the
-        other one comes near the best (within TOPICS_MARGIN): the bot asks which."""
-        if len(tokens) > KEYWORD_QUERY:
+        other one comes near the best (within config.topics_margin): the bot asks which."""
+        if len(tokens) > self.config.keyword_query:
             return False
         named = self._named_topics(tokens)
         topic = self.kb.entries[ranked[0][0]].topic
         best = ranked[0][1]
         return topic in named and any(
-            self.kb.entries[entry_id].topic in named - {topic} and best - score < TOPICS_MARGIN
+            self.kb.entries[entry_id].topic in named - {topic}
+            and best - score < self.config.topics_margin
             for entry_id, score in ranked[1:]
         )
 
@@ -282,7 +274,11 @@ class Matcher:
                 tokens.append(_Token(word, dict.fromkeys(exact, 1.0), weight))
                 continue
             similar = index.similar(word)
-            weight = index.weight(similar) if similar else index.unknown_weight * UNKNOWN_WEIGHT
+            weight = (
+                index.weight(similar)
+                if similar
+                else index.unknown_weight * self.config.unknown_weight
+            )
             tokens.append(_Token(word, similar, weight * self._everyday(word)))
         return tokens
 
@@ -307,17 +303,17 @@ class Matcher:
                         reach[entry] = sim
             for entry, sim in reach.items():
                 cover[entry] += token.weight * sim
-        candidates = sorted(cover, key=lambda e: (-cover[e], e))[:CANDIDATES]
-        query = _Query(tokens, " ".join(folded))
+        candidates = sorted(cover, key=lambda e: (-cover[e], e))[: self.config.candidates]
+        query = _Query(tokens, " ".join(folded), self.config)
         looks = self.index.profiles.similarity(query.text, candidates)
-        features = self.index.features(folded) + _typo_features(tokens)
-        likely = self.index.model.posterior(features, candidates, BAYES_TEMPERATURE)
+        features = self.index.features(folded) + _typo_features(tokens, self.config)
+        likely = self.index.model.posterior(features, candidates, self.config.bayes_temperature)
         scored = [
             (
                 self.index.entry_ids[e],
                 round(
-                    (1 - NGRAM_SHARE) * self._score(e, query, cover[e] / total)
-                    + NGRAM_SHARE * 100 * looks[e]
+                    (1 - self.config.ngram_share) * self._score(e, query, cover[e] / total)
+                    + self.config.ngram_share * 100 * looks[e]
                     + query.bayes_share * 100 * (likely[e] - 1 / len(candidates)),
                     1,
                 ),
@@ -342,14 +338,14 @@ class Matcher:
             own = query.coverage(question)
             covered = query.entry_share * entry_coverage + (1 - query.entry_share) * own
             # A question a story contains whole ("provocation") may be a passing mention.
-            size = min(1.0, question.total / (QUESTION_SIZE * query.total))
-            if _fit(query_share, covered, size, 1.0, own) <= best:
+            size = min(1.0, question.total / (self.config.question_size * query.total))
+            if _fit(self.config, query_share, covered, size, 1.0, own) <= best:
                 continue  # cannot beat the best question even if contained whole and alike
             contained = _question_coverage(question, query.keys) * size
-            if _fit(query_share, covered, contained, 1.0, own) <= best:
+            if _fit(self.config, query_share, covered, contained, 1.0, own) <= best:
                 continue
             similarity = fuzz.token_sort_ratio(query.text, question.text) / 100
-            best = max(best, _fit(query_share, covered, contained, similarity, own))
+            best = max(best, _fit(self.config, query_share, covered, contained, similarity, own))
         return round(100 * best, 1)
 
 
@@ -357,15 +353,18 @@ class _Query:
     """The tokens of a message, with what every question is compared against and the score's
     shares for its length (see Matcher._score)."""
 
-    def __init__(self, tokens: list[_Token], text: str) -> None:
+    def __init__(self, tokens: list[_Token], text: str, config: MatchConfig) -> None:
         self.total = sum(t.weight for t in tokens)
         self.text = text
         self.keys = frozenset(key for token in tokens for key in token.alts)
         self._keysets = [(frozenset(t.alts), t.weight, t.exact, t.alts) for t in tokens if t.alts]
-        story = min(max((len(tokens) - SHORT_QUERY) / (LONG_QUERY - SHORT_QUERY), 0.0), 1.0)
-        self.query_share = _between(QUERY_SHARE, STORY_QUERY_SHARE, story)
-        self.entry_share = _between(ENTRY_COVERAGE, STORY_ENTRY_COVERAGE, story)
-        self.bayes_share = _between(BAYES_SHARE, STORY_BAYES_SHARE, story)
+        story = min(
+            max((len(tokens) - config.short_query) / (config.long_query - config.short_query), 0.0),
+            1.0,
+        )
+        self.query_share = _between(config.query_share, config.story_query_share, story)
+        self.entry_share = _between(config.entry_coverage, config.story_entry_coverage, story)
+        self.bayes_share = _between(config.bayes_share, config.story_bayes_share, story)
 
     def coverage(self, question: Question) -> float:
         """The share of the message's weight that ``question`` explains."""
@@ -377,35 +376,42 @@ class _Query:
         return found / self.total
 
 
-def _typo_features(tokens: list[_Token]) -> list[str]:
+def _typo_features(tokens: list[_Token], config: MatchConfig) -> list[str]:
     """For the naive Bayes model, the keys of the words an unknown word most likely
-    misspells (at TYPO_FEATURE similarity or more): "provocaton" counts as "provocation"."""
+    misspells (at config.typo_feature similarity or more): "provocaton" counts as "provocation"."""
     found: list[str] = []
     for token in tokens:
         if not token.exact:
             best = max(token.alts.values(), default=0.0)
-            found += sorted(key for key, sim in token.alts.items() if sim == best >= TYPO_FEATURE)
+            found += sorted(
+                key for key, sim in token.alts.items() if sim == best >= config.typo_feature
+            )
     return found
 
 
-def _flatten(chunks: list[Chunk]) -> list[str]:
-    """The folded words of a message's chunks (its first MAX_WORDS)."""
-    return [word for chunk in chunks for word in chunk.words][:MAX_WORDS]
+def _flatten(chunks: list[Chunk], config: MatchConfig) -> list[str]:
+    """The folded words of a message's chunks (its first config.max_words)."""
+    return [word for chunk in chunks for word in chunk.words][: config.max_words]
 
 
 def _fit(
-    query_share: float, covered: float, contained: float, similarity: float, own: float
+    config: MatchConfig,
+    query_share: float,
+    covered: float,
+    contained: float,
+    similarity: float,
+    own: float,
 ) -> float:
     """How well a question fits a message (see Matcher._score); it never decreases as
     ``contained`` or ``similarity`` grows, so with them at their bounds it bounds the fit."""
     fit = (
         query_share * covered
-        + (1 - query_share - SIMILARITY_SHARE) * contained
-        + SIMILARITY_SHARE * similarity
+        + (1 - query_share - config.similarity_share) * contained
+        + config.similarity_share * similarity
     )
     # A word left over on both sides is a different question in the same frame
     # ("penalty for insulting an officer" against "penalty for attacking an officer").
-    return fit * (1 - SUBSTITUTION_PENALTY * min(1 - own, 1 - contained))
+    return fit * (1 - config.substitution_penalty * min(1 - own, 1 - contained))
 
 
 def _between(short: float, story: float, storiness: float) -> float:
