@@ -36,12 +36,12 @@ def test_language_and_activity() -> None:
     assert store.count_users() == {"users": 1, "active": 0}
 
 
-def test_feedback_latest_vote_wins() -> None:
+def test_feedback_first_vote_counts() -> None:
     store = Store(":memory:")
-    store.add_feedback(1, "gifts", 1, "ru")
-    store.add_feedback(1, "gifts", -1, "ru")
-    store.add_feedback(2, "gifts", 1, "en")
-    assert store.feedback_counts() == {"gifts": (1, 1)}
+    assert store.add_feedback(1, "gifts", 1, "ru")
+    assert not store.add_feedback(1, "gifts", -1, "ru")
+    assert store.add_feedback(2, "gifts", 1, "en")
+    assert store.feedback_counts() == {"gifts": (2, 0)}
     with pytest.raises(ValueError):
         store.add_feedback(1, "gifts", 0, "ru")
 

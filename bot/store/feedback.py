@@ -1,33 +1,104 @@
-"""Votes on answers."""
+"""Votes on answers, and what users wrote when asked what an answer was missing."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from bot.kb.model import Lang
 from bot.store.tables import Tables, now_text
 
 
-class Feedback(Tables):
-    """Votes on answers."""
+@dataclass(frozen=True)
+class Comment:
+    """What a user said an answer was missing (personal data already removed)."""
 
-    def add_feedback(self, chat_id: int, entry_id: str, vote: int, lang: Lang) -> None:
-        """Store a 👍 (+1) or 👎 (-1) on an entry; a user's later vote replaces the earlier."""
+    entry_id: str
+    lang: Lang
+    text: str
+    created_at: datetime
+
+
+class Feedback(Tables):
+    """Votes on answers, and what users wrote when asked what an answer was missing."""
+
+    def add_feedback(self, chat_id: int, entry_id: str, vote: int, lang: Lang) -> bool:
+        """Store a 👍 (+1) or 👎 (-1) on an entry; False, and nothing changes, when the user
+        has voted on it before (one vote per user and answer)."""
         if vote not in (1, -1):
             raise ValueError("vote must be +1 or -1")
-        with self.db.conn:
-            self.db.table("feedback").upsert(
-                {
-                    "chat_id": chat_id,
-                    "entry_id": entry_id,
-                    "vote": vote,
-                    "lang": lang,
-                    "created_at": now_text(),
-                },
-                pk=("chat_id", "entry_id"),
+        with self.db.atomic():
+            return bool(
+                self.db.execute(
+                    "INSERT OR IGNORE INTO feedback (chat_id, entry_id, vote, lang, created_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    [chat_id, entry_id, vote, lang, now_text()],
+                ).rowcount
             )
 
-    def feedback_counts(self) -> dict[str, tuple[int, int]]:
-        """Per entry: (👍 count, 👎 count)."""
+    def has_voted(self, chat_id: int, entry_id: str) -> bool:
+        """Whether the user has voted on the entry."""
+        return bool(
+            self.db.execute(
+                "SELECT 1 FROM feedback WHERE chat_id = ? AND entry_id = ?", [chat_id, entry_id]
+            ).fetchone()
+        )
+
+    def feedback_counts(self, since: datetime | None = None) -> dict[str, tuple[int, int]]:
+        """Per entry: (👍 count, 👎 count), of the votes cast since ``since`` (all by default)."""
         rows = self.db.execute(
-            "SELECT entry_id, sum(vote > 0), sum(vote < 0) FROM feedback GROUP BY entry_id"
+            "SELECT entry_id, sum(vote > 0), sum(vote < 0) FROM feedback"
+            " WHERE created_at >= ? GROUP BY entry_id",
+            [_text(since or datetime.min.replace(tzinfo=UTC))],
         )
         return {entry: (up, down) for entry, up, down in rows}
+
+    def ask_comment(self, chat_id: int, entry_id: str, lang: Lang) -> None:
+        """Remember that the user was asked what the answer on ``entry_id`` was missing."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR REPLACE INTO feedback_requests (chat_id, entry_id, lang, asked_at)"
+                " VALUES (?, ?, ?, ?)",
+                [chat_id, entry_id, lang, now_text()],
+            )
+
+    def drop_comment_request(self, chat_id: int) -> None:
+        """The user went on to something else: their next message is no comment."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM feedback_requests WHERE chat_id = ?", [chat_id])
+
+    def add_comment(self, chat_id: int, text: str, *, max_age: timedelta) -> str | None:
+        """Keep ``text`` (already free of personal data) as the answer to the user's open
+        request, if one was made within ``max_age``; return its entry id, or None (then
+        nothing is kept). The comment is kept without the chat it came from."""
+        with self.db.atomic():
+            request = self.db.execute(
+                "DELETE FROM feedback_requests WHERE chat_id = ?"
+                " RETURNING entry_id, lang, asked_at",
+                [chat_id],
+            ).fetchone()
+            if request is None:
+                return None
+            entry_id, lang, asked_at = request
+            if datetime.fromisoformat(asked_at) < datetime.now(UTC) - max_age:
+                return None
+            self.db.execute(
+                "INSERT INTO feedback_comments (entry_id, lang, comment, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                [entry_id, lang, text, now_text()],
+            )
+            return str(entry_id)
+
+    def feedback_comments(self, since: datetime, limit: int = 50) -> list[Comment]:
+        """Comments written since ``since``, newest first."""
+        rows = self.db.execute(
+            "SELECT entry_id, lang, comment, created_at FROM feedback_comments"
+            " WHERE created_at >= ? ORDER BY id DESC LIMIT ?",
+            [_text(since), limit],
+        )
+        return [Comment(e, lang, text, datetime.fromisoformat(at)) for e, lang, text, at in rows]
+
+
+def _text(moment: datetime) -> str:
+    """A moment as the ``created_at`` columns store it (see :func:`now_text`), to compare."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")

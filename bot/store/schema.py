@@ -68,7 +68,23 @@ def _m3_flows(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_m1_users_feedback, _m2_subscriptions_outbox, _m3_flows]
+def _m4_feedback_comments(db: sqlite_utils.Database) -> None:
+    db.table("feedback_requests").create(
+        {"chat_id": int, "entry_id": str, "lang": str, "asked_at": str}, pk="chat_id"
+    )
+    db.table("feedback_comments").create(
+        {"id": int, "entry_id": str, "lang": str, "comment": str, "created_at": str}, pk="id"
+    )
+    db.execute("CREATE INDEX feedback_created ON feedback (created_at)")
+    db.execute("CREATE INDEX feedback_comments_created ON feedback_comments (created_at)")
+
+
+MIGRATIONS: list[Migration] = [
+    _m1_users_feedback,
+    _m2_subscriptions_outbox,
+    _m3_flows,
+    _m4_feedback_comments,
+]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
