@@ -1,18 +1,37 @@
-"""The terminal chat: a REPL over the dialog core, buttons shown numbered."""
+"""The terminal chat: a REPL over the dialog core, buttons shown numbered.
+
+It keeps its own database (``data/console.db``) unless ``ADAL_DB`` names one, and its local
+user gets update notices as a Telegram subscriber does: notices whose time has come are
+enqueued, and the local user's outbox rows are printed after each reply (and at the start).
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import sys
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings
 from bot.dialog import Button, Dialog, Reply, UserRef, build_dialog
+from bot.dialog.notice_replies import render_deliveries
+from bot.dialog.turn import Transport
+from bot.i18n import N_
+from bot.kb import DEFAULT_LANG
 from bot.kb.markup import to_plain
+from bot.notices import publish_due
 
 CONSOLE_CHAT_ID = 1
+CONSOLE_DB = Path("data/console.db")
 QUIT = {"/quit", "/exit"}
+TRANSPORT = Transport(
+    commands=(("quit", N_("Leave the chat")),),
+    buttons_hint=N_("To press a button, type its number."),
+)
 
 
 def _client_lang() -> str | None:
@@ -21,17 +40,26 @@ def _client_lang() -> str | None:
     return re.split(r"[:_.@]", value, maxsplit=1)[0].lower() or None
 
 
+def console_settings(settings: Settings, env: Mapping[str, str] = os.environ) -> Settings:
+    """``settings`` with the terminal chat's own database when ``ADAL_DB`` does not name one,
+    so that trying the bot leaves the Telegram bot's users and outbox alone."""
+    if env.get("ADAL_DB", "").strip() or settings.db_path != Settings().db_path:
+        return settings
+    return replace(settings, db_path=CONSOLE_DB)
+
+
 class Console:
     """Reads lines, sends them to the dialog and prints the replies; a number presses a button."""
 
     def __init__(self, dialog: Dialog, out: TextIO) -> None:
         self.dialog = dialog
+        self.dialog.transport = TRANSPORT
         self.out = out
         self.user = UserRef(CONSOLE_CHAT_ID, CONSOLE_CHAT_ID, _client_lang(), is_admin=True)
         self.buttons: list[Button] = []
 
     def show(self, replies: list[Reply]) -> None:
-        """Print replies; remember their buttons, numbered from 1."""
+        """Print replies; remember their buttons, numbered from 1 (an edit's buttons too)."""
         self.buttons = []
         for reply in replies:
             if reply.toast and reply.toast != reply.text:  # Telegram shows it as a pop-up
@@ -44,17 +72,42 @@ class Console:
                     print(f"  [{len(self.buttons)}] {button.label}", file=self.out)
             print(file=self.out)
 
+    def notices(self) -> list[Reply]:
+        """The local user's notices that are due, taken from the outbox as the Telegram sender
+        takes them (claimed, then marked sent); notices whose time has come are enqueued first."""
+        store, now = self.dialog.store, datetime.now(UTC)
+        publish_due(store, self.dialog.library.kb, now, DEFAULT_LANG)
+        messages: list[Reply] = []
+        after = 0
+        while rows := store.ready_deliveries(now, after_id=after):
+            after = rows[-1].id
+            for row in rows:
+                if row.chat_id != self.user.chat_id:
+                    continue  # another chat's (ADAL_DB shared with the Telegram bot)
+                batch = store.digest_batch(row.chat_id, now) if row.digest else [row]
+                ids = [r.id for r in batch]
+                if not ids or not store.claim(ids):
+                    continue  # a digest printed with an earlier row
+                message = render_deliveries(self.dialog, batch)
+                if message is None:
+                    store.finish(ids, "skipped", now=now, error="notice no longer in the base")
+                else:
+                    messages.append(message)
+                    store.finish(ids, "sent", now=now)
+        return messages
+
     def send(self, line: str) -> None:
-        """Handle one typed line."""
+        """Handle one typed line, then print the notices that came meanwhile."""
         choice = line.strip()
         if choice.isdigit() and 0 < int(choice) <= len(self.buttons):
-            self.show(self.dialog.handle_button(self.user, self.buttons[int(choice) - 1].action))
+            replies = self.dialog.handle_button(self.user, self.buttons[int(choice) - 1].action)
         else:
-            self.show(self.dialog.handle_message(self.user, line))
+            replies = self.dialog.handle_message(self.user, line)
+        self.show(replies + self.notices())
 
     def loop(self, lines: TextIO, *, prompt: bool) -> None:
-        """Run until end of input or /quit."""
-        self.show(self.dialog.handle_message(self.user, "/start"))
+        """Greet (with the notices due), then run until end of input or /quit."""
+        self.show(self.dialog.handle_message(self.user, "/start") + self.notices())
         while True:
             if prompt:
                 print("> ", end="", file=self.out, flush=True)
@@ -68,9 +121,10 @@ class Console:
 def run_console(
     settings: Settings, *, stdin: TextIO | None = None, stdout: TextIO | None = None
 ) -> None:
-    """Open the dialog over ``settings`` and chat on stdin/stdout."""
+    """Open the dialog over ``settings`` (see :func:`console_settings`) and chat on
+    stdin/stdout."""
     stdin = stdin or sys.stdin
-    dialog = build_dialog(settings)
+    dialog = build_dialog(console_settings(settings))
     try:
         Console(dialog, stdout or sys.stdout).loop(stdin, prompt=stdin.isatty())
     except KeyboardInterrupt:

@@ -12,6 +12,7 @@ import pytest
 
 from bot.config import Settings
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
+from bot.dialog.reply import split_language
 from bot.kb import LANGS, Lang, read_knowledge
 from bot.kb.markup import paragraphs, to_plain
 from bot.kb.model import Checker, CheckerOutcome
@@ -32,7 +33,8 @@ def dialog(tmp_path: Path) -> Dialog:
 
 
 def actions(reply: Reply) -> list[str]:
-    return [b.action for row in reply.buttons for b in row]
+    """The reply's button actions, without the language mark of their message."""
+    return [split_language(b.action)[0] for row in reply.buttons for b in row]
 
 
 def paths(checker: Checker) -> Iterator[tuple[str, str]]:

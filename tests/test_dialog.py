@@ -12,7 +12,7 @@ import pytest
 from bot.config import Settings
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
 from bot.dialog import core as dialog_core
-from bot.dialog.reply import CALLBACK_DATA_LIMIT
+from bot.dialog.reply import CALLBACK_DATA_LIMIT, split_language
 from bot.kb.markup import to_html, to_plain
 from bot.store import Store
 
@@ -37,7 +37,8 @@ def dialog(kb_copy: Path) -> Dialog:
 
 
 def actions(reply: Reply) -> list[str]:
-    return [b.action for row in reply.buttons for b in row]
+    """The reply's button actions, without the language mark of their message."""
+    return [split_language(b.action)[0] for row in reply.buttons for b in row]
 
 
 def test_start_greets_in_client_language_with_three_examples(dialog: Dialog) -> None:
@@ -113,9 +114,10 @@ def test_related_and_feedback_buttons(dialog: Dialog) -> None:
     (opened,) = dialog.handle_button(EN, related[0])
     assert f"f:+:{related[0][2:]}" in actions(opened)
     (ack,) = dialog.handle_button(EN, "f:+:gifts-any-value-ban")
-    assert ack.text == "" and ack.toast == "Thank you for the feedback!"
-    dialog.handle_button(EN, "f:-:gifts-any-value-ban")
-    assert dialog.store.feedback_counts() == {"gifts-any-value-ban": (0, 1)}
+    assert ack.edit and ack.toast == "Thank you for the feedback!"
+    (refused,) = dialog.handle_button(EN, "f:-:gifts-any-value-ban")
+    assert refused.toast == "You have already rated this answer."
+    assert dialog.store.feedback_counts() == {"gifts-any-value-ban": (1, 0)}
 
 
 @pytest.mark.parametrize(
@@ -134,8 +136,8 @@ def test_every_button_fits_telegram(dialog: Dialog) -> None:
     for entry_id in dialog.library.kb.entries:
         replies += dialog.handle_message(KK, f"/start {entry_id}")
     for reply in replies:
-        for action in actions(reply):
-            assert 0 < len(action.encode()) <= CALLBACK_DATA_LIMIT
+        for button in (b for row in reply.buttons for b in row):
+            assert 0 < len(button.action.encode()) <= CALLBACK_DATA_LIMIT
         assert all(len(row) <= 8 for row in reply.buttons)
 
 
@@ -148,7 +150,7 @@ def test_topics_browse_to_entries(dialog: Dialog) -> None:
 
 def test_language_command_and_buttons(dialog: Dialog) -> None:
     (reply,) = dialog.handle_message(RU, "/language")
-    assert actions(reply) == ["l:kk", "l:ru", "l:en"]
+    assert actions(reply) == ["l:kk", "l:ru", "l:en", "l:auto"]
     (done,) = dialog.handle_button(RU, "l:en")
     assert done.text == "From now on I will answer in English."
     (done,) = dialog.handle_message(RU, "/language kk")

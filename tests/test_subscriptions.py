@@ -9,6 +9,7 @@ import pytest
 from bot.config import Settings
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
 from bot.dialog.notice_replies import render_deliveries
+from bot.dialog.reply import split_language
 from bot.store import ALL_TOPICS, Delivery, Store
 
 USER = UserRef(chat_id=200, user_id=200, client_lang="en")
@@ -43,7 +44,8 @@ def dialog(small_kb: Path) -> Dialog:
 
 
 def actions(reply: Reply) -> list[str]:
-    return [b.action for row in reply.buttons for b in row]
+    """The reply's button actions, without the language mark of their message."""
+    return [split_language(b.action)[0] for row in reply.buttons for b in row]
 
 
 def labels(reply: Reply) -> list[str]:
@@ -68,7 +70,7 @@ def test_subscribe_all_or_a_topic_at_once(dialog: Dialog) -> None:
     (reply,) = dialog.handle_message(RU_USER, "/subscribe GIFTS")
     assert reply.text.startswith("Вы подписаны на тему «Подарки».")
     (reply,) = dialog.handle_message(RU_USER, "/subscribe weather")
-    assert reply.text.startswith("Темы «weather» нет.")
+    assert reply.text.startswith("Темы «weather» нет. Назовите одну из этих, на любом языке:")
     assert dialog.store.subscriptions(RU_USER.chat_id) == {"gifts"}
 
 
@@ -139,7 +141,8 @@ def test_notice_and_digest_messages(dialog: Dialog) -> None:
 
     reply = render_deliveries(dialog, [delivery("gift-rules", "ru", False)])
     assert reply is not None
-    assert reply.text == "**New gift rules ru**\n\nТекст **важный**."
+    assert reply.text == "**New gift rules ru**\n\nТекст **важный**.\n\nНиже — связанные вопросы."
+    assert [b.action for row in reply.buttons for b in row] == ["e:gift-ban|ru"]
     digest = render_deliveries(
         dialog, [delivery("gift-rules", "kk", True), delivery("future-one", "kk", True, 2)]
     )

@@ -192,7 +192,7 @@ async def test_language_choice_is_kept_after_a_restart(
 ) -> None:
     async with running(settings) as application:
         [menu] = await ask(emu, "/language", lang="ru")
-        assert actions(menu) == ["l:kk", "l:ru", "l:en"]
+        assert actions(menu) == ["l:kk", "l:ru", "l:en", "l:auto"]
         callback, [confirmation] = await press(emu, menu, "l:en")
         assert callback["text"] == confirmation.plain_text
         entry = dialog_of(application).library.kb.get("relatives-same-agency")

@@ -1,19 +1,24 @@
-"""The question-and-answer feature: answers, abstentions, /start, /topics, /language, /about."""
+"""The question-and-answer feature: answers, abstentions, /start, /topics, /language, /about,
+votes on answers."""
 
 from __future__ import annotations
 
 from bot.dialog.checkers import offer_button
 from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text
+from bot.dialog.feedback import take_comment, vote, vote_buttons
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, help_text
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.kb import LANGS, Entry, as_lang
 from bot.kb.markup import escape, to_plain
+from bot.matching import MatchResult
 
 ABOUT_ENTRY = "about-bot"
 REPORT_ENTRY = "report-corruption"
 MAX_EXAMPLES = 3
 INLINE_LIMIT = 10
+AUTO = "auto"  # /language: answer in the language the user writes in
+CHECK = "✅ "
 
 
 class Answers(Feature):
@@ -40,11 +45,25 @@ class Answers(Feature):
     # questions ------------------------------------------------------------------------------
 
     def text(self, turn: Turn, text: str) -> list[Reply]:
-        """Answer free text: small talk, a matched entry, or an honest "I don't know"."""
-        if not text:
+        """Answer free text: small talk, a matched entry, or an honest "I don't know"; a reply
+        to "What was missing?" is kept first. Text without letters (an emoji) tells no
+        language: it is answered in the user's."""
+        if not any(ch.isalnum() for ch in text):
             return [Reply(turn._("Please type your question in words."))]
         result = turn.matcher.match(text)
-        turn = turn.answering(result.lang)
+        turn = turn.answering(result.lang if any(ch.isalpha() for ch in text) else None)
+        replies = self._answer(turn, result)
+        if result.smalltalk:
+            turn.store.drop_comment_request(turn.user.chat_id)
+        elif take_comment(turn, text):
+            thanks = Reply(
+                turn._("Thank you! I passed it on to the people who maintain the answers.")
+            )
+            # an answer to what they wrote, if there is one; not "I don't know" to a comment
+            replies = [thanks, *(replies if result.entry_id else replies[1:])]
+        return [reply.in_language(turn.lang) for reply in replies]
+
+    def _answer(self, turn: Turn, result: MatchResult) -> list[Reply]:
         entry = turn.kb.get(result.entry_id) if result.entry_id else None
         if entry is not None:
             return [self.entry_reply(turn, entry)]
@@ -52,21 +71,41 @@ class Answers(Feature):
             return [self.smalltalk(turn, result.smalltalk)]
         return self.abstain(turn, result.suggestions, case=result.case_signal)
 
+    def interrupted(self, turn: Turn) -> None:
+        """A command or a button: the next typed message is no answer to "What was missing?"."""
+        turn.store.drop_comment_request(turn.user.chat_id)
+
     def smalltalk(self, turn: Turn, kind: str) -> Reply:
-        """A reply to a greeting, thanks or "what can you do"."""
+        """A reply to a greeting, thanks, goodbye or "what can you do"."""
         _ = turn._
         if kind == "thanks":
             return Reply(_("You are welcome! Ask another question any time."))
-        text = _(
-            "Hello! I answer questions about Kazakhstan's anti-corruption rules. "
-            "Ask in your own words, in Kazakh, Russian or English."
-        )
+        if kind == "goodbye":
+            return Reply(_("Goodbye! Come back with any question."))
         if kind == "capabilities":
-            text = help_text(turn)
+            text = help_text(turn) + "\n\n" + _("For example:")
+        else:
+            text = (
+                _("Hello! I answer questions about Kazakhstan's anti-corruption rules.")
+                + "\n\n"
+                + _("Ask in your own words, in Kazakh, Russian or English. For example:")
+            )
         return Reply(text, self._example_buttons(turn))
 
     def entry_reply(self, turn: Turn, entry: Entry) -> Reply:
-        """An entry's answer with its sources, related entries and feedback buttons."""
+        """An entry's answer with its sources, related entries and the vote buttons (unless
+        the user has voted on it), and a line saying what the buttons are."""
+        _ = turn._
+        rows = self._entry_rows(turn, entry)
+        guide = [_("Related questions are below.")] if entry.related else []
+        if not turn.store.has_voted(turn.user.chat_id, entry.id):
+            rows += (vote_buttons(entry),)
+            guide.append(_("Did this answer help? Rate it with 👍 or 👎."))
+        text = entry_text(turn, entry)
+        return Reply(text + "\n\n" + " ".join(guide) if guide else text, rows)
+
+    def _entry_rows(self, turn: Turn, entry: Entry) -> tuple[tuple[Button, ...], ...]:
+        """The buttons under an answer but the vote: related entries, the situation check."""
         rows: list[tuple[Button, ...]] = []
         for related_id in entry.related[:MAX_RELATED]:
             related = turn.kb.get(related_id)
@@ -75,17 +114,16 @@ class Answers(Feature):
         check = offer_button(turn, entry.topic)
         if check is not None:
             rows.append((check,))
-        rows.append((Button("👍", f"f:+:{entry.id}"), Button("👎", f"f:-:{entry.id}")))
-        return Reply(entry_text(turn, entry), tuple(rows))
+        return tuple(rows)
 
     def abstain(self, turn: Turn, suggestions: tuple[str, ...], *, case: bool) -> list[Reply]:
         """The honest "I don't know", with nearest topics and, for a real case, the contacts."""
         _ = turn._
         entries = [e for e in (turn.kb.get(s) for s in suggestions) if e is not None]
         text = _("Sorry, I don't know the answer to that one.")
-        if entries:
-            text += "\n\n" + _("Maybe you meant one of these:")
         text += "\n\n" + _("Try rephrasing, or browse the questions with /topics.")
+        if entries:  # the last line, just above the buttons it is about
+            text += "\n\n" + _("Maybe you meant one of these:")
         rows = [(entry_button(e, turn.lang),) for e in entries[:3]]
         check = offer_button(turn, entries[0].topic) if entries else None
         if check is not None:
@@ -131,14 +169,17 @@ class Answers(Feature):
             if entry is not None:
                 return [self.entry_reply(turn, entry)]
         _ = turn._
-        text = (
-            _(
-                "Hello! I am Adal. I answer questions about Kazakhstan's anti-corruption "
-                "rules: provocation by officials, the ban on gifts, relatives in one agency, "
-                "compliance, attacks on officers."
-            )
-            + "\n\n"
-            + _("Ask in your own words, in Kazakh, Russian or English. For example:")
+        hint = turn.transport.buttons_hint
+        text = "\n\n".join(
+            [
+                _(
+                    "Hello! I am Adal. I answer questions about Kazakhstan's anti-corruption "
+                    "rules: provocation by officials, the ban on gifts, relatives in one agency, "
+                    "compliance, attacks on officers."
+                ),
+                *([_(hint)] if hint else []),
+                _("Ask in your own words, in Kazakh, Russian or English. For example:"),
+            ]
         )
         return [Reply(text, self._example_buttons(turn))]
 
@@ -150,12 +191,19 @@ class Answers(Feature):
         return [self.entry_reply(turn, entry)]
 
     def language(self, turn: Turn, args: str) -> list[Reply]:
-        """``/language`` shows the choices; ``/language kk`` switches at once."""
+        """``/language`` shows the choices (✅ on the current one); ``/language kk`` or
+        ``/language auto`` switches at once."""
         choice = args.strip().lower()
-        if choice in LANGS:
+        if choice in (*LANGS, AUTO):
             return self.set_language(turn, choice)
-        buttons = tuple(Button(LANGUAGE_NAMES[lang], f"l:{lang}") for lang in LANGS)
-        return [Reply(turn._("Choose your language:"), (buttons,))]
+        languages = tuple(
+            Button(CHECK * (turn.chosen == lang) + LANGUAGE_NAMES[lang], f"l:{lang}")
+            for lang in LANGS
+        )
+        auto = Button(
+            CHECK * (turn.chosen is None) + turn._("Auto: the language I write in"), f"l:{AUTO}"
+        )
+        return [Reply(turn._("Choose your language:"), (languages, (auto,)))]
 
     def topics(self, turn: Turn, _args: str) -> list[Reply]:
         """The topics, as buttons."""
@@ -176,16 +224,20 @@ class Answers(Feature):
         return [self.entry_reply(turn, entry)]
 
     def feedback(self, turn: Turn, payload: str) -> list[Reply]:
-        """``f:+:<id>`` / ``f:-:<id>``: store a vote on an answer."""
+        """``f:+:<id>`` / ``f:-:<id>``: a vote on an answer, once."""
         sign, _, entry_id = payload.partition(":")
-        entry_id = turn.kb.resolve(entry_id) or entry_id
-        if sign not in ("+", "-") or turn.kb.get(entry_id) is None:
+        entry = turn.kb.get(turn.kb.resolve(entry_id) or entry_id)
+        if sign not in ("+", "-") or entry is None:
             return [Reply("", toast=turn._("This button is out of date."))]
-        turn.store.add_feedback(turn.user.chat_id, entry_id, 1 if sign == "+" else -1, turn.lang)
-        return [Reply("", toast=turn._("Thank you for the feedback!"))]
+        return vote(turn, entry, sign, self._entry_rows(turn, entry))
 
     def set_language(self, turn: Turn, lang: str) -> list[Reply]:
-        """``l:<lang>``: store the language choice and confirm in it."""
+        """``l:<lang>``: store the language choice and confirm in it; ``l:auto``: answer in
+        the language the user writes in again."""
+        if lang == AUTO:
+            turn.store.set_language(turn.user.chat_id, None)  # type: ignore[arg-type]
+            message = turn._("From now on I will answer in the language you write in.")
+            return [Reply(message, toast=message)]
         chosen = as_lang(lang) if lang in LANGS else None
         if chosen is None:
             return [Reply("", toast=turn._("This button is out of date."))]
@@ -200,7 +252,8 @@ class Answers(Feature):
         if topic is None or not entries:
             return self.topics(turn, "")
         rows = tuple((entry_button(e, turn.lang),) for e in entries)
-        return [Reply(f"**{escape(topic.names[turn.lang])}**", rows)]
+        heading = f"**{escape(topic.names[turn.lang])}**"
+        return [Reply(heading + "\n\n" + turn._("Choose a question:"), rows)]
 
     # helpers --------------------------------------------------------------------------------
 

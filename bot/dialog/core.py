@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import time
 
-from bot.dialog.reply import InlineResult, Reply, UserRef
+from bot.dialog.reply import InlineResult, Reply, UserRef, split_language
 from bot.dialog.turn import (
     COMMAND_RE,
     ButtonHandler,
     Command,
     Feature,
+    Transport,
     Turn,
     clean_text,
     help_text,
@@ -29,7 +30,9 @@ class Dialog:
     """The conversation over a live knowledge base; adapters call the ``handle_*`` methods.
 
     ``answerer`` takes every free-text message the ``features`` (asked in order: a step of a
-    flow) leave; its commands come first in the menu.
+    flow) leave; its commands come first in the menu. ``transport`` is what the adapter adds
+    (the terminal's /quit). Every button leaves marked with the language of its message (see
+    :mod:`bot.dialog.reply`), and a pressed one is answered in that language.
     """
 
     def __init__(
@@ -45,6 +48,7 @@ class Dialog:
         self.catalogs = catalogs
         self.answerer = answerer
         self.features = [*features, answerer]
+        self.transport = Transport()
         self._commands: dict[str, Command] = {}
         self._buttons: dict[str, ButtonHandler] = {}
         self._last_reload_check = time.monotonic()
@@ -72,6 +76,7 @@ class Dialog:
             self.catalogs,
             chosen,
             tuple(self._commands.values()),
+            self.transport,
         )
         return base.in_lang(lang) if lang else base.answering(None)
 
@@ -90,13 +95,15 @@ class Dialog:
             self._refresh(user)
             text = clean_text(text)
             command = COMMAND_RE.match(text)
-            if command:
-                return self._command(user, command.group(1).lower(), command.group(2) or "")
             turn = self.turn(user)
+            if command:
+                self._interrupt(turn)
+                name, args = command.group(1).lower(), command.group(2) or ""
+                return _marked(self._command(turn, name, args), turn)
             for feature in self.features:
                 replies = feature.text(turn, text)
                 if replies is not None:
-                    return replies
+                    return _marked(replies, turn)
             return []
         except Exception:
             log.exception("dialog failed on a message")
@@ -106,12 +113,14 @@ class Dialog:
         """A pressed button (its callback data). Never raises."""
         try:
             self._refresh(user)
+            action, lang = split_language(action)
             prefix, _, payload = action.partition(":")
             handler = self._buttons.get(prefix)
-            turn = self.turn(user)
+            turn = self.turn(user, lang)
             if handler is None:
                 return [Reply("", toast=turn._("This button is out of date."))]
-            return handler(turn, payload)
+            self._interrupt(turn)
+            return _marked(handler(turn, payload), turn)
         except Exception:
             log.exception("dialog failed on a button (prefix %r)", action.partition(":")[0])
             return self._failure(user)
@@ -149,10 +158,13 @@ class Dialog:
         """How to use the bot: the commands this user can run."""
         return [Reply(help_text(turn))]
 
-    def _command(self, user: UserRef, name: str, args: str) -> list[Reply]:
+    def _interrupt(self, turn: Turn) -> None:
+        for feature in self.features:
+            feature.interrupted(turn)
+
+    def _command(self, turn: Turn, name: str, args: str) -> list[Reply]:
         command = self._commands.get(name)
-        turn = self.turn(user)
-        if command is None or (command.admin and not user.is_admin):
+        if command is None or (command.admin and not turn.user.is_admin):
             return [Reply(turn._("I don't know this command.") + "\n\n" + help_text(turn))]
         if name == "start" and args.strip():  # a deep link: a feature may open it
             for feature in self.features:
@@ -168,3 +180,9 @@ class Dialog:
             lang = DEFAULT_LANG
         _ = self.catalogs.translator(lang)
         return [Reply(_("Something went wrong on my side. Please try again."))]
+
+
+def _marked(replies: list[Reply], turn: Turn) -> list[Reply]:
+    """Replies whose buttons are marked with the turn's language where a feature did not
+    mark them with another (an answer in the language of its question)."""
+    return [reply.in_language(turn.lang) for reply in replies]

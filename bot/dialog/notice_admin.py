@@ -1,14 +1,15 @@
-"""The admins' notice commands: /notices, /preview, /send (after a confirm button), /stats."""
+"""The admins' commands: /notices, /preview, /send (after a confirm button), /stats."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.dialog.notice_replies import notice_reply
 from bot.dialog.reply import Button, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
 from bot.i18n import N_
 from bot.kb import DEFAULT_LANG
+from bot.kb.markup import escape
 from bot.kb.model import Notice
 from bot.notices.schedule import NoticeStatus, local_time, notice_status, publish
 from bot.store import DELIVERY_STATES, DeliveryState
@@ -20,6 +21,9 @@ STATE_NAMES: dict[DeliveryState, str] = {
     "failed": N_("failed"),
     "skipped": N_("skipped"),
 }
+WEEK = timedelta(days=7)
+MAX_COMMENTS = 10  # the week's latest comments shown by /stats
+COMMENT_PREVIEW = 300  # characters of each
 
 
 def _states(turn: Turn, counts: dict[DeliveryState, int]) -> str:
@@ -38,7 +42,7 @@ class NoticeAdmin(Feature):
             Command("notices", self.notices, N_("Notices: upcoming and sent"), admin=True),
             Command("preview", self.preview, N_("Preview a notice: /preview <id>"), admin=True),
             Command("send", self.send, N_("Send a notice now: /send <id>"), admin=True),
-            Command("stats", self.stats, N_("Users, subscribers and deliveries"), admin=True),
+            Command("stats", self.stats, N_("Users, deliveries and the week's votes"), admin=True),
         ]
 
     def buttons(self) -> dict[str, ButtonHandler]:
@@ -98,7 +102,8 @@ class NoticeAdmin(Feature):
         return [Reply(text, toast=text)]
 
     def stats(self, turn: Turn, _args: str) -> list[Reply]:
-        """Users, subscribers, and delivery totals by state."""
+        """Users, subscribers, delivery totals by state; the last seven days' votes per entry
+        and what users wrote was missing."""
         _ = turn._
         users, subscribers = turn.store.count_users(), turn.store.count_subscribers()
         totals = dict.fromkeys(DELIVERY_STATES, 0)
@@ -110,7 +115,31 @@ class NoticeAdmin(Feature):
             _("Subscribers: {subscribers}, of them weekly digest: {weekly}.", **subscribers),
             _("Deliveries:") + " " + _states(turn, totals),
         ]
-        return [Reply("\n".join(lines))]
+        return [Reply("\n\n".join([escape("\n".join(lines)), *self._feedback(turn)]))]
+
+    def _feedback(self, turn: Turn) -> list[str]:
+        """The week's votes per entry, most voted first, and its latest comments (markup)."""
+        _ = turn._
+        since = datetime.now(UTC) - WEEK
+        votes = sorted(
+            turn.store.feedback_counts(since).items(), key=lambda item: (-sum(item[1]), item[0])
+        )
+        if not votes:
+            return [_("**Votes in the last 7 days:** none.")]
+        sections = [
+            _("**Votes in the last 7 days** (👍 / 👎):")
+            + "".join(f"\n- {escape(entry)}: {up} / {down}" for entry, (up, down) in votes)
+        ]
+        comments = turn.store.feedback_comments(since, limit=MAX_COMMENTS)
+        if comments:
+            sections.append(
+                _("**What was missing** (latest first):")
+                + "".join(
+                    f"\n- {escape(c.entry_id)} ({c.lang}): {escape(_preview(c.text))}"
+                    for c in comments
+                )
+            )
+        return sections
 
     def _notice(self, turn: Turn, args: str) -> Notice | list[Reply]:
         """The notice named in ``args``, or the reply saying how to name one."""
@@ -119,3 +148,9 @@ class NoticeAdmin(Feature):
             return notice
         ids = ", ".join(turn.kb.notices) or "—"
         return [Reply(turn._("Name a notice: one of {ids}.", ids=ids))]
+
+
+def _preview(text: str) -> str:
+    """A comment on one line, shortened to COMMENT_PREVIEW characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= COMMENT_PREVIEW else text[: COMMENT_PREVIEW - 1] + "…"

@@ -21,7 +21,10 @@ def notice_reply(turn: Turn, notice: Notice) -> Reply:
     """A notice as a message in the turn's language: bold title, body, related entries."""
     entries = [e for e in (turn.kb.get(i) for i in notice.related) if e is not None]
     rows = tuple((entry_button(e, turn.lang),) for e in entries[:MAX_RELATED])
-    return Reply(notice.texts[turn.lang].markup(), rows)
+    text = notice.texts[turn.lang].markup()
+    if rows:
+        text += "\n\n" + turn._("Related questions are below.")
+    return Reply(text, rows)
 
 
 def digest_reply(turn: Turn, notices: list[Notice]) -> Reply:
@@ -31,7 +34,10 @@ def digest_reply(turn: Turn, notices: list[Notice]) -> Reply:
     rows = tuple(
         (Button(title, f"n:{notice.id}"),) for title, notice in zip(titles, notices, strict=True)
     )
-    return Reply(turn._("**This week's updates**") + "\n\n" + "\n".join(lines), rows)
+    text = "\n\n".join(
+        [turn._("**This week's updates**"), "\n".join(lines), turn._("Press one to read it.")]
+    )
+    return Reply(text, rows)
 
 
 def render_deliveries(dialog: Turns, rows: list[Delivery]) -> Reply | None:
@@ -40,4 +46,5 @@ def render_deliveries(dialog: Turns, rows: list[Delivery]) -> Reply | None:
     notices = [n for n in (turn.kb.notices.get(row.notice_id) for row in rows) if n is not None]
     if not notices:
         return None
-    return digest_reply(turn, notices) if rows[0].digest else notice_reply(turn, notices[0])
+    reply = digest_reply(turn, notices) if rows[0].digest else notice_reply(turn, notices[0])
+    return reply.in_language(turn.lang)

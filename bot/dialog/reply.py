@@ -1,11 +1,32 @@
-"""Transport-free replies: what the dialog core returns and the adapters render."""
+"""Transport-free replies: what the dialog core returns and the adapters render.
+
+A button carries the language of the message it belongs to after its action
+(``e:gifts-any-value-ban|kk``), so pressing it answers in that language whatever the
+client's; :func:`split_language` takes it off again.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from bot.kb.model import LANGS, Lang
 
 CALLBACK_DATA_LIMIT = 64  # bytes; telegram.constants.InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 ROW_LIMIT = 8  # buttons per row Telegram accepts
+LANGUAGE_MARK = "|"  # between a button's action and its message's language
+
+
+def split_language(data: str) -> tuple[str, Lang | None]:
+    """A pressed button's data as (action, language of its message or None when unmarked).
+
+    >>> split_language("e:gift-ban|kk")
+    ('e:gift-ban', 'kk')
+    >>> split_language("e:gift-ban")
+    ('e:gift-ban', None)
+    """
+    action, mark, lang = data.rpartition(LANGUAGE_MARK)
+    found = next((code for code in LANGS if mark and code == lang), None)
+    return (action, found) if found else (data, None)
 
 
 @dataclass(frozen=True)
@@ -22,21 +43,39 @@ class Button:
                 f"button action must be 1-{CALLBACK_DATA_LIMIT} bytes: {self.action!r}"
             )
 
+    def in_language(self, lang: Lang) -> Button:
+        """The button marked with its message's language (kept as it is when already marked,
+        or when the mark would not fit in the callback data: it then answers in the user's)."""
+        data = f"{self.action}{LANGUAGE_MARK}{lang}"
+        if split_language(self.action)[1] or len(data.encode()) > CALLBACK_DATA_LIMIT:
+            return self
+        return Button(self.label, data)
+
 
 @dataclass(frozen=True)
 class Reply:
     """One message: ``text`` in the knowledge-base markup, buttons in rows.
 
     ``toast`` is a short notice for the pressed button (Telegram's callback answer), if any.
+    ``edit``: instead of a new message, the buttons of the message whose button was pressed
+    become ``buttons`` (its text stays; an edit has none of its own).
     """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     toast: str | None = None
+    edit: bool = False
 
     def __post_init__(self) -> None:
         if any(len(row) > ROW_LIMIT for row in self.buttons):
             raise ValueError(f"at most {ROW_LIMIT} buttons a row")
+        if self.edit and self.text:
+            raise ValueError("an edit replaces the pressed message's buttons, not its text")
+
+    def in_language(self, lang: Lang) -> Reply:
+        """The reply with its buttons marked as belonging to a message in ``lang``."""
+        rows = tuple(tuple(button.in_language(lang) for button in row) for row in self.buttons)
+        return replace(self, buttons=rows)
 
 
 @dataclass(frozen=True)

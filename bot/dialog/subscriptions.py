@@ -5,21 +5,56 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from rapidfuzz import fuzz
+
 from bot.dialog.notice_replies import notice_reply, published
 from bot.dialog.reply import Button, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
 from bot.i18n import N_
+from bot.kb import LANGS
 from bot.kb.markup import escape
+from bot.matching.function_words import ALL_STOPWORDS
+from bot.matching.normalize import fold
 from bot.notices.schedule import next_digest_at
 from bot.store import ALL_TOPICS, DeliveryMode
 
-ALL_WORDS = {"all", ALL_TOPICS}
+ALL_WORDS = {"all", ALL_TOPICS, fold("все"), fold("барлығы"), fold("барлық")}
 MODES: tuple[DeliveryMode, ...] = ("instant", "weekly")
+WORD_CUTOFF = 80.0  # similarity (0-100) of a typed word to a word of a topic's name
+MIN_PREFIX = 4  # letters of a typed word that may stand for a longer word it begins
 Change = Callable[[Turn, str], str]  # subscribe or unsubscribe a topic; returns the message
 
 
 def _known(turn: Turn, topic: str) -> bool:
-    return topic in ALL_WORDS or topic in turn.kb.topics
+    return topic == ALL_TOPICS or topic in turn.kb.topics
+
+
+def _similarity(typed: str, word: str) -> float:
+    """How well a typed word fits a word of a name: the same, its beginning, or a near spelling."""
+    if len(typed) >= MIN_PREFIX and word.startswith(typed):
+        return 100.0
+    return fuzz.ratio(typed, word)
+
+
+def find_topic(turn: Turn, text: str) -> str | None:
+    """The topic key (or ALL_TOPICS) that ``text`` names: the key, or a topic's name in any
+    language, whole or by its words, case, Kazakh letters and small typos aside
+    (``подарки``, ``сыйлықтар``, ``Gifts``); None when no topic or several fit equally."""
+    typed = fold(text)
+    if typed in ALL_WORDS:
+        return ALL_TOPICS
+    words = [w for w in typed.split() if w not in ALL_STOPWORDS] or typed.split()
+    scores: dict[str, float] = {}
+    for key, topic in turn.kb.topics.items():
+        names = {fold(key), *(fold(topic.names[lang]) for lang in LANGS)}
+        if typed in names:
+            return key
+        vocabulary = {w for name in names for w in name.split() if w not in ALL_STOPWORDS}
+        fits = [max((_similarity(w, v) for v in vocabulary), default=0.0) for w in words]
+        if fits and min(fits) >= WORD_CUTOFF:
+            scores[key] = sum(fits) / len(fits)
+    best = [key for key, score in scores.items() if score == max(scores.values())]
+    return best[0] if len(best) == 1 else None
 
 
 class Subscriptions(Feature):
@@ -88,10 +123,18 @@ class Subscriptions(Feature):
 
     def _command(self, turn: Turn, args: str, change: Change) -> list[Reply]:
         """Apply ``change`` to the topic named in ``args`` (all when none); show the result."""
-        topic = args.strip().lower() or ALL_TOPICS
-        if not _known(turn, topic):
-            return [self.panel(turn, turn._("There is no topic “{topic}”.", topic=args.strip()))]
-        return [self.panel(turn, change(turn, topic))]
+        topic = find_topic(turn, args) if args.strip() else ALL_TOPICS
+        if topic is None:
+            listing = "\n".join(
+                f"- **{escape(t.names[turn.lang])}** ({escape(key)})"
+                for key, t in turn.kb.topics.items()
+            )
+            unknown = turn._(
+                "There is no topic “{topic}”. Name one of these, in any language:",
+                topic=args.strip(),
+            )
+            return [self.panel(turn, escape(unknown) + "\n" + listing)]
+        return [self.panel(turn, escape(change(turn, topic)))]
 
     def _press(self, turn: Turn, topic: str, change: Change) -> list[Reply]:
         """Apply ``change`` to a button's topic; the result is the toast."""
@@ -107,7 +150,7 @@ class Subscriptions(Feature):
     def _add(self, turn: Turn, topic: str) -> str:
         chat_id = turn.user.chat_id
         turn.store.set_active(chat_id, True)  # someone writing to the bot has not blocked it
-        if topic in ALL_WORDS:
+        if topic == ALL_TOPICS:
             turn.store.set_subscriptions(chat_id, {ALL_TOPICS})
             return turn._("You are subscribed to notices on all topics.")
         subscribed = turn.store.subscriptions(chat_id)
@@ -118,7 +161,7 @@ class Subscriptions(Feature):
         )
 
     def _remove(self, turn: Turn, topic: str) -> str:
-        if topic in ALL_WORDS:
+        if topic == ALL_TOPICS:
             turn.store.set_subscriptions(turn.user.chat_id, ())
             return turn._("You will get no more notices.")
         turn.store.set_subscriptions(turn.user.chat_id, self._covered(turn) - {topic})
@@ -132,7 +175,8 @@ class Subscriptions(Feature):
         return turn._("Each notice comes as soon as it is published.")
 
     def panel(self, turn: Turn, note: str | None = None, *, toast: str | None = None) -> Reply:
-        """What the user is subscribed to, with a button per topic and per delivery mode."""
+        """What the user is subscribed to, with a button per topic and per delivery mode,
+        after ``note`` (markup), and a line saying what the buttons choose."""
         _ = turn._
         chat_id = turn.user.chat_id
         subscribed = turn.store.subscriptions(chat_id)
@@ -148,10 +192,14 @@ class Subscriptions(Feature):
         text = "\n\n".join(
             part
             for part in (
-                escape(note) if note else "",
+                note or "",
                 escape(status),
                 escape(self._mode_text(turn, mode)) if covered else "",
-                _("Press a topic to subscribe or unsubscribe:"),
+                escape(
+                    _("Press a topic to subscribe or unsubscribe.")
+                    + " "
+                    + _("The last two buttons choose how notices come: at once or weekly.")
+                ),
             )
             if part
         )

@@ -34,6 +34,15 @@ def reply_language(chosen: Lang | None, detected: Lang | None, client: str | Non
 
 
 @dataclass(frozen=True)
+class Transport:
+    """What the adapter adds to the conversation, for /help and the greeting: commands it
+    runs itself (name and description msgid) and how a button is pressed (msgid)."""
+
+    commands: tuple[tuple[str, str], ...] = ()
+    buttons_hint: str | None = None
+
+
+@dataclass(frozen=True)
 class Turn:
     """One incoming event with everything a handler needs, speaking ``lang``.
 
@@ -49,6 +58,7 @@ class Turn:
     catalogs: Catalogs
     chosen: Lang | None = None
     commands: tuple[Command, ...] = ()  # every command of the dialog, for /help
+    transport: Transport = Transport()  # the adapter's additions, for /help
 
     def in_lang(self, lang: Lang) -> Turn:
         """The same turn, speaking ``lang``."""
@@ -68,16 +78,19 @@ class Turns(Protocol):
 
 
 def help_text(turn: Turn) -> str:
-    """How to ask, and each command the user can run with what it does."""
+    """How to ask, and each command the user can run here with what it does."""
     _ = turn._
     lines = [
         f"/{c.name} — {_(c.description)}"
         for c in turn.commands
         if c.description and (turn.user.is_admin or not c.admin)
     ]
+    lines += [f"/{name} — {_(description)}" for name, description in turn.transport.commands]
+    hint = turn.transport.buttons_hint
     return "\n".join(
         [
             _("Ask your question in your own words, in Kazakh, Russian or English."),
+            *([_(hint)] if hint else []),
             "",
             *lines,
             "",
@@ -115,6 +128,10 @@ class Feature:
     def text(self, turn: Turn, text: str) -> list[Reply] | None:
         """Replies to free text this feature takes (a step of its flow), or None to pass."""
         return None
+
+    def interrupted(self, turn: Turn) -> None:
+        """The user sent a command or pressed a button: a question of this feature that
+        waits for their next typed message is no longer answered by it."""
 
     def deep_link(self, turn: Turn, payload: str) -> list[Reply] | None:
         """Replies to ``/start <payload>`` (a link into the bot) this feature opens, or None."""

@@ -7,11 +7,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from bot.kb.markup import markup_problems, visible_length
+from bot.kb.markup import markup_problems, paragraphs, visible_length
 from bot.kb.model import LANGS, Entry, KnowledgeBase, Notice, Problem, Topic
 
 MESSAGE_LIMIT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
 MIN_QUESTIONS = 8
+LONG_PARAGRAPH = 500  # visible characters: most of a phone screen
+LONG_ANSWER = 1500  # a phone screen and a half
+WARNING = "warning: "
+# A line of an answer that labels sources: the bot adds the sources block itself.
+SOURCES_LINE = re.compile(
+    r"^[\s*_]*(sources?|источники?|дереккөз(дер)?і?)[\s*_]*:", re.IGNORECASE | re.MULTILINE
+)
 
 
 def question_key(question: str) -> str:
@@ -136,3 +143,30 @@ def stale_notices(notices: Iterable[Notice], now: datetime, max_age: timedelta) 
         for n in notices
         if not n.archived and n.publish_at < now - max_age
     ]
+
+
+def style_warnings(entries: Iterable[Entry]) -> list[Problem]:
+    """What reads badly on a phone without being an error, as problems whose message starts
+    with ``warning:``: a paragraph over LONG_PARAGRAPH or an answer over LONG_ANSWER visible
+    characters, and a sources line the bot would repeat in its own sources block."""
+    warnings: list[Problem] = []
+    for entry in entries:
+        for lang, text in entry.texts.items():
+
+            def warn(message: str, entry: Entry = entry, lang: str = lang) -> None:
+                warnings.append(
+                    Problem(
+                        entry.path, entry.line, f"{WARNING}entry {entry.id!r} [{lang}]: {message}"
+                    )
+                )
+
+            length = visible_length(text.answer)
+            if length > LONG_ANSWER:
+                warn(f"answer is {length} characters, over {LONG_ANSWER} (a screen and a half)")
+            for number, paragraph in enumerate(paragraphs(text.answer), start=1):
+                size = visible_length(paragraph)
+                if size > LONG_PARAGRAPH:
+                    warn(f"paragraph {number} is {size} characters, over {LONG_PARAGRAPH}")
+            if SOURCES_LINE.search(text.answer):
+                warn("answer has a sources line; the bot adds the sources block itself")
+    return warnings

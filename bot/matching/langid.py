@@ -4,6 +4,10 @@ Evidence, word by word: how often a :class:`Lexicon` has seen the word (or else 
 in each language, letters only Kazakh has, and Kazakh or Russian word endings. A tie goes
 to the default language. The matcher's lexicon adds the
 words of the knowledge base's questions to the built-in function words.
+
+A short message ("ok bye", "бот возможности") is Kazakh only on Kazakh evidence: a letter
+only Kazakh has or a word (almost) only Kazakh uses; a word shared with Russian, or an English
+word read as Kazakh translit, is too little to go on.
 """
 
 from __future__ import annotations
@@ -26,19 +30,24 @@ RUSSIAN_ENDINGS = re.compile(
 )
 LETTER_WEIGHT = 2.0
 ENDING_WEIGHT = 0.4
+SHORT_MESSAGE = 3  # words: up to this many, Kazakh needs Kazakh letters or Kazakh words
+KAZAKH_WORD = 0.8  # share of a word's uses in Kazakh that makes it a Kazakh word (not a quote)
 
 
 def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
     """The most likely language of a message already :func:`read`."""
     score = dict.fromkeys(LANGS, 0.0)
     latin_typed = cyrillic = 0
+    kazakh_only = False  # a Kazakh letter, or a word (almost) only Kazakh uses
     for chunk in chunks:
         if KAZAKH_LETTERS.search(chunk.typed):
             score["kk"] += LETTER_WEIGHT
+            kazakh_only = True
         for word in chunk.words:
             if len(word) < 2 or not word.isalpha():
                 continue  # numbers and single letters tell nothing
             langs = lexicon.shares(word)
+            kazakh_only |= langs.get("kk", 0.0) >= KAZAKH_WORD
             for lang, share in langs.items():
                 score[lang] += share
             if CYRILLIC_WORD.match(word):
@@ -48,6 +57,8 @@ def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
                     score["ru"] += ENDING_WEIGHT * bool(RUSSIAN_ENDINGS.search(word))
             elif chunk.form == "typed" and has_latin(word):
                 latin_typed += 1
+    if not kazakh_only and sum(len(chunk.words) for chunk in chunks) <= SHORT_MESSAGE:
+        score["kk"] = 0.0
     best = max(score.values())
     if best > 0:
         tied = [lang for lang in LANGS if score[lang] == best]

@@ -1,5 +1,5 @@
-"""Small talk (greetings, thanks, "what can you do") and the words of a real corruption case,
-both from ``knowledge/smalltalk.yaml``."""
+"""Small talk (greetings, thanks, goodbyes, "what can you do") and the words of a real
+corruption case, both from ``knowledge/smalltalk.yaml``."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class SmallTalk:
         """The small-talk kind of a message (its folded words), or None.
 
         Small talk is a message close to one of the phrases, or one made only of small-talk
-        words and function words.
+        words and function words: then its last small-talk word's kind ("thanks, bye").
         """
         if not folded:
             return None
@@ -56,7 +56,7 @@ class SmallTalk:
             if best is not None:
                 return self._phrases[best[0]]
         if own and all(word in self._words or word in ALL_STOPWORDS for word in folded):
-            return self._words[own[0]]
+            return self._words[own[-1]]
         return None
 
     def _unwrapped(self, folded: list[str]) -> list[str]:

@@ -12,6 +12,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.dialog import Dialog, build_dialog
+from bot.dialog.reply import split_language
 from bot.kb import Entry
 from bot.kb.markup import paragraphs, to_html
 from bot.telegram.app import ALLOWED_UPDATES, build_application
@@ -71,11 +72,12 @@ async def ask(
 async def press(
     emu: BotAPIEmulator, message: SentRecord, action: str, *, count: int = 1
 ) -> tuple[dict[str, Any], list[SentRecord]]:
-    """Press the button ``action`` under ``message``: (the callback answer, ``count`` replies)."""
+    """Press the button ``action`` (with or without its language mark) under ``message``:
+    (the callback answer, ``count`` replies)."""
     assert message.chat_id is not None and message.message_id is not None
-    assert action in actions(message)
+    data = next(d for d in callback_data(message) if action in (d, split_language(d)[0]))
     mark = len(emu.sent)
-    emu.push_callback(message.chat_id, message.message_id, action)
+    emu.push_callback(message.chat_id, message.message_id, data)
     query_id = emu.updates[-1]["callback_query"]["id"]
     sent = await replies(emu, message.chat_id, mark, count) if count else []
     await until(lambda: query_id in emu.callback_answers)
@@ -89,10 +91,15 @@ async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
             await asyncio.sleep(0.01)
 
 
-def actions(message: SentRecord) -> list[str]:
+def callback_data(message: SentRecord) -> list[str]:
     """The callback data of the message's buttons, row by row."""
     rows = (message.reply_markup or {}).get("inline_keyboard", [])
     return [button["callback_data"] for row in rows for button in row]
+
+
+def actions(message: SentRecord) -> list[str]:
+    """The actions of the message's buttons, row by row, without their language mark."""
+    return [split_language(data)[0] for data in callback_data(message)]
 
 
 def shown(markup: str) -> str:

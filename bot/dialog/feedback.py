@@ -1,0 +1,55 @@
+"""Votes on answers: 👍 or 👎 once per answer, and after a 👎 one optional question, "What
+was missing?", whose typed reply is kept for the maintainers without personal data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.dialog.reply import Button, Reply
+from bot.dialog.turn import Turn
+from bot.kb import Entry
+from bot.redact import redact
+
+PREFIX = "f"
+VOTES = {"+": 1, "-": -1}
+COMMENT_TIMEOUT = timedelta(minutes=30)  # a reply later than this is no answer to the question
+COMMENT_LIMIT = 1000  # characters of a comment kept
+
+
+def vote_buttons(entry: Entry) -> tuple[Button, ...]:
+    """👍 and 👎 for the answer on ``entry``."""
+    return tuple(
+        Button(label, f"{PREFIX}:{sign}:{entry.id}") for sign, label in (("+", "👍"), ("-", "👎"))
+    )
+
+
+def vote(turn: Turn, entry: Entry, sign: str, rows: tuple[tuple[Button, ...], ...]) -> list[Reply]:
+    """Store the user's vote on ``entry`` unless they voted on it before. The answer's vote
+    buttons give way to a thank-you (``rows`` are its other buttons); a 👎 asks what was
+    missing."""
+    _ = turn._
+    if not turn.store.add_feedback(turn.user.chat_id, entry.id, VOTES[sign], turn.lang):
+        return [Reply("", toast=_("You have already rated this answer."))]
+    thanks = _("Thank you for the feedback!")
+    done = Button(f"✓ {thanks}", f"{PREFIX}:{sign}:{entry.id}")  # pressed again: already rated
+    replies = [Reply("", (*rows, (done,)), toast=thanks, edit=True)]
+    if sign == "-":
+        turn.store.ask_comment(turn.user.chat_id, entry.id, turn.lang)
+        replies.append(
+            Reply(
+                _(
+                    "What was missing? Write it in one message: I will pass it on to the "
+                    "people who maintain the answers, without your personal data."
+                )
+            )
+        )
+    return replies
+
+
+def take_comment(turn: Turn, text: str) -> bool:
+    """Keep ``text``, personal data removed, when it answers the user's open "What was
+    missing?"; True when it was kept."""
+    kept = turn.store.add_comment(
+        turn.user.chat_id, redact(text)[:COMMENT_LIMIT], max_age=COMMENT_TIMEOUT
+    )
+    return kept is not None
