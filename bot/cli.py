@@ -162,10 +162,10 @@ def ask_command(question: str, lang: str | None) -> None:
         click.echo(f"(small talk: {result.smalltalk})")
     else:
         click.echo("No confident answer.")
-        for suggestion in result.suggestions:
-            found = base.get(suggestion)
-            label = found.questions(reply_lang)[0] if found else ""
-            click.echo(f"  maybe {suggestion}: {label}")
+    for suggestion in result.suggestions:  # a close sibling of an answer, or the nearest
+        found = base.get(suggestion)
+        label = found.questions(reply_lang)[0] if found else ""
+        click.echo(f"  {'also' if entry else 'maybe'} {suggestion}: {label}")
     signal = "  case signal" if result.case_signal else ""
     click.echo(
         f"\nid: {result.entry_id or '-'}  score: {result.score:.1f}  lang: {result.lang}{signal}"
@@ -210,7 +210,7 @@ def match_command(as_json: bool) -> None:
 @click.option(
     "--min-abstention",
     type=float,
-    help="Fail below this abstention rate on out-of-scope and near-domain cases.",
+    help="Fail below this abstention rate on out-of-scope, near-domain and chatter cases.",
 )
 @click.option("--max-wrong", type=float, help="Fail above this fraction of wrong answers.")
 def eval_command(
@@ -231,6 +231,38 @@ def eval_command(
         click.echo(f"FAIL: {failure}", err=True)
     if failures:
         sys.exit(1)
+
+
+TRAINING_SETS = (
+    "tests/data/dev.jsonl",
+    "tests/data/holdout.jsonl",
+    "tests/data/everyday-negatives.jsonl",
+)
+
+
+@cli.command("train")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--max-wrong",
+    default=0.025,
+    show_default=True,
+    help="Share of the training lines the chosen threshold may answer wrong.",
+)
+def train_command(paths: tuple[Path, ...], max_wrong: float) -> None:
+    """Learn the matcher's confidence from labelled tuning sets (default: the dev and holdout
+    sets and everyday words; never a gated set) and write bot/matching/confidence.json."""
+    from bot.evaluate import load_cases
+    from bot.matching.confidence import MODEL_PATH
+    from bot.training import train
+
+    files = paths or tuple(Path(p) for p in TRAINING_SETS)
+    cases = [case for path in files for case in load_cases(path)]
+    model = train(_knowledge(_settings()), cases, max_wrong=max_wrong)
+    model.save(MODEL_PATH)
+    click.echo(
+        f"{len(cases)} cases; threshold {model.threshold}, with the rule "
+        f"{model.rule_threshold}; written to {MODEL_PATH}"
+    )
 
 
 @cli.group("notices")

@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.kb.model import LANGS, KnowledgeBase
 from bot.matching import Matcher, MatchResult
 
-ABSTAIN_KINDS = frozenset({"out-of-scope", "near-domain"})
+ABSTAIN_KINDS = frozenset({"out-of-scope", "near-domain", "chatter", "everyday-word"})
 
 
 class EvalFileError(ValueError):
@@ -112,7 +112,7 @@ class Report:
         return _tally((o.case.kind or "-", o.right) for o in self.outcomes)
 
     def abstention(self) -> tuple[int, int]:
-        """(abstained, total) over the out-of-scope and near-domain cases."""
+        """(abstained, total) over the out-of-scope, near-domain, chatter and everyday-word cases."""
         found = [o for o in self.outcomes if not o.in_scope and o.case.kind in ABSTAIN_KINDS]
         return sum(o.right for o in found), len(found)
 
@@ -164,7 +164,7 @@ class Report:
             self.accuracy_by_kind(),
         )
         abstained, total = self.abstention()
-        out.append(f"abstention on out-of-scope and near-domain: {_rate(abstained, total)}")
+        out.append(f"abstention on out-of-scope, near-domain and chatter: {_rate(abstained, total)}")
         wrong = self.wrong()
         out.append(
             f"wrong answers: {len(wrong)} ({len(wrong) / max(len(self.outcomes), 1):.1%}"

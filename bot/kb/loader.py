@@ -16,6 +16,7 @@ from bot.kb.checks import check_entries, check_notices
 from bot.kb.model import (
     LANGS,
     Checker,
+    Concept,
     Entry,
     KnowledgeBase,
     Lang,
@@ -163,6 +164,37 @@ def _read_smalltalk(r: Reader, root: Path) -> dict[str, tuple[str, ...]]:
     return {str(kind): tuple(r.str_list(path, data, kind, f"small talk {kind!r}")) for kind in data}
 
 
+def _read_concepts(r: Reader, root: Path, topics: dict[str, Topic]) -> dict[str, Concept]:
+    path = root / "concepts.yaml"
+    data = r.parse(path) if path.exists() else None
+    if data is None:
+        return {}
+    if not isinstance(data, CommentedMap):
+        r.add(path, 1, "concepts.yaml must map concept ids to their topics and words")
+        return {}
+    concepts = {}
+    for name, node in data.items():
+        what, line = f"concept {name!r}", key_line(data, name)
+        if not valid_id(str(name)):
+            r.add(path, line, f"{what}: id must be {ID_RULE}")
+        if not r.fields(path, node, line, what, {"topics", *LANGS}, {"topics", *LANGS}):
+            continue
+        found = r.str_list(path, node, "topics", what)
+        for topic in found:
+            if topics and topic not in topics:
+                r.add(
+                    path, key_line(node, "topics"), f"{what}: topic {topic!r} is not in topics.yaml"
+                )
+        words: dict[Lang, tuple[str, ...]] = {}
+        for lang in LANGS:
+            listed = r.str_list(path, node, lang, f"{what} [{lang}]")
+            for word in {w for w in listed if listed.count(w) > 1}:
+                r.add(path, key_line(node, lang), f"{what} [{lang}]: {word!r} is listed twice")
+            words[lang] = tuple(listed)
+        concepts[str(name)] = Concept(str(name), tuple(found), words)
+    return concepts
+
+
 def parse_publish_at(raw: str) -> datetime:
     """ISO 8601 with an offset; a bare date means 09:00 in Asia/Almaty; the year between
     MIN_YEAR and MAX_YEAR. Raises ValueError."""
@@ -249,6 +281,7 @@ def read_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         entries=_first_by_id(entries),
         topics=topics,
         synonyms=_read_synonyms(r, root),
+        concepts=_read_concepts(r, root, topics),
         smalltalk=_read_smalltalk(r, root),
         notices=_first_by_id(notices),
         checkers=_first_by_id(checkers),

@@ -106,6 +106,16 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Concept:
+    """Everyday words of kk/ru/en that are a kind of something the base's rules are about
+    (cognac, кәмпит, a fruit basket: a gift item), and the topics it points to."""
+
+    id: str
+    topics: tuple[str, ...]
+    words: dict[Lang, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
 class CheckerOption:
     """An answer button of a checker's step: its label and the node it leads to."""
 
@@ -158,7 +168,8 @@ class Checker:
 
 @dataclass
 class KnowledgeBase:
-    """Everything in ``knowledge/``: entries, topics, synonyms, small talk, notices, checkers."""
+    """Everything in ``knowledge/``: entries, topics, synonyms, concepts, small talk, notices,
+    checkers."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
     topics: dict[str, Topic] = field(default_factory=dict)
@@ -166,6 +177,7 @@ class KnowledgeBase:
     smalltalk: dict[str, tuple[str, ...]] = field(default_factory=dict)
     notices: dict[str, Notice] = field(default_factory=dict)
     checkers: dict[str, Checker] = field(default_factory=dict)
+    concepts: dict[str, Concept] = field(default_factory=dict)
     _aliases: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

@@ -131,6 +131,8 @@ class Index:
         }
         self.unknown_weight = math.log(1 + count) ** self.config.idf_power
         self.questions = [self._question(*item) for item in raw]
+        self.number = {entry_id: n for n, entry_id in enumerate(self.entry_ids)}
+        self._concepts = self._concept_phrases(kb)
         self.by_entry: list[list[int]] = [[] for _ in self.entry_ids]
         for number, indexed in enumerate(self.questions):
             self.by_entry[indexed.entry].append(number)
@@ -160,6 +162,30 @@ class Index:
     def words(self) -> set[str]:
         """Every content word of the indexed questions (folded)."""
         return set(self._word_keys)
+
+    def _concept_phrases(
+        self, kb: KnowledgeBase
+    ) -> dict[str, list[tuple[str, list[frozenset[str]]]]]:
+        """Each concept word or phrase as the keys of its content words, filed under the keys
+        of its first word."""
+        found: dict[str, list[tuple[str, list[frozenset[str]]]]] = defaultdict(list)
+        for concept in kb.concepts.values():
+            for lang, items in concept.words.items():
+                for item in items:
+                    slots = [keys for keys in self.slot_keys(words(item), (lang,)) if keys]
+                    for key in slots[0] if slots else ():
+                        found[key].append((concept.id, slots))
+        return found
+
+    def concepts_in(self, folded: list[str]) -> set[str]:
+        """The concepts whose words or phrases a folded message contains."""
+        keys = set().union(*self.slot_keys(folded))
+        return {
+            concept
+            for key in keys
+            for concept, slots in self._concepts.get(key, ())
+            if all(not keys.isdisjoint(slot) for slot in slots)
+        }
 
     def slot_keys(
         self, folded: list[str], langs: tuple[Lang, ...] | None = None

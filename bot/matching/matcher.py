@@ -26,6 +26,7 @@ names them as terms of the base ("подарок").
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from rapidfuzz import fuzz
 
 from bot.kb.model import DEFAULT_LANG, KnowledgeBase, Lang
 from bot.matching.common_words import everyday_share, load_word_lists
+from bot.matching.confidence import ConfidenceModel
 from bot.matching.config import DEFAULT, MatchConfig
 from bot.matching.index import GROUP_PREFIX, Index, Question, content_words
 from bot.matching.langid import guess_language
@@ -74,9 +76,15 @@ class _Token:
 class Matcher:
     """Matches free text against a knowledge base (built once per base)."""
 
-    def __init__(self, kb: KnowledgeBase, config: MatchConfig = DEFAULT) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        config: MatchConfig = DEFAULT,
+        confidence: ConfidenceModel | None = None,
+    ) -> None:
         self.kb = kb
         self.config = config
+        self.confidence = confidence or ConfidenceModel.load()
         self.index = Index(kb, config)
         self.smalltalk = SmallTalk(kb.smalltalk, self.index.words)
         self._topics = [kb.entries[entry_id].topic for entry_id in self.index.entry_ids]
@@ -137,17 +145,119 @@ class Matcher:
         tokens, ranked = self._rank(text, folded)
         if not ranked:
             return MatchResult(None, 0.0, lang, (), case_signal=signal)
-        best = ranked[0][1]
-        if best >= self.config.min_score and not self._asks_two_topics(tokens, ranked):
-            answer = self._answer(ranked, tokens)
-            if answer is not None:
-                return MatchResult(answer, best, lang, (), case_signal=signal)
-        suggestions = tuple(
-            i
-            for i, score in ranked[: self.config.max_suggestions]
+        if self._asks_two_topics(tokens, ranked):  # clarify which one: never guess
+            return MatchResult(
+                None, ranked[0][1], lang, self._suggestions(ranked), case_signal=signal
+            )
+        candidate, values = self.features(folded, tokens, ranked, signal)
+        confident, probability = self.confidence.answers(values)
+        score = round(100 * probability, 1)
+        if confident:
+            return MatchResult(
+                candidate, score, lang, self._sibling(ranked, candidate), case_signal=signal
+            )
+        return MatchResult(None, score, lang, self._suggestions(ranked), case_signal=signal)
+
+    def _suggestions(self, ranked: list[tuple[str, float]]) -> tuple[str, ...]:
+        """The entries offered with an abstention: the best few that score enough."""
+        return tuple(
+            entry_id
+            for entry_id, score in ranked[: self.config.max_suggestions]
             if score >= self.config.min_suggestion
         )
-        return MatchResult(None, best, lang, suggestions, case_signal=signal)
+
+    def explain(self, text: str) -> tuple[str, list[float]] | None:
+        """The candidate entry for ``text`` and its FEATURES values, or None when the message
+        is small talk or ranks no entry (what the confidence model is trained on)."""
+        text = text[: self.config.max_input]
+        folded, _ = self._words(text)
+        if self.smalltalk.kind(folded) is not None:
+            return None
+        tokens, ranked = self._rank(text, folded)
+        if not ranked:
+            return None
+        return self.features(folded, tokens, ranked, self.smalltalk.case_signal(folded))
+
+    def features(
+        self, folded: list[str], tokens: list[_Token], ranked: list[tuple[str, float]], case: bool
+    ) -> tuple[str, list[float]]:
+        """The entry the message most likely asks for, and the values of
+        :data:`~bot.matching.confidence.FEATURES` that tell how likely it is right."""
+        best = ranked[0][1]
+        rule = (
+            self._answer(ranked, tokens)
+            if best >= self.config.min_score and not self._asks_two_topics(tokens, ranked)
+            else None
+        )
+        candidate = rule or ranked[0][0]
+        scores = dict(ranked)
+        own = scores[candidate]
+        others = [score for entry_id, score in ranked if entry_id != candidate]
+        total = sum(t.weight for t in tokens) or 1.0
+        topic = self.kb.entries[candidate].topic
+        runner_up = next((e for e, _ in ranked if e != candidate), None)
+        concepts = self.index.concepts_in(folded)
+        candidates = [self.index.number[e] for e, _ in ranked]
+        likely = self.index.model.posterior(
+            self.index.features(folded) + _typo_features(tokens, self.config),
+            candidates,
+            self.config.bayes_temperature,
+        )
+        values = [
+            own / 100,
+            (own - max(others, default=0.0)) / 100,
+            (
+                own
+                - self._runner_up(
+                    [(candidate, own), *((e, s) for e, s in ranked if e != candidate)]
+                )
+            )
+            / 100,
+            float(rule is not None),
+            float(runner_up is not None and self.kb.entries[runner_up].topic == topic),
+            math.log1p(len(tokens)),
+            sum(t.weight for t in tokens if not t.alts) / total,
+            sum(t.weight for t in tokens if self._everyday(t.word) < 1.0) / total,
+            sum(t.weight for t in tokens if t.exact and t.alts and self._everyday(t.word) == 1.0)
+            / total,
+            math.log1p(len(concepts)),
+            float(any(topic in self.kb.concepts[c].topics for c in concepts)),
+            likely[self.index.number[candidate]],
+            self._coverage(tokens, self.index.number[candidate]) / total,
+            self.index.profiles.similarity(" ".join(folded), [self.index.number[candidate]])[
+                self.index.number[candidate]
+            ],
+            float(topic in self._named_topics(tokens)),
+            float(case),
+        ]
+        return candidate, values
+
+    def _coverage(self, tokens: list[_Token], entry: int) -> float:
+        """The weight of the message's words that ``entry``'s questions contain."""
+        return sum(
+            token.weight
+            * max(
+                (
+                    sim
+                    for key, sim in token.alts.items()
+                    if entry in self.index.postings.get(key, ())
+                ),
+                default=0.0,
+            )
+            for token in tokens
+        )
+
+    def _sibling(self, ranked: list[tuple[str, float]], answer: str) -> tuple[str, ...]:
+        """The runner-up of the answer's topic when it comes close: offered with the answer."""
+        own = dict(ranked)[answer]
+        topic = self.kb.entries[answer].topic
+        return tuple(
+            entry_id
+            for entry_id, score in ranked[:2]
+            if entry_id != answer
+            and self.kb.entries[entry_id].topic == topic
+            and own - score < self.config.min_margin
+        )
 
     def _answer(self, ranked: list[tuple[str, float]], tokens: list[_Token]) -> str | None:
         """The entry that answers a message whose best entry scores enough, or None.
@@ -233,12 +343,21 @@ class Matcher:
                 return None
         return lead if lead == close[0][0] or len(tokens) <= self.config.keyword_query else None
 
+    def _concept_topics(self, tokens: list[_Token]) -> set[str]:
+        """The topics of the everyday concepts a message's words are a kind of."""
+        return {
+            topic
+            for concept in self.index.concepts_in([t.word for t in tokens])
+            for topic in self.kb.concepts[concept].topics
+        }
+
     def _asks_two_topics(self, tokens: list[_Token], ranked: list[tuple[str, float]]) -> bool:
-        """Whether bare keywords name two topics ("provocation gift") and an entry of the
-        other one comes near the best (within config.topics_margin): the bot asks which."""
+        """Whether bare keywords name two topics ("provocation gift"), by their words or the
+        everyday concepts they are a kind of, and an entry of the other one comes near the best
+        (within config.topics_margin): the bot asks which."""
         if len(tokens) > self.config.keyword_query:
             return False
-        named = self._named_topics(tokens)
+        named = self._named_topics(tokens) | self._concept_topics(tokens)
         topic = self.kb.entries[ranked[0][0]].topic
         best = ranked[0][1]
         return topic in named and any(
