@@ -18,7 +18,10 @@ run: $(STAMP)  ## start the bot (terminal chat when TELEGRAM_BOT_TOKEN is unset)
 test: lint typecheck  ## lint, types, validate the knowledge base, the tests and the evaluation gates
 	$(BIN)/adal-bot kb check
 	$(BIN)/python -m pytest -q
-	$(BIN)/adal-bot eval tests/data/eval.jsonl --min-accuracy 0.95 --min-abstention 0.95 --max-wrong 0.02
+	$(BIN)/adal-bot eval tests/data/eval.jsonl --min-accuracy 0.95 --min-abstention 0.95 --max-wrong 0.02 >/dev/null
+	$(BIN)/adal-bot eval tests/data/fresh.jsonl --min-accuracy 0.85 --min-abstention 0.95 --max-wrong 0.035 >/dev/null
+	$(BIN)/adal-bot eval tests/data/common-words-en.jsonl --max-wrong 0.02 >/dev/null
+	$(BIN)/adal-bot eval tests/data/common-words-ru.jsonl --max-wrong 0.02 >/dev/null
 
 lint: $(STAMP)  ## ruff's lint rules and its formatting, checked
 	$(BIN)/ruff check bot tests bench
@@ -31,8 +34,9 @@ format: $(STAMP)  ## format the code and apply ruff's safe fixes
 	$(BIN)/ruff format bot tests bench
 	$(BIN)/ruff check --fix bot tests bench
 
-eval: $(STAMP)  ## the evaluation reports: held-out eval set, blind holdout set, dev set
+eval: $(STAMP)  ## the evaluation reports: held-out eval and fresh sets, holdout and dev sets
 	$(BIN)/adal-bot eval tests/data/eval.jsonl
+	$(BIN)/adal-bot eval tests/data/fresh.jsonl
 	$(BIN)/adal-bot eval tests/data/holdout.jsonl
 	$(BIN)/adal-bot eval tests/data/dev.jsonl
 
