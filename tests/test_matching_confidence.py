@@ -1,0 +1,67 @@
+"""The learned confidence: fitting, thresholds, saving, and what it does in the matcher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.kb import load_knowledge
+from bot.matching import Matcher
+from bot.matching.confidence import FEATURES, ConfidenceModel, fit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Matcher:
+    return Matcher(load_knowledge(ROOT / "knowledge"))
+
+
+def _row(score: float, right: bool) -> tuple[list[float], bool]:
+    values = [0.0] * len(FEATURES)
+    values[FEATURES.index("score")] = score
+    return values, right
+
+
+ROWS = [_row(s / 100, s > 50) for s in range(0, 100, 2)] + [_row(0.9, False), _row(0.3, True)]
+
+
+def test_fit_learns_that_a_higher_score_is_more_likely_right() -> None:
+    model = fit(ROWS, max_wrong=0.05, epochs=300)
+    low, high = (model.probability(_row(s, True)[0]) for s in (0.2, 0.8))
+    assert low < 0.5 < high
+
+
+def test_the_threshold_keeps_wrong_answers_within_the_limit() -> None:
+    for max_wrong in (0.0, 0.05, 0.2):
+        model = fit(ROWS, max_wrong=max_wrong, epochs=300)
+        answered = [right for values, right in ROWS if model.answers(values)[0]]
+        assert len(answered) - sum(answered) <= max_wrong * len(ROWS)
+
+
+def test_a_saved_model_loads_the_same(tmp_path: Path) -> None:
+    model = fit(ROWS, max_wrong=0.05, epochs=50)
+    model.save(tmp_path / "model.json")
+    assert ConfidenceModel.load(tmp_path / "model.json") == model
+
+
+def test_a_model_of_other_features_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    fit(ROWS, max_wrong=0.05, epochs=10).save(path)
+    path.write_text(path.read_text().replace('"score"', '"scores"', 1))
+    with pytest.raises(ValueError, match="adal-bot train"):
+        ConfidenceModel.load(path)
+
+
+@pytest.mark.parametrize("text", ["нет", "пока", "had", "time", "how old are you", "weather"])
+def test_everyday_words_are_not_answered_with_an_entry(bundled: Matcher, text: str) -> None:
+    assert bundled.match(text).entry_id is None
+
+
+def test_the_score_is_the_probability_of_being_right(bundled: Matcher) -> None:
+    text = "Можно ли госслужащему принять подарок?"
+    candidate, values = bundled.explain(text) or ("", [])
+    result = bundled.match(text)
+    assert result.entry_id == candidate
+    assert result.score == round(100 * bundled.confidence.probability(values), 1)
