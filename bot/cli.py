@@ -7,12 +7,16 @@ import sys
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.config import ConfigError, Settings
 from bot.kb import LANGS, KnowledgeBase, KnowledgeError, as_lang, load_knowledge, read_knowledge
 from bot.store import DeliveryState
+
+if TYPE_CHECKING:
+    from bot.matching import Matcher
 
 
 def _settings() -> Settings:
@@ -146,7 +150,8 @@ def kb_stats() -> None:
 @click.option(
     "--lang", type=click.Choice(LANGS), help="Reply in this language (default: the question's)."
 )
-def ask_command(question: str, lang: str | None) -> None:
+@click.option("--explain", is_flag=True, help="Print the features, the confidence and the rule.")
+def ask_command(question: str, lang: str | None, explain: bool) -> None:
     """Answer one question in plain text, with the entry id, score and detected language."""
     from bot.kb.markup import to_plain
     from bot.matching import Matcher
@@ -166,10 +171,37 @@ def ask_command(question: str, lang: str | None) -> None:
         found = base.get(suggestion)
         label = found.questions(reply_lang)[0] if found else ""
         click.echo(f"  {'also' if entry else 'maybe'} {suggestion}: {label}")
+    if explain:
+        for line in _explanation(matcher, question):
+            click.echo(line)
     signal = "  case signal" if result.case_signal else ""
     click.echo(
         f"\nid: {result.entry_id or '-'}  score: {result.score:.1f}  lang: {result.lang}{signal}"
     )
+
+
+def _explanation(matcher: Matcher, question: str) -> list[str]:
+    """The features of a question's candidate, its confidence and the rule that decided."""
+    from bot.matching.confidence import FEATURES
+
+    result = matcher.match(question)
+    found = matcher.explain(question)
+    if result.smalltalk:
+        return [f"\ndecided by: small talk ({result.smalltalk})"]
+    if found is None:
+        return ["\ndecided by: no entry shares a word with the message"]
+    candidate, values = found
+    confident, probability = matcher.confidence.answers(values)
+    rule = values[FEATURES.index("rule")]
+    needed = matcher.confidence.rule_threshold if rule else matcher.confidence.threshold
+    lines = ["", f"candidate: {candidate}"]
+    lines += [f"  {name:<14}{value:8.3f}" for name, value in zip(FEATURES, values, strict=True)]
+    lines.append(f"confidence {probability:.3f}, needed {needed:.2f}")
+    if result.entry_id is None and confident:
+        lines.append("decided by: bare keywords naming two topics: the bot asks which")
+    else:
+        lines.append(f"decided by: the confidence model: {'answer' if confident else 'abstain'}")
+    return lines
 
 
 @cli.command("match")
@@ -213,11 +245,27 @@ def match_command(as_json: bool) -> None:
     help="Fail below this abstention rate on out-of-scope, near-domain and chatter cases.",
 )
 @click.option("--max-wrong", type=float, help="Fail above this fraction of wrong answers.")
+@click.option(
+    "--save",
+    "save_to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write each case's outcome as JSON, to --compare with later.",
+)
+@click.option(
+    "--compare",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="List the cases whose outcome changed since a run written with --save.",
+)
 def eval_command(
-    path: Path, min_accuracy: float | None, min_abstention: float | None, max_wrong: float | None
+    path: Path,
+    min_accuracy: float | None,
+    min_abstention: float | None,
+    max_wrong: float | None,
+    save_to: Path | None,
+    compare: Path | None,
 ) -> None:
     """Score the matcher on a labelled JSONL set; exit 1 when a threshold is not met."""
-    from bot.evaluate import EvalFileError, Thresholds, evaluate, load_cases
+    from bot.evaluate import EvalFileError, Thresholds, evaluate, flipped, load_cases, save_run
 
     try:
         cases = load_cases(path)
@@ -226,6 +274,13 @@ def eval_command(
     report = evaluate(_knowledge(_settings()), cases)
     for line in report.lines():
         click.echo(line)
+    if compare is not None:
+        changes = flipped(report, compare)
+        click.echo(f"\n{len(changes)} case(s) changed since {compare}:")
+        for change in changes:
+            click.echo("  " + change)
+    if save_to is not None:
+        save_run(report, save_to)
     failures = report.failures(Thresholds(min_accuracy, min_abstention, max_wrong))
     for failure in failures:
         click.echo(f"FAIL: {failure}", err=True)

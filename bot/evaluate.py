@@ -112,7 +112,7 @@ class Report:
         return _tally((o.case.kind or "-", o.right) for o in self.outcomes)
 
     def abstention(self) -> tuple[int, int]:
-        """(abstained, total) over the out-of-scope, near-domain, chatter and everyday-word cases."""
+        """(abstained, total) over the cases that expect no answer (ABSTAIN_KINDS)."""
         found = [o for o in self.outcomes if not o.in_scope and o.case.kind in ABSTAIN_KINDS]
         return sum(o.right for o in found), len(found)
 
@@ -164,7 +164,9 @@ class Report:
             self.accuracy_by_kind(),
         )
         abstained, total = self.abstention()
-        out.append(f"abstention on out-of-scope, near-domain and chatter: {_rate(abstained, total)}")
+        out.append(
+            f"abstention on out-of-scope, near-domain and chatter: {_rate(abstained, total)}"
+        )
         wrong = self.wrong()
         out.append(
             f"wrong answers: {len(wrong)} ({len(wrong) / max(len(self.outcomes), 1):.1%}"
@@ -214,6 +216,30 @@ def _describe(o: Outcome) -> str:
         f"    expected {', '.join(o.case.expect) or 'no answer'}; got {got} "
         f"(score {r.score:.1f}, lang {r.lang}){hint}"
     )
+
+
+def save_run(report: Report, path: Path) -> None:
+    """Write what the matcher answered on each case (for ``eval --compare`` later)."""
+    rows = [
+        {"line": o.case.line, "q": o.case.q, "got": o.result.entry_id, "right": o.right}
+        for o in report.outcomes
+    ]
+    path.write_text(json.dumps(rows, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+
+
+def flipped(report: Report, previous: Path) -> list[str]:
+    """The cases whose outcome changed since a run saved by :func:`save_run`, as lines."""
+    before = {row["q"]: row for row in json.loads(previous.read_text(encoding="utf-8"))}
+    out = []
+    for o in report.outcomes:
+        old = before.get(o.case.q)
+        if old is not None and (old["got"], old["right"]) != (o.result.entry_id, o.right):
+            mark = "FIXED" if o.right else "BROKEN" if old["right"] else "CHANGED"
+            out.append(
+                f"{mark} line {o.case.line}: {o.case.q!r}: {old['got'] or '-'} -> "
+                f"{o.result.entry_id or '-'} (expected {', '.join(o.case.expect) or 'none'})"
+            )
+    return out
 
 
 def evaluate(kb: KnowledgeBase, cases: list[Case], matcher: Matcher | None = None) -> Report:

@@ -214,3 +214,24 @@ def test_match_does_not_depend_on_the_hash_seed() -> None:
         )
     assert outputs[0].count("\n") == len(questions)
     assert outputs[0] == outputs[1]
+
+
+def test_ask_explain_prints_the_features_the_confidence_and_the_rule() -> None:
+    result = run(["ask", "--explain", "Можно ли госслужащему принять подарок?"])
+    assert "candidate: gifts-any-value-ban" in result.stdout
+    assert "  coverage " in result.stdout and "confidence " in result.stdout
+    assert "decided by: the confidence model: answer" in result.stdout
+    chatter = run(["ask", "--explain", "привет"])
+    assert "decided by: small talk (greeting)" in chatter.stdout
+
+
+def test_eval_compare_lists_the_cases_that_flipped(kb_dir: Path, tmp_path: Path) -> None:
+    cases = _eval_file(tmp_path, GOOD)
+    saved = tmp_path / "run.json"
+    assert run(["eval", cases, "--save", str(saved)], kb_dir).exit_code == 0
+    rows = json.loads(saved.read_text(encoding="utf-8"))
+    rows[0].update(got="gift-family", right=False)  # as if an earlier run had got it wrong
+    saved.write_text(json.dumps(rows), encoding="utf-8")
+    result = run(["eval", cases, "--compare", str(saved)], kb_dir)
+    assert "1 case(s) changed" in result.stdout
+    assert "FIXED line 1: 'можно ли взять подарок': gift-family -> gift-ban" in result.stdout
