@@ -251,3 +251,13 @@ def test_menu_per_language(dialog: Dialog) -> None:
     ru = dict(dialog.menu("ru"))
     assert ru["language"] == "Сменить язык"
     assert set(dict(dialog.menu("kk"))) == set(ru)
+
+
+def test_an_answer_offers_its_close_sibling_first(dialog: Dialog) -> None:
+    """Two entries of one topic fit about equally: the better answers, the other is the
+    first button (not a dead end)."""
+    text = "сыйлық алуға бола ма"
+    result = dialog.library.matcher.match(text)
+    assert result.entry_id is not None and result.suggestions
+    (reply,) = dialog.handle_message(KK, text)
+    assert actions(reply)[0].startswith(f"e:{result.suggestions[0]}")

@@ -65,8 +65,8 @@ class Answers(Feature):
 
     def _answer(self, turn: Turn, result: MatchResult) -> list[Reply]:
         entry = turn.kb.get(result.entry_id) if result.entry_id else None
-        if entry is not None:
-            return [self.entry_reply(turn, entry)]
+        if entry is not None:  # a close sibling the matcher found comes first among the buttons
+            return [self.entry_reply(turn, entry, also=result.suggestions)]
         if result.smalltalk:
             return [self.smalltalk(turn, result.smalltalk)]
         return self.abstain(turn, result.suggestions, case=result.case_signal)
@@ -92,11 +92,12 @@ class Answers(Feature):
             )
         return Reply(text, self._example_buttons(turn))
 
-    def entry_reply(self, turn: Turn, entry: Entry) -> Reply:
-        """An entry's answer with its sources, related entries and the vote buttons (unless
-        the user has voted on it), and a line saying what the buttons are."""
+    def entry_reply(self, turn: Turn, entry: Entry, *, also: tuple[str, ...] = ()) -> Reply:
+        """An entry's answer with its sources, the entries in ``also`` and its related ones,
+        the vote buttons (unless the user has voted on it), and a line saying what the buttons
+        are."""
         _ = turn._
-        rows = self._entry_rows(turn, entry)
+        rows = self._entry_rows(turn, entry, also)
         guide = [_("Related questions are below.")] if entry.related else []
         if not turn.store.has_voted(turn.user.chat_id, entry.id):
             rows += (vote_buttons(entry),)
@@ -104,10 +105,13 @@ class Answers(Feature):
         text = entry_text(turn, entry)
         return Reply(text + "\n\n" + " ".join(guide) if guide else text, rows)
 
-    def _entry_rows(self, turn: Turn, entry: Entry) -> tuple[tuple[Button, ...], ...]:
-        """The buttons under an answer but the vote: related entries, the situation check."""
+    def _entry_rows(
+        self, turn: Turn, entry: Entry, also: tuple[str, ...] = ()
+    ) -> tuple[tuple[Button, ...], ...]:
+        """The buttons under an answer but the vote: ``also`` and the related entries, the
+        situation check."""
         rows: list[tuple[Button, ...]] = []
-        for related_id in entry.related[:MAX_RELATED]:
+        for related_id in dict.fromkeys([*also, *entry.related[:MAX_RELATED]]):
             related = turn.kb.get(related_id)
             if related is not None:
                 rows.append((entry_button(related, turn.lang),))
