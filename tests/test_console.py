@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -12,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.console import CONSOLE_CHAT_ID, run_console
+from bot.console import CONSOLE_CHAT_ID, CONSOLE_DB, console_settings, run_console
+from bot.kb import read_knowledge
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,3 +103,83 @@ def test_adal_bot_without_token_opens_terminal_chat(tmp_path: Path) -> None:
     assert done.stdout.startswith("Здравствуйте! Я — Адал.")
     assert "/topics — " in done.stdout and "/subscribe — " in done.stdout
     assert (tmp_path / "adal.db").exists()
+
+
+def button_number(output: str, label: str) -> str:
+    """The number to type for the last button shown with ``label``."""
+    return re.findall(rf"^  \[(\d+)\] {re.escape(label)}$", output, re.MULTILINE)[-1]
+
+
+def test_the_terminal_keeps_its_own_database_unless_adal_db_names_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert console_settings(Settings(), {}).db_path == CONSOLE_DB == Path("data/console.db")
+    assert console_settings(Settings(), {"ADAL_DB": "data/adal.db"}).db_path == Path("data/adal.db")
+    assert console_settings(Settings(db_path=tmp_path / "x.db"), {}).db_path == tmp_path / "x.db"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ADAL_DB", raising=False)
+    run_console(Settings(), stdin=io.StringIO("/language en\n"), stdout=io.StringIO())
+    assert (tmp_path / "data" / "console.db").exists()
+    assert not (tmp_path / "data" / "adal.db").exists()
+
+
+def test_help_and_greeting_say_how_the_terminal_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    greeting, helped = chat(tmp_path, "/help").split("Ask your question in your own words", 1)
+    assert "To press a button, type its number." in greeting
+    assert "To press a button, type its number." in helped
+    assert "/quit — Leave the chat" in helped and "/subscribe — " in helped
+
+
+def test_a_notice_sent_by_send_reaches_the_local_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    notice = "law-365-vi-in-force"
+    output = chat(tmp_path, "/subscribe all", f"/send {notice}")
+    confirm = button_number(output, "Send now")
+    output = chat(tmp_path, f"/send {notice}", confirm, "/notices")
+    _, after = output.split("is on its way. Recipients: 1.", 1)
+    title = read_knowledge(Settings().knowledge_dir)[0].notices[notice].texts["en"].title
+    assert title in after.split("Sent")[0]  # printed right after the confirmation
+    assert f"• {notice} 2020-10-18 09:00: sent 1" in after
+    store = Store(tmp_path / "adal.db")
+    assert store.delivery_counts()[notice]["sent"] == 1
+    store.close()
+
+
+def test_due_notices_arrive_when_the_chat_starts(
+    tmp_path: Path, small_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    chat(tmp_path, "/subscribe gifts", knowledge=small_kb)
+    (small_kb / "notices").mkdir()
+    (small_kb / "notices" / "due.yaml").write_text(
+        """\
+id: gift-rules-changed
+publish_at: 2024-01-15
+topics: [gifts]
+kk: {title: "Сыйлық ережелері өзгерді", body: "Мәтін."}
+ru: {title: "Правила о подарках изменились", body: "Текст."}
+en: {title: "Gift rules changed", body: "The text."}
+""",
+        encoding="utf-8",
+    )
+    greeting = chat(tmp_path, knowledge=small_kb)
+    assert greeting.startswith("Hello! I am Adal.")
+    assert "Gift rules changed\n\nThe text." in greeting
+    assert "Gift rules changed" not in chat(tmp_path, knowledge=small_kb)  # exactly once
+
+
+def test_a_vote_in_the_terminal_replaces_the_vote_buttons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    output = chat(tmp_path, "/start gifts-any-value-ban")
+    vote = button_number(output, "👍")
+    output = chat(tmp_path, "/start gifts-any-value-ban", vote)
+    after = output.rsplit("👎", 1)[1]
+    assert "(Thank you for the feedback!)" in after
+    assert re.search(r"^  \[\d+\] ✓ Thank you for the feedback!$", after, re.MULTILINE)

@@ -72,3 +72,27 @@ def test_a_tie_between_languages_goes_to_the_default() -> None:
     chunks = read("статистика", lexicon.__contains__)
     assert lexicon.shares("статистика") == {"ru": 0.5, "kk": 0.5}
     assert guess_language(chunks, lexicon) == DEFAULT_LANG == "ru"
+
+
+def test_a_short_message_is_kazakh_only_on_kazakh_letters_or_words() -> None:
+    """A word shared with Russian, or a Kazakh-looking ending, decides nothing in two words."""
+    lexicon = Lexicon([("kk", "бот не істейді"), ("ru", "бот отвечает на вопросы")])
+
+    def language(text: str) -> str:
+        return guess_language(read(text, lexicon.__contains__), lexicon)
+
+    assert lexicon.shares("бот") == {"kk": 0.5, "ru": 0.5}
+    assert language("бот возможности") == "ru"  # "-ти" looked Kazakh: enough in a long one
+    assert language("бот мүмкіндіктері") == "kk"  # a Kazakh letter
+    assert language("бот истейди") == "kk"  # a word only Kazakh uses
+    assert language("бот возможности бот возможности") == "kk"  # not short: endings count
+
+
+@pytest.mark.parametrize("text", ["bye", "thanks, bye", "ok bye", "good bye", "me too"])
+def test_short_english_messages_are_english(text: str) -> None:
+    """Even when "bye" is read as the Kazakh particle бе (the base does not know "bye")."""
+    assert Matcher(make_kb()).match(text).lang == "en"
+
+
+def test_a_kazakh_word_in_latin_letters_is_kazakh() -> None:
+    assert Matcher(make_kb()).match("arandatu").lang == "kk"

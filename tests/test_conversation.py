@@ -1,0 +1,349 @@
+"""The conversation around the answers (issue 16), at the dialog level: the reply language of
+buttons and short messages, goodbyes, /help per transport, topics by name, button headings,
+one vote per answer and "What was missing?", /stats."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.config import Settings
+from bot.console import TRANSPORT
+from bot.dialog import Dialog, Reply, UserRef, build_dialog
+from bot.dialog.reply import Button, split_language
+from bot.dialog.subscriptions import find_topic
+from bot.kb import LANGS
+from bot.kb.markup import to_plain
+from bot.store import ALL_TOPICS, Store
+
+RU = UserRef(chat_id=400, user_id=400, client_lang="ru")
+EN = UserRef(chat_id=401, user_id=401, client_lang="en")
+KK = UserRef(chat_id=402, user_id=402, client_lang="kk")
+ADMIN = UserRef(chat_id=403, user_id=403, client_lang="en", is_admin=True)
+KK_QUESTION = "Менің інім біздің басқармада жұмыс істей ала ма?"
+GIFTS = "gifts-any-value-ban"
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+def dialog(settings: Settings) -> Dialog:
+    return build_dialog(settings, Store(":memory:"))
+
+
+def buttons(reply: Reply) -> list[Button]:
+    return [b for row in reply.buttons for b in row]
+
+
+def button(reply: Reply, action: str) -> Button:
+    """The button whose action, without its language mark, is ``action``."""
+    return next(b for b in buttons(reply) if split_language(b.action)[0] == action)
+
+
+def related(reply: Reply) -> Button:
+    return next(b for b in buttons(reply) if b.action.startswith("e:"))
+
+
+# --------------------------------------------------------------------------- reply language
+
+
+def test_every_button_carries_the_language_of_its_message(dialog: Dialog) -> None:
+    (answer,) = dialog.handle_message(RU, KK_QUESTION)
+    assert "Дереккөздер" in answer.text
+    assert all(split_language(b.action)[1] == "kk" for b in buttons(answer))
+    (opened,) = dialog.handle_button(RU, related(answer).action)
+    assert "Дереккөздер" in opened.text  # a Russian client, a Kazakh conversation
+    (unmarked,) = dialog.handle_button(RU, split_language(related(answer).action)[0])
+    assert "Источники" in unmarked.text  # a button from before the marks: the client's
+
+
+@pytest.mark.parametrize(("lang", "sources"), [("kk", "Дереккөздер"), ("en", "Sources")])
+def test_suggestions_answer_in_the_language_of_the_question(
+    dialog: Dialog, lang: str, sources: str
+) -> None:
+    question = {"kk": "арандату сыйлық", "en": "provocation gift"}[lang]
+    first, *_ = dialog.handle_message(RU, question)
+    suggestion = related(first)
+    assert split_language(suggestion.action)[1] == lang
+    (opened,) = dialog.handle_button(RU, suggestion.action)
+    assert sources in opened.text
+
+
+def test_the_message_language_comes_before_the_choice_and_the_choice_before_the_text(
+    dialog: Dialog,
+) -> None:
+    (answer,) = dialog.handle_message(RU, KK_QUESTION)
+    dialog.handle_message(RU, "/language en")
+    (opened,) = dialog.handle_button(RU, related(answer).action)
+    assert "Дереккөздер" in opened.text
+    (typed,) = dialog.handle_message(RU, KK_QUESTION)
+    assert "Sources" in typed.text
+
+
+def test_language_auto_answers_in_the_language_written_in_again(dialog: Dialog) -> None:
+    (menu,) = dialog.handle_message(RU, "/language")
+    assert [b.label for b in buttons(menu)] == [
+        "Қазақша",
+        "Русский",
+        "English",
+        "✅ Авто: на языке, на котором я пишу",
+    ]
+    (chosen,) = dialog.handle_button(RU, button(menu, "l:en").action)
+    assert chosen.text == "From now on I will answer in English."
+    (menu,) = dialog.handle_message(RU, "/language")
+    assert "✅ English" in [b.label for b in buttons(menu)]
+    (auto,) = dialog.handle_button(RU, button(menu, "l:auto").action)  # an English menu now
+    assert auto.text == "From now on I will answer in the language you write in."
+    assert dialog.store.language(RU.chat_id) is None
+    (answer,) = dialog.handle_message(RU, KK_QUESTION)
+    assert "Дереккөздер" in answer.text
+    (typed,) = dialog.handle_message(RU, "/language auto")
+    assert typed.text == "Теперь я буду отвечать на том языке, на котором вы пишете."
+
+
+@pytest.mark.parametrize("text", ["bye", "thanks, bye", "ok bye", "good bye", "Bye!"])
+def test_an_english_goodbye_gets_an_english_goodbye(dialog: Dialog, text: str) -> None:
+    assert [r.text for r in dialog.handle_message(KK, text)] == [
+        "Goodbye! Come back with any question."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "goodbye"),
+    [
+        ("сау болыңыз", "Сау болыңыз! Сұрағыңыз туындаса, қайта жазыңыз."),
+        ("рахмет, сау бол", "Сау болыңыз! Сұрағыңыз туындаса, қайта жазыңыз."),
+        ("спасибо, до свидания", "До свидания! Возвращайтесь с любым вопросом."),
+        ("пока", "До свидания! Возвращайтесь с любым вопросом."),
+    ],
+)
+def test_goodbyes_in_kazakh_and_russian(dialog: Dialog, text: str, goodbye: str) -> None:
+    assert [r.text for r in dialog.handle_message(EN, text)] == [goodbye]
+
+
+@pytest.mark.parametrize(("user", "lang"), [(EN, "en"), (KK, "kk"), (RU, "ru")])
+def test_an_emoji_is_answered_in_the_client_language(
+    dialog: Dialog, user: UserRef, lang: str
+) -> None:
+    (reply,) = dialog.handle_message(user, "👍")
+    _ = dialog.catalogs.translator(lang)  # type: ignore[arg-type]
+    assert reply.text == _("Please type your question in words.")
+
+
+# --------------------------------------------------------------------------- discoverability
+
+
+def test_help_lists_the_commands_of_the_transport(dialog: Dialog) -> None:
+    (telegram,) = dialog.handle_message(EN, "/help")
+    for command in ("/subscribe", "/subscriptions", "/unsubscribe", "/language", "/topics"):
+        assert f"{command} — " in telegram.text
+    assert "/quit" not in telegram.text and "/stats" not in telegram.text
+    assert "type its number" not in telegram.text
+    dialog.transport = TRANSPORT
+    (terminal,) = dialog.handle_message(EN, "/help")
+    assert "/quit — Leave the chat" in terminal.text
+    assert "To press a button, type its number." in terminal.text
+    (admin,) = dialog.handle_message(ADMIN, "/help")
+    assert "/stats — Users, deliveries and the week's votes" in admin.text
+
+
+def test_the_terminal_greeting_says_how_to_press_a_button(dialog: Dialog) -> None:
+    (telegram,) = dialog.handle_message(KK, "/start")
+    assert "нөмірін" not in telegram.text
+    dialog.transport = TRANSPORT
+    (terminal,) = dialog.handle_message(KK, "/start")
+    paragraphs = terminal.text.split("\n\n")
+    assert paragraphs[1] == "Батырманы басу үшін оның нөмірін жазыңыз."
+    assert paragraphs[-1].endswith("Мысалы:")  # the heading stays just above the examples
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "подарки",
+        "gifts",
+        "сыйлықтар",
+        "Сыйлықтар",
+        "сыйлыктар",
+        "GIFTS",
+        "Ban on gifts",
+        "запрет на подарки",
+        "подарок",
+        "сыйлық",
+    ],
+)
+def test_a_topic_is_found_by_its_name_in_any_language(dialog: Dialog, name: str) -> None:
+    turn = dialog.turn(EN)
+    assert find_topic(turn, name) == "gifts"
+
+
+@pytest.mark.parametrize(
+    ("name", "topic"),
+    [
+        ("all", ALL_TOPICS),
+        ("Все", ALL_TOPICS),
+        ("барлығы", ALL_TOPICS),
+        ("law-2020", "law-2020"),
+        ("закон 2020", "law-2020"),
+        ("провокация", "provocation"),
+        ("relatives", "relatives"),
+        ("туыстар", "relatives"),
+        ("комплаенс", "compliance"),
+        ("weather", None),
+        ("2021", None),
+    ],
+)
+def test_topic_names_keys_and_all(dialog: Dialog, name: str, topic: str | None) -> None:
+    assert find_topic(dialog.turn(EN), name) == topic
+
+
+@pytest.mark.parametrize(
+    ("user", "name", "confirmation"),
+    [
+        (RU, "/subscribe подарки", "Вы подписаны на тему «Запрет на подарки»."),
+        (EN, "/subscribe gifts", "You are subscribed to “Ban on gifts”."),
+        (KK, "/subscribe сыйлықтар", "Сіз «Сыйлықтарға тыйым» тақырыбына жазылдыңыз."),
+    ],
+)
+def test_subscribe_takes_a_topic_name(
+    dialog: Dialog, user: UserRef, name: str, confirmation: str
+) -> None:
+    (reply,) = dialog.handle_message(user, name)
+    assert reply.text.startswith(confirmation)
+    assert dialog.store.subscriptions(user.chat_id) == {"gifts"}
+    (reply,) = dialog.handle_message(user, name.replace("/subscribe", "/unsubscribe"))
+    assert dialog.store.subscriptions(user.chat_id) == set()
+
+
+def test_an_unknown_topic_is_answered_with_the_topics_and_their_names(dialog: Dialog) -> None:
+    (reply,) = dialog.handle_message(EN, "/subscribe weather")
+    assert reply.text.startswith(
+        "There is no topic “weather”. Name one of these, in any language:\n"
+    )
+    for key, topic in dialog.library.kb.topics.items():
+        assert f"- **{topic.names['en']}** ({key})" in reply.text
+    assert dialog.store.subscriptions(EN.chat_id) == set()
+
+
+def test_every_button_group_has_a_line_saying_what_it_chooses(dialog: Dialog) -> None:
+    (panel,) = dialog.handle_message(EN, "/subscribe")
+    assert panel.text.endswith(
+        "Press a topic to subscribe or unsubscribe. "
+        "The last two buttons choose how notices come: at once or weekly."
+    )
+    assert [b.label for b in panel.buttons[-1]] == ["✅ At once", "Weekly digest"]
+    (answer,) = dialog.handle_message(EN, "/start gifts-any-value-ban")
+    assert answer.text.endswith(
+        "Related questions are below. Did this answer help? Rate it with 👍 or 👎."
+    )
+    (topic,) = dialog.handle_button(EN, "t:gifts")
+    assert topic.text.endswith("Choose a question:")
+    abstention, *_ = dialog.handle_message(EN, "provocation gift")
+    assert abstention.text.endswith("Maybe you meant one of these:")
+    (languages,) = dialog.handle_message(EN, "/language")
+    assert languages.text == "Choose your language:"
+
+
+def test_an_answer_has_one_sources_block(dialog: Dialog) -> None:
+    labels = {"kk": "Дереккөздер:", "ru": "Источники:", "en": "Sources:"}
+    for lang, user in zip(LANGS, (KK, RU, EN), strict=True):
+        dialog.handle_message(user, f"/language {lang}")
+        for entry_id in dialog.library.kb.entries:
+            (reply,) = dialog.handle_message(user, f"/start {entry_id}")
+            lines = to_plain(reply.text).splitlines()
+            assert lines.count(labels[lang]) == 1, (entry_id, lang)
+
+
+# --------------------------------------------------------------------------- feedback
+
+
+def test_one_vote_per_answer_and_the_buttons_give_way_to_a_thank_you(dialog: Dialog) -> None:
+    (answer,) = dialog.handle_message(EN, f"/start {GIFTS}")
+    (edit,) = dialog.handle_button(EN, button(answer, f"f:+:{GIFTS}").action)
+    assert edit.edit and edit.text == "" and edit.toast == "Thank you for the feedback!"
+    labels = [b.label for b in buttons(edit)]
+    assert labels[-1] == "✓ Thank you for the feedback!" and "👍" not in labels
+    assert [b.action for b in buttons(edit)[:-1]] == [
+        b.action for b in buttons(answer) if not b.action.startswith("f:")
+    ]
+    for again in (f"f:-:{GIFTS}", split_language(buttons(edit)[-1].action)[0]):
+        (refused,) = dialog.handle_button(EN, again)
+        assert refused.toast == "You have already rated this answer." and not refused.edit
+    assert dialog.store.feedback_counts() == {GIFTS: (1, 0)}
+    (later,) = dialog.handle_message(EN, f"/start {GIFTS}")  # the same answer, asked again
+    assert not any(b.action.startswith("f:") for b in buttons(later))
+    assert later.text.endswith("Related questions are below.")
+
+
+def test_a_thumbs_down_asks_what_was_missing_and_keeps_the_reply_redacted(
+    dialog: Dialog,
+) -> None:
+    (answer,) = dialog.handle_message(RU, f"/start {GIFTS}")
+    edit, question = dialog.handle_button(RU, button(answer, f"f:-:{GIFTS}").action)
+    assert edit.edit and question.text.startswith("Чего не хватило в ответе?")
+    comment = "Нет про цветы. Мой тел. +7 701 123 45 67, почта aidos@mail.kz, ИИН 900101300126"
+    (thanks,) = dialog.handle_message(RU, comment)
+    assert thanks.text == "Спасибо! Я передал это тем, кто готовит ответы."
+    [kept] = dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1))
+    assert (kept.entry_id, kept.lang) == (GIFTS, "ru")
+    assert kept.text == "Нет про цветы. Мой тел. [PHONE], почта [EMAIL], ИИН [IIN]"
+    replies = dialog.handle_message(RU, "Можно ли принять цветы?")
+    assert not any(r.text.startswith("Спасибо! Я передал") for r in replies)  # one reply kept
+
+
+def test_a_question_typed_after_the_thumbs_down_is_kept_and_answered(dialog: Dialog) -> None:
+    (answer,) = dialog.handle_message(EN, f"/start {GIFTS}")
+    dialog.handle_button(EN, button(answer, f"f:-:{GIFTS}").action)
+    thanks, reply = dialog.handle_message(EN, "Can my wife accept a gift from a colleague?")
+    assert thanks.text.startswith("Thank you! I passed it on")
+    assert "f:+:gifts-family-members" in [split_language(b.action)[0] for b in buttons(reply)]
+    assert len(dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1))) == 1
+
+
+@pytest.mark.parametrize("between", ["/topics", "button", "thanks"])
+def test_what_was_missing_is_answered_only_by_the_next_message(
+    dialog: Dialog, between: str
+) -> None:
+    (answer,) = dialog.handle_message(EN, f"/start {GIFTS}")
+    dialog.handle_button(EN, button(answer, f"f:-:{GIFTS}").action)
+    if between == "button":
+        dialog.handle_button(EN, related(answer).action)
+    else:
+        dialog.handle_message(EN, between)
+    replies = dialog.handle_message(EN, "The answer does not say anything about flowers")
+    assert not any(r.text.startswith("Thank you! I passed it on") for r in replies)
+    assert dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1)) == []
+
+
+def test_a_late_reply_is_no_comment() -> None:
+    store = Store(":memory:")
+    store.ask_comment(1, GIFTS, "en")
+    assert store.add_comment(1, "too late", max_age=timedelta(seconds=-1)) is None
+    assert store.add_comment(1, "and the request is gone", max_age=timedelta(hours=1)) is None
+    store.ask_comment(1, GIFTS, "en")
+    assert store.add_comment(1, "in time", max_age=timedelta(hours=1)) == GIFTS
+    columns = {c.name for c in store.db.table("feedback_comments").columns}
+    assert "chat_id" not in columns  # kept without the chat it came from
+
+
+def test_stats_shows_the_week_votes_and_comments_to_admins(dialog: Dialog) -> None:
+    dialog.handle_button(EN, f"f:+:{GIFTS}")
+    dialog.handle_button(RU, f"f:-:{GIFTS}")
+    dialog.handle_message(RU, "Нет про @aidos_k и цветы")
+    dialog.handle_button(KK, "f:+:relatives-same-agency")
+    (stats,) = dialog.handle_message(ADMIN, "/stats")
+    assert "**Votes in the last 7 days** (👍 / 👎):" in stats.text
+    lines = to_plain(stats.text).splitlines()
+    assert lines.index(f"• {GIFTS}: 1 / 1") < lines.index("• relatives-same-agency: 1 / 0")
+    assert f"• {GIFTS} (ru): Нет про [USERNAME] и цветы" in lines
+    (refused,) = dialog.handle_message(EN, "/stats")
+    assert refused.text.startswith("I don't know this command.")
+
+
+def test_stats_without_votes(dialog: Dialog) -> None:
+    (stats,) = dialog.handle_message(ADMIN, "/stats")
+    assert stats.text.endswith("**Votes in the last 7 days:** none.")

@@ -1,0 +1,188 @@
+"""End to end, in kk, ru and en: the conversation around the answers (issue 16), through the
+real Application and the Bot API emulator. The users' Telegram apps speak another language than
+their questions, as a Kazakh speaker's Russian-language app does."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.kb import Lang
+from bot.kb.markup import to_html
+from tests.helpers.botapi_emulator import BotAPIEmulator, parse_html
+from tests.helpers.telegram_e2e import (
+    CHAT,
+    actions,
+    ask,
+    assert_answer,
+    dialog_of,
+    press,
+    running,
+)
+
+pytestmark = pytest.mark.e2e
+
+ADMIN = 778
+LANGS: tuple[Lang, ...] = ("kk", "ru", "en")
+OTHER_APP = {"kk": "ru", "ru": "en", "en": "kk"}  # the app's language_code for each
+SUGGESTED = {  # two topics at once: the bot abstains and suggests
+    "kk": ["арандату сыйлық", "провокация және сыйлық"],
+    "ru": ["провокация подарок", "провокация и подарки"],
+    "en": ["provocation gift", "provocation and gifts"],
+}
+TOPIC_NAMES = {"kk": "сыйлықтар", "ru": "подарки", "en": "gifts"}
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
+MISSING = {  # what a user says was missing, with an e-mail address to be removed
+    "kk": "Немере ағалар туралы ештеңе жоқ, маған {} жазыңыз",
+    "ru": "Нет про двоюродных братьев, пишите на {}",
+    "en": "Nothing about cousins, write to {}",
+}
+WHAT_WAS_MISSING = (
+    "What was missing? Write it in one message: I will pass it on to the people who "
+    "maintain the answers, without your personal data."
+)
+
+
+@pytest_asyncio.fixture
+async def emu() -> AsyncIterator[BotAPIEmulator]:
+    """A running emulator; the test fails if it refused any call."""
+    async with BotAPIEmulator() as emulator:
+        yield emulator
+    assert not [(r.method, r.status) for r in emulator.rejected]
+
+
+@pytest_asyncio.fixture
+async def app(emu: BotAPIEmulator, tmp_path: Path) -> AsyncIterator[Application]:
+    """The bot over the bundled knowledge base and a fresh database, one admin."""
+    settings = Settings(
+        token=emu.token,
+        api_url=emu.base_url,
+        db_path=tmp_path / "adal.db",
+        admins=frozenset({ADMIN}),
+    )
+    async with running(settings) as application:
+        yield application
+
+
+def shown(markup: str) -> str:
+    """What Telegram shows for a reply's markup."""
+    return parse_html(to_html(markup))[0]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_a_related_button_answers_in_the_language_of_the_question(
+    app: Application, emu: BotAPIEmulator, lang: Lang
+) -> None:
+    kb = dialog_of(app).library.kb
+    entry = kb.get("relatives-same-agency")
+    assert entry is not None and entry.related
+    [answer] = await ask(emu, entry.questions(lang)[0], lang=OTHER_APP[lang])
+    assert_answer(answer, entry, lang)
+    _, [opened] = await press(emu, answer, f"e:{entry.related[0]}")
+    related = kb.get(entry.related[0])
+    assert related is not None
+    assert_answer(opened, related, lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_a_suggestion_answers_in_the_language_of_the_question(
+    app: Application, emu: BotAPIEmulator, lang: Lang
+) -> None:
+    library = dialog_of(app).library
+    text = next(t for t in SUGGESTED[lang] if library.matcher.match(t).suggestions)
+    suggested = library.kb.get(library.matcher.match(text).suggestions[0])
+    assert suggested is not None
+    abstention, *_ = await ask(emu, text, lang=OTHER_APP[lang])
+    _, [opened] = await press(emu, abstention, f"e:{suggested.id}")
+    assert_answer(opened, suggested, lang)
+
+
+@pytest.mark.parametrize("app_lang", ["kk", "ru"])
+async def test_bye_gets_an_english_goodbye(
+    app: Application, emu: BotAPIEmulator, app_lang: str
+) -> None:
+    for text in ("bye", "thanks, bye", "ok bye", "good bye"):
+        [goodbye] = await ask(emu, text, lang=app_lang)
+        assert goodbye.plain_text == "Goodbye! Come back with any question."
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_help_lists_the_subscription_commands(
+    app: Application, emu: BotAPIEmulator, lang: Lang
+) -> None:
+    [helped] = await ask(emu, "/help", lang=lang)
+    menu = dict(dialog_of(app).menu(lang))
+    for command in ("subscribe", "subscriptions", "unsubscribe"):
+        assert f"/{command} — {menu[command]}" in (helped.plain_text or "")
+    assert "/quit" not in (helped.plain_text or "")  # the terminal's, not Telegram's
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_subscribe_accepts_a_topic_name(
+    app: Application, emu: BotAPIEmulator, lang: Lang
+) -> None:
+    dialog = dialog_of(app)
+    [panel] = await ask(emu, f"/subscribe {TOPIC_NAMES[lang]}", lang=lang)
+    name = dialog.library.kb.topics["gifts"].names[lang]
+    _ = dialog.catalogs.translator(lang)
+    assert (panel.plain_text or "").startswith(_("You are subscribed to “{topic}”.", topic=name))
+    assert dialog.store.subscriptions(CHAT) == {"gifts"}
+    assert "u:gifts" in actions(panel)
+    [listing] = await ask(emu, "/subscribe weather", lang=lang)
+    for topic in dialog.library.kb.topics.values():
+        assert topic.names[lang] in (listing.plain_text or "")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_a_second_vote_on_one_answer_is_refused(
+    app: Application, emu: BotAPIEmulator, lang: Lang
+) -> None:
+    dialog = dialog_of(app)
+    entry = dialog.library.kb.get("gifts-any-value-ban")
+    assert entry is not None
+    [answer] = await ask(emu, entry.questions(lang)[0], lang=OTHER_APP[lang])
+    _ = dialog.catalogs.translator(lang)
+    thanks, _sent = await press(emu, answer, f"f:+:{entry.id}", count=0)
+    assert thanks["text"] == _("Thank you for the feedback!")
+    refused, sent = await press(emu, answer, f"f:-:{entry.id}", count=0)
+    assert refused["text"] == _("You have already rated this answer.")
+    assert sent == [] and dialog.store.feedback_counts() == {entry.id: (1, 0)}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_a_thumbs_down_asks_what_was_missing(
+    app: Application, emu: BotAPIEmulator, lang: Lang
+) -> None:
+    dialog = dialog_of(app)
+    entry = dialog.library.kb.get("relatives-same-agency")
+    assert entry is not None
+    [answer] = await ask(emu, entry.questions(lang)[0], lang=OTHER_APP[lang])
+    _ = dialog.catalogs.translator(lang)
+    _callback, [question] = await press(emu, answer, f"f:-:{entry.id}")
+    assert question.plain_text == shown(_(WHAT_WAS_MISSING))
+    [thanks] = await ask(emu, MISSING[lang].format("a.b@mail.kz"), lang=OTHER_APP[lang])
+    assert thanks.plain_text == shown(
+        _("Thank you! I passed it on to the people who maintain the answers.")
+    )
+    [comment] = dialog.store.feedback_comments(since=LONG_AGO)
+    assert comment.text == MISSING[lang].format("[EMAIL]")
+
+
+async def test_stats_shows_a_vote(app: Application, emu: BotAPIEmulator) -> None:
+    dialog = dialog_of(app)
+    entry = dialog.library.kb.get("gifts-any-value-ban")
+    assert entry is not None
+    [answer] = await ask(emu, entry.questions("kk")[0], lang="ru")
+    await press(emu, answer, f"f:+:{entry.id}", count=0)
+    [stats] = await ask(emu, "/stats", chat_id=ADMIN, lang="en")
+    text = stats.plain_text or ""
+    assert "Votes in the last 7 days (👍 / 👎):" in text
+    assert f"• {entry.id}: 1 / 0" in text.splitlines()
+    [refused] = await ask(emu, "/stats", lang="en")  # not an admin
+    assert (refused.plain_text or "").startswith("I don't know this command.")
