@@ -82,16 +82,42 @@ def kb_group() -> None:
     type=click.IntRange(min=0),
     help="Days a notice may lie in the past unless it is archived.",
 )
-def kb_check(path: Path | None, max_notice_age: int) -> None:
-    """Validate the knowledge base: one `path:line: message` per problem; exit 1 on any."""
-    from bot.kb.checks import stale_notices
+@click.option(
+    "--max-review-age",
+    default=365,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Days after an entry's `reviewed` date it is listed as stale (a warning).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="A question variant answered by another entry, or not answered, is an error.",
+)
+def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict: bool) -> None:
+    """Validate the knowledge base: one `path:line: message` per problem; exit 1 on any.
+
+    Every question variant is run through the matcher: one its own entry does not answer is
+    a warning (an error with --strict); entries not reviewed for --max-review-age days are
+    listed as stale."""
+    from bot.insights.variants import variant_misses
+    from bot.kb.checks import WARNING, stale_entries, stale_notices
 
     root = path or _settings().knowledge_dir
     base, problems = read_knowledge(root)
     problems += stale_notices(
         base.notices.values(), datetime.now(UTC), timedelta(days=max_notice_age)
     )
-    for problem in problems:
+    warnings = stale_entries(
+        [*base.entries.values(), *base.checkers.values()],
+        datetime.now(UTC).date(),
+        timedelta(days=max_review_age),
+    )
+    if not problems:  # the matcher is built only on a sound base
+        for miss in variant_misses(base):
+            found = miss.problem(strict=strict)
+            (warnings if found.message.startswith(WARNING) else problems).append(found)
+    for problem in [*problems, *warnings]:
         click.echo(str(problem))
     if problems:
         click.echo(f"{len(problems)} problem(s) found in {root}", err=True)
@@ -100,6 +126,29 @@ def kb_check(path: Path | None, max_notice_age: int) -> None:
         f"ok: {len(base.entries)} entries, {len(base.topics)} topics, "
         f"{len(base.notices)} notices, {len(base.checkers)} checkers in {root}"
     )
+
+
+@kb_group.command("diff")
+@click.argument("old")
+@click.argument("new")
+def kb_diff(old: str, new: str) -> None:
+    """Entries, question variants and answers added, removed and changed per language from
+    OLD to NEW: each a folder or a git revision (`HEAD~3 HEAD`)."""
+    import tempfile
+
+    from bot.kb.diff import RevisionError, diff_bases, read_version
+
+    knowledge_dir = _settings().knowledge_dir
+    with tempfile.TemporaryDirectory(prefix="adal-diff-") as tmp:
+        try:
+            bases = [
+                read_version(spec, knowledge_dir, Path(tmp) / str(n))
+                for n, spec in enumerate((old, new))
+            ]
+        except RevisionError as exc:
+            raise click.ClickException(str(exc)) from None
+    for line in diff_bases(*bases).lines():
+        click.echo(line)
 
 
 @kb_group.command("export")

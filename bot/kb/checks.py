@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.kb.markup import markup_problems, paragraphs, visible_length
-from bot.kb.model import LANGS, Entry, KnowledgeBase, Notice, Problem, Topic
+from bot.kb.model import LANGS, Checker, Entry, KnowledgeBase, Notice, Problem, Topic
 
 MESSAGE_LIMIT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
 MIN_QUESTIONS = 8
@@ -142,6 +142,23 @@ def stale_notices(notices: Iterable[Notice], now: datetime, max_age: timedelta) 
         )
         for n in notices
         if not n.archived and n.publish_at < now - max_age
+    ]
+
+
+def stale_entries(
+    entries: Iterable[Entry | Checker], today: date, max_age: timedelta
+) -> list[Problem]:
+    """Entries and checkers whose ``reviewed`` date is more than ``max_age`` before ``today``,
+    as warnings: a person should check them against their sources again."""
+    return [
+        Problem(
+            e.path,
+            e.line,
+            f"{WARNING}{'checker' if isinstance(e, Checker) else 'entry'} {e.id!r}: stale, "
+            f"reviewed {e.reviewed.isoformat()}, more than {max_age.days} days ago",
+        )
+        for e in entries
+        if e.reviewed < today - max_age
     ]
 
 

@@ -1,0 +1,176 @@
+"""Quality gates on the files: every question variant run through the matcher (`kb check
+--strict`), stale entries, and `kb diff` between two folders or two git revisions."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.cli import cli
+from bot.insights.variants import ALLOWED_MISSES, variant_misses
+from bot.kb import load_knowledge
+from tests.helpers.knowledge_files import TOPICS, entry_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+NEVER_STALE = ["--max-review-age", "100000"]
+
+
+def kb_cli(*args: str, knowledge: Path | None = None) -> Result:
+    env = {"ADAL_KNOWLEDGE_DIR": str(knowledge)} if knowledge else {}
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def write_base(root: Path, *, shared: bool) -> Path:
+    """Two gift entries; with ``shared`` the second also asks a variant of the first
+    ("can I accept the gift 5" next to the first's "Can I accept a gift 5")."""
+    root.mkdir(parents=True)
+    (root / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    first = entry_yaml(
+        "gift-ban", questions=("Сыйлық ала ма", "Принять подарок", "Can I accept a gift")
+    )
+    second = entry_yaml(
+        "gift-family",
+        questions=("Туыстар бір органда", "Родственники в органе", "Relatives in one agency"),
+    )
+    if shared:
+        second = second.replace(
+            "      - Relatives in one agency 8\n",
+            "      - Relatives in one agency 8\n      - can I accept the gift 5\n",
+        )
+    (root / "gifts.yaml").write_text(first + second, encoding="utf-8")
+    (root / "about.yaml").write_text(entry_yaml("about-bot", "about"), encoding="utf-8")
+    return root
+
+
+def test_strict_fails_when_two_entries_share_a_variant(tmp_path: Path) -> None:
+    root = write_base(tmp_path / "knowledge", shared=True)
+    lenient = kb_cli("kb", "check", str(root), *NEVER_STALE)
+    assert lenient.exit_code == 0, lenient.output
+    [warning] = [line for line in lenient.stdout.splitlines() if "can I accept the gift 5" in line]
+    assert warning.startswith(f"{root / 'gifts.yaml'}:")
+    assert ": warning: entry 'gift-family' [en]: " in warning
+    assert "is answered by entry 'gift-ban' (confidence 100.0)" in warning
+    assert "not by its entry 'gift-family' (score " in warning
+    strict = kb_cli("kb", "check", str(root), "--strict", *NEVER_STALE)
+    assert strict.exit_code == 1
+    [error] = [line for line in strict.stdout.splitlines() if "can I accept the gift 5" in line]
+    assert "warning" not in error and "answered by entry 'gift-ban'" in error
+    assert "1 problem(s) found" in strict.stderr
+
+
+def test_strict_passes_when_each_variant_finds_its_entry(tmp_path: Path) -> None:
+    root = write_base(tmp_path / "knowledge", shared=False)
+    result = kb_cli("kb", "check", str(root), "--strict", *NEVER_STALE)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"ok: 3 entries, 2 topics, 0 notices, 0 checkers in {root}"
+    ]
+
+
+def test_a_variant_nothing_answers_is_reported(small_kb: Path) -> None:
+    base = load_knowledge(small_kb)
+    misses = variant_misses(base)
+    assert all(m.answered_by != m.entry_id for m in misses)
+    for miss in misses:
+        if miss.answered_by is None:
+            assert "is not answered (confidence" in str(miss.problem(strict=True))
+
+
+def test_bundled_base_passes_strict_with_only_the_documented_allowance() -> None:
+    result = kb_cli("kb", "check", str(ROOT / "knowledge"), "--strict")
+    assert result.exit_code == 0, result.output
+    allowed = [
+        line for line in result.stdout.splitlines() if "(allowed: see ALLOWED_MISSES)" in line
+    ]
+    assert len(allowed) <= len(ALLOWED_MISSES) <= 2  # a small allowance, each with its reason
+    assert all(reason for reason in ALLOWED_MISSES.values())
+
+
+def test_entries_not_reviewed_for_a_while_are_listed_as_stale(small_kb: Path) -> None:
+    result = kb_cli("kb", "check", str(small_kb), "--max-review-age", "30")
+    assert result.exit_code == 0, result.output  # stale is a warning, never a failure
+    stale = [line for line in result.stdout.splitlines() if "stale" in line]
+    assert len(stale) == 3
+    assert any(
+        line.startswith(
+            f"{small_kb / 'gifts.yaml'}:1: warning: entry 'gift-ban': stale, "
+            "reviewed 2020-10-18, more than 30 days ago"
+        )
+        for line in stale
+    )
+    fresh = kb_cli("kb", "check", str(small_kb), *NEVER_STALE)
+    assert "stale" not in fresh.stdout
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _change(root: Path) -> None:
+    """Add an entry and an English variant, remove a Russian one, change a Kazakh answer."""
+    gifts = root / "gifts.yaml"
+    _edit(
+        gifts,
+        "      - gift-family question 8\n",
+        "      - gift-family question 8\n      - may my wife take it\n",
+    )
+    _edit(gifts, "      - gift-ban вопрос 3\n", "")
+    _edit(gifts, "Answer. (kk)", "Жаңа жауап. (kk)")
+    (root / "new.yaml").write_text(entry_yaml("gift-new"), encoding="utf-8")
+
+
+def test_diff_of_two_folders(small_kb: Path, tmp_path: Path) -> None:
+    new = tmp_path / "new"
+    shutil.copytree(small_kb, new)
+    _change(new)
+    result = kb_cli("kb", "diff", str(small_kb), str(new), knowledge=small_kb)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "+ gift-new (gifts): new entry, variants kk 8, ru 8, en 8" in lines
+    assert "~ gift-ban: [kk] answer changed, [ru] variants -1" in lines
+    assert "    [ru] - gift-ban вопрос 3" in lines
+    assert "~ gift-family: [en] variants +1" in lines
+    assert "    [en] + may my wife take it" in lines
+    assert "entries: 1 added, 0 removed, 2 changed" in lines
+    assert "[en] variants added 9, variants removed 0, answers new 1, answers changed 0" in lines
+    assert "[kk] variants added 8, variants removed 0, answers new 1, answers changed 1" in lines
+    assert "[ru] variants added 8, variants removed 1, answers new 1, answers changed 0" in lines
+    back = kb_cli("kb", "diff", str(new), str(small_kb), knowledge=small_kb)
+    assert "- gift-new (gifts): removed" in back.stdout.splitlines()
+    same = kb_cli("kb", "diff", str(small_kb), str(small_kb), knowledge=small_kb)
+    assert same.stdout.splitlines() == ["no differences in the entries"]
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_diff_of_two_git_revisions(small_kb: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = small_kb.parent
+    _git(repo, "init", "-q")
+    _git(repo, "add", "knowledge")
+    _git(repo, "commit", "-q", "-m", "one")
+    _change(small_kb)
+    _git(repo, "add", "knowledge")
+    _git(repo, "commit", "-q", "-m", "two")
+    result = kb_cli("kb", "diff", "HEAD~1", "HEAD", knowledge=small_kb)
+    assert result.exit_code == 0, result.output
+    assert "entries: 1 added, 0 removed, 2 changed" in result.stdout.splitlines()
+    mixed = kb_cli("kb", "diff", "HEAD~1", str(small_kb), knowledge=small_kb)
+    assert "    [en] + may my wife take it" in mixed.stdout.splitlines()
+    wrong = kb_cli("kb", "diff", "no-such-rev", "HEAD", knowledge=small_kb)
+    assert wrong.exit_code == 1
+    assert "'no-such-rev' is neither a folder nor a git revision" in wrong.output
