@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -15,20 +16,13 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.kb import Lang
 from bot.kb.markup import to_html
-from tests.helpers.botapi_emulator import BotAPIEmulator, parse_html
-from tests.helpers.telegram_e2e import (
-    CHAT,
-    actions,
-    ask,
-    assert_answer,
-    dialog_of,
-    press,
-    running,
-)
+from tests.helpers.botapi_emulator import BotAPIEmulator, SentRecord, parse_html
+from tests.helpers.telegram_e2e import CHAT, actions, assert_answer, dialog_of, press, running
 
 pytestmark = pytest.mark.e2e
 
 ADMIN = 778
+WAIT = 15.0  # seconds for a reply: generous, the machine may be busy
 LANGS: tuple[Lang, ...] = ("kk", "ru", "en")
 OTHER_APP = {"kk": "ru", "ru": "en", "en": "kk"}  # the app's language_code for each
 SUGGESTED = {  # two topics at once: the bot abstains and suggests
@@ -75,6 +69,38 @@ def shown(markup: str) -> str:
     return parse_html(to_html(markup))[0]
 
 
+async def messages(emu: BotAPIEmulator, chat_id: int, mark: int, count: int) -> list[SentRecord]:
+    """The first ``count`` new messages (edits of a pressed message aside) sent to ``chat_id``
+    after ``emu.sent[mark]``."""
+    found: list[SentRecord] = []
+    for _ in range(count):
+        record = await emu.wait_for(
+            lambda r: r.chat_id == chat_id and r.method == "sendMessage", WAIT, after=mark
+        )
+        found.append(record)
+        mark = emu.sent.index(record) + 1
+    return found
+
+
+async def say(
+    emu: BotAPIEmulator, text: str, *, lang: str, chat_id: int = CHAT, count: int = 1
+) -> list[SentRecord]:
+    """Write ``text`` from an app speaking ``lang``; the ``count`` messages it gets back."""
+    mark = len(emu.sent)
+    emu.push_text(chat_id, text, language_code=lang)
+    return await messages(emu, chat_id, mark, count)
+
+
+async def tap(
+    emu: BotAPIEmulator, message: SentRecord, action: str, *, count: int = 1
+) -> tuple[dict[str, Any], list[SentRecord]]:
+    """Press ``action`` under ``message``: (the callback answer, ``count`` new messages)."""
+    assert message.chat_id is not None
+    mark = len(emu.sent)
+    callback, _ = await press(emu, message, action, count=0)
+    return callback, await messages(emu, message.chat_id, mark, count)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 async def test_a_related_button_answers_in_the_language_of_the_question(
     app: Application, emu: BotAPIEmulator, lang: Lang
@@ -82,9 +108,9 @@ async def test_a_related_button_answers_in_the_language_of_the_question(
     kb = dialog_of(app).library.kb
     entry = kb.get("relatives-same-agency")
     assert entry is not None and entry.related
-    [answer] = await ask(emu, entry.questions(lang)[0], lang=OTHER_APP[lang])
+    [answer] = await say(emu, entry.questions(lang)[0], lang=OTHER_APP[lang])
     assert_answer(answer, entry, lang)
-    _, [opened] = await press(emu, answer, f"e:{entry.related[0]}")
+    _, [opened] = await tap(emu, answer, f"e:{entry.related[0]}")
     related = kb.get(entry.related[0])
     assert related is not None
     assert_answer(opened, related, lang)
@@ -96,11 +122,14 @@ async def test_a_suggestion_answers_in_the_language_of_the_question(
 ) -> None:
     library = dialog_of(app).library
     text = next(t for t in SUGGESTED[lang] if library.matcher.match(t).suggestions)
-    suggested = library.kb.get(library.matcher.match(text).suggestions[0])
-    assert suggested is not None
-    abstention, *_ = await ask(emu, text, lang=OTHER_APP[lang])
-    _, [opened] = await press(emu, abstention, f"e:{suggested.id}")
-    assert_answer(opened, suggested, lang)
+    [abstention] = await say(emu, text, lang=OTHER_APP[lang])
+    first = actions(abstention)[0]  # a "did you mean" entry, or a clarifying question's option
+    assert first.startswith(("e:", "q:"))
+    _, [opened] = await tap(emu, abstention, first)
+    [vote] = [a for a in actions(opened) if a.startswith("f:+:")]
+    entry = library.kb.get(vote.removeprefix("f:+:"))
+    assert entry is not None and entry.id in library.matcher.match(text).suggestions
+    assert_answer(opened, entry, lang)
 
 
 @pytest.mark.parametrize("app_lang", ["kk", "ru"])
@@ -108,7 +137,7 @@ async def test_bye_gets_an_english_goodbye(
     app: Application, emu: BotAPIEmulator, app_lang: str
 ) -> None:
     for text in ("bye", "thanks, bye", "ok bye", "good bye"):
-        [goodbye] = await ask(emu, text, lang=app_lang)
+        [goodbye] = await say(emu, text, lang=app_lang)
         assert goodbye.plain_text == "Goodbye! Come back with any question."
 
 
@@ -116,7 +145,7 @@ async def test_bye_gets_an_english_goodbye(
 async def test_help_lists_the_subscription_commands(
     app: Application, emu: BotAPIEmulator, lang: Lang
 ) -> None:
-    [helped] = await ask(emu, "/help", lang=lang)
+    [helped] = await say(emu, "/help", lang=lang)
     menu = dict(dialog_of(app).menu(lang))
     for command in ("subscribe", "subscriptions", "unsubscribe"):
         assert f"/{command} — {menu[command]}" in (helped.plain_text or "")
@@ -128,13 +157,13 @@ async def test_subscribe_accepts_a_topic_name(
     app: Application, emu: BotAPIEmulator, lang: Lang
 ) -> None:
     dialog = dialog_of(app)
-    [panel] = await ask(emu, f"/subscribe {TOPIC_NAMES[lang]}", lang=lang)
+    [panel] = await say(emu, f"/subscribe {TOPIC_NAMES[lang]}", lang=lang)
     name = dialog.library.kb.topics["gifts"].names[lang]
     _ = dialog.catalogs.translator(lang)
     assert (panel.plain_text or "").startswith(_("You are subscribed to “{topic}”.", topic=name))
     assert dialog.store.subscriptions(CHAT) == {"gifts"}
     assert "u:gifts" in actions(panel)
-    [listing] = await ask(emu, "/subscribe weather", lang=lang)
+    [listing] = await say(emu, "/subscribe weather", lang=lang)
     for topic in dialog.library.kb.topics.values():
         assert topic.names[lang] in (listing.plain_text or "")
 
@@ -146,11 +175,11 @@ async def test_a_second_vote_on_one_answer_is_refused(
     dialog = dialog_of(app)
     entry = dialog.library.kb.get("gifts-any-value-ban")
     assert entry is not None
-    [answer] = await ask(emu, entry.questions(lang)[0], lang=OTHER_APP[lang])
+    [answer] = await say(emu, entry.questions(lang)[0], lang=OTHER_APP[lang])
     _ = dialog.catalogs.translator(lang)
-    thanks, _sent = await press(emu, answer, f"f:+:{entry.id}", count=0)
+    thanks, _sent = await tap(emu, answer, f"f:+:{entry.id}", count=0)
     assert thanks["text"] == _("Thank you for the feedback!")
-    refused, sent = await press(emu, answer, f"f:-:{entry.id}", count=0)
+    refused, sent = await tap(emu, answer, f"f:-:{entry.id}", count=0)
     assert refused["text"] == _("You have already rated this answer.")
     assert sent == [] and dialog.store.feedback_counts() == {entry.id: (1, 0)}
 
@@ -162,11 +191,11 @@ async def test_a_thumbs_down_asks_what_was_missing(
     dialog = dialog_of(app)
     entry = dialog.library.kb.get("relatives-same-agency")
     assert entry is not None
-    [answer] = await ask(emu, entry.questions(lang)[0], lang=OTHER_APP[lang])
+    [answer] = await say(emu, entry.questions(lang)[0], lang=OTHER_APP[lang])
     _ = dialog.catalogs.translator(lang)
-    _callback, [question] = await press(emu, answer, f"f:-:{entry.id}")
+    _callback, [question] = await tap(emu, answer, f"f:-:{entry.id}")
     assert question.plain_text == shown(_(WHAT_WAS_MISSING))
-    [thanks] = await ask(emu, MISSING[lang].format("a.b@mail.kz"), lang=OTHER_APP[lang])
+    [thanks] = await say(emu, MISSING[lang].format("a.b@mail.kz"), lang=OTHER_APP[lang])
     assert thanks.plain_text == shown(
         _("Thank you! I passed it on to the people who maintain the answers.")
     )
@@ -178,11 +207,11 @@ async def test_stats_shows_a_vote(app: Application, emu: BotAPIEmulator) -> None
     dialog = dialog_of(app)
     entry = dialog.library.kb.get("gifts-any-value-ban")
     assert entry is not None
-    [answer] = await ask(emu, entry.questions("kk")[0], lang="ru")
-    await press(emu, answer, f"f:+:{entry.id}", count=0)
-    [stats] = await ask(emu, "/stats", chat_id=ADMIN, lang="en")
+    [answer] = await say(emu, entry.questions("kk")[0], lang="ru")
+    await tap(emu, answer, f"f:+:{entry.id}", count=0)
+    [stats] = await say(emu, "/stats", chat_id=ADMIN, lang="en")
     text = stats.plain_text or ""
     assert "Votes in the last 7 days (👍 / 👎):" in text
     assert f"• {entry.id}: 1 / 0" in text.splitlines()
-    [refused] = await ask(emu, "/stats", lang="en")  # not an admin
+    [refused] = await say(emu, "/stats", lang="en")  # not an admin
     assert (refused.plain_text or "").startswith("I don't know this command.")
