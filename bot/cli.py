@@ -430,8 +430,8 @@ def notices_status(notice_id: str) -> None:
             f"enqueued: {local_time(enqueued)} Asia/Almaty, {sum(counts.values())} "
             "recipients\n" + ", ".join(f"{state} {n}" for state, n in counts.items())
         )
-        for chat_id, state, error in store.delivery_problems(notice_id):
-            click.echo(f"  chat {chat_id}: {state}: {error}")
+        for recipient, state, error in store.delivery_problems(notice_id):
+            click.echo(f"  {recipient}: {state}: {error}")
     store.close()
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 from bot.paths import bundled
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+MIN_HASH_SECRET = 16  # characters of ADAL_HASH_SECRET at least
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")  # <bot id>:<base64url secret>
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -36,6 +37,10 @@ class Settings:
     webhook_port: int = 8443
     admins: frozenset[int] = frozenset()
     log_level: str = "INFO"
+    hash_secret: str | None = field(default=None, repr=False)
+    retention_days: int = 90
+    rate_limit: int = 30  # messages a user may send a minute
+    lease_seconds: int = 60
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -63,6 +68,9 @@ class Settings:
         secret = get("ADAL_WEBHOOK_SECRET")
         if secret is not None and not _SECRET_RE.match(secret):
             raise ConfigError("ADAL_WEBHOOK_SECRET may hold only A-Z a-z 0-9 _ - (1-256 chars)")
+        hash_secret = get("ADAL_HASH_SECRET")
+        if hash_secret is not None and len(hash_secret) < MIN_HASH_SECRET:
+            raise ConfigError(f"ADAL_HASH_SECRET must be at least {MIN_HASH_SECRET} characters")
         defaults = cls()
         return cls(
             token=token,
@@ -76,6 +84,14 @@ class Settings:
             webhook_port=_int("ADAL_WEBHOOK_PORT", get("ADAL_WEBHOOK_PORT"), defaults.webhook_port),
             admins=_admins(get("ADAL_ADMINS")),
             log_level=_log_level(get("ADAL_LOG_LEVEL") or defaults.log_level),
+            hash_secret=hash_secret,
+            retention_days=_count(
+                "ADAL_RETENTION_DAYS", get("ADAL_RETENTION_DAYS"), defaults.retention_days
+            ),
+            rate_limit=_count("ADAL_RATE_LIMIT", get("ADAL_RATE_LIMIT"), defaults.rate_limit),
+            lease_seconds=_count(
+                "ADAL_LEASE_SECONDS", get("ADAL_LEASE_SECONDS"), defaults.lease_seconds
+            ),
         )
 
 
@@ -96,6 +112,14 @@ def _int(name: str, value: str | None, default: int) -> int:
     if not 0 < number < 65536:
         raise ConfigError(f"{name} must be a port number (1-65535), got {number}")
     return number
+
+
+def _count(name: str, value: str | None, default: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, got {value!r}")
+    return int(value)
 
 
 def _log_level(value: str) -> str:

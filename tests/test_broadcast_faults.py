@@ -29,6 +29,7 @@ SCRIPT = Path(__file__).resolve().parent / "helpers" / "notice_broadcast.py"
 CHATS = range(10_000, 10_300)
 BLOCKED = set(CHATS[::20])  # 5 %
 LATENCY = 0.05  # seconds each send takes at the emulator, so calls are in flight at the kill
+LEASE_SECONDS = 2  # a killed sender's lease expires this soon, so that the next one takes over
 
 
 def delivered(emu: BotAPIEmulator) -> Counter[int]:
@@ -53,6 +54,8 @@ def start(emu: BotAPIEmulator, db: Path, knowledge: Path) -> subprocess.Popen[st
             "150",
             "--chat-interval",
             "0.01",
+            "--lease-seconds",
+            str(LEASE_SECONDS),
         ],
         stdout=subprocess.PIPE,
         text=True,

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from bot.cli import cli
 from bot.kb import load_knowledge
 from bot.notices import publish_due
-from bot.store import ALL_TOPICS, Store
+from bot.store import ALL_TOPICS, Store, user_ref
 from tests.helpers.knowledge_files import NOTICE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,15 +167,15 @@ def test_notices_list_and_status(notice_path: Path, tmp_path: Path) -> None:
         store.set_subscriptions(chat_id, {ALL_TOPICS})
     publish_due(store, load_knowledge(knowledge), datetime.now(UTC), "ru")
     (row,) = store.ready_deliveries(datetime.now(UTC), limit=1)
-    store.claim([row.id])
     store.finish([row.id], "failed", now=datetime.now(UTC), error="Chat not found")
+    failed = user_ref(store.uid(row.chat_id))
     store.close()
     result = run(["notices", "status", "gift-rules"], knowledge, db)
     assert result.exit_code == 0, result.output
     assert "publish_at: 2020-10-18 09:00 Asia/Almaty" in result.stdout
     assert "2 recipients" in result.stdout
     assert "pending 1, sending 0, sent 0, failed 1, skipped 0" in result.stdout
-    assert "  chat 1: failed: Chat not found" in result.stdout
+    assert f"  {failed}: failed: Chat not found" in result.stdout
     assert "not enqueued yet" in run(["notices", "status", "future-one"], knowledge, db).stdout
     missing = run(["notices", "status", "nope"], knowledge, db)
     assert missing.exit_code == 1 and "no notice 'nope'" in missing.output

@@ -16,10 +16,11 @@ from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from bot.dialog import Dialog, build_dialog
+from bot.dialog import Dialog, Reply, build_dialog
 from bot.dialog.notice_replies import render_deliveries
 from bot.notices import DrainReport, Limits, Sender, publish_due
 from bot.notices import sender as sender_module
+from bot.notices.lease import Lease
 from bot.telegram.notices import TelegramTransport
 from tests.helpers.botapi_emulator import BotAPIEmulator
 from tests.helpers.notice_broadcast import NOTICE, NOTICE_ID, add_subscribers, write_knowledge
@@ -60,11 +61,21 @@ def enqueue(dialog: Dialog, chat_ids: range, *, only: str | None = NOTICE_ID) ->
     publish_due(dialog.store, kb, datetime.now(UTC), "ru")
 
 
-async def drain(dialog: Dialog, bot: Bot, limits: Limits = FAST) -> DrainReport:
-    sender = Sender(
-        dialog.store, TelegramTransport(bot), partial(render_deliveries, dialog), limits=limits
+def sender(dialog: Dialog, bot: Bot, limits: Limits = FAST) -> Sender[Reply]:
+    """A sender holding the database's lease."""
+    lease = Lease(dialog.store)
+    assert lease.take() is not None
+    return Sender(
+        dialog.store,
+        TelegramTransport(bot),
+        partial(render_deliveries, dialog),
+        lease=lease,
+        limits=limits,
     )
-    return await sender.drain()
+
+
+async def drain(dialog: Dialog, bot: Bot, limits: Limits = FAST) -> DrainReport:
+    return await sender(dialog, bot, limits).drain()
 
 
 def delivered(emu: BotAPIEmulator) -> Counter[int]:

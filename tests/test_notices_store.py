@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from bot.store import ALL_TOPICS, Store
+from bot.store import ALL_TOPICS, Store, user_ref
 from bot.store.schema import MIGRATIONS
 
 NOW = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
+OWNER = "this-process"
 DIGEST = NOW + timedelta(days=7)
 
 
@@ -21,8 +22,13 @@ def enqueue(store: Store, notice_id: str = "n1") -> int | None:
 
 
 def outbox(store: Store) -> dict[int, dict[str, object]]:
-    """The outbox rows by chat."""
-    return {row["chat_id"]: row for row in store.db["outbox"].rows}
+    """The outbox rows by chat (chats 1-6)."""
+    chats = {store.uid(chat_id): chat_id for chat_id in range(1, 7)}
+    return {chats[row["uid"]]: row for row in store.db["outbox"].rows}
+
+
+def take_lease(store: Store) -> None:
+    assert store.take_lease(OWNER, NOW, timedelta(minutes=1)) is not None
 
 
 @pytest.fixture
@@ -59,7 +65,14 @@ def test_enqueue_is_idempotent_and_rows_are_unique(store: Store) -> None:
     assert len(outbox(store)) == 3
     with pytest.raises(sqlite3.IntegrityError):
         store.db["outbox"].insert(
-            {"notice_id": "n1", "chat_id": 1, "lang": "kk", "ready_at": "", "created_at": ""}
+            {
+                "notice_id": "n1",
+                "uid": store.uid(1),
+                "chat_id": 1,
+                "lang": "kk",
+                "ready_at": "",
+                "created_at": "",
+            }
         )
     assert set(store.enqueued_notices()) == {"n1"}
 
@@ -69,20 +82,25 @@ def test_weekly_subscribers_wait_for_the_digest_and_can_switch(store: Store) -> 
     assert store.delivery_mode(2) == "weekly" and store.delivery_mode(1) == "instant"
     enqueue(store)
     enqueue(store, "n2")
-    assert [d.chat_id for d in store.ready_deliveries(NOW)] == [1, 5, 1, 5]
+    assert sorted(d.chat_id for d in store.ready_deliveries(NOW)) == [1, 1, 5, 5]
     assert store.digest_batch(2, NOW) == []
     batch = store.digest_batch(2, DIGEST)
     assert [d.notice_id for d in batch] == ["n1", "n2"] and all(d.digest for d in batch)
     store.set_delivery_mode(2, "instant", now=NOW, digest_at=DIGEST)
-    assert [d.chat_id for d in store.ready_deliveries(NOW)] == [1, 2, 5, 1, 2, 5]
+    assert sorted(d.chat_id for d in store.ready_deliveries(NOW)) == [1, 1, 2, 2, 5, 5]
     assert store.count_subscribers() == {"subscribers": 4, "weekly": 0}
+
+
+def claim(store: Store, ids: list[int], owner: str = OWNER) -> bool:
+    return store.claim(ids, owner=owner, until=NOW + timedelta(seconds=10))
 
 
 def test_claim_is_all_or_nothing_and_finish_records_the_outcome(store: Store) -> None:
     enqueue(store)
+    take_lease(store)
     first, second, third = store.ready_deliveries(NOW)
-    assert store.claim([first.id])
-    assert not store.claim([first.id, second.id])  # first is no longer pending
+    assert claim(store, [first.id])
+    assert not claim(store, [first.id, second.id])  # first is no longer pending
     assert outbox(store)[second.chat_id]["state"] == "pending"
     store.finish([first.id], "sent", now=NOW)
     store.finish([second.id], "failed", now=NOW, error="Chat not found")
@@ -100,19 +118,50 @@ def test_claim_is_all_or_nothing_and_finish_records_the_outcome(store: Store) ->
     }
     rows = outbox(store)
     assert rows[first.chat_id]["sent_at"] and rows[first.chat_id]["attempts"] == 1
-    assert (second.chat_id, "failed", "Chat not found") in store.delivery_problems("n1")
+    reference = user_ref(store.uid(second.chat_id))
+    assert (reference, "failed", "Chat not found") in store.delivery_problems("n1")
+    # a delivered or failed row no longer holds the chat id; a retried one still does
+    assert [rows[d.chat_id]["chat_id"] for d in (first, second, third)] == [
+        None,
+        None,
+        third.chat_id,
+    ]
 
 
-def test_in_flight_rows_are_recovered_and_inactive_ones_skipped(store: Store) -> None:
+def test_only_the_lease_holder_claims(store: Store) -> None:
     enqueue(store)
+    first, *_ = store.ready_deliveries(NOW)
+    assert not claim(store, [first.id])  # nobody holds the lease
+    take_lease(store)
+    assert store.take_lease("other", NOW, timedelta(minutes=1)) is None
+    assert not claim(store, [first.id], owner="other")
+    assert not store.claim([first.id], owner=OWNER, until=NOW + timedelta(minutes=2))
+    assert claim(store, [first.id])
+
+
+def test_in_flight_rows_are_recovered_only_when_the_lease_expired(store: Store) -> None:
+    enqueue(store)
+    take_lease(store)
     first, second, _third = store.ready_deliveries(NOW)
-    assert store.claim([first.id]) and store.claim([second.id])
+    assert claim(store, [first.id]) and claim(store, [second.id])
     store.finish([second.id], "sent", now=NOW)
-    assert store.recover_in_flight() == 1  # only the row whose call was under way
+    assert store.take_lease(OWNER, NOW, timedelta(minutes=1)) == 0  # a renewal recovers nothing
+    later = NOW + timedelta(minutes=1, seconds=1)
+    assert store.take_lease("other", later, timedelta(minutes=1)) == 1  # the call under way
+    holder = store.lease_holder()
+    assert holder is not None and holder.owner == "other"
     assert outbox(store)[first.chat_id]["state"] == "pending"
     store.set_active(first.chat_id, False)
-    assert store.skip_inactive() == 1
     assert outbox(store)[first.chat_id]["state"] == "skipped"
+    assert outbox(store)[first.chat_id]["chat_id"] is None
+
+
+def test_a_released_lease_is_taken_at_once(store: Store) -> None:
+    take_lease(store)
+    store.release_lease("other")  # not theirs: nothing happens
+    assert store.take_lease("other", NOW, timedelta(minutes=1)) is None
+    store.release_lease(OWNER)
+    assert store.take_lease("other", NOW, timedelta(minutes=1)) == 0
 
 
 def test_unsubscribing_from_everything_drops_undelivered_rows(store: Store) -> None:
@@ -121,6 +170,10 @@ def test_unsubscribing_from_everything_drops_undelivered_rows(store: Store) -> N
     assert store.subscriptions(2) == set()
     assert outbox(store)[2]["state"] == "skipped"
     assert outbox(store)[1]["state"] == "pending"
+    assert outbox(store)[2]["chat_id"] is None
+    assert store.db.execute(
+        "SELECT chat_id FROM users WHERE uid = ?", [store.uid(2)]
+    ).fetchone() == (None,)
 
 
 def test_migration_keeps_existing_users(tmp_path: Path) -> None:

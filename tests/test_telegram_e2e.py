@@ -18,16 +18,17 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
+import aiohttp
 import pytest
 import pytest_asyncio
 from telegram.constants import MessageLimit
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.dialog import UserRef, build_dialog
+from bot.dialog import UserRef
 from bot.kb import read_knowledge
 from bot.kb.markup import to_html, visible_length
-from bot.telegram.app import build_application, webhook_options
+from bot.telegram.webhook import SECRET_HEADER
 from tests.helpers.botapi_emulator import BotAPIEmulator, parse_html, utf16_len
 from tests.helpers.knowledge_files import entry_yaml
 from tests.helpers.telegram_e2e import (
@@ -39,6 +40,7 @@ from tests.helpers.telegram_e2e import (
     press,
     replies,
     running,
+    serving,
     until,
 )
 
@@ -349,7 +351,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_webhook_checks_the_secret_token(settings: Settings, emu: BotAPIEmulator) -> None:
+async def test_webhook_checks_the_secret_token_and_refuses_malformed_bodies(
+    settings: Settings, emu: BotAPIEmulator
+) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/adal-hook"
     settings = replace(
@@ -359,22 +363,29 @@ async def test_webhook_checks_the_secret_token(settings: Settings, emu: BotAPIEm
         webhook_listen="127.0.0.1",
         webhook_port=port,
     )
-    application = build_application(settings, build_dialog(settings))
-    async with application:
-        assert application.updater
-        await application.updater.start_webhook(**webhook_options(settings))
-        await application.start()
+    async with serving(settings), aiohttp.ClientSession() as session:
         assert emu.webhook_url == url and emu.webhook_secret == "s3cret-token"
         update_id = emu.push_text(CHAT, "/help", language_code="en")
         assert await emu.post_update_to(url, update_id, "wrong") == 403
         assert await emu.post_update_to(url, update_id) == 403
+        secret = {SECRET_HEADER: "s3cret-token", "Content-Type": "application/json"}
+        for body in (b"{not json", b"[1, 2]", b'{"update_id": "x", "message": 5}', b"\xff"):
+            async with session.post(url, data=body, headers=secret) as response:
+                assert response.status == 400, body
         assert await emu.post_update_to(url, update_id, "s3cret-token") == 200
         [help_message] = await replies(emu, CHAT, 0)
         assert help_message.ok and "/topics" in (help_message.plain_text or "")
         assert len(emu.messages_to(CHAT)) == 1
-        await application.updater.stop()
-        await application.stop()
-    await application.post_shutdown(application)  # type: ignore[misc]
+        base = f"http://127.0.0.1:{port}"
+        async with session.get(f"{base}/healthz") as response:
+            health = await response.json()
+            assert response.status == 200 and health["database_writable"] is True
+            assert health["entries"] > 0 and health["role"] == "active"
+        async with session.get(f"{base}/metrics") as response:
+            metrics = await response.text()
+        assert response.status == 200
+        assert "adal_messages_total 1" in metrics and "adal_outbox_backlog 0" in metrics
+        assert 'adal_questions_total{outcome="answer"}' in metrics
 
 
 # --------------------------------------------------------------------------- the real command

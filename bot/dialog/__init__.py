@@ -9,6 +9,7 @@ from bot.dialog.answers import Answers
 from bot.dialog.checkers import Checkers
 from bot.dialog.core import Dialog
 from bot.dialog.notice_admin import NoticeAdmin
+from bot.dialog.privacy import Privacy
 from bot.dialog.reply import Button, InlineResult, Reply, UserRef
 from bot.dialog.subscriptions import Subscriptions
 from bot.dialog.turn import Command, Feature, Turn
@@ -31,8 +32,8 @@ __all__ = [
 
 def build_dialog(settings: Settings, store: Store | None = None) -> Dialog:
     """Open the store, load the knowledge base and catalogs, and assemble the dialog."""
-    store = store or Store(settings.db_path)
-    features: list[Feature] = [Checkers(), Subscriptions(), NoticeAdmin()]
+    store = store or Store(settings.db_path, settings.hash_secret)
+    features: list[Feature] = [Checkers(), Subscriptions(), NoticeAdmin(), Privacy()]
     return Dialog(
         Library(settings.knowledge_dir), store, Catalogs(settings.locales_dir), Answers(), features
     )

@@ -1,11 +1,16 @@
 """Drain the outbox within Telegram's flood limits, losing nothing.
 
 Each message goes through the same steps: wait for its chat's turn (one message a second per
-chat) and for an overall slot (about 30 a second), mark its rows ``sending`` (committed), make
-the one HTTP call, record the outcome. A process killed at any moment leaves ``sending`` only
-on the rows whose call was under way; :meth:`Store.recover_in_flight` sends those again at the
-next start, so a duplicate is possible for them alone (at most ``Limits.concurrency`` messages).
-A call that timed out may also have been delivered: it is retried, with the same caveat.
+chat) and for an overall slot (about 30 a second), mark its rows ``sending`` (committed, and
+only while this process holds the lease: :mod:`bot.notices.lease`), make the one HTTP call,
+record the outcome. A process killed at any moment leaves ``sending`` only on the rows whose
+call was under way; the process that takes the lease over sends those again, so a duplicate is
+possible for them alone (at most ``Limits.concurrency`` messages). A call that timed out may
+also have been delivered: it is retried, with the same caveat.
+
+When the database cannot be written (full, read-only, locked) the sender claims nothing more,
+keeps the outcomes of the calls already made in memory, logs one error, and records them and
+goes on as soon as it can: no delivered row is left ``sending`` to be sent again.
 """
 
 from __future__ import annotations
@@ -13,20 +18,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Generic, Literal, Protocol, TypeVar
+from functools import partial
+from typing import Generic, Protocol, TypeVar
 
-from bot.store import Delivery, Store
+from bot.notices.lease import Lease
+from bot.notices.offload import Offload, in_place
+from bot.store import Delivery, DeliveryState, Store, describe, disk_error
 
 log = logging.getLogger(__name__)
 
 Message = TypeVar("Message")
 MessageT = TypeVar("MessageT", contravariant=True)
-Outcome = Literal["sent", "failed", "skipped"]
 
 PAGE = 500  # outbox rows read at a time
 MAX_ATTEMPTS = 20  # attempts before a row is given up (the backoffs add up to about 2 hours)
@@ -34,6 +42,7 @@ BACKOFF_BASE = 2.0  # seconds; doubled after each network failure
 BACKOFF_CAP = 600.0
 IDLE_STEP = 0.01  # shortest pause between two passes over the outbox
 LONGEST_NAP = 1.0  # longest: keep_going is asked again at least this often
+STORE_RETRY = 2.0  # seconds between two tries to write to a database that refused a write
 
 
 class DeliveryError(Exception):
@@ -164,11 +173,22 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one message: its rows' new state, and why."""
+
+    state: DeliveryState
+    error: str | None = None
+    retry_after: float | None = None  # seconds, for a row back to pending
+    blocked: bool = False  # the user blocked the bot
+
+
 class Sender(Generic[Message]):
-    """Sends the outbox's due rows through a transport, within the limits.
+    """Sends the outbox's due rows through a transport, within the limits, under ``lease``.
 
     ``render`` turns a chat's rows (one notice, or a digest's several) into a message; None
-    means the notice is gone from the knowledge base and the rows are skipped.
+    means the notice is gone from the knowledge base and the rows are skipped. Every store call
+    (``render`` included, which reads the user's language) goes through ``run``.
     """
 
     def __init__(
@@ -177,22 +197,29 @@ class Sender(Generic[Message]):
         transport: Transport[Message],
         render: Callable[[list[Delivery]], Message | None],
         *,
+        lease: Lease,
         limits: Limits | None = None,
         now: Callable[[], datetime] = _utc_now,
+        run: Offload = in_place,
     ) -> None:
         self.store = store
         self.transport = transport
         self.render = render
+        self.lease = lease
         self.limits = limits or Limits()
         self.now = now
+        self.run = run
         self.limiter = RateLimiter(self.limits.rate, self.limits.chat_interval)
         self.busy = False
+        self.unrecorded: dict[tuple[int, ...], tuple[int, Outcome]] = {}  # (chat, outcome)
+        self.store_error: sqlite3.Error | None = None  # while the store refuses writes
 
     async def drain(self, keep_going: Callable[[], bool] = lambda: True) -> DrainReport:
         """Send every due row; return when none is due within ``limits.linger`` seconds.
 
         ``keep_going`` is asked before each new message: once it says False, the messages under
-        way finish and the drain returns. A second drain while one runs returns at once.
+        way finish and the drain returns. A second drain while one runs returns at once. While
+        the store refuses writes the drain waits, and tries again every ``STORE_RETRY`` seconds.
         """
         report = DrainReport()
         if self.busy:
@@ -200,19 +227,68 @@ class Sender(Generic[Message]):
         self.busy = True
         try:
             while keep_going():
-                self.store.skip_inactive()
-                await self._pass(report, keep_going)
-                ready_at = self.store.next_ready_at()
-                if ready_at is None:
+                try:
+                    wait = await self._step(report, keep_going)
+                except sqlite3.Error as exc:
+                    if not disk_error(exc):
+                        raise
+                    self._refused(exc)
+                    wait = STORE_RETRY
+                if wait is None:
                     break
-                wait = (ready_at - self.now()).total_seconds()
-                if wait > self.limits.linger:
-                    break
-                await asyncio.sleep(min(max(wait, IDLE_STEP), LONGEST_NAP))
+                await asyncio.sleep(wait)
+            if self.unrecorded:
+                await self._last_record()
         finally:
             self.busy = False
             report.finished = time.monotonic()
         return report
+
+    async def _step(self, report: DrainReport, keep_going: Callable[[], bool]) -> float | None:
+        """Record what is unrecorded, then one pass; the seconds to wait, or None to return."""
+        await self._record_unrecorded()
+        await self.run(self.store.skip_inactive)
+        await self._pass(report, keep_going)
+        if self.store_error is not None:
+            return STORE_RETRY
+        ready_at = await self.run(self.store.next_ready_at)
+        if ready_at is None:
+            return None
+        wait = (ready_at - self.now()).total_seconds()
+        return None if wait > self.limits.linger else min(max(wait, IDLE_STEP), LONGEST_NAP)
+
+    def _refused(self, exc: sqlite3.Error) -> None:
+        """The store refused a write: log it once, claim nothing until it takes one again."""
+        if self.store_error is None:
+            log.error(
+                "outbox not writable (%s): sending paused, outcomes kept in memory until it "
+                "is writable again",
+                describe(exc),
+            )
+        self.store_error = exc
+
+    async def _record_unrecorded(self) -> None:
+        """Write the outcomes the store refused before (raises while it still refuses)."""
+        for ids, (chat_id, outcome) in list(self.unrecorded.items()):
+            await self._write(chat_id, list(ids), outcome)
+            del self.unrecorded[ids]
+        if self.store_error is not None:
+            self.store_error = None
+            log.warning("outbox writable again: sending goes on")
+
+    async def _last_record(self) -> None:
+        """Try once more to record the outcomes the store refused, before the drain returns."""
+        try:
+            await self._record_unrecorded()
+        except sqlite3.Error as exc:
+            if not disk_error(exc):
+                raise
+            log.error(
+                "%d message outcome(s) not recorded yet (%s): the next drain records them; "
+                "if the process stops first, those messages are sent again after the start",
+                len(self.unrecorded),
+                describe(exc),
+            )
 
     async def _pass(self, report: DrainReport, keep_going: Callable[[], bool]) -> None:
         """One walk over the rows due now, in id order, ``concurrency`` messages at a time."""
@@ -223,76 +299,114 @@ class Sender(Generic[Message]):
             tasks.discard(task)
             slots.release()
 
+        def going() -> bool:
+            return keep_going() and self.store_error is None
+
         after = 0
-        while rows := self.store.ready_deliveries(self.now(), after_id=after, limit=PAGE):
+        while rows := await self.run(
+            partial(self.store.ready_deliveries, self.now(), after_id=after, limit=PAGE)
+        ):
             after = rows[-1].id
             for row in rows:
                 await slots.acquire()
-                if not keep_going():
+                if not going():
                     slots.release()
                     break
                 task = asyncio.create_task(self._deliver(row, report))
                 tasks.add(task)
                 task.add_done_callback(done)
-            if not keep_going():
+            if not going():
                 break
         await asyncio.gather(*tasks)
 
     async def _deliver(self, first: Delivery, report: DrainReport) -> None:
         """Send one message: ``first``'s notice, or the chat's whole digest."""
         async with self.limiter.chat_turn(first.chat_id):
-            batch = self.store.digest_batch(first.chat_id, self.now()) if first.digest else [first]
-            ids = [row.id for row in batch]
-            if not ids:
-                return  # a digest already sent with an earlier row
-            await self.limiter.acquire()
-            if not self.store.claim(ids):
-                return  # taken meanwhile by another message of the same chat
             try:
-                await self._send(first.chat_id, batch, report)
-            finally:
-                self.limiter.sent(first.chat_id)
+                await self._claim_and_send(first, report)
+            except sqlite3.Error as exc:
+                if not disk_error(exc):
+                    raise
+                self._refused(exc)
 
-    async def _send(self, chat_id: int, batch: list[Delivery], report: DrainReport) -> None:
-        """Render and send the claimed rows; record the outcome."""
+    async def _claim_and_send(self, first: Delivery, report: DrainReport) -> None:
+        batch = (
+            await self.run(partial(self.store.digest_batch, first.chat_id, self.now()))
+            if first.digest
+            else [first]
+        )
         ids = [row.id for row in batch]
+        if not ids:
+            return  # a digest already sent with an earlier row
+        await self.limiter.acquire()
+        if self.store_error is not None:
+            return
+        claim = partial(
+            self.store.claim, ids, owner=self.lease.owner, until=self.now() + self.lease.margin
+        )
+        if not await self.run(claim):
+            return  # taken meanwhile by another message of the same chat, or the lease is lost
+        try:
+            outcome = await self._send(first.chat_id, batch)
+        finally:
+            self.limiter.sent(first.chat_id)
+        self._count(report, outcome, len(ids))
+        try:
+            report.skipped += await self._write(first.chat_id, ids, outcome)
+        except sqlite3.Error as exc:
+            if not disk_error(exc):
+                raise
+            self.unrecorded[tuple(ids)] = (first.chat_id, outcome)
+            self._refused(exc)
+
+    async def _send(self, chat_id: int, batch: list[Delivery]) -> Outcome:
+        """Render and send the claimed rows; what became of them."""
         attempts = max(row.attempts for row in batch) + 1
         try:
-            message = self.render(batch)
+            message = await self.run(partial(self.render, batch))
             if message is None:
-                self._finish(ids, "skipped", report, error="notice no longer in the knowledge base")
-                return
+                return Outcome("skipped", "notice no longer in the knowledge base")
             await self.transport.send(chat_id, message)
         except DeliveryRetryAfter as exc:
             self.limiter.pause(exc.seconds)
-            self._retry(ids, exc.seconds, report, str(exc))
+            return Outcome("pending", str(exc), retry_after=exc.seconds)
         except DeliveryBlocked as exc:
-            self.store.set_active(chat_id, False)
-            self._finish(ids, "skipped", report, error=f"blocked: {exc}")
-            report.blocked += 1
-            report.skipped += self.store.skip_inactive(chat_id)
+            return Outcome("skipped", f"blocked: {exc}", blocked=True)
         except DeliveryRejected as exc:
-            self._finish(ids, "failed", report, error=str(exc))
+            return Outcome("failed", str(exc))
         except DeliveryTransient as exc:
             if attempts >= MAX_ATTEMPTS:
-                self._finish(ids, "failed", report, error=f"gave up after {attempts}: {exc}")
-            else:
-                self._retry(ids, backoff(attempts), report, f"network: {exc}")
+                return Outcome("failed", f"gave up after {attempts}: {exc}")
+            return Outcome("pending", f"network: {exc}", retry_after=backoff(attempts))
         except Exception as exc:
-            log.exception("notice rows %s to chat %s failed", ids, chat_id)
-            self._finish(ids, "failed", report, error=repr(exc))
+            log.exception("a notice message failed (%s)", type(exc).__name__)
+            return Outcome("failed", repr(exc))
+        return Outcome("sent")
+
+    @staticmethod
+    def _count(report: DrainReport, outcome: Outcome, rows: int) -> None:
+        if outcome.state == "pending":
+            report.retried += rows
         else:
-            self._finish(ids, "sent", report)
+            setattr(report, outcome.state, getattr(report, outcome.state) + rows)
+        report.blocked += outcome.blocked
 
-    def _finish(
-        self, ids: list[int], state: Outcome, report: DrainReport, *, error: str | None = None
-    ) -> None:
-        self.store.finish(ids, state, now=self.now(), error=error)
-        setattr(report, state, getattr(report, state) + len(ids))
+    async def _write(self, chat_id: int, ids: list[int], outcome: Outcome) -> int:
+        """Record ``outcome`` for the rows ``ids``; a user who blocked the bot is marked
+        inactive and their other undelivered rows skipped (returns how many)."""
 
-    def _retry(self, ids: list[int], seconds: float, report: DrainReport, error: str) -> None:
-        now = self.now()
-        self.store.finish(
-            ids, "pending", now=now, error=error, retry_at=now + timedelta(seconds=seconds)
-        )
-        report.retried += len(ids)
+        def write() -> int:
+            now = self.now()
+            retry_at = (
+                now + timedelta(seconds=outcome.retry_after)
+                if outcome.retry_after is not None
+                else None
+            )
+            self.store.finish(ids, outcome.state, now=now, error=outcome.error, retry_at=retry_at)
+            if not outcome.blocked:
+                return 0
+            skipped = self.store.skip_inactive(chat_id)
+            self.store.set_active(chat_id, False)
+            return skipped
+
+        return await self.run(write)

@@ -1,15 +1,32 @@
 """All SQLite access (through sqlite-utils), the only door to the database: users, their
-language, feedback, subscriptions and the outbox of update notices, one module each."""
+language, feedback, subscriptions, the outbox of update notices, the active process's lease,
+one module each.
+
+The file and its folder are created owner-only; the connection runs in WAL mode with a busy
+timeout, so a reader never waits for a writer and a writer waits briefly for another process.
+It may be used from any one thread at a time (the Telegram adapter gives it a thread of its own).
+"""
 
 from __future__ import annotations
 
+import secrets
+import sqlite3
+from collections import deque
 from pathlib import Path
-
-import sqlite_utils
 
 from bot.store.feedback import Feedback
 from bot.store.flows import Flows
-from bot.store.outbox import Outbox
+from bot.store.journal import JournaledDatabase, Statement, describe, disk_error
+from bot.store.keys import (
+    KEY_BYTES,
+    KeyMismatch,
+    key_check,
+    private_dir,
+    private_file,
+    read_or_create_key,
+)
+from bot.store.lease import Heartbeat, Holder, Leases
+from bot.store.privacy import Privacy
 from bot.store.schema import migrate, schema_version
 from bot.store.subscriptions import Subscriptions
 from bot.store.tables import (
@@ -19,30 +36,74 @@ from bot.store.tables import (
     DeliveryMode,
     DeliveryState,
     stamp,
+    user_ref,
 )
 
 __all__ = [
     "ALL_TOPICS",
+    "BUSY_TIMEOUT",
     "DELIVERY_STATES",
     "Delivery",
     "DeliveryMode",
     "DeliveryState",
+    "Heartbeat",
+    "Holder",
+    "KeyMismatch",
     "Store",
+    "describe",
+    "disk_error",
     "stamp",
+    "user_ref",
 ]
 
+BUSY_TIMEOUT = 2.0  # seconds a write waits for another process's lock before failing
 
-class Store(Subscriptions, Feedback, Outbox, Flows):
-    """The bot's SQLite database: one per process, opened at ``path`` (``:memory:`` for tests)."""
 
-    def __init__(self, path: Path | str) -> None:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite_utils.Database(path)
-            self.db.enable_wal()
+class Store(Subscriptions, Feedback, Leases, Flows, Privacy):
+    """The bot's SQLite database: one per process, opened at ``path`` (``:memory:`` for tests).
+
+    ``secret`` keys the users (``ADAL_HASH_SECRET``); without it, the secret kept next to the
+    database is used (generated on first use; a random one for ``:memory:``). Opening a
+    database with another secret than the one its users were keyed with raises
+    :class:`KeyMismatch`.
+    """
+
+    def __init__(
+        self, path: Path | str, secret: str | None = None, *, busy_timeout: float = BUSY_TIMEOUT
+    ) -> None:
+        if str(path) == ":memory:":
+            self.secret = secret.encode() if secret else secrets.token_bytes(KEY_BYTES)
+            connection = sqlite3.connect(":memory:", check_same_thread=False)
         else:
-            self.db = sqlite_utils.Database(memory=True)
-        migrate(self.db)
+            path = Path(path)
+            private_dir(path.parent)
+            private_file(path)
+            self.secret = secret.encode() if secret else read_or_create_key(path)
+            connection = sqlite3.connect(path, timeout=busy_timeout, check_same_thread=False)
+        self.db = JournaledDatabase(connection, int(busy_timeout * 1000))
+        connection.create_function("adal_uid", 1, self.uid, deterministic=True)
+        with self.db.strictly():
+            if str(path) != ":memory:":
+                self.db.enable_wal()
+            migrate(self.db)
+            self._check_key()
+
+    @property
+    def held(self) -> deque[list[Statement]]:
+        """The writes held while the database refuses them, oldest first."""
+        return self.db.held
+
+    def catch_up(self) -> int:
+        """Make the held writes if the database takes them now; how many were made."""
+        return self.db.catch_up()
+
+    def _check_key(self) -> None:
+        check = key_check(self.secret)
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'key_check'").fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO meta (key, value) VALUES ('key_check', ?)", [check])
+        elif row[0] != check:
+            raise KeyMismatch("the users' key secret is not the one this database was written with")
 
     @property
     def schema_version(self) -> int:
@@ -50,5 +111,7 @@ class Store(Subscriptions, Feedback, Outbox, Flows):
         return schema_version(self.db)
 
     def close(self) -> None:
-        """Close the connection."""
+        """Make the held writes if the database allows it now, and close the connection."""
+        if self.held:
+            self.catch_up()
         self.db.close()

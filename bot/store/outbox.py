@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.kb.model import LANGS, Lang
 from bot.store.tables import (
@@ -16,7 +16,11 @@ from bot.store.tables import (
     deliveries,
     marks,
     stamp,
+    strict,
+    user_ref,
 )
+
+LEASE = "active"  # the lease's name: the process holding it polls and sends
 
 
 class _Taken(Exception):
@@ -24,8 +28,13 @@ class _Taken(Exception):
 
 
 class Outbox(Tables):
-    """The outbox: one row per notice and recipient, claimed before it is sent."""
+    """The outbox: one row per notice and recipient, claimed before it is sent.
 
+    A row is keyed by its recipient's key; it holds their chat id until it is delivered (or
+    given up), then no more.
+    """
+
+    @strict
     def enqueue_notice(
         self,
         notice_id: str,
@@ -54,22 +63,22 @@ class Outbox(Tables):
             created = self.db.execute(
                 f"""
                 INSERT OR IGNORE INTO outbox
-                    (notice_id, chat_id, lang, digest, ready_at, created_at)
+                    (notice_id, uid, chat_id, lang, digest, ready_at, created_at)
                 WITH recipients AS (
-                    SELECT chat_id, delivery, lang,
+                    SELECT uid, chat_id, delivery, lang,
                            lower(CASE WHEN instr(client_lang, '-') > 0
                                       THEN substr(client_lang, 1, instr(client_lang, '-') - 1)
                                       ELSE client_lang END) AS client
                     FROM users u
-                    WHERE active = 1 AND EXISTS (
-                        SELECT 1 FROM subscriptions s WHERE s.chat_id = u.chat_id
+                    WHERE active = 1 AND chat_id IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM subscriptions s WHERE s.uid = u.uid
                         AND (s.topic = ? OR s.topic IN ({marks(topics)}))))
-                SELECT ?, chat_id,
+                SELECT ?, uid, chat_id,
                        CASE WHEN lang IN ({marks(LANGS)}) THEN lang
                             WHEN client IN ({marks(LANGS)}) THEN client ELSE ? END,
                        delivery = 'weekly',
                        CASE delivery WHEN 'weekly' THEN ? ELSE ? END, ?
-                FROM recipients ORDER BY chat_id""",
+                FROM recipients ORDER BY uid""",
                 [
                     ALL_TOPICS,
                     *topics,
@@ -93,28 +102,30 @@ class Outbox(Tables):
         rows = self.db.execute("SELECT notice_id, enqueued_at FROM notices_state")
         return {notice_id: datetime.fromisoformat(at) for notice_id, at in rows}
 
+    @strict
     def recover_in_flight(self) -> int:
         """Put rows left ``sending`` by a stopped process back to ``pending``; return how many.
 
         Their message may or may not have reached Telegram: sending them again is the only
         duplicate the outbox allows (at-least-once for the messages in flight at the stop).
+        Only the process taking over the lease calls it (:meth:`Leases.take_lease`): the rows
+        of a live sender are never touched.
         """
         return self.db.execute(
             "UPDATE outbox SET state = 'pending', error = 'interrupted while sending'"
             " WHERE state = 'sending'"
         ).rowcount
 
+    @strict
     def skip_inactive(self, chat_id: int | None = None) -> int:
         """Drop undelivered rows of users who blocked the bot (of one chat, or all)."""
         where = (
-            "chat_id = ?"
-            if chat_id is not None
-            else "chat_id IN (SELECT chat_id FROM users WHERE active = 0)"
+            "uid = ?" if chat_id is not None else "uid IN (SELECT uid FROM users WHERE active = 0)"
         )
         return self.db.execute(
-            f"UPDATE outbox SET state = 'skipped', error = 'blocked by the user'"
+            f"UPDATE outbox SET state = 'skipped', error = 'blocked by the user', chat_id = NULL"
             f" WHERE state = 'pending' AND {where}",
-            [] if chat_id is None else [chat_id],
+            [] if chat_id is None else [self.uid(chat_id)],
         ).rowcount
 
     def ready_deliveries(
@@ -137,17 +148,29 @@ class Outbox(Tables):
         )
         return deliveries(rows)
 
-    def claim(self, ids: list[int]) -> bool:
+    @strict
+    def claim(
+        self, ids: list[int], *, owner: str | None = None, until: datetime | None = None
+    ) -> bool:
         """Mark rows ``sending`` (committed) just before their message goes out.
 
-        All or nothing: False, and nothing changes, when one of them is no longer pending.
+        All or nothing: False, and nothing changes, when one of them is no longer pending or
+        when ``owner`` will not hold the lease at ``until`` (another process may be sending).
+        Without ``owner`` no lease is needed: for the terminal chat, delivering to its own user.
         """
+        lease = ""
+        parameters: list[object] = [*ids]
+        if owner is not None:
+            lease = (
+                " AND EXISTS (SELECT 1 FROM lease WHERE name = ? AND owner = ? AND expires_at > ?)"
+            )
+            parameters += [LEASE, owner, stamp(until or datetime.now(UTC))]
         try:
             with self.db.atomic():
                 claimed = self.db.execute(
                     "UPDATE outbox SET state = 'sending', attempts = attempts + 1"
-                    f" WHERE state = 'pending' AND id IN ({marks(ids)})",
-                    ids,
+                    f" WHERE state = 'pending' AND id IN ({marks(ids)}){lease}",
+                    parameters,
                 ).rowcount
                 if claimed != len(ids):
                     raise _Taken
@@ -155,6 +178,7 @@ class Outbox(Tables):
             return False
         return True
 
+    @strict
     def finish(
         self,
         ids: list[int],
@@ -164,15 +188,17 @@ class Outbox(Tables):
         error: str | None = None,
         retry_at: datetime | None = None,
     ) -> None:
-        """Record the outcome of a send: sent, failed or skipped; or pending until ``retry_at``."""
+        """Record the outcome of a send: sent, failed or skipped (the chat id is removed); or
+        pending until ``retry_at``."""
         self.db.execute(
             "UPDATE outbox SET state = ?, error = ?, ready_at = coalesce(?, ready_at),"
-            f" sent_at = ? WHERE id IN ({marks(ids)})",
+            f" sent_at = ?, chat_id = CASE WHEN ? THEN chat_id END WHERE id IN ({marks(ids)})",
             [
                 state,
                 error,
                 retry_at and stamp(retry_at),
                 stamp(now) if state == "sent" else None,
+                int(state == "pending"),
                 *ids,
             ],
         )
@@ -196,11 +222,19 @@ class Outbox(Tables):
             counts.setdefault(notice_id, dict.fromkeys(DELIVERY_STATES, 0))[state] = count
         return counts
 
-    def delivery_problems(self, notice_id: str, limit: int = 20) -> list[tuple[int, str, str]]:
-        """(chat id, state, error) of a notice's rows that failed, were skipped or are retried."""
+    def delivery_problems(self, notice_id: str, limit: int = 20) -> list[tuple[str, str, str]]:
+        """(recipient's pseudonym, state, error) of a notice's rows that failed, were skipped or
+        are retried."""
         rows = self.db.execute(
-            "SELECT chat_id, state, error FROM outbox WHERE notice_id = ? AND error IS NOT NULL"
+            "SELECT uid, state, error FROM outbox WHERE notice_id = ? AND error IS NOT NULL"
             " ORDER BY id LIMIT ?",
             [notice_id, limit],
         )
-        return [(chat_id, state, error) for chat_id, state, error in rows]
+        return [(user_ref(uid), state, error) for uid, state, error in rows]
+
+    def backlog(self) -> int:
+        """Outbox rows not delivered yet (pending or being sent)."""
+        (count,) = self.db.execute(
+            "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')"
+        ).fetchone()
+        return int(count)

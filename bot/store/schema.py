@@ -79,11 +79,101 @@ def _m4_feedback_comments(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX feedback_comments_created ON feedback_comments (created_at)")
 
 
+def _m5_keyed_users(db: sqlite_utils.Database) -> None:
+    """Users, subscriptions and the outbox under the users' keys (the SQL function
+    ``adal_uid``, registered by the store); a raw chat id stays only on active subscribers and
+    undelivered outbox rows. ``meta`` keeps a check of the key's secret."""
+    db.execute("""
+        CREATE TABLE users_keyed (
+            uid INTEGER PRIMARY KEY,
+            chat_id INTEGER,
+            lang TEXT,
+            client_lang TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            delivery TEXT NOT NULL DEFAULT 'instant',
+            created_at TEXT,
+            updated_at TEXT
+        )""")
+    db.execute("""
+        INSERT INTO users_keyed
+        SELECT adal_uid(chat_id),
+               CASE WHEN active AND EXISTS (SELECT 1 FROM subscriptions s
+                                            WHERE s.chat_id = u.chat_id) THEN chat_id END,
+               lang, client_lang, active, delivery, created_at, updated_at
+        FROM users u""")
+    db.execute("""
+        CREATE TABLE subscriptions_keyed (
+            uid INTEGER NOT NULL,
+            topic TEXT NOT NULL,
+            created_at TEXT,
+            PRIMARY KEY (uid, topic)
+        )""")
+    db.execute(
+        "INSERT INTO subscriptions_keyed SELECT adal_uid(chat_id), topic, created_at"
+        " FROM subscriptions"
+    )
+    db.execute("""
+        CREATE TABLE outbox_keyed (
+            id INTEGER PRIMARY KEY,
+            notice_id TEXT NOT NULL,
+            uid INTEGER NOT NULL,
+            chat_id INTEGER,
+            lang TEXT NOT NULL,
+            digest INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            ready_at TEXT NOT NULL,
+            error TEXT,
+            sent_at TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (notice_id, uid),
+            CHECK (chat_id IS NOT NULL OR state NOT IN ('pending', 'sending'))
+        )""")
+    db.execute("""
+        INSERT INTO outbox_keyed
+        SELECT id, notice_id, adal_uid(chat_id),
+               CASE WHEN state IN ('pending', 'sending') THEN chat_id END,
+               lang, digest, state, attempts, ready_at, error, sent_at, created_at
+        FROM outbox""")
+    for table in ("users", "subscriptions", "outbox"):
+        db.execute(f"DROP TABLE {table}")
+        db.execute(f"ALTER TABLE {table}_keyed RENAME TO {table}")
+    db.execute("CREATE INDEX outbox_state ON outbox (state, id)")
+    db.execute("CREATE INDEX outbox_uid ON outbox (uid, state)")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+def _m6_lease_processes(db: sqlite_utils.Database) -> None:
+    """The active process's lease and every process's heartbeat."""
+    db.execute("""
+        CREATE TABLE lease (
+            name TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            taken_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE processes (
+            owner TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            role TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            username TEXT NOT NULL,
+            base TEXT NOT NULL,
+            entries INTEGER NOT NULL,
+            beat_at TEXT NOT NULL,
+            last_update_at TEXT
+        )""")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_users_feedback,
     _m2_subscriptions_outbox,
     _m3_flows,
     _m4_feedback_comments,
+    _m5_keyed_users,
+    _m6_lease_processes,
 ]
 
 

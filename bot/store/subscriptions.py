@@ -14,52 +14,61 @@ class Subscriptions(Users):
 
     def subscriptions(self, chat_id: int) -> set[str]:
         """The topics a chat subscribed to (``ALL_TOPICS`` for every topic)."""
-        rows = self.db.execute("SELECT topic FROM subscriptions WHERE chat_id = ?", [chat_id])
+        rows = self.db.execute("SELECT topic FROM subscriptions WHERE uid = ?", [self.uid(chat_id)])
         return {topic for (topic,) in rows}
 
     def set_subscriptions(self, chat_id: int, topics: Iterable[str]) -> None:
-        """Replace a chat's subscriptions; with none left, its undelivered notices are dropped."""
+        """Replace a chat's subscriptions.
+
+        A subscriber's row keeps the chat id notices are sent to; with no subscription left
+        the chat id is removed and the chat's undelivered notices are dropped.
+        """
         topics = set(topics)
-        self.touch_user(chat_id)
+        uid = self.uid(chat_id)
         with self.db.atomic():
-            self.db.execute("DELETE FROM subscriptions WHERE chat_id = ?", [chat_id])
-            self.db.conn.executemany(
-                "INSERT INTO subscriptions (chat_id, topic, created_at) VALUES (?, ?, ?)",
-                [(chat_id, topic, now_text()) for topic in sorted(topics)],
+            self._touch(uid)
+            self.db.execute("DELETE FROM subscriptions WHERE uid = ?", [uid])
+            for topic in sorted(topics):
+                self.db.execute(
+                    "INSERT INTO subscriptions (uid, topic, created_at) VALUES (?, ?, ?)",
+                    [uid, topic, now_text()],
+                )
+            self.db.execute(
+                "UPDATE users SET chat_id = CASE WHEN ? AND active THEN ? END WHERE uid = ?",
+                [int(bool(topics)), chat_id, uid],
             )
             if not topics:
                 self.db.execute(
-                    "UPDATE outbox SET state = 'skipped', error = 'unsubscribed'"
-                    " WHERE chat_id = ? AND state = 'pending'",
-                    [chat_id],
+                    "UPDATE outbox SET state = 'skipped', error = 'unsubscribed',"
+                    " chat_id = NULL WHERE uid = ? AND state = 'pending'",
+                    [uid],
                 )
 
     def delivery_mode(self, chat_id: int) -> DeliveryMode:
         """How a chat gets notices: each at once (instant) or in a weekly digest."""
-        row = self.db.execute("SELECT delivery FROM users WHERE chat_id = ?", [chat_id]).fetchone()
+        row = self.db.execute(
+            "SELECT delivery FROM users WHERE uid = ?", [self.uid(chat_id)]
+        ).fetchone()
         return "weekly" if row and row[0] == "weekly" else "instant"
 
     def set_delivery_mode(
         self, chat_id: int, mode: DeliveryMode, *, now: datetime, digest_at: datetime
     ) -> None:
         """Switch a chat to ``mode``; its undelivered notices follow (now, or at ``digest_at``)."""
-        self.touch_user(chat_id)
+        uid = self.uid(chat_id)
         weekly = mode == "weekly"
         with self.db.atomic():
+            self._touch(uid)
+            self.db.execute("UPDATE users SET delivery = ? WHERE uid = ?", [mode, uid])
             self.db.execute(
-                "UPDATE users SET delivery = ?, updated_at = ? WHERE chat_id = ?",
-                [mode, now_text(), chat_id],
-            )
-            self.db.execute(
-                "UPDATE outbox SET digest = ?, ready_at = ?"
-                " WHERE chat_id = ? AND state = 'pending'",
-                [int(weekly), stamp(digest_at if weekly else now), chat_id],
+                "UPDATE outbox SET digest = ?, ready_at = ? WHERE uid = ? AND state = 'pending'",
+                [int(weekly), stamp(digest_at if weekly else now), uid],
             )
 
     def count_subscribers(self) -> dict[str, int]:
         """Active users with at least one subscription, and how many of them take the digest."""
         total, weekly = self.db.execute(
             "SELECT count(*), coalesce(sum(delivery = 'weekly'), 0) FROM users u WHERE active = 1"
-            " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = u.chat_id)"
+            " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.uid = u.uid)"
         ).fetchone()
         return {"subscribers": total, "weekly": weekly}

@@ -1,15 +1,30 @@
-"""What every part of the store shares: the connection, timestamps, types of the outbox."""
+"""What every part of the store shares: the connection, users' keys, timestamps and the
+outbox's types.
+
+A user is stored under a keyed hash of their chat id (:func:`user_key`), never under the id
+itself; the raw chat id is kept only where a message still has to be delivered.
+
+Writes are held while the database refuses them (:mod:`bot.store.journal`), unless a method is
+:func:`strict`: then its caller gets the error.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import functools
+import hashlib
+import hmac
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
-
-import sqlite_utils
+from typing import Concatenate, Literal, ParamSpec, TypeVar
 
 from bot.kb.model import Lang
+from bot.store.journal import JournaledDatabase
+
+P = ParamSpec("P")
+R = TypeVar("R")
+TablesT = TypeVar("TablesT", bound="Tables")
 
 
 def now_text() -> str:
@@ -20,6 +35,23 @@ def now_text() -> str:
 def marks(values: Iterable[object]) -> str:
     """SQL placeholders for ``values``: ``?, ?, ?``."""
     return ", ".join("?" for _ in values)
+
+
+def user_key(secret: bytes, chat_id: int) -> int:
+    """The key a chat is stored under: HMAC-SHA256 of its id, 63 bits (an SQLite integer).
+
+    Without the secret the id cannot be recovered from the key, nor the key computed from an id.
+
+    >>> user_key(b"secret", 42) == user_key(b"secret", 42) != user_key(b"other", 42)
+    True
+    """
+    digest = hmac.new(secret, str(chat_id).encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+def user_ref(uid: int) -> str:
+    """A short pseudonym of a user for logs and reports: ``u`` and 8 hex digits of the key."""
+    return f"u{uid:016x}"[:9]
 
 
 ALL_TOPICS = "*"  # a subscription to every topic, present and future
@@ -54,6 +86,38 @@ def deliveries(rows: Iterable[tuple[int, str, int, Lang, int, int]]) -> list[Del
 
 
 class Tables:
-    """A part of the store: works on the connection it is given."""
+    """A part of the store: works on the connection it is given, keys users with ``secret``."""
 
-    db: sqlite_utils.Database
+    db: JournaledDatabase
+    secret: bytes
+
+    def uid(self, chat_id: int) -> int:
+        """The key ``chat_id`` is stored under."""
+        return user_key(self.secret, chat_id)
+
+    @contextlib.contextmanager
+    def immediate(self) -> Iterator[None]:
+        """A strict transaction that takes the write lock at once (read-then-write across
+        processes)."""
+        with self.db.strictly():
+            self.db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.conn.rollback()
+                raise
+            else:
+                self.db.conn.commit()
+
+
+def strict(
+    method: Callable[Concatenate[TablesT, P], R],
+) -> Callable[Concatenate[TablesT, P], R]:
+    """A store method whose writes raise when the database refuses them (never held)."""
+
+    @functools.wraps(method)
+    def wrapper(self: TablesT, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self.db.strictly():
+            return method(self, *args, **kwargs)
+
+    return wrapper

@@ -1,5 +1,5 @@
 """The Telegram adapter (python-telegram-bot): the only package that imports ``telegram``."""
 
-from bot.telegram.app import build_application, run_bot
+from bot.telegram.app import Service, StartError, build_application, run_bot
 
-__all__ = ["build_application", "run_bot"]
+__all__ = ["Service", "StartError", "build_application", "run_bot"]

@@ -1,9 +1,16 @@
-"""Update handlers: each turns a Telegram update into a dialog call and sends the replies."""
+"""Update handlers: each turns a Telegram update into a dialog call and sends the replies.
+
+Dialog calls run in the store's thread (:class:`bot.telegram.worker.Worker`), never on the event
+loop. Admin rights count only in a private chat with an admin, and in a group only its
+administrators may change its subscriptions.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import cast
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar, cast
 
 from telegram import (
     Bot,
@@ -15,6 +22,7 @@ from telegram import (
 from telegram.constants import (
     CallbackQueryLimit,
     ChatMemberStatus,
+    ChatType,
     InlineQueryLimit,
     InlineQueryResultLimit,
     ParseMode,
@@ -24,15 +32,27 @@ from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.dialog import Dialog, InlineResult, Reply, UserRef
-from bot.telegram.render import split_html, to_messages
+from bot.dialog.reply import split_language
+from bot.store import user_ref as pseudonym
+from bot.telegram.metrics import Metrics
+from bot.telegram.render import keyboard, split_html, to_messages
+from bot.telegram.worker import Worker
 
 log = logging.getLogger(__name__)
 
 DIALOG = "dialog"  # application.bot_data keys
 SETTINGS = "settings"
+WORKER = "worker"
+METRICS = "metrics"
 INLINE_CACHE_SECONDS = 10
+# What changes a chat's subscriptions: in a group, only its administrators may do it.
+GROUP_ADMIN_COMMANDS = frozenset({"subscribe", "unsubscribe"})
+GROUP_ADMIN_BUTTONS = frozenset({"s", "u", "d"})
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _GONE = {ChatMemberStatus.BANNED, ChatMemberStatus.LEFT}
+_GROUP_ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+
+T = TypeVar("T")
 
 
 def dialog_of(context: ContextTypes.DEFAULT_TYPE) -> Dialog:
@@ -40,18 +60,37 @@ def dialog_of(context: ContextTypes.DEFAULT_TYPE) -> Dialog:
     return cast(Dialog, context.bot_data[DIALOG])
 
 
+def metrics_of(context: ContextTypes.DEFAULT_TYPE) -> Metrics:
+    """The counters shared through ``bot_data``."""
+    return cast(Metrics, context.bot_data[METRICS])
+
+
+async def in_store(context: ContextTypes.DEFAULT_TYPE, call: Callable[[], T]) -> T:
+    """``call()`` run in the store's thread."""
+    return await cast(Worker, context.bot_data[WORKER])(call)
+
+
 def user_ref(update: Update, context: ContextTypes.DEFAULT_TYPE) -> UserRef:
-    """Who sent ``update``; without a chat (inline queries) the user's private chat."""
+    """Who sent ``update``; without a chat (inline queries) the user's private chat.
+
+    An admin (``ADAL_ADMINS``) is one only in their private chat with the bot.
+    """
     user, chat = update.effective_user, update.effective_chat
     settings = cast(Settings, context.bot_data[SETTINGS])
     if user is None:
         return UserRef(chat_id=chat.id if chat else 0)
+    private = chat is None or chat.type == ChatType.PRIVATE
     return UserRef(
         chat_id=chat.id if chat else user.id,
         user_id=user.id,
         client_lang=user.language_code,
-        is_admin=user.id in settings.admins,
+        is_admin=private and user.id in settings.admins,
     )
+
+
+def who(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> str:
+    """The pseudonym of a chat, for the log."""
+    return pseudonym(dialog_of(context).store.uid(chat_id))
 
 
 async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
@@ -67,39 +106,85 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
             )
 
 
+async def _group_admin_refusal(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: UserRef
+) -> list[Reply] | None:
+    """In a group, the reply refusing a change of its subscriptions to a member who is not one
+    of its administrators; None when the change may go ahead."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or chat.type == ChatType.PRIVATE or user.user_id is None:
+        return None
+    if (
+        message is not None
+        and message.sender_chat is not None
+        and message.sender_chat.id == chat.id
+    ):
+        return None  # an anonymous administrator, writing as the group
+    member = await context.bot.get_chat_member(chat.id, user.user_id)
+    if member.status in _GROUP_ADMINS:
+        return None
+    _ = await in_store(context, lambda: dialog_of(context).turn(user)._)
+    return [Reply(_("Only the group's administrators can change its subscriptions."))]
+
+
+def _command_name(text: str) -> str:
+    head = text.split(maxsplit=1)[0] if text.strip() else ""
+    return head.removeprefix("/").partition("@")[0].lower() if head.startswith("/") else ""
+
+
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a question or a command."""
     user = user_ref(update, context)
     text = update.effective_message.text if update.effective_message else None
-    await send_replies(
-        context.bot, user.chat_id, dialog_of(context).handle_message(user, text or "")
-    )
+    metrics_of(context).count("messages")
+    replies = None
+    if _command_name(text or "") in GROUP_ADMIN_COMMANDS:
+        replies = await _group_admin_refusal(update, context, user)
+    if replies is None:
+        replies = await in_store(
+            context, partial(dialog_of(context).handle_message, user, text or "")
+        )
+    await send_replies(context.bot, user.chat_id, replies)
 
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask for text when a sticker, photo, voice message or file arrives."""
     user = user_ref(update, context)
-    await send_replies(context.bot, user.chat_id, dialog_of(context).handle_non_text(user))
+    metrics_of(context).count("messages")
+    replies = await in_store(context, partial(dialog_of(context).handle_non_text, user))
+    await send_replies(context.bot, user.chat_id, replies)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Handle a pressed inline button: answer the callback (with the toast), send the replies."""
+    """Handle a pressed inline button: answer the callback (with the toast), change the pressed
+    message's buttons when a reply says so, send the other replies."""
     query = update.callback_query
     if query is None:
         return
     if query.data is None:
         await query.answer()
         return
+    metrics_of(context).count("buttons")
     user = user_ref(update, context)
-    replies = dialog_of(context).handle_button(user, query.data)
-    toast = replies[0].toast if replies else None
+    prefix = split_language(query.data)[0].partition(":")[0]
+    replies = (
+        await _group_admin_refusal(update, context, user) if prefix in GROUP_ADMIN_BUTTONS else None
+    )
+    if replies is None:
+        replies = await in_store(
+            context, partial(dialog_of(context).handle_button, user, query.data)
+        )
+    toast = next((reply.toast for reply in replies if reply.toast), None)
     try:  # best effort: a query answered too late must not stop the replies
         await query.answer(
             toast[: CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH] if toast else None
         )
     except BadRequest as exc:
-        log.warning("callback query from chat %s not answered: %s", user.chat_id, exc)
-    await send_replies(context.bot, user.chat_id, replies)
+        log.warning("callback query of %s not answered: %s", who(context, user.chat_id), exc)
+    for reply in replies:
+        if reply.edit:
+            await query.edit_message_reply_markup(keyboard(reply.buttons))
+    await send_replies(context.bot, user.chat_id, [r for r in replies if not r.edit])
 
 
 def _article(result: InlineResult) -> InlineQueryResultArticle | None:
@@ -121,7 +206,9 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.inline_query
     if query is None:
         return
-    results = dialog_of(context).handle_inline(user_ref(update, context), query.query)
+    metrics_of(context).count("inline_queries")
+    user = user_ref(update, context)
+    results = await in_store(context, partial(dialog_of(context).handle_inline, user, query.query))
     articles = [a for a in map(_article, results) if a is not None]
     await query.answer(
         articles[: InlineQueryLimit.RESULTS], cache_time=INLINE_CACHE_SECONDS, is_personal=True
@@ -134,15 +221,16 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if change is None:
         return
     active = change.new_chat_member.status not in _GONE
-    dialog_of(context).set_active(user_ref(update, context), active)
+    user = user_ref(update, context)
+    await in_store(context, partial(dialog_of(context).set_active, user, active))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error and keep running; a user who blocked the bot is marked inactive."""
     if isinstance(context.error, Forbidden) and isinstance(update, Update):
         user = user_ref(update, context)
-        log.info("chat %s blocked the bot: %s", user.chat_id, context.error)
-        dialog_of(context).set_active(user, False)
+        log.info("%s blocked the bot: %s", who(context, user.chat_id), context.error)
+        await in_store(context, partial(dialog_of(context).set_active, user, False))
         return
     kind = type(update).__name__ if update is not None else "job"
     # Never the update itself: it carries the user's text, name and ids.

@@ -3,14 +3,15 @@
 JobQueue jobs live in memory only, so :func:`setup_notice_jobs` rebuilds them from the knowledge
 base and the store at every start: a notice whose time passed while the bot was down is
 enqueued at once, a future one gets a job at its ``publish_at``, and the outbox is drained
-(rows left ``sending`` by a killed process are sent again first).
+(rows left ``sending`` by a killed process were put back when this process took the lease).
+Store work runs in the store's thread.
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import cast
@@ -33,8 +34,10 @@ from bot.notices import (
     publish_due,
     upcoming_notices,
 )
-from bot.telegram.handlers import DIALOG, dialog_of, send_replies
+from bot.notices.lease import Lease
+from bot.telegram.handlers import DIALOG, WORKER, dialog_of, in_store, send_replies
 from bot.telegram.types import App, Jobs
+from bot.telegram.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -101,18 +104,20 @@ async def _drain(sender: Sender[Reply], running: Callable[[], bool]) -> None:
 async def publish_notices(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Enqueue every notice whose time has come, then drain the outbox."""
     dialog = dialog_of(context)
-    for notice_id, rows in publish_due(
-        dialog.store, dialog.library.kb, datetime.now(UTC), DEFAULT_LANG
-    ).items():
+    published = await in_store(
+        context,
+        lambda: publish_due(dialog.store, dialog.library.kb, datetime.now(UTC), DEFAULT_LANG),
+    )
+    for notice_id, rows in published.items():
         log.info("notice %s enqueued for %d subscribers", notice_id, rows)
     await drain_outbox(context)
 
 
-def schedule_notices(job_queue: Jobs, dialog: Dialog) -> None:
-    """(Re)create the notice jobs: one now for due notices, one at each future ``publish_at``."""
+def schedule_notices(job_queue: Jobs, dialog: Dialog, enqueued: Collection[str]) -> None:
+    """(Re)create the notice jobs: one now for due notices, one at each future ``publish_at``
+    not ``enqueued`` yet."""
     for job in job_queue.jobs(f"^{NOTICE_JOB}"):
         job.schedule_removal()
-    enqueued = dialog.store.enqueued_notices()
     for notice in upcoming_notices(dialog.library.kb, datetime.now(UTC)):
         if notice.id not in enqueued:
             job_queue.run_once(
@@ -130,26 +135,25 @@ async def reschedule_on_reload(context: ContextTypes.DEFAULT_TYPE) -> None:
     state = cast(dict[str, int], context.job.data if context.job else {})
     if state.get("version") != dialog.library.version and context.job_queue is not None:
         state["version"] = dialog.library.version
-        schedule_notices(context.job_queue, dialog)
+        enqueued = await in_store(context, dialog.store.enqueued_notices)
+        schedule_notices(context.job_queue, dialog, enqueued)
 
 
-def setup_notice_jobs(application: App) -> None:
-    """Resume deliveries and schedule the notices; called once from ``post_init``."""
+async def setup_notice_jobs(application: App, lease: Lease) -> None:
+    """Schedule the notices and their delivery under ``lease``; called once at the start."""
     job_queue = application.job_queue
     if job_queue is None:
         raise RuntimeError("notices need the job queue: install python-telegram-bot[job-queue]")
     dialog: Dialog = application.bot_data[DIALOG]
-    recovered = dialog.store.recover_in_flight()
-    if recovered:
-        log.warning(
-            "%d notice message(s) were in flight when the bot stopped: sending them "
-            "again (each may arrive twice)",
-            recovered,
-        )
+    worker: Worker = application.bot_data[WORKER]
     application.bot_data[SENDER] = Sender(
-        dialog.store, TelegramTransport(application.bot), partial(render_deliveries, dialog)
+        dialog.store,
+        TelegramTransport(application.bot),
+        partial(render_deliveries, dialog),
+        lease=lease,
+        run=worker,
     )
-    schedule_notices(job_queue, dialog)
+    schedule_notices(job_queue, dialog, await worker(dialog.store.enqueued_notices))
     job_queue.run_repeating(
         drain_outbox, interval=DRAIN_INTERVAL, first=DRAIN_INTERVAL, name="notices-drain"
     )

@@ -1,4 +1,4 @@
-"""Helpers for end-to-end tests: the bot started as ``run_polling`` starts it, and a user
+"""Helpers for end-to-end tests: the bot started as ``adal-bot run`` starts it, and a user
 writing and pressing buttons through the Bot API emulator."""
 
 from __future__ import annotations
@@ -11,38 +11,42 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.dialog import Dialog, build_dialog
+from bot.dialog import Dialog
 from bot.dialog.reply import split_language
 from bot.kb import Entry
 from bot.kb.markup import paragraphs, to_html
-from bot.telegram.app import ALLOWED_UPDATES, build_application
+from bot.telegram.app import Service
 from bot.telegram.handlers import DIALOG
 from tests.helpers.botapi_emulator import BotAPIEmulator, SentRecord, parse_html
 
 CHAT = 501
-POLL_TIMEOUT = 1  # seconds; the emulator caps its long poll at one second anyway
+START_TIMEOUT = 30.0  # seconds for the bot to be ready (the matcher is built first)
+
+
+@contextlib.asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[Service]:
+    """The bot's service, started as ``adal-bot run`` starts it, stopped gracefully after."""
+    service = Service(settings)
+    stop, started = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(service.run(stop, started))
+    ready = asyncio.create_task(started.wait())
+    try:
+        await asyncio.wait({task, ready}, timeout=START_TIMEOUT, return_when="FIRST_COMPLETED")
+        if task.done():
+            task.result()  # it stopped: raise what stopped it
+        assert started.is_set(), "the bot did not start"
+        yield service
+    finally:
+        ready.cancel()
+        stop.set()
+        await task
 
 
 @contextlib.asynccontextmanager
 async def running(settings: Settings) -> AsyncIterator[Application]:
-    """The bot, started and stopped as ``run_polling`` does it."""
-    application = build_application(settings, build_dialog(settings))
-    try:
-        async with application:
-            assert application.post_init and application.updater
-            await application.post_init(application)
-            await application.updater.start_polling(
-                poll_interval=0, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES
-            )
-            await application.start()
-            try:
-                yield application
-            finally:
-                await application.updater.stop()
-                await application.stop()
-    finally:
-        assert application.post_shutdown
-        await application.post_shutdown(application)
+    """The bot's application, started as ``adal-bot run`` starts it."""
+    async with serving(settings) as service:
+        yield service.application
 
 
 def dialog_of(application: Application) -> Dialog:

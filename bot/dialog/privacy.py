@@ -1,0 +1,45 @@
+"""/forget: everything the bot keeps about the user is deleted, and it says so."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bot.dialog.reply import Reply
+from bot.dialog.turn import Command, Feature, Turn
+from bot.i18n import N_
+from bot.store import disk_error
+
+
+class Privacy(Feature):
+    """/forget: the user's language, subscriptions, votes and notices on their way, deleted."""
+
+    def commands(self) -> list[Command]:
+        """/forget."""
+        return [Command("forget", self.forget, N_("Delete everything I keep about you"))]
+
+    def forget(self, turn: Turn, _args: str) -> list[Reply]:
+        """Delete every row about the sender (in a group: their own, not the group's)."""
+        user = turn.user
+        try:
+            deleted = turn.store.forget(user.user_id if user.user_id is not None else user.chat_id)
+        except sqlite3.Error as exc:
+            if not disk_error(exc):
+                raise
+            return [
+                Reply(
+                    turn._(
+                        "I could not delete your data just now. Please send /forget again in a "
+                        "few minutes."
+                    )
+                )
+            ]
+        return [
+            Reply(
+                turn._(
+                    "Done: I deleted everything I kept about you ({count} records: your "
+                    "language, subscriptions, votes and notices on their way). If you write "
+                    "again, I start afresh.",
+                    count=deleted,
+                )
+            )
+        ]

@@ -1,0 +1,94 @@
+"""What is kept about people, and for how long: /forget and the retention period.
+
+Both work from the schema itself, so that a table added later is covered without a change
+here: a table is about people when it has a ``uid`` or a ``chat_id`` column; /forget deletes
+the user's rows from every such table, and the retention deletes rows of every table (but the
+few kept by design, :data:`KEPT`) whose newest ``*_at`` time is older than the period.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.store.tables import Tables, stamp, strict
+
+PERSON_COLUMNS = ("uid", "chat_id")
+KEPT = frozenset(
+    {
+        "subscriptions",  # kept while subscribed: removed by /unsubscribe or /forget
+        "notices_state",  # which notices were sent, so that none is sent twice; nobody's data
+        "lease",  # the active process; nobody's data
+        "meta",  # the key check; nobody's data
+    }
+)
+PROCESS_RETENTION = timedelta(days=1)  # heartbeats of processes long gone
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Privacy(Tables):
+    """/forget and the retention period."""
+
+    def _columns(self, table: str) -> list[str]:
+        return [column.name for column in self.db.table(table).columns]
+
+    def personal_tables(self) -> list[str]:
+        """The tables that hold rows about people (with a ``uid`` or ``chat_id`` column)."""
+        return [
+            table
+            for table in self.db.table_names()
+            if any(column in PERSON_COLUMNS for column in self._columns(table))
+        ]
+
+    @strict
+    def forget(self, chat_id: int) -> int:
+        """Delete every row about ``chat_id`` (and its held writes); return how many rows.
+
+        Raises :class:`sqlite3.Error` when the database cannot be written: the caller says so.
+        """
+        uid = self.uid(chat_id)
+        deleted = 0
+        with self.db.atomic():
+            for table in self.personal_tables():
+                columns = self._columns(table)
+                for column, value in (("uid", uid), ("chat_id", chat_id)):
+                    if column in columns:
+                        deleted += self.db.execute(
+                            f"DELETE FROM {_quoted(table)} WHERE {column} = ?", [value]
+                        ).rowcount
+        self.db.drop_held({uid, chat_id})
+        return deleted
+
+    @strict
+    def expire(self, now: datetime, retention: timedelta) -> dict[str, int]:
+        """Delete rows older than ``retention``; return how many per table (none left out).
+
+        A row's age is that of its newest ``*_at`` time. Users who still subscribe are kept,
+        and so are outbox rows not delivered yet.
+        """
+        cutoff = stamp(now - retention)
+        deleted: dict[str, int] = {}
+        with self.db.atomic():
+            for table in self.db.table_names():
+                times = [c for c in self._columns(table) if c.endswith("_at")]
+                if table in KEPT or not times:
+                    continue
+                newest = "max(" + ", ".join(f"coalesce({c}, '')" for c in times) + ", '')"
+                where = f"{newest} < ?"
+                limit = cutoff
+                if table == "users":
+                    where += (
+                        " AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.uid = users.uid)"
+                    )
+                elif table == "outbox":
+                    where += " AND state IN ('sent', 'failed', 'skipped')"
+                elif table == "processes":
+                    limit = stamp(now - PROCESS_RETENTION)
+                count = self.db.execute(
+                    f"DELETE FROM {_quoted(table)} WHERE {where}", [limit]
+                ).rowcount
+                if count:
+                    deleted[table] = count
+        return deleted

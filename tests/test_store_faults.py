@@ -1,0 +1,141 @@
+"""Answers do not depend on the disk: with a database that cannot be written (read-only, full,
+locked by another process) the dialog still answers, one error is logged, and the changes it
+could not write are made once the database takes writes again."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.dialog import Dialog, UserRef, build_dialog
+from bot.dialog.reply import split_language
+from bot.store import Store
+from bot.telegram.app import StartError, open_store
+
+QUESTION = "Можно ли принять подарок от подчинённого?"
+FAULTS = ("read-only", "full", "locked")
+FIRST = UserRef(chat_id=11, user_id=11, client_lang="ru")
+NEWCOMERS = [UserRef(chat_id=100 + n, user_id=100 + n, client_lang="en") for n in range(30)]
+BRIEF_WAIT = 0.05  # seconds a write waits for the lock in these tests (the bot's is longer)
+
+
+@contextlib.contextmanager
+def unwritable(store: Store, path: Path, fault: str) -> Iterator[None]:
+    """The database refuses writes the way ``fault`` does, until the block ends."""
+    if fault == "read-only":
+        store.db.execute("PRAGMA query_only = 1")
+        yield
+        store.db.execute("PRAGMA query_only = 0")
+    elif fault == "full":
+        with store.db.strictly():
+            store.db.execute("CREATE TABLE filler (data BLOB)")
+            (pages,) = store.db.execute("PRAGMA page_count").fetchone()
+            store.db.execute(f"PRAGMA max_page_count = {pages}")
+            with contextlib.suppress(sqlite3.OperationalError):  # fill the last free pages
+                while True:
+                    store.db.execute("INSERT INTO filler VALUES (zeroblob(512))")
+        yield
+        with store.db.strictly():
+            store.db.execute("PRAGMA max_page_count = 1073741823")
+            store.db.execute("DROP TABLE filler")
+    else:
+        other = sqlite3.connect(path)
+        other.execute("BEGIN EXCLUSIVE")
+        yield
+        other.rollback()
+        other.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "adal.db", busy_timeout=BRIEF_WAIT)
+
+
+@pytest.fixture
+def dialog(store: Store) -> Dialog:
+    return build_dialog(Settings(), store)
+
+
+def answered(dialog: Dialog, user: UserRef, text: str) -> list[str]:
+    """The actions of the buttons the dialog answers ``text`` with."""
+    replies = dialog.handle_message(user, text)
+    assert replies and "Something went wrong" not in replies[0].text
+    return [split_language(b.action)[0] for r in replies for row in r.buttons for b in row]
+
+
+@pytest.mark.logs_errors
+@pytest.mark.parametrize("fault", FAULTS)
+def test_the_bot_answers_and_catches_up_when_the_database_cannot_be_written(
+    dialog: Dialog, store: Store, tmp_path: Path, fault: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    answered(dialog, FIRST, "/start")
+    with unwritable(store, tmp_path / "adal.db", fault):
+        for user in NEWCOMERS:
+            assert any(a.startswith("f:+:") for a in answered(dialog, user, QUESTION))
+        assert "l:kk" in answered(dialog, FIRST, "/language")
+        (chosen,) = dialog.handle_button(FIRST, "l:kk")
+        assert chosen.toast and "Something went wrong" not in chosen.text
+        answered(dialog, FIRST, "/help")
+        answered(dialog, NEWCOMERS[0], "/subscribe all")
+        assert store.held
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "database not writable" in errors[0].getMessage()
+    assert store.catch_up() and not store.held
+    assert store.language(FIRST.chat_id) == "kk"
+    assert store.count_users()["users"] == 1 + len(NEWCOMERS)
+    assert store.subscriptions(NEWCOMERS[0].chat_id) == {"*"}
+    assert "database writable again" in caplog.text
+
+
+@pytest.mark.logs_errors
+def test_held_changes_are_made_in_order_the_latest_of_each_kind(
+    dialog: Dialog, store: Store, tmp_path: Path
+) -> None:
+    with unwritable(store, tmp_path / "adal.db", "read-only"):
+        for lang in ("kk", "en", "ru"):
+            dialog.handle_button(FIRST, f"l:{lang}")
+        dialog.handle_message(FIRST, "/subscribe all")
+        dialog.handle_message(FIRST, "/unsubscribe")
+        assert store.language(FIRST.chat_id) is None
+    store.catch_up()
+    assert store.language(FIRST.chat_id) == "ru" and store.subscriptions(FIRST.chat_id) == set()
+
+
+def chattr(*args: str) -> bool:
+    """Run chattr (root on a file system that has it); False when it cannot be done."""
+    done = subprocess.run(["chattr", *args], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+@pytest.fixture
+def immutable() -> Iterator[list[Path]]:
+    """Paths to make immutable (chattr +i) for a test, made mutable again after it."""
+    paths: list[Path] = []
+    yield paths
+    for path in paths:
+        chattr("-i", str(path))
+
+
+def test_a_database_path_that_cannot_be_created_or_written_stops_the_start(
+    tmp_path: Path, immutable: list[Path]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StartError, match=r"^ADAL_DB=.*a-file/adal.db cannot be created \(Not a"):
+        open_store(Settings(db_path=blocker / "adal.db"))
+    path = tmp_path / "adal.db"
+    Store(path).close()
+    for name in ("adal.db", "adal.db-wal", "adal.db-shm"):
+        if (tmp_path / name).exists():
+            immutable.append(tmp_path / name)
+            if not chattr("+i", str(tmp_path / name)):
+                pytest.skip("chattr +i is not available here (needs root and ext4/xfs)")
+    with pytest.raises(StartError, match=r"^ADAL_DB=.*adal.db cannot be written \(SQLITE_READ"):
+        open_store(Settings(db_path=path))
