@@ -98,7 +98,7 @@ class Answers(Feature):
         are."""
         _ = turn._
         rows = self._entry_rows(turn, entry, also)
-        guide = [_("Related questions are below.")] if entry.related else []
+        guide = [_("Related questions are below.")] if also or entry.related else []
         if not turn.store.has_voted(turn.user.chat_id, entry.id):
             rows += (vote_buttons(entry),)
             guide.append(_("Did this answer help? Rate it with 👍 or 👎."))
