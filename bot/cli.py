@@ -55,9 +55,30 @@ def run_command() -> None:
         raise click.ClickException(
             "TELEGRAM_BOT_TOKEN is not set (use `adal-bot chat` to chat in the terminal)"
         )
-    from bot.telegram.app import run_bot
+    from bot.telegram.app import StartError, run_bot
 
-    run_bot(settings)
+    try:
+        run_bot(settings)
+    except StartError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command("health")
+def health_command() -> None:
+    """Exit 0 when the bot on this host is well, 1 otherwise, saying why in one line: its
+    knowledge base loaded, the database (ADAL_DB) writable, its last heartbeat and update."""
+    import socket
+
+    from bot.store.health import probe
+    from bot.telegram.app import heartbeat_max_age
+
+    settings = _settings()
+    verdict = probe(
+        settings.db_path, socket.gethostname(), heartbeat_max_age(settings), datetime.now(UTC)
+    )
+    click.echo(verdict.line)
+    if not verdict.healthy:
+        sys.exit(1)
 
 
 @cli.command("chat")

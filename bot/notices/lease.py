@@ -27,6 +27,7 @@ from bot.store import Store, describe, disk_error
 log = logging.getLogger(__name__)
 
 LEASE_TTL = timedelta(seconds=60)
+RENEWALS = 4  # renewals of the lease (or looks of a standby) in one ttl
 
 
 def process_owner() -> str:
@@ -55,7 +56,7 @@ class Lease:
     @property
     def every(self) -> float:
         """Seconds between two renewals (or two looks of a standby)."""
-        return self.ttl.total_seconds() / 4
+        return self.ttl.total_seconds() / RENEWALS
 
     def take(self) -> int | None:
         """Take or renew the lease; None while another process holds it (see

@@ -41,7 +41,7 @@ from bot.config import Settings
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
 from bot.dialog.core import RELOAD_INTERVAL
 from bot.kb import DEFAULT_LANG, LANGS, KnowledgeError, Lang
-from bot.notices.lease import Lease, keep_lease, wait_for_lease
+from bot.notices.lease import RENEWALS, Lease, keep_lease, wait_for_lease
 from bot.store import Heartbeat, KeyMismatch, Store, describe, disk_error
 from bot.telegram import handlers
 from bot.telegram.handlers import DIALOG, METRICS, SETTINGS, WORKER, dialog_of, send_replies
@@ -67,6 +67,11 @@ CONNECT_BACKOFF = (1.0, 60.0)  # seconds: the first wait to reach Telegram again
 RETENTION_INTERVAL = 6 * 3600.0  # seconds between two runs of the retention
 STALE_BEATS = 3  # heartbeats missed before a process counts as gone (adal-bot health)
 _REJECTED = {"Unauthorized": "401 Unauthorized", "Not Found": "404 Not Found"}
+
+
+def heartbeat_max_age(settings: Settings) -> timedelta:
+    """How old a heartbeat may be before its process counts as gone: ``STALE_BEATS`` missed."""
+    return timedelta(seconds=STALE_BEATS * settings.lease_seconds / RENEWALS)
 
 
 class StartError(Exception):

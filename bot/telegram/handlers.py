@@ -27,12 +27,13 @@ from telegram.constants import (
     InlineQueryResultLimit,
     ParseMode,
 )
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.dialog import Dialog, InlineResult, Reply, UserRef
 from bot.dialog.reply import split_language
+from bot.kb import Lang
 from bot.store import user_ref as pseudonym
 from bot.telegram.metrics import Metrics
 from bot.telegram.render import keyboard, split_html, to_messages
@@ -107,10 +108,11 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
 
 
 async def _group_admin_refusal(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: UserRef
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: UserRef, lang: Lang | None = None
 ) -> list[Reply] | None:
-    """In a group, the reply refusing a change of its subscriptions to a member who is not one
-    of its administrators; None when the change may go ahead."""
+    """In a group, the reply (in ``lang`` or the user's language) refusing a change of its
+    subscriptions to a member who is not one of its administrators; None when the change may
+    go ahead."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or chat.type == ChatType.PRIVATE or user.user_id is None:
         return None
@@ -123,7 +125,7 @@ async def _group_admin_refusal(
     member = await context.bot.get_chat_member(chat.id, user.user_id)
     if member.status in _GROUP_ADMINS:
         return None
-    _ = await in_store(context, lambda: dialog_of(context).turn(user)._)
+    _ = await in_store(context, lambda: dialog_of(context).turn(user, lang)._)
     return [Reply(_("Only the group's administrators can change its subscriptions."))]
 
 
@@ -166,9 +168,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     metrics_of(context).count("buttons")
     user = user_ref(update, context)
-    prefix = split_language(query.data)[0].partition(":")[0]
+    action, lang = split_language(query.data)
     replies = (
-        await _group_admin_refusal(update, context, user) if prefix in GROUP_ADMIN_BUTTONS else None
+        await _group_admin_refusal(update, context, user, lang)
+        if action.partition(":")[0] in GROUP_ADMIN_BUTTONS
+        else None
     )
     if replies is None:
         replies = await in_store(
@@ -225,15 +229,34 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await in_store(context, partial(dialog_of(context).set_active, user, active))
 
 
+def _kind(update: object) -> str:
+    """What an update is, in a word or two (never what it holds)."""
+    if not isinstance(update, Update):
+        return "job" if update is None else type(update).__name__
+    for kind, present in (
+        ("message", update.message),
+        ("button press", update.callback_query),
+        ("inline query", update.inline_query),
+        ("membership change", update.my_chat_member),
+    ):
+        if present is not None:
+            return kind
+    return "update"
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the error and keep running; a user who blocked the bot is marked inactive."""
-    if isinstance(context.error, Forbidden) and isinstance(update, Update):
+    """Log the error and keep running; a user who blocked the bot is marked inactive.
+
+    Never the update itself: it carries the user's text, name and ids. Telegram's refusals
+    (its own description, no traceback) are one line; anything else is a bug: its traceback.
+    """
+    error = context.error
+    if isinstance(error, Forbidden) and isinstance(update, Update):
         user = user_ref(update, context)
-        log.info("%s blocked the bot: %s", who(context, user.chat_id), context.error)
+        log.info("%s blocked the bot: %s", who(context, user.chat_id), error)
         await in_store(context, partial(dialog_of(context).set_active, user, False))
         return
-    kind = type(update).__name__ if update is not None else "job"
-    # Never the update itself: it carries the user's text, name and ids.
-    log.error(
-        "handling a %s failed: %s", kind, type(context.error).__name__, exc_info=context.error
-    )
+    if isinstance(error, TelegramError):
+        log.error("a %s failed: %s: %s", _kind(update), type(error).__name__, error)
+        return
+    log.error("a %s failed: %s", _kind(update), type(error).__name__, exc_info=error)

@@ -699,6 +699,8 @@ class BotAPIEmulator:
         """Bot commands by (scope as JSON, language code)."""
         self.webhook_url = ""
         self.webhook_secret: str | None = None
+        self.group_admins: dict[int, set[int]] = defaultdict(set)
+        """Administrators of each group (``getChatMember`` says "administrator" for them)."""
 
         self._lock = threading.RLock()
         self._chats: dict[int, dict[str, Any]] = {}
@@ -737,6 +739,7 @@ class BotAPIEmulator:
                 "deleteMessage": self._delete_message,
                 "sendChatAction": self._send_chat_action,
                 "answerCallbackQuery": self._answer_callback_query,
+                "getChatMember": self._get_chat_member,
                 "answerInlineQuery": self._answer_inline_query,
                 "setMyCommands": self._set_my_commands,
                 "getMyCommands": self._get_my_commands,
@@ -1634,6 +1637,23 @@ class BotAPIEmulator:
             raise _bad_request("wrong parameter action in request")
         self._admit(chat_id, counted=False)
         return True
+
+    async def _get_chat_member(self, params: Params) -> dict[str, Any]:
+        chat_id = self._target_chat(params)
+        user_id = _int_param(params, "user_id")
+        if user_id is None:
+            raise _bad_request("user_id is empty")
+        user = {"id": user_id, "is_bot": False, "first_name": "Member"}
+        if chat_id > 0:
+            return {"status": "member" if chat_id != user_id else "creator", "user": user}
+        if user_id not in self.group_admins[chat_id]:
+            return {"status": "member", "user": user}
+        rights = (
+            "can_be_edited is_anonymous can_manage_chat can_delete_messages "
+            "can_manage_video_chats can_restrict_members can_promote_members can_change_info "
+            "can_invite_users can_post_stories can_edit_stories can_delete_stories"
+        ).split()
+        return {"status": "administrator", "user": user, **dict.fromkeys(rights, False)}
 
     async def _answer_callback_query(self, params: Params) -> bool:
         query_id = str(params.get("callback_query_id") or "")
