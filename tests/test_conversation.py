@@ -347,3 +347,18 @@ def test_stats_shows_the_week_votes_and_comments_to_admins(dialog: Dialog) -> No
 def test_stats_without_votes(dialog: Dialog) -> None:
     (stats,) = dialog.handle_message(ADMIN, "/stats")
     assert stats.text.endswith("**Votes in the last 7 days:** none.")
+
+
+@pytest.mark.logs_errors  # the store logs once that the database refuses writes
+def test_a_vote_the_database_cannot_take_now_is_thanked_and_written_later(
+    dialog: Dialog,
+) -> None:
+    store = dialog.store
+    store.db.execute("PRAGMA query_only = 1")
+    (edit, question) = dialog.handle_button(EN, f"f:-:{GIFTS}")
+    assert edit.toast == "Thank you for the feedback!" and question.text.startswith("What was")
+    store.db.execute("PRAGMA query_only = 0")
+    assert store.catch_up()
+    assert store.feedback_counts() == {GIFTS: (0, 1)}
+    (thanks,) = dialog.handle_message(EN, "Nothing about flowers")
+    assert thanks.text.startswith("Thank you! I passed it on")

@@ -24,17 +24,19 @@ class Feedback(Tables):
 
     def add_feedback(self, chat_id: int, entry_id: str, vote: int, lang: Lang) -> bool:
         """Store a 👍 (+1) or 👎 (-1) on an entry; False, and nothing changes, when the user
-        has voted on it before (one vote per user and answer)."""
+        has voted on it before (one vote per user and answer). A vote the database cannot
+        take now is held and written later (True)."""
         if vote not in (1, -1):
             raise ValueError("vote must be +1 or -1")
         with self.db.atomic():
-            return bool(
-                self.db.execute(
-                    "INSERT OR IGNORE INTO feedback (chat_id, entry_id, vote, lang, created_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    [chat_id, entry_id, vote, lang, now_text()],
-                ).rowcount
+            if self.has_voted(chat_id, entry_id):
+                return False
+            self.db.execute(
+                "INSERT OR IGNORE INTO feedback (chat_id, entry_id, vote, lang, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [chat_id, entry_id, vote, lang, now_text()],
             )
+        return True
 
     def has_voted(self, chat_id: int, entry_id: str) -> bool:
         """Whether the user has voted on the entry."""
@@ -73,12 +75,12 @@ class Feedback(Tables):
         nothing is kept). The comment is kept without the chat it came from."""
         with self.db.atomic():
             request = self.db.execute(
-                "DELETE FROM feedback_requests WHERE chat_id = ?"
-                " RETURNING entry_id, lang, asked_at",
+                "SELECT entry_id, lang, asked_at FROM feedback_requests WHERE chat_id = ?",
                 [chat_id],
             ).fetchone()
             if request is None:
                 return None
+            self.db.execute("DELETE FROM feedback_requests WHERE chat_id = ?", [chat_id])
             entry_id, lang, asked_at = request
             if datetime.fromisoformat(asked_at) < datetime.now(UTC) - max_age:
                 return None
