@@ -81,6 +81,22 @@ def health_command() -> None:
         sys.exit(1)
 
 
+@cli.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(target: Path) -> None:
+    """Copy the database (ADAL_DB) and its key file to TARGET while the bot runs."""
+    import sqlite3
+
+    from bot.store.backup import backup
+
+    source = _settings().db_path
+    try:
+        written = backup(source, target)
+    except (OSError, sqlite3.Error) as exc:
+        raise click.ClickException(f"backup of ADAL_DB={source} failed: {exc}") from None
+    click.echo("backed up to " + ", ".join(str(path) for path in written))
+
+
 @cli.command("chat")
 def chat_command() -> None:
     """Chat with the bot in the terminal (buttons are numbered: type the number)."""

@@ -1,0 +1,33 @@
+"""An online backup of the database: a consistent copy taken while the bot runs (SQLite's
+backup API, page by page, never blocking the bot's writes for long), with its key file."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from bot.store.keys import PRIVATE_FILE, key_path, private_dir, private_file
+
+PAGES_PER_STEP = 256  # pages copied between two looks at the bot's writes
+
+
+def backup(source: Path, target: Path) -> list[Path]:
+    """Copy the database at ``source`` (and its ``.key`` file, when there is one) to
+    ``target``, owner-only; return the files written."""
+    if not source.is_file():
+        raise FileNotFoundError(f"no database at {source}")
+    private_dir(target.parent)
+    private_file(target)
+    with (
+        closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src,
+        closing(sqlite3.connect(target)) as dst,
+    ):
+        src.backup(dst, pages=PAGES_PER_STEP)
+    written = [target]
+    if key_path(source).is_file():
+        shutil.copyfile(key_path(source), key_path(target))
+        key_path(target).chmod(PRIVATE_FILE)
+        written.append(key_path(target))
+    return written
