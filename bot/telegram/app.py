@@ -247,7 +247,8 @@ class Service:
         except KnowledgeError as exc:
             self.store.close()
             raise StartError(
-                f"ADAL_KNOWLEDGE_DIR={settings.knowledge_dir}: {exc} (run `adal-bot kb check`)"
+                f"ADAL_KNOWLEDGE_DIR={settings.knowledge_dir}: {len(exc.problems)} problem(s),"
+                f" the first: {exc.problems[0]} (`adal-bot kb check` lists them all)"
             ) from None
         except OSError as exc:
             self.store.close()

@@ -1,0 +1,57 @@
+"""The running bot's log: libraries quiet and stripped of the values they carry, secrets
+replaced everywhere, our own records as they are."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from bot.telegram.logs import MASK, LibraryValues, Scrubbing, configure
+
+TOKEN = "123456:AAE-secret_part"
+
+
+def record(name: str, msg: str, *args: object) -> logging.LogRecord:
+    return logging.LogRecord(name, logging.WARNING, __file__, 1, msg, args, None)
+
+
+def test_a_librarys_values_are_masked_but_numbers_and_words() -> None:
+    update = {"message": {"from": {"first_name": "Асхат"}, "text": "ИИН 900101300126"}}
+    library = record("telegram.ext.Application", "%s %s %s %s", update, "a long text", 3, "getMe")
+    assert LibraryValues().filter(library) and library.getMessage() == f"{MASK} {MASK} 3 getMe"
+    ours = record("bot.telegram.app", "%s", "kept as it is")
+    assert LibraryValues().filter(ours) and ours.getMessage() == "kept as it is"
+
+
+def test_secrets_are_replaced_in_messages_and_tracebacks() -> None:
+    formatter = Scrubbing([TOKEN, None, "hook-secret"])
+    try:
+        raise RuntimeError(f"POST https://api.telegram.org/bot{TOKEN}/getMe failed")
+    except RuntimeError as exc:
+        failed = record("httpx", "calling %s with hook-secret", "x")
+        failed.exc_info = (type(exc), exc, exc.__traceback__)
+    text = formatter.format(failed)
+    assert TOKEN not in text and "hook-secret" not in text and text.count("<secret>") == 2
+
+
+@pytest.fixture
+def restored() -> Iterator[None]:
+    """The root logger and the libraries' levels as they were."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    levels = {name: logging.getLogger(name).level for name in ("apscheduler", "telegram", "httpx")}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, value in levels.items():
+        logging.getLogger(name).setLevel(value)
+
+
+def test_libraries_stay_quiet_at_debug(restored: None) -> None:
+    configure("DEBUG", [TOKEN])
+    assert logging.getLogger("bot").getEffectiveLevel() == logging.DEBUG
+    assert logging.getLogger("apscheduler.scheduler").getEffectiveLevel() == logging.WARNING
+    assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
+    assert logging.getLogger("telegram.ext").getEffectiveLevel() == logging.INFO
