@@ -1,10 +1,11 @@
 """Benchmark of a notice broadcast (not a timed test): ``python bench/bench_broadcast.py``.
 
 Broadcasts one notice to ``--subscribers`` chats (10,000 by default: about 6 minutes at
-Telegram's 30 messages a second) through the real sender and a real PTB bot with its
-``AIORateLimiter`` (as the running bot has it), against the Bot API emulator with its flood limits
-on (30 a second overall, one a second per chat). Prints the achieved rate as a fraction of the
-30/s limit (target ≥ 0.9) and how many messages the emulator refused for flooding (target 0).
+Telegram's 30 messages a second) through the real sender and a real PTB bot with the bot's
+per-chat rate limiter (as the running bot has it), against the Bot API emulator with its flood
+limits on (30 a second overall, one a second per chat). Prints the achieved rate as a fraction
+of the 30/s limit (target ≥ 0.9) and how many messages the emulator refused for flooding
+(target 0).
 
 The emulator runs in its own process, as Telegram is on another machine: sharing one process
 (and its GIL) with the sender stalls the server now and then, and the requests it then handles
@@ -69,7 +70,7 @@ def main() -> None:
     parser.add_argument(
         "--no-ptb-rate-limiter",
         action="store_true",
-        help="send without PTB's AIORateLimiter (the sender's limiter only)",
+        help="send without the bot's per-chat rate limiter (the sender's limiter only)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, emulator() as base_url:
@@ -94,7 +95,7 @@ def main() -> None:
     times = sorted(r["timestamp"] for r in records if r["ok"])
     refused = sum(1 for r in records if r["error_code"] == 429)
     rate = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
-    limiter = "sender only" if args.no_ptb_rate_limiter else "sender + PTB AIORateLimiter"
+    limiter = "sender only" if args.no_ptb_rate_limiter else "sender + the bot's per-chat limiter"
     print(f"subscribers        {args.subscribers}")
     print(f"limiters           {limiter}")
     print(

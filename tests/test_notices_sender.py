@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from telegram import Bot
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
@@ -22,6 +22,7 @@ from bot.notices import DrainReport, Limits, Sender, publish_due
 from bot.notices import sender as sender_module
 from bot.notices.lease import Lease
 from bot.telegram.notices import TelegramTransport
+from bot.telegram.ratelimit import ChatRateLimiter
 from tests.helpers.botapi_emulator import BotAPIEmulator
 from tests.helpers.notice_broadcast import NOTICE, NOTICE_ID, add_subscribers, write_knowledge
 
@@ -157,7 +158,7 @@ async def test_rate_stays_under_the_flood_limits(emu: BotAPIEmulator, dialog: Di
     emu.limits = True
     chats = range(6000, 6060)
     enqueue(dialog, chats, only=None)  # two notices: each chat gets two messages
-    async with ExtBot(emu.token, base_url=emu.base_url, rate_limiter=AIORateLimiter()) as bot:
+    async with ExtBot(emu.token, base_url=emu.base_url, rate_limiter=ChatRateLimiter()) as bot:
         report = await drain(dialog, bot, Limits())
     assert report.sent == 120 and emu.flood_rejections == 0
     assert delivered(emu) == Counter({c: 2 for c in chats})

@@ -73,9 +73,10 @@ class Throttle:
         return max(0.0, self._muted_until.get(user_id, 0.0) - self.clock())
 
     def _forget(self, now: float) -> None:
-        """Drop the users with no update in the window."""
+        """Drop the users with no update in the window, and the mutes that have ended."""
         for user_id in [u for u, t in self._times.items() if not t or t[-1] <= now - self.window]:
             del self._times[user_id]
+        self._muted_until = {u: until for u, until in self._muted_until.items() if until > now}
 
 
 def _counted_user(update: object) -> int | None:

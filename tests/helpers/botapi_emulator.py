@@ -128,6 +128,20 @@ _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _SHUTDOWN_TIMEOUT = 1.0
 _WAIT_STEP = 0.005
 _UPLOAD_LIMIT = 50 * 1024 * 1024
+_ADMIN_RIGHTS = (  # the rights a ChatMemberAdministrator must state
+    "can_be_edited",
+    "is_anonymous",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
 
 Params = dict[str, Any]
 Handler = Callable[[Params], Awaitable[Any]]
@@ -1648,12 +1662,7 @@ class BotAPIEmulator:
             return {"status": "member" if chat_id != user_id else "creator", "user": user}
         if user_id not in self.group_admins[chat_id]:
             return {"status": "member", "user": user}
-        rights = (
-            "can_be_edited is_anonymous can_manage_chat can_delete_messages "
-            "can_manage_video_chats can_restrict_members can_promote_members can_change_info "
-            "can_invite_users can_post_stories can_edit_stories can_delete_stories"
-        ).split()
-        return {"status": "administrator", "user": user, **dict.fromkeys(rights, False)}
+        return {"status": "administrator", "user": user, **dict.fromkeys(_ADMIN_RIGHTS, False)}
 
     async def _answer_callback_query(self, params: Params) -> bool:
         query_id = str(params.get("callback_query_id") or "")

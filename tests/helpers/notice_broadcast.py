@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
@@ -37,6 +37,7 @@ from bot.notices.lease import LEASE_TTL, Lease, keep_lease, wait_for_lease  # no
 from bot.notices.offload import in_place  # noqa: E402
 from bot.store import ALL_TOPICS, Store  # noqa: E402
 from bot.telegram.notices import TelegramTransport  # noqa: E402
+from bot.telegram.ratelimit import ChatRateLimiter  # noqa: E402
 from tests.helpers.knowledge_files import entry_yaml  # noqa: E402
 
 NOTICE_ID = "bench-notice"
@@ -100,7 +101,8 @@ async def broadcast(
     """Take the lease, enqueue the due notices and drain the outbox through a PTB bot at
     ``api_url`` until done or ``stop`` is set.
 
-    ``rate_limiter`` adds PTB's ``AIORateLimiter``, as the running bot has it.
+    ``rate_limiter`` adds the bot's own per-chat limiter (:mod:`bot.telegram.ratelimit`), as
+    the running bot has it.
     """
     stop = stop or asyncio.Event()
     settings = Settings(token=token, api_url=api_url, db_path=db, knowledge_dir=knowledge)
@@ -108,7 +110,7 @@ async def broadcast(
     lease = Lease(dialog.store, ttl=lease_ttl)
     await wait_for_lease(lease, in_place)
     publish_due(dialog.store, dialog.library.kb, datetime.now(UTC), DEFAULT_LANG)
-    bot = ExtBot(token, base_url=api_url, rate_limiter=AIORateLimiter() if rate_limiter else None)
+    bot = ExtBot(token, base_url=api_url, rate_limiter=ChatRateLimiter() if rate_limiter else None)
     keeper = asyncio.create_task(keep_lease(lease, in_place, stop.set))
     async with bot:
         sender = Sender(
