@@ -170,12 +170,13 @@ async def test_only_a_groups_administrators_subscribe_the_group(
         assert refused.plain_text == "Only the group's administrators can change its subscriptions."
         assert store.subscriptions(group) == set()
         panel = await asked(emu, group, "/subscribe", user_id=admin, language_code="en")
-        mark = len(emu.sent)
         action = next(a for a in callback_data(panel) if a.startswith("s:*"))  # marked: en
         assert panel.message_id is not None
         emu.push_callback(group, panel.message_id, action, user_id=member)
-        [pressed] = await replies(emu, group, mark)
-        assert pressed.plain_text == refused.plain_text and store.subscriptions(group) == set()
+        query_id = emu.updates[-1]["callback_query"]["id"]
+        await until(lambda: query_id in emu.callback_answers)
+        assert emu.callback_answers[query_id]["text"] == refused.plain_text  # to them alone
+        assert store.subscriptions(group) == set() and emu.last_message(group) == panel
         subscribed = await asked(emu, group, "/subscribe all", user_id=admin, language_code="en")
         assert "all topics" in (subscribed.plain_text or "")
         assert store.subscriptions(group) == {ALL_TOPICS}

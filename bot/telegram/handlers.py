@@ -33,6 +33,7 @@ from telegram.ext import ContextTypes
 from bot.config import Settings
 from bot.dialog import Dialog, InlineResult, Reply, UserRef
 from bot.dialog.reply import split_language
+from bot.i18n import Translate
 from bot.kb import Lang
 from bot.store import user_ref as pseudonym
 from bot.telegram.metrics import Metrics
@@ -109,8 +110,8 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
 
 async def _group_admin_refusal(
     update: Update, context: ContextTypes.DEFAULT_TYPE, user: UserRef, lang: Lang | None = None
-) -> list[Reply] | None:
-    """In a group, the reply (in ``lang`` or the user's language) refusing a change of its
+) -> str | None:
+    """In a group, the text (in ``lang`` or the user's language) refusing a change of its
     subscriptions to a member who is not one of its administrators; None when the change may
     go ahead."""
     chat, message = update.effective_chat, update.effective_message
@@ -125,8 +126,8 @@ async def _group_admin_refusal(
     member = await context.bot.get_chat_member(chat.id, user.user_id)
     if member.status in _GROUP_ADMINS:
         return None
-    _ = await in_store(context, lambda: dialog_of(context).turn(user, lang)._)
-    return [Reply(_("Only the group's administrators can change its subscriptions."))]
+    _: Translate = await in_store(context, lambda: dialog_of(context).turn(user, lang)._)
+    return _("Only the group's administrators can change its subscriptions.")
 
 
 def _command_name(text: str) -> str:
@@ -139,13 +140,14 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = user_ref(update, context)
     text = update.effective_message.text if update.effective_message else None
     metrics_of(context).count("messages")
-    replies = None
+    refusal = None
     if _command_name(text or "") in GROUP_ADMIN_COMMANDS:
-        replies = await _group_admin_refusal(update, context, user)
-    if replies is None:
-        replies = await in_store(
-            context, partial(dialog_of(context).handle_message, user, text or "")
-        )
+        refusal = await _group_admin_refusal(update, context, user)
+    replies = (
+        [Reply(refusal)]
+        if refusal
+        else await in_store(context, partial(dialog_of(context).handle_message, user, text or ""))
+    )
     await send_replies(context.bot, user.chat_id, replies)
 
 
@@ -159,7 +161,8 @@ async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Handle a pressed inline button: answer the callback (with the toast), change the pressed
-    message's buttons when a reply says so, send the other replies."""
+    message's buttons when a reply says so, send the other replies. A group member who may not
+    change its subscriptions is told so in the toast, to them alone."""
     query = update.callback_query
     if query is None:
         return
@@ -169,15 +172,16 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     metrics_of(context).count("buttons")
     user = user_ref(update, context)
     action, lang = split_language(query.data)
-    replies = (
+    refusal = (
         await _group_admin_refusal(update, context, user, lang)
         if action.partition(":")[0] in GROUP_ADMIN_BUTTONS
         else None
     )
-    if replies is None:
-        replies = await in_store(
-            context, partial(dialog_of(context).handle_button, user, query.data)
-        )
+    replies = (
+        [Reply("", toast=refusal)]
+        if refusal
+        else await in_store(context, partial(dialog_of(context).handle_button, user, query.data))
+    )
     toast = next((reply.toast for reply in replies if reply.toast), None)
     try:  # best effort: a query answered too late must not stop the replies
         await query.answer(
