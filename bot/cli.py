@@ -406,6 +406,41 @@ def train_command(paths: tuple[Path, ...], max_wrong: float) -> None:
     )
 
 
+@cli.command("report")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="First day of the period (default: 28 days ago).",
+)
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the report as one self-contained HTML page (charts as inline SVG).",
+)
+def report_command(since: datetime | None, html_path: Path | None) -> None:
+    """What users asked (ADAL_DB): unanswered questions grouped, with the nearest entry as a
+    suggestion; the answers with the most 👎 and what was missing; the entries people confuse;
+    volume per language and topic per week; the abstention rate; rising questions."""
+    from bot.insights.html import render_html
+    from bot.insights.report import build_report, text_lines
+    from bot.store import Store
+
+    settings = _settings()
+    now = datetime.now(UTC)
+    start = since.replace(tzinfo=UTC) if since else now - timedelta(days=28)
+    store = Store(settings.db_path, settings.hash_secret)
+    try:
+        report = build_report(store, _knowledge(settings), start, now)
+    finally:
+        store.close()
+    for line in text_lines(report):
+        click.echo(line)
+    if html_path is not None:
+        html_path.write_text(render_html(report), encoding="utf-8")
+        click.echo(f"\nwritten to {html_path}")
+
+
 @cli.group("notices")
 def notices_group() -> None:
     """Scheduled update notices and their delivery (ADAL_DB)."""

@@ -9,6 +9,7 @@ from bot.dialog.feedback import take_comment, vote, vote_buttons
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, help_text
 from bot.i18n import LANGUAGE_NAMES, N_
+from bot.insights.record import record_question
 from bot.kb import LANGS, Entry, as_lang
 from bot.kb.markup import escape, to_plain
 from bot.matching import MatchResult
@@ -61,6 +62,8 @@ class Answers(Feature):
             )
             # an answer to what they wrote, if there is one; not "I don't know" to a comment
             replies = [thanks, *(replies if result.entry_id else replies[1:])]
+        else:  # what users asked, for the maintainers' report (redacted, no Telegram id)
+            record_question(turn.store, turn.kb, turn.user.chat_id, text, result)
         return [reply.in_language(turn.lang) for reply in replies]
 
     def _answer(self, turn: Turn, result: MatchResult) -> list[Reply]:

@@ -8,6 +8,7 @@ from bot.dialog.notice_replies import notice_reply
 from bot.dialog.reply import Button, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
 from bot.i18n import N_
+from bot.insights.report import group_unanswered
 from bot.kb import DEFAULT_LANG
 from bot.kb.markup import escape
 from bot.kb.model import Notice
@@ -23,6 +24,7 @@ STATE_NAMES: dict[DeliveryState, str] = {
 }
 WEEK = timedelta(days=7)
 MAX_COMMENTS = 10  # the week's latest comments shown by /stats
+TOP_GROUPS = 3  # the week's most asked unanswered questions shown by /stats
 COMMENT_PREVIEW = 300  # characters of each
 
 
@@ -115,7 +117,30 @@ class NoticeAdmin(Feature):
             _("Subscribers: {subscribers}, of them weekly digest: {weekly}.", **subscribers),
             _("Deliveries:") + " " + _states(turn, totals),
         ]
-        return [Reply("\n\n".join([escape("\n".join(lines)), *self._feedback(turn)]))]
+        sections = [escape("\n".join(lines)), *self._questions(turn), *self._feedback(turn)]
+        return [Reply("\n\n".join(sections))]
+
+    def _questions(self, turn: Turn) -> list[str]:
+        """The week's questions, answered and not, and its top unanswered groups (markup)."""
+        _ = turn._
+        asked = turn.store.questions_asked(datetime.now(UTC) - WEEK)
+        unanswered = sum(not q.answered for q in asked)
+        share = round(100 * unanswered / len(asked)) if asked else 0
+        head = _(
+            "**Questions in the last 7 days:** {total}, not answered: {unanswered} ({share}%).",
+            total=len(asked),
+            unanswered=unanswered,
+            share=share,
+        )
+        groups = group_unanswered(asked, turn.kb.synonyms)[:TOP_GROUPS]
+        if not groups:
+            return [head]
+        top = _("**Most asked without an answer:**") + "".join(
+            f"\n- ×{g.count}: “{escape(_preview(g.examples(1)[0]))}”"
+            + (f" → {escape(g.nearest)}?" if g.nearest else "")
+            for g in groups
+        )
+        return [head, top]
 
     def _feedback(self, turn: Turn) -> list[str]:
         """The week's votes per entry, most voted first, and its latest comments (markup)."""

@@ -14,6 +14,7 @@ import sqlite3
 from collections import deque
 from pathlib import Path
 
+from bot.store.clarify import Clarifications
 from bot.store.feedback import Feedback
 from bot.store.flows import Flows
 from bot.store.journal import JournaledDatabase, Statement, describe, disk_error
@@ -27,6 +28,7 @@ from bot.store.keys import (
 )
 from bot.store.lease import Heartbeat, Holder, Leases
 from bot.store.privacy import Privacy
+from bot.store.questions import Questions
 from bot.store.schema import migrate, schema_version
 from bot.store.subscriptions import Subscriptions
 from bot.store.tables import (
@@ -59,7 +61,7 @@ __all__ = [
 BUSY_TIMEOUT = 2.0  # seconds a write waits for another process's lock before failing
 
 
-class Store(Subscriptions, Feedback, Leases, Flows, Privacy):
+class Store(Subscriptions, Feedback, Leases, Flows, Privacy, Clarifications, Questions):
     """The bot's SQLite database: one per process, opened at ``path`` (``:memory:`` for tests).
 
     ``secret`` keys the users (``ADAL_HASH_SECRET``); without it, the secret kept next to the

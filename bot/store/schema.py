@@ -167,6 +167,36 @@ def _m6_lease_processes(db: sqlite_utils.Database) -> None:
         )""")
 
 
+def _m7_clarifications(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE clarifications (
+            id INTEGER PRIMARY KEY,
+            offered TEXT NOT NULL,
+            chosen TEXT,
+            created_at TEXT NOT NULL
+        )""")
+
+
+def _m8_questions(db: sqlite_utils.Database) -> None:
+    """What users asked: the answer's entry and confidence or the entries offered instead,
+    the language, the base's version, the text with personal data removed; the user only
+    as their keyed hash (for /forget), no Telegram id."""
+    db.execute("""
+        CREATE TABLE questions (
+            id INTEGER PRIMARY KEY,
+            uid INTEGER,
+            lang TEXT NOT NULL,
+            entry_id TEXT,
+            offered TEXT NOT NULL DEFAULT '',
+            confidence REAL NOT NULL,
+            base TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX questions_created ON questions (created_at)")
+    db.execute("CREATE INDEX questions_uid ON questions (uid)")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_users_feedback,
     _m2_subscriptions_outbox,
@@ -174,6 +204,8 @@ MIGRATIONS: list[Migration] = [
     _m4_feedback_comments,
     _m5_keyed_users,
     _m6_lease_processes,
+    _m7_clarifications,
+    _m8_questions,
 ]
 
 

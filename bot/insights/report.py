@@ -1,0 +1,278 @@
+"""The maintainers' report (``adal-bot report``): what users asked that the base could not
+answer, grouped by similarity, with the nearest entry as a suggestion; the answers with the
+most 👎 and what people said was missing; the entries people confuse; volume per language and
+topic per week; the abstention rate over time; questions becoming more frequent.
+
+Built from the store's rows, which hold no Telegram id and only redacted text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from rapidfuzz import fuzz
+
+from bot.kb.model import LANGS, KnowledgeBase, Lang
+from bot.matching.function_words import ALL_STOPWORDS
+from bot.matching.ngrams import pieces
+from bot.matching.normalize import words
+from bot.matching.stem import stem
+from bot.redact import PLACEHOLDERS
+from bot.store import Store
+from bot.store.feedback import Comment
+from bot.store.questions import Asked
+
+GROUP_SIMILARITY = 0.5  # two unanswered questions this alike (0-1) are one group
+MAX_EXAMPLES = 3
+MAX_GROUPS = 30
+RISING_FACTOR = 2.0  # this week's count against the weekly average of the weeks before
+RISING_MIN = 3  # occurrences this week at least
+_PLACEHOLDER_WORDS = frozenset(words(" ".join(PLACEHOLDERS)))
+
+
+def week_of(moment: datetime) -> date:
+    """The Monday of ``moment``'s week (UTC)."""
+    day = moment.date()
+    return day - timedelta(days=day.weekday())
+
+
+def concept_keys(synonyms: Iterable[tuple[str, ...]]) -> dict[str, str]:
+    """Each one-word synonym's stems (in any language) → its group's key, so that questions
+    in two languages, or in two words of one idea, share a token."""
+    keys: dict[str, str] = {}
+    for number, group in enumerate(synonyms):
+        for phrase in group:
+            found = words(phrase)
+            if len(found) == 1:
+                for lang in LANGS:
+                    keys.setdefault(stem(found[0], lang), f"~{number}")
+    return keys
+
+
+class _Shape:
+    """What a question is compared on: its content stems (a synonym's as its group) and its
+    three-letter pieces."""
+
+    def __init__(self, text: str, lang: Lang, concepts: dict[str, str] | None = None) -> None:
+        content = [w for w in words(text) if w not in ALL_STOPWORDS | _PLACEHOLDER_WORDS]
+        found = {stem(w, lang) for w in content}
+        self.stems = " ".join(sorted({(concepts or {}).get(s, s) for s in found}))
+        self.pieces = pieces(" ".join(content))
+        self.norm = math.sqrt(sum(n * n for n in self.pieces.values())) or 1.0
+
+    def similarity(self, other: _Shape) -> float:
+        """How alike two questions are, 0-1: their stems as sets of words (rapidfuzz), or
+        their pieces (cosine), whichever says more."""
+        shared = sum(n * other.pieces[p] for p, n in self.pieces.items() if p in other.pieces)
+        cosine = shared / (self.norm * other.norm)
+        stems = fuzz.token_set_ratio(self.stems, other.stems) / 100 if self.stems else 0.0
+        return max(cosine, stems * 0.9)  # equal stems alone are a strong, not a sure sign
+
+
+@dataclass
+class Group:
+    """Unanswered questions that ask about the same thing."""
+
+    questions: list[Asked] = field(default_factory=list)
+    shapes: list[_Shape] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.questions)
+
+    @property
+    def langs(self) -> Counter[str]:
+        return Counter(q.lang for q in self.questions)
+
+    def examples(self, limit: int = MAX_EXAMPLES) -> list[str]:
+        """A few different texts, the most recent first."""
+        return list(dict.fromkeys(q.text for q in reversed(self.questions)))[:limit]
+
+    @property
+    def nearest(self) -> str | None:
+        """The entry the bot most often offered first for these questions."""
+        firsts = Counter(q.offered[0] for q in self.questions if q.offered)
+        return firsts.most_common(1)[0][0] if firsts else None
+
+    def suggestion(self) -> str:
+        """What a maintainer might do about the group."""
+        if self.nearest:
+            return f"add as a variant of {self.nearest}?"
+        return "a new entry?"
+
+
+def group_unanswered(
+    questions: Iterable[Asked], synonyms: Iterable[tuple[str, ...]] = ()
+) -> list[Group]:
+    """The unanswered questions grouped by similarity (a question joins the group of its
+    most similar earlier question, if similar enough), the most frequent group first;
+    ``synonyms`` (the base's groups) make their words one."""
+    concepts = concept_keys(synonyms)
+    groups: list[Group] = []
+    for asked in questions:
+        if asked.answered or not asked.text.strip():
+            continue
+        shape = _Shape(asked.text, asked.lang, concepts)
+        best, best_score = None, GROUP_SIMILARITY
+        for group in groups:
+            score = max(shape.similarity(other) for other in group.shapes)
+            if score >= best_score:
+                best, best_score = group, score
+        if best is None:
+            best = Group()
+            groups.append(best)
+        best.questions.append(asked)
+        best.shapes.append(shape)
+    return sorted(groups, key=lambda g: (-g.count, -g.questions[-1].created_at.timestamp()))
+
+
+@dataclass(frozen=True)
+class Downvoted:
+    """An answer with 👎: its votes and what people said was missing."""
+
+    entry_id: str
+    up: int
+    down: int
+    comments: tuple[Comment, ...]
+
+
+@dataclass(frozen=True)
+class Rising:
+    """Something asked more often this week than before."""
+
+    label: str  # an entry id, or an unanswered group's first example
+    this_week: int
+    weekly_before: float  # average per week in the weeks before
+
+
+@dataclass
+class Report:
+    """Everything the report shows, for a period."""
+
+    since: datetime
+    until: datetime
+    questions: list[Asked]
+    groups: list[Group]
+    downvoted: list[Downvoted]
+    confusions: list[tuple[tuple[str, ...], str | None, int]]
+    topics: dict[str, str]  # entry id -> topic
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    @property
+    def unanswered(self) -> int:
+        return sum(not q.answered for q in self.questions)
+
+    def weeks(self) -> list[date]:
+        """Every week of the period, oldest first."""
+        first, last = week_of(self.since), week_of(self.until)
+        return [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+
+    def per_week(self, key: str) -> dict[date, Counter[str]]:
+        """Questions per week, counted by ``lang`` or by ``topic`` (unanswered: "—")."""
+        counts: dict[date, Counter[str]] = {week: Counter() for week in self.weeks()}
+        for q in self.questions:
+            label = q.lang if key == "lang" else self.topics.get(q.entry_id or "", "—")
+            counts.setdefault(week_of(q.created_at), Counter())[label] += 1
+        return counts
+
+    def abstention(self) -> list[tuple[date, int, int]]:
+        """Per week: (week, unanswered, all)."""
+        out: dict[date, list[int]] = {week: [0, 0] for week in self.weeks()}
+        for q in self.questions:
+            row = out.setdefault(week_of(q.created_at), [0, 0])
+            row[0] += not q.answered
+            row[1] += 1
+        return [(week, n, total) for week, (n, total) in sorted(out.items())]
+
+    def rising(self) -> list[Rising]:
+        """Entries and unanswered groups asked at least RISING_MIN times in the last seven
+        days and RISING_FACTOR times as often as a week before, on average."""
+        recent = self.until - timedelta(days=7)
+        before_weeks = max((recent - self.since).days / 7, 1.0)
+        found: list[Rising] = []
+        series: dict[str, list[Asked]] = defaultdict(list)
+        for q in self.questions:
+            if q.entry_id:
+                series[q.entry_id].append(q)
+        for group in self.groups:
+            series["“" + group.examples(1)[0] + "”"] = group.questions
+        for label, asked in series.items():
+            now = sum(q.created_at >= recent for q in asked)
+            before = (len(asked) - now) / before_weeks
+            if now >= RISING_MIN and now >= RISING_FACTOR * before:
+                found.append(Rising(label, now, round(before, 1)))
+        return sorted(found, key=lambda r: (-r.this_week, r.label))
+
+
+def build_report(
+    store: Store, kb: KnowledgeBase, since: datetime, until: datetime, *, comments: int = 200
+) -> Report:
+    """The report of what was asked from ``since`` to ``until``."""
+    questions = [q for q in store.questions_asked(since) if q.created_at <= until]
+    notes: dict[str, list[Comment]] = defaultdict(list)
+    for comment in store.feedback_comments(since, limit=comments):
+        notes[comment.entry_id].append(comment)
+    downvoted = [
+        Downvoted(entry, up, down, tuple(notes.get(entry, ())))
+        for entry, (up, down) in store.feedback_counts(since).items()
+        if down
+    ]
+    downvoted.sort(key=lambda d: (-d.down, d.up, d.entry_id))
+    return Report(
+        since,
+        until,
+        questions,
+        group_unanswered(questions, kb.synonyms)[:MAX_GROUPS],
+        downvoted,
+        store.confusions(since),
+        {e.id: e.topic for e in kb.entries.values()},
+    )
+
+
+def text_lines(report: Report) -> list[str]:
+    """The report as plain text."""
+    share = f"{100 * report.unanswered / report.total:.0f}%" if report.total else "-"
+    out = [
+        f"Questions {report.since:%Y-%m-%d} to {report.until:%Y-%m-%d}: {report.total}, "
+        f"not answered {report.unanswered} ({share})",
+        "",
+        "Unanswered questions, grouped (most frequent first):",
+    ]
+    for n, group in enumerate(report.groups, 1):
+        langs = ", ".join(f"{lang} {count}" for lang, count in group.langs.most_common())
+        out.append(f"{n:>3}. ×{group.count} ({langs}): {group.suggestion()}")
+        out += [f"       “{text}”" for text in group.examples()]
+    if not report.groups:
+        out.append("  none")
+    out += ["", "Answers with the most 👎 (👍 / 👎), and what was missing:"]
+    for item in report.downvoted:
+        out.append(f"  {item.entry_id}: {item.up} / {item.down}")
+        out += [f"    - ({c.lang}) {c.text}" for c in item.comments[:MAX_EXAMPLES]]
+    if not report.downvoted:
+        out.append("  none")
+    out += ["", "Entries people confuse (clarifying questions: offered → chosen):"]
+    for offered, chosen, count in report.confusions:
+        out.append(f"  ×{count}: {' / '.join(offered)} → {chosen or 'none chosen'}")
+    if not report.confusions:
+        out.append("  none")
+    out += ["", "Per week: questions by language; not answered"]
+    by_week = report.per_week("lang")
+    for week, unanswered, total in report.abstention():
+        by_lang = ", ".join(f"{lang} {n}" for lang, n in sorted(by_week[week].items()))
+        rate = f"{100 * unanswered / total:.0f}%" if total else "-"
+        out.append(f"  {week}: {total} ({by_lang or '-'}); not answered {unanswered} ({rate})")
+    out += ["", "Per week by topic:"]
+    for week, topics in report.per_week("topic").items():
+        out.append(f"  {week}: " + (", ".join(f"{t} {n}" for t, n in topics.most_common()) or "-"))
+    out += ["", "Becoming more frequent (last 7 days, weekly average before):"]
+    out += [f"  {r.label}: {r.this_week} (was {r.weekly_before})" for r in report.rising()]
+    if not report.rising():
+        out.append("  none")
+    return out

@@ -1,0 +1,276 @@
+"""What users asked, without who asked it: recorded questions hold no personal data and no
+Telegram id, /forget and the retention remove them; the report groups paraphrases, counts
+votes and clarifications, and renders as one self-contained HTML page."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.config import Settings
+from bot.dialog import Dialog, UserRef, build_dialog
+from bot.insights.html import render_html
+from bot.insights.record import content_version
+from bot.insights.report import build_report, group_unanswered, text_lines
+from bot.store import Store
+from bot.store.questions import Asked
+from tests.helpers.report_data import BUSINESS, FEES, fill
+
+CHAT = 987654321
+USER = UserRef(chat_id=CHAT, user_id=CHAT, client_lang="ru")
+
+# What a careless user types: every kind of personal data the redactor knows.
+PERSONAL = {
+    "iin": "900101300126",
+    "phone": "+7 701 123 45 67",
+    "phone2": "87011234567",
+    "email": "askhat.n@mail.kz",
+    "card": "4400 4301 2345 6787",
+    "name": "Асхат",
+    "surname": "Нурпеисов",
+    "username": "@askhat_kz",
+}
+MESSAGES = [
+    f"Меня зовут {PERSONAL['name']}, ИИН {PERSONAL['iin']}. Можно ли принять подарок от коллеги?",
+    f"Мой телефон {PERSONAL['phone']}, почта {PERSONAL['email']} — что грозит за провокацию?",
+    f"Мой сосед {PERSONAL['surname']} просит перевести деньги на карту {PERSONAL['card']}, "
+    "это законно?",
+    f"звоните {PERSONAL['phone2']} или пишите {PERSONAL['username']}, хочу открыть ИП",
+    f"My name is Askhat Nurpeisov, IIN {PERSONAL['iin']}, can I open a business?",
+    "Можно ли госслужащему принять подарок?",  # answered: the vote and comment below
+]
+
+
+@pytest.fixture
+def dialog() -> Dialog:
+    return build_dialog(Settings(), Store(":memory:"))
+
+
+def every_value(store: Store) -> list[str]:
+    """Every value of every row of every table, as text."""
+    values: list[str] = []
+    for table in store.db.table_names():
+        for row in store.db.execute(f'SELECT * FROM "{table}"').fetchall():
+            values += [str(v) for v in row if v is not None]
+    return values
+
+
+def digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def test_a_conversation_full_of_personal_data_leaves_none_in_the_database(
+    dialog: Dialog,
+) -> None:
+    answered = None
+    for message in MESSAGES:
+        replies = dialog.handle_message(USER, message)
+        for reply in replies:
+            for row in reply.buttons:
+                for b in row:
+                    if b.action.startswith("f:-:") and answered is None:
+                        answered = b.action
+    assert answered is not None, "no answer to vote on"
+    dialog.handle_button(USER, answered)  # 👎, then "what was missing?" with more of it
+    dialog.handle_message(
+        USER, f"Позвоните мне {PERSONAL['phone']}, я {PERSONAL['name']} {PERSONAL['surname']}"
+    )
+    store = dialog.store
+    asked = store.questions_asked()
+    assert len(asked) == len(MESSAGES)  # each question kept, the comment not as a question
+    assert any("[IIN]" in q.text for q in asked) and any("[PHONE]" in q.text for q in asked)
+    assert len(store.feedback_comments(datetime.now(UTC) - timedelta(hours=1))) == 1
+    values = every_value(store)
+    joined = "\n".join(values)
+    for kind, value in PERSONAL.items():
+        assert value.casefold() not in joined.casefold(), kind
+        if kind in ("iin", "phone", "phone2", "card"):
+            assert all(digits(value) not in digits(v) for v in values), kind
+    assert "Askhat" not in joined and "Nurpeisov" not in joined
+    columns = [c.name for c in store.db.table("questions").columns]
+    assert "chat_id" not in columns and "user_id" not in columns
+    rows = store.db.execute("SELECT * FROM questions").fetchall()
+    assert all(str(CHAT) not in str(v) for row in rows for v in row)
+
+
+def test_answers_and_abstentions_are_recorded_with_entry_confidence_and_version(
+    dialog: Dialog,
+) -> None:
+    dialog.handle_message(USER, "Можно ли госслужащему принять подарок?")
+    dialog.handle_message(USER, "Какая погода завтра в Астане?")
+    dialog.handle_message(USER, "Спасибо!")  # small talk: not a question to keep
+    answer, abstention = dialog.store.questions_asked()
+    assert answer.entry_id == "gifts-any-value-ban" and answer.answered
+    assert answer.confidence > 50 and answer.lang == "ru"
+    assert answer.base == content_version(dialog.library.kb)
+    assert abstention.entry_id is None and not abstention.answered
+    assert abstention.text == "Какая погода завтра в Астане?"
+
+
+def test_forget_and_the_retention_remove_recorded_questions() -> None:
+    store = Store(":memory:")
+    for chat in (1, 2):
+        store.record_question(chat, "вопрос", lang="ru", entry_id=None, confidence=1.0, base="v")
+    assert store.forget(1) == 1
+    assert [q.text for q in store.questions_asked()] == ["вопрос"]
+    store.db.execute("UPDATE questions SET created_at = '2020-01-01T00:00:00+00:00'")
+    assert store.expire(datetime.now(UTC), timedelta(days=90)).get("questions") == 1
+    assert store.questions_asked() == []
+
+
+def _asked(texts: list[tuple[str, str]]) -> list[Asked]:
+    now = datetime.now(UTC)
+    return [Asked(now, lang, None, (), 10.0, "v", text) for lang, text in texts]  # type: ignore[arg-type]
+
+
+def test_the_report_groups_paraphrases_of_one_question_apart_from_another() -> None:
+    fees = [(lang, text) for lang, text in FEES if lang == "ru"]
+    business = [(lang, text) for lang, text in BUSINESS if lang == "ru"]
+    mixed = [x for pair in zip(fees, business, strict=False) for x in pair] + fees[len(business) :]
+    groups = group_unanswered(_asked(mixed))
+    found = sorted(sorted(q.text for q in g.questions) for g in groups)
+    assert found == sorted([sorted(t for _, t in fees), sorted(t for _, t in business)])
+    english = group_unanswered(
+        _asked([x for x in FEES if x[0] == "en"] + [("en", "What is the weather?")])
+    )
+    assert [g.count for g in english] == [2, 1]
+
+
+@pytest.fixture
+def report_store(tmp_path: Path) -> Path:
+    path = tmp_path / "adal.db"
+    store = Store(path)
+    fill(store, datetime.now(UTC))
+    store.close()
+    return path
+
+
+def test_the_report_counts_groups_votes_confusions_and_rising_questions(
+    report_store: Path,
+) -> None:
+    from bot.kb import load_knowledge
+    from bot.paths import bundled
+
+    store = Store(report_store)
+    now = datetime.now(UTC)
+    report = build_report(
+        store, load_knowledge(bundled("knowledge")), now - timedelta(days=28), now
+    )
+    store.close()
+    top = report.groups[0]
+    assert top.count == 9 and top.nearest == "compliance-services"
+    assert top.suggestion() == "add as a variant of compliance-services?"
+    assert report.downvoted[0].entry_id == "gifts-family-members" and report.downvoted[0].down == 3
+    assert report.downvoted[0].comments[0].text == "Нет ничего про подарки тёще и свёкру"
+    assert report.confusions == [
+        (("gifts-any-value-ban", "gifts-family-members"), "gifts-family-members", 2)
+    ]
+    rates = [n / total for _, n, total in report.abstention() if total]
+    assert rates[-1] > rates[0]  # the fee questions came in the last week
+    assert any("конференции" in r.label for r in report.rising())
+    lines = text_lines(report)
+    assert any(
+        line.startswith("  1. ×9 (ru 9): add as a variant of compliance-services?")
+        for line in lines
+    )
+
+
+class Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.sections: list[str] = []
+        self.external: list[str] = []
+        self.text: list[str] = []
+        self.viewport = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        found = dict(attrs)
+        if tag == "section" and found.get("id"):
+            self.sections.append(str(found["id"]))
+        if tag == "meta" and found.get("name") == "viewport":
+            self.viewport = True
+        for name in ("src", "href", "xlink:href"):
+            if found.get(name):
+                self.external.append(str(found[name]))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_the_html_report_is_one_self_contained_page_with_its_sections(
+    report_store: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        cli, ["report", "--html", str(out)], env={"ADAL_DB": str(report_store)}
+    )
+    assert result.exit_code == 0, result.output
+    assert "add as a variant of compliance-services?" in result.stdout
+    page = Page()
+    page.feed(out.read_text(encoding="utf-8"))
+    assert page.sections == [
+        "summary",
+        "unanswered",
+        "downvoted",
+        "confused",
+        "volume",
+        "abstention",
+        "rising",
+    ]
+    assert page.tags.count("svg") == 3 and "polyline" in page.tags and "rect" in page.tags
+    assert not {"script", "link", "img", "iframe", "object"} & set(page.tags)
+    assert page.external == [] and page.viewport
+    text = " ".join(page.text)
+    assert "Может ли госслужащий открыть ИП на жену?" in text
+    assert "Нет ничего про подарки тёще и свёкру" in text
+    assert "gifts-any-value-ban / gifts-family-members" in text
+
+
+def test_an_empty_report_renders() -> None:
+    kb = build_dialog(Settings(), Store(":memory:")).library.kb
+    now = datetime.now(UTC)
+    report = build_report(Store(":memory:"), kb, now - timedelta(days=7), now)
+    assert "None." in render_html(report)
+    assert "  none" in text_lines(report)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bot/redact.py misses a surname after a capitalised "
+    "first word ('Сосед Нурпеисов …'), though its docstring says it masks it",
+)
+def test_a_surname_after_a_capitalised_first_word_is_masked() -> None:
+    from bot.redact import redact
+
+    assert "Нурпеисов" not in redact("Сосед Нурпеисов просит перевести деньги, это законно?")
+
+
+def test_stats_shows_the_week_figures_and_the_top_unanswered_groups(dialog: Dialog) -> None:
+    admin = UserRef(chat_id=5, user_id=5, client_lang="en", is_admin=True)
+    for text in [*(t for lang, t in FEES if lang == "ru"), *(t for lang, t in BUSINESS[:2])]:
+        dialog.handle_message(USER, text)
+    dialog.handle_message(USER, "Можно ли госслужащему принять подарок?")
+    (stats,) = dialog.handle_message(admin, "/stats")
+    asked = dialog.store.questions_asked()
+    unanswered = sum(not q.answered for q in asked)
+    share = round(100 * unanswered / len(asked))
+    assert (
+        f"**Questions in the last 7 days:** {len(asked)}, not answered: {unanswered} ({share}%)."
+        in stats.text
+    )
+    top = stats.text.split("**Most asked without an answer:**")[1].split("\n\n")[0]
+    items = [line for line in top.splitlines() if line.startswith("- ×")]
+    assert 2 <= len(items) <= 3
+    fees = sum(not q.answered and "конференции" in q.text for q in asked)
+    business = sum(not q.answered and "ИП" in q.text for q in asked)
+    assert fees >= 3 and business == 2  # the matcher answers none of these, or one fee at most
+    assert items[0].startswith(f"- ×{fees}: “") and "конференции" in items[0]
+    assert items[1].startswith(f"- ×{business}: “") and "ИП" in items[1]
