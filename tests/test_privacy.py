@@ -101,8 +101,8 @@ def test_users_are_kept_under_a_keyed_hash_and_no_personal_text_is_stored(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="feedback, feedback_requests and flows (bot/store/feedback.py, flows.py, owned by "
-    "issues 16 and 18) still key their rows by the raw chat id instead of Tables.uid()",
+    reason="flows (bot/store/flows.py, owned by issue 18) still keys its rows by the raw chat "
+    "id instead of Tables.uid()",
 )
 def test_no_table_keeps_a_raw_chat_id_but_where_a_notice_is_to_be_sent(dialog: Dialog) -> None:
     converse(dialog, USER)

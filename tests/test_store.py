@@ -46,6 +46,23 @@ def test_feedback_first_vote_counts() -> None:
         store.add_feedback(1, "gifts", 0, "ru")
 
 
+def test_votes_and_open_requests_are_rekeyed_without_the_chat_id() -> None:
+    """Migration 9 moves the feedback of a database made before it under the users' keys."""
+    from bot.store.schema import migrate
+
+    db = sqlite_utils.Database(memory=True)
+    db.conn.create_function("adal_uid", 1, lambda chat_id: chat_id + 1000)  # a user key
+    keyed = MIGRATIONS.index(next(m for m in MIGRATIONS if m.__name__ == "_m9_keyed_feedback"))
+    migrate(db, MIGRATIONS[:keyed])
+    db.execute("INSERT INTO feedback VALUES (7, 'gifts', -1, 'kk', '2026-01-01T00:00:00+00:00')")
+    db.execute("INSERT INTO feedback_requests VALUES (7, 'gifts', 'kk', '2026-01-01T00:00:00')")
+    migrate(db)
+    assert list(db.execute("SELECT uid, entry_id, vote FROM feedback")) == [(1007, "gifts", -1)]
+    assert list(db.execute("SELECT uid, entry_id FROM feedback_requests")) == [(1007, "gifts")]
+    for table in ("feedback", "feedback_requests"):
+        assert "chat_id" not in {column.name for column in db.table(table).columns}
+
+
 def test_a_migration_that_fails_half_way_leaves_nothing_behind(tmp_path: Path) -> None:
     """Its first table must not survive the failure, or the next start fails on it."""
     from bot.store.schema import migrate, schema_version

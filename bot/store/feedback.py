@@ -20,7 +20,8 @@ class Comment:
 
 
 class Feedback(Tables):
-    """Votes on answers, and what users wrote when asked what an answer was missing."""
+    """Votes on answers, and what users wrote when asked what an answer was missing; a user
+    only by their key (:meth:`Tables.uid`)."""
 
     def add_feedback(self, chat_id: int, entry_id: str, vote: int, lang: Lang) -> bool:
         """Store a 👍 (+1) or 👎 (-1) on an entry; False, and nothing changes, when the user
@@ -32,9 +33,9 @@ class Feedback(Tables):
             if self.has_voted(chat_id, entry_id):
                 return False
             self.db.execute(
-                "INSERT OR IGNORE INTO feedback (chat_id, entry_id, vote, lang, created_at)"
+                "INSERT OR IGNORE INTO feedback (uid, entry_id, vote, lang, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                [chat_id, entry_id, vote, lang, now_text()],
+                [self.uid(chat_id), entry_id, vote, lang, now_text()],
             )
         return True
 
@@ -42,7 +43,8 @@ class Feedback(Tables):
         """Whether the user has voted on the entry."""
         return bool(
             self.db.execute(
-                "SELECT 1 FROM feedback WHERE chat_id = ? AND entry_id = ?", [chat_id, entry_id]
+                "SELECT 1 FROM feedback WHERE uid = ? AND entry_id = ?",
+                [self.uid(chat_id), entry_id],
             ).fetchone()
         )
 
@@ -59,28 +61,28 @@ class Feedback(Tables):
         """Remember that the user was asked what the answer on ``entry_id`` was missing."""
         with self.db.atomic():
             self.db.execute(
-                "INSERT OR REPLACE INTO feedback_requests (chat_id, entry_id, lang, asked_at)"
+                "INSERT OR REPLACE INTO feedback_requests (uid, entry_id, lang, asked_at)"
                 " VALUES (?, ?, ?, ?)",
-                [chat_id, entry_id, lang, now_text()],
+                [self.uid(chat_id), entry_id, lang, now_text()],
             )
 
     def drop_comment_request(self, chat_id: int) -> None:
         """The user went on to something else: their next message is no comment."""
         with self.db.atomic():
-            self.db.execute("DELETE FROM feedback_requests WHERE chat_id = ?", [chat_id])
+            self.db.execute("DELETE FROM feedback_requests WHERE uid = ?", [self.uid(chat_id)])
 
     def add_comment(self, chat_id: int, text: str, *, max_age: timedelta) -> str | None:
         """Keep ``text`` (already free of personal data) as the answer to the user's open
         request, if one was made within ``max_age``; return its entry id, or None (then
         nothing is kept). The comment is kept without the chat it came from."""
+        uid = self.uid(chat_id)
         with self.db.atomic():
             request = self.db.execute(
-                "SELECT entry_id, lang, asked_at FROM feedback_requests WHERE chat_id = ?",
-                [chat_id],
+                "SELECT entry_id, lang, asked_at FROM feedback_requests WHERE uid = ?", [uid]
             ).fetchone()
             if request is None:
                 return None
-            self.db.execute("DELETE FROM feedback_requests WHERE chat_id = ?", [chat_id])
+            self.db.execute("DELETE FROM feedback_requests WHERE uid = ?", [uid])
             entry_id, lang, asked_at = request
             if datetime.fromisoformat(asked_at) < datetime.now(UTC) - max_age:
                 return None

@@ -197,6 +197,39 @@ def _m8_questions(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX questions_uid ON questions (uid)")
 
 
+def _m9_keyed_feedback(db: sqlite_utils.Database) -> None:
+    """Votes and open "What was missing?" questions under the users' keys (``adal_uid``), as
+    the users are since migration 5: no raw chat id."""
+    db.execute("""
+        CREATE TABLE feedback_keyed (
+            uid INTEGER NOT NULL,
+            entry_id TEXT NOT NULL,
+            vote INTEGER NOT NULL,
+            lang TEXT,
+            created_at TEXT,
+            PRIMARY KEY (uid, entry_id)
+        )""")
+    db.execute(
+        "INSERT OR IGNORE INTO feedback_keyed"
+        " SELECT adal_uid(chat_id), entry_id, vote, lang, created_at FROM feedback"
+    )
+    db.execute("""
+        CREATE TABLE feedback_requests_keyed (
+            uid INTEGER PRIMARY KEY,
+            entry_id TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            asked_at TEXT NOT NULL
+        )""")
+    db.execute(
+        "INSERT OR IGNORE INTO feedback_requests_keyed"
+        " SELECT adal_uid(chat_id), entry_id, lang, asked_at FROM feedback_requests"
+    )
+    for table in ("feedback", "feedback_requests"):
+        db.execute(f"DROP TABLE {table}")
+        db.execute(f"ALTER TABLE {table}_keyed RENAME TO {table}")
+    db.execute("CREATE INDEX feedback_created ON feedback (created_at)")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_users_feedback,
     _m2_subscriptions_outbox,
@@ -206,6 +239,7 @@ MIGRATIONS: list[Migration] = [
     _m6_lease_processes,
     _m7_clarifications,
     _m8_questions,
+    _m9_keyed_feedback,
 ]
 
 
