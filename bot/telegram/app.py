@@ -256,7 +256,6 @@ class Service:
         self.worker = Worker()
         self.metrics = Metrics()
         self._errors = ErrorCounter(self.metrics)
-        logging.getLogger("bot").addHandler(self._errors)
         self.application = build_application(settings, self.dialog, self.worker, self.metrics)
         self.lease = Lease(self.store, ttl=timedelta(seconds=settings.lease_seconds))
         self.mode = "webhook" if settings.webhook_url else "polling"
@@ -379,6 +378,7 @@ class Service:
 
     async def run(self, stop: asyncio.Event, started: asyncio.Event | None = None) -> None:
         """Start, serve until ``stop`` is set (or the lease is lost), stop gracefully."""
+        logging.getLogger("bot").addHandler(self._errors)
         try:
             if not await self._connect(stop) or not await self._take_lease(stop):
                 return
