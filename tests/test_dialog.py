@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,19 @@ def test_an_answer_offers_its_close_sibling_first(dialog: Dialog) -> None:
     assert result.entry_id is not None and result.suggestions
     (reply,) = dialog.handle_message(KK, text)
     assert actions(reply)[0].startswith(f"e:{result.suggestions[0]}")
+
+
+def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) -> None:
+    """The bot cannot decide, but the message is clearly about one topic: it asks which entry
+    is meant; the choice is counted (no text, no user) and answered."""
+    (asked,) = dialog.handle_message(RU, "подарок")
+    assert asked.text.startswith("Что из этого ближе всего")
+    options = [a for a in actions(asked) if a.startswith("q:")]
+    assert len(options) >= 2
+    (answer,) = dialog.handle_button(RU, options[1])
+    assert "Источники" in answer.text
+    ((offered, chosen, count),) = dialog.store.confusions(datetime(2000, 1, 1, tzinfo=UTC))
+    assert chosen == offered[1] and count == 1
+    assert answer.text.startswith(dialog.library.kb.entries[chosen].answer("ru")[:20])
+    (stale,) = dialog.handle_button(RU, "q:999999:0")
+    assert stale.toast == "Эта кнопка устарела."

@@ -35,12 +35,13 @@ class Answers(Feature):
         ]
 
     def buttons(self) -> dict[str, ButtonHandler]:
-        """e: open an entry, f: feedback, l: language, t: topic."""
+        """e: open an entry, f: feedback, l: language, t: topic, q: a clarifying choice."""
         return {
             "e": self.open_entry,
             "f": self.feedback,
             "l": self.set_language,
             "t": self.open_topic,
+            "q": self.clarified,
         }
 
     # questions ------------------------------------------------------------------------------
@@ -126,12 +127,21 @@ class Answers(Feature):
     def abstain(self, turn: Turn, suggestions: tuple[str, ...], *, case: bool) -> list[Reply]:
         """The honest "I don't know", with nearest topics and, for a real case, the contacts."""
         _ = turn._
-        entries = [e for e in (turn.kb.get(s) for s in suggestions) if e is not None]
-        text = _("Sorry, I don't know the answer to that one.")
-        text += "\n\n" + _("Try rephrasing, or browse the questions with /topics.")
-        if entries:  # the last line, just above the buttons it is about
-            text += "\n\n" + _("Maybe you meant one of these:")
-        rows = [(entry_button(e, turn.lang),) for e in entries[:3]]
+        entries = [e for e in (turn.kb.get(s) for s in suggestions) if e is not None][:3]
+        if len(entries) >= 2 and entries[0].topic == entries[1].topic:
+            # one topic, several entries: ask which (what people pick is counted, no text)
+            question = turn.store.ask_clarification(tuple(e.id for e in entries))
+            text = _("Which of these is closest to what you want to know?")
+            rows = [
+                (Button(entry_label(e, turn.lang), f"q:{question}:{n}"),)
+                for n, e in enumerate(entries)
+            ]
+        else:
+            text = _("Sorry, I don't know the answer to that one.")
+            text += "\n\n" + _("Try rephrasing, or browse the questions with /topics.")
+            if entries:  # the last line, just above the buttons it is about
+                text += "\n\n" + _("Maybe you meant one of these:")
+            rows = [(entry_button(e, turn.lang),) for e in entries]
         check = offer_button(turn, entries[0].topic) if entries else None
         if check is not None:
             rows.append((check,))
@@ -222,6 +232,18 @@ class Answers(Feature):
         return [Reply(turn._("Choose a topic:"), rows)]
 
     # buttons --------------------------------------------------------------------------------
+
+    def clarified(self, turn: Turn, payload: str) -> list[Reply]:
+        """``q:<question>:<n>``: option n of a clarifying question: counted, then answered."""
+        question, _, number = payload.partition(":")
+        chosen = (
+            turn.store.choose(int(question), int(number))
+            if question.isdigit() and number.isdigit()
+            else None
+        )
+        if chosen is None:
+            return [Reply("", toast=turn._("This button is out of date."))]
+        return self.open_entry(turn, chosen)
 
     def open_entry(self, turn: Turn, entry_id: str) -> list[Reply]:
         """``e:<id>``: show an entry."""
