@@ -195,8 +195,8 @@ def test_a_flow_untouched_for_long_is_abandoned(dialog: Dialog) -> None:
     who = user("en")
     (step,) = dialog.handle_button(who, "k:check-gift:")
     dialog.store.db.execute(
-        "UPDATE flows SET updated_at = '2020-01-01T00:00:00+00:00' WHERE chat_id = ?",
-        [who.chat_id],
+        "UPDATE flows SET updated_at = '2020-01-01T00:00:00+00:00' WHERE uid = ?",
+        [dialog.store.uid(who.chat_id)],
     )
     (stale,) = dialog.handle_button(who, actions(step)[0])
     assert stale.toast and "/check" in stale.toast

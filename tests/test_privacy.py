@@ -99,11 +99,6 @@ def test_users_are_kept_under_a_keyed_hash_and_no_personal_text_is_stored(
     assert not [p for p in PERSONAL if p.encode() in data]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="flows (bot/store/flows.py, owned by issue 18) still keys its rows by the raw chat "
-    "id instead of Tables.uid()",
-)
 def test_no_table_keeps_a_raw_chat_id_but_where_a_notice_is_to_be_sent(dialog: Dialog) -> None:
     converse(dialog, USER)
     raw = {(t, c) for t, c, v in values(dialog.store) if v in (CHAT, str(CHAT))}

@@ -1,4 +1,5 @@
-"""Where each user is in a situation checker: the checker and the choices made so far."""
+"""Where each user is in a situation checker: the checker and the choices made so far, under
+the user's key (never the Telegram id)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ class Flows(Tables):
         """(checker id, choices) of the user's open checker; None when none was touched
         within ``max_age`` (an old one is abandoned)."""
         row = self.db.execute(
-            "SELECT checker, path, updated_at FROM flows WHERE chat_id = ?", [chat_id]
+            "SELECT checker, path, updated_at FROM flows WHERE uid = ?", [self.uid(chat_id)]
         ).fetchone()
         if row is None or datetime.fromisoformat(row[2]) < datetime.now(UTC) - max_age:
             return None
@@ -24,13 +25,15 @@ class Flows(Tables):
         """Remember that the user is at ``path`` of ``checker``."""
         with self.db.atomic():
             self.db.execute(
-                "INSERT INTO flows (chat_id, checker, path, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(chat_id) DO UPDATE SET checker = excluded.checker,"
+                "INSERT INTO flows (uid, checker, path, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(uid) DO UPDATE SET checker = excluded.checker,"
                 " path = excluded.path, updated_at = excluded.updated_at",
-                [chat_id, checker, path, now_text()],
+                [self.uid(chat_id), checker, path, now_text()],
             )
 
     def end_flow(self, chat_id: int) -> bool:
         """Forget the user's open checker; True when there was one."""
         with self.db.atomic():
-            return bool(self.db.execute("DELETE FROM flows WHERE chat_id = ?", [chat_id]).rowcount)
+            return bool(
+                self.db.execute("DELETE FROM flows WHERE uid = ?", [self.uid(chat_id)]).rowcount
+            )

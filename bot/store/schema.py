@@ -230,6 +230,12 @@ def _m9_keyed_feedback(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX feedback_created ON feedback (created_at)")
 
 
+def _m10_keyed_flows(db: sqlite_utils.Database) -> None:
+    """Open checkers under the users' keys (they are minutes-long state: not carried over)."""
+    db.execute("DROP TABLE flows")
+    db.table("flows").create({"uid": int, "checker": str, "path": str, "updated_at": str}, pk="uid")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_users_feedback,
     _m2_subscriptions_outbox,
@@ -240,6 +246,7 @@ MIGRATIONS: list[Migration] = [
     _m7_clarifications,
     _m8_questions,
     _m9_keyed_feedback,
+    _m10_keyed_flows,
 ]
 
 
