@@ -458,7 +458,7 @@ def notices_list() -> None:
     from bot.store import Store
 
     settings = _settings()
-    base, store = _knowledge(settings), Store(settings.db_path)
+    base, store = _knowledge(settings), Store(settings.db_path, settings.hash_secret)
     counts, enqueued = store.delivery_counts(), store.enqueued_notices()
     now = datetime.now(UTC)
     click.echo(
@@ -483,7 +483,8 @@ def notices_status(notice_id: str) -> None:
     from bot.store import Store
 
     settings = _settings()
-    notice, store = _knowledge(settings).notices.get(notice_id), Store(settings.db_path)
+    notice = _knowledge(settings).notices.get(notice_id)
+    store = Store(settings.db_path, settings.hash_secret)
     enqueued = store.enqueued_notices().get(notice_id)
     if notice is None and enqueued is None:
         raise click.ClickException(f"no notice {notice_id!r} (see `adal-bot notices list`)")

@@ -195,3 +195,17 @@ def test_a_notice_long_past_is_history_unless_archived(notice_path: Path) -> Non
     store = Store(":memory:")
     store.set_subscriptions(1, {ALL_TOPICS})
     assert publish_due(store, base, datetime.now(UTC), "ru") == {}
+
+
+def test_notices_commands_open_the_database_with_its_secret(notice_path: Path) -> None:
+    """A database keyed with ADAL_HASH_SECRET is opened with it by the notice commands."""
+    knowledge = notice_path.parent.parent
+    env = {
+        "ADAL_KNOWLEDGE_DIR": str(knowledge),
+        "ADAL_DB": str(knowledge / "keyed.db"),
+        "ADAL_HASH_SECRET": "a-secret-of-sixteen-or-more",
+    }
+    Store(knowledge / "keyed.db", env["ADAL_HASH_SECRET"]).set_subscriptions(7, {ALL_TOPICS})
+    for args in (["notices", "list"], ["notices", "status", "gift-rules"]):
+        result = CliRunner().invoke(cli, args, env=env)
+        assert result.exit_code == 0, result.output
