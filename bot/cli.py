@@ -138,7 +138,7 @@ def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict
     a warning (an error with --strict); entries not reviewed for --max-review-age days are
     listed as stale."""
     from bot.insights.variants import variant_misses
-    from bot.kb.checks import WARNING, stale_entries, stale_notices
+    from bot.kb.checks import WARNING, stale_entries, stale_notices, style_warnings
 
     root = path or _settings().knowledge_dir
     base, problems = read_knowledge(root)
@@ -150,6 +150,7 @@ def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict
         datetime.now(UTC).date(),
         timedelta(days=max_review_age),
     )
+    warnings += style_warnings(base.entries.values())
     if not problems:  # the matcher is built only on a sound base
         for miss in variant_misses(base):
             found = miss.problem(strict=strict)

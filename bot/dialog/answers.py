@@ -264,7 +264,7 @@ class Answers(Feature):
         """``l:<lang>``: store the language choice and confirm in it; ``l:auto``: answer in
         the language the user writes in again."""
         if lang == AUTO:
-            turn.store.set_language(turn.user.chat_id, None)  # type: ignore[arg-type]
+            turn.store.set_language(turn.user.chat_id, None)
             message = turn._("From now on I will answer in the language you write in.")
             return [Reply(message, toast=message)]
         chosen = as_lang(lang) if lang in LANGS else None

@@ -42,8 +42,8 @@ class Users(Tables):
         lang = row[0] if row else None
         return lang if lang in LANGS else None
 
-    def set_language(self, chat_id: int, lang: Lang) -> None:
-        """Store the user's language choice."""
+    def set_language(self, chat_id: int, lang: Lang | None) -> None:
+        """Store the user's language choice (None: answer in the language they write in)."""
         uid = self.uid(chat_id)
         with self.db.atomic():
             self._touch(uid)
