@@ -96,27 +96,6 @@ class Leases(Outbox):
             ],
         )
 
-    def heartbeats(self, host: str) -> list[Heartbeat]:
-        """The heartbeats of the processes on ``host``, the latest first."""
-        rows = self.db.execute(
-            "SELECT owner, role, mode, username, base, entries, beat_at, last_update_at"
-            " FROM processes WHERE host = ? ORDER BY beat_at DESC",
-            [host],
-        )
-        return [
-            Heartbeat(
-                owner,
-                role,
-                mode,
-                username,
-                base,
-                entries,
-                datetime.fromisoformat(beat_at),
-                datetime.fromisoformat(last) if last else None,
-            )
-            for owner, role, mode, username, base, entries, beat_at, last in rows
-        ]
-
     @strict
     def end_heartbeat(self, owner: str) -> None:
         """Remove a stopping process's heartbeat."""

@@ -17,7 +17,6 @@ import signal
 import socket
 import sqlite3
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -227,13 +226,6 @@ def build_application(settings: Settings, dialog: Dialog, worker: Worker, metric
             name="reload-knowledge",
         )
     return application
-
-
-@dataclass
-class Connection:
-    """What Telegram said about the bot at start-up."""
-
-    username: str
 
 
 class Service:
