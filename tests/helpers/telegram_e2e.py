@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram.ext import Application
 
@@ -16,9 +16,10 @@ from bot.dialog.reply import split_language
 from bot.kb import Entry
 from bot.kb.markup import paragraphs, to_html
 from bot.telegram.app import Service
-from bot.telegram.handlers import DIALOG
+from bot.telegram.handlers import DIALOG, WORKER
 from tests.helpers.botapi_emulator import BotAPIEmulator, SentRecord, parse_html
 
+T = TypeVar("T")
 CHAT = 501
 START_TIMEOUT = 30.0  # seconds for the bot to be ready (the matcher is built first)
 
@@ -52,6 +53,12 @@ async def running(settings: Settings) -> AsyncIterator[Application]:
 def dialog_of(application: Application) -> Dialog:
     """The application's dialog."""
     return application.bot_data[DIALOG]
+
+
+async def on_worker(application: Application, call: Callable[[], T]) -> T:
+    """``call()`` run on the bot's worker thread, as the bot runs every dialog call (the
+    store's connection is the worker's: a call from the test's thread could race it)."""
+    return await application.bot_data[WORKER](call)
 
 
 async def replies(emu: BotAPIEmulator, chat_id: int, mark: int, count: int = 1) -> list[SentRecord]:
