@@ -17,7 +17,7 @@ run: $(STAMP)  ## start the bot (terminal chat when TELEGRAM_BOT_TOKEN is unset)
 
 test: lint typecheck  ## lint, types, validate the knowledge base, the tests and the evaluation gates
 	$(BIN)/adal-bot kb check --strict
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2  # both cores: the suite takes half the time
 	$(BIN)/adal-bot eval tests/data/eval.jsonl --min-accuracy 0.95 --min-abstention 0.95 --max-wrong 0.02 >/dev/null
 	$(BIN)/adal-bot eval tests/data/fresh.jsonl --min-accuracy 0.85 --min-abstention 0.95 --max-wrong 0.035 >/dev/null
 	$(BIN)/adal-bot eval tests/data/common-words-en.jsonl --max-wrong 0.02 >/dev/null
