@@ -7,7 +7,8 @@ import logging
 from collections import Counter
 from pathlib import Path
 
-from bot.kb import KnowledgeBase, Problem, load_knowledge, read_knowledge
+from bot.kb import KnowledgeBase, KnowledgeError, Problem, read_knowledge
+from bot.kb.loader import runnable
 from bot.matching import Matcher
 from bot.matching.matcher import MatchResult
 
@@ -24,6 +25,12 @@ def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
             if p.is_file()
         )
     )
+
+
+def _warn_about_notices(problems: list[Problem]) -> None:
+    """Log the problems of the notices left out of the live base, one line each."""
+    for problem in problems:
+        log.warning("notice left out: %s", problem)
 
 
 def base_version(root: Path) -> str:
@@ -64,7 +71,11 @@ class Library:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._fingerprint = _fingerprint(self.root)
-        self.kb: KnowledgeBase = load_knowledge(self.root)
+        kb, blocking, skipped = runnable(*read_knowledge(self.root))
+        if blocking:
+            raise KnowledgeError(blocking)
+        _warn_about_notices(skipped)
+        self.kb: KnowledgeBase = kb
         self.base = base_version(self.root)
         self.outcomes: Counter[str] = Counter()
         self.matcher: Matcher = self._matcher(self.kb)
@@ -82,8 +93,9 @@ class Library:
         if fingerprint == self._fingerprint:
             return False
         self._fingerprint = fingerprint
-        kb, problems = read_knowledge(self.root)
+        kb, problems, skipped = runnable(*read_knowledge(self.root))
         self.last_problems = problems
+        _warn_about_notices(skipped)
         if problems:
             log.error(
                 "knowledge base not reloaded, %d problem(s):\n%s",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -302,9 +303,26 @@ def _first_by_id(items: list[_Item]) -> dict[str, _Item]:
     return found
 
 
+def runnable(
+    base: KnowledgeBase, problems: list[Problem]
+) -> tuple[KnowledgeBase, list[Problem], list[Problem]]:
+    """(the base to run on, the problems that keep it from running, the notices' problems):
+    a notice whose file has a problem (a date such as 9999-12-31, say) is left out and never
+    stops the bot; ``kb check`` still reports it."""
+    broken = {p.path for p in problems if Path(p.path).parent.name == NOTICES_DIR}
+    notices = {key: n for key, n in base.notices.items() if n.path not in broken}
+    kept = replace(base, notices=notices)
+    return (
+        kept,
+        [p for p in problems if p.path not in broken],
+        [p for p in problems if p.path in broken],
+    )
+
+
 def load_knowledge(root: Path) -> KnowledgeBase:
-    """Load the knowledge base, raising :class:`KnowledgeError` if it has any problem."""
-    base, problems = read_knowledge(root)
-    if problems:
-        raise KnowledgeError(problems)
+    """Load the knowledge base, raising :class:`KnowledgeError` if it has a problem other
+    than a broken notice (which is left out, see :func:`runnable`)."""
+    base, blocking, _ = runnable(*read_knowledge(root))
+    if blocking:
+        raise KnowledgeError(blocking)
     return base
