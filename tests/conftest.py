@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.kb import load_knowledge
+from bot.matching import Matcher
 from tests.helpers.knowledge_files import TOPICS, entry_yaml
+
+BUNDLED_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +47,9 @@ def small_kb(tmp_path: Path) -> Path:
     )
     (root / "about.yaml").write_text(entry_yaml("about-bot", "about"), encoding="utf-8")
     return root
+
+
+@pytest.fixture(scope="session")
+def bundled() -> Matcher:
+    """The matcher over the bundled knowledge base (built once: it only reads)."""
+    return Matcher(load_knowledge(BUNDLED_KNOWLEDGE))

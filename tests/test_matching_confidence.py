@@ -6,16 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.kb import load_knowledge
 from bot.matching import Matcher
 from bot.matching.confidence import FEATURES, ConfidenceModel, fit
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def bundled() -> Matcher:
-    return Matcher(load_knowledge(ROOT / "knowledge"))
 
 
 def _row(score: float, right: bool) -> tuple[list[float], bool]:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.kb import load_knowledge
 from bot.kb.model import Entry, KnowledgeBase, LangText
 from bot.matching import Matcher, MatchResult
 from bot.matching import matcher as matcher_module
@@ -164,11 +162,6 @@ def test_bare_keywords_of_one_topic_get_its_overview() -> None:
     assert matcher.match("gift ban").entry_id == "gifts-ban"
     assert matcher.match("does the gift ban cover my family").entry_id == "gifts-family"
     assert matcher.match("gift ban spouse").entry_id == "gifts-family"  # a clear winner stays
-
-
-@pytest.fixture(scope="module")
-def bundled() -> Matcher:
-    return Matcher(load_knowledge(Path(__file__).resolve().parent.parent / "knowledge"))
 
 
 @pytest.mark.parametrize(
