@@ -20,6 +20,7 @@ test: lint typecheck  ## lint, types, validate the knowledge base, the tests and
 	$(BIN)/python -m pytest -q -n 2  # both cores: the suite takes half the time
 	$(BIN)/adal-bot eval tests/data/eval.jsonl --min-accuracy 0.95 --min-abstention 0.95 --max-wrong 0.02 >/dev/null
 	$(BIN)/adal-bot eval tests/data/fresh.jsonl --min-accuracy 0.85 --min-abstention 0.95 --max-wrong 0.035 >/dev/null
+	$(BIN)/adal-bot eval tests/data/fresh2.jsonl --min-accuracy 0.83 --min-abstention 0.96 --max-wrong 0.05 >/dev/null
 	$(BIN)/adal-bot eval tests/data/common-words-en.jsonl --max-wrong 0.02 >/dev/null
 	$(BIN)/adal-bot eval tests/data/common-words-ru.jsonl --max-wrong 0.02 >/dev/null
 
@@ -37,6 +38,7 @@ format: $(STAMP)  ## format the code and apply ruff's safe fixes
 eval: $(STAMP)  ## the evaluation reports: held-out eval and fresh sets, holdout and dev sets
 	$(BIN)/adal-bot eval tests/data/eval.jsonl
 	$(BIN)/adal-bot eval tests/data/fresh.jsonl
+	$(BIN)/adal-bot eval tests/data/fresh2.jsonl
 	$(BIN)/adal-bot eval tests/data/holdout.jsonl
 	$(BIN)/adal-bot eval tests/data/dev.jsonl
 
