@@ -13,6 +13,7 @@ import click
 
 from bot.config import ConfigError, Settings
 from bot.kb import LANGS, KnowledgeBase, KnowledgeError, as_lang, load_knowledge, read_knowledge
+from bot.kb.checks import REVIEW_AGE
 from bot.store import DeliveryState
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def kb_group() -> None:
 )
 @click.option(
     "--max-review-age",
-    default=365,
+    default=REVIEW_AGE.days,
     show_default=True,
     type=click.IntRange(min=0),
     help="Days after an entry's `reviewed` date it is listed as stale (a warning).",

@@ -1,13 +1,23 @@
-"""The live knowledge base and its matcher, re-read when a file in ``knowledge/`` changes."""
+"""The live knowledge base and its matcher, re-read when a file in ``knowledge/`` changes.
+
+A new base and its matcher are built in whichever thread asks for a reload (the bot's reload
+job uses a thread of its own) and then swapped in whole, as one :class:`Snapshot`: a turn that
+takes the snapshot once never mixes one base's entries with another's matcher, and nobody
+waits while a new base builds.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from bot.kb import KnowledgeBase, KnowledgeError, Problem, read_knowledge
+from bot.kb.diff import BaseDiff, diff_bases
 from bot.kb.loader import runnable
 from bot.matching import Matcher
 from bot.matching.matcher import MatchResult
@@ -60,6 +70,35 @@ class CountingMatcher(Matcher):
         return result
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """One live version of the base: its entries, its matcher, its content hash and its
+    number in this process (1 at start, one more per reload)."""
+
+    kb: KnowledgeBase
+    matcher: Matcher
+    base: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Reload:
+    """What one look at ``knowledge/`` found.
+
+    ``unchanged``: the live base is the files' content. ``reloaded``: a new base went live
+    (``diff`` from the one before). ``broken``: the files have problems and the last good base
+    stays live. ``alert``: broken in a way not reported before (the admins are told once per
+    broken state); ``fixed``: reloaded after a broken state.
+    """
+
+    status: Literal["unchanged", "reloaded", "broken"]
+    base: str  # the live base after the look
+    problems: tuple[Problem, ...] = ()
+    diff: BaseDiff | None = None
+    alert: bool = False
+    fixed: bool = False
+
+
 class Library:
     """Holds the current knowledge base and matcher; swaps both in when the files change.
 
@@ -75,36 +114,72 @@ class Library:
         if blocking:
             raise KnowledgeError(blocking)
         _warn_about_notices(skipped)
-        self.kb: KnowledgeBase = kb
-        self.base = base_version(self.root)
         self.outcomes: Counter[str] = Counter()
-        self.matcher: Matcher = self._matcher(self.kb)
+        self.snapshot = Snapshot(kb, self._matcher(kb), base_version(self.root), 1)
         self.last_problems: list[Problem] = []
-        self.version = 1
+        self._broken: tuple[str, ...] | None = None  # the problems of the broken state, if any
+        self._lock = threading.Lock()  # one reload at a time
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The live knowledge base."""
+        return self.snapshot.kb
+
+    @property
+    def matcher(self) -> Matcher:
+        """The live base's matcher."""
+        return self.snapshot.matcher
+
+    @property
+    def base(self) -> str:
+        """The live base's content hash."""
+        return self.snapshot.base
+
+    @property
+    def version(self) -> int:
+        """The live base's number in this process."""
+        return self.snapshot.version
 
     def _matcher(self, kb: KnowledgeBase) -> CountingMatcher:
         matcher = CountingMatcher(kb)
         matcher.outcomes = self.outcomes
         return matcher
 
-    def reload_if_changed(self) -> bool:
-        """Re-read the base if a file changed; True when a new base went live."""
-        fingerprint = _fingerprint(self.root)
-        if fingerprint == self._fingerprint:
-            return False
-        self._fingerprint = fingerprint
-        kb, problems, skipped = runnable(*read_knowledge(self.root))
-        self.last_problems = problems
-        _warn_about_notices(skipped)
-        if problems:
+    def refresh(self, *, force: bool = False) -> Reload:
+        """Re-read the base if a file changed (always with ``force``), build its matcher in
+        the calling thread and swap both in; the live base stays when the files have problems."""
+        with self._lock:
+            fingerprint = _fingerprint(self.root)
+            old = self.snapshot
+            if fingerprint == self._fingerprint and not force:
+                return Reload("unchanged", old.base)
+            self._fingerprint = fingerprint
+            kb, problems, skipped = runnable(*read_knowledge(self.root))
+            self.last_problems = problems
+            _warn_about_notices(skipped)
+            if problems:
+                return self._broken_state(problems)
+            base = base_version(self.root)
+            fixed, self._broken = self._broken is not None, None
+            if base == old.base:
+                return Reload("unchanged", base, fixed=fixed)
+            self.snapshot = Snapshot(kb, self._matcher(kb), base, old.version + 1)
+            log.info("knowledge base reloaded: %d entries", len(kb.entries))
+            return Reload("reloaded", base, diff=diff_bases(old.kb, kb), fixed=fixed)
+
+    def _broken_state(self, problems: list[Problem]) -> Reload:
+        problems = [self.relative(p) for p in problems]
+        state = tuple(str(p) for p in problems)
+        alert, self._broken = state != self._broken, state
+        if alert:
             log.error(
-                "knowledge base not reloaded, %d problem(s):\n%s",
-                len(problems),
-                "\n".join(str(p) for p in problems),
+                "knowledge base not reloaded, %d problem(s):\n%s", len(problems), "\n".join(state)
             )
-            return False
-        self.kb, self.matcher = kb, self._matcher(kb)
-        self.base = base_version(self.root)
-        self.version += 1
-        log.info("knowledge base reloaded: %d entries", len(kb.entries))
-        return True
+        return Reload("broken", self.snapshot.base, tuple(problems), alert=alert)
+
+    def relative(self, problem: Problem) -> Problem:
+        """The problem with its path inside ``knowledge/`` (as maintainers name their files)."""
+        path = Path(problem.path)
+        if not path.is_relative_to(self.root):
+            return problem
+        return Problem(str(path.relative_to(self.root)), problem.line, problem.message)

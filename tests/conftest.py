@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +48,12 @@ def small_kb(tmp_path: Path) -> Path:
     )
     (root / "about.yaml").write_text(entry_yaml("about-bot", "about"), encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled knowledge base."""
+    return Path(shutil.copytree(BUNDLED_KNOWLEDGE, tmp_path / "knowledge"))
 
 
 @pytest.fixture(scope="session")

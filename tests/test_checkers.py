@@ -4,7 +4,6 @@ trees with their path:line."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -140,11 +139,6 @@ def test_inline_mode_shares_a_checker(dialog: Dialog) -> None:
 
 
 # ---------------------------------------------------------------------------------- kb check
-
-
-@pytest.fixture
-def kb_copy(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(KNOWLEDGE, tmp_path / "knowledge"))
 
 
 def _problems(root: Path) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,12 +23,6 @@ RU = UserRef(chat_id=100, user_id=100, client_lang="ru")
 EN = UserRef(chat_id=101, user_id=101, client_lang="en")
 KK = UserRef(chat_id=102, user_id=102, client_lang="kk")
 FR = UserRef(chat_id=103, user_id=103, client_lang="fr")
-
-
-@pytest.fixture
-def kb_copy(tmp_path: Path) -> Path:
-    """A writable copy of the bundled knowledge base."""
-    return Path(shutil.copytree(KNOWLEDGE, tmp_path / "knowledge"))
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from bot.config import Settings
 from bot.dialog.answers import Answers
 from bot.dialog.checkers import Checkers
 from bot.dialog.core import Dialog
+from bot.dialog.kb_admin import KnowledgeAdmin
 from bot.dialog.notice_admin import NoticeAdmin
 from bot.dialog.privacy import Privacy
 from bot.dialog.reply import Button, InlineResult, Reply, UserRef
@@ -33,7 +34,12 @@ __all__ = [
 def build_dialog(settings: Settings, store: Store | None = None) -> Dialog:
     """Open the store, load the knowledge base and catalogs, and assemble the dialog."""
     store = store or Store(settings.db_path, settings.hash_secret)
-    features: list[Feature] = [Checkers(), Subscriptions(), NoticeAdmin(), Privacy()]
-    return Dialog(
-        Library(settings.knowledge_dir), store, Catalogs(settings.locales_dir), Answers(), features
-    )
+    library = Library(settings.knowledge_dir)
+    features: list[Feature] = [
+        Checkers(),
+        Subscriptions(),
+        NoticeAdmin(),
+        KnowledgeAdmin(library),
+        Privacy(),
+    ]
+    return Dialog(library, store, Catalogs(settings.locales_dir), Answers(), features)

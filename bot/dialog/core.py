@@ -31,7 +31,9 @@ class Dialog:
 
     ``answerer`` takes every free-text message the ``features`` (asked in order: a step of a
     flow) leave; its commands come first in the menu. ``transport`` is what the adapter adds
-    (the terminal's /quit). Every button leaves marked with the language of its message (see
+    (the terminal's /quit). With ``watch_edits`` the dialog itself looks for edits of the base
+    between messages (the terminal chat); the Telegram adapter turns it off and reloads off the
+    dialog's thread instead. Every button leaves marked with the language of its message (see
     :mod:`bot.dialog.reply`), and a pressed one is answered in that language.
     """
 
@@ -49,6 +51,7 @@ class Dialog:
         self.answerer = answerer
         self.features = [*features, answerer]
         self.transport = Transport()
+        self.watch_edits = True
         self._commands: dict[str, Command] = {}
         self._buttons: dict[str, ButtonHandler] = {}
         self._last_reload_check = time.monotonic()
@@ -66,12 +69,13 @@ class Dialog:
     def turn(self, user: UserRef, lang: Lang | None = None) -> Turn:
         """The context of one event, in ``lang`` or else the user's language."""
         chosen = self.store.language(user.chat_id)
+        live = self.library.snapshot  # taken once: one base's entries with its own matcher
         base = Turn(
             user,
             DEFAULT_LANG,
             self.catalogs.translator(DEFAULT_LANG),
-            self.library.kb,
-            self.library.matcher,
+            live.kb,
+            live.matcher,
             self.store,
             self.catalogs,
             chosen,
@@ -83,9 +87,9 @@ class Dialog:
     def _refresh(self, user: UserRef) -> None:
         self.store.touch_user(user.chat_id, user.user_id, user.client_lang)
         now = time.monotonic()
-        if now - self._last_reload_check >= RELOAD_INTERVAL:
+        if self.watch_edits and now - self._last_reload_check >= RELOAD_INTERVAL:
             self._last_reload_check = now
-            self.library.reload_if_changed()
+            self.library.refresh()
 
     # events ---------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ MIN_QUESTIONS = 8
 LONG_PARAGRAPH = 500  # visible characters: most of a phone screen
 LONG_ANSWER = 1500  # a phone screen and a half
 WARNING = "warning: "
+REVIEW_AGE = timedelta(days=365)  # an entry reviewed longer ago is stale (kb check, admins' week)
 # A line of an answer that labels sources: the bot adds the sources block itself.
 SOURCES_LINE = re.compile(
     r"^[\s*_]*(sources?|источники?|дереккөз(дер)?і?)[\s*_]*:", re.IGNORECASE | re.MULTILINE

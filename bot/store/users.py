@@ -42,6 +42,13 @@ class Users(Tables):
         lang = row[0] if row else None
         return lang if lang in LANGS else None
 
+    def client_language(self, chat_id: int) -> str | None:
+        """The language of the user's Telegram client when they last wrote, if known."""
+        row = self.db.execute(
+            "SELECT client_lang FROM users WHERE uid = ?", [self.uid(chat_id)]
+        ).fetchone()
+        return str(row[0]) if row and row[0] else None
+
     def set_language(self, chat_id: int, lang: Lang | None) -> None:
         """Store the user's language choice (None: answer in the language they write in)."""
         uid = self.uid(chat_id)

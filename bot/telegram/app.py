@@ -38,12 +38,12 @@ from telegram.ext import (
 from bot import __version__
 from bot.config import Settings
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
-from bot.dialog.core import RELOAD_INTERVAL
 from bot.kb import DEFAULT_LANG, LANGS, KnowledgeError, Lang
 from bot.notices.lease import RENEWALS, Lease, keep_lease, wait_for_lease
 from bot.store import Heartbeat, KeyMismatch, Store, describe, disk_error
 from bot.telegram import handlers
 from bot.telegram.handlers import DIALOG, METRICS, SETTINGS, WORKER, dialog_of, send_replies
+from bot.telegram.kb_watch import reload_handler, setup_knowledge_jobs
 from bot.telegram.logs import configure
 from bot.telegram.metrics import ErrorCounter, Metrics
 from bot.telegram.notices import SENDER, setup_notice_jobs
@@ -132,11 +132,6 @@ async def set_menus(application: App) -> None:
             log.warning("admin commands not set for one admin: %s", exc)
 
 
-async def reload_knowledge(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Re-read the knowledge base when a file in it changed (in the store's thread)."""
-    await handlers.in_store(context, dialog_of(context).library.reload_if_changed)
-
-
 async def expire_rows(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete what is older than ``ADAL_RETENTION_DAYS`` (subscriptions apart)."""
     days = context.bot_data[SETTINGS].retention_days
@@ -180,7 +175,7 @@ async def tell_throttled(application: App, update: Update) -> None:
 
 def build_application(settings: Settings, dialog: Dialog, worker: Worker, metrics: Metrics) -> App:
     """The bot's application: the Bot API client, the update processor, the handlers and the
-    reload job."""
+    knowledge base's jobs."""
     if not settings.token:
         raise StartError("TELEGRAM_BOT_TOKEN is not set")
 
@@ -208,6 +203,7 @@ def build_application(settings: Settings, dialog: Dialog, worker: Worker, metric
     message = filters.UpdateType.MESSAGE
     application.add_handlers(
         [
+            reload_handler(settings),
             MessageHandler(message & filters.TEXT, handlers.on_text),
             MessageHandler(
                 message & filters.ChatType.PRIVATE & filters.ATTACHMENT, handlers.on_non_text
@@ -218,13 +214,7 @@ def build_application(settings: Settings, dialog: Dialog, worker: Worker, metric
         ]
     )
     application.add_error_handler(handlers.on_error)
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            reload_knowledge,
-            interval=RELOAD_INTERVAL,
-            first=RELOAD_INTERVAL,
-            name="reload-knowledge",
-        )
+    setup_knowledge_jobs(application)
     return application
 
 

@@ -1,0 +1,99 @@
+"""The knowledge base as its admins see it in the chat: /reload, the alert when an edit breaks
+it, the all-clear when it is fixed, and the weekly list of entries due for review."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.dialog.reply import Reply
+from bot.dialog.turn import Command, Feature, Turn
+from bot.i18n import N_
+from bot.kb import Problem
+from bot.kb.diff import BaseDiff
+from bot.kb.markup import escape
+from bot.library import Library, Reload
+
+MAX_LISTED = 10  # problems, changed entries or stale entries named in one message
+
+
+class KnowledgeAdmin(Feature):
+    """/reload for admins: re-read ``knowledge/`` now and say what changed."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    def commands(self) -> list[Command]:
+        """/reload (admins only)."""
+        return [
+            Command(
+                "reload", self.reload, N_("Re-read the knowledge base now (admins)"), admin=True
+            )
+        ]
+
+    def reload(self, turn: Turn, _args: str) -> list[Reply]:
+        """Re-read the base in this thread (the terminal chat; the Telegram adapter does it off
+        the dialog's thread) and report it."""
+        return reload_replies(turn, self.library.refresh(force=True))
+
+
+def reload_replies(turn: Turn, reload: Reload) -> list[Reply]:
+    """What a reload an admin asked for found: nothing changed, what changed, or the problems
+    that keep the last good base live."""
+    _ = turn._
+    if reload.status == "broken":
+        return alert_replies(turn, reload)
+    parts = [_("The knowledge base is sound again.")] if reload.fixed else []
+    if reload.status == "unchanged":
+        parts.append(_("Nothing has changed: version {base} is live.", base=reload.base))
+    else:
+        parts.append(_("Version {base} of the knowledge base is live.", base=reload.base))
+        if reload.diff is not None:
+            parts.append(_diff_text(turn, reload.diff))
+    return [Reply("\n\n".join(parts))]
+
+
+def alert_replies(turn: Turn, reload: Reload) -> list[Reply]:
+    """The admins' message after a reload they did not ask for: the problems of a broken edit
+    (the last good base stays live), or that the base is sound again and what changed."""
+    _ = turn._
+    if reload.status != "broken":
+        return reload_replies(turn, reload)
+    head = _(
+        "An edit of the knowledge base has problems ({count}), so version {base} stays live. "
+        "Fix them and save; I will tell you when the base is sound again.",
+        count=len(reload.problems),
+        base=reload.base,
+    )
+    return [Reply("\n\n".join([head, _listed(turn, [str(p) for p in reload.problems])]))]
+
+
+def stale_replies(turn: Turn, stale: Sequence[Problem]) -> list[Reply]:
+    """The weekly message listing entries whose ``reviewed`` date is too old (none: no message)."""
+    if not stale:
+        return []
+    head = turn._(
+        "Entries due for review ({count}): check them against their sources and update their "
+        "`reviewed` date.",
+        count=len(stale),
+    )
+    return [Reply("\n\n".join([head, _listed(turn, [str(p) for p in stale])]))]
+
+
+def _diff_text(turn: Turn, diff: BaseDiff) -> str:
+    if not diff:
+        return turn._("No entry changed (other files did).")
+    lines = [f"+ {entry.id}" for entry in diff.added]
+    lines += [f"− {entry.id}" for entry in diff.removed]
+    lines += [
+        f"~ {change.id}: " + ", ".join([*change.langs, *change.fields]) for change in diff.changed
+    ]
+    return "\n\n".join(
+        [turn._("Entries added (+), removed (−) and changed (~):"), _listed(turn, lines)]
+    )
+
+
+def _listed(turn: Turn, lines: list[str]) -> str:
+    shown = "\n".join(f"- {escape(line)}" for line in lines[:MAX_LISTED])
+    if len(lines) > MAX_LISTED:
+        shown += "\n\n" + turn._("… and {count} more.", count=len(lines) - MAX_LISTED)
+    return shown

@@ -1,0 +1,233 @@
+"""Live edits that never hurt users (issue 19): a new base is built off the dialog's thread and
+swapped in whole; a broken edit alerts the admins once, naming ``path:line``, and its fix is
+announced; /reload re-reads on demand and says what changed; a weekly message lists the
+entries due for review."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from telegram.ext import Application
+
+from bot import library as library_module
+from bot.config import Settings
+from bot.dialog import Dialog, UserRef, build_dialog
+from bot.dialog.kb_admin import stale_replies
+from bot.kb import Problem
+from bot.library import Library
+from bot.store import Store
+from tests.helpers.botapi_emulator import BotAPIEmulator
+from tests.helpers.telegram_e2e import CHAT, actions, ask, dialog_of, on_worker, running
+
+ADMIN = 777
+MARKER = "Zebra-quokka marker phrase"
+ADMIN_EN = UserRef(ADMIN, ADMIN, "en", is_admin=True)
+
+
+def save(path: Path, text: str) -> None:
+    """Write ``path`` as an editor saves it (a later mtime, so the watcher sees it)."""
+    path.write_text(text, encoding="utf-8")
+    later = time.time() + 5 + len(text) % 7
+    os.utime(path, (later, later))
+
+
+def add_variant(root: Path) -> None:
+    """Add MARKER as an English question of the about-bot entry."""
+    path = root / "about.yaml"
+    head = "  en:\n    questions:\n"
+    save(path, path.read_text(encoding="utf-8").replace(head, f"{head}      - {MARKER}\n", 1))
+
+
+# ------------------------------------------------------------------------------ the library
+
+
+@pytest.mark.logs_errors
+def test_a_broken_state_is_reported_once_and_its_fix_is_announced(kb_copy: Path) -> None:
+    library = Library(kb_copy)
+    good = (kb_copy / "about.yaml").read_text(encoding="utf-8")
+    save(kb_copy / "about.yaml", "- id: [broken")
+    first = library.refresh()
+    assert first.status == "broken" and first.alert and first.base == library.base
+    assert first.problems and first.problems[0].path == "about.yaml"  # inside knowledge/
+    save(kb_copy / "about.yaml", "- id: [broken")  # saved again, the same problems
+    assert library.refresh() == replace(first, alert=False)
+    save(kb_copy / "about.yaml", "\n\n- id: [broken")  # a new broken state: told again
+    assert library.refresh().alert
+    save(kb_copy / "about.yaml", good)
+    add_variant(kb_copy)  # fixed, with one question more
+    fixed = library.refresh()
+    assert fixed.status == "reloaded" and fixed.fixed and not fixed.alert
+    assert fixed.diff is not None and [c.id for c in fixed.diff.changed] == ["about-bot"]
+    assert library.matcher.match(MARKER).entry_id == "about-bot" and library.version == 2
+    assert library.refresh().status == "unchanged"
+
+
+def test_a_forced_reload_of_unchanged_files_changes_nothing(kb_copy: Path) -> None:
+    library = Library(kb_copy)
+    before = library.snapshot
+    reload = library.refresh(force=True)
+    assert reload.status == "unchanged" and not reload.fixed
+    assert library.snapshot is before
+
+
+# ------------------------------------------------------------------------------ the dialog
+
+
+@pytest.fixture
+def dialog(kb_copy: Path) -> Dialog:
+    return build_dialog(Settings(knowledge_dir=kb_copy), Store(":memory:"))
+
+
+def test_reload_tells_an_admin_what_changed(dialog: Dialog, kb_copy: Path) -> None:
+    dialog.watch_edits = False  # only /reload looks at the files here
+    add_variant(kb_copy)
+    (reply,) = dialog.handle_message(ADMIN_EN, "/reload")
+    assert f"Version {dialog.library.base} of the knowledge base is live." in reply.text
+    assert "about-bot: en" in reply.text
+    (again,) = dialog.handle_message(ADMIN_EN, "/reload")
+    assert again.text == f"Nothing has changed: version {dialog.library.base} is live."
+
+
+def test_reload_is_for_admins_only(dialog: Dialog) -> None:
+    (reply,) = dialog.handle_message(replace(ADMIN_EN, is_admin=False), "/reload")
+    assert reply.text.startswith("I don't know this command.")
+    assert "/reload" not in reply.text
+    assert "reload" in dict(dialog.menu("ru", admin=True))
+    assert "reload" not in dict(dialog.menu("ru"))
+
+
+def test_the_review_message_lists_stale_entries_in_the_admins_language(dialog: Dialog) -> None:
+    stale = [Problem("gifts.yaml", 3, "warning: entry 'gifts-any-value-ban': stale")]
+    (reply,) = stale_replies(dialog.turn(replace(ADMIN_EN, client_lang="ru")), stale)
+    assert reply.text.startswith("Записи, которые пора проверить (1)")
+    assert "gifts.yaml:3" in reply.text
+    assert stale_replies(dialog.turn(ADMIN_EN), []) == []
+
+
+# ------------------------------------------------------------------------------ Telegram
+
+
+@pytest_asyncio.fixture
+async def emu() -> AsyncIterator[BotAPIEmulator]:
+    async with BotAPIEmulator() as emulator:
+        yield emulator
+
+
+@pytest_asyncio.fixture
+async def app(emu: BotAPIEmulator, kb_copy: Path, tmp_path: Path) -> AsyncIterator[Application]:
+    settings = Settings(
+        token=emu.token,
+        api_url=emu.base_url,
+        db_path=tmp_path / "adal.db",
+        admins=frozenset({ADMIN}),
+        knowledge_dir=kb_copy,
+    )
+    async with running(settings) as application:
+        await ask(emu, "/start", chat_id=ADMIN, lang="en")  # the admin has started the bot
+        yield application
+
+
+def _reload_job(app: Application) -> object:
+    assert app.job_queue is not None
+    (job,) = app.job_queue.get_jobs_by_name("reload-knowledge")
+    return job
+
+
+async def _admin_messages(emu: BotAPIEmulator, mark: int) -> list[str]:
+    await asyncio.sleep(0)  # let sends under way finish
+    return [r.plain_text or "" for r in emu.sent[mark:] if r.chat_id == ADMIN]
+
+
+@pytest.mark.e2e
+@pytest.mark.logs_errors
+async def test_a_broken_edit_alerts_the_admin_once_naming_the_file_and_the_fix_is_announced(
+    app: Application, emu: BotAPIEmulator, kb_copy: Path
+) -> None:
+    job = _reload_job(app)
+    good = (kb_copy / "about.yaml").read_text(encoding="utf-8")
+    mark = len(emu.sent)
+    save(kb_copy / "about.yaml", "- id: [broken")
+    await job.run(app)  # type: ignore[attr-defined]
+    alert = await emu.wait_for(lambda r: r.chat_id == ADMIN, after=mark)
+    assert "about.yaml:" in (alert.plain_text or "") and "stays live" in (alert.plain_text or "")
+    for _ in range(3):  # the same broken state: no second alert
+        await job.run(app)  # type: ignore[attr-defined]
+    assert len(await _admin_messages(emu, mark)) == 1
+    mark = len(emu.sent)
+    save(kb_copy / "about.yaml", good)
+    await job.run(app)  # type: ignore[attr-defined]
+    fixed = await emu.wait_for(lambda r: r.chat_id == ADMIN, after=mark)
+    assert (fixed.plain_text or "").startswith("The knowledge base is sound again.")
+    (answer,) = await ask(emu, "what is this bot?", lang="en")
+    assert answer.ok
+
+
+@pytest.mark.e2e
+async def test_reload_in_telegram_replies_with_what_changed(
+    app: Application, emu: BotAPIEmulator, kb_copy: Path
+) -> None:
+    add_variant(kb_copy)
+    (reply,) = await ask(emu, "/reload", chat_id=ADMIN, lang="en")
+    assert "about-bot: en" in (reply.plain_text or "")
+    assert dialog_of(app).library.matcher.match(MARKER).entry_id == "about-bot"
+
+
+@pytest.mark.e2e
+async def test_a_reload_does_not_hold_up_another_users_answer(
+    app: Application, emu: BotAPIEmulator, kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a new base is being built (held half way here), another user's question is
+    answered from the live base: the build runs off the dialog's thread."""
+    building, release = threading.Event(), threading.Event()
+
+    class HeldMatcher(library_module.CountingMatcher):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            building.set()
+            assert release.wait(30)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(library_module, "CountingMatcher", HeldMatcher)
+    library = dialog_of(app).library
+    version = library.version
+    add_variant(kb_copy)
+    reloading = asyncio.create_task(watch_knowledge_now(app))
+    await asyncio.to_thread(building.wait, 10)
+    (answer,) = await ask(emu, "what is this bot?", chat_id=CHAT, lang="en")
+    assert answer.ok and "f:+:about-bot" in actions(answer)
+    assert not reloading.done() and library.version == version  # the build is still held
+    release.set()
+    await reloading
+    assert library.version == version + 1
+    assert await on_worker(app, lambda: library.matcher.match(MARKER).entry_id) == "about-bot"
+
+
+async def watch_knowledge_now(app: Application) -> None:
+    """Run the reload job once, as the job queue runs it."""
+    await _reload_job(app).run(app)  # type: ignore[attr-defined]
+
+
+@pytest.mark.e2e
+async def test_the_weekly_review_message_reaches_the_admin(
+    app: Application, emu: BotAPIEmulator, kb_copy: Path
+) -> None:
+    assert app.job_queue is not None
+    (job,) = app.job_queue.get_jobs_by_name("review-reminder")
+    mark = len(emu.sent)
+    path = kb_copy / "gifts.yaml"
+    text = path.read_text(encoding="utf-8")
+    reviewed = text[text.index("reviewed: ") :].split("\n", 1)[0]
+    save(path, text.replace(reviewed, f"reviewed: {date(2020, 1, 15).isoformat()}", 1))
+    await watch_knowledge_now(app)
+    await job.run(app)
+    message = await emu.wait_for(lambda r: r.chat_id == ADMIN, after=mark)
+    assert (message.plain_text or "").startswith("Entries due for review (1)")
+    assert "gifts.yaml:" in (message.plain_text or "")
