@@ -40,7 +40,8 @@ What is replaced, in this order:
 
 Not found: a lone surname that starts a sentence (``Петрова подала …``), a name written in lower
 case without a cue, all-caps names. Where in doubt the rules mask: an unknown first word of a
-sentence followed by a surname is taken for a given name (``Сосед Иванов`` -> ``[NAME]``).
+sentence followed by a surname is taken for a given name (``Айсулу Иванова`` -> ``[NAME]``), and
+a surname after a word for a post or for kin is a name (``Сосед Иванов`` -> ``Сосед [NAME]``).
 ``redact`` never raises, and it is idempotent: the passes are repeated until nothing changes,
 which only glued-together input (``a@b.kz900101300126``) needs.
 """
@@ -437,7 +438,8 @@ _STOP_LATIN = _words("""
     team all everyone everybody guys colleague colleagues friend friends world support admin
     administrator moderator
 """)
-# Words for a person's post: a surname right after one is a name ("Министр Жумангарин").
+# Words for a person's post or kin: a surname right after one is a name ("Министр Жумангарин",
+# "Сосед Нурпеисов").
 _TITLES = tuple(
     sorted(
         _words("""
@@ -445,6 +447,8 @@ _TITLES = tuple(
     инспектор сотрудник гражданин гражданк господин госпож мырза ханым товарищ коллега министр
     аким президент прокурор mr mrs ms dr prof director minister judge akim officer head chief
     deputy manager president prosecutor
+    сосед брат сестр отец мать муж жена сын дочь дяд тет друг подруг врач водител учител
+    секретар специалист менеджер бастык бастыг ариптес иним агам апкем акем
 """)
     )
 )

@@ -242,15 +242,14 @@ def test_an_empty_report_renders() -> None:
     assert "  none" in text_lines(report)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/redact.py misses a surname after a capitalised "
-    "first word ('Сосед Нурпеисов …'), though its docstring says it masks it",
-)
-def test_a_surname_after_a_capitalised_first_word_is_masked() -> None:
+def test_a_surname_after_a_word_for_kin_or_a_neighbour_is_masked() -> None:
     from bot.redact import redact
 
-    assert "Нурпеисов" not in redact("Сосед Нурпеисов просит перевести деньги, это законно?")
+    assert redact("Сосед Нурпеисов просит перевести деньги, это законно?").startswith(
+        "Сосед [NAME] просит"
+    )
+    assert redact("Брат Ахметов работает у нас") == "Брат [NAME] работает у нас"
+    assert redact("Жоғарғы Соттың шешімі қандай?") == "Жоғарғы Соттың шешімі қандай?"
 
 
 def test_stats_shows_the_week_figures_and_the_top_unanswered_groups(dialog: Dialog) -> None:
