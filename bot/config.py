@@ -41,6 +41,15 @@ class Settings:
     retention_days: int = 90
     rate_limit: int = 30  # messages a user may send a minute
     lease_seconds: int = 60
+    experts: frozenset[int] = frozenset()  # Telegram user ids of the compliance experts
+    expert_wait_hours: int = 24  # a case unanswered this long: the reminder and official contacts
+    max_open_cases: int = 3  # cases a user may have waiting for an expert at once
+    drafts_dir: Path | None = None  # drafts for the base; None: "drafts" beside the database
+
+    @property
+    def drafts_folder(self) -> Path:
+        """Where "add to the base" writes drafts: ``drafts_dir``, else beside the database."""
+        return self.drafts_dir or self.db_path.parent / "drafts"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -82,7 +91,7 @@ class Settings:
             webhook_secret=secret,
             webhook_listen=get("ADAL_WEBHOOK_LISTEN") or defaults.webhook_listen,
             webhook_port=_int("ADAL_WEBHOOK_PORT", get("ADAL_WEBHOOK_PORT"), defaults.webhook_port),
-            admins=_admins(get("ADAL_ADMINS")),
+            admins=_user_ids("ADAL_ADMINS", get("ADAL_ADMINS")),
             log_level=_log_level(get("ADAL_LOG_LEVEL") or defaults.log_level),
             hash_secret=hash_secret,
             retention_days=_count(
@@ -92,6 +101,14 @@ class Settings:
             lease_seconds=_count(
                 "ADAL_LEASE_SECONDS", get("ADAL_LEASE_SECONDS"), defaults.lease_seconds
             ),
+            experts=_user_ids("ADAL_EXPERTS", get("ADAL_EXPERTS")),
+            expert_wait_hours=_count(
+                "ADAL_EXPERT_WAIT_HOURS", get("ADAL_EXPERT_WAIT_HOURS"), defaults.expert_wait_hours
+            ),
+            max_open_cases=_count(
+                "ADAL_MAX_OPEN_CASES", get("ADAL_MAX_OPEN_CASES"), defaults.max_open_cases
+            ),
+            drafts_dir=Path(drafts) if (drafts := get("ADAL_DRAFTS_DIR")) else None,
         )
 
 
@@ -129,10 +146,10 @@ def _log_level(value: str) -> str:
     return level
 
 
-def _admins(value: str | None) -> frozenset[int]:
+def _user_ids(name: str, value: str | None) -> frozenset[int]:
     if value is None:
         return frozenset()
     try:
         return frozenset(int(part) for part in re.split(r"[,\s]+", value) if part)
     except ValueError:
-        raise ConfigError(f"ADAL_ADMINS must list Telegram user ids, got {value!r}") from None
+        raise ConfigError(f"{name} must list Telegram user ids, got {value!r}") from None

@@ -102,7 +102,7 @@ async def wait_for_lease(lease: Lease, run: Offload) -> int:
         log.warning("took over the lease: this process is now the active one")
     if recovered:
         log.warning(
-            "%d notice message(s) were in flight when the previous sender stopped: sending "
+            "%d message(s) were in flight when the previous sender stopped: sending "
             "them again (each may arrive twice)",
             recovered,
         )

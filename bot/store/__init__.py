@@ -1,6 +1,6 @@
 """All SQLite access (through sqlite-utils), the only door to the database: users, their
 language, feedback, subscriptions, the outbox of update notices, the active process's lease,
-one module each.
+the experts' cases and their mail, one module each.
 
 The file and its folder are created owner-only; the connection runs in WAL mode with a busy
 timeout, so a reader never waits for a writer and a writer waits briefly for another process.
@@ -14,6 +14,8 @@ import sqlite3
 from collections import deque
 from pathlib import Path
 
+from bot.store.case_mail import TO_EXPERTS, CaseMailRow, Mail, MailKind
+from bot.store.cases import OPEN_STATES, Case, Cases, CaseState
 from bot.store.clarify import Clarifications
 from bot.store.feedback import Feedback
 from bot.store.flows import Flows
@@ -45,12 +47,19 @@ __all__ = [
     "ALL_TOPICS",
     "BUSY_TIMEOUT",
     "DELIVERY_STATES",
+    "OPEN_STATES",
+    "TO_EXPERTS",
+    "Case",
+    "CaseMailRow",
+    "CaseState",
     "Delivery",
     "DeliveryMode",
     "DeliveryState",
     "Heartbeat",
     "Holder",
     "KeyMismatch",
+    "Mail",
+    "MailKind",
     "Store",
     "describe",
     "disk_error",
@@ -61,7 +70,7 @@ __all__ = [
 BUSY_TIMEOUT = 2.0  # seconds a write waits for another process's lock before failing
 
 
-class Store(Subscriptions, Feedback, Leases, Flows, Privacy, Clarifications, Questions):
+class Store(Subscriptions, Feedback, Leases, Flows, Privacy, Clarifications, Questions, Cases):
     """The bot's SQLite database: one per process, opened at ``path`` (``:memory:`` for tests).
 
     ``secret`` keys the users (``ADAL_HASH_SECRET``); without it, the secret kept next to the

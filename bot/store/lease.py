@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.store.case_mail import CaseMail
 from bot.store.outbox import LEASE, Outbox
 from bot.store.tables import stamp, strict
 
@@ -38,14 +39,15 @@ class Heartbeat:
     last_update_at: datetime | None
 
 
-class Leases(Outbox):
+class Leases(Outbox, CaseMail):
     """The lease of the active process and every process's heartbeat."""
 
     def take_lease(self, owner: str, now: datetime, ttl: timedelta) -> int | None:
         """Take or renew the lease until ``now + ttl``; None when another process holds it.
 
         Taking it from nobody or from an expired holder puts the rows that holder left
-        ``sending`` back to ``pending``; returns how many (0 on a renewal).
+        ``sending`` (in the outbox and the case mail) back to ``pending``; returns how many
+        (0 on a renewal).
         """
         with self.immediate():
             row = self.db.execute(
@@ -60,7 +62,9 @@ class Leases(Outbox):
                 " THEN taken_at ELSE excluded.taken_at END",
                 [LEASE, owner, stamp(now + ttl), stamp(now)],
             )
-            return 0 if row and row[0] == owner else self.recover_in_flight()
+            if row and row[0] == owner:
+                return 0
+            return self.recover_in_flight() + self.recover_case_mail()
 
     @strict
     def release_lease(self, owner: str) -> None:

@@ -4,13 +4,17 @@ Both work from the schema itself, so that a table added later is covered without
 here: a table is about people when it has a ``uid`` or a ``chat_id`` column; /forget deletes
 the user's rows from every such table, and the retention deletes rows of every table (but the
 few kept by design, :data:`KEPT`) whose newest ``*_at`` time is older than the period.
+
+A case handed to the experts goes with everything about it (its case mail too), whether its
+asker sends /forget or the period ends; each expert's message that showed it is emptied (an
+``erased`` edit is enqueued in the case mail).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from bot.store.tables import Tables, stamp, strict
+from bot.store.tables import Tables, marks, stamp, strict
 
 PERSON_COLUMNS = ("uid", "chat_id")
 KEPT = frozenset(
@@ -22,6 +26,7 @@ KEPT = frozenset(
     }
 )
 PROCESS_RETENTION = timedelta(days=1)  # heartbeats of processes long gone
+DELIVERED = " AND state IN ('sent', 'failed', 'skipped')"  # an outbox row no longer on its way
 
 
 def _quoted(name: str) -> str:
@@ -49,8 +54,8 @@ class Privacy(Tables):
         Raises :class:`sqlite3.Error` when the database cannot be written: the caller says so.
         """
         uid = self.uid(chat_id)
-        deleted = 0
         with self.db.atomic():
+            deleted = self._erase_cases("uid = ?", [uid])
             for table in self.personal_tables():
                 columns = self._columns(table)
                 for column, value in (("uid", uid), ("chat_id", chat_id)):
@@ -83,12 +88,41 @@ class Privacy(Tables):
                         " AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.uid = users.uid)"
                     )
                 elif table == "outbox":
-                    where += " AND state IN ('sent', 'failed', 'skipped')"
+                    where += DELIVERED
+                elif table == "case_mail":  # the rest goes with its case
+                    where += DELIVERED + " AND case_id NOT IN (SELECT id FROM cases)"
                 elif table == "processes":
                     limit = stamp(now - PROCESS_RETENTION)
-                count = self.db.execute(
-                    f"DELETE FROM {_quoted(table)} WHERE {where}", [limit]
-                ).rowcount
+                if table == "cases":
+                    count = self._erase_cases(where, [limit])
+                else:
+                    count = self.db.execute(
+                        f"DELETE FROM {_quoted(table)} WHERE {where}", [limit]
+                    ).rowcount
                 if count:
                     deleted[table] = count
         return deleted
+
+    def _erase_cases(self, where: str, parameters: list[object]) -> int:
+        """Delete the cases ``where`` holds for, with their case mail, and enqueue an
+        ``erased`` edit of each expert's message that showed one (part of the caller's
+        transaction); how many cases."""
+        cases = [n for (n,) in self.db.execute(f"SELECT id FROM cases WHERE {where}", parameters)]
+        if not cases:
+            return 0
+        shown = self.db.execute(
+            "SELECT case_id, uid, chat_id, lang, message_id FROM case_mail WHERE kind = 'case'"
+            " AND state = 'sent' AND chat_id IS NOT NULL AND message_id IS NOT NULL"
+            f" AND case_id IN ({marks(cases)})",
+            cases,
+        ).fetchall()
+        self.db.execute(f"DELETE FROM case_mail WHERE case_id IN ({marks(cases)})", cases)
+        self.db.execute(f"DELETE FROM cases WHERE id IN ({marks(cases)})", cases)
+        now = stamp(datetime.now(UTC))
+        for case_id, uid, chat_id, lang, message_id in shown:
+            self.db.execute(
+                "INSERT INTO case_mail (case_id, kind, uid, chat_id, lang, target, ready_at,"
+                " created_at) VALUES (?, 'erased', ?, ?, ?, ?, ?, ?)",
+                [case_id, uid, chat_id, lang, message_id, now, now],
+            )
+        return len(cases)

@@ -236,6 +236,58 @@ def _m10_keyed_flows(db: sqlite_utils.Database) -> None:
     db.table("flows").create({"uid": int, "checker": str, "path": str, "updated_at": str}, pk="uid")
 
 
+def _m11_cases(db: sqlite_utils.Database) -> None:
+    """Questions handed to the experts (the asker and the owning expert as keys, the text
+    redacted) and the messages about them on their way (the case mail)."""
+    db.execute("""
+        CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            uid INTEGER NOT NULL,
+            chat_id INTEGER,
+            state TEXT NOT NULL DEFAULT 'draft'
+                CHECK (state IN ('draft', 'waiting', 'taken', 'answered', 'withdrawn')),
+            awaiting TEXT CHECK (awaiting IN ('text', 'followup')),
+            lang TEXT NOT NULL,
+            reply_lang TEXT NOT NULL,
+            text TEXT NOT NULL,
+            nearest TEXT NOT NULL DEFAULT '',
+            expert_uid INTEGER,
+            answer TEXT,
+            answers INTEGER NOT NULL DEFAULT 0,
+            followups INTEGER NOT NULL DEFAULT 0,
+            helped INTEGER,
+            created_at TEXT NOT NULL,
+            sent_at TEXT,
+            reminded_at TEXT,
+            updated_at TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX cases_uid ON cases (uid, state)")
+    db.execute("CREATE INDEX cases_state ON cases (state, sent_at)")
+    db.execute("""
+        CREATE TABLE case_mail (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            uid INTEGER NOT NULL,
+            chat_id INTEGER,
+            lang TEXT NOT NULL,
+            body TEXT NOT NULL DEFAULT '',
+            target INTEGER,
+            message_id INTEGER,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            ready_at TEXT NOT NULL,
+            error TEXT,
+            sent_at TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (chat_id IS NOT NULL OR state NOT IN ('pending', 'sending'))
+        )""")
+    db.execute("CREATE INDEX case_mail_state ON case_mail (state, id)")
+    db.execute("CREATE INDEX case_mail_message ON case_mail (uid, message_id)")
+    db.execute("CREATE INDEX case_mail_case ON case_mail (case_id)")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_users_feedback,
     _m2_subscriptions_outbox,
@@ -247,6 +299,7 @@ MIGRATIONS: list[Migration] = [
     _m8_questions,
     _m9_keyed_feedback,
     _m10_keyed_flows,
+    _m11_cases,
 ]
 
 
