@@ -31,6 +31,7 @@ QUIT = {"/quit", "/exit"}
 TRANSPORT = Transport(
     commands=(("quit", N_("Leave the chat")),),
     buttons_hint=N_("To press a button, type its number."),
+    relays=False,  # nobody else to write to: asking an expert is off (and /ask says so)
 )
 
 
@@ -42,7 +43,9 @@ def _client_lang() -> str | None:
 
 def console_settings(settings: Settings, env: Mapping[str, str] = os.environ) -> Settings:
     """``settings`` with the terminal chat's own database when ``ADAL_DB`` does not name one,
-    so that trying the bot leaves the Telegram bot's users and outbox alone."""
+    so that trying the bot leaves the Telegram bot's users and outbox alone; and without
+    experts (they are reached in Telegram only)."""
+    settings = replace(settings, experts=frozenset())
     if env.get("ADAL_DB", "").strip() or settings.db_path != Settings().db_path:
         return settings
     return replace(settings, db_path=CONSOLE_DB)

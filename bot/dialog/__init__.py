@@ -8,6 +8,7 @@ from bot.config import Settings
 from bot.dialog.answers import Answers
 from bot.dialog.checkers import Checkers
 from bot.dialog.core import Dialog
+from bot.dialog.experts import Experts, ExpertSettings
 from bot.dialog.kb_admin import KnowledgeAdmin
 from bot.dialog.notice_admin import NoticeAdmin
 from bot.dialog.privacy import Privacy
@@ -35,11 +36,14 @@ def build_dialog(settings: Settings, store: Store | None = None) -> Dialog:
     """Open the store, load the knowledge base and catalogs, and assemble the dialog."""
     store = store or Store(settings.db_path, settings.hash_secret)
     library = Library(settings.knowledge_dir)
+    experts = Experts(ExpertSettings.of(settings))
     features: list[Feature] = [
         Checkers(),
         Subscriptions(),
         NoticeAdmin(),
         KnowledgeAdmin(library),
         Privacy(),
+        experts,
     ]
-    return Dialog(library, store, Catalogs(settings.locales_dir), Answers(), features)
+    answers = Answers(handoff=experts.offer)
+    return Dialog(library, store, Catalogs(settings.locales_dir), answers, features)

@@ -3,6 +3,9 @@ votes on answers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from bot.dialog.checkers import offer_button
 from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text
 from bot.dialog.feedback import take_comment, vote, vote_buttons
@@ -20,10 +23,15 @@ MAX_EXAMPLES = 3
 INLINE_LIMIT = 10
 AUTO = "auto"  # /language: answer in the language the user writes in
 CHECK = "✅ "
+Handoff = Callable[[Turn, str, MatchResult], Button | None]  # "ask a person" where it abstains
 
 
 class Answers(Feature):
-    """Answers questions from the knowledge base and lets people browse it."""
+    """Answers questions from the knowledge base and lets people browse it; where it cannot
+    answer, ``handoff`` may offer a button to ask a person (the experts)."""
+
+    def __init__(self, handoff: Handoff | None = None) -> None:
+        self.handoff = handoff
 
     def commands(self) -> list[Command]:
         """/start, /about, /language, /topics."""
@@ -65,6 +73,13 @@ class Answers(Feature):
             replies = [thanks, *(replies if result.entry_id else replies[1:])]
         else:  # what users asked, for the maintainers' report (redacted, no Telegram id)
             record_question(turn.store, turn.kb, turn.user.chat_id, text, result)
+            if (
+                self.handoff is not None
+                and result.entry_id is None
+                and (button := self.handoff(turn, text, result)) is not None
+            ):
+                first = replies[0]
+                replies = [replace(first, buttons=(*first.buttons, (button,))), *replies[1:]]
         return [reply.in_language(turn.lang) for reply in replies]
 
     def _answer(self, turn: Turn, result: MatchResult) -> list[Reply]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from bot.dialog.reply import InlineResult, Reply, UserRef, split_language
 from bot.dialog.turn import (
@@ -93,13 +94,14 @@ class Dialog:
 
     # events ---------------------------------------------------------------------------------
 
-    def handle_message(self, user: UserRef, text: str) -> list[Reply]:
-        """A text message: a command (``/name args``) or free text. Never raises."""
+    def handle_message(self, user: UserRef, text: str, reply_to: int | None = None) -> list[Reply]:
+        """A text message: a command (``/name args``) or free text; ``reply_to`` is the id of
+        the message it replies to, if any. Never raises."""
         try:
             self._refresh(user)
             text = clean_text(text)
             command = COMMAND_RE.match(text)
-            turn = self.turn(user)
+            turn = replace(self.turn(user), reply_to=reply_to)
             if command:
                 self._interrupt(turn)
                 name, args = command.group(1).lower(), command.group(2) or ""

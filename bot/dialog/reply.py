@@ -79,6 +79,16 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Outgoing:
+    """A message to a chat other than the current one (an expert's, an asker's): a new one,
+    replying to the message ``reply_to`` if set, or an edit of the message ``edit``."""
+
+    reply: Reply
+    edit: int | None = None
+    reply_to: int | None = None
+
+
+@dataclass(frozen=True)
 class UserRef:
     """Who is talking: the chat to answer, the client's language and admin rights."""
 

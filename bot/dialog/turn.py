@@ -36,17 +36,20 @@ def reply_language(chosen: Lang | None, detected: Lang | None, client: str | Non
 @dataclass(frozen=True)
 class Transport:
     """What the adapter adds to the conversation, for /help and the greeting: commands it
-    runs itself (name and description msgid) and how a button is pressed (msgid)."""
+    runs itself (name and description msgid) and how a button is pressed (msgid); and whether
+    it can deliver messages to chats other than the current one (an expert's, an asker's)."""
 
     commands: tuple[tuple[str, str], ...] = ()
     buttons_hint: str | None = None
+    relays: bool = True
 
 
 @dataclass(frozen=True)
 class Turn:
     """One incoming event with everything a handler needs, speaking ``lang``.
 
-    ``chosen`` is the language the user picked with /language (None: the one they write in).
+    ``chosen`` is the language the user picked with /language (None: the one they write in);
+    ``reply_to`` the id (the adapter's) of the message this one replies to, if any.
     """
 
     user: UserRef
@@ -59,6 +62,7 @@ class Turn:
     chosen: Lang | None = None
     commands: tuple[Command, ...] = ()  # every command of the dialog, for /help
     transport: Transport = Transport()  # the adapter's additions, for /help
+    reply_to: int | None = None
 
     def in_lang(self, lang: Lang) -> Turn:
         """The same turn, speaking ``lang``."""

@@ -183,6 +183,19 @@ class Outcome:
     blocked: bool = False  # the user blocked the bot
 
 
+def failure(exc: DeliveryError, attempts: int) -> Outcome:
+    """What becomes of a message whose ``attempts``-th send raised ``exc``."""
+    if isinstance(exc, DeliveryRetryAfter):
+        return Outcome("pending", str(exc), retry_after=exc.seconds)
+    if isinstance(exc, DeliveryBlocked):
+        return Outcome("skipped", f"blocked: {exc}", blocked=True)
+    if isinstance(exc, DeliveryTransient):
+        if attempts >= MAX_ATTEMPTS:
+            return Outcome("failed", f"gave up after {attempts}: {exc}")
+        return Outcome("pending", f"network: {exc}", retry_after=backoff(attempts))
+    return Outcome("failed", str(exc))
+
+
 class Sender(Generic[Message]):
     """Sends the outbox's due rows through a transport, within the limits, under ``lease``.
 
@@ -367,17 +380,10 @@ class Sender(Generic[Message]):
             if message is None:
                 return Outcome("skipped", "notice no longer in the knowledge base")
             await self.transport.send(chat_id, message)
-        except DeliveryRetryAfter as exc:
-            self.limiter.pause(exc.seconds)
-            return Outcome("pending", str(exc), retry_after=exc.seconds)
-        except DeliveryBlocked as exc:
-            return Outcome("skipped", f"blocked: {exc}", blocked=True)
-        except DeliveryRejected as exc:
-            return Outcome("failed", str(exc))
-        except DeliveryTransient as exc:
-            if attempts >= MAX_ATTEMPTS:
-                return Outcome("failed", f"gave up after {attempts}: {exc}")
-            return Outcome("pending", f"network: {exc}", retry_after=backoff(attempts))
+        except DeliveryError as exc:
+            if isinstance(exc, DeliveryRetryAfter):
+                self.limiter.pause(exc.seconds)
+            return failure(exc, attempts)
         except Exception as exc:
             log.exception("a notice message failed (%s)", type(exc).__name__)
             return Outcome("failed", repr(exc))

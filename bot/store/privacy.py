@@ -23,6 +23,7 @@ KEPT = frozenset(
         "notices_state",  # which notices were sent, so that none is sent twice; nobody's data
         "lease",  # the active process; nobody's data
         "meta",  # the key check; nobody's data
+        "sqlite_sequence",  # the last case number given, so that none is given twice
     }
 )
 PROCESS_RETENTION = timedelta(days=1)  # heartbeats of processes long gone

@@ -238,10 +238,11 @@ def _m10_keyed_flows(db: sqlite_utils.Database) -> None:
 
 def _m11_cases(db: sqlite_utils.Database) -> None:
     """Questions handed to the experts (the asker and the owning expert as keys, the text
-    redacted) and the messages about them on their way (the case mail)."""
+    redacted; a case's number is never given again, even after it is deleted) and the
+    messages about them on their way (the case mail)."""
     db.execute("""
         CREATE TABLE cases (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             uid INTEGER NOT NULL,
             chat_id INTEGER,
             state TEXT NOT NULL DEFAULT 'draft'

@@ -42,6 +42,7 @@ from bot.kb import DEFAULT_LANG, LANGS, KnowledgeError, Lang
 from bot.notices.lease import RENEWALS, Lease, keep_lease, wait_for_lease
 from bot.store import Heartbeat, KeyMismatch, Store, describe, disk_error
 from bot.telegram import handlers
+from bot.telegram.cases import setup_case_jobs
 from bot.telegram.handlers import DIALOG, METRICS, SETTINGS, WORKER, dialog_of, send_replies
 from bot.telegram.kb_watch import reload_handler, setup_knowledge_jobs
 from bot.telegram.logs import configure
@@ -366,6 +367,7 @@ class Service:
                 return
             await set_menus(self.application)
             await setup_notice_jobs(self.application, self.lease)
+            await setup_case_jobs(self.application, self.lease)
             jobs = self.application.job_queue
             assert jobs is not None
             jobs.run_repeating(expire_rows, interval=RETENTION_INTERVAL, first=0, name="retention")

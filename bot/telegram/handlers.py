@@ -17,6 +17,7 @@ from telegram import (
     InlineQueryResultArticle,
     InputTextMessageContent,
     LinkPreviewOptions,
+    ReplyParameters,
     Update,
 )
 from telegram.constants import (
@@ -95,17 +96,42 @@ def who(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> str:
     return pseudonym(dialog_of(context).store.uid(chat_id))
 
 
-async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
-    """Send every reply as HTML messages, split to Telegram's length limit."""
+async def send_replies(
+    bot: Bot, chat_id: int, replies: list[Reply], *, reply_to: int | None = None
+) -> int | None:
+    """Send every reply as HTML messages, split to Telegram's length limit, the first as a
+    reply to the message ``reply_to`` (when it is still there); the last message's id."""
+    last = None
     for reply in replies:
         for text, markup in to_messages(reply):
-            await bot.send_message(
+            sent = await bot.send_message(
                 chat_id,
                 text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
                 link_preview_options=_NO_PREVIEW,
+                reply_parameters=(
+                    ReplyParameters(reply_to, allow_sending_without_reply=True)
+                    if reply_to is not None and last is None
+                    else None
+                ),
             )
+            last = sent.message_id
+    return last
+
+
+async def edit_reply(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:
+    """Make the bot's message ``message_id`` show ``reply`` instead (its first message's
+    worth of text, and its buttons)."""
+    parts = split_html(reply.text)
+    await bot.edit_message_text(
+        parts[0] if parts else "…",
+        chat_id=chat_id,
+        message_id=message_id,
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard(reply.buttons),
+        link_preview_options=_NO_PREVIEW,
+    )
 
 
 async def _group_admin_refusal(
@@ -138,16 +164,16 @@ def _command_name(text: str) -> str:
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a question or a command."""
     user = user_ref(update, context)
-    text = update.effective_message.text if update.effective_message else None
+    message = update.effective_message
+    text = message.text if message else None
+    replied = message.reply_to_message if message else None  # an expert answering a case
+    reply_to = replied.message_id if replied else None
     metrics_of(context).count("messages")
     refusal = None
     if _command_name(text or "") in GROUP_ADMIN_COMMANDS:
         refusal = await _group_admin_refusal(update, context, user)
-    replies = (
-        [Reply(refusal)]
-        if refusal
-        else await in_store(context, partial(dialog_of(context).handle_message, user, text or ""))
-    )
+    handle = partial(dialog_of(context).handle_message, user, text or "", reply_to)
+    replies = [Reply(refusal)] if refusal else await in_store(context, handle)
     await send_replies(context.bot, user.chat_id, replies)
 
 

@@ -9,9 +9,10 @@ Store work runs in the store's thread.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import warnings
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import cast
@@ -55,6 +56,21 @@ def retry_after_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+@contextlib.contextmanager
+def delivery_errors() -> Iterator[None]:
+    """PTB's errors in this block become the senders' ``Delivery*`` errors, saying what to do."""
+    try:
+        yield
+    except RetryAfter as exc:
+        raise DeliveryRetryAfter(retry_after_seconds(exc)) from exc
+    except Forbidden as exc:
+        raise DeliveryBlocked(exc.message) from exc
+    except BadRequest as exc:  # before NetworkError, its base class
+        raise DeliveryRejected(exc.message) from exc
+    except NetworkError as exc:  # TimedOut included
+        raise DeliveryTransient(exc.message) from exc
+
+
 class TelegramTransport:
     """Sends a notice as HTML messages; PTB's errors become the sender's."""
 
@@ -63,16 +79,8 @@ class TelegramTransport:
 
     async def send(self, chat_id: int, message: Reply) -> None:
         """Send ``message``; raise a ``Delivery*`` error saying what to do on failure."""
-        try:
+        with delivery_errors():
             await send_replies(self.bot, chat_id, [message])
-        except RetryAfter as exc:
-            raise DeliveryRetryAfter(retry_after_seconds(exc)) from exc
-        except Forbidden as exc:
-            raise DeliveryBlocked(exc.message) from exc
-        except BadRequest as exc:  # before NetworkError, its base class
-            raise DeliveryRejected(exc.message) from exc
-        except NetworkError as exc:  # TimedOut included
-            raise DeliveryTransient(exc.message) from exc
 
 
 def sender_of(context: ContextTypes.DEFAULT_TYPE) -> Sender[Reply]:

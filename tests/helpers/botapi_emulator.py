@@ -1010,11 +1010,18 @@ class BotAPIEmulator:
         first_name: str = "Test",
         language_code: str | None = "ru",
         username: str | None = None,
+        reply_to: int | None = None,
     ) -> int:
-        """A user writes ``text`` (a leading command gets its ``bot_command`` entity)."""
+        """A user writes ``text`` (a leading command gets its ``bot_command`` entity), as a
+        reply to the message ``reply_to`` of the chat when given."""
         content: dict[str, Any] = {"text": text}
         if entities := _bot_command_entities(text):
             content["entities"] = entities
+        if reply_to is not None:
+            replied = self._messages[(chat_id, reply_to)]
+            content["reply_to_message"] = {
+                key: value for key, value in replied.items() if key != "reply_to_message"
+            }
         return self._push_message(chat_id, content, user_id, first_name, language_code, username)
 
     def push_command(

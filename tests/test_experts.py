@@ -1,0 +1,527 @@
+"""Ask an expert (issue 20), the dialog without a transport: the asker's preview, edit and
+cancel; the case reaching every expert without the asker; the first taker owns it; answers,
+the asker's one reply and rating; the open-case limit; the reminder and the official contacts;
+the feature off without experts and in the terminal; /forget and the retention; the case mail
+delivered exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+import logging
+import re
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.console import Console, console_settings
+from bot.dialog import Dialog, Reply, UserRef, build_dialog
+from bot.dialog.answers import REPORT_ENTRY
+from bot.dialog.entries import entry_text
+from bot.dialog.experts import MAX_ANSWER, MAX_QUESTION, Experts
+from bot.dialog.reply import CALLBACK_DATA_LIMIT, Outgoing, split_language
+from bot.kb.markup import to_plain
+from bot.notices import DeliveryBlocked
+from bot.notices.case_mail import CaseMailSender
+from bot.notices.lease import Lease
+from bot.store import Store
+
+EXPERT, OTHER_EXPERT, ADMIN = 9001, 9002, 9003
+ASKER = UserRef(7001, 7001, "ru")
+E1 = UserRef(EXPERT, EXPERT, "ru")
+E2 = UserRef(OTHER_EXPERT, OTHER_EXPERT, "en")
+BOSS = UserRef(ADMIN, ADMIN, "en", is_admin=True)
+IIN, PHONE = "900101300126", "+7 701 123 45 67"
+STORY = f"Меня зовут Асхат Нурланов, ИИН {IIN}, тел. {PHONE}. Как оформить командировку за рубеж?"
+
+
+class Mailroom:
+    """The case mail delivered as the Telegram side delivers it (claimed under a lease, sent,
+    finished), into an inbox per chat; each new message gets an id."""
+
+    def __init__(self, dialog: Dialog) -> None:
+        self.dialog = dialog
+        self.experts = next(f for f in dialog.features if isinstance(f, Experts))
+        self.lease = Lease(dialog.store)
+        self.lease.take()
+        self.inbox: dict[int, list[tuple[int, Outgoing]]] = defaultdict(list)
+        self.ids = itertools.count(100)
+        self.blocked: set[int] = set()
+        render = partial(self.experts.render, dialog)
+        self.sender = CaseMailSender(dialog.store, self, render, lease=self.lease)
+
+    async def send(self, chat_id: int, message: Outgoing) -> int:
+        if chat_id in self.blocked:
+            raise DeliveryBlocked("Forbidden: bot was blocked by the user")
+        message_id = message.edit or next(self.ids)
+        self.inbox[chat_id].append((message_id, message))
+        return message_id
+
+    def deliver(self) -> int:
+        """Send what is due; how many messages went out."""
+        return asyncio.run(self.sender.drain())
+
+    def last(self, chat_id: int) -> tuple[int, Outgoing]:
+        return self.inbox[chat_id][-1]
+
+    def text(self, chat_id: int) -> str:
+        return to_plain(self.last(chat_id)[1].reply.text)
+
+
+def names(text: str, number: int) -> bool:
+    """Whether ``text`` names case ``number`` (#12 in English, №12 in Russian)."""
+    return re.search(rf"[#№]{number}(?!\d)", text) is not None
+
+
+def plain(reply: Reply) -> str:
+    """A reply's text as the user reads it."""
+    return to_plain(reply.text)
+
+
+def actions(reply: Reply) -> list[str]:
+    return [split_language(b.action)[0] for row in reply.buttons for b in row]
+
+
+def press(dialog: Dialog, user: UserRef, reply: Reply, prefix: str) -> list[Reply]:
+    """Press the first button of ``reply`` whose action starts with ``prefix``."""
+    action = next(b.action for row in reply.buttons for b in row if b.action.startswith(prefix))
+    assert len(action.encode()) <= CALLBACK_DATA_LIMIT
+    return dialog.handle_button(user, action)
+
+
+def make_dialog(tmp_path: Path, **settings: object) -> Dialog:
+    options: dict[str, object] = {
+        "experts": frozenset({EXPERT, OTHER_EXPERT}),
+        "admins": frozenset({ADMIN}),
+        "drafts_dir": tmp_path / "drafts",
+        **settings,
+    }
+    dialog = build_dialog(Settings(**options), Store(":memory:"))  # type: ignore[arg-type]
+    for expert in (E1, E2):  # the experts have started the bot
+        dialog.handle_message(expert, "/start")
+    return dialog
+
+
+@pytest.fixture
+def dialog(tmp_path: Path) -> Dialog:
+    return make_dialog(tmp_path)
+
+
+@pytest.fixture
+def mail(dialog: Dialog) -> Mailroom:
+    return Mailroom(dialog)
+
+
+def ru(dialog: Dialog, msgid: str, **fields: object) -> str:
+    """A UI string as the Russian-speaking asker reads it."""
+    return dialog.catalogs.translator("ru")(msgid, **fields)
+
+
+def preview_of(dialog: Dialog, text: str = STORY) -> Reply:
+    """Ask what the base cannot answer and press "Ask an expert": the preview."""
+    replies = dialog.handle_message(ASKER, text)
+    assert any(a.startswith("a:p:") for a in actions(replies[0])), to_plain(replies[0].text)
+    (preview,) = press(dialog, ASKER, replies[0], "a:p:")
+    return preview
+
+
+def send_case(dialog: Dialog, text: str = STORY) -> int:
+    """A question sent to the experts; its case number."""
+    preview = preview_of(dialog, text)
+    edit, sent = press(dialog, ASKER, preview, "a:s:")
+    assert edit.edit and not edit.buttons
+    number = int(actions(preview)[0].split(":")[2])
+    assert sent.text == ru(dialog, _SENT, number=number, hours=24)
+    return number
+
+
+_WRITE = (
+    "Write your question for the experts in one message. Before it goes, I will show you what "
+    "they will see."
+)
+_SENT = (
+    "Sent to the experts as case #{number}. When one of them answers, I will pass the answer "
+    "on here, signed “an expert”. If nobody can answer within {hours} h, I will tell you where "
+    "else to turn."
+)
+
+
+def answered_case(dialog: Dialog, mail: Mailroom, answer: str = "Нужно согласование.") -> int:
+    """A case taken and answered by the first expert, the answer delivered."""
+    number = send_case(dialog)
+    mail.deliver()
+    case_message, _ = mail.inbox[EXPERT][0]
+    dialog.handle_button(E1, f"c:t:{number}|ru")
+    replies = dialog.handle_message(E1, answer, reply_to=case_message)
+    assert "c:b:" in "".join(actions(replies[0]))
+    mail.deliver()
+    return number
+
+
+# --------------------------------------------------------------------------- asking
+
+
+def test_preview_shows_only_the_redacted_question_before_anything_is_sent(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    preview = preview_of(dialog)
+    text = to_plain(preview.text)
+    assert "[IIN]" in text and "[PHONE]" in text and "[NAME]" in text
+    assert IIN not in text and "701" not in text and "Асхат" not in text
+    assert ru(dialog, "**This is what the experts will see:**").strip("*") in text
+    assert [a.split(":")[1] for a in actions(preview)] == ["s", "e", "c"]
+    assert mail.deliver() == 0  # nothing goes anywhere before "Send"
+
+
+def test_edit_before_sending_replaces_the_text_and_the_old_preview(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    preview = preview_of(dialog)
+    edit, prompt = press(dialog, ASKER, preview, "a:e:")
+    assert edit.edit and prompt.text == ru(
+        dialog, "Send the new text of your question in one message."
+    )
+    (new,) = dialog.handle_message(ASKER, "Как оплачивается командировка за рубеж? Тел 87011234567")
+    assert "[PHONE]" in plain(new) and "Асхат" not in plain(new)
+    assert press(dialog, ASKER, preview, "a:s:")[0].toast  # the old preview is out of date
+    press(dialog, ASKER, new, "a:s:")
+    assert mail.deliver() == 2  # one case to each expert
+    assert "командировка" in mail.text(EXPERT) and "[PHONE]" in mail.text(EXPERT)
+
+
+def test_cancel_before_sending_sends_nothing_and_keeps_nothing(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    preview = preview_of(dialog)
+    edit, done = press(dialog, ASKER, preview, "a:c:")
+    assert edit.edit and done.text == ru(dialog, "Cancelled: nothing was sent.")
+    assert dialog.store.db["cases"].count == 0 and mail.deliver() == 0
+    assert press(dialog, ASKER, preview, "a:s:")[0].toast  # cancelled: out of date
+
+
+def test_ask_command_with_text_alone_or_nothing(dialog: Dialog) -> None:
+    (preview,) = dialog.handle_message(ASKER, f"/ask Можно ли оплатить курсы? ИИН {IIN}")
+    assert "[IIN]" in plain(preview) and "a:s:" in "".join(actions(preview))
+    (prompt,) = dialog.handle_message(ASKER, "/ask")
+    assert "[IIN]" in plain(prompt)  # the draft just made is offered again
+    dialog.handle_button(ASKER, next(a for a in actions(prompt) if a.startswith("a:c:")))
+    (prompt,) = dialog.handle_message(ASKER, "/ask")
+    assert prompt.text == ru(dialog, _WRITE)
+    (preview,) = dialog.handle_message(ASKER, "Кто оплачивает обучение за рубежом?")
+    assert "обучение" in preview.text and "a:s:" in "".join(actions(preview))
+
+
+def test_a_question_the_base_may_answer_is_shown_with_its_entry(dialog: Dialog) -> None:
+    (preview,) = dialog.handle_message(ASKER, "/ask Можно ли госслужащему принять подарок?")
+    assert actions(preview)[0] == "e:gifts-any-value-ban"
+    assert "a:s:" in actions(preview)[1]
+
+
+def test_too_long_texts_are_refused_with_the_limit(dialog: Dialog, mail: Mailroom) -> None:
+    long = "Как быть? " * (MAX_QUESTION // 9)
+    (refused,) = dialog.handle_message(ASKER, f"/ask {long}")
+    assert str(MAX_QUESTION) in refused.text and not refused.buttons
+    number = send_case(dialog)
+    mail.deliver()
+    case_message, _ = mail.inbox[EXPERT][0]
+    (refused,) = dialog.handle_message(E1, "Ответ. " * (MAX_ANSWER // 6), reply_to=case_message)
+    assert str(MAX_ANSWER) in refused.text
+    assert dialog.store.case(number).answers == 0  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- the experts
+
+
+def test_the_case_reaches_every_expert_without_the_asker(dialog: Dialog, mail: Mailroom) -> None:
+    number = send_case(dialog)
+    assert mail.deliver() == 2
+    for expert in (EXPERT, OTHER_EXPERT):
+        [(_id, message)] = mail.inbox[expert]
+        text = to_plain(message.reply.text)
+        assert names(text, number) and "Русский" in text  # its number and language
+        assert "[IIN]" in text and "[PHONE]" in text and "[NAME]" in text
+        for secret in (IIN, "701", "Асхат", "Нурланов", str(ASKER.chat_id)):
+            assert secret not in text
+        assert actions(message.reply) == [f"c:t:{number}"]
+    assert "Press “Take it” to answer" in mail.text(OTHER_EXPERT)  # in the expert's language
+    assert mail.deliver() == 0  # exactly once
+
+
+def test_the_first_taker_owns_the_case_and_the_others_see_it_taken(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    number = send_case(dialog)
+    mail.deliver()
+    (taken,) = dialog.handle_button(E1, f"c:t:{number}|ru")
+    assert taken.toast == ru(dialog, "Case #{number} is yours.", number=number)
+    (late,) = dialog.handle_button(E2, f"c:t:{number}|en")
+    assert late.toast == f"Another expert has taken case #{number}."
+    mail.deliver()
+    first_message, _ = mail.inbox[OTHER_EXPERT][0]
+    edited_id, edited = mail.last(OTHER_EXPERT)
+    assert edited.edit == first_message == edited_id and not edited.reply.buttons
+    assert "Another expert took this case." in to_plain(edited.reply.text)
+    (refused,) = dialog.handle_message(E2, "Мой ответ", reply_to=first_message)
+    assert refused.text.startswith(f"Another expert has taken case #{number}.")
+    assert "Your reply was not passed on." in refused.text
+    assert not mail.inbox[ASKER.chat_id]
+
+
+def test_the_owner_answers_by_replying_and_the_asker_gets_it_signed_an_expert(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    number = answered_case(dialog, mail, "Да, с согласованием руководителя. Гульнара")
+    _id, answer = mail.last(ASKER.chat_id)
+    text = to_plain(answer.reply.text)
+    heading = ru(dialog, "**Case #{number}** · an expert answers:", number=number)
+    assert text.startswith(to_plain(heading))
+    assert "Да, с согласованием руководителя. Гульнара" in text  # they signed it themselves
+    assert actions(answer.reply) == [f"a:r:{number}", f"a:h:{number}:1", f"a:h:{number}:0"]
+    case_message, _ = mail.inbox[EXPERT][0]
+    (again,) = dialog.handle_message(E1, "И ещё", reply_to=case_message)
+    assert again.text.startswith(f"Вы уже ответили на вопрос №{number}")
+
+
+def test_a_reply_to_a_waiting_case_takes_it_first(dialog: Dialog, mail: Mailroom) -> None:
+    number = send_case(dialog)
+    mail.deliver()
+    case_message, _ = mail.inbox[OTHER_EXPERT][0]
+    (sent,) = dialog.handle_message(E2, "Yes, with your manager's consent.", reply_to=case_message)
+    assert sent.text.startswith(f"Sent to the asker of case #{number}")
+    mail.deliver()
+    assert "Yes, with your manager's consent." in mail.text(ASKER.chat_id)
+    assert ru(dialog, "✋ Another expert took this case.") in mail.text(EXPERT)
+
+
+def test_someone_else_replying_to_a_case_message_reaches_nobody(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    send_case(dialog)
+    mail.deliver()
+    case_message, _ = mail.inbox[EXPERT][0]
+    stranger = UserRef(7555, 7555, "ru")
+    replies = dialog.handle_message(stranger, "Я отвечу за эксперта", reply_to=case_message)
+    assert replies  # read as a question of their own
+    assert mail.deliver() == 0 and not mail.inbox[ASKER.chat_id]
+
+
+def test_the_asker_rates_and_replies_once_and_the_expert_answers_once_more(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    number = answered_case(dialog, mail)
+    answer_id, answer = mail.last(ASKER.chat_id)
+    (rated,) = press(dialog, ASKER, answer.reply, f"a:h:{number}:1")
+    assert rated.edit and actions(rated) == [f"a:r:{number}"]  # the vote buttons go
+    assert press(dialog, ASKER, answer.reply, f"a:h:{number}:0")[0].toast  # once
+    mail.deliver()
+    assert "helped. 👍" in mail.text(EXPERT) or "помог. 👍" in mail.text(EXPERT)
+    (prompt,) = press(dialog, ASKER, answer.reply, f"a:r:{number}")
+    assert "одним сообщением" in prompt.text
+    (passed,) = dialog.handle_message(ASKER, f"А если поездка за счёт принимающей стороны? {PHONE}")
+    assert "[PHONE]" in plain(passed)
+    (late,) = dialog.handle_message(ASKER, "И ещё вопрос", reply_to=answer_id)
+    assert late.text == ru(dialog, _REPLIED, number=number)
+    mail.deliver()
+    followup_id, followup = mail.last(EXPERT)
+    assert followup.reply_to == mail.inbox[EXPERT][0][0]  # a reply to the case message
+    assert "принимающей стороны" in to_plain(followup.reply.text) and "701" not in str(followup)
+    dialog.handle_message(E1, "Тогда нужно уведомить комплаенс.", reply_to=followup_id)
+    mail.deliver()
+    second = mail.last(ASKER.chat_id)[1]
+    assert "уведомить комплаенс" in second.reply.text and not second.reply.buttons
+    (over,) = dialog.handle_message(E1, "И последнее", reply_to=followup_id)
+    assert over.text.startswith(f"Вы уже ответили на вопрос №{number}")
+
+
+_REPLIED = "You have replied once on case #{number}: the exchange with the expert is over."
+
+
+# --------------------------------------------------------------------------- care
+
+
+def test_open_cases_are_limited_and_one_can_be_withdrawn(tmp_path: Path) -> None:
+    dialog = make_dialog(tmp_path, max_open_cases=2)
+    mail = Mailroom(dialog)
+    first = send_case(dialog)
+    send_case(dialog, "Как оформить командировку за рубеж на конференцию?")
+    (limit,) = press(dialog, ASKER, preview_of(dialog, "Кто платит за визу в командировке?"), "a:s")
+    assert ru(dialog, _LIMIT, count=2) == limit.text
+    assert actions(limit)[0] == f"a:w:{first}"
+    mail.deliver()
+    edit, withdrawn = press(dialog, ASKER, limit, f"a:w:{first}")
+    assert edit.edit and withdrawn.text.startswith(f"Вопрос №{first} отозван")
+    mail.deliver()
+    assert "The asker withdrew this question." in mail.text(OTHER_EXPERT)
+    case_message, _ = mail.inbox[EXPERT][0]
+    (closed,) = dialog.handle_message(E1, "Ответ", reply_to=case_message)
+    assert "Ваш ответ не передан." in closed.text
+    send_case(dialog, "Кто платит за визу в командировке?")  # room for one again
+
+
+_LIMIT = (
+    "You already have {count} questions waiting for an expert: that is the most I can pass on "
+    "at once. Wait for an answer, or withdraw one of them:"
+)
+
+
+def test_after_the_wait_the_experts_are_reminded_once_and_the_asker_gets_official_contacts(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    number = send_case(dialog)
+    mail.deliver()
+    experts = mail.experts
+    now = datetime.now(UTC)
+    assert experts.remind(dialog.store, now + timedelta(hours=23)) == 0
+    assert experts.remind(dialog.store, now + timedelta(hours=24, minutes=1)) == 1
+    assert experts.remind(dialog.store, now + timedelta(hours=48)) == 0  # once
+    assert mail.deliver() == 3
+    for expert in (EXPERT, OTHER_EXPERT):
+        _id, reminder = mail.last(expert)
+        assert reminder.reply_to == mail.inbox[expert][0][0]
+        assert names(reminder.reply.text, number) and "24" in reminder.reply.text
+        assert actions(reminder.reply) == [f"c:t:{number}"]
+    _id, told = mail.last(ASKER.chat_id)
+    report = dialog.library.kb.get(REPORT_ENTRY)
+    assert report is not None
+    turn = dialog.turn(ASKER, "ru")
+    assert entry_text(turn, report) in told.reply.text  # the base's own contacts, no others
+    assert "1424" in told.reply.text
+    assert actions(told.reply) == [f"a:w:{number}"]
+
+
+def test_a_taken_case_reminds_its_owner_only(dialog: Dialog, mail: Mailroom) -> None:
+    number = send_case(dialog)
+    mail.deliver()
+    dialog.handle_button(E1, f"c:t:{number}|ru")
+    mail.deliver()
+    before = len(mail.inbox[OTHER_EXPERT])
+    mail.experts.remind(dialog.store, datetime.now(UTC) + timedelta(days=2))
+    mail.deliver()
+    assert len(mail.inbox[OTHER_EXPERT]) == before
+    assert mail.last(EXPERT)[1].reply_to is not None
+
+
+def test_off_without_experts(tmp_path: Path) -> None:
+    dialog = build_dialog(Settings(drafts_dir=tmp_path), Store(":memory:"))
+    replies = dialog.handle_message(ASKER, STORY)
+    assert not [a for r in replies for a in actions(r) if a.startswith("a:")]
+    (refused,) = dialog.handle_message(ASKER, "/ask Вопрос")
+    assert refused.text == ru(
+        dialog, "Asking an expert is not available: this bot has no experts set up."
+    )
+    assert "/ask" not in dialog.handle_message(ASKER, "/help")[0].text
+
+
+def test_off_in_the_terminal_chat_and_it_says_so(tmp_path: Path) -> None:
+    settings = Settings(experts=frozenset({EXPERT}), db_path=tmp_path / "console.db")
+    out = io.StringIO()
+    console = Console(build_dialog(console_settings(settings, {})), out)
+    console.send(STORY)
+    assert not [b for b in console.buttons if b.action.startswith("a:")]
+    console.send("/ask Вопрос")
+    told = ru(
+        console.dialog,
+        "Asking an expert works only in Telegram: in the terminal chat there is nobody to pass "
+        "your question to.",
+    )
+    assert told in out.getvalue()
+
+
+def test_only_in_a_private_chat(dialog: Dialog) -> None:
+    member = UserRef(-100_200, 7001, "ru")
+    (refused,) = dialog.handle_message(member, "/ask Вопрос")
+    assert refused.text == ru(
+        dialog,
+        "Please ask an expert in a private chat with me, so that the answer comes to you alone.",
+    )
+
+
+# --------------------------------------------------------------------------- the base
+
+
+def test_add_to_the_base_by_the_owner_or_an_admin_once(
+    dialog: Dialog, mail: Mailroom, tmp_path: Path
+) -> None:
+    number = answered_case(dialog, mail)
+    (refused,) = dialog.handle_button(E2, f"c:b:{number}|en")
+    assert refused.text.startswith(f"Only the expert who answered case #{number}")
+    edit, written = dialog.handle_button(E1, f"c:b:{number}|ru")
+    assert edit.edit and f"case-{number}.yaml" in written.text
+    draft = (tmp_path / "drafts" / f"case-{number}.yaml").read_text(encoding="utf-8")
+    assert "Нужно согласование." in draft and "[IIN]" in draft and IIN not in draft
+    (again,) = dialog.handle_message(BOSS, f"/tobase {number}")
+    assert again.text == f"Case #{number} is in the drafts for the base already."
+    assert "Name an answered case" in dialog.handle_message(BOSS, "/tobase x")[0].text
+    waiting = send_case(dialog)
+    (early,) = dialog.handle_message(BOSS, f"/tobase {waiting}")
+    assert early.text == f"Case #{waiting} has no answer yet."
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+def test_forget_deletes_the_case_and_empties_the_experts_messages(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    number = answered_case(dialog, mail)
+    store = dialog.store
+    dialog.handle_message(ASKER, "/forget")
+    assert store.case(number) is None
+    rows = store.db.execute("SELECT kind, uid, body FROM case_mail").fetchall()
+    assert {kind for kind, _uid, _body in rows} == {"erased"}  # nothing else about the case
+    assert store.uid(ASKER.chat_id) not in {uid for _kind, uid, _body in rows}
+    mail.deliver()
+    for expert in (EXPERT, OTHER_EXPERT):
+        _id, erased = mail.last(expert)
+        assert erased.edit == mail.inbox[expert][0][0]
+        assert "[IIN]" not in erased.reply.text and names(erased.reply.text, number)
+    case_message, _ = mail.inbox[EXPERT][0]
+    replies = dialog.handle_message(E1, "Ещё ответ", reply_to=case_message)
+    assert replies[0].text.startswith(f"Case #{number} is closed") or replies[0].text.startswith(
+        f"Вопрос №{number} закрыт"
+    )
+    assert mail.deliver() == 0
+
+
+def test_the_retention_deletes_old_cases_with_their_mail(dialog: Dialog, mail: Mailroom) -> None:
+    answered_case(dialog, mail)
+    store = dialog.store
+    now = datetime.now(UTC)
+    assert store.expire(now, timedelta(days=90)) == {}
+    deleted = store.expire(now + timedelta(days=91), timedelta(days=90))
+    assert deleted["cases"] == 1
+    kinds = {kind for (kind,) in store.db.execute("SELECT kind FROM case_mail")}
+    assert kinds == {"erased"}
+    mail.deliver()
+    assert store.expire(now + timedelta(days=200), timedelta(days=90))["case_mail"] == 2
+
+
+# --------------------------------------------------------------------------- the case mail
+
+
+def test_case_mail_is_sent_only_under_the_lease(dialog: Dialog, mail: Mailroom) -> None:
+    send_case(dialog)
+    mail.lease.release()
+    other = Lease(dialog.store)
+    assert other.take() == 0
+    assert mail.deliver() == 0  # another process holds the lease
+    assert len(dialog.store.due_case_mail(datetime.now(UTC))) == 2
+
+
+def test_an_expert_who_never_started_the_bot_is_skipped_with_a_warning(
+    dialog: Dialog, mail: Mailroom, caplog: pytest.LogCaptureFixture
+) -> None:
+    mail.blocked.add(OTHER_EXPERT)
+    number = send_case(dialog)
+    with caplog.at_level(logging.WARNING, "bot"):
+        assert mail.deliver() == 1
+    assert "skipped" in caplog.text and str(OTHER_EXPERT) not in caplog.text
+    dialog.handle_button(E1, f"c:t:{number}|ru")
+    mail.blocked.clear()
+    mail.deliver()  # the status edit for the other expert: no case message to edit, skipped
+    assert not mail.inbox[OTHER_EXPERT]
