@@ -423,7 +423,8 @@ def train_command(paths: tuple[Path, ...], max_wrong: float) -> None:
 def report_command(since: datetime | None, html_path: Path | None) -> None:
     """What users asked (ADAL_DB): unanswered questions grouped, with the nearest entry as a
     suggestion; the answers with the most 👎 and what was missing; the entries people confuse;
-    volume per language and topic per week; the abstention rate; rising questions."""
+    volume per language and topic per week; the abstention rate; rising questions; the
+    questions waiting for an expert and the drafts for the base (ADAL_DRAFTS_DIR)."""
     from bot.insights.html import render_html
     from bot.insights.report import build_report, text_lines
     from bot.store import Store
@@ -433,7 +434,9 @@ def report_command(since: datetime | None, html_path: Path | None) -> None:
     start = since.replace(tzinfo=UTC) if since else now - timedelta(days=28)
     store = Store(settings.db_path, settings.hash_secret)
     try:
-        report = build_report(store, _knowledge(settings), start, now)
+        report = build_report(
+            store, _knowledge(settings), start, now, drafts=settings.drafts_folder
+        )
     finally:
         store.close()
     for line in text_lines(report):
@@ -441,6 +444,51 @@ def report_command(since: datetime | None, html_path: Path | None) -> None:
     if html_path is not None:
         html_path.write_text(render_html(report), encoding="utf-8")
         click.echo(f"\nwritten to {html_path}")
+
+
+@cli.group("drafts")
+def drafts_group() -> None:
+    """Draft entries written from the experts' answers by "add to the base" (ADAL_DRAFTS_DIR,
+    by default drafts/ beside ADAL_DB): complete, review, move into knowledge/."""
+
+
+@drafts_group.command("list")
+def drafts_list() -> None:
+    """Every draft: its case, entry id, topic, the languages written, its first question, and
+    whether its entry is in the base already."""
+    from bot.kb.drafts import read_drafts
+
+    settings = _settings()
+    drafts = read_drafts(settings.drafts_folder)
+    if not drafts:
+        click.echo(f"no drafts in {settings.drafts_folder}")
+        return
+    base = _knowledge(settings)
+    click.echo(f"{'case':<7}{'entry id':<26}{'topic':<16}{'written':<10}question")
+    for draft in drafts:
+        question = " ".join(draft.question.split())
+        question = question if len(question) <= 60 else question[:59] + "…"
+        added = "  (in the base)" if draft.entry_id in base.entries else ""
+        click.echo(
+            f"{draft.number:<7}{draft.entry_id:<26}{draft.topic:<16}"
+            f"{','.join(draft.langs) or '-':<10}{question}{added}"
+        )
+
+
+@drafts_group.command("show")
+@click.argument("draft")
+def drafts_show(draft: str) -> None:
+    """Print one draft; DRAFT is its case number (12, #12, case-12) or its entry id."""
+    from bot.kb.drafts import read_drafts
+
+    folder = _settings().drafts_folder
+    drafts = read_drafts(folder)
+    wanted = draft.strip().lstrip("#").removeprefix("case-").removesuffix(".yaml")
+    found = next((d for d in drafts if wanted in (str(d.number), d.entry_id)), None)
+    if found is None:
+        known = ", ".join(str(d.number) for d in drafts) or "none"
+        raise click.ClickException(f"no draft {draft!r} in {folder} (cases with drafts: {known})")
+    click.echo(found.path.read_text(encoding="utf-8"), nl=False)
 
 
 @cli.group("notices")

@@ -224,6 +224,8 @@ def test_the_html_report_is_one_self_contained_page_with_its_sections(
         "volume",
         "abstention",
         "rising",
+        "waiting",
+        "drafts",
     ]
     assert page.tags.count("svg") == 3 and "polyline" in page.tags and "rect" in page.tags
     assert not {"script", "link", "img", "iframe", "object"} & set(page.tags)

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date
 from html import escape
 
-from bot.insights.report import MAX_EXAMPLES, Report
+from bot.insights.report import MAX_EXAMPLES, Report, draft_line, waiting_line
 
 LANG_COLOURS = {"kk": "#1f77b4", "ru": "#d62728", "en": "#2ca02c"}
 PALETTE = ("#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#1f77b4")
@@ -196,5 +196,29 @@ def render_html(report: Report) -> str:
         out.append("</ul>")
     else:
         out.append("<p>Nothing is rising.</p>")
+    out.append('</section><section id="waiting"><h2>Questions waiting for an expert</h2>')
+    out.append(
+        _items(
+            [
+                f'{e(waiting_line(c, report.until))}<span class="ex">“{e(c.text)}”</span>'
+                for c in report.waiting
+            ],
+            "None.",
+        )
+    )
+    out.append('</section><section id="drafts"><h2>Drafts for the base</h2>')
+    out.append(
+        _items(
+            [f'{e(draft_line(d))}<span class="ex">“{e(d.question)}”</span>' for d in report.drafts],
+            "None.",
+        )
+    )
     out.append("</section></main></body></html>")
     return "\n".join(out)
+
+
+def _items(items: list[str], empty: str) -> str:
+    """``items`` (HTML) as a list, or the paragraph ``empty`` when there are none."""
+    if not items:
+        return f"<p>{empty}</p>"
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"

@@ -1,7 +1,8 @@
 """The maintainers' report (``adal-bot report``): what users asked that the base could not
 answer, grouped by similarity, with the nearest entry as a suggestion; the answers with the
 most 👎 and what people said was missing; the entries people confuse; volume per language and
-topic per week; the abstention rate over time; questions becoming more frequent.
+topic per week; the abstention rate over time; questions becoming more frequent; the questions
+still waiting for an expert and the experts' answers drafted for the base, not in it yet.
 
 Built from the store's rows, which hold no Telegram id and only redacted text.
 """
@@ -13,16 +14,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from bot.kb.drafts import Draft, read_drafts
 from bot.kb.model import LANGS, KnowledgeBase, Lang
 from bot.matching.function_words import ALL_STOPWORDS
 from bot.matching.ngrams import pieces
 from bot.matching.normalize import words
 from bot.matching.stem import stem
 from bot.redact import PLACEHOLDERS
-from bot.store import Store
+from bot.store import Case, Store
 from bot.store.feedback import Comment
 from bot.store.questions import Asked
 
@@ -160,6 +163,8 @@ class Report:
     downvoted: list[Downvoted]
     confusions: list[tuple[tuple[str, ...], str | None, int]]
     topics: dict[str, str]  # entry id -> topic
+    waiting: list[Case] = field(default_factory=list)  # cases no expert has answered yet
+    drafts: list[Draft] = field(default_factory=list)  # drafts for the base not in it yet
 
     @property
     def total(self) -> int:
@@ -212,9 +217,16 @@ class Report:
 
 
 def build_report(
-    store: Store, kb: KnowledgeBase, since: datetime, until: datetime, *, comments: int = 200
+    store: Store,
+    kb: KnowledgeBase,
+    since: datetime,
+    until: datetime,
+    *,
+    comments: int = 200,
+    drafts: Path | None = None,
 ) -> Report:
-    """The report of what was asked from ``since`` to ``until``."""
+    """The report of what was asked from ``since`` to ``until``, with the cases waiting for an
+    expert now and the drafts in the folder ``drafts`` whose entry is not in the base."""
     questions = [q for q in store.questions_asked(since) if q.created_at <= until]
     notes: dict[str, list[Comment]] = defaultdict(list)
     for comment in store.feedback_comments(since, limit=comments):
@@ -233,7 +245,21 @@ def build_report(
         downvoted,
         store.confusions(since),
         {e.id: e.topic for e in kb.entries.values()},
+        store.waiting_cases(),
+        [d for d in read_drafts(drafts) if d.entry_id not in kb.entries] if drafts else [],
     )
+
+
+def waiting_line(case: Case, until: datetime) -> str:
+    """A case waiting for an expert, on one line: number, language, age, taken or not."""
+    age = until - (case.sent_at or case.created_at)
+    taken = ", taken" if case.state == "taken" else ""
+    return f"#{case.id} ({case.lang}, {age.total_seconds() / 3600:.0f} h{taken})"
+
+
+def draft_line(draft: Draft) -> str:
+    """A draft on one line: its case, entry id, topic and the languages written."""
+    return f"case {draft.number}: {draft.entry_id} ({draft.topic}; {', '.join(draft.langs)})"
 
 
 def text_lines(report: Report) -> list[str]:
@@ -274,5 +300,13 @@ def text_lines(report: Report) -> list[str]:
     out += ["", "Becoming more frequent (last 7 days, weekly average before):"]
     out += [f"  {r.label}: {r.this_week} (was {r.weekly_before})" for r in report.rising()]
     if not report.rising():
+        out.append("  none")
+    out += ["", "Questions waiting for an expert (oldest first):"]
+    out += [f"  {waiting_line(c, report.until)}: “{c.text}”" for c in report.waiting]
+    if not report.waiting:
+        out.append("  none")
+    out += ["", "Drafts for the base from the experts' answers (adal-bot drafts show N):"]
+    out += [f"  {draft_line(d)}: “{d.question}”" for d in report.drafts]
+    if not report.drafts:
         out.append("  none")
     return out

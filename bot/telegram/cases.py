@@ -62,7 +62,7 @@ def sender_of(context: ContextTypes.DEFAULT_TYPE) -> CaseMailSender[Outgoing]:
 async def drain_case_mail(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Start sending the case mail in the background unless a drain is under way."""
     sender, application = sender_of(context), context.application
-    if not sender.busy:
+    if application.running and not sender.busy:
         application.create_task(sender.drain(lambda: application.running), name="cases-drain")
 
 
