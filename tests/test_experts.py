@@ -525,3 +525,19 @@ def test_an_expert_who_never_started_the_bot_is_skipped_with_a_warning(
     mail.blocked.clear()
     mail.deliver()  # the status edit for the other expert: no case message to edit, skipped
     assert not mail.inbox[OTHER_EXPERT]
+
+
+@pytest.mark.logs_errors  # the store says once that it holds the writes it cannot make
+def test_a_database_that_refuses_writes_loses_no_question(dialog: Dialog, mail: Mailroom) -> None:
+    preview = preview_of(dialog)
+    dialog.store.db.execute("PRAGMA query_only = 1")
+    (sorry,) = press(dialog, ASKER, preview, "a:s:")
+    assert sorry.text == ru(
+        dialog,
+        "I could not save this just now, so nothing was passed on. Please try again in a few "
+        "minutes.",
+    )
+    dialog.store.db.execute("PRAGMA query_only = 0")
+    assert mail.deliver() == 0
+    edit, sent = press(dialog, ASKER, preview, "a:s:")  # the same preview, pressed again
+    assert edit.edit and "№" in sent.text and mail.deliver() == 2

@@ -14,8 +14,8 @@ import sqlite3
 from collections import deque
 from pathlib import Path
 
-from bot.store.case_mail import TO_EXPERTS, CaseMailRow, Mail, MailKind
-from bot.store.cases import OPEN_STATES, Case, Cases, CaseState
+from bot.store.case_mail import TO_EXPERTS, CaseMailRow, Mail
+from bot.store.cases import OPEN_STATES, Case, Cases
 from bot.store.clarify import Clarifications
 from bot.store.feedback import Feedback
 from bot.store.flows import Flows
@@ -51,7 +51,6 @@ __all__ = [
     "TO_EXPERTS",
     "Case",
     "CaseMailRow",
-    "CaseState",
     "Delivery",
     "DeliveryMode",
     "DeliveryState",
@@ -59,7 +58,6 @@ __all__ = [
     "Holder",
     "KeyMismatch",
     "Mail",
-    "MailKind",
     "Store",
     "describe",
     "disk_error",
