@@ -12,7 +12,7 @@ from bot.matching.normalize import words
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-SETS = ["eval", "dev", "holdout", "fresh", "fresh2"]
+SETS = ["eval", "dev", "holdout", "fresh", "fresh2", "train2"]
 GATED = ["eval", "fresh", "fresh2"]  # held out: never tuned on, never copied into the base
 KINDS = {
     "plain",
