@@ -11,6 +11,7 @@ import io
 import itertools
 import logging
 import re
+import shutil
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -30,6 +31,7 @@ from bot.notices import DeliveryBlocked
 from bot.notices.case_mail import CaseMailSender
 from bot.notices.lease import Lease
 from bot.store import Store
+from tests.conftest import BUNDLED_KNOWLEDGE
 
 EXPERT, OTHER_EXPERT, ADMIN = 9001, 9002, 9003
 ASKER = UserRef(7001, 7001, "ru")
@@ -95,7 +97,13 @@ def press(dialog: Dialog, user: UserRef, reply: Reply, prefix: str) -> list[Repl
 
 
 def make_dialog(tmp_path: Path, **settings: object) -> Dialog:
+    """The dialog over a copy of the bundled base (an edit of knowledge/ under way elsewhere is
+    no concern here), with two experts and an admin who have started the bot."""
+    knowledge = tmp_path / "knowledge"
+    if not knowledge.exists():
+        shutil.copytree(BUNDLED_KNOWLEDGE, knowledge)
     options: dict[str, object] = {
+        "knowledge_dir": knowledge,
         "experts": frozenset({EXPERT, OTHER_EXPERT}),
         "admins": frozenset({ADMIN}),
         "drafts_dir": tmp_path / "drafts",
@@ -406,8 +414,8 @@ def test_a_taken_case_reminds_its_owner_only(dialog: Dialog, mail: Mailroom) -> 
     assert mail.last(EXPERT)[1].reply_to is not None
 
 
-def test_off_without_experts(tmp_path: Path) -> None:
-    dialog = build_dialog(Settings(drafts_dir=tmp_path), Store(":memory:"))
+def test_off_without_experts(kb_copy: Path) -> None:
+    dialog = build_dialog(Settings(knowledge_dir=kb_copy), Store(":memory:"))
     replies = dialog.handle_message(ASKER, STORY)
     assert not [a for r in replies for a in actions(r) if a.startswith("a:")]
     (refused,) = dialog.handle_message(ASKER, "/ask Вопрос")
@@ -417,8 +425,10 @@ def test_off_without_experts(tmp_path: Path) -> None:
     assert "/ask" not in dialog.handle_message(ASKER, "/help")[0].text
 
 
-def test_off_in_the_terminal_chat_and_it_says_so(tmp_path: Path) -> None:
-    settings = Settings(experts=frozenset({EXPERT}), db_path=tmp_path / "console.db")
+def test_off_in_the_terminal_chat_and_it_says_so(tmp_path: Path, kb_copy: Path) -> None:
+    settings = Settings(
+        experts=frozenset({EXPERT}), db_path=tmp_path / "console.db", knowledge_dir=kb_copy
+    )
     out = io.StringIO()
     console = Console(build_dialog(console_settings(settings, {})), out)
     console.send(STORY)

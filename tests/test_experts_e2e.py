@@ -23,7 +23,6 @@ from telegram.ext import Application
 from bot.cli import cli
 from bot.config import Settings
 from bot.telegram import cases as telegram_cases
-from tests.conftest import BUNDLED_KNOWLEDGE
 from tests.helpers.botapi_emulator import BotAPIEmulator, SentRecord
 from tests.helpers.telegram_e2e import actions, dialog_of, on_worker, press, running, until
 
@@ -51,10 +50,11 @@ async def emu() -> AsyncIterator[BotAPIEmulator]:
 
 
 @pytest.fixture
-def settings(emu: BotAPIEmulator, tmp_path: Path) -> Settings:
+def settings(emu: BotAPIEmulator, tmp_path: Path, kb_copy: Path) -> Settings:
     return Settings(
         token=emu.token,
         api_url=emu.base_url,
+        knowledge_dir=kb_copy,  # not the live knowledge/: an edit under way there is no concern
         db_path=tmp_path / "adal.db",
         experts=frozenset({EXPERT, OTHER_EXPERT}),
         drafts_dir=tmp_path / "drafts",
@@ -198,7 +198,7 @@ async def test_add_to_the_base_writes_a_draft_that_kb_check_accepts_once_complet
     text = draft.read_text(encoding="utf-8")
     assert ANSWER in text and "[IIN]" in text and IIN not in text and "Асхат" not in text
 
-    knowledge = Path(shutil.copytree(BUNDLED_KNOWLEDGE, tmp_path / "knowledge"))
+    knowledge = Path(shutil.copytree(settings.knowledge_dir, tmp_path / "checked"))
     shutil.copy(draft, knowledge / draft.name)
     runner = CliRunner()
     unfinished = runner.invoke(cli, ["kb", "check", str(knowledge)])
