@@ -11,7 +11,8 @@ from bot.store import disk_error
 
 
 class Privacy(Feature):
-    """/forget: the user's language, subscriptions, votes and notices on their way, deleted."""
+    """/forget: the user's language, subscriptions, votes, questions to the experts and notices
+    on their way, deleted."""
 
     def commands(self) -> list[Command]:
         """/forget."""
@@ -37,8 +38,8 @@ class Privacy(Feature):
             Reply(
                 turn._(
                     "Done: I deleted everything I kept about you ({count} records: your "
-                    "language, subscriptions, votes and notices on their way). If you write "
-                    "again, I start afresh.",
+                    "language, subscriptions, votes, questions to the experts and notices on "
+                    "their way). If you write again, I start afresh.",
                     count=deleted,
                 )
             )
