@@ -174,6 +174,9 @@ _PHONE_WORD = re.compile(
 _THOUSANDS = re.compile(r"\d{1,3}(?:[ \u00a0]\d{3})+")
 _LONG = re.compile(r"(?<![\dA-Za-z])\d{10,}(?!\d)")  # not in a Latin code such as K1400000226
 _IIN = re.compile(r"(?<!\d)\d{12}(?!\d)")
+# An IIN or BIN written in groups ("900 101 300 126", "9001-0130-0126"): masked when its
+# 12 digits pass the check digit (a grouped amount such as "100 000 000 000" does not).
+_GROUPED_IIN = re.compile(r"(?<![\d.,-])\d{1,6}(?:[ \u00a0.-]\d{1,6}){1,11}(?![\d]|[.,-]\d)")
 
 
 def _unit_follows(match: re.Match[str]) -> bool:
@@ -224,6 +227,13 @@ def _iin(match: re.Match[str]) -> str:
     digits = match.group()
     if not iin_valid(digits):
         return "[NUMBER]"
+    return "[BIN]" if digits[4] in "456" else "[IIN]"
+
+
+def _grouped_iin(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group())
+    if len(digits) != 12 or not iin_valid(digits):
+        return match.group()
     return "[BIN]" if digits[4] in "456" else "[IIN]"
 
 
@@ -601,6 +611,7 @@ def _lowercase_name(text: str, match: re.Match[str]) -> bool:
 
 
 _WORD = re.compile(r"\w+")
+_NEXT_LOW = re.compile(rf"[ \u00a0]+({_LOW})")
 _CUE_FIRST = _words("""
     меня мое моё менің есімім my зовут атым имя фамилия моя фио тегім аты i this с құрметпен
     best kind regards sincerely здравствуйте привет добрый доброе сәлеметсіз сәлем hello hi dear
@@ -634,7 +645,15 @@ def _cue_spans(text: str) -> list[tuple[int, int]]:
 def _cue_span(text: str, match: re.Match[str]) -> list[tuple[int, int]]:
     """The name after a cue: up to three capitalised words, or one lower-case word."""
     if match.group("low") is not None:
-        return [match.span("low")] if _lowercase_name(text, match) else []
+        if not _lowercase_name(text, match):
+            return []
+        end = match.end("low")  # and the surname or patronymic after it, also in lower case
+        while (more := _NEXT_LOW.match(text, end)) and _kind(more.group(1).capitalize()) in (
+            _SURN,
+            _PATR,
+        ):
+            end = more.end()
+        return [(match.start("low"), end)]
     start = end = match.start("name")
     weak = match.group("weak") is not None
     for word in _CAP_RE.finditer(text, start, match.end("name")):
@@ -758,6 +777,7 @@ _PASSES: tuple[_Sub, ...] = (
     _sub(_PHONE, _phone, _has_digits),
     _sub(_PHONE_WORD, _phone_word, _has_digits),
     _sub(_IIN, _iin, _has_digits),
+    _sub(_GROUPED_IIN, _grouped_iin, _has_digits),
     _sub(_LONG, _long, _has_digits),
     _sub(_USERNAME, "[USERNAME]", lambda text: "@" in text),
     lambda text: _names(text) if _names_hint(text) else text,
