@@ -27,7 +27,7 @@ from bot.dialog.entries import entry_text
 from bot.dialog.experts import MAX_ANSWER, MAX_QUESTION, Experts
 from bot.dialog.reply import CALLBACK_DATA_LIMIT, Outgoing, split_language
 from bot.kb.markup import to_plain
-from bot.notices import DeliveryBlocked
+from bot.notices import DeliveryBlocked, DeliveryRejected, DeliveryTransient
 from bot.notices.case_mail import CaseMailSender
 from bot.notices.lease import Lease
 from bot.store import Store
@@ -54,10 +54,13 @@ class Mailroom:
         self.inbox: dict[int, list[tuple[int, Outgoing]]] = defaultdict(list)
         self.ids = itertools.count(100)
         self.blocked: set[int] = set()
+        self.failing: list[Exception] = []  # raised by the next sends, in order
         render = partial(self.experts.render, dialog)
         self.sender = CaseMailSender(dialog.store, self, render, lease=self.lease)
 
     async def send(self, chat_id: int, message: Outgoing) -> int:
+        if self.failing:
+            raise self.failing.pop(0)
         if chat_id in self.blocked:
             raise DeliveryBlocked("Forbidden: bot was blocked by the user")
         message_id = message.edit or next(self.ids)
@@ -551,3 +554,19 @@ def test_a_database_that_refuses_writes_loses_no_question(dialog: Dialog, mail: 
     assert mail.deliver() == 0
     edit, sent = press(dialog, ASKER, preview, "a:s:")  # the same preview, pressed again
     assert edit.edit and "№" in sent.text and mail.deliver() == 2
+
+
+def test_a_network_failure_is_retried_later_and_a_refusal_is_not(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    send_case(dialog)
+    mail.failing = [DeliveryTransient("timed out"), DeliveryRejected("Bad Request: chat not found")]
+    assert mail.deliver() == 0
+    rows = dialog.store.db.execute(
+        "SELECT state, attempts, error, ready_at > created_at FROM case_mail ORDER BY id"
+    ).fetchall()
+    assert rows == [
+        ("pending", 1, "network: timed out", 1),  # retried after a backoff, not at once
+        ("failed", 1, "Bad Request: chat not found", 0),
+    ]
+    assert mail.deliver() == 0  # not due yet

@@ -116,7 +116,7 @@ class CaseMailSender(Generic[Message]):
         except Exception as exc:
             log.exception("a case message failed (%s)", type(exc).__name__)
             outcome = Outcome("failed", repr(exc))
-        if outcome.state != "sent" and outcome.error:
+        if outcome.state == "failed" or outcome.blocked or outcome.retry_after is not None:
             log.warning(
                 "a %s message of case #%d to %s: %s (%s)",
                 row.kind,
