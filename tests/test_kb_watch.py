@@ -57,7 +57,9 @@ def test_a_broken_state_is_reported_once_and_its_fix_is_announced(kb_copy: Path)
     save(kb_copy / "about.yaml", "- id: [broken")
     first = library.refresh()
     assert first.status == "broken" and first.alert and first.base == library.base
-    assert first.problems and first.problems[0].path == "about.yaml"  # inside knowledge/
+    assert [str(p) for p in first.problems] == [  # the cause alone, inside knowledge/
+        "about.yaml:1: YAML syntax: expected ',' or ']', but got '<stream end>'"
+    ]
     save(kb_copy / "about.yaml", "- id: [broken")  # saved again, the same problems
     assert library.refresh() == replace(first, alert=False)
     save(kb_copy / "about.yaml", "\n\n- id: [broken")  # a new broken state: told again

@@ -9,6 +9,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from bot.kb.model import (
+    DANGLING,
     LANGS,
     Checker,
     CheckerOption,
@@ -157,7 +158,7 @@ def check_checkers(checkers: list[Checker], base: KnowledgeBase) -> list[Problem
                 add(f"outcome {name!r} names no source")
             for target in outcome.related:
                 if base.get(target) is None:
-                    add(f"outcome {name!r}: related id {target!r} points to no entry")
+                    add(f"outcome {name!r}: related id {target!r} {DANGLING}")
         for message in _walk(checker):
             add(message)
     return problems

@@ -8,7 +8,16 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from bot.kb.markup import markup_problems, paragraphs, visible_length
-from bot.kb.model import LANGS, Checker, Entry, KnowledgeBase, Notice, Problem, Topic
+from bot.kb.model import (
+    DANGLING,
+    LANGS,
+    Checker,
+    Entry,
+    KnowledgeBase,
+    Notice,
+    Problem,
+    Topic,
+)
 
 MESSAGE_LIMIT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
 MIN_QUESTIONS = 8
@@ -57,7 +66,7 @@ def check_entries(entries: list[Entry], topics: dict[str, Topic]) -> list[Proble
             add(entry, f"topic {entry.topic!r} is not in topics.yaml")
         for target in entry.related:
             if target not in owners:
-                add(entry, f"related id {target!r} points to no entry")
+                add(entry, f"related id {target!r} {DANGLING}")
             elif owners[target] is entry:
                 add(entry, "lists itself as related")
         for lang in LANGS:
@@ -127,7 +136,7 @@ def check_notices(notices: list[Notice], base: KnowledgeBase) -> list[Problem]:
                 add(f"topic {topic!r} is not in topics.yaml")
         for target in notice.related:
             if base.get(target) is None:
-                add(f"related id {target!r} points to no entry")
+                add(f"related id {target!r} {DANGLING}")
     return problems
 
 

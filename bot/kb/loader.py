@@ -15,6 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from bot.kb.checkers import check_checkers, read_checkers
 from bot.kb.checks import check_entries, check_notices
 from bot.kb.model import (
+    DANGLING,
     LANGS,
     Checker,
     Concept,
@@ -266,8 +267,10 @@ def read_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     """Read every file under ``root``; return the base and all problems found (maybe none).
 
     Entries, notices and checkers that cannot be read are left out; of two with the same id
-    the first wins. Cross-entry checks (duplicates, dangling references, lengths) are in
-    :mod:`bot.kb.checks`, the checkers' trees in :mod:`bot.kb.checkers`.
+    the first wins. While a file is not valid YAML, references to entries are not checked
+    (the entries it holds would all be reported missing). Cross-entry checks (duplicates,
+    dangling references, lengths) are in :mod:`bot.kb.checks`, the checkers' trees in
+    :mod:`bot.kb.checkers`.
     """
     root = Path(root)
     r = Reader(root)
@@ -287,13 +290,14 @@ def read_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         notices=_first_by_id(notices),
         checkers=_first_by_id(checkers),
     )
-    problems = [
-        *r.problems,
+    across = [
         *check_entries(entries, topics),
         *check_notices(notices, base),
         *check_checkers(checkers, base),
     ]
-    return base, problems
+    if r.unparsed:  # its entries are missing: the references to them only follow from it
+        across = [p for p in across if not p.message.endswith(DANGLING)]
+    return base, [*r.problems, *across]
 
 
 def _first_by_id(items: list[_Item]) -> dict[str, _Item]:

@@ -19,6 +19,9 @@ def as_lang(code: str | None) -> Lang | None:
     return next((lang for lang in LANGS if lang == base), None)
 
 
+DANGLING = "points to no entry"  # the end of a reference problem's message
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in a knowledge file, printed as ``path:line: message``."""

@@ -42,6 +42,7 @@ class Reader:
 
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    unparsed: set[Path] = field(default_factory=set)  # files that are not valid YAML text
 
     def rel(self, path: Path) -> str:
         try:
@@ -53,10 +54,14 @@ class Reader:
         self.problems.append(Problem(self.rel(path), line, message))
 
     def parse(self, path: Path) -> Any:
+        """The YAML of ``path``, or None (a problem added, the file noted in ``unparsed``)."""
+        self.unparsed.add(path)
         yaml = YAML(typ="rt")
         yaml.Constructor = _TextDates
         try:
-            return yaml.load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"))
+            self.unparsed.discard(path)
+            return data
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
