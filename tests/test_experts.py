@@ -570,3 +570,50 @@ def test_a_network_failure_is_retried_later_and_a_refusal_is_not(
         ("failed", 1, "Bad Request: chat not found", 0),
     ]
     assert mail.deliver() == 0  # not due yet
+
+
+# --------------------------------------------------------------------------- found by a probe
+
+
+@pytest.mark.parametrize("number", ["9" * 40, "abc", "1:2", "²", "-1", ""])
+def test_a_forged_case_number_is_an_out_of_date_button(dialog: Dialog, number: str) -> None:
+    for user, action in ((E1, f"c:t:{number}"), (E1, f"c:b:{number}"), (ASKER, f"a:s:{number}")):
+        (stale,) = dialog.handle_button(user, action + "|en")
+        assert stale.toast == "This button is out of date.", (action, stale)
+    (refused,) = dialog.handle_message(BOSS, f"/tobase {number}")
+    assert refused.text.startswith("Name an answered case")
+
+
+@pytest.mark.parametrize("empty", ["   ", "\u200b\u200b", "\u200b \u2060\n"])
+def test_an_empty_answer_is_refused_and_the_case_is_unchanged(
+    dialog: Dialog, mail: Mailroom, empty: str
+) -> None:
+    number = send_case(dialog)
+    mail.deliver()
+    case_message, _ = mail.inbox[OTHER_EXPERT][0]
+    (refused,) = dialog.handle_message(E2, empty, reply_to=case_message)
+    assert refused.text == (
+        f"Your answer is empty, so nothing was passed on for case #{number}. Reply to the case "
+        "message with the text of your answer."
+    )
+    case = dialog.store.case(number)
+    assert case is not None and case.state == "waiting" and case.answers == 0
+    assert mail.deliver() == 0
+    (sent,) = dialog.handle_message(E2, "The real answer.", reply_to=case_message)
+    assert sent.text.startswith(f"Sent to the asker of case #{number}")
+
+
+def test_an_empty_reply_to_the_expert_is_refused_and_the_one_reply_is_kept(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    number = answered_case(dialog, mail)
+    answer_id, _answer = mail.last(ASKER.chat_id)
+    (refused,) = dialog.handle_message(ASKER, "\u200b ", reply_to=answer_id)
+    assert refused.text == ru(
+        dialog, "Your reply is empty, so nothing was passed on to the expert."
+    )
+    assert dialog.store.case(number).followups == 0  # type: ignore[union-attr]
+    (passed,) = dialog.handle_message(
+        ASKER, "А если за счёт принимающей стороны?", reply_to=answer_id
+    )
+    assert "принимающей стороны" in plain(passed)

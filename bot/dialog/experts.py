@@ -49,6 +49,7 @@ MAX_ANSWER = 3000  # of an expert's answer: one message with its heading
 MAX_FOLLOWUP = 1500  # of the asker's one reply
 AWAIT_TIMEOUT = timedelta(minutes=30)  # a typed message later than this answers nothing
 DRAFT_TIMEOUT = timedelta(hours=1)  # /ask offers the question the bot could not answer this late
+MAX_NUMBER_DIGITS = 18  # a case number fits SQLite's integer (below 2**63)
 CaseHandler = Callable[[Turn, Case, str], list[Reply]]
 
 
@@ -71,6 +72,14 @@ class ExpertSettings:
             settings.max_open_cases,
             settings.drafts_folder,
         )
+
+
+def case_number(text: str) -> int | None:
+    """The case number ``text`` spells (ASCII digits, small enough for the database), else
+    None: a forged or mangled button names no case."""
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_NUMBER_DIGITS:
+        return None
+    return int(text)
 
 
 def _stale(turn: Turn) -> list[Reply]:
@@ -325,7 +334,8 @@ class Experts(Feature):
         verb, _, rest = payload.partition(":")
         number, _, more = rest.partition(":")
         handler = handlers.get(verb)
-        case = turn.store.case(int(number)) if number.isdigit() else None
+        case_id = case_number(number)
+        case = turn.store.case(case_id) if case_id is not None else None
         if handler is None or case is None or case.uid != turn.store.uid(turn.user.chat_id):
             return _stale(turn)
         return self._guarded(turn, lambda: handler(turn, case, more)) or []
@@ -455,6 +465,8 @@ class Experts(Feature):
             return [Reply(_("Case #{number} is closed.", number=case_id))]
         if case.state != "answered" or case.followups:
             return [Reply(self._replied(turn, case))]
+        if not text.strip():
+            return [Reply(_("Your reply is empty, so nothing was passed on to the expert."))]
         if len(text) > MAX_FOLLOWUP:
             return [
                 Reply(
@@ -495,11 +507,14 @@ class Experts(Feature):
     def press_expert(self, turn: Turn, payload: str) -> list[Reply]:
         """``c:t:<case>`` take it, ``c:b:<case>`` add it to the base."""
         verb, _, number = payload.partition(":")
-        case = turn.store.case(int(number)) if number.isdigit() else None
-        if verb not in ("t", "b") or not (self.is_expert(turn) or turn.user.is_admin):
+        case_id = case_number(number)
+        if case_id is None or verb not in ("t", "b"):
             return _stale(turn)
+        if not (self.is_expert(turn) or turn.user.is_admin):
+            return _stale(turn)
+        case = turn.store.case(case_id)
         if case is None:
-            return [Reply("", toast=turn._("Case #{number} is closed.", number=number))]
+            return [Reply("", toast=turn._("Case #{number} is closed.", number=case_id))]
         if verb == "b":
             return self._guarded(turn, lambda: self._to_base(turn, case, pressed=True)) or []
         return self._guarded(turn, lambda: self._take_pressed(turn, case)) or []
@@ -549,6 +564,13 @@ class Experts(Feature):
                 number=case_id,
             )
             return [Reply(text)]
+        if not text.strip():  # blank, or only invisible characters (cleaned away)
+            text = _(
+                "Your answer is empty, so nothing was passed on for case #{number}. Reply to the "
+                "case message with the text of your answer.",
+                number=case.id,
+            )
+            return [Reply(text)]
         if case.state == "waiting" and self._take(turn, case):
             case = store.case(case_id) or case
         me = store.uid(turn.user.chat_id)
@@ -596,8 +618,8 @@ class Experts(Feature):
 
     def to_base_command(self, turn: Turn, args: str) -> list[Reply]:
         """``/tobase <number>``: an answered case written as a draft for the base (admins)."""
-        number = args.strip().lstrip("#")
-        case = turn.store.case(int(number)) if number.isdigit() else None
+        case_id = case_number(args.strip().lstrip("#"))
+        case = turn.store.case(case_id) if case_id is not None else None
         if case is None:
             return [Reply(turn._("Name an answered case by its number: /tobase 12"))]
         return self._guarded(turn, lambda: self._to_base(turn, case, pressed=False)) or []
