@@ -617,3 +617,108 @@ def test_an_empty_reply_to_the_expert_is_refused_and_the_one_reply_is_kept(
         ASKER, "А если за счёт принимающей стороны?", reply_to=answer_id
     )
     assert "принимающей стороны" in plain(passed)
+
+
+def taken_case(dialog: Dialog, mail: Mailroom) -> tuple[int, int]:
+    """A case taken by the first expert, delivered; its number and the other expert's case
+    message."""
+    number = send_case(dialog)
+    mail.deliver()
+    dialog.handle_button(E1, f"c:t:{number}|ru")
+    mail.deliver()
+    return number, mail.inbox[OTHER_EXPERT][0][0]
+
+
+def without_the_first_expert(dialog: Dialog, mail: Mailroom, tmp_path: Path) -> Mailroom:
+    """The bot restarted over the same database with the first expert no longer an expert."""
+    mail.lease.release()
+    settings = Settings(
+        knowledge_dir=tmp_path / "knowledge",
+        experts=frozenset({OTHER_EXPERT}),
+        admins=frozenset({ADMIN}),
+        drafts_dir=tmp_path / "drafts",
+    )
+    return Mailroom(build_dialog(settings, dialog.store))
+
+
+def test_a_case_whose_owner_forgets_goes_back_to_the_other_experts(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    number, other_message = taken_case(dialog, mail)
+    (forgot,) = dialog.handle_message(E1, "/forget")
+    assert forgot.text.endswith(
+        ru(
+            dialog,
+            "The cases you had taken and not answered ({count}) went back to the other experts.",
+            count=1,
+        )
+    )
+    case = dialog.store.case(number)
+    assert case is not None and case.state == "waiting" and case.expert_uid is None
+    before = len(mail.inbox[EXPERT])
+    mail.deliver()
+    assert len(mail.inbox[EXPERT]) == before  # nothing more to the one who forgot
+    edited, again = mail.inbox[OTHER_EXPERT][-2:]
+    assert edited[1].edit == other_message and actions(edited[1].reply) == [f"c:t:{number}"]
+    assert not again[1].edit and actions(again[1].reply) == [f"c:t:{number}"]
+    assert names(to_plain(again[1].reply.text), number)
+    (sent,) = dialog.handle_message(E2, "Yes, with consent.", reply_to=again[0])
+    assert sent.text.startswith(f"Sent to the asker of case #{number}")
+    mail.deliver()
+    assert "Yes, with consent." in mail.text(ASKER.chat_id)
+
+
+def test_an_expert_who_forgets_leaves_no_key_on_the_cases_they_answered(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    number = answered_case(dialog, mail)
+    (forgot,) = dialog.handle_message(E1, "/forget")
+    assert "went back" not in forgot.text and "переданы" not in forgot.text
+    assert dialog.store.case(number).expert_uid is None  # type: ignore[union-attr]
+    answer_id, _answer = mail.last(ASKER.chat_id)
+    (told,) = dialog.handle_message(ASKER, "А если иначе?", reply_to=answer_id)
+    assert told.text.startswith(ru(dialog, _GONE, number=number).split(",")[0])
+
+
+_GONE = "The expert of case #{number} is no longer with the bot, so your reply was not passed on."
+
+
+def test_a_case_whose_owner_is_no_longer_an_expert_can_be_taken_by_another(
+    dialog: Dialog, mail: Mailroom, tmp_path: Path
+) -> None:
+    number, other_message = taken_case(dialog, mail)
+    mail = without_the_first_expert(dialog, mail, tmp_path)
+    (taken,) = mail.dialog.handle_button(E2, f"c:t:{number}|en")
+    assert taken.toast == f"Case #{number} is yours."
+    mail.deliver()
+    edited = mail.last(OTHER_EXPERT)[1]
+    assert edited.edit == other_message and "You took this case" in edited.reply.text
+
+
+def test_a_reply_to_a_case_whose_owner_is_no_longer_an_expert_answers_it(
+    dialog: Dialog, mail: Mailroom, tmp_path: Path
+) -> None:
+    number, other_message = taken_case(dialog, mail)
+    mail = without_the_first_expert(dialog, mail, tmp_path)
+    (sent,) = mail.dialog.handle_message(E2, "Yes, with consent.", reply_to=other_message)
+    assert sent.text.startswith(f"Sent to the asker of case #{number}")
+    mail.deliver()
+    assert "Yes, with consent." in mail.text(ASKER.chat_id)
+
+
+def test_the_reminder_gives_a_case_whose_owner_is_no_longer_an_expert_back_to_the_others(
+    dialog: Dialog, mail: Mailroom, tmp_path: Path
+) -> None:
+    number, other_message = taken_case(dialog, mail)
+    mail = without_the_first_expert(dialog, mail, tmp_path)
+    assert mail.experts.remind(dialog.store, datetime.now(UTC) + timedelta(hours=1)) == 0
+    mail.deliver()
+    case = dialog.store.case(number)
+    assert case is not None and case.state == "waiting"
+    edited, again = mail.inbox[OTHER_EXPERT][-2:]
+    assert edited[1].edit == other_message and actions(edited[1].reply) == [f"c:t:{number}"]
+    assert actions(again[1].reply) == [f"c:t:{number}"]
+    assert mail.experts.remind(dialog.store, datetime.now(UTC) + timedelta(days=2)) == 1
+    mail.deliver()
+    reminder = mail.last(OTHER_EXPERT)[1]
+    assert reminder.reply_to == again[0] and actions(reminder.reply) == [f"c:t:{number}"]

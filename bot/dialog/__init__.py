@@ -42,7 +42,7 @@ def build_dialog(settings: Settings, store: Store | None = None) -> Dialog:
         Subscriptions(),
         NoticeAdmin(),
         KnowledgeAdmin(library),
-        Privacy(),
+        Privacy(forgetting=[experts.forgetting]),
         experts,
     ]
     answers = Answers(handoff=experts.offer)

@@ -121,13 +121,63 @@ class Experts(Feature):
     def _language(self, store: Store, chat_id: int) -> Lang:
         return store.preferred_language(chat_id) or DEFAULT_LANG
 
-    def _to_experts(self, store: Store, kind: Literal["case", "status"]) -> list[Mail]:
-        """The case, or an edit of it showing what it is now, to every expert."""
-        return [Mail(kind, chat, self._language(store, chat)) for chat in sorted(self.experts)]
+    def _to_experts(
+        self, store: Store, kind: Literal["case", "status"], *, but: int | None = None
+    ) -> list[Mail]:
+        """The case, or an edit of it showing what it is now, to every expert (but the one
+        keyed ``but``)."""
+        return [
+            Mail(kind, chat, self._language(store, chat))
+            for chat in sorted(self.experts)
+            if but is None or store.uid(chat) != but
+        ]
 
     def _expert_chat(self, store: Store, uid: int | None) -> int | None:
         """The chat of the expert keyed ``uid``, if they are still one."""
         return next((chat for chat in self.experts if store.uid(chat) == uid), None)
+
+    def _owner_gone(self, store: Store, case: Case) -> bool:
+        """Whether ``case`` is taken by someone who is no longer an expert."""
+        return case.state == "taken" and self._expert_chat(store, case.expert_uid) is None
+
+    def _release(self, store: Store, case: Case, *, announce: bool) -> Case:
+        """A taken case back to waiting, its owner gone (no longer an expert, or forgotten);
+        with ``announce`` every other expert gets it again with its "Take it" button (their
+        case message shows it, and a new one comes); the case as it is now."""
+        mails: list[Mail] = []
+        if announce:
+            mails = [
+                *self._to_experts(store, "status", but=case.expert_uid),
+                *self._to_experts(store, "case", but=case.expert_uid),
+            ]
+        store.change_case(
+            case.id,
+            expect={"state": "taken", "expert_uid": case.expert_uid},
+            changes={"state": "waiting", "expert_uid": None},
+            mails=mails,
+        )
+        return store.case(case.id) or case
+
+    def forgetting(self, turn: Turn) -> str | None:
+        """An expert's /forget: the cases they took and did not answer go back to the other
+        experts, and their key leaves the cases they answered; what to tell them, if anything."""
+        if not self.experts:
+            return None
+        store, user = turn.store, turn.user
+        me = store.uid(user.user_id if user.user_id is not None else user.chat_id)
+        released = 0
+        for case in store.cases_of_expert(me):
+            if case.state == "taken":
+                self._release(store, case, announce=True)
+                released += 1
+            else:
+                store.change_case(case.id, expect={"expert_uid": me}, changes={"expert_uid": None})
+        if not released:
+            return None
+        return turn._(
+            "The cases you had taken and not answered ({count}) went back to the other experts.",
+            count=released,
+        )
 
     # the feature ----------------------------------------------------------------------------
 
@@ -532,6 +582,8 @@ class Experts(Feature):
         _ = turn._
         if not self.is_expert(turn):
             return _stale(turn)
+        if self._owner_gone(turn.store, case):
+            case = self._release(turn.store, case, announce=False)
         if case.state == "waiting" and self._take(turn, case):
             text = _(
                 "Case #{number} is yours. Reply to the case message with your answer: it goes "
@@ -571,6 +623,8 @@ class Experts(Feature):
                 number=case.id,
             )
             return [Reply(text)]
+        if self._owner_gone(store, case):
+            case = self._release(store, case, announce=False)
         if case.state == "waiting" and self._take(turn, case):
             case = store.case(case_id) or case
         me = store.uid(turn.user.chat_id)
@@ -670,7 +724,11 @@ class Experts(Feature):
 
     def remind(self, store: Store, now: datetime) -> int:
         """Remind the experts, once, of the cases waiting longer than the wait (the owner of a
-        taken one, else all) and tell each asker where else to turn; how many cases."""
+        taken one, else all) and tell each asker where else to turn; how many cases. A case
+        taken by someone no longer an expert goes back to the others first."""
+        for case in store.waiting_cases():
+            if self._owner_gone(store, case):
+                self._release(store, case, announce=True)
         due = store.cases_to_remind(now - self.settings.wait)
         for case in due:
             owner = self._expert_chat(store, case.expert_uid)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Sequence
 
 from bot.dialog.reply import Reply
 from bot.dialog.turn import Command, Feature, Turn
@@ -12,7 +13,11 @@ from bot.store import disk_error
 
 class Privacy(Feature):
     """/forget: the user's language, subscriptions, votes, questions to the experts and notices
-    on their way, deleted."""
+    on their way, deleted. ``forgetting`` is asked first, for what another feature does about
+    it (an expert's cases go back to the others), and may add a note to the reply."""
+
+    def __init__(self, forgetting: Sequence[Callable[[Turn], str | None]] = ()) -> None:
+        self.forgetting = tuple(forgetting)
 
     def commands(self) -> list[Command]:
         """/forget."""
@@ -22,6 +27,7 @@ class Privacy(Feature):
         """Delete every row about the sender (in a group: their own, not the group's)."""
         user = turn.user
         try:
+            notes = [note for hook in self.forgetting if (note := hook(turn))]
             deleted = turn.store.forget(user.user_id if user.user_id is not None else user.chat_id)
         except sqlite3.Error as exc:
             if not disk_error(exc):
@@ -34,13 +40,10 @@ class Privacy(Feature):
                     )
                 )
             ]
-        return [
-            Reply(
-                turn._(
-                    "Done: I deleted everything I kept about you ({count} records: your "
-                    "language, subscriptions, votes, questions to the experts and notices on "
-                    "their way). If you write again, I start afresh.",
-                    count=deleted,
-                )
-            )
-        ]
+        done = turn._(
+            "Done: I deleted everything I kept about you ({count} records: your "
+            "language, subscriptions, votes, questions to the experts and notices on "
+            "their way). If you write again, I start afresh.",
+            count=deleted,
+        )
+        return [Reply("\n\n".join([done, *notes]))]

@@ -163,6 +163,10 @@ class Cases(CaseMail, Users):
             f"uid = ? AND state IN ({marks(OPEN_STATES)})", [self.uid(chat_id), *OPEN_STATES]
         )
 
+    def cases_of_expert(self, expert_uid: int) -> list[Case]:
+        """The cases the expert keyed ``expert_uid`` took, oldest first."""
+        return self._cases("expert_uid = ?", [expert_uid])
+
     def waiting_cases(self) -> list[Case]:
         """Every case still waiting for an answer, oldest first."""
         return self._cases(f"state IN ({marks(OPEN_STATES)})", OPEN_STATES)
