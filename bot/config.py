@@ -44,6 +44,7 @@ class Settings:
     experts: frozenset[int] = frozenset()  # Telegram user ids of the compliance experts
     expert_wait_hours: int = 24  # a case unanswered this long: the reminder and official contacts
     max_open_cases: int = 3  # cases a user may have waiting for an expert at once
+    max_cases_per_day: int = 10  # cases a user may send in 24 hours (withdrawn ones count)
     drafts_dir: Path | None = None  # drafts for the base; None: "drafts" beside the database
 
     @property
@@ -107,6 +108,11 @@ class Settings:
             ),
             max_open_cases=_count(
                 "ADAL_MAX_OPEN_CASES", get("ADAL_MAX_OPEN_CASES"), defaults.max_open_cases
+            ),
+            max_cases_per_day=_count(
+                "ADAL_MAX_CASES_PER_DAY",
+                get("ADAL_MAX_CASES_PER_DAY"),
+                defaults.max_cases_per_day,
             ),
             drafts_dir=Path(drafts) if (drafts := get("ADAL_DRAFTS_DIR")) else None,
         )

@@ -722,3 +722,25 @@ def test_the_reminder_gives_a_case_whose_owner_is_no_longer_an_expert_back_to_th
     mail.deliver()
     reminder = mail.last(OTHER_EXPERT)[1]
     assert reminder.reply_to == again[0] and actions(reminder.reply) == [f"c:t:{number}"]
+
+
+def test_sending_and_withdrawing_in_a_loop_stops_at_the_daily_limit(tmp_path: Path) -> None:
+    dialog = make_dialog(tmp_path, max_cases_per_day=3)
+    mail = Mailroom(dialog)
+    for _round in range(3):
+        number = send_case(dialog)
+        dialog.handle_button(ASKER, f"a:w:{number}|ru")
+    (refused,) = press(dialog, ASKER, preview_of(dialog), "a:s:")
+    assert refused.text == ru(dialog, _PER_DAY, count=3) and not refused.buttons
+    mail.deliver()
+    cases = [m for _id, m in mail.inbox[EXPERT] if not m.edit]
+    assert len(cases) == 3  # each expert got three cases, not four
+    assert not dialog.store.open_cases(ASKER.chat_id)
+    assert Settings.from_env({"ADAL_MAX_CASES_PER_DAY": "5"}, dotenv=False).max_cases_per_day == 5
+    assert Settings().max_cases_per_day == 10
+
+
+_PER_DAY = (
+    "You have sent {count} questions to the experts in the last 24 hours: that is the most I can "
+    "pass on in a day. Please send this one later."
+)

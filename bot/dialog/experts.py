@@ -49,6 +49,7 @@ MAX_ANSWER = 3000  # of an expert's answer: one message with its heading
 MAX_FOLLOWUP = 1500  # of the asker's one reply
 AWAIT_TIMEOUT = timedelta(minutes=30)  # a typed message later than this answers nothing
 DRAFT_TIMEOUT = timedelta(hours=1)  # /ask offers the question the bot could not answer this late
+DAY = timedelta(hours=24)  # the period of ADAL_MAX_CASES_PER_DAY
 MAX_NUMBER_DIGITS = 18  # a case number fits SQLite's integer (below 2**63)
 CaseHandler = Callable[[Turn, Case, str], list[Reply]]
 
@@ -56,12 +57,13 @@ CaseHandler = Callable[[Turn, Case, str], list[Reply]]
 @dataclass(frozen=True)
 class ExpertSettings:
     """Who the experts are, how long a case waits before the reminder, how many cases a user
-    may have waiting at once, where drafts for the base are written."""
+    may have waiting at once and send in a day, where drafts for the base are written."""
 
     experts: frozenset[int]
     wait: timedelta
     max_open: int
     drafts: Path
+    per_day: int = 10
 
     @classmethod
     def of(cls, settings: Settings) -> ExpertSettings:
@@ -71,6 +73,7 @@ class ExpertSettings:
             timedelta(hours=settings.expert_wait_hours),
             settings.max_open_cases,
             settings.drafts_folder,
+            settings.max_cases_per_day,
         )
 
 
@@ -408,6 +411,14 @@ class Experts(Feature):
             return self._sent_already(turn, case)
         if len(case.text) > MAX_QUESTION:
             return [Reply(self._too_long(turn, case.text))]
+        sent_today = store.cases_sent_since(turn.user.chat_id, datetime.now(UTC) - DAY)
+        if sent_today >= self.settings.per_day:
+            text = _(
+                "You have sent {count} questions to the experts in the last 24 hours: that is "
+                "the most I can pass on in a day. Please send this one later.",
+                count=sent_today,
+            )
+            return [Reply(text)]
         waiting = store.open_cases(turn.user.chat_id)
         if len(waiting) >= self.settings.max_open:
             text = _(

@@ -167,6 +167,14 @@ class Cases(CaseMail, Users):
         """The cases the expert keyed ``expert_uid`` took, oldest first."""
         return self._cases("expert_uid = ?", [expert_uid])
 
+    def cases_sent_since(self, chat_id: int, since: datetime) -> int:
+        """How many cases the user sent since ``since`` (answered and withdrawn ones too)."""
+        row = self.db.execute(
+            "SELECT count(*) FROM cases WHERE uid = ? AND sent_at >= ?",
+            [self.uid(chat_id), since.astimezone(UTC).isoformat(timespec="seconds")],
+        ).fetchone()
+        return int(row[0])
+
     def waiting_cases(self) -> list[Case]:
         """Every case still waiting for an answer, oldest first."""
         return self._cases(f"state IN ({marks(OPEN_STATES)})", OPEN_STATES)
