@@ -54,6 +54,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         self.clock = clock
         self._next_overall = 0.0
         self._next: dict[int | str, float] = {}  # when each chat may get its next message
+        self._sent: dict[int | str, float] = {}  # when each chat's last message left
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -66,10 +67,17 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         now = self.clock()
         if len(self._next) > FORGET_AFTER:
             self._next = {c: t for c, t in self._next.items() if t > now}
+            self._sent = {c: t for c, t in self._sent.items() if c in self._next}
         group = isinstance(chat, str) or chat < 0
+        interval = GROUP_CHAT_INTERVAL if group else PRIVATE_CHAT_INTERVAL
         slot = max(now, self._next.get(chat, 0.0))
-        self._next[chat] = slot + (GROUP_CHAT_INTERVAL if group else PRIVATE_CHAT_INTERVAL)
+        self._next[chat] = slot + interval
         await asyncio.sleep(slot - now)
+        # The chat's previous message may have left after its slot (a busy loop): keep the
+        # interval from when it really left.
+        late = self._sent.get(chat, -interval) + interval - self.clock()
+        if late > 0:
+            await asyncio.sleep(late)
         now = self.clock()
         slot = max(now, self._next_overall)
         self._next_overall = slot + 1.0 / OVERALL_RATE
@@ -94,6 +102,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         while True:
             if chat is not None:
                 await self._turn(chat)
+                self._sent[chat] = self.clock()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
