@@ -744,3 +744,28 @@ _PER_DAY = (
     "You have sent {count} questions to the experts in the last 24 hours: that is the most I can "
     "pass on in a day. Please send this one later."
 )
+
+
+def test_each_ask_an_expert_button_works_for_its_own_question(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    first = dialog.handle_message(ASKER, STORY)[0]
+    second = dialog.handle_message(ASKER, "Кто платит за визу в командировке?")[0]
+    (preview,) = press(dialog, ASKER, first, "a:p:")
+    assert "командировку за рубеж" in plain(preview) and "визу" not in plain(preview)
+    edit, sent = press(dialog, ASKER, preview, "a:s:")
+    assert edit.edit and "№" in sent.text
+    (preview,) = press(dialog, ASKER, second, "a:p:")
+    assert "визу" in plain(preview)
+    edit, _prompt = press(dialog, ASKER, preview, "a:e:")
+    assert edit.edit
+    (edited,) = dialog.handle_message(ASKER, "Кто платит за визу и страховку в командировке?")
+    assert press(dialog, ASKER, preview, "a:s:")[0].toast  # the edited draft is replaced
+    press(dialog, ASKER, edited, "a:s:")
+    mail.deliver()
+    assert "страховку" in mail.text(EXPERT)
+    assert len(dialog.store.open_cases(ASKER.chat_id)) == 2
+    assert (
+        dialog.store.db.execute("SELECT count(*) FROM cases WHERE state = 'draft'").fetchone()[0]
+        == 0
+    )

@@ -233,7 +233,7 @@ class Experts(Feature):
         if awaited is None:
             return None
         if awaited.awaiting == "text":
-            return self._new_question(turn, text)
+            return self._new_question(turn, text, replaces=awaited.id)
         return self._followup(turn, awaited.id, text)
 
     def _guarded(self, turn: Turn, call: Callable[[], list[Reply] | None]) -> list[Reply] | None:
@@ -267,6 +267,7 @@ class Experts(Feature):
                 lang=result.lang,
                 reply_lang=turn.lang,
                 nearest=result.suggestions,
+                keep=DRAFT_TIMEOUT,
             )
         except sqlite3.Error as exc:
             if not disk_error(exc):
@@ -288,7 +289,12 @@ class Experts(Feature):
 
         def wait_for_text() -> list[Reply]:
             turn.store.new_draft(
-                turn.user.chat_id, "", lang=turn.lang, reply_lang=turn.lang, awaiting="text"
+                turn.user.chat_id,
+                "",
+                lang=turn.lang,
+                reply_lang=turn.lang,
+                awaiting="text",
+                keep=DRAFT_TIMEOUT,
             )
             return [
                 Reply(
@@ -301,8 +307,9 @@ class Experts(Feature):
 
         return self._guarded(turn, wait_for_text) or []
 
-    def _new_question(self, turn: Turn, text: str) -> list[Reply]:
-        """A typed question becomes the user's draft, shown as the experts will see it."""
+    def _new_question(self, turn: Turn, text: str, *, replaces: int | None = None) -> list[Reply]:
+        """A typed question becomes the user's draft (instead of the draft ``replaces``, being
+        edited), shown as the experts will see it."""
         _ = turn._
         if len(text) > MAX_QUESTION:
             return [
@@ -325,6 +332,8 @@ class Experts(Feature):
             lang=result.lang,
             reply_lang=turn.answering(result.lang).lang,
             nearest=nearest,
+            keep=DRAFT_TIMEOUT,
+            replaces=replaces,
         )
         draft = turn.store.case(number)
         assert draft is not None

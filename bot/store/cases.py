@@ -115,11 +115,20 @@ class Cases(CaseMail, Users):
         reply_lang: Lang,
         nearest: tuple[str, ...] = (),
         awaiting: Awaiting | None = None,
+        keep: timedelta | None = None,
+        replaces: int | None = None,
     ) -> int:
-        """Replace the user's draft with a new one (``text`` already redacted); its number."""
+        """A new draft of the user's (``text`` already redacted); its number. Their other
+        drafts go, but those changed within ``keep`` that have a text and are not the draft
+        ``replaces`` (each question's own "Ask an expert" button keeps working)."""
         uid, now = self.uid(chat_id), now_text()
+        since = (datetime.now(UTC) - (keep or timedelta(0))).isoformat(timespec="seconds")
         with self.db.atomic():
-            self.db.execute("DELETE FROM cases WHERE uid = ? AND state = 'draft'", [uid])
+            self.db.execute(
+                "DELETE FROM cases WHERE uid = ? AND state = 'draft'"
+                " AND (? OR updated_at < ? OR text = '' OR id IS ?)",
+                [uid, keep is None, since, replaces],
+            )
             cursor = self.db.execute(
                 "INSERT INTO cases (uid, state, awaiting, lang, reply_lang, text, nearest,"
                 " created_at, updated_at) VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?)",
