@@ -28,6 +28,9 @@ from bot.notices import publish_due
 CONSOLE_CHAT_ID = 1
 CONSOLE_DB = Path("data/console.db")
 QUIT = {"/quit", "/exit"}
+BUTTON_DIGITS = (
+    2  # a bare number this short, with buttons shown, means a button (380 is a question)
+)
 TRANSPORT = Transport(
     commands=(("quit", N_("Leave the chat")),),
     buttons_hint=N_("To press a button, type its number."),
@@ -104,6 +107,14 @@ class Console:
         choice = line.strip()
         if choice.isdigit() and 0 < int(choice) <= len(self.buttons):
             replies = self.dialog.handle_button(self.user, self.buttons[int(choice) - 1].action)
+        elif self.buttons and choice.isdigit() and len(choice) <= BUTTON_DIGITS:
+            text = self.dialog.turn(self.user)._(
+                "There is no button {number}: type a number from 1 to {count}, or your question.",
+                number=int(choice),
+                count=len(self.buttons),
+            )
+            print(text + "\n", file=self.out)  # the buttons shown stay the ones to press
+            return
         else:
             replies = self.dialog.handle_message(self.user, line)
         self.show(replies + self.notices())

@@ -41,6 +41,18 @@ def test_start_then_question_then_number_presses_button(
     assert "Теперь я буду отвечать на русском языке." in output
 
 
+def test_a_number_with_no_such_button_says_so_and_a_long_one_is_a_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    output = chat(tmp_path, "/language", "99", "0", "380")
+    buttons = len(re.findall(r"^  \[\d+\] ", output.split("Choose your language:")[1], re.M))
+    expected = f"type a number from 1 to {buttons}, or your question."
+    assert f"There is no button 99: {expected}" in output
+    assert f"There is no button 0: {expected}" in output
+    assert "There is no button 380" not in output  # an article number: a question
+
+
 @pytest.mark.parametrize(
     ("language", "lang"), [("kk:ru", "kk_KZ.UTF-8"), ("", "kk_KZ.UTF-8"), ("kk", "en_US.UTF-8")]
 )
