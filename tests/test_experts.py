@@ -769,3 +769,36 @@ def test_each_ask_an_expert_button_works_for_its_own_question(
         dialog.store.db.execute("SELECT count(*) FROM cases WHERE state = 'draft'").fetchone()[0]
         == 0
     )
+
+
+def test_a_photo_in_reply_to_a_case_message_is_not_an_answer_and_the_expert_is_told(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    number = send_case(dialog)
+    mail.deliver()
+    case_message, _ = mail.inbox[OTHER_EXPERT][0]
+    (told,) = dialog.handle_non_text(E2, reply_to=case_message)
+    assert told.text == (
+        f"I can pass on only text answers, so case #{number} was not answered. Reply to the case "
+        "message with your answer as text."
+    )
+    assert dialog.store.case(number).state == "waiting"  # type: ignore[union-attr]
+    assert mail.deliver() == 0
+    (generic,) = dialog.handle_non_text(E2)
+    assert generic.text == "I can only read text messages. Please type your question."
+
+
+def test_a_photo_in_reply_to_an_answer_is_not_passed_on_and_the_asker_is_told(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    number = answered_case(dialog, mail)
+    answer_id, _answer = mail.last(ASKER.chat_id)
+    (told,) = dialog.handle_non_text(ASKER, reply_to=answer_id)
+    assert told.text == ru(dialog, _PHOTO_REPLY, number=number)
+    assert dialog.store.case(number).followups == 0  # type: ignore[union-attr]
+
+
+_PHOTO_REPLY = (
+    "I can pass on only text, so nothing was passed on to the expert of case #{number}. Reply to "
+    "the answer with text."
+)

@@ -131,11 +131,20 @@ class Dialog:
             log.exception("dialog failed on a button (prefix %r)", action.partition(":")[0])
             return self._failure(user)
 
-    def handle_non_text(self, user: UserRef) -> list[Reply]:
-        """A sticker, photo, voice message or file."""
-        self._refresh(user)
-        _ = self.turn(user)._
-        return [Reply(_("I can only read text messages. Please type your question."))]
+    def handle_non_text(self, user: UserRef, reply_to: int | None = None) -> list[Reply]:
+        """A sticker, photo, voice message or file; ``reply_to`` is the id of the message it
+        replies to, if any (an expert's case message, say). Never raises."""
+        try:
+            self._refresh(user)
+            turn = replace(self.turn(user), reply_to=reply_to)
+            for feature in self.features:
+                replies = feature.non_text(turn)
+                if replies is not None:
+                    return _marked(replies, turn)
+            return [Reply(turn._("I can only read text messages. Please type your question."))]
+        except Exception:
+            log.exception("dialog failed on a message that is not text")
+            return self._failure(user)
 
     def handle_inline(self, user: UserRef, query: str) -> list[InlineResult]:
         """Results offered for ``@bot query`` in any chat."""

@@ -236,6 +236,32 @@ class Experts(Feature):
             return self._new_question(turn, text, replaces=awaited.id)
         return self._followup(turn, awaited.id, text)
 
+    def non_text(self, turn: Turn) -> list[Reply] | None:
+        """A photo, file or the like in reply to a case message or to an answer: it cannot be
+        passed on, and the sender is told that the case got nothing from it."""
+        if not self.experts or turn.reply_to is None:
+            return None
+        about = turn.store.mail_about(turn.user.chat_id, turn.reply_to)
+        if about is None:
+            return None
+        case_id, kind = about
+        _ = turn._
+        if kind in TO_EXPERTS and self.is_expert(turn):
+            text = _(
+                "I can pass on only text answers, so case #{number} was not answered. Reply to "
+                "the case message with your answer as text.",
+                number=case_id,
+            )
+            return [Reply(text)]
+        if kind == "answer":
+            text = _(
+                "I can pass on only text, so nothing was passed on to the expert of case "
+                "#{number}. Reply to the answer with text.",
+                number=case_id,
+            )
+            return [Reply(text)]
+        return None
+
     def _guarded(self, turn: Turn, call: Callable[[], list[Reply] | None]) -> list[Reply] | None:
         """``call()``, or an apology when the database refuses the change (nothing is sent)."""
         try:

@@ -133,6 +133,11 @@ class Feature:
         """Replies to free text this feature takes (a step of its flow), or None to pass."""
         return None
 
+    def non_text(self, turn: Turn) -> list[Reply] | None:
+        """Replies to a sticker, photo or file this feature takes (one sent in reply to its
+        message, ``turn.reply_to``), or None to pass."""
+        return None
+
     def interrupted(self, turn: Turn) -> None:
         """The user sent a command or pressed a button: a question of this feature that
         waits for their next typed message is no longer answered by it."""

@@ -180,8 +180,12 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask for text when a sticker, photo, voice message or file arrives."""
     user = user_ref(update, context)
+    message = update.effective_message
+    replied = message.reply_to_message if message else None  # an expert answering a case
+    reply_to = replied.message_id if replied else None
     metrics_of(context).count("messages")
-    replies = await in_store(context, partial(dialog_of(context).handle_non_text, user))
+    handle = partial(dialog_of(context).handle_non_text, user, reply_to)
+    replies = await in_store(context, handle)
     await send_replies(context.bot, user.chat_id, replies)
 
 
