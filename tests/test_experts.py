@@ -802,3 +802,32 @@ _PHOTO_REPLY = (
     "I can pass on only text, so nothing was passed on to the expert of case #{number}. Reply to "
     "the answer with text."
 )
+
+
+def test_an_experts_own_question_goes_to_the_other_experts_only(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    (preview,) = dialog.handle_message(E1, "/ask Кто платит за визу в командировке?")
+    press(dialog, E1, preview, "a:s:")
+    number = int(actions(preview)[0].split(":")[2])
+    assert mail.deliver() == 1
+    assert not mail.inbox[EXPERT] and actions(mail.last(OTHER_EXPERT)[1].reply) == [f"c:t:{number}"]
+    (refused,) = dialog.handle_button(E1, f"c:t:{number}|en")
+    assert refused.toast == f"You asked case #{number} yourself: another expert answers it."
+    assert dialog.store.case(number).state == "waiting"  # type: ignore[union-attr]
+    mail.experts.remind(dialog.store, datetime.now(UTC) + timedelta(days=2))
+    mail.deliver()
+    assert {chat for chat, messages in mail.inbox.items() if messages} == {OTHER_EXPERT, EXPERT}
+    assert all(m.reply_to is None for _id, m in mail.inbox[EXPERT])  # the timeout, no reminder
+    (taken,) = dialog.handle_button(E2, f"c:t:{number}|en")
+    assert taken.toast == f"Case #{number} is yours."
+
+
+def test_the_only_expert_is_not_offered_to_ask_themselves(tmp_path: Path) -> None:
+    dialog = make_dialog(tmp_path, experts=frozenset({EXPERT}))
+    replies = dialog.handle_message(E1, STORY)
+    assert not [a for r in replies for a in actions(r) if a.startswith("a:")]
+    (refused,) = dialog.handle_message(E1, "/ask Вопрос")
+    assert refused.text == ru(
+        dialog, "You are the only expert of this bot: there is nobody else to ask."
+    )

@@ -114,6 +114,8 @@ class Experts(Feature):
             )
         if not self.experts:
             return _("Asking an expert is not available: this bot has no experts set up.")
+        if not self.experts - {user.user_id}:
+            return _("You are the only expert of this bot: there is nobody else to ask.")
         if user.user_id is not None and user.chat_id != user.user_id:
             return _(
                 "Please ask an expert in a private chat with me, so that the answer comes to "
@@ -125,14 +127,19 @@ class Experts(Feature):
         return store.preferred_language(chat_id) or DEFAULT_LANG
 
     def _to_experts(
-        self, store: Store, kind: Literal["case", "status"], *, but: int | None = None
+        self,
+        store: Store,
+        kind: Literal["case", "status", "remind"],
+        case: Case,
+        *,
+        but: int | None = None,
     ) -> list[Mail]:
-        """The case, or an edit of it showing what it is now, to every expert (but the one
-        keyed ``but``)."""
+        """The case, an edit of it showing what it is now, or its reminder, to every expert
+        but its asker (an expert asking one themselves) and the one keyed ``but``."""
         return [
             Mail(kind, chat, self._language(store, chat))
             for chat in sorted(self.experts)
-            if but is None or store.uid(chat) != but
+            if store.uid(chat) not in (case.uid, but)
         ]
 
     def _expert_chat(self, store: Store, uid: int | None) -> int | None:
@@ -150,8 +157,8 @@ class Experts(Feature):
         mails: list[Mail] = []
         if announce:
             mails = [
-                *self._to_experts(store, "status", but=case.expert_uid),
-                *self._to_experts(store, "case", but=case.expert_uid),
+                *self._to_experts(store, "status", case, but=case.expert_uid),
+                *self._to_experts(store, "case", case, but=case.expert_uid),
             ]
         store.change_case(
             case.id,
@@ -471,7 +478,7 @@ class Experts(Feature):
                 "awaiting": None,
                 "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
             },
-            mails=self._to_experts(store, "case"),
+            mails=self._to_experts(store, "case", case),
         )
         if not sent:
             return _stale(turn)
@@ -508,7 +515,7 @@ class Experts(Feature):
             case.id,
             expect={"state": case.state},
             changes={"state": "withdrawn", "chat_id": None, "awaiting": None},
-            mails=self._to_experts(store, "status"),
+            mails=self._to_experts(store, "status", case),
         )
         text = _(
             "Case #{number} is withdrawn: the experts see that it needs no answer any more.",
@@ -616,12 +623,16 @@ class Experts(Feature):
         return self._guarded(turn, lambda: self._take_pressed(turn, case)) or []
 
     def _take(self, turn: Turn, case: Case) -> bool:
-        """Make the sender the owner of a waiting case; every expert's case message shows it."""
+        """Make the sender the owner of a waiting case (not one they asked themselves); every
+        expert's case message shows it."""
+        me = turn.store.uid(turn.user.chat_id)
+        if case.uid == me:
+            return False
         return turn.store.change_case(
             case.id,
             expect={"state": "waiting"},
-            changes={"state": "taken", "expert_uid": turn.store.uid(turn.user.chat_id)},
-            mails=self._to_experts(turn.store, "status"),
+            changes={"state": "taken", "expert_uid": me},
+            mails=self._to_experts(turn.store, "status", case),
         )
 
     def _take_pressed(self, turn: Turn, case: Case) -> list[Reply]:
@@ -642,6 +653,10 @@ class Experts(Feature):
     def _not_yours(self, turn: Turn, case: Case) -> str:
         """Why the sender cannot take or answer ``case`` (it is not waiting for them)."""
         _ = turn._
+        if case.uid == turn.store.uid(turn.user.chat_id):
+            return _(
+                "You asked case #{number} yourself: another expert answers it.", number=case.id
+            )
         if case.state == "withdrawn":
             return _("The asker withdrew case #{number}.", number=case.id)
         if case.expert_uid != turn.store.uid(turn.user.chat_id):
@@ -778,8 +793,10 @@ class Experts(Feature):
         due = store.cases_to_remind(now - self.settings.wait)
         for case in due:
             owner = self._expert_chat(store, case.expert_uid)
-            experts = [owner] if owner is not None else sorted(self.experts)
-            mails = [Mail("remind", chat, self._language(store, chat)) for chat in experts]
+            if owner is not None:
+                mails = [Mail("remind", owner, self._language(store, owner))]
+            else:
+                mails = self._to_experts(store, "remind", case)
             if case.chat_id is not None:
                 mails.append(Mail("timeout", case.chat_id, case.reply_lang))
             store.change_case(
