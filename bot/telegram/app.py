@@ -137,15 +137,11 @@ async def expire_rows(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete what is older than ``ADAL_RETENTION_DAYS`` (subscriptions apart)."""
     days = context.bot_data[SETTINGS].retention_days
     store = dialog_of(context).store
-    try:
-        deleted = await handlers.in_store(
-            context, partial(store.expire, datetime.now(UTC), timedelta(days=days))
-        )
-    except sqlite3.Error as exc:
-        if not disk_error(exc):
-            raise
-        log.warning("retention not applied: database not writable (%s)", describe(exc))
-        return
+    deleted = await handlers.in_store_if_writable(
+        context,
+        partial(store.expire, datetime.now(UTC), timedelta(days=days)),
+        "retention not applied",
+    )
     if deleted:
         counts = ", ".join(f"{table} {count}" for table, count in sorted(deleted.items()))
         log.info("retention: deleted rows older than %d days: %s", days, counts)

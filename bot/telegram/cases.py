@@ -9,7 +9,6 @@ holding the lease; store work runs in the store's thread.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import UTC, datetime
 from functools import partial
 from typing import cast
@@ -22,8 +21,14 @@ from bot.dialog.experts import Experts
 from bot.dialog.reply import Outgoing
 from bot.notices.case_mail import CaseMailSender
 from bot.notices.lease import Lease
-from bot.store import describe, disk_error
-from bot.telegram.handlers import DIALOG, WORKER, dialog_of, edit_reply, in_store, send_replies
+from bot.telegram.handlers import (
+    DIALOG,
+    WORKER,
+    dialog_of,
+    edit_reply,
+    in_store_if_writable,
+    send_replies,
+)
 from bot.telegram.notices import delivery_errors
 from bot.telegram.types import App
 
@@ -72,13 +77,9 @@ async def remind_experts(context: ContextTypes.DEFAULT_TYPE) -> None:
     experts = experts_of(dialog)
     if experts is None:
         return
-    try:
-        count = await in_store(context, partial(experts.remind, dialog.store, datetime.now(UTC)))
-    except sqlite3.Error as exc:
-        if not disk_error(exc):
-            raise
-        log.warning("cases not looked at: database not writable (%s)", describe(exc))
-        return
+    count = await in_store_if_writable(
+        context, partial(experts.remind, dialog.store, datetime.now(UTC)), "cases not looked at"
+    )
     if count:
         log.info("%d case(s) left unanswered: the experts reminded, the askers told", count)
         await drain_case_mail(context)

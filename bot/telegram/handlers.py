@@ -8,6 +8,7 @@ administrators may change its subscriptions.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from functools import partial
 from typing import TypeVar, cast
@@ -36,6 +37,7 @@ from bot.dialog import Dialog, InlineResult, Reply, UserRef
 from bot.dialog.reply import split_language
 from bot.i18n import Translate
 from bot.kb import Lang
+from bot.store import describe, disk_error
 from bot.store import user_ref as pseudonym
 from bot.telegram.metrics import Metrics
 from bot.telegram.render import keyboard, split_html, to_messages
@@ -71,6 +73,20 @@ def metrics_of(context: ContextTypes.DEFAULT_TYPE) -> Metrics:
 async def in_store(context: ContextTypes.DEFAULT_TYPE, call: Callable[[], T]) -> T:
     """``call()`` run in the store's thread."""
     return await cast(Worker, context.bot_data[WORKER])(call)
+
+
+async def in_store_if_writable(
+    context: ContextTypes.DEFAULT_TYPE, call: Callable[[], T], what: str
+) -> T | None:
+    """``call()`` run in the store's thread; None, and a warning that ``what`` did not happen,
+    when the database cannot be written (a full disk, say): a job tries again next time."""
+    try:
+        return await in_store(context, call)
+    except sqlite3.Error as exc:
+        if not disk_error(exc):
+            raise
+        log.warning("%s: database not writable (%s)", what, describe(exc))
+        return None
 
 
 def user_ref(update: Update, context: ContextTypes.DEFAULT_TYPE) -> UserRef:
