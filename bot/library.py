@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -178,8 +179,12 @@ class Library:
         return Reload("broken", self.snapshot.base, tuple(problems), alert=alert)
 
     def relative(self, problem: Problem) -> Problem:
-        """The problem with its path inside ``knowledge/`` (as maintainers name their files)."""
-        path = Path(problem.path)
-        if not path.is_relative_to(self.root):
-            return problem
-        return Problem(str(path.relative_to(self.root)), problem.line, problem.message)
+        """The problem with its paths inside ``knowledge/`` (as maintainers name their files),
+        its own and any its message names."""
+        root = self.root.resolve()
+        path = Path(problem.path).resolve()
+        message = problem.message
+        for prefix in {f"{root}{os.sep}", f"{self.root}{os.sep}"}:
+            message = message.replace(prefix, "")
+        shown = str(path.relative_to(root)) if path.is_relative_to(root) else problem.path
+        return Problem(shown, problem.line, message)

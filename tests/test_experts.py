@@ -501,6 +501,21 @@ def test_forget_deletes_the_case_and_empties_the_experts_messages(
     assert mail.deliver() == 0
 
 
+def test_a_reply_to_a_case_whose_erasing_edit_is_still_on_its_way_is_not_a_question(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    """The asker's /forget enqueues the edit of the experts' case messages; an expert who
+    replies before it arrives is told the case is closed, and nothing is stored."""
+    number = answered_case(dialog, mail)
+    dialog.handle_message(ASKER, "/forget")
+    case_message, _ = mail.inbox[EXPERT][0]
+    questions = dialog.store.db.execute("SELECT count(*) FROM questions").fetchone()[0]
+    (reply,) = dialog.handle_message(E1, "Ответ после forget", reply_to=case_message)
+    assert f"№{number} закрыт" in reply.text or f"Case #{number} is closed" in reply.text
+    assert dialog.store.db.execute("SELECT count(*) FROM questions").fetchone()[0] == questions
+    assert dialog.store.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
+
+
 def test_the_retention_deletes_old_cases_with_their_mail(dialog: Dialog, mail: Mailroom) -> None:
     answered_case(dialog, mail)
     store = dialog.store

@@ -73,6 +73,19 @@ def test_a_broken_state_is_reported_once_and_its_fix_is_announced(kb_copy: Path)
     assert library.refresh().status == "unchanged"
 
 
+@pytest.mark.logs_errors
+def test_the_paths_a_problem_names_are_inside_knowledge(kb_copy: Path) -> None:
+    library = Library(kb_copy)
+    path = kb_copy / "gifts.yaml"
+    save(path, path.read_text(encoding="utf-8") + "- id: gifts-any-value-ban\n")
+    problems = [str(p) for p in library.refresh().problems]
+    assert any(
+        p.endswith("is already used by entry 'gifts-any-value-ban' (gifts.yaml:3)")
+        for p in problems
+    )
+    assert not any(str(kb_copy) in p for p in problems)
+
+
 def test_a_forced_reload_of_unchanged_files_changes_nothing(kb_copy: Path) -> None:
     library = Library(kb_copy)
     before = library.snapshot

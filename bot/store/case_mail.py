@@ -137,11 +137,12 @@ class CaseMail(Tables):
 
     def mail_about(self, chat_id: int, message_id: int) -> tuple[int, MailKind] | None:
         """(case, kind) of the message ``message_id`` the bot sent to ``chat_id`` about a case,
-        or None when it was not one (or is forgotten)."""
+        or None when it was not one (or is forgotten). A case message whose ``erased`` edit is
+        still on its way is already the erased one (a reply to it reaches nobody)."""
         row = self.db.execute(
-            "SELECT case_id, kind FROM case_mail WHERE uid = ? AND message_id = ?"
-            " AND state = 'sent' ORDER BY id DESC LIMIT 1",
-            [self.uid(chat_id), message_id],
+            "SELECT case_id, kind FROM case_mail WHERE uid = ? AND ((message_id = ?"
+            " AND state = 'sent') OR (kind = 'erased' AND target = ?)) ORDER BY id DESC LIMIT 1",
+            [self.uid(chat_id), message_id, message_id],
         ).fetchone()
         return (int(row[0]), row[1]) if row else None
 
