@@ -37,11 +37,18 @@ class KnowledgeAdmin(Feature):
 
 
 def reload_replies(turn: Turn, reload: Reload) -> list[Reply]:
-    """What a reload an admin asked for found: nothing changed, what changed, or the problems
-    that keep the last good base live."""
+    """What a reload found, for /reload and for the admins' alert after an edit: the problems
+    that keep the last good base live, or (after them) that it is sound again, and then
+    nothing changed or what changed."""
     _ = turn._
     if reload.status == "broken":
-        return alert_replies(turn, reload)
+        head = _(
+            "An edit of the knowledge base has problems ({count}), so version {base} stays live. "
+            "Fix them and save; I will tell you when the base is sound again.",
+            count=len(reload.problems),
+            base=reload.base,
+        )
+        return [Reply("\n\n".join([head, _listed(turn, [str(p) for p in reload.problems])]))]
     parts = [_("The knowledge base is sound again.")] if reload.fixed else []
     if reload.status == "unchanged":
         parts.append(_("Nothing has changed: version {base} is live.", base=reload.base))
@@ -50,21 +57,6 @@ def reload_replies(turn: Turn, reload: Reload) -> list[Reply]:
         if reload.diff is not None:
             parts.append(_diff_text(turn, reload.diff))
     return [Reply("\n\n".join(parts))]
-
-
-def alert_replies(turn: Turn, reload: Reload) -> list[Reply]:
-    """The admins' message after a reload they did not ask for: the problems of a broken edit
-    (the last good base stays live), or that the base is sound again and what changed."""
-    _ = turn._
-    if reload.status != "broken":
-        return reload_replies(turn, reload)
-    head = _(
-        "An edit of the knowledge base has problems ({count}), so version {base} stays live. "
-        "Fix them and save; I will tell you when the base is sound again.",
-        count=len(reload.problems),
-        base=reload.base,
-    )
-    return [Reply("\n\n".join([head, _listed(turn, [str(p) for p in reload.problems])]))]
 
 
 def stale_replies(turn: Turn, stale: Sequence[Problem]) -> list[Reply]:

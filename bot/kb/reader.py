@@ -55,13 +55,10 @@ class Reader:
 
     def parse(self, path: Path) -> Any:
         """The YAML of ``path``, or None (a problem added, the file noted in ``unparsed``)."""
-        self.unparsed.add(path)
         yaml = YAML(typ="rt")
         yaml.Constructor = _TextDates
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"))
-            self.unparsed.discard(path)
-            return data
+            return yaml.load(path.read_text(encoding="utf-8"))
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
@@ -72,6 +69,7 @@ class Reader:
             text = path.read_text(encoding="utf-8", errors="replace")
             line = text.count("\n", 0, exc.position) + 1
             self.add(path, line, f"a control character ({exc.character!r}) is not allowed")
+        self.unparsed.add(path)
         return None
 
     def fields(

@@ -22,7 +22,7 @@ from telegram.ext import CommandHandler, ContextTypes, filters
 from bot.config import Settings
 from bot.dialog import Dialog, Reply, Turn, UserRef
 from bot.dialog.core import RELOAD_INTERVAL
-from bot.dialog.kb_admin import alert_replies, reload_replies, stale_replies
+from bot.dialog.kb_admin import reload_replies, stale_replies
 from bot.kb.checks import REVIEW_AGE, stale_entries
 from bot.library import Reload
 from bot.notices.schedule import next_digest_at
@@ -74,7 +74,7 @@ async def watch_knowledge(context: ContextTypes.DEFAULT_TYPE) -> None:
     fix are told to the admins."""
     reload = await refresh(context)
     if reload.alert or reload.fixed:
-        await tell_admins(context, partial(alert_replies, reload=reload))
+        await tell_admins(context, partial(reload_replies, reload=reload))
 
 
 async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
