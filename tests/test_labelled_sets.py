@@ -14,7 +14,12 @@ from bot.matching.normalize import words
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 SETS = ["eval", "dev", "holdout", "fresh", "fresh2", "fresh3", "train2", "train3"]
-GATED = ["eval", "fresh", "fresh2", "fresh3"]  # held out: never tuned on, never copied into the base
+GATED = [
+    "eval",
+    "fresh",
+    "fresh2",
+    "fresh3",
+]  # held out: never tuned on, never copied into the base
 KINDS = {
     "plain",
     "keywords",
@@ -54,7 +59,12 @@ def test_a_set_names_real_entries_languages_and_kinds(name: str) -> None:
 def test_the_eval_set_covers_every_required_entry_and_kind() -> None:
     cases = load_cases(DATA / "eval.jsonl")
     assert set(REQUIRED_IDS) <= {i for c in cases for i in c.expect}
-    assert {c.kind for c in cases} == KINDS - {"situation", "chatter", "paraphrase", "no-punctuation"}
+    assert {c.kind for c in cases} == KINDS - {
+        "situation",
+        "chatter",
+        "paraphrase",
+        "no-punctuation",
+    }
 
 
 @pytest.mark.parametrize("name", GATED)

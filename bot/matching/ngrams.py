@@ -83,7 +83,7 @@ class EntryProfiles:
     def _cosine(self, weighted: dict[str, float], number: int) -> float:
         profile, tf = self._profiles[number], self._tf
         return self._scale[number] * sum(
-            weighted[piece] * tf[profile[piece]] for piece in weighted.keys() & profile.keys()
+            weighted[piece] * tf[profile[piece]] for piece in weighted if piece in profile
         )
 
     def _norm(self, profile: dict[str, int]) -> float:
