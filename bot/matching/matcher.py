@@ -59,6 +59,7 @@ class MatchResult:
     smalltalk: str | None = None
     case_signal: bool = False
     failed: bool = False  # the matcher raised and abstained instead (a bug, logged)
+    two_topics: bool = False  # bare keywords named two topics: ask which of the suggestions
 
 
 @dataclass(frozen=True)
@@ -146,8 +147,9 @@ class Matcher:
         if not ranked:
             return MatchResult(None, 0.0, lang, (), case_signal=signal)
         if self._asks_two_topics(tokens, ranked):  # clarify which one: never guess
+            choices = self._topic_choices(tokens, ranked)
             return MatchResult(
-                None, ranked[0][1], lang, self._topic_choices(tokens, ranked), case_signal=signal
+                None, ranked[0][1], lang, choices, case_signal=signal, two_topics=True
             )
         candidate, values = self.features(folded, tokens, ranked, signal)
         confident, probability = self.confidence.answers(values)
