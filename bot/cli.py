@@ -379,6 +379,8 @@ def eval_command(
 TRAINING_SETS = (
     "tests/data/dev.jsonl",
     "tests/data/holdout.jsonl",
+    "tests/data/train2.jsonl",
+    "tests/data/train3.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 

@@ -12,7 +12,7 @@ from bot.matching import Matcher
 from bot.matching.confidence import ConfidenceModel, fit
 
 # Features are computed whatever the model; this one only lets the matcher be built.
-_UNTRAINED = ConfidenceModel((), 0.0, (), (), 1.0, 1.0)
+_UNTRAINED = ConfidenceModel((), 0.0, 1.0, 1.0)
 
 
 def training_rows(kb: KnowledgeBase, cases: Iterable[Case]) -> list[tuple[list[float], bool]]:

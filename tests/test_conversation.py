@@ -242,8 +242,10 @@ def test_every_button_group_has_a_line_saying_what_it_chooses(dialog: Dialog) ->
     )
     (topic,) = dialog.handle_button(EN, "t:gifts")
     assert topic.text.endswith("Choose a question:")
-    abstention, *_ = dialog.handle_message(EN, "provocation gift")
+    abstention, *_ = dialog.handle_message(EN, "is the tax office open on saturday for officers")
     assert abstention.text.endswith("Maybe you meant one of these:")
+    (clarify,) = dialog.handle_message(EN, "provocation gift")
+    assert clarify.text == "Which of these is closest to what you want to know?"
     (languages,) = dialog.handle_message(EN, "/language")
     assert languages.text == "Choose your language:"
 

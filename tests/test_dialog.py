@@ -257,10 +257,25 @@ def test_an_answer_offers_its_close_sibling_first(dialog: Dialog) -> None:
     assert actions(reply)[0].startswith(f"e:{result.suggestions[0]}")
 
 
+def test_keywords_naming_two_topics_are_asked_which_with_both(dialog: Dialog) -> None:
+    """ "провокация подарок": the bot asks which is meant and offers each topic's best entry
+    (before, the three best of one topic hid the other, or it said it did not know)."""
+    (asked,) = dialog.handle_message(RU, "провокация подарок")
+    assert asked.text.startswith("Что из этого ближе всего")
+    offered = {a.split(":")[1] for a in actions(asked) if a.startswith("q:")}
+    assert len(offered) == 1  # one clarifying question, several options
+    result = dialog.library.matcher.match("провокация подарок")
+    topics = {dialog.library.kb.entries[e].topic for e in result.suggestions}
+    assert topics == {"provocation", "gifts"}
+
+
 def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) -> None:
     """The bot cannot decide, but the message is clearly about one topic: it asks which entry
     is meant; the choice is counted (no text, no user) and answered."""
-    (asked,) = dialog.handle_message(RU, "подарок")
+    text = "Можно ли принять подарок от подчинённого?"  # gifts, but which rule: unsure
+    result = dialog.library.matcher.match(text)
+    assert result.entry_id is None and not result.two_topics
+    (asked,) = dialog.handle_message(RU, text)
     assert asked.text.startswith("Что из этого ближе всего")
     options = [a for a in actions(asked) if a.startswith("q:")]
     assert len(options) >= 2

@@ -53,7 +53,7 @@ def test_strict_fails_when_two_entries_share_a_variant(tmp_path: Path) -> None:
     [warning] = [line for line in lenient.stdout.splitlines() if "can I accept the gift 5" in line]
     assert warning.startswith(f"{root / 'gifts.yaml'}:")
     assert ": warning: entry 'gift-family' [en]: " in warning
-    assert "is answered by entry 'gift-ban' (confidence 100.0)" in warning
+    assert "is answered by entry 'gift-ban' (confidence " in warning
     assert "not by its entry 'gift-family' (score " in warning
     strict = kb_cli("kb", "check", str(root), "--strict", *NEVER_STALE)
     assert strict.exit_code == 1

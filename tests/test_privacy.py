@@ -26,10 +26,11 @@ USER = UserRef(chat_id=CHAT, user_id=CHAT, client_lang="ru")
 OTHER = UserRef(chat_id=7_700_654_321, user_id=7_700_654_321, client_lang="en")
 KEYED = ("users", "subscriptions", "outbox")  # the tables keyed by the users' key
 PERSONAL = ("Асхат", "Нурланов", "900101300126", "701 123 45 67", "askhat@mail.kz", "@askhat_n")
-QUESTION = "Можно ли принять подарок от подчинённого?"
+QUESTION = "Можно ли мне как госслужащему принять подарок от посетителя?"
 STORY = (
     "Меня зовут Асхат Нурланов, ИИН 900101300126, тел. +7 701 123 45 67, почта "
-    "askhat@mail.kz, телеграм @askhat_n. Можно ли принять подарок от подчинённого?"
+    "askhat@mail.kz, телеграм @askhat_n. "
+    "Можно ли мне как госслужащему принять подарок от посетителя?"
 )
 
 

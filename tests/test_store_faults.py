@@ -19,7 +19,7 @@ from bot.dialog.reply import split_language
 from bot.store import Store
 from bot.telegram.app import StartError, open_store
 
-QUESTION = "Можно ли принять подарок от подчинённого?"
+QUESTION = "Можно ли мне как госслужащему принять подарок от посетителя?"
 FAULTS = ("read-only", "full", "locked")
 FIRST = UserRef(chat_id=11, user_id=11, client_lang="ru")
 NEWCOMERS = [UserRef(chat_id=100 + n, user_id=100 + n, client_lang="en") for n in range(30)]

@@ -88,7 +88,9 @@ class Answers(Feature):
             return [self.entry_reply(turn, entry, also=result.suggestions)]
         if result.smalltalk:
             return [self.smalltalk(turn, result.smalltalk)]
-        return self.abstain(turn, result.suggestions, case=result.case_signal)
+        return self.abstain(
+            turn, result.suggestions, case=result.case_signal, ask=result.two_topics
+        )
 
     def interrupted(self, turn: Turn) -> None:
         """A command or a button: the next typed message is no answer to "What was missing?"."""
@@ -139,12 +141,16 @@ class Answers(Feature):
             rows.append((check,))
         return tuple(rows)
 
-    def abstain(self, turn: Turn, suggestions: tuple[str, ...], *, case: bool) -> list[Reply]:
-        """The honest "I don't know", with nearest topics and, for a real case, the contacts."""
+    def abstain(
+        self, turn: Turn, suggestions: tuple[str, ...], *, case: bool, ask: bool = False
+    ) -> list[Reply]:
+        """The honest "I don't know", with nearest topics and, for a real case, the contacts;
+        a clarifying question instead when the entries are one topic's, or ``ask`` (the
+        message named two topics)."""
         _ = turn._
         entries = [e for e in (turn.kb.get(s) for s in suggestions) if e is not None][:3]
-        if len(entries) >= 2 and entries[0].topic == entries[1].topic:
-            # one topic, several entries: ask which (what people pick is counted, no text)
+        if len(entries) >= 2 and (ask or entries[0].topic == entries[1].topic):
+            # ask which (what people pick is counted, no text)
             question = turn.store.ask_clarification(tuple(e.id for e in entries))
             text = _("Which of these is closest to what you want to know?")
             rows = [

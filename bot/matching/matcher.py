@@ -59,6 +59,7 @@ class MatchResult:
     smalltalk: str | None = None
     case_signal: bool = False
     failed: bool = False  # the matcher raised and abstained instead (a bug, logged)
+    two_topics: bool = False  # bare keywords named two topics: ask which of the suggestions
 
 
 @dataclass(frozen=True)
@@ -146,8 +147,9 @@ class Matcher:
         if not ranked:
             return MatchResult(None, 0.0, lang, (), case_signal=signal)
         if self._asks_two_topics(tokens, ranked):  # clarify which one: never guess
+            choices = self._topic_choices(tokens, ranked)
             return MatchResult(
-                None, ranked[0][1], lang, self._suggestions(ranked), case_signal=signal
+                None, ranked[0][1], lang, choices, case_signal=signal, two_topics=True
             )
         candidate, values = self.features(folded, tokens, ranked, signal)
         confident, probability = self.confidence.answers(values)
@@ -165,6 +167,23 @@ class Matcher:
             for entry_id, score in ranked[: self.config.max_suggestions]
             if score >= self.config.min_suggestion
         )
+
+    def _topic_choices(
+        self, tokens: list[_Token], ranked: list[tuple[str, float]]
+    ) -> tuple[str, ...]:
+        """The entries offered when bare keywords name two topics: the best of each named
+        topic first, in rank order, then those topics' next best."""
+        named = self._named_topics(tokens) | self._concept_topics(tokens)
+        firsts: dict[str, str] = {}
+        for entry_id, _ in ranked:
+            firsts.setdefault(self.kb.entries[entry_id].topic, entry_id)
+        leads = [e for t, e in firsts.items() if t in named]
+        rest = [
+            e
+            for e in self._suggestions(ranked)
+            if e not in leads and self.kb.entries[e].topic in named
+        ]
+        return tuple([*leads, *rest][: self.config.max_suggestions])
 
     def explain(self, text: str) -> tuple[str, list[float]] | None:
         """The candidate entry for ``text`` and its FEATURES values, or None when the message
@@ -367,13 +386,26 @@ class Matcher:
         )
 
     def _named_topics(self, tokens: list[_Token]) -> set[str]:
-        """The topics a message names: those of its words found mostly in one topic's entries."""
+        """The topics a message names: those of its words found mostly in one topic's entries.
+        A word is judged by the entries that use it (or its stem), and by those its synonym
+        group reaches only when no entry uses it: "подарок" names gifts even though its group
+        reaches the stories that mention a present in passing."""
         named: set[str] = set()
         for token in tokens:
-            found = {entry for key in token.alts for entry in self.index.postings.get(key, ())}
+            found = self._reach(token, own=True) or self._reach(token, own=False)
             counts = Counter(self._topics[entry] for entry in found)
             named.update(topic for topic, count in counts.items() if 2 * count > len(found))
         return named
+
+    def _reach(self, token: _Token, *, own: bool) -> set[int]:
+        """The entries a word reaches: through itself and its stem (``own``), or through any of
+        its alternatives, synonym groups and concepts included."""
+        return {
+            entry
+            for key in token.alts
+            if not (own and key.startswith(GROUP_PREFIX))
+            for entry in self.index.postings.get(key, ())
+        }
 
     def _tokens(self, folded: list[str]) -> list[_Token]:
         index = self.index
@@ -414,15 +446,25 @@ class Matcher:
         if not total:
             return []
         cover: dict[int, float] = defaultdict(float)
+        # ties in cover are broken by the weight an entry covers with the words themselves
+        # (not through a synonym group or concept): "relatives in the same department" should
+        # reach the entry that says "relatives" before ten that say "brother" or "wife"
+        own: dict[int, float] = defaultdict(float)
         for token in tokens:
             reach: dict[int, float] = {}
+            direct: set[int] = set()
             for key, sim in token.alts.items():
                 for entry in self.index.postings.get(key, ()):
                     if sim > reach.get(entry, 0.0):
                         reach[entry] = sim
+                    if not key.startswith(GROUP_PREFIX):
+                        direct.add(entry)
             for entry, sim in reach.items():
                 cover[entry] += token.weight * sim
-        candidates = sorted(cover, key=lambda e: (-cover[e], e))[: self.config.candidates]
+            for entry in direct:
+                own[entry] += token.weight
+        candidates = sorted(cover, key=lambda e: (-round(cover[e], 9), -own[e], e))
+        candidates = candidates[: self.config.candidates]
         query = _Query(tokens, " ".join(folded), self.config)
         looks = self.index.profiles.similarity(query.text, candidates)
         features = self.index.features(folded) + _typo_features(tokens, self.config)
