@@ -415,3 +415,10 @@ def test_only_the_first_4096_characters_of_a_message_are_read(bundled: Matcher) 
     question = "Можно ли госслужащему принять подарок?"
     padded = question + " " * (bundled.config.max_input - len(question))
     assert bundled.match(padded + "провокация " * 100_000) == bundled.match(question)
+
+
+def test_a_tie_in_cover_goes_to_the_entry_using_the_words_themselves(bundled: Matcher) -> None:
+    """Many entries reach "relatives" and "department" through a synonym group (brother, wife,
+    police department); the one whose question says "relatives" must be among the candidates
+    and ranked first (it was cut off by entry order before)."""
+    assert bundled.search("relatives in the same department")[0][0] == "relatives-same-agency"
