@@ -173,7 +173,7 @@ class Matcher:
     ) -> tuple[str, ...]:
         """The entries offered when bare keywords name two topics: the best of each named
         topic first, in rank order, then those topics' next best."""
-        named = self._named_topics(tokens) | self._concept_topics(tokens)
+        named = self._topics_meant(tokens)
         firsts: dict[str, str] = {}
         for entry_id, _ in ranked:
             firsts.setdefault(self.kb.entries[entry_id].topic, entry_id)
@@ -376,7 +376,7 @@ class Matcher:
         (within config.topics_margin): the bot asks which."""
         if len(tokens) > self.config.keyword_query:
             return False
-        named = self._named_topics(tokens) | self._concept_topics(tokens)
+        named = self._topics_meant(tokens)
         topic = self.kb.entries[ranked[0][0]].topic
         best = ranked[0][1]
         return topic in named and any(
@@ -384,6 +384,10 @@ class Matcher:
             and best - score < self.config.topics_margin
             for entry_id, score in ranked[1:]
         )
+
+    def _topics_meant(self, tokens: list[_Token]) -> set[str]:
+        """The topics a message names by its words or by the everyday concepts in it."""
+        return self._named_topics(tokens) | self._concept_topics(tokens)
 
     def _named_topics(self, tokens: list[_Token]) -> set[str]:
         """The topics a message names: those of its words found mostly in one topic's entries.

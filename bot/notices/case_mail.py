@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Generic, Protocol, TypeVar
 
-from bot.notices.lease import Lease
+from bot.notices.lease import Lease, utc_now
 from bot.notices.offload import Offload, in_place
 from bot.notices.sender import DeliveryError, Outcome, failure
 from bot.store import CaseMailRow, Store, describe, disk_error, user_ref
@@ -36,10 +36,6 @@ class CaseTransport(Protocol[MessageT]):
         ...
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class CaseMailSender(Generic[Message]):
     """Sends the due rows of the case mail through a transport, under ``lease``.
 
@@ -54,7 +50,7 @@ class CaseMailSender(Generic[Message]):
         render: Callable[[CaseMailRow], Message | None],
         *,
         lease: Lease,
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = utc_now,
         run: Offload = in_place,
     ) -> None:
         self.store = store

@@ -35,7 +35,8 @@ def process_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-def _utc_now() -> datetime:
+def utc_now() -> datetime:
+    """The time now, in UTC: the default clock of the lease and the senders."""
     return datetime.now(UTC)
 
 
@@ -46,7 +47,7 @@ class Lease:
     store: Store
     ttl: timedelta = LEASE_TTL
     owner: str = field(default_factory=process_owner)
-    now: Callable[[], datetime] = _utc_now
+    now: Callable[[], datetime] = utc_now
 
     @property
     def margin(self) -> timedelta:

@@ -23,11 +23,11 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Generic, Protocol, TypeVar
 
-from bot.notices.lease import Lease
+from bot.notices.lease import Lease, utc_now
 from bot.notices.offload import Offload, in_place
 from bot.store import Delivery, DeliveryState, Store, describe, disk_error
 
@@ -169,10 +169,6 @@ def backoff(attempts: int) -> float:
     return float(min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(attempts - 1, 0)))
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True)
 class Outcome:
     """What became of one message: its rows' new state, and why."""
@@ -212,7 +208,7 @@ class Sender(Generic[Message]):
         *,
         lease: Lease,
         limits: Limits | None = None,
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = utc_now,
         run: Offload = in_place,
     ) -> None:
         self.store = store
