@@ -90,8 +90,14 @@ class Question:
     lang: Lang
     text: str
     slots: tuple[Slot, ...]
-    keys: frozenset[str]
     total: float
+
+    def contained(self, found: int) -> float:
+        """The share of this question's weight in its slots whose bits ``found`` sets."""
+        if not self.total:
+            return 0.0
+        weight = sum(slot.weight for at, slot in enumerate(self.slots) if found >> at & 1)
+        return weight / self.total
 
 
 class Index:
@@ -136,6 +142,12 @@ class Index:
         self.by_entry: list[list[int]] = [[] for _ in self.entry_ids]
         for number, indexed in enumerate(self.questions):
             self.by_entry[indexed.entry].append(number)
+        # a code of question_postings: (a question's place in its entry) << slot_shift | slot
+        self.slot_shift = max((len(q.slots) for q in self.questions), default=1).bit_length()
+        codes: dict[int, int] = {}  # one int object for each code: memory at scale
+        self.question_postings = [
+            self._question_postings(numbers, codes) for numbers in self.by_entry
+        ]
         self.profiles = EntryProfiles(
             [
                 [
@@ -270,14 +282,21 @@ class Index:
         self, entry: int, lang: Lang, folded: list[str], slots: list[frozenset[str]]
     ) -> Question:
         weighted = tuple(Slot(keys, self.weight(keys - _group_keys(keys))) for keys in slots)
-        return Question(
-            entry,
-            lang,
-            " ".join(folded),
-            weighted,
-            frozenset().union(*slots),
-            sum(s.weight for s in weighted),
-        )
+        return Question(entry, lang, " ".join(folded), weighted, sum(s.weight for s in weighted))
+
+    def _question_postings(
+        self, numbers: list[int], codes: dict[int, int]
+    ) -> dict[str, tuple[int, ...]]:
+        """One entry's inverted index: each key to the codes (see slot_shift) of the slots of
+        the entry's questions found by it."""
+        found: dict[str, list[int]] = defaultdict(list)
+        for at, number in enumerate(numbers):
+            for slot_at, slot in enumerate(self.questions[number].slots):
+                code = at << self.slot_shift | slot_at
+                code = codes.setdefault(code, code)
+                for key in slot.keys:
+                    found[key].append(code)
+        return {key: tuple(codes) for key, codes in found.items()}
 
 
 def content_words(folded: list[str]) -> list[str]:

@@ -37,7 +37,7 @@ from bot.kb.model import DEFAULT_LANG, KnowledgeBase, Lang
 from bot.matching.common_words import everyday_share, load_word_lists
 from bot.matching.confidence import ConfidenceModel
 from bot.matching.config import DEFAULT, MatchConfig
-from bot.matching.index import GROUP_PREFIX, Index, Question, content_words
+from bot.matching.index import GROUP_PREFIX, Index, content_words
 from bot.matching.langid import guess_language
 from bot.matching.reading import Chunk, read
 from bot.matching.smalltalk import SmallTalk
@@ -495,18 +495,18 @@ class Matcher:
         question they contain.
         """
         query_share = query.query_share
+        numbers = self.index.by_entry[entry]
+        found = query.found(self.index.question_postings[entry], self.index.slot_shift)
         best = 0.0
-        for number in self.index.by_entry[entry]:
-            question = self.index.questions[number]
-            if question.keys.isdisjoint(query.keys):
-                continue
-            own = query.coverage(question)
+        for at, (weight, slots) in sorted(found.items()):
+            question = self.index.questions[numbers[at]]
+            own = weight / query.total
             covered = query.entry_share * entry_coverage + (1 - query.entry_share) * own
             # A question a story contains whole ("provocation") may be a passing mention.
             size = min(1.0, question.total / (self.config.question_size * query.total))
             if _fit(self.config, query_share, covered, size, 1.0, own) <= best:
                 continue  # cannot beat the best question even if contained whole and alike
-            contained = _question_coverage(question, query.keys) * size
+            contained = question.contained(slots) * size
             if _fit(self.config, query_share, covered, contained, 1.0, own) <= best:
                 continue
             similarity = fuzz.token_sort_ratio(query.text, question.text) / 100
@@ -531,14 +531,28 @@ class _Query:
         self.entry_share = _between(config.entry_coverage, config.story_entry_coverage, story)
         self.bayes_share = _between(config.bayes_share, config.story_bayes_share, story)
 
-    def coverage(self, question: Question) -> float:
-        """The share of the message's weight that ``question`` explains."""
-        found = 0.0
+    def found(
+        self, postings: dict[str, tuple[int, ...]], shift: int
+    ) -> dict[int, tuple[float, int]]:
+        """For each question of one entry (by its place, see
+        :attr:`~bot.matching.index.Index.question_postings`) that shares a key with the
+        message: the weight of the message it explains, and the bits of its slots found."""
+        mask = (1 << shift) - 1
+        weights: dict[int, float] = {}
+        slots: dict[int, int] = {}
         for keys, weight, exact, alts in self._keysets:
-            common = keys & question.keys
-            if common:
-                found += weight if exact else weight * max(alts[key] for key in common)
-        return found / self.total
+            best: dict[int, float] = {}
+            for key in keys:
+                sim = alts[key]
+                for code in postings.get(key, ()):
+                    at = code >> shift
+                    slots[at] = slots.get(at, 0) | 1 << (code & mask)
+                    if sim > best.get(at, -1.0):
+                        best[at] = sim
+            # summed token by token, in the message's order: the sums stay bit for bit
+            for at, sim in best.items():
+                weights[at] = weights.get(at, 0.0) + (weight if exact else weight * sim)
+        return {at: (weights[at], slots[at]) for at in weights}
 
 
 def _typo_features(tokens: list[_Token], config: MatchConfig) -> list[str]:
@@ -592,10 +606,3 @@ def _question_sentence(text: str) -> str | None:
         return None
     asked = [s for s in sentences if s.endswith("?")]
     return (asked or sentences)[-1]
-
-
-def _question_coverage(question: Question, query_keys: frozenset[str]) -> float:
-    if not question.total:
-        return 0.0
-    found = sum(slot.weight for slot in question.slots if not query_keys.isdisjoint(slot.keys))
-    return found / question.total
