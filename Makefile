@@ -22,6 +22,7 @@ test: lint typecheck  ## lint, types, validate the knowledge base, the tests and
 	$(BIN)/adal-bot eval tests/data/fresh.jsonl --min-accuracy 0.85 --min-abstention 0.95 --max-wrong 0.037 >/dev/null
 	$(BIN)/adal-bot eval tests/data/fresh2.jsonl --min-accuracy 0.82 --min-abstention 0.95 --max-wrong 0.05 >/dev/null
 	$(BIN)/adal-bot eval tests/data/fresh3.jsonl --min-accuracy 0.83 --min-abstention 0.90 --max-wrong 0.048 >/dev/null
+	$(BIN)/adal-bot eval tests/data/fresh4.jsonl --min-accuracy 0.85 --min-abstention 0.95 --max-wrong 0.035 >/dev/null
 	$(BIN)/adal-bot eval tests/data/common-words-en.jsonl --max-wrong 0.02 >/dev/null
 	$(BIN)/adal-bot eval tests/data/common-words-ru.jsonl --max-wrong 0.02 >/dev/null
 

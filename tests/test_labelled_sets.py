@@ -13,12 +13,25 @@ from bot.matching.normalize import words
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-SETS = ["eval", "dev", "holdout", "fresh", "fresh2", "fresh3", "train2", "train3", "train4"]
+SETS = [
+    "eval",
+    "dev",
+    "holdout",
+    "fresh",
+    "fresh2",
+    "fresh3",
+    "fresh4",
+    "train2",
+    "train3",
+    "train4",
+    "train5",
+]
 GATED = [
     "eval",
     "fresh",
     "fresh2",
     "fresh3",
+    "fresh4",
 ]  # held out: never tuned on, never copied into the base
 KINDS = {
     "plain",
