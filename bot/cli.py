@@ -381,6 +381,7 @@ TRAINING_SETS = (
     "tests/data/holdout.jsonl",
     "tests/data/train2.jsonl",
     "tests/data/train3.jsonl",
+    "tests/data/train5.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 

@@ -272,7 +272,7 @@ def test_keywords_naming_two_topics_are_asked_which_with_both(dialog: Dialog) ->
 def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) -> None:
     """The bot cannot decide, but the message is clearly about one topic: it asks which entry
     is meant; the choice is counted (no text, no user) and answered."""
-    text = "Можно ли принять подарок от подчинённого?"  # gifts, but which rule: unsure
+    text = "Можно ли принять подарок от коллеги?"  # gifts, but which rule: unsure
     result = dialog.library.matcher.match(text)
     assert result.entry_id is None and not result.two_topics
     (asked,) = dialog.handle_message(RU, text)
