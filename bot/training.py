@@ -30,7 +30,21 @@ def training_rows(kb: KnowledgeBase, cases: Iterable[Case]) -> list[tuple[list[f
     return rows
 
 
+def base_rows(kb: KnowledgeBase) -> list[list[float]]:
+    """The features of every question of the base whose own entry is its candidate: the
+    maintainers wrote it to ask for that entry, so it should be answered (``kb check``)."""
+    matcher = Matcher(kb, confidence=_UNTRAINED)
+    rows = []
+    for entry in kb.entries.values():
+        for lang in entry.texts:
+            for question in entry.questions(lang):
+                found = matcher.explain(question)
+                if found is not None and found[0] == entry.id:
+                    rows.append(found[1])
+    return rows
+
+
 def train(kb: KnowledgeBase, cases: Iterable[Case], *, max_wrong: float) -> ConfidenceModel:
     """A confidence model fitted on ``cases`` whose thresholds keep the cases answered wrong
-    within ``max_wrong`` of them."""
-    return fit(training_rows(kb, cases), max_wrong=max_wrong)
+    within ``max_wrong`` of them, and answer the base's own questions if they can."""
+    return fit(training_rows(kb, cases), max_wrong=max_wrong, answered=base_rows(kb))

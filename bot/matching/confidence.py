@@ -90,11 +90,14 @@ def fit(
     *,
     max_wrong: float = 0.02,
     boosting: Boosting = BOOSTING,
+    answered: Sequence[Sequence[float]] = (),
 ) -> ConfidenceModel:
     """Fit the trees on every row, and choose the two thresholds that answer most rows right
     while the rows answered wrong stay within ``max_wrong`` of all rows, judged on
     out-of-fold probabilities (each row scored by trees that did not see it: in-sample
-    probabilities are too sure of themselves). Deterministic."""
+    probabilities are too sure of themselves). Among those, thresholds that also answer every
+    row of ``answered`` (the base's own questions that rank their entry first) are preferred.
+    Deterministic."""
     values = [list(v) for v, _ in rows]
     labels = [right for _, right in rows]
     out_of_fold = [0.0] * len(rows)
@@ -107,17 +110,23 @@ def fit(
         (p, bool(v[_INDEX["rule"]]), right)
         for p, v, right in zip(out_of_fold, values, labels, strict=True)
     ]
-    threshold, rule_threshold = _thresholds(scored, max_wrong)
     trees, bias = fit_trees(values, labels, boosting)
+    kept = [(sigmoid(log_odds(trees, bias, v)), bool(v[_INDEX["rule"]])) for v in answered]
+    threshold, rule_threshold = _thresholds(scored, max_wrong, kept)
     return ConfidenceModel(trees, bias, threshold, rule_threshold)
 
 
-def _thresholds(scored: list[tuple[float, bool, bool]], max_wrong: float) -> tuple[float, float]:
-    best = (-1, 1.0, 1.0)
+def _thresholds(
+    scored: list[tuple[float, bool, bool]], max_wrong: float, kept: list[tuple[float, bool]]
+) -> tuple[float, float]:
+    """The thresholds (without the rule, with it) that answer most ``scored`` rows right
+    within ``max_wrong``, answering every ``kept`` row if any such pair does."""
+    best = (False, -1, 1.0, 1.0)
     for threshold in _GRID:
         for rule_threshold in (t for t in _GRID if t <= threshold):
             answered = [r for p, rule, r in scored if p >= (rule_threshold if rule else threshold)]
             right, wrong = sum(answered), len(answered) - sum(answered)
-            if wrong <= max_wrong * len(scored) and right > best[0]:
-                best = (right, threshold, rule_threshold)
-    return best[1], best[2]
+            keeps = all(p >= (rule_threshold if rule else threshold) for p, rule in kept)
+            if wrong <= max_wrong * len(scored) and (keeps, right) > best[:2]:
+                best = (keeps, right, threshold, rule_threshold)
+    return best[2], best[3]
