@@ -269,12 +269,24 @@ def test_keywords_naming_two_topics_are_asked_which_with_both(dialog: Dialog) ->
     assert topics == {"provocation", "gifts"}
 
 
+def test_a_message_about_something_else_is_not_asked_which(dialog: Dialog) -> None:
+    """Its two nearest entries are one topic's, but the message is not about that topic (only
+    "tax" is a word of the gift entries): no "which of these", an honest "I don't know"."""
+    text = "is the tax office open on saturday for officers"
+    result = dialog.library.matcher.match(text)
+    kb = dialog.library.kb
+    assert result.entry_id is None and not result.one_topic
+    assert kb.entries[result.suggestions[0]].topic == kb.entries[result.suggestions[1]].topic
+    abstention, *_ = dialog.handle_message(EN, text)
+    assert abstention.text.startswith("Sorry, I don't know the answer to that one.")
+
+
 def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) -> None:
     """The bot cannot decide, but the message is clearly about one topic: it asks which entry
     is meant; the choice is counted (no text, no user) and answered."""
     text = "Можно ли принять подарок от коллеги?"  # gifts, but which rule: unsure
     result = dialog.library.matcher.match(text)
-    assert result.entry_id is None and not result.two_topics
+    assert result.entry_id is None and not result.two_topics and result.one_topic
     (asked,) = dialog.handle_message(RU, text)
     assert asked.text.startswith("Что из этого ближе всего")
     options = [a for a in actions(asked) if a.startswith("q:")]

@@ -89,7 +89,10 @@ class Answers(Feature):
         if result.smalltalk:
             return [self.smalltalk(turn, result.smalltalk)]
         return self.abstain(
-            turn, result.suggestions, case=result.case_signal, ask=result.two_topics
+            turn,
+            result.suggestions,
+            case=result.case_signal,
+            ask=result.two_topics or result.one_topic,
         )
 
     def interrupted(self, turn: Turn) -> None:
@@ -145,11 +148,11 @@ class Answers(Feature):
         self, turn: Turn, suggestions: tuple[str, ...], *, case: bool, ask: bool = False
     ) -> list[Reply]:
         """The honest "I don't know", with nearest topics and, for a real case, the contacts;
-        a clarifying question instead when the entries are one topic's, or ``ask`` (the
-        message named two topics)."""
+        a clarifying question instead when ``ask`` (the message names the topic of its
+        entries, or two topics)."""
         _ = turn._
         entries = [e for e in (turn.kb.get(s) for s in suggestions) if e is not None][:3]
-        if len(entries) >= 2 and (ask or entries[0].topic == entries[1].topic):
+        if len(entries) >= 2 and ask:
             # ask which (what people pick is counted, no text)
             question = turn.store.ask_clarification(tuple(e.id for e in entries))
             text = _("Which of these is closest to what you want to know?")

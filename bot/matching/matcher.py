@@ -60,6 +60,7 @@ class MatchResult:
     case_signal: bool = False
     failed: bool = False  # the matcher raised and abstained instead (a bug, logged)
     two_topics: bool = False  # bare keywords named two topics: ask which of the suggestions
+    one_topic: bool = False  # the message names the topic its two best suggestions share: ask
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,15 @@ class Matcher:
             return MatchResult(
                 candidate, score, lang, self._sibling(ranked, candidate), case_signal=signal
             )
-        return MatchResult(None, score, lang, self._suggestions(ranked), case_signal=signal)
+        suggestions = self._suggestions(ranked)
+        return MatchResult(
+            None,
+            score,
+            lang,
+            suggestions,
+            case_signal=signal,
+            one_topic=self._asks_one_topic(tokens, suggestions),
+        )
 
     def _suggestions(self, ranked: list[tuple[str, float]]) -> tuple[str, ...]:
         """The entries offered with an abstention: the best few that score enough."""
@@ -267,7 +276,8 @@ class Matcher:
         )
 
     def _sibling(self, ranked: list[tuple[str, float]], answer: str) -> tuple[str, ...]:
-        """The runner-up of the answer's topic when it comes close: offered with the answer."""
+        """The runner-up of the answer's topic when it fits too (scores config.min_score or
+        comes within config.min_margin of the answer): offered with the answer."""
         own = dict(ranked)[answer]
         topic = self.kb.entries[answer].topic
         return tuple(
@@ -275,7 +285,7 @@ class Matcher:
             for entry_id, score in ranked[:2]
             if entry_id != answer
             and self.kb.entries[entry_id].topic == topic
-            and own - score < self.config.min_margin
+            and (score >= self.config.min_score or own - score < self.config.min_margin)
         )
 
     def _answer(self, ranked: list[tuple[str, float]], tokens: list[_Token]) -> str | None:
@@ -384,6 +394,21 @@ class Matcher:
             and best - score < self.config.topics_margin
             for entry_id, score in ranked[1:]
         )
+
+    def _asks_one_topic(self, tokens: list[_Token], suggestions: tuple[str, ...]) -> bool:
+        """Whether the two best suggestions are one topic's and the message is about that
+        topic: the words that name it (by themselves or by an everyday concept) carry
+        config.clarify_share of its weight or more. The bot then asks which entry is meant,
+        rather than asking a message about something else ("is the tax office open on
+        saturday") to choose among them."""
+        if len(suggestions) < 2:
+            return False
+        topic = self.kb.entries[suggestions[0]].topic
+        if self.kb.entries[suggestions[1]].topic != topic:
+            return False
+        total = sum(t.weight for t in tokens)
+        naming = sum(t.weight for t in tokens if topic in self._topics_meant([t]))
+        return total > 0 and naming / total >= self.config.clarify_share
 
     def _topics_meant(self, tokens: list[_Token]) -> set[str]:
         """The topics a message names by its words or by the everyday concepts in it."""
