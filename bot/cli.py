@@ -390,13 +390,14 @@ TRAINING_SETS = (
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--max-wrong",
-    default=0.025,
+    default=0.02,
     show_default=True,
     help="Share of the training lines the chosen threshold may answer wrong.",
 )
 def train_command(paths: tuple[Path, ...], max_wrong: float) -> None:
-    """Learn the matcher's confidence from labelled tuning sets (default: the dev and holdout
-    sets and everyday words; never a gated set) and write bot/matching/confidence.json."""
+    """Learn the matcher's confidence from labelled tuning sets (default: TRAINING_SETS, the
+    dev, holdout and blind train sets and everyday words; never a gated set) and write
+    bot/matching/confidence.json."""
     from bot.evaluate import load_cases
     from bot.matching.confidence import MODEL_PATH
     from bot.training import train
