@@ -320,7 +320,7 @@ class Matcher:
         if question is None:
             return ranked
         folded = self._folded(question)
-        asked = dict(self._ranked(self._tokens(folded), folded))
+        asked = dict(self._ranked(self._tokens(folded), folded, {e for e, _ in ranked}))
         blended = [
             (
                 entry_id,
@@ -470,7 +470,12 @@ class Matcher:
         langs = self.index.lexicon.langs(word)
         return 1.0 if "kk" in langs and "ru" not in langs else everyday_share(word)
 
-    def _ranked(self, tokens: list[_Token], folded: list[str]) -> list[tuple[str, float]]:
+    def _ranked(
+        self, tokens: list[_Token], folded: list[str], wanted: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """The candidate entries of a message (those that cover most of it) with their scores,
+        best first; only those in ``wanted``, if given (the others are still candidates: they
+        weigh in the naive Bayes probabilities)."""
         total = sum(t.weight for t in tokens)
         if not total:
             return []
@@ -509,6 +514,7 @@ class Matcher:
                 ),
             )
             for e in candidates
+            if wanted is None or self.index.entry_ids[e] in wanted
         ]
         return sorted(scored, key=lambda item: item[1], reverse=True)
 
