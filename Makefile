@@ -54,7 +54,7 @@ check: $(STAMP)
 locales: $(STAMP)  ## extract UI strings and update the kk/ru/en catalogs
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --width 100 \
 		--project adal-bot -o locales/adal.pot bot
-	$(BIN)/pybabel update -i locales/adal.pot -d locales -D adal --width 100 --no-fuzzy-matching
+	$(BIN)/pybabel update -i locales/adal.pot -d locales -D adal --width 100 --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache dist build
