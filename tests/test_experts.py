@@ -541,6 +541,22 @@ def test_case_mail_is_sent_only_under_the_lease(dialog: Dialog, mail: Mailroom) 
     assert len(dialog.store.due_case_mail(datetime.now(UTC))) == 2
 
 
+def test_the_case_mail_backlog_counts_what_waits_and_what_failed(dialog: Dialog) -> None:
+    """What /metrics shows of expert cases: messages waiting and messages that failed."""
+    store = dialog.store
+    assert store.case_mail_backlog() == (0, 0)
+    send_case(dialog)
+    first, second = store.due_case_mail(datetime.now(UTC))
+    assert store.case_mail_backlog() == (2, 0)
+    lease = Lease(store)
+    lease.take()
+    assert store.claim_case_mail(first.id, owner=lease.owner, until=datetime.now(UTC))
+    assert store.case_mail_backlog() == (2, 0)  # being sent still waits
+    store.finish_case_mail(first.id, "failed", now=datetime.now(UTC), error="Forbidden")
+    store.finish_case_mail(second.id, "sent", now=datetime.now(UTC), message_id=7)
+    assert store.case_mail_backlog() == (0, 1)
+
+
 def test_an_expert_who_never_started_the_bot_is_skipped_with_a_warning(
     dialog: Dialog, mail: Mailroom, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -394,6 +394,7 @@ async def test_webhook_checks_the_secret_token_and_refuses_malformed_bodies(
             metrics = await response.text()
         assert response.status == 200
         assert "adal_messages_total 1" in metrics and "adal_outbox_backlog 0" in metrics
+        assert "adal_case_mail_backlog 0" in metrics and "adal_case_mail_failed 0" in metrics
         assert 'adal_questions_total{outcome="answer"}' in metrics
 
 

@@ -126,6 +126,14 @@ class CaseMail(Tables):
             ],
         )
 
+    def case_mail_backlog(self) -> tuple[int, int]:
+        """Messages of cases not delivered: (pending or being sent, failed for good)."""
+        waiting, failed = self.db.execute(
+            "SELECT coalesce(sum(state IN ('pending', 'sending')), 0),"
+            " coalesce(sum(state = 'failed'), 0) FROM case_mail"
+        ).fetchone()
+        return int(waiting), int(failed)
+
     @strict
     def recover_case_mail(self) -> int:
         """Put rows left ``sending`` by a stopped process back to ``pending`` (their message

@@ -437,7 +437,8 @@ class Service:
     async def exposition(self) -> str:
         """The counters in Prometheus' text format."""
         backlog = await self.worker(self.store.backlog)
-        return self.metrics.render(self.dialog.library.outcomes, backlog)
+        case_mail = await self.worker(self.store.case_mail_backlog)
+        return self.metrics.render(self.dialog.library.outcomes, backlog, case_mail)
 
 
 def _polling_error() -> Callable[[TelegramError], None]:

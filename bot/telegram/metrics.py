@@ -1,8 +1,8 @@
 """The service's counters, shown in Prometheus' text format at ``/metrics`` (webhook mode).
 
 Counters: updates by kind, questions matched by outcome (answer, abstention, small talk),
-users throttled, errors logged; gauges: the outbox's backlog and the seconds since the last
-update.
+users throttled, errors logged; gauges: the outbox's backlog, the expert cases' messages
+waiting or failed, and the seconds since the last update.
 """
 
 from __future__ import annotations
@@ -40,8 +40,11 @@ class Metrics:
         """An update arrived."""
         self.last_update_at = datetime.now(UTC)
 
-    def render(self, outcomes: Mapping[str, int], backlog: int) -> str:
-        """Everything in Prometheus' text exposition format."""
+    def render(
+        self, outcomes: Mapping[str, int], backlog: int, case_mail: tuple[int, int] = (0, 0)
+    ) -> str:
+        """Everything in Prometheus' text exposition format; ``case_mail``: the messages of
+        expert cases waiting to be delivered and those that failed for good."""
         lines: list[str] = []
         for name, text in _HELP.items():
             lines += [
@@ -59,6 +62,12 @@ class Metrics:
             f"# HELP {PREFIX}outbox_backlog Notice messages not delivered yet.",
             f"# TYPE {PREFIX}outbox_backlog gauge",
             f"{PREFIX}outbox_backlog {backlog}",
+            f"# HELP {PREFIX}case_mail_backlog Messages of expert cases not delivered yet.",
+            f"# TYPE {PREFIX}case_mail_backlog gauge",
+            f"{PREFIX}case_mail_backlog {case_mail[0]}",
+            f"# HELP {PREFIX}case_mail_failed Messages of expert cases never delivered.",
+            f"# TYPE {PREFIX}case_mail_failed gauge",
+            f"{PREFIX}case_mail_failed {case_mail[1]}",
         ]
         if self.last_update_at is not None:
             age = (datetime.now(UTC) - self.last_update_at).total_seconds()
