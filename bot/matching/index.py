@@ -3,7 +3,9 @@
 Each word of a question becomes a *slot*: the set of keys it can be found by (the folded
 word, its stem, and the synonym groups it belongs to) with a weight, the word's inverse
 document frequency over entries. Keys point back to entries (an inverted index), so a query
-only looks at the entries that share a word with it.
+only looks at the entries that share a word with it; within an entry, keys point to the slots
+of its questions (``question_postings``), so a query only looks at the questions that share a
+word with it.
 """
 
 from __future__ import annotations
@@ -296,7 +298,7 @@ class Index:
                 code = codes.setdefault(code, code)
                 for key in slot.keys:
                     found[key].append(code)
-        return {key: tuple(codes) for key, codes in found.items()}
+        return {key: tuple(entry_codes) for key, entry_codes in found.items()}
 
 
 def content_words(folded: list[str]) -> list[str]:
