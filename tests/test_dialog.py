@@ -298,3 +298,23 @@ def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) 
     assert answer.text.startswith(dialog.library.kb.entries[chosen].answer("ru")[:20])
     (stale,) = dialog.handle_button(RU, "q:999999:0")
     assert stale.toast == "Эта кнопка устарела."
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "reply"),
+    [
+        (EN, "ok", "Good. Ask another question any time."),
+        (RU, "понятно", "Хорошо. Задавайте новый вопрос в любое время."),
+        (EN, "I don't understand", "Try rephrasing, or browse the questions with /topics."),
+        (RU, "не понял", "Попробуйте переформулировать или посмотрите вопросы через /topics."),
+        (EN, "thank you so much", "You are welcome! Ask another question any time."),
+    ],
+)
+def test_ok_and_i_dont_understand_get_small_talk_never_an_entry(
+    dialog: Dialog, user: UserRef, text: str, reply: str
+) -> None:
+    """The issue's chatter: "ok" or "I don't get it" after an answer is not a question; before,
+    "ok" got "I don't know" with the old gift limit among its suggestions."""
+    assert dialog.library.matcher.match(text).entry_id is None
+    (answer,) = dialog.handle_message(user, text)
+    assert answer.text == reply and not answer.buttons

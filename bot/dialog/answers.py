@@ -100,10 +100,15 @@ class Answers(Feature):
         turn.store.drop_comment_request(turn.user.chat_id)
 
     def smalltalk(self, turn: Turn, kind: str) -> Reply:
-        """A reply to a greeting, thanks, goodbye or "what can you do"."""
+        """A reply to a greeting, thanks, "ok", "I don't understand", goodbye or "what can you
+        do"."""
         _ = turn._
         if kind == "thanks":
             return Reply(_("You are welcome! Ask another question any time."))
+        if kind == "okay":
+            return Reply(_("Good. Ask another question any time."))
+        if kind == "not-understood":
+            return Reply(_("Try rephrasing, or browse the questions with /topics."))
         if kind == "goodbye":
             return Reply(_("Goodbye! Come back with any question."))
         if kind == "capabilities":
