@@ -19,6 +19,7 @@ from typing import TextIO
 from bot.config import Settings
 from bot.dialog import Button, Dialog, Reply, UserRef, build_dialog
 from bot.dialog.notice_replies import render_deliveries
+from bot.dialog.reply import split_language
 from bot.dialog.turn import Transport
 from bot.i18n import N_
 from bot.kb import DEFAULT_LANG
@@ -108,7 +109,9 @@ class Console:
         if choice.isdigit() and 0 < int(choice) <= len(self.buttons):
             replies = self.dialog.handle_button(self.user, self.buttons[int(choice) - 1].action)
         elif self.buttons and choice.isdigit() and len(choice) <= BUTTON_DIGITS:
-            text = self.dialog.turn(self.user)._(
+            # in the language of the message whose buttons these are
+            _ = self.dialog.turn(self.user).answering(split_language(self.buttons[0].action)[1])._
+            text = _(
                 "There is no button {number}: type a number from 1 to {count}, or your question.",
                 number=int(choice),
                 count=len(self.buttons),

@@ -53,6 +53,17 @@ def test_a_number_with_no_such_button_says_so_and_a_long_one_is_a_question(
     assert "There is no button 380" not in output  # an article number: a question
 
 
+def test_no_such_button_is_said_in_the_language_of_the_buttons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Russian terminal, an English question: its buttons, and the word that there is no
+    such button, are English (before, the terminal's language: Russian)."""
+    monkeypatch.setenv("LANG", "ru_RU.UTF-8")
+    output = chat(tmp_path, "Can a civil servant accept a gift?", "99")
+    assert "There is no button 99: type a number from 1 to " in output
+    assert "Кнопки 99 нет" not in output
+
+
 @pytest.mark.parametrize(
     ("language", "lang"), [("kk:ru", "kk_KZ.UTF-8"), ("", "kk_KZ.UTF-8"), ("kk", "en_US.UTF-8")]
 )
