@@ -15,10 +15,10 @@ from bot.matching.confidence import ConfidenceModel, fit
 _UNTRAINED = ConfidenceModel((), 0.0, 1.0, 1.0)
 
 
-def training_rows(kb: KnowledgeBase, cases: Iterable[Case]) -> list[tuple[list[float], bool]]:
+def training_rows(matcher: Matcher, cases: Iterable[Case]) -> list[tuple[list[float], bool]]:
     """(features, right) for every case the matcher ranks an entry for: right when the
     candidate is an expected entry (a case that expects none is never right)."""
-    matcher = Matcher(kb, confidence=_UNTRAINED)
+    kb = matcher.kb
     rows = []
     for case in cases:
         found = matcher.explain(case.q)
@@ -30,12 +30,11 @@ def training_rows(kb: KnowledgeBase, cases: Iterable[Case]) -> list[tuple[list[f
     return rows
 
 
-def base_rows(kb: KnowledgeBase) -> list[list[float]]:
+def base_rows(matcher: Matcher) -> list[list[float]]:
     """The features of every question of the base whose own entry is its candidate: the
     maintainers wrote it to ask for that entry, so it should be answered (``kb check``)."""
-    matcher = Matcher(kb, confidence=_UNTRAINED)
     rows = []
-    for entry in kb.entries.values():
+    for entry in matcher.kb.entries.values():
         for lang in entry.texts:
             for question in entry.questions(lang):
                 found = matcher.explain(question)
@@ -47,4 +46,5 @@ def base_rows(kb: KnowledgeBase) -> list[list[float]]:
 def train(kb: KnowledgeBase, cases: Iterable[Case], *, max_wrong: float) -> ConfidenceModel:
     """A confidence model fitted on ``cases`` whose thresholds keep the cases answered wrong
     within ``max_wrong`` of them, and answer the base's own questions if they can."""
-    return fit(training_rows(kb, cases), max_wrong=max_wrong, answered=base_rows(kb))
+    matcher = Matcher(kb, confidence=_UNTRAINED)  # one index for both kinds of rows
+    return fit(training_rows(matcher, cases), max_wrong=max_wrong, answered=base_rows(matcher))

@@ -529,7 +529,7 @@ class Matcher:
         numbers = self.index.by_entry[entry]
         found = query.found(self.index.question_postings[entry], self.index.slot_shift)
         best = 0.0
-        for at, (weight, slots) in sorted(found.items()):
+        for at, (weight, slots) in found.items():  # any order: the best fit is a maximum
             question = self.index.questions[numbers[at]]
             own = weight / query.total
             covered = query.entry_share * entry_coverage + (1 - query.entry_share) * own
