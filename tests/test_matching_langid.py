@@ -67,6 +67,24 @@ def test_a_word_counts_for_each_language_as_often_as_it_occurs_there() -> None:
     assert guess_language(read("подарок", lexicon.__contains__), lexicon) == "ru"
 
 
+def test_a_long_word_seen_rarely_counts_its_stem_too() -> None:
+    """ "взятка" quoted twice in Kazakh questions is a form of a word Russian uses far more."""
+    lexicon = Lexicon(
+        [("kk", "взятка туралы"), ("kk", "взятка деген не")]
+        + [("ru", f"взятку дал {n}") for n in range(5)]
+    )
+    # kk: the word twice and its Kazakh stem (взят) twice; ru: the Russian stem (взятк) 5 times
+    assert lexicon.shares("взятка") == pytest.approx({"kk": 4 / 9, "ru": 5 / 9})
+    assert lexicon.shares("взятку") == {"ru": 1.0}  # seen often enough: the word decides
+
+
+@pytest.mark.parametrize(("text", "lang"), [("взятка", "ru"), ("ок", "ru"), ("окей", "ru")])
+def test_the_bundled_base_reads_these_russian_words_as_russian(
+    bundled: Matcher, text: str, lang: str
+) -> None:
+    assert bundled.match(text).lang == lang
+
+
 def test_a_tie_between_languages_goes_to_the_default() -> None:
     lexicon = Lexicon([("ru", "статистика нападений"), ("kk", "статистика шабуыл")])
     chunks = read("статистика", lexicon.__contains__)

@@ -197,6 +197,16 @@ def test_bare_keywords_naming_two_topics_ask_which(bundled: Matcher, text: str) 
     assert topics == {"provocation", "gifts"}
 
 
+@pytest.mark.parametrize(
+    "text", ["сколько получают госслужащие", "зейнетақы қашан", "how many days off for officials"]
+)
+def test_keywords_that_merely_occur_in_two_topics_are_not_asked_which(
+    bundled: Matcher, text: str
+) -> None:
+    """The words must be about both topics (config.clarify_share of the weight each)."""
+    assert not bundled.match(text).two_topics
+
+
 STORY = (
     "Мой брат работает в полиции, а я в министерстве, и начальник подарил ему подарок на "
     "день рождения. Родственники спорят, можно ли так. Родственник говорит, что подарок "

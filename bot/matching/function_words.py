@@ -40,7 +40,7 @@ _FUNCTION_WORDS: dict[Lang, str] = {
         her hers it its they them their theirs this that these those
         if or and but not no of to in on at by for with from about
         as into onto than then there here so too very just also any some all both each such
-        own same other please tell s t d m ll re ve hi hello hey thanks thank
+        own same other please tell s t d m ll re ve hi hello hey thanks thank ok okay
         don didn doesn isn aren wasn weren won wouldn shouldn couldn haven hasn hadn
     """,
 }

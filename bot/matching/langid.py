@@ -6,8 +6,9 @@ to the default language. The matcher's lexicon adds the
 words of the knowledge base's questions to the built-in function words.
 
 A short message ("ok bye", "бот возможности") is Kazakh only on Kazakh evidence: a letter
-only Kazakh has or a word (almost) only Kazakh uses; a word shared with Russian, or a particle
-read from Latin letters ("bye" as бе), is too little to go on.
+only Kazakh has or a word of three letters or more (almost) only Kazakh uses; a word shared
+with Russian, a particle read from Latin letters ("bye" as бе) or a two-letter word ("ок", a
+bullet in Kazakh when spelt оқ) is too little to go on.
 """
 
 from __future__ import annotations
@@ -47,9 +48,7 @@ def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
             if len(word) < 2 or not word.isalpha():
                 continue  # numbers and single letters tell nothing
             langs = lexicon.shares(word)
-            kazakh_only |= langs.get("kk", 0.0) >= KAZAKH_WORD and (
-                chunk.form != "latin" or len(word) > 2
-            )
+            kazakh_only |= langs.get("kk", 0.0) >= KAZAKH_WORD and len(word) > 2
             for lang, share in langs.items():
                 score[lang] += share
             if CYRILLIC_WORD.match(word):

@@ -14,6 +14,7 @@ from bot.matching.stem import stem
 
 CYRILLIC_WORD = re.compile(r"^[а-я]+$")
 MIN_STEMMED_LENGTH = 5  # shorter words are looked up as they are, not by their stem
+RARELY_SEEN = 3  # a word seen fewer times than this counts its stem's occurrences too
 
 
 def _stem_langs(word: str) -> tuple[Lang, ...]:
@@ -44,11 +45,13 @@ class Lexicon:
 
     def shares(self, word: str) -> dict[Lang, float]:
         """The languages of a folded word, each with its share (they sum to 1) of the
-        word's occurrences, or else of its stem's; empty for a word never seen."""
-        found = self._counts.get(word) or {
-            lang: self._stems.get(stem(word, lang), Counter()).get(lang, 0)
-            for lang in _stem_langs(word)
-        }
+        word's occurrences, plus its stem's when the word is never seen, or is long and
+        rarely seen ("взятка", twice in Kazakh questions, is a form of the Russian взятку,
+        взятки); empty for a word never seen."""
+        found = Counter(self._counts.get(word, {}))
+        if sum(found.values()) < RARELY_SEEN and (len(word) >= MIN_STEMMED_LENGTH or not found):
+            for lang in _stem_langs(word):
+                found[lang] += self._stems.get(stem(word, lang), Counter()).get(lang, 0)
         total = sum(found.values())
         return {lang: count / total for lang, count in found.items() if count} if total else {}
 

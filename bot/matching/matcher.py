@@ -381,24 +381,24 @@ class Matcher:
         }
 
     def _asks_two_topics(self, tokens: list[_Token], ranked: list[tuple[str, float]]) -> bool:
-        """Whether bare keywords name two topics ("provocation gift"), by their words or the
-        everyday concepts they are a kind of, and an entry of the other one comes near the best
-        (within config.topics_margin): the bot asks which."""
+        """Whether bare keywords are about two topics ("provocation gift"; see :meth:`_about`)
+        and an entry of the other one comes near the best (within config.topics_margin): the
+        bot asks which. Words that merely occur in a topic's entries ("сколько получают
+        госслужащие") are not enough."""
         if len(tokens) > self.config.keyword_query:
             return False
-        named = self._topics_meant(tokens)
         topic = self.kb.entries[ranked[0][0]].topic
         best = ranked[0][1]
-        return topic in named and any(
-            self.kb.entries[entry_id].topic in named - {topic}
+        return self._about(tokens, topic) and any(
+            self.kb.entries[entry_id].topic != topic
             and best - score < self.config.topics_margin
+            and self._about(tokens, self.kb.entries[entry_id].topic)
             for entry_id, score in ranked[1:]
         )
 
     def _asks_one_topic(self, tokens: list[_Token], suggestions: tuple[str, ...]) -> bool:
         """Whether the two best suggestions are one topic's and the message is about that
-        topic: the words that name it (by themselves or by an everyday concept) carry
-        config.clarify_share of its weight or more. The bot then asks which entry is meant,
+        topic (see :meth:`_about`). The bot then asks which entry is meant,
         rather than asking a message about something else ("is the tax office open on
         saturday") to choose among them."""
         if len(suggestions) < 2:
@@ -406,6 +406,11 @@ class Matcher:
         topic = self.kb.entries[suggestions[0]].topic
         if self.kb.entries[suggestions[1]].topic != topic:
             return False
+        return self._about(tokens, topic)
+
+    def _about(self, tokens: list[_Token], topic: str) -> bool:
+        """Whether a message is about ``topic``: the words that name it (by themselves or by an
+        everyday concept) carry config.clarify_share of its weight or more."""
         total = sum(t.weight for t in tokens)
         naming = sum(t.weight for t in tokens if topic in self._topics_meant([t]))
         return total > 0 and naming / total >= self.config.clarify_share
