@@ -318,3 +318,24 @@ def test_ok_and_i_dont_understand_get_small_talk_never_an_entry(
     assert dialog.library.matcher.match(text).entry_id is None
     (answer,) = dialog.handle_message(user, text)
     assert answer.text == reply and not answer.buttons
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "start"),
+    [
+        (EN, "are you a robot?", "Yes, I am a bot, not a person"),
+        (RU, "ты робот?", "Да, я бот, а не человек"),
+        (KK, "сен роботсың ба", "Иә, мен адам емес, ботпын"),
+    ],
+)
+def test_are_you_a_robot_is_small_talk_with_examples_not_the_about_entry(
+    dialog: Dialog, user: UserRef, text: str, start: str
+) -> None:
+    """Blind writers label "are you a robot" chatter; "what can you do" stays the about entry."""
+    result = dialog.library.matcher.match(text)
+    assert result.entry_id is None and result.smalltalk == "robot"
+    (answer,) = dialog.handle_message(user, text)
+    assert answer.text.startswith(start) and answer.buttons
+    assert dialog.library.matcher.match("what can the bot do").entry_id == "about-bot"
+    # only the phrase is small talk: its words still count in a question ("a real person")
+    assert not any(map(dialog.library.matcher.smalltalk.is_smalltalk_word, ["real", "person"]))

@@ -100,8 +100,8 @@ class Answers(Feature):
         turn.store.drop_comment_request(turn.user.chat_id)
 
     def smalltalk(self, turn: Turn, kind: str) -> Reply:
-        """A reply to a greeting, thanks, "ok", "I don't understand", goodbye or "what can you
-        do"."""
+        """A reply to a greeting, thanks, "ok", "I don't understand", goodbye, "are you a bot"
+        or "what can you do"."""
         _ = turn._
         if kind == "thanks":
             return Reply(_("You are welcome! Ask another question any time."))
@@ -113,6 +113,15 @@ class Answers(Feature):
             return Reply(_("Goodbye! Come back with any question."))
         if kind == "capabilities":
             text = help_text(turn) + "\n\n" + _("For example:")
+        elif kind == "robot":
+            text = (
+                _(
+                    "Yes, I am a bot, not a person: I answer from a checked base of Kazakhstan's "
+                    "anti-corruption rules."
+                )
+                + "\n\n"
+                + _("Ask in your own words, in Kazakh, Russian or English. For example:")
+            )
         else:
             text = (
                 _("Hello! I answer questions about Kazakhstan's anti-corruption rules.")

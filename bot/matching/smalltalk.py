@@ -13,6 +13,7 @@ from bot.matching.normalize import fold, words
 CASE_SIGNALS = "case-signals"
 PHRASE_CUTOFF = 85.0
 _POLITE = frozenset({"greeting", "thanks"})
+_PHRASES_ONLY = frozenset({"robot"})  # its words ("real", "person", "человек") are ordinary
 
 
 class SmallTalk:
@@ -31,7 +32,7 @@ class SmallTalk:
             for text in texts:
                 folded = fold(text)
                 self._phrases.setdefault(folded, kind)
-                for word in folded.split():
+                for word in folded.split() if kind not in _PHRASES_ONLY else ():
                     if word not in ALL_STOPWORDS and word not in topical:
                         self._words.setdefault(word, kind)
         self._signals = [tuple(words(s)) for s in phrases.get(CASE_SIGNALS, ()) if words(s)]
