@@ -23,6 +23,7 @@ test: lint typecheck  ## lint, types, validate the knowledge base, the tests and
 	$(BIN)/adal-bot eval tests/data/fresh2.jsonl --min-accuracy 0.83 --min-abstention 0.97 --max-wrong 0.02 >/dev/null
 	$(BIN)/adal-bot eval tests/data/fresh3.jsonl --min-accuracy 0.84 --min-abstention 0.92 --max-wrong 0.035 >/dev/null
 	$(BIN)/adal-bot eval tests/data/fresh4.jsonl --min-accuracy 0.86 --min-abstention 0.96 --max-wrong 0.03 >/dev/null
+	$(BIN)/adal-bot eval tests/data/fresh5.jsonl --min-accuracy 0.83 --min-abstention 0.96 --max-wrong 0.025 >/dev/null
 	$(BIN)/adal-bot eval tests/data/common-words-en.jsonl --max-wrong 0.02 >/dev/null
 	$(BIN)/adal-bot eval tests/data/common-words-ru.jsonl --max-wrong 0.02 >/dev/null
 

@@ -382,6 +382,7 @@ TRAINING_SETS = (
     "tests/data/train2.jsonl",
     "tests/data/train3.jsonl",
     "tests/data/train5.jsonl",
+    "tests/data/train6.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 

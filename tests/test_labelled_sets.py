@@ -21,10 +21,12 @@ SETS = [
     "fresh2",
     "fresh3",
     "fresh4",
+    "fresh5",
     "train2",
     "train3",
     "train4",
     "train5",
+    "train6",
 ]
 GATED = [
     "eval",
@@ -32,6 +34,7 @@ GATED = [
     "fresh2",
     "fresh3",
     "fresh4",
+    "fresh5",
 ]  # held out: never tuned on, never copied into the base
 KINDS = {
     "plain",
