@@ -306,6 +306,16 @@ def test_a_question_typed_after_the_thumbs_down_is_kept_and_answered(dialog: Dia
     assert len(dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1))) == 1
 
 
+def test_a_comment_that_matches_the_rated_answer_does_not_repeat_it(dialog: Dialog) -> None:
+    """The answer just rated down is not sent again because the comment names its topic."""
+    comment = "Нет про цветы и про срок сдачи подарка"
+    assert dialog.library.matcher.match(comment).entry_id == GIFTS
+    (answer,) = dialog.handle_message(RU, f"/start {GIFTS}")
+    dialog.handle_button(RU, button(answer, f"f:-:{GIFTS}").action)
+    (thanks,) = dialog.handle_message(RU, comment)
+    assert thanks.text == "Спасибо! Я передал это тем, кто готовит ответы."
+
+
 @pytest.mark.parametrize("between", ["/topics", "button", "thanks"])
 def test_what_was_missing_is_answered_only_by_the_next_message(
     dialog: Dialog, between: str

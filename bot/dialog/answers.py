@@ -65,12 +65,14 @@ class Answers(Feature):
         replies = self._answer(turn, result)
         if result.smalltalk:
             turn.store.drop_comment_request(turn.user.chat_id)
-        elif take_comment(turn, text):
+        elif (commented := take_comment(turn, text)) is not None:
             thanks = Reply(
                 turn._("Thank you! I passed it on to the people who maintain the answers.")
             )
-            # an answer to what they wrote, if there is one; not "I don't know" to a comment
-            replies = [thanks, *(replies if result.entry_id else replies[1:])]
+            # an answer to what they wrote if it asks another entry; not "I don't know" to a
+            # comment, nor again the answer they have just rated down
+            fresh = result.entry_id is not None and result.entry_id != commented
+            replies = [thanks, *(replies if fresh else replies[1:])]
         else:  # what users asked, for the maintainers' report (redacted, no Telegram id)
             record_question(turn.store, turn.kb, turn.user.chat_id, text, result)
             if (

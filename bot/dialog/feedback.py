@@ -46,10 +46,9 @@ def vote(turn: Turn, entry: Entry, sign: str, rows: tuple[tuple[Button, ...], ..
     return replies
 
 
-def take_comment(turn: Turn, text: str) -> bool:
+def take_comment(turn: Turn, text: str) -> str | None:
     """Keep ``text``, personal data removed, when it answers the user's open "What was
-    missing?"; True when it was kept."""
-    kept = turn.store.add_comment(
+    missing?"; the id of the entry it is about when it was kept, else None."""
+    return turn.store.add_comment(
         turn.user.chat_id, redact(text)[:COMMENT_LIMIT], max_age=COMMENT_TIMEOUT
     )
-    return kept is not None
