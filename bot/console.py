@@ -19,7 +19,7 @@ from typing import TextIO
 from bot.config import Settings
 from bot.dialog import Button, Dialog, Reply, UserRef, build_dialog
 from bot.dialog.notice_replies import render_deliveries
-from bot.dialog.reply import split_language
+from bot.dialog.reply import replace_row, split_language
 from bot.dialog.turn import Transport
 from bot.i18n import N_
 from bot.kb import DEFAULT_LANG
@@ -64,10 +64,12 @@ class Console:
         self.out = out
         self.user = UserRef(CONSOLE_CHAT_ID, CONSOLE_CHAT_ID, _client_lang(), is_admin=True)
         self.buttons: list[Button] = []
+        self.rows: list[tuple[Button, ...]] = []  # the rows of the buttons shown
 
     def show(self, replies: list[Reply]) -> None:
         """Print replies; remember their buttons, numbered from 1 (an edit's buttons too)."""
         self.buttons = []
+        self.rows = [row for reply in replies for row in reply.buttons]
         for reply in replies:
             if reply.toast and reply.toast != reply.text:  # Telegram shows it as a pop-up
                 print(f"({reply.toast})", file=self.out)
@@ -107,7 +109,11 @@ class Console:
         """Handle one typed line, then print the notices that came meanwhile."""
         choice = line.strip()
         if choice.isdigit() and 0 < int(choice) <= len(self.buttons):
-            replies = self.dialog.handle_button(self.user, self.buttons[int(choice) - 1].action)
+            pressed = self.buttons[int(choice) - 1]
+            replies = [
+                self._edited(reply, pressed) if reply.in_place else reply
+                for reply in self.dialog.handle_button(self.user, pressed.action)
+            ]
         elif self.buttons and choice.isdigit() and len(choice) <= BUTTON_DIGITS:
             # in the language of the message whose buttons these are
             _ = self.dialog.turn(self.user).answering(split_language(self.buttons[0].action)[1])._
@@ -121,6 +127,12 @@ class Console:
         else:
             replies = self.dialog.handle_message(self.user, line)
         self.show(replies + self.notices())
+
+    def _edited(self, reply: Reply, pressed: Button) -> Reply:
+        """An in-place edit as the whole keyboard shown: the pressed button's row replaced,
+        so the other buttons keep their numbers."""
+        rows = replace_row(self.rows, lambda button: button is pressed, reply.buttons)
+        return replace(reply, buttons=tuple(tuple(row) for row in rows), in_place=False)
 
     def loop(self, lines: TextIO, *, prompt: bool) -> None:
         """Greet (with the notices due), then run until end of input or /quit."""

@@ -206,3 +206,16 @@ def test_a_vote_in_the_terminal_replaces_the_vote_buttons(
     after = output.rsplit("👎", 1)[1]
     assert "(Thank you for the feedback!)" in after
     assert re.search(r"^  \[\d+\] ✓ Thank you for the feedback!$", after, re.MULTILINE)
+
+
+def test_after_a_vote_the_other_buttons_keep_their_numbers(tmp_path: Path) -> None:
+    """An answer whose sibling comes first: after 👎 the same questions keep their numbers, so a
+    number typed from the list above still opens what it showed (before, two swapped)."""
+    question = "можно ли принять подарок от подрядчика?"
+    output = chat(tmp_path, question)
+    shown = re.findall(r"^  \[(\d+)\] (.+)$", output.split("👎.")[-1], re.M)  # the answer's
+    vote = button_number(output, "👎")
+    after = chat(tmp_path, question, vote).rsplit("👎", 1)[1]
+    kept = re.findall(r"^  \[(\d+)\] (.+)$", after, re.M)
+    assert kept[:-1] == [(n, label) for n, label in shown if label not in ("👍", "👎")]
+    assert kept[-1][1].startswith("✓ ")

@@ -17,7 +17,15 @@ from bot.config import Settings
 from bot.kb import Lang
 from bot.kb.markup import to_html
 from tests.helpers.botapi_emulator import BotAPIEmulator, SentRecord, parse_html
-from tests.helpers.telegram_e2e import CHAT, actions, assert_answer, dialog_of, press, running
+from tests.helpers.telegram_e2e import (
+    CHAT,
+    actions,
+    assert_answer,
+    dialog_of,
+    press,
+    running,
+    until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -215,3 +223,25 @@ async def test_stats_shows_a_vote(app: Application, emu: BotAPIEmulator) -> None
     assert f"• {entry.id}: 1 / 0" in text.splitlines()
     [refused] = await say(emu, "/stats", lang="en")  # not an admin
     assert (refused.plain_text or "").startswith("I don't know this command.")
+
+
+async def test_a_vote_leaves_the_other_buttons_where_they_were(
+    app: Application, emu: BotAPIEmulator
+) -> None:
+    """An answer offered with its sibling first: after 👍 the same questions stay in the same
+    order and only the vote row becomes the thank-you (before, the sibling moved down)."""
+    dialog = dialog_of(app)
+    text = "можно ли принять подарок от подрядчика?"
+    result = dialog.library.matcher.match(text)
+    assert result.entry_id and result.suggestions  # a sibling comes first among the buttons
+    [answer] = await say(emu, text, lang="ru")
+    before = actions(answer)
+    assert before[0] == f"e:{result.suggestions[0]}"
+    edits = len(emu.calls("editMessageReplyMarkup"))
+    await tap(emu, answer, f"f:+:{result.entry_id}", count=0)
+    await until(lambda: len(emu.calls("editMessageReplyMarkup")) > edits)
+    assert answer.chat_id is not None and answer.message_id is not None
+    rows = emu.message(answer.chat_id, answer.message_id)["reply_markup"]["inline_keyboard"]
+    after = [button["callback_data"].split("|")[0] for row in rows for button in row]
+    assert after[:-1] == [a for a in before if not a.startswith("f:")]
+    assert after[-1] == f"f:+:{result.entry_id}" and len(rows[-1]) == 1

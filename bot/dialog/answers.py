@@ -298,7 +298,7 @@ class Answers(Feature):
         entry = turn.kb.get(turn.kb.resolve(entry_id) or entry_id)
         if sign not in ("+", "-") or entry is None:
             return [Reply("", toast=turn._("This button is out of date."))]
-        return vote(turn, entry, sign, self._entry_rows(turn, entry))
+        return vote(turn, entry, sign)
 
     def set_language(self, turn: Turn, lang: str) -> list[Reply]:
         """``l:<lang>``: store the language choice and confirm in it; ``l:auto``: answer in

@@ -23,16 +23,16 @@ def vote_buttons(entry: Entry) -> tuple[Button, ...]:
     )
 
 
-def vote(turn: Turn, entry: Entry, sign: str, rows: tuple[tuple[Button, ...], ...]) -> list[Reply]:
+def vote(turn: Turn, entry: Entry, sign: str) -> list[Reply]:
     """Store the user's vote on ``entry`` unless they voted on it before. The answer's vote
-    buttons give way to a thank-you (``rows`` are its other buttons); a 👎 asks what was
-    missing."""
+    buttons give way to a thank-you, its other buttons staying as they are; a 👎 asks what
+    was missing."""
     _ = turn._
     if not turn.store.add_feedback(turn.user.chat_id, entry.id, VOTES[sign], turn.lang):
         return [Reply("", toast=_("You have already rated this answer."))]
     thanks = _("Thank you for the feedback!")
     done = Button(f"✓ {thanks}", f"{PREFIX}:{sign}:{entry.id}")  # pressed again: already rated
-    replies = [Reply("", (*rows, (done,)), toast=thanks, edit=True)]
+    replies = [Reply("", ((done,),), toast=thanks, edit=True, in_place=True)]
     if sign == "-":
         turn.store.ask_comment(turn.user.chat_id, entry.id, turn.lang)
         replies.append(

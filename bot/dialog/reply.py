@@ -7,12 +7,15 @@ client's; :func:`split_language` takes it off again.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from bot.kb.model import LANGS, Lang
 
 CALLBACK_DATA_LIMIT = 64  # bytes; telegram.constants.InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 ROW_LIMIT = 8  # buttons per row Telegram accepts
+T = TypeVar("T")
 LANGUAGE_MARK = "|"  # between a button's action and its message's language
 
 
@@ -58,19 +61,24 @@ class Reply:
 
     ``toast`` is a short notice for the pressed button (Telegram's callback answer), if any.
     ``edit``: instead of a new message, the buttons of the message whose button was pressed
-    become ``buttons`` (its text stays; an edit has none of its own).
+    become ``buttons`` (its text stays; an edit has none of its own). ``in_place`` (with
+    ``edit``): only the pressed button's row becomes ``buttons``; the other rows stay as they
+    are, in their order (a vote's 👍 👎 give way to a thank-you under the same questions).
     """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     toast: str | None = None
     edit: bool = False
+    in_place: bool = False
 
     def __post_init__(self) -> None:
         if any(len(row) > ROW_LIMIT for row in self.buttons):
             raise ValueError(f"at most {ROW_LIMIT} buttons a row")
         if self.edit and self.text:
             raise ValueError("an edit replaces the pressed message's buttons, not its text")
+        if self.in_place and not self.edit:
+            raise ValueError("only an edit replaces the pressed button's row")
 
     def in_language(self, lang: Lang) -> Reply:
         """The reply with its buttons marked as belonging to a message in ``lang``."""
@@ -106,3 +114,17 @@ class InlineResult:
     title: str
     description: str
     text: str  # markup of the message to share
+
+
+def replace_row(
+    rows: Sequence[Sequence[T]], pressed: Callable[[T], bool], new: Sequence[Sequence[T]]
+) -> list[list[T]]:
+    """``rows`` with the row holding the ``pressed`` button replaced by the rows ``new``
+    (all of ``rows`` and then ``new`` when no row holds it).
+
+    >>> replace_row([["a"], ["b", "c"], ["d"]], lambda b: b == "c", [["x"]])
+    [['a'], ['x'], ['d']]
+    """
+    kept = [list(row) for row in rows]
+    at = next((i for i, row in enumerate(kept) if any(map(pressed, row))), len(kept))
+    return [*kept[:at], *(list(row) for row in new), *kept[at + 1 :]]

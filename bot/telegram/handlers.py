@@ -15,9 +15,12 @@ from typing import TypeVar, cast
 
 from telegram import (
     Bot,
+    CallbackQuery,
+    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
     LinkPreviewOptions,
+    Message,
     ReplyParameters,
     Update,
 )
@@ -34,7 +37,7 @@ from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.dialog import Dialog, InlineResult, Reply, UserRef
-from bot.dialog.reply import split_language
+from bot.dialog.reply import replace_row, split_language
 from bot.i18n import Translate
 from bot.kb import Lang
 from bot.store import describe, disk_error
@@ -237,8 +240,23 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("callback query of %s not answered: %s", who(context, user.chat_id), exc)
     for reply in replies:
         if reply.edit:
-            await query.edit_message_reply_markup(keyboard(reply.buttons))
+            await query.edit_message_reply_markup(_edited(query, reply))
     await send_replies(context.bot, user.chat_id, [r for r in replies if not r.edit])
+
+
+def _edited(query: CallbackQuery, reply: Reply) -> InlineKeyboardMarkup | None:
+    """The pressed message's new keyboard: the reply's rows, or (``in_place``) its current
+    rows with the pressed button's row replaced by them."""
+    new = keyboard(reply.buttons)
+    current = query.message.reply_markup if isinstance(query.message, Message) else None
+    if not reply.in_place or current is None:
+        return new
+    rows = replace_row(
+        current.inline_keyboard,
+        lambda button: button.callback_data == query.data,
+        new.inline_keyboard if new else (),
+    )
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def _article(result: InlineResult) -> InlineQueryResultArticle | None:
