@@ -29,6 +29,7 @@ from bot.notices import publish_due
 CONSOLE_CHAT_ID = 1
 CONSOLE_DB = Path("data/console.db")
 QUIT = {"/quit", "/exit"}
+BUTTON_NUMBER = re.compile(r"^(?:№|#)?\s*(\d+)[.)]?$")  # 3, 3., 3), №3, #3: button 3
 BUTTON_DIGITS = (
     2  # a bare number this short, with buttons shown, means a button (380 is a question)
 )
@@ -107,7 +108,8 @@ class Console:
 
     def send(self, line: str) -> None:
         """Handle one typed line, then print the notices that came meanwhile."""
-        choice = line.strip()
+        number = BUTTON_NUMBER.match(line.strip())
+        choice = number.group(1) if number else line.strip()
         if choice.isdigit() and 0 < int(choice) <= len(self.buttons):
             pressed = self.buttons[int(choice) - 1]
             replies = [

@@ -219,3 +219,12 @@ def test_after_a_vote_the_other_buttons_keep_their_numbers(tmp_path: Path) -> No
     kept = re.findall(r"^  \[(\d+)\] (.+)$", after, re.M)
     assert kept[:-1] == [(n, label) for n, label in shown if label not in ("👍", "👎")]
     assert kept[-1][1].startswith("✓ ")
+
+
+@pytest.mark.parametrize("typed", ["3.", "3)", "№3", "#3", " 3 "])
+def test_a_button_number_may_be_typed_as_people_number_things(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: str
+) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    output = chat(tmp_path, "/language", typed)  # [3] English
+    assert output.endswith("From now on I will answer in English.\n\n")
