@@ -82,6 +82,19 @@ def test_case_words_bring_report_contacts(dialog: Dialog) -> None:
     assert "1424" in texts, texts
 
 
+def test_the_contacts_shown_for_a_case_are_not_offered_again_as_a_suggestion(
+    dialog: Dialog,
+) -> None:
+    """Before, picking the suggested report entry printed the contacts a second time."""
+    text = "полицей пара сұрап жатыр"
+    result = dialog.library.matcher.match(text)
+    assert result.entry_id is None and result.case_signal
+    assert result.suggestions[0] == "report-corruption"
+    first, contacts = dialog.handle_message(KK, text)
+    assert "1424" in contacts.text
+    assert "e:report-corruption" not in actions(first) and actions(first)
+
+
 def test_small_talk_is_not_matched_to_an_entry(dialog: Dialog) -> None:
     for text in ("привет", "рахмет", "thanks!", "hello", "Как дела?", "Қалайсың?", "how are you?"):
         (reply,) = dialog.handle_message(RU, text)

@@ -167,7 +167,10 @@ class Answers(Feature):
         a clarifying question instead when ``ask`` (the message names the topic of its
         entries, or two topics)."""
         _ = turn._
-        entries = [e for e in (turn.kb.get(s) for s in suggestions) if e is not None][:3]
+        report = turn.kb.get(REPORT_ENTRY) if case else None
+        entries = [  # the contacts are shown below: not offered again
+            e for e in (turn.kb.get(s) for s in suggestions) if e is not None and e is not report
+        ][:3]
         if len(entries) >= 2 and ask:
             # ask which (what people pick is counted, no text)
             question = turn.store.ask_clarification(tuple(e.id for e in entries))
@@ -186,8 +189,7 @@ class Answers(Feature):
         if check is not None:
             rows.append((check,))
         replies = [Reply(text, tuple(rows))]
-        report = turn.kb.get(REPORT_ENTRY)
-        if case and report is not None:
+        if report is not None:
             replies.append(
                 Reply(
                     _("If you are facing a real case, here is where to turn:")
