@@ -98,7 +98,12 @@ class Question:
         """The share of this question's weight in its slots whose bits ``found`` sets."""
         if not self.total:
             return 0.0
-        weight = sum(slot.weight for at, slot in enumerate(self.slots) if found >> at & 1)
+        weight = 0.0
+        slots = self.slots
+        while found:  # the set bits, lowest first: the slots' order, so the sum stays bit for bit
+            low = found & -found
+            weight += slots[low.bit_length() - 1].weight
+            found ^= low
         return weight / self.total
 
 

@@ -530,23 +530,26 @@ class Matcher:
         (stories) on how much of them all its questions together explain and how much of a
         question they contain.
         """
-        query_share = query.query_share
-        numbers = self.index.by_entry[entry]
+        config, query_share, total = self.config, query.query_share, query.total
+        numbers, questions = self.index.by_entry[entry], self.index.questions
         found = query.found(self.index.question_postings[entry], self.index.slot_shift)
+        by_entry = query.entry_share * entry_coverage  # the parts every question shares
+        by_question = 1 - query.entry_share
+        whole = config.question_size * total
         best = 0.0
         for at, (weight, slots) in found.items():  # any order: the best fit is a maximum
-            question = self.index.questions[numbers[at]]
-            own = weight / query.total
-            covered = query.entry_share * entry_coverage + (1 - query.entry_share) * own
+            question = questions[numbers[at]]
+            own = weight / total
+            covered = by_entry + by_question * own
             # A question a story contains whole ("provocation") may be a passing mention.
-            size = min(1.0, question.total / (self.config.question_size * query.total))
-            if _fit(self.config, query_share, covered, size, 1.0, own) <= best:
+            size = min(1.0, question.total / whole)
+            if _fit(config, query_share, covered, size, 1.0, own) <= best:
                 continue  # cannot beat the best question even if contained whole and alike
             contained = question.contained(slots) * size
-            if _fit(self.config, query_share, covered, contained, 1.0, own) <= best:
+            if _fit(config, query_share, covered, contained, 1.0, own) <= best:
                 continue
             similarity = fuzz.token_sort_ratio(query.text, question.text) / 100
-            best = max(best, _fit(self.config, query_share, covered, contained, similarity, own))
+            best = max(best, _fit(config, query_share, covered, contained, similarity, own))
         return round(100 * best, 1)
 
 
@@ -579,15 +582,22 @@ class _Query:
         for keys, weight, exact, alts in self._keysets:
             best: dict[int, float] = {}
             for key in keys:
+                codes = postings.get(key)
+                if codes is None:
+                    continue
                 sim = alts[key]
-                for code in postings.get(key, ()):
+                for code in codes:
                     at = code >> shift
                     slots[at] = slots.get(at, 0) | 1 << (code & mask)
                     if sim > best.get(at, -1.0):
                         best[at] = sim
             # summed token by token, in the message's order: the sums stay bit for bit
-            for at, sim in best.items():
-                weights[at] = weights.get(at, 0.0) + (weight if exact else weight * sim)
+            if exact:  # every key of the word itself: its whole weight
+                for at in best:
+                    weights[at] = weights.get(at, 0.0) + weight
+            else:
+                for at, sim in best.items():
+                    weights[at] = weights.get(at, 0.0) + weight * sim
         return {at: (weights[at], slots[at]) for at in weights}
 
 

@@ -72,7 +72,7 @@ class EntryProfiles:
         }
         norm = math.sqrt(sum(w * w for w in query.values())) or 1.0
         # a piece's query weight times its idf: the entry side adds its count's weight
-        weighted = {piece: w * self._idf[piece] / norm for piece, w in query.items()}
+        weighted = [(piece, w * self._idf[piece] / norm) for piece, w in query.items()]
         return {
             entry: max(
                 (self._cosine(weighted, number) for number in self._of_entry[entry]), default=0.0
@@ -80,10 +80,10 @@ class EntryProfiles:
             for entry in entries
         }
 
-    def _cosine(self, weighted: dict[str, float], number: int) -> float:
+    def _cosine(self, weighted: list[tuple[str, float]], number: int) -> float:
         profile, tf = self._profiles[number], self._tf
         return self._scale[number] * sum(
-            weighted[piece] * tf[profile[piece]] for piece in weighted if piece in profile
+            w * tf[profile[piece]] for piece, w in weighted if piece in profile
         )
 
     def _norm(self, profile: dict[str, int]) -> float:
