@@ -90,6 +90,23 @@ def test_bundled_base_passes_strict_with_only_the_documented_allowance() -> None
     assert all(reason for reason in ALLOWED_MISSES.values())
 
 
+YES_OR_NO = ("да", "нет", "yes", "no", "иә", "жоқ")
+
+
+def test_no_bundled_answer_leads_with_a_bare_yes_or_no() -> None:
+    """One answer serves questions of both polarities ("May I accept it?", "Is it a
+    violation?"): a leading "No:" read as "no, it is not a violation" (found by a probe)."""
+    kb = load_knowledge(ROOT / "knowledge")
+    leads = [
+        (entry.id, lang)
+        for entry in kb.entries.values()
+        for lang in entry.texts
+        if entry.answer(lang).lstrip("*").split(maxsplit=1)[0].strip(",:.!").lower()
+        in YES_OR_NO
+    ]
+    assert leads == []
+
+
 def test_entries_not_reviewed_for_a_while_are_listed_as_stale(small_kb: Path) -> None:
     result = kb_cli("kb", "check", str(small_kb), "--max-review-age", "30")
     assert result.exit_code == 0, result.output  # stale is a warning, never a failure
