@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.kb import load_knowledge
+from bot.kb import Lang, load_knowledge
 from bot.matching import Matcher
 from tests.helpers.knowledge_files import TOPICS, entry_yaml
 
@@ -60,3 +60,13 @@ def kb_copy(tmp_path: Path) -> Path:
 def bundled() -> Matcher:
     """The matcher over the bundled knowledge base (built once: it only reads)."""
     return Matcher(load_knowledge(BUNDLED_KNOWLEDGE))
+
+
+def answered_with_a_sibling(matcher: Matcher, lang: Lang) -> str:
+    """A question of the base in ``lang`` answered with a sibling offered first."""
+    for entry in matcher.kb.entries.values():
+        for question in entry.questions(lang):
+            result = matcher.match(question)
+            if result.entry_id and result.suggestions:
+                return question
+    raise AssertionError("no answer of the base comes with a sibling")

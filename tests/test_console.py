@@ -15,7 +15,9 @@ import pytest
 from bot.config import Settings
 from bot.console import CONSOLE_CHAT_ID, CONSOLE_DB, console_settings, run_console
 from bot.kb import read_knowledge
+from bot.matching import Matcher
 from bot.store import Store
+from tests.conftest import answered_with_a_sibling
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -208,10 +210,12 @@ def test_a_vote_in_the_terminal_replaces_the_vote_buttons(
     assert re.search(r"^  \[\d+\] ✓ Thank you for the feedback!$", after, re.MULTILINE)
 
 
-def test_after_a_vote_the_other_buttons_keep_their_numbers(tmp_path: Path) -> None:
+def test_after_a_vote_the_other_buttons_keep_their_numbers(
+    tmp_path: Path, bundled: Matcher
+) -> None:
     """An answer whose sibling comes first: after 👎 the same questions keep their numbers, so a
     number typed from the list above still opens what it showed (before, two swapped)."""
-    question = "можно ли принять подарок от подрядчика?"
+    question = answered_with_a_sibling(bundled, "ru")
     output = chat(tmp_path, question)
     shown = re.findall(r"^  \[(\d+)\] (.+)$", output.split("👎.")[-1], re.M)  # the answer's
     vote = button_number(output, "👎")

@@ -126,12 +126,19 @@ def test_goodbyes_in_kazakh_and_russian(dialog: Dialog, text: str, goodbye: str)
 
 
 @pytest.mark.parametrize(("user", "lang"), [(EN, "en"), (KK, "kk"), (RU, "ru")])
-def test_an_emoji_is_answered_in_the_client_language(
-    dialog: Dialog, user: UserRef, lang: str
+@pytest.mark.parametrize("text", ["👍", "1", "-1", "2."])
+def test_an_emoji_or_a_bare_small_number_is_answered_in_the_client_language(
+    dialog: Dialog, user: UserRef, lang: str, text: str
 ) -> None:
-    (reply,) = dialog.handle_message(user, "👍")
+    """Before, "2" got "I don't know" with the attack statistics among its suggestions."""
+    (reply,) = dialog.handle_message(user, text)
     _ = dialog.catalogs.translator(lang)  # type: ignore[arg-type]
     assert reply.text == _("Please type your question in words.")
+
+
+def test_an_article_number_alone_is_a_question(dialog: Dialog) -> None:
+    replies = dialog.handle_message(RU, "380")
+    assert replies[0].text != "Пожалуйста, напишите вопрос словами."
 
 
 # --------------------------------------------------------------------------- discoverability

@@ -16,6 +16,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.kb import Lang
 from bot.kb.markup import to_html
+from tests.conftest import answered_with_a_sibling
 from tests.helpers.botapi_emulator import BotAPIEmulator, SentRecord, parse_html
 from tests.helpers.telegram_e2e import (
     CHAT,
@@ -231,7 +232,7 @@ async def test_a_vote_leaves_the_other_buttons_where_they_were(
     """An answer offered with its sibling first: after 👍 the same questions stay in the same
     order and only the vote row becomes the thank-you (before, the sibling moved down)."""
     dialog = dialog_of(app)
-    text = "можно ли принять подарок от подрядчика?"
+    text = answered_with_a_sibling(dialog.library.matcher, "ru")
     result = dialog.library.matcher.match(text)
     assert result.entry_id and result.suggestions  # a sibling comes first among the buttons
     [answer] = await say(emu, text, lang="ru")

@@ -101,8 +101,7 @@ def test_no_bundled_answer_leads_with_a_bare_yes_or_no() -> None:
         (entry.id, lang)
         for entry in kb.entries.values()
         for lang in entry.texts
-        if entry.answer(lang).lstrip("*").split(maxsplit=1)[0].strip(",:.!").lower()
-        in YES_OR_NO
+        if entry.answer(lang).lstrip("*").split(maxsplit=1)[0].strip(",:.!").lower() in YES_OR_NO
     ]
     assert leads == []
 

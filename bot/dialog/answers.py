@@ -21,6 +21,7 @@ ABOUT_ENTRY = "about-bot"
 REPORT_ENTRY = "report-corruption"
 MAX_EXAMPLES = 3
 INLINE_LIMIT = 10
+ARTICLE_DIGITS = 3  # a message of digits alone is a question from this many ("380"), not "1"
 AUTO = "auto"  # /language: answer in the language the user writes in
 CHECK = "✅ "
 Handoff = Callable[[Turn, str, MatchResult], Button | None]  # "ask a person" where it abstains
@@ -56,9 +57,10 @@ class Answers(Feature):
 
     def text(self, turn: Turn, text: str) -> list[Reply]:
         """Answer free text: small talk, a matched entry, or an honest "I don't know"; a reply
-        to "What was missing?" is kept first. Text without letters (an emoji) tells no
-        language: it is answered in the user's."""
-        if not any(ch.isalnum() for ch in text):
+        to "What was missing?" is kept first. Text without letters (an emoji, "1") tells no
+        language: it is answered in the user's; a number with ARTICLE_DIGITS digits or more
+        ("380", "412-1") is a question."""
+        if not any(ch.isalpha() for ch in text) and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
             return [Reply(turn._("Please type your question in words."))]
         result = turn.matcher.match(text)
         turn = turn.answering(result.lang if any(ch.isalpha() for ch in text) else None)

@@ -47,6 +47,7 @@ class MatchConfig:
     related_margin: float = 3.0  # the lead needed over an entry the best one links as related
     min_suggestion: float = 10.0  # suggestions shown when abstaining score at least this
     clarify_share: float = 0.4  # ask which of one topic's entries when its words weigh this much
+    naming_questions: int = 3  # a word names a topic when that many of its questions use it
     max_suggestions: int = 3
 
 

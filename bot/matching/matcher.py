@@ -91,6 +91,9 @@ class Matcher:
         self.smalltalk = SmallTalk(kb.smalltalk, self.index.words)
         self._topics = [kb.entries[entry_id].topic for entry_id in self.index.entry_ids]
         self._leads = {topic: kb.by_topic(topic)[0].id for topic in set(self._topics)}
+        self._entries_of: dict[str, list[int]] = defaultdict(list)
+        for number, topic in enumerate(self._topics):
+            self._entries_of[topic].append(number)
         load_word_lists()
 
     def match(self, text: str) -> MatchResult:
@@ -426,10 +429,29 @@ class Matcher:
         reaches the stories that mention a present in passing."""
         named: set[str] = set()
         for token in tokens:
-            found = self._reach(token, own=True) or self._reach(token, own=False)
+            own = self._reach(token, own=True)
+            found = own or self._reach(token, own=False)
             counts = Counter(self._topics[entry] for entry in found)
-            named.update(topic for topic, count in counts.items() if 2 * count > len(found))
+            named.update(
+                topic
+                for topic, count in counts.items()
+                if 2 * count > len(found) and self._uses(token, topic, own=bool(own))
+            )
         return named
+
+    def _uses(self, token: _Token, topic: str, *, own: bool) -> bool:
+        """Whether config.naming_questions of ``topic``'s questions use the word (by the keys
+        :meth:`_reach` went by): a word of one story variant ("победит") names no topic."""
+        shift, wanted = self.index.slot_shift, self.config.naming_questions
+        keys = [key for key in token.alts if not (own and key.startswith(GROUP_PREFIX))]
+        places: set[tuple[int, int]] = set()
+        for entry in self._entries_of[topic]:
+            postings = self.index.question_postings[entry]
+            for key in keys:
+                places.update((entry, code >> shift) for code in postings.get(key, ()))
+                if len(places) >= wanted:
+                    return True
+        return False
 
     def _reach(self, token: _Token, *, own: bool) -> set[int]:
         """The entries a word reaches: through itself and its stem (``own``), or through any of
