@@ -344,6 +344,11 @@ def match_command(as_json: bool) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="List the cases whose outcome changed since a run written with --save.",
 )
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Print the figures only, no case's text: for a held-out set, whose lines are not read.",
+)
 def eval_command(
     path: Path,
     min_accuracy: float | None,
@@ -351,6 +356,7 @@ def eval_command(
     max_wrong: float | None,
     save_to: Path | None,
     compare: Path | None,
+    summary: bool,
 ) -> None:
     """Score the matcher on a labelled JSONL set; exit 1 when a threshold is not met."""
     from bot.evaluate import EvalFileError, Thresholds, evaluate, flipped, load_cases, save_run
@@ -360,9 +366,9 @@ def eval_command(
     except EvalFileError as exc:
         raise click.ClickException(str(exc)) from None
     report = evaluate(_knowledge(_settings()), cases)
-    for line in report.lines():
+    for line in report.lines(cases=not summary):
         click.echo(line)
-    if compare is not None:
+    if compare is not None and not summary:
         changes = flipped(report, compare)
         click.echo(f"\n{len(changes)} case(s) changed since {compare}:")
         for change in changes:

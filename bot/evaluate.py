@@ -155,8 +155,9 @@ class Report:
             problems.append(f"wrong answers {wrong_rate:.1%} > {gate.max_wrong:.1%}")
         return problems
 
-    def lines(self) -> list[str]:
-        """The report as text lines for a maintainer."""
+    def lines(self, *, cases: bool = True) -> list[str]:
+        """The report as text lines for a maintainer; without the lines of the cases that
+        crashed, were answered wrong or missed unless ``cases`` (a held-out set is not read)."""
         out = [f"{len(self.outcomes)} cases"]
         out += _section("top-1 accuracy per language (in-scope)", self.accuracy_by_lang())
         out += _section(
@@ -182,7 +183,7 @@ class Report:
             ("WRONG", wrong),
             ("MISSED", self.missed()),
         ):
-            if found:
+            if found and cases:
                 out.append(f"\n{title}:")
                 out += [_describe(o) for o in found]
         return out

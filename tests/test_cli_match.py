@@ -237,3 +237,17 @@ def test_eval_compare_lists_the_cases_that_flipped(kb_dir: Path, tmp_path: Path)
     result = run(["eval", cases, "--compare", str(saved)], kb_dir)
     assert "1 case(s) changed" in result.stdout
     assert "FIXED line 1: 'можно ли взять подарок': gift-family -> gift-ban" in result.stdout
+
+
+def test_eval_summary_prints_the_figures_but_no_case(kb_dir: Path, tmp_path: Path) -> None:
+    """A held-out set is measured without its lines being read (`make eval` uses it)."""
+    wrong = [
+        {"q": "можно ли взять подарок", "lang": "ru", "expect": ["gift-family"], "kind": "plain"}
+    ]
+    cases = _eval_file(tmp_path, GOOD + wrong)
+    full = run(["eval", cases], kb_dir).stdout
+    assert "WRONG:" in full and "можно ли взять подарок" in full
+    summary = run(["eval", "--summary", cases, "--max-wrong", "0"], kb_dir)
+    assert "wrong answers: 1 " in summary.stdout and "top-1 accuracy" in summary.stdout
+    assert "WRONG" not in summary.stdout and "подарок" not in summary.stdout
+    assert summary.exit_code == 1  # the gates still apply
