@@ -365,6 +365,7 @@ def test_stats_shows_the_week_votes_and_comments_to_admins(dialog: Dialog) -> No
 def test_stats_without_votes(dialog: Dialog) -> None:
     (stats,) = dialog.handle_message(ADMIN, "/stats")
     assert stats.text.endswith("**Votes in the last 7 days:** none.")
+    assert "Deliveries: none yet." in stats.text  # before, "Deliveries:" and nothing
 
 
 @pytest.mark.logs_errors  # the store logs once that the database refuses writes

@@ -66,7 +66,7 @@ class NoticeAdmin(Feature):
             sections[status].append(line)
         titles = {
             "upcoming": _("**Upcoming**"),
-            "due": _("**Due, being enqueued**"),
+            "due": _("**Due now, being queued for delivery**"),
             "enqueued": _("**Sent**"),
         }
         text = "\n\n".join(
@@ -115,7 +115,7 @@ class NoticeAdmin(Feature):
         lines = [
             _("Users: {users}, active: {active}.", **users),
             _("Subscribers: {subscribers}, of them weekly digest: {weekly}.", **subscribers),
-            _("Deliveries:") + " " + _states(turn, totals),
+            _("Deliveries:") + " " + (_states(turn, totals) or _("none yet.")),
         ]
         sections = [escape("\n".join(lines)), *self._questions(turn), *self._feedback(turn)]
         return [Reply("\n\n".join(sections))]
