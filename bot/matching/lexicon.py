@@ -48,11 +48,13 @@ class Lexicon:
         word's occurrences, plus its stem's when the word is never seen, or is long and
         rarely seen ("взятка", twice in Kazakh questions, is a form of the Russian взятку,
         взятки); empty for a word never seen."""
-        found = Counter(self._counts.get(word, {}))
-        if sum(found.values()) < RARELY_SEEN and (len(word) >= MIN_STEMMED_LENGTH or not found):
+        found = self._counts.get(word, Counter())
+        total = sum(found.values())
+        if total < RARELY_SEEN and (len(word) >= MIN_STEMMED_LENGTH or not total):
+            found = found.copy()  # the lexicon's own counts stay as they are
             for lang in _stem_langs(word):
                 found[lang] += self._stems.get(stem(word, lang), Counter()).get(lang, 0)
-        total = sum(found.values())
+            total = sum(found.values())
         return {lang: count / total for lang, count in found.items() if count} if total else {}
 
     def langs(self, word: str) -> set[Lang]:

@@ -392,10 +392,11 @@ class Matcher:
             return False
         topic = self.kb.entries[ranked[0][0]].topic
         best = ranked[0][1]
-        return self._about(tokens, topic) and any(
+        about = self._about(tokens)
+        return topic in about and any(
             self.kb.entries[entry_id].topic != topic
             and best - score < self.config.topics_margin
-            and self._about(tokens, self.kb.entries[entry_id].topic)
+            and self.kb.entries[entry_id].topic in about
             for entry_id, score in ranked[1:]
         )
 
@@ -409,14 +410,21 @@ class Matcher:
         topic = self.kb.entries[suggestions[0]].topic
         if self.kb.entries[suggestions[1]].topic != topic:
             return False
-        return self._about(tokens, topic)
+        return topic in self._about(tokens)
 
-    def _about(self, tokens: list[_Token], topic: str) -> bool:
-        """Whether a message is about ``topic``: the words that name it (by themselves or by an
+    def _about(self, tokens: list[_Token]) -> set[str]:
+        """The topics a message is about: those whose naming words (by themselves or by an
         everyday concept) carry config.clarify_share of its weight or more."""
         total = sum(t.weight for t in tokens)
-        naming = sum(t.weight for t in tokens if topic in self._topics_meant([t]))
-        return total > 0 and naming / total >= self.config.clarify_share
+        naming: dict[str, float] = defaultdict(float)
+        for token in tokens:  # in the message's order, as a sum per topic would add them
+            for topic in self._topics_meant([token]):
+                naming[topic] += token.weight
+        return {
+            topic
+            for topic, weight in naming.items()
+            if total > 0 and weight / total >= self.config.clarify_share
+        }
 
     def _topics_meant(self, tokens: list[_Token]) -> set[str]:
         """The topics a message names by its words or by the everyday concepts in it."""
