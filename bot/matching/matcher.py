@@ -566,20 +566,35 @@ class Matcher:
         by_entry = query.entry_share * entry_coverage  # the parts every question shares
         by_question = 1 - query.entry_share
         whole = config.question_size * total
+        # A question's fit: query_share * covered + contained_share * contained +
+        # similarity_share * similarity, times what a word left over on both sides keeps
+        # ("penalty for insulting an officer" against "penalty for attacking an officer" is a
+        # different question in the same frame). It never decreases as contained or similarity
+        # grows, so with them at their bounds it bounds the fit. Spelled out inline: this loop
+        # runs for every question of every candidate.
+        contained_share = 1 - query_share - config.similarity_share
+        similarity_share, penalty = config.similarity_share, config.substitution_penalty
         best = 0.0
         for at, (weight, slots) in found.items():  # any order: the best fit is a maximum
             question = questions[numbers[at]]
             own = weight / total
-            covered = by_entry + by_question * own
+            by_words = query_share * (by_entry + by_question * own)
             # A question a story contains whole ("provocation") may be a passing mention.
             size = min(1.0, question.total / whole)
-            if _fit(config, query_share, covered, size, 1.0, own) <= best:
-                continue  # cannot beat the best question even if contained whole and alike
+            # the fit were the question contained whole and alike: it cannot beat the best
+            if (by_words + contained_share * size + similarity_share) * (
+                1 - penalty * min(1 - own, 1 - size)
+            ) <= best:
+                continue
             contained = question.contained(slots) * size
-            if _fit(config, query_share, covered, contained, 1.0, own) <= best:
+            kept = 1 - penalty * min(1 - own, 1 - contained)
+            if (by_words + contained_share * contained + similarity_share) * kept <= best:
                 continue
             similarity = fuzz.token_sort_ratio(query.text, question.text) / 100
-            best = max(best, _fit(config, query_share, covered, contained, similarity, own))
+            best = max(
+                best,
+                (by_words + contained_share * contained + similarity_share * similarity) * kept,
+            )
         return round(100 * best, 1)
 
 
@@ -647,26 +662,6 @@ def _typo_features(tokens: list[_Token], config: MatchConfig) -> list[str]:
 def _flatten(chunks: list[Chunk], config: MatchConfig) -> list[str]:
     """The folded words of a message's chunks (its first config.max_words)."""
     return [word for chunk in chunks for word in chunk.words][: config.max_words]
-
-
-def _fit(
-    config: MatchConfig,
-    query_share: float,
-    covered: float,
-    contained: float,
-    similarity: float,
-    own: float,
-) -> float:
-    """How well a question fits a message (see Matcher._score); it never decreases as
-    ``contained`` or ``similarity`` grows, so with them at their bounds it bounds the fit."""
-    fit = (
-        query_share * covered
-        + (1 - query_share - config.similarity_share) * contained
-        + config.similarity_share * similarity
-    )
-    # A word left over on both sides is a different question in the same frame
-    # ("penalty for insulting an officer" against "penalty for attacking an officer").
-    return fit * (1 - config.substitution_penalty * min(1 - own, 1 - contained))
 
 
 def _between(short: float, story: float, storiness: float) -> float:
