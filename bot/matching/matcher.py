@@ -25,10 +25,12 @@ names them as terms of the base ("подарок").
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -39,7 +41,7 @@ from bot.matching.confidence import ConfidenceModel
 from bot.matching.config import DEFAULT, MatchConfig
 from bot.matching.index import GROUP_PREFIX, Index, content_words
 from bot.matching.langid import guess_language
-from bot.matching.reading import Chunk, read
+from bot.matching.reading import WORDS_CACHED, Chunk, read
 from bot.matching.smalltalk import SmallTalk
 
 log = logging.getLogger(__name__)
@@ -95,6 +97,10 @@ class Matcher:
         for number, topic in enumerate(self._topics):
             self._entries_of[topic].append(number)
         load_word_lists()
+        # a word's everyday share is asked for again and again (each message, each feature)
+        self._everyday: Callable[[str], float] = functools.lru_cache(maxsize=WORDS_CACHED)(
+            self._everyday_share
+        )
 
     def match(self, text: str) -> MatchResult:
         """The entry ``text`` asks for, or an abstention with suggestions. Never raises: a
@@ -497,7 +503,7 @@ class Matcher:
             tokens.append(_Token(word, similar, weight * self._everyday(word)))
         return tokens
 
-    def _everyday(self, word: str) -> float:
+    def _everyday_share(self, word: str) -> float:
         """The share of its weight a word keeps for being common in everyday text (see
         :func:`~bot.matching.common_words.everyday_share`). A word the base uses in
         Kazakh only keeps it all: wordfreq has no Kazakh list and would judge it by a Russian

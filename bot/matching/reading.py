@@ -4,6 +4,7 @@ word. Words that are known in no reading follow the reading of the rest of the m
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from bot.matching.scripts import has_latin, latin_to_cyrillic
 Form = Literal["typed", "latin", "layout"]
 FORMS: tuple[Form, ...] = ("typed", "latin", "layout")
 _CYRILLIC = frozenset(map(chr, range(0x400, 0x530)))
+WORDS_CACHED = 16384  # words whose readings (and everyday share) are kept: most words recur
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,9 @@ class Chunk:
         return self.readings[self.form]
 
 
+@functools.lru_cache(maxsize=WORDS_CACHED)
 def _readings(chunk: str) -> dict[Form, tuple[str, ...]]:
+    """The folded words a piece reads as, by form (shared between calls: never changed)."""
     readings: dict[Form, tuple[str, ...]] = {"typed": tuple(fold(chunk).split())}
     if has_latin(chunk):
         readings["latin"] = tuple(fold(latin_to_cyrillic(chunk)).split())
