@@ -24,6 +24,7 @@ test: lint typecheck  ## lint, types, validate the knowledge base, the tests and
 	$(BIN)/adal-bot eval tests/data/fresh3.jsonl --min-accuracy 0.85 --min-abstention 0.94 --max-wrong 0.03 >/dev/null
 	$(BIN)/adal-bot eval tests/data/fresh4.jsonl --min-accuracy 0.86 --min-abstention 0.98 --max-wrong 0.01 >/dev/null
 	$(BIN)/adal-bot eval tests/data/fresh5.jsonl --min-accuracy 0.845 --min-abstention 0.96 --max-wrong 0.025 >/dev/null
+	$(BIN)/adal-bot eval tests/data/fresh6.jsonl --min-accuracy 0.87 --min-abstention 0.97 --max-wrong 0.022 >/dev/null
 	$(BIN)/adal-bot eval tests/data/common-words-en.jsonl --max-wrong 0.02 >/dev/null
 	$(BIN)/adal-bot eval tests/data/common-words-ru.jsonl --max-wrong 0.02 >/dev/null
 
@@ -39,7 +40,7 @@ format: $(STAMP)  ## format the code and apply ruff's safe fixes
 	$(BIN)/ruff check --fix bot tests bench
 
 eval: $(STAMP)  ## the evaluation reports: held-out sets as figures only, tuning sets in full
-	for set in eval fresh fresh2 fresh3 fresh4 fresh5; do \
+	for set in eval fresh fresh2 fresh3 fresh4 fresh5 fresh6; do \
 		$(BIN)/adal-bot eval --summary tests/data/$$set.jsonl || exit 1; done
 	$(BIN)/adal-bot eval tests/data/holdout.jsonl
 	$(BIN)/adal-bot eval tests/data/dev.jsonl

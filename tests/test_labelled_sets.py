@@ -22,11 +22,13 @@ SETS = [
     "fresh3",
     "fresh4",
     "fresh5",
+    "fresh6",
     "train2",
     "train3",
     "train4",
     "train5",
     "train6",
+    "train7",
 ]
 GATED = [
     "eval",
@@ -35,6 +37,7 @@ GATED = [
     "fresh3",
     "fresh4",
     "fresh5",
+    "fresh6",
 ]  # held out: never tuned on, never copied into the base
 KINDS = {
     "plain",
