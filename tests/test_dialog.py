@@ -334,6 +334,35 @@ def test_ok_and_i_dont_understand_get_small_talk_never_an_entry(
 
 
 @pytest.mark.parametrize(
+    ("user", "text", "reply"),
+    [
+        (RU, "ok", "Хорошо. Задавайте новый вопрос в любое время."),
+        (KK, "okay", "Жақсы. Тағы сұрағыңыз болса, жаза беріңіз."),
+        (RU, "haha", "😄 Задавайте новый вопрос в любое время."),
+        (RU, "ахахаха", "😄 Задавайте новый вопрос в любое время."),
+        (EN, "lol", "😄 Ask another question any time."),
+        (EN, "ok thanks", "You are welcome! Ask another question any time."),
+    ],
+)
+def test_ok_and_laughter_are_answered_in_the_users_language(
+    dialog: Dialog, user: UserRef, text: str, reply: str
+) -> None:
+    """"ok" and "lol" are typed alike in every language: a Russian user's "ok" was answered in
+    English. Laughter is small talk; before, "haha" got "I don't know". "thanks" is English."""
+    result = dialog.library.matcher.match(text)
+    assert result.entry_id is None and result.smalltalk in {"okay", "laughter", "thanks"}
+    (answer,) = dialog.handle_message(user, text)
+    assert answer.text == reply and not answer.buttons
+
+
+def test_only_words_typed_alike_in_any_language_tell_no_language(dialog: Dialog) -> None:
+    smalltalk = dialog.library.matcher.smalltalk
+    assert smalltalk.tells_no_language("OK!") and smalltalk.tells_no_language("ok lol")
+    assert not smalltalk.tells_no_language("ok thanks")
+    assert not smalltalk.tells_no_language("") and not smalltalk.tells_no_language("ок")
+
+
+@pytest.mark.parametrize(
     ("user", "text", "start"),
     [
         (EN, "are you a robot?", "Yes, I am a bot, not a person"),

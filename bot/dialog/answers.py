@@ -57,13 +57,17 @@ class Answers(Feature):
 
     def text(self, turn: Turn, text: str) -> list[Reply]:
         """Answer free text: small talk, a matched entry, or an honest "I don't know"; a reply
-        to "What was missing?" is kept first. Text without letters (an emoji, "1") tells no
-        language: it is answered in the user's; a number with ARTICLE_DIGITS digits or more
+        to "What was missing?" is kept first. Text without letters (an emoji, "1") or only of
+        words typed alike in any language ("ok", "lol") tells no language: it is answered in the
+        user's; a number with ARTICLE_DIGITS digits or more
         ("380", "412-1") is a question."""
         if not any(ch.isalpha() for ch in text) and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
             return [Reply(turn._("Please type your question in words."))]
         result = turn.matcher.match(text)
-        turn = turn.answering(result.lang if any(ch.isalpha() for ch in text) else None)
+        tells = any(ch.isalpha() for ch in text) and not turn.matcher.smalltalk.tells_no_language(
+            text
+        )
+        turn = turn.answering(result.lang if tells else None)
         replies = self._answer(turn, result)
         if result.smalltalk:
             turn.store.drop_comment_request(turn.user.chat_id)
@@ -104,13 +108,15 @@ class Answers(Feature):
         turn.store.drop_comment_request(turn.user.chat_id)
 
     def smalltalk(self, turn: Turn, kind: str) -> Reply:
-        """A reply to a greeting, thanks, "ok", "I don't understand", goodbye, "are you a bot"
-        or "what can you do"."""
+        """A reply to a greeting, thanks, "ok", laughter, "I don't understand", goodbye, "are
+        you a bot" or "what can you do"."""
         _ = turn._
         if kind == "thanks":
             return Reply(_("You are welcome! Ask another question any time."))
         if kind == "okay":
             return Reply(_("Good. Ask another question any time."))
+        if kind == "laughter":
+            return Reply(_("😄 Ask another question any time."))
         if kind == "not-understood":
             return Reply(_("Try rephrasing, or browse the questions with /topics."))
         if kind == "goodbye":

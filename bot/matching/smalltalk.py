@@ -11,6 +11,7 @@ from bot.matching.function_words import ALL_STOPWORDS
 from bot.matching.normalize import fold, words
 
 CASE_SIGNALS = "case-signals"
+NEUTRAL = "language-neutral"
 PHRASE_CUTOFF = 85.0
 _POLITE = frozenset({"greeting", "thanks"})
 _PHRASES_ONLY = frozenset({"robot"})  # its words ("real", "person", "человек") are ordinary
@@ -27,7 +28,7 @@ class SmallTalk:
             word for kind in _POLITE for text in phrases.get(kind, ()) for word in words(text)
         }
         for kind, texts in phrases.items():
-            if kind == CASE_SIGNALS:
+            if kind in (CASE_SIGNALS, NEUTRAL):
                 continue
             for text in texts:
                 folded = fold(text)
@@ -36,6 +37,7 @@ class SmallTalk:
                     if word not in ALL_STOPWORDS and word not in topical:
                         self._words.setdefault(word, kind)
         self._signals = [tuple(words(s)) for s in phrases.get(CASE_SIGNALS, ()) if words(s)]
+        self._neutral = frozenset(fold(text) for text in phrases.get(NEUTRAL, ()))
 
     def is_smalltalk_word(self, word: str) -> bool:
         """True for a word of the greetings and thanks that the entries never use."""
@@ -68,6 +70,11 @@ class SmallTalk:
         while end > start and folded[end - 1] in self._polite:
             end -= 1
         return folded[start:end]
+
+    def tells_no_language(self, text: str) -> bool:
+        """True when every word of ``text`` is typed alike in any language ("ok", "lol")."""
+        found = words(text)
+        return bool(found) and all(word in self._neutral for word in found)
 
     def case_signal(self, folded: list[str]) -> bool:
         """True when every word of some case signal begins a word of the message."""
