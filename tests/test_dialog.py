@@ -347,7 +347,7 @@ def test_ok_and_i_dont_understand_get_small_talk_never_an_entry(
 def test_ok_and_laughter_are_answered_in_the_users_language(
     dialog: Dialog, user: UserRef, text: str, reply: str
 ) -> None:
-    """"ok" and "lol" are typed alike in every language: a Russian user's "ok" was answered in
+    """Words typed alike in every language ("ok", "lol"): a Russian user's "ok" was answered in
     English. Laughter is small talk; before, "haha" got "I don't know". "thanks" is English."""
     result = dialog.library.matcher.match(text)
     assert result.entry_id is None and result.smalltalk in {"okay", "laughter", "thanks"}
