@@ -24,7 +24,7 @@ test: lint typecheck  ## lint, types, validate the knowledge base, the tests and
 	$(BIN)/adal-bot eval tests/data/fresh3.jsonl --min-accuracy 0.85 --min-abstention 0.94 --max-wrong 0.03 >/dev/null
 	$(BIN)/adal-bot eval tests/data/fresh4.jsonl --min-accuracy 0.86 --min-abstention 0.98 --max-wrong 0.01 >/dev/null
 	$(BIN)/adal-bot eval tests/data/fresh5.jsonl --min-accuracy 0.845 --min-abstention 0.96 --max-wrong 0.025 >/dev/null
-	$(BIN)/adal-bot eval tests/data/fresh6.jsonl --min-accuracy 0.87 --min-abstention 0.97 --max-wrong 0.022 >/dev/null
+	$(BIN)/adal-bot eval tests/data/fresh6.jsonl --min-accuracy 0.855 --min-abstention 0.97 --max-wrong 0.022 >/dev/null
 	$(BIN)/adal-bot eval tests/data/common-words-en.jsonl --max-wrong 0.02 >/dev/null
 	$(BIN)/adal-bot eval tests/data/common-words-ru.jsonl --max-wrong 0.02 >/dev/null
 
