@@ -17,6 +17,9 @@ class MatchConfig:
     short_query: int = 5  # content words: up to this, a short message ...
     long_query: int = 14  # ... from this, a story
     keyword_query: int = 3  # content words: up to this, bare keywords
+    # whose relatives (see kinship.py): concepts of the base
+    kin_concepts: tuple[str, ...] = ("family-member", "in-law-relative", "extended-relative")
+    giver_concepts: tuple[str, ...] = ("interested-giver", "served-person")
     # looking words up (the index)
     idf_power: float = 1.5  # above 1, words that tell entries apart weigh more
     unknown_weight: float = 1.0  # an unknown word weighs this fraction of the rarest known word

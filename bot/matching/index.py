@@ -196,6 +196,17 @@ class Index:
                         found[key].append((concept.id, slots))
         return found
 
+    def word_concepts(self, word: str) -> set[str]:
+        """The concepts a single folded word is a kind of (by its own keys, not a phrase's)."""
+        found = self.slot_keys([word])
+        keys = found[0] if found else frozenset()
+        return {
+            concept
+            for key in keys
+            for concept, slots in self._concepts.get(key, ())
+            if len(slots) == 1 and not keys.isdisjoint(slots[0])
+        }
+
     def concepts_in(self, folded: list[str]) -> set[str]:
         """The concepts whose words or phrases a folded message contains."""
         keys = set().union(*self.slot_keys(folded))
