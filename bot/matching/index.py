@@ -15,7 +15,7 @@ import functools
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -25,9 +25,11 @@ from bot.matching.bayes import EntryModel
 from bot.matching.common_words import is_common_english
 from bot.matching.config import DEFAULT, MatchConfig
 from bot.matching.function_words import ALL_STOPWORDS
+from bot.matching.kinship import Role, others_kin
 from bot.matching.lexicon import Lexicon
 from bot.matching.ngrams import EntryProfiles
 from bot.matching.normalize import words
+from bot.matching.reading import WORDS_CACHED
 from bot.matching.stem import stem
 
 GROUP_PREFIX = "~"
@@ -118,11 +120,15 @@ class Index:
         raw: list[tuple[int, Lang, list[str], list[frozenset[str]]]] = []
         documents: list[list[list[str]]] = [[] for _ in self.entry_ids]
         self.entry_keys: list[set[str]] = [set() for _ in self.entry_ids]
+        self._concepts = self._concept_phrases(kb)
+        self.kin_role: Callable[[str], Role | None] = functools.lru_cache(maxsize=WORDS_CACHED)(
+            self._role
+        )
         for number, entry in enumerate(kb.entries.values()):
             for lang in LANGS:
                 for question in entry.questions(lang) if lang in entry.texts else ():
                     self.lexicon.add(lang, question)
-                    folded = words(question)
+                    folded = self.without_others_kin(words(question))
                     slots = self.slot_keys(folded, (lang,))
                     raw.append((number, lang, folded, slots))
                     documents[number].append(self.features(folded))
@@ -145,7 +151,6 @@ class Index:
         self.unknown_weight = math.log(1 + count) ** self.config.idf_power
         self.questions = [self._question(*item) for item in raw]
         self.number = {entry_id: n for n, entry_id in enumerate(self.entry_ids)}
-        self._concepts = self._concept_phrases(kb)
         self.by_entry: list[list[int]] = [[] for _ in self.entry_ids]
         for number, indexed in enumerate(self.questions):
             self.by_entry[indexed.entry].append(number)
@@ -206,6 +211,21 @@ class Index:
             for concept, slots in self._concepts.get(key, ())
             if len(slots) == 1 and not keys.isdisjoint(slots[0])
         }
+
+    def without_others_kin(self, folded: list[str]) -> list[str]:
+        """Folded words without the relatives of a giver ("a pupil's parents" are not the
+        official's family, see :mod:`~bot.matching.kinship`): the same reading of the base's
+        questions and of a message."""
+        owned = others_kin(folded, self.kin_role)
+        return [word for at, word in enumerate(folded) if at not in owned] if owned else folded
+
+    def _role(self, word: str) -> Role | None:
+        """Whether a folded word is a relative ("kin"), someone an official deals with
+        ("giver"), or neither: by the concepts of MatchConfig.kin_concepts and giver_concepts."""
+        concepts = self.word_concepts(word)
+        if not concepts.isdisjoint(self.config.kin_concepts):
+            return "kin"
+        return "giver" if not concepts.isdisjoint(self.config.giver_concepts) else None
 
     def concepts_in(self, folded: list[str]) -> set[str]:
         """The concepts whose words or phrases a folded message contains."""

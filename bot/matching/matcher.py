@@ -40,7 +40,6 @@ from bot.matching.common_words import everyday_share, load_word_lists
 from bot.matching.confidence import ConfidenceModel
 from bot.matching.config import DEFAULT, MatchConfig
 from bot.matching.index import GROUP_PREFIX, Index, content_words
-from bot.matching.kinship import Role, others_kin
 from bot.matching.langid import guess_language
 from bot.matching.reading import WORDS_CACHED, Chunk, read
 from bot.matching.smalltalk import SmallTalk
@@ -102,9 +101,6 @@ class Matcher:
         self._everyday: Callable[[str], float] = functools.lru_cache(maxsize=WORDS_CACHED)(
             self._everyday_share
         )
-        self._kin_role: Callable[[str], Role | None] = functools.lru_cache(maxsize=WORDS_CACHED)(
-            self._role
-        )
 
     def match(self, text: str) -> MatchResult:
         """The entry ``text`` asks for, or an abstention with suggestions. Never raises: a
@@ -131,17 +127,7 @@ class Matcher:
     def _prepared(self, chunks: list[Chunk]) -> list[str]:
         """The folded words the message is matched by: article numbers joined, and the
         relatives of a giver left out ("a pupil's parents" are not the official's family)."""
-        folded = self._articles(_flatten(chunks, self.config))
-        owned = others_kin(folded, self._kin_role)
-        return [word for at, word in enumerate(folded) if at not in owned] if owned else folded
-
-    def _role(self, word: str) -> Role | None:
-        """Whether a folded word is a relative ("kin"), someone an official deals with
-        ("giver"), or neither: by the concepts of MatchConfig.kin_concepts and giver_concepts."""
-        concepts = self.index.word_concepts(word)
-        if not concepts.isdisjoint(self.config.kin_concepts):
-            return "kin"
-        return "giver" if not concepts.isdisjoint(self.config.giver_concepts) else None
+        return self.index.without_others_kin(self._articles(_flatten(chunks, self.config)))
 
     def _articles(self, folded: list[str]) -> list[str]:
         """Folded words with an article number typed with a space ("412 1") made one word,
