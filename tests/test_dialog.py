@@ -342,15 +342,36 @@ def test_ok_and_i_dont_understand_get_small_talk_never_an_entry(
         (RU, "ахахаха", "😄 Задавайте новый вопрос в любое время."),
         (EN, "lol", "😄 Ask another question any time."),
         (EN, "ok thanks", "You are welcome! Ask another question any time."),
+        (KK, "рахмет үлкен", "Оқасы жоқ! Тағы сұрағыңыз болса, жаза беріңіз."),
+        (
+            RU,
+            "ты тупой бот",
+            "Жаль, что не смог помочь. Попробуйте спросить другими словами "
+            "или посмотрите вопросы через /topics.",
+        ),
+        (
+            EN,
+            "you are useless",
+            "Sorry I could not help. Try asking in other words, or browse "
+            "the questions with /topics.",
+        ),
+        (
+            KK,
+            "сен ақымақсың",
+            "Көмектесе алмағаныма өкінемін. Сұрағыңызды басқаша жазып "
+            "көріңіз немесе сұрақтарды /topics арқылы қараңыз.",
+        ),
     ],
 )
-def test_ok_and_laughter_are_answered_in_the_users_language(
+def test_ok_laughter_and_insults_are_answered_in_the_users_language(
     dialog: Dialog, user: UserRef, text: str, reply: str
 ) -> None:
     """Words typed alike in every language ("ok", "lol"): a Russian user's "ok" was answered in
-    English. Laughter is small talk; before, "haha" got "I don't know". "thanks" is English."""
+    English. Laughter and insults are small talk; before, "haha" got "I don't know" and "you
+    are useless" "I don't know" with legal suggestions. "thanks" is English."""
     result = dialog.library.matcher.match(text)
-    assert result.entry_id is None and result.smalltalk in {"okay", "laughter", "thanks"}
+    assert result.entry_id is None
+    assert result.smalltalk in {"okay", "laughter", "thanks", "insult"}
     (answer,) = dialog.handle_message(user, text)
     assert answer.text == reply and not answer.buttons
 

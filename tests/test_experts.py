@@ -227,6 +227,30 @@ def test_ask_command_with_text_alone_or_nothing(dialog: Dialog) -> None:
     assert "обучение" in preview.text and "a:s:" in "".join(actions(preview))
 
 
+@pytest.mark.parametrize(
+    "text", ["хочу задать вопрос эксперту", "Можно поговорить с живым человеком?"]
+)
+def test_asking_for_a_person_in_words_is_the_ask_command(dialog: Dialog, text: str) -> None:
+    """Before, "can I talk to a person" got "I don't know" with unrelated suggestions."""
+    dialog.handle_message(ASKER, "Как оформить командировку за рубеж?")  # not in the base
+    (offer,) = dialog.handle_message(ASKER, text)
+    assert "командировку" in offer.text and "a:s:" in "".join(actions(offer))
+    press(dialog, ASKER, offer, "a:c:")
+    (prompt,) = dialog.handle_message(ASKER, text)  # no draft left: asks for the question
+    assert prompt.text == ru(dialog, _WRITE)
+
+
+def test_asking_for_a_person_where_nobody_can_be_asked_says_so(tmp_path: Path) -> None:
+    lone = make_dialog(tmp_path, experts=frozenset())
+    (reply,) = lone.handle_message(ASKER, "I want to ask a human expert")  # in English
+    assert reply.text == "Asking an expert is not available: this bot has no experts set up."
+    (reply,) = lone.handle_message(ASKER, "хочу поговорить с человеком")
+    assert reply.text == ru(
+        lone, "Asking an expert is not available: this bot has no experts set up."
+    )
+    assert lone.library.matcher.match("I want to ask a human expert").entry_id is None
+
+
 def test_a_question_the_base_may_answer_is_shown_with_its_entry(dialog: Dialog) -> None:
     (preview,) = dialog.handle_message(ASKER, "/ask Можно ли госслужащему принять подарок?")
     assert actions(preview)[0] == "e:gifts-any-value-ban"

@@ -45,5 +45,5 @@ def build_dialog(settings: Settings, store: Store | None = None) -> Dialog:
         Privacy(forgetting=[experts.forgetting]),
         experts,
     ]
-    answers = Answers(handoff=experts.offer)
+    answers = Answers(handoff=experts.offer, ask_person=experts.ask)
     return Dialog(library, store, Catalogs(settings.locales_dir), answers, features)

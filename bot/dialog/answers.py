@@ -25,14 +25,17 @@ ARTICLE_DIGITS = 3  # a message of digits alone is a question from this many ("3
 AUTO = "auto"  # /language: answer in the language the user writes in
 CHECK = "✅ "
 Handoff = Callable[[Turn, str, MatchResult], Button | None]  # "ask a person" where it abstains
+AskPerson = Callable[[Turn, str], list[Reply]]  # "/ask": the question for a person
 
 
 class Answers(Feature):
     """Answers questions from the knowledge base and lets people browse it; where it cannot
-    answer, ``handoff`` may offer a button to ask a person (the experts)."""
+    answer, ``handoff`` may offer a button to ask a person (the experts), and "can I talk to a
+    person?" goes to ``ask_person``."""
 
-    def __init__(self, handoff: Handoff | None = None) -> None:
+    def __init__(self, handoff: Handoff | None = None, ask_person: AskPerson | None = None) -> None:
         self.handoff = handoff
+        self.ask_person = ask_person
 
     def commands(self) -> list[Command]:
         """/start, /about, /language, /topics."""
@@ -94,6 +97,8 @@ class Answers(Feature):
         entry = turn.kb.get(result.entry_id) if result.entry_id else None
         if entry is not None:  # a close sibling the matcher found comes first among the buttons
             return [self.entry_reply(turn, entry, also=result.suggestions)]
+        if result.smalltalk == "human" and self.ask_person is not None:
+            return self.ask_person(turn, "")
         if result.smalltalk:
             return [self.smalltalk(turn, result.smalltalk)]
         return self.abstain(
@@ -108,8 +113,9 @@ class Answers(Feature):
         turn.store.drop_comment_request(turn.user.chat_id)
 
     def smalltalk(self, turn: Turn, kind: str) -> Reply:
-        """A reply to a greeting, thanks, "ok", laughter, "I don't understand", goodbye, "are
-        you a bot" or "what can you do"."""
+        """A reply to a greeting, thanks, "ok", laughter, an insult, "I don't understand",
+        goodbye, "are you a bot", "what can you do", or "can I talk to a person" where nobody can
+        be asked."""
         _ = turn._
         if kind == "thanks":
             return Reply(_("You are welcome! Ask another question any time."))
@@ -117,6 +123,15 @@ class Answers(Feature):
             return Reply(_("Good. Ask another question any time."))
         if kind == "laughter":
             return Reply(_("😄 Ask another question any time."))
+        if kind == "human":
+            return Reply(_("Asking an expert is not available: this bot has no experts set up."))
+        if kind == "insult":
+            return Reply(
+                _(
+                    "Sorry I could not help. Try asking in other words, or browse the questions "
+                    "with /topics."
+                )
+            )
         if kind == "not-understood":
             return Reply(_("Try rephrasing, or browse the questions with /topics."))
         if kind == "goodbye":

@@ -14,7 +14,8 @@ CASE_SIGNALS = "case-signals"
 NEUTRAL = "language-neutral"
 PHRASE_CUTOFF = 85.0
 _POLITE = frozenset({"greeting", "thanks"})
-_PHRASES_ONLY = frozenset({"robot"})  # its words ("real", "person", "человек") are ordinary
+# kinds whose words ("real", "person", "человек", "expert", "stupid") are ordinary in questions
+_PHRASES_ONLY = frozenset({"robot", "human", "insult"})
 
 
 class SmallTalk:
