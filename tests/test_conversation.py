@@ -292,7 +292,7 @@ def test_a_thumbs_down_asks_what_was_missing_and_keeps_the_reply_redacted(
     edit, question = dialog.handle_button(RU, button(answer, f"f:-:{GIFTS}").action)
     assert edit.edit and question.text.startswith("Чего не хватило в ответе?")
     comment = "Нет про цветы. Мой тел. +7 701 123 45 67, почта aidos@mail.kz, ИИН 900101300126"
-    (thanks,) = dialog.handle_message(RU, comment)
+    (thanks,) = dialog.handle_message(RU, comment)  # asks nothing: thanked only
     assert thanks.text == "Спасибо! Я передал это тем, кто готовит ответы."
     [kept] = dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1))
     assert (kept.entry_id, kept.lang) == (GIFTS, "ru")
@@ -308,6 +308,24 @@ def test_a_question_typed_after_the_thumbs_down_is_kept_and_answered(dialog: Dia
     assert thanks.text.startswith("Thank you! I passed it on")
     assert "f:+:gifts-family-members" in [split_language(b.action)[0] for b in buttons(reply)]
     assert len(dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1))) == 1
+
+
+def test_a_question_the_base_cannot_answer_after_thumbs_down_is_not_lost(
+    dialog: Dialog,
+) -> None:
+    """Before, it was kept as a comment only: no "I don't know", no suggestions, and it did not
+    reach the maintainers' unanswered questions (found by a probe)."""
+    question = "What about the salary of a deputy akim, who decides it?"
+    assert dialog.library.matcher.match(question).entry_id is None
+    (answer,) = dialog.handle_message(EN, f"/start {GIFTS}")
+    dialog.handle_button(EN, button(answer, f"f:-:{GIFTS}").action)
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    asked = len(dialog.store.questions_asked())
+    thanks, unknown = dialog.handle_message(EN, question)
+    assert thanks.text.startswith("Thank you! I passed it on")
+    assert unknown.text.startswith("Sorry, I don't know the answer")
+    assert len(dialog.store.feedback_comments(since)) == 1
+    assert len(dialog.store.questions_asked()) == asked + 1  # in the maintainers' report too
 
 
 def test_a_comment_that_matches_the_rated_answer_does_not_repeat_it(dialog: Dialog) -> None:

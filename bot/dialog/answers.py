@@ -74,15 +74,12 @@ class Answers(Feature):
         replies = self._answer(turn, result)
         if result.smalltalk:
             turn.store.drop_comment_request(turn.user.chat_id)
-        elif (commented := take_comment(turn, text)) is not None:
-            thanks = Reply(
-                turn._("Thank you! I passed it on to the people who maintain the answers.")
-            )
-            # an answer to what they wrote if it asks another entry; not "I don't know" to a
-            # comment, nor again the answer they have just rated down
-            fresh = result.entry_id is not None and result.entry_id != commented
-            replies = [thanks, *(replies if fresh else replies[1:])]
-        else:  # what users asked, for the maintainers' report (redacted, no Telegram id)
+            return [reply.in_language(turn.lang) for reply in replies]
+        commented = take_comment(turn, text)
+        # a comment that asks something the base has no answer for ("what about a gift from a
+        # foreign delegation?") is a question too: kept, and answered with "I don't know"
+        asks = result.entry_id is None and text.rstrip().endswith("?")
+        if commented is None or asks:  # for the maintainers' report (redacted, no Telegram id)
             record_question(turn.store, turn.kb, turn.user.chat_id, text, result)
             if (
                 self.handoff is not None
@@ -91,6 +88,14 @@ class Answers(Feature):
             ):
                 first = replies[0]
                 replies = [replace(first, buttons=(*first.buttons, (button,))), *replies[1:]]
+        if commented is not None:
+            thanks = Reply(
+                turn._("Thank you! I passed it on to the people who maintain the answers.")
+            )
+            # an answer to what they wrote if it asks another entry; not "I don't know" to a
+            # comment that asks nothing, nor again the answer they have just rated down
+            fresh = result.entry_id is not None and result.entry_id != commented
+            replies = [thanks, *(replies if fresh or asks else replies[1:])]
         return [reply.in_language(turn.lang) for reply in replies]
 
     def _answer(self, turn: Turn, result: MatchResult) -> list[Reply]:
