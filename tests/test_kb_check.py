@@ -128,6 +128,14 @@ def test_keys_too_long_for_callback_data(
     ), _problems(small_kb)
 
 
+def test_a_required_concept_must_be_defined(small_kb: Path) -> None:
+    _edit(small_kb / "gifts.yaml", "related: [gift-family]", "requires: [abroad-somewhere]")
+    assert any(
+        "requires concept 'abroad-somewhere', which concepts.yaml does not define" in p
+        for p in _problems(small_kb)
+    ), _problems(small_kb)
+
+
 def test_related_pointing_nowhere(small_kb: Path) -> None:
     _edit(small_kb / "gifts.yaml", "related: [gift-family]", "related: [gift-nowhere]")
     assert any("related id 'gift-nowhere' points to no entry" in p for p in _problems(small_kb))

@@ -439,3 +439,24 @@ def test_a_tie_in_cover_goes_to_the_entry_using_the_words_themselves(bundled: Ma
     police department); the one whose question says "relatives" must be among the candidates
     and ranked first (it was cut off by entry order before)."""
     assert bundled.search("relatives in the same department")[0][0] == "relatives-same-agency"
+
+
+@pytest.mark.parametrize(
+    ("text", "answered"),
+    [
+        ("Какое наказание за нападение на полицейского?", False),
+        ("Наказание за нападение на сотрудника полиции в Казахстане", False),
+        ("Как в США наказывают за нападение на полицейского?", True),
+        ("forign experience punishing attacks on officals", True),  # a typo of the concept
+        ("18 U.S.C. § 1114", True),  # a number only that entry's questions use
+    ],
+)
+def test_foreign_law_answers_only_a_message_about_abroad(
+    bundled: Matcher, text: str, answered: bool
+) -> None:
+    """foreign-experience-officials requires the foreign-country concept: "what is the penalty
+    for attacking a police officer" got US and Chinese law (found by a probe)."""
+    result = bundled.match(text)
+    assert (result.entry_id == "foreign-experience-officials") is answered
+    if not answered:
+        assert "foreign-experience-officials" not in result.suggestions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from datetime import date, datetime, timedelta
 
 from bot.kb.markup import markup_problems, paragraphs, visible_length
@@ -36,8 +36,11 @@ def question_key(question: str) -> str:
     return " ".join(re.findall(r"\w+", question.casefold().replace("ё", "е")))
 
 
-def check_entries(entries: list[Entry], topics: dict[str, Topic]) -> list[Problem]:
-    """Problems across entries: ids, aliases, related, topics, questions, answers."""
+def check_entries(
+    entries: list[Entry], topics: dict[str, Topic], concepts: Container[str] = ()
+) -> list[Problem]:
+    """Problems across entries: ids, aliases, related, required concepts, topics, questions,
+    answers."""
     problems: list[Problem] = []
 
     def add(entry: Entry, message: str) -> None:
@@ -64,6 +67,9 @@ def check_entries(entries: list[Entry], topics: dict[str, Topic]) -> list[Proble
     for entry in (e for e in entries if id(e) not in duplicates):
         if entry.topic and topics and entry.topic not in topics:
             add(entry, f"topic {entry.topic!r} is not in topics.yaml")
+        for concept in entry.requires:
+            if concept not in concepts:
+                add(entry, f"requires concept {concept!r}, which concepts.yaml does not define")
         for target in entry.related:
             if target not in owners:
                 add(entry, f"related id {target!r} {DANGLING}")

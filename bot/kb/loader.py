@@ -45,7 +45,7 @@ NOTICES_DIR = "notices"
 ALMATY = ZoneInfo("Asia/Almaty")
 NOTICE_DEFAULT_TIME = time(9, 0)
 MIN_YEAR, MAX_YEAR = 2000, 2100  # a publish_at outside is a typo (and 9999 overflows in UTC)
-_ENTRY_FIELDS = {"id", "aliases", "topic", "sources", "reviewed", "related", *LANGS}
+_ENTRY_FIELDS = {"id", "aliases", "topic", "sources", "reviewed", "related", "requires", *LANGS}
 _ENTRY_REQUIRED = {"id", "topic", "sources", "reviewed", *LANGS}
 _LANG_FIELDS = {"questions", "answer"}
 _NOTICE_FIELDS = {"id", "publish_at", "topics", "related", "archived", *LANGS}
@@ -116,6 +116,7 @@ def _read_entry(r: Reader, path: Path, node: Any, line: int) -> Entry | None:
         reviewed=read_date(r, path, node, "reviewed", what),
         related=tuple(r.str_list(path, node, "related", what)),
         aliases=tuple(r.str_list(path, node, "aliases", what)),
+        requires=tuple(r.str_list(path, node, "requires", what)),
         path=r.rel(path),
         line=line,
     )
@@ -291,7 +292,7 @@ def read_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         checkers=_first_by_id(checkers),
     )
     across = [
-        *check_entries(entries, topics),
+        *check_entries(entries, topics, base.concepts),
         *check_notices(notices, base),
         *check_checkers(checkers, base),
     ]

@@ -62,6 +62,7 @@ class Entry:
     reviewed: date
     related: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()  # concepts a message must name to be answered with it
     path: str = ""
     line: int = 0
 

@@ -227,9 +227,10 @@ class Index:
             return "kin"
         return "giver" if not concepts.isdisjoint(self.config.giver_concepts) else None
 
-    def concepts_in(self, folded: list[str]) -> set[str]:
-        """The concepts whose words or phrases a folded message contains."""
-        keys = set().union(*self.slot_keys(folded))
+    def concepts_in(self, folded: list[str], also: Iterable[str] = ()) -> set[str]:
+        """The concepts whose words or phrases a folded message contains (with the keys
+        ``also``: those of the words its typos most likely are)."""
+        keys = set().union(*self.slot_keys(folded), also)
         return {
             concept
             for key in keys

@@ -93,6 +93,7 @@ class Matcher:
         self.smalltalk = SmallTalk(kb.smalltalk, self.index.words)
         self._topics = [kb.entries[entry_id].topic for entry_id in self.index.entry_ids]
         self._leads = {topic: kb.by_topic(topic)[0].id for topic in set(self._topics)}
+        self._requires = {e.id: frozenset(e.requires) for e in kb.entries.values() if e.requires}
         self._entries_of: dict[str, list[int]] = defaultdict(list)
         for number, topic in enumerate(self._topics):
             self._entries_of[topic].append(number)
@@ -167,11 +168,11 @@ class Matcher:
         candidate, values = self.features(folded, tokens, ranked, signal)
         confident, probability = self.confidence.answers(values)
         score = round(100 * probability, 1)
-        if confident:
+        if confident and self._meets(candidate, folded, tokens):
             return MatchResult(
                 candidate, score, lang, self._sibling(ranked, candidate), case_signal=signal
             )
-        suggestions = self._suggestions(ranked)
+        suggestions = tuple(e for e in self._suggestions(ranked) if self._meets(e, folded, tokens))
         return MatchResult(
             None,
             score,
@@ -324,6 +325,22 @@ class Matcher:
         if len(tokens) >= self.config.long_query:
             ranked = self._with_question(ranked, text)
         return tokens, ranked
+
+    def _meets(self, entry_id: str, folded: list[str], tokens: list[_Token]) -> bool:
+        """Whether a message may be answered with an entry: it names the concepts the entry
+        requires (foreign experience: a foreign country), or an article number only that
+        entry's questions use ("§ 1114", "277")."""
+        required = self._requires.get(entry_id)
+        typos = (key for token in tokens if not token.exact for key in token.alts)
+        if not required or required <= self.index.concepts_in(folded, typos):
+            return True
+        own = [self.index.number[entry_id]]
+        return any(
+            self.index.postings.get(key) == own
+            for token in tokens
+            if token.exact and any(ch.isdigit() for ch in token.word)
+            for key in token.alts
+        )
 
     def _with_question(self, ranked: list[tuple[str, float]], text: str) -> list[tuple[str, float]]:
         """A story's ranking with its question sentence weighing more: after the
