@@ -12,6 +12,7 @@ import pytest
 from bot.config import Settings
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
 from bot.dialog import core as dialog_core
+from bot.dialog.entries import LABEL_LIMIT, button_label
 from bot.dialog.reply import CALLBACK_DATA_LIMIT, split_language
 from bot.kb.markup import to_html, to_plain
 from bot.store import Store
@@ -402,3 +403,19 @@ def test_are_you_a_robot_is_small_talk_with_examples_not_the_about_entry(
     assert dialog.library.matcher.match("what can the bot do").entry_id == "about-bot"
     # only the phrase is small talk: its words still count in a question ("a real person")
     assert not any(map(dialog.library.matcher.smalltalk.is_smalltalk_word, ["real", "person"]))
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        (
+            "Is it against the law for my own brother to be my direct superior at work?",
+            "Is it against the law for my own brother to be my direct…",
+        ),
+        ("Short question?", "Short question?"),
+        ("x" * 80, "x" * 59 + "…"),  # one long word is cut inside it
+    ],
+)
+def test_a_long_button_label_is_cut_at_a_words_end(question: str, label: str) -> None:
+    """Before, "…my direct su…" (found by a probe)."""
+    assert button_label(question) == label and len(label) <= LABEL_LIMIT

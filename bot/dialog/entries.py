@@ -13,14 +13,22 @@ MAX_RELATED = 3
 LABEL_LIMIT = 60
 
 
-def _label(text: str) -> str:
+def button_label(text: str) -> str:
+    """``text`` on one line, at most LABEL_LIMIT characters: cut at a word's end ("…")."""
     text = " ".join(text.split())
-    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1].rstrip() + "…"
+    if len(text) <= LABEL_LIMIT:
+        return text
+    cut = text[: LABEL_LIMIT - 1]
+    if text[LABEL_LIMIT - 1] != " ":  # the cut falls inside a word: end before it
+        space = cut.rfind(" ")
+        if space > LABEL_LIMIT // 2:  # else one very long word: cut inside it
+            cut = cut[:space]
+    return cut.rstrip(" ,;:—-") + "…"
 
 
 def entry_label(entry: Entry, lang: Lang) -> str:
     """A button label for an entry: its first way of asking, shortened."""
-    return _label(entry.questions(lang)[0])
+    return button_label(entry.questions(lang)[0])
 
 
 def entry_button(entry: Entry, lang: Lang) -> Button:
