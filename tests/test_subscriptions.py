@@ -56,11 +56,12 @@ def test_subscribe_shows_topic_buttons_and_modes(dialog: Dialog) -> None:
     (reply,) = dialog.handle_message(USER, "/subscribe")
     assert "not subscribed" in reply.text
     assert actions(reply) == ["s:*", "s:gifts", "s:about", "d:instant", "d:weekly"]
+    assert not any("✅" in label for label in labels(reply))  # was "✅ At once", subscribed to none
     (reply,) = dialog.handle_button(USER, "s:gifts")
     assert reply.toast == "You are subscribed to “Gifts”."
     assert dialog.store.subscriptions(USER.chat_id) == {"gifts"}
     assert actions(reply)[:3] == ["s:*", "u:gifts", "s:about"]
-    assert "✅ Gifts" in labels(reply)
+    assert "✅ Gifts" in labels(reply) and "✅ At once" in labels(reply)
 
 
 def test_subscribe_all_or_a_topic_at_once(dialog: Dialog) -> None:

@@ -224,8 +224,11 @@ class Subscriptions(Feature):
         ]
         rows.append(
             (
-                Button(tick * (mode == "instant") + _("At once"), "d:instant"),
-                Button(tick * (mode == "weekly") + _("Weekly digest"), "d:weekly"),
+                # the way notices come is ticked once some come at all
+                Button(tick * (bool(covered) and mode == "instant") + _("At once"), "d:instant"),
+                Button(
+                    tick * (bool(covered) and mode == "weekly") + _("Weekly digest"), "d:weekly"
+                ),
             )
         )
         return Reply(text, tuple(rows), toast=toast)
