@@ -38,7 +38,9 @@ def offer_button(turn: Turn, topic: str) -> Button | None:
 
 
 class Checkers(Feature):
-    """/check and /cancel, the checkers' buttons, ``/start check-…`` deep links."""
+    """/check and /cancel, the checkers' buttons, ``/start check-…`` deep links. A message
+    typed between steps is answered as usual and the check stays open: the buttons of its last
+    step still go on from there."""
 
     def commands(self) -> list[Command]:
         """/check, /cancel."""
@@ -50,11 +52,6 @@ class Checkers(Feature):
     def buttons(self) -> dict[str, ButtonHandler]:
         """k: a step of a checker (checker id and choices), kx: leave it."""
         return {PREFIX: self.press, CANCEL: self.press_cancel}
-
-    def text(self, turn: Turn, text: str) -> list[Reply] | None:
-        """A typed message leaves an open checker; it is then answered as usual."""
-        turn.store.end_flow(turn.user.chat_id)
-        return None
 
     def deep_link(self, turn: Turn, payload: str) -> list[Reply] | None:
         """``/start check-gift`` opens that checker."""
