@@ -32,6 +32,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from rapidfuzz import fuzz
 
@@ -600,18 +601,23 @@ class Matcher:
         # runs for every question of every candidate.
         contained_share = 1 - query_share - config.similarity_share
         similarity_share, penalty = config.similarity_share, config.substitution_penalty
-        best = 0.0
-        for at, (weight, slots) in found.items():  # any order: the best fit is a maximum
+        bounds = []
+        for at, (weight, slots) in found.items():
             question = questions[numbers[at]]
             own = weight / total
             by_words = query_share * (by_entry + by_question * own)
             # A question a story contains whole ("provocation") may be a passing mention.
             size = min(1.0, question.total / whole)
-            # the fit were the question contained whole and alike: it cannot beat the best
-            if (by_words + contained_share * size + similarity_share) * (
+            # the fit were the question contained whole and alike
+            bound = (by_words + contained_share * size + similarity_share) * (
                 1 - penalty * min(1 - own, 1 - size)
-            ) <= best:
-                continue
+            )
+            bounds.append((bound, by_words, own, size, slots, question))
+        bounds.sort(key=itemgetter(0), reverse=True)  # the likely best first: the rest are cut
+        best = 0.0
+        for bound, by_words, own, size, slots, question in bounds:
+            if bound <= best:
+                break  # no question left can beat the best: the fit is a maximum
             contained = question.contained(slots) * size
             kept = 1 - penalty * min(1 - own, 1 - contained)
             if (by_words + contained_share * contained + similarity_share) * kept <= best:
