@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -419,3 +419,28 @@ def test_are_you_a_robot_is_small_talk_with_examples_not_the_about_entry(
 def test_a_long_button_label_is_cut_at_a_words_end(question: str, label: str) -> None:
     """Before, "…my direct su…" (found by a probe)."""
     assert button_label(question) == label and len(label) <= LABEL_LIMIT
+
+
+def test_a_short_follow_up_is_read_with_the_last_answer(dialog: Dialog) -> None:
+    """ "а племянник?" after the relatives answer got "I don't know" with a menu holding the
+    age of liability for attacks (found by a probe); alone, it still tells too little."""
+    relatives = dialog.library.kb.entries["relatives-same-agency"]
+    assert dialog.library.matcher.match("а племянник?").entry_id is None
+    replies = dialog.handle_message(RU, "а племянник?")  # no answer before: not answered
+    assert not any("Источники" in r.text for r in replies)
+    dialog.handle_message(RU, "Могут ли родственники работать в одном госоргане?")
+    (follow_up,) = dialog.handle_message(RU, "а племянник?")
+    assert follow_up.text.startswith(relatives.answer("ru")[:40])
+    (chatter,) = dialog.handle_message(RU, "погода?")  # no word of the base: no context
+    assert chatter.text.startswith("Извините, на этот вопрос я ответа не знаю")
+
+
+def test_a_recent_answer_is_forgotten_after_a_while() -> None:
+    store = Store(":memory:")
+    store.set_recent_answer(1, "gifts-any-value-ban")
+    assert store.recent_answer(1, max_age=timedelta(minutes=10)) == "gifts-any-value-ban"
+    assert store.recent_answer(1, max_age=timedelta(seconds=-1)) is None
+    assert store.recent_answer(2, max_age=timedelta(minutes=10)) is None
+    assert "recent_answers" in store.personal_tables()  # /forget and the retention cover it
+    store.forget(1)
+    assert store.recent_answer(1, max_age=timedelta(minutes=10)) is None

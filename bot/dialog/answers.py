@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 
 from bot.dialog.checkers import offer_button
 from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text
@@ -22,6 +23,8 @@ REPORT_ENTRY = "report-corruption"
 MAX_EXAMPLES = 3
 INLINE_LIMIT = 10
 ARTICLE_DIGITS = 3  # a message of digits alone is a question from this many ("380"), not "1"
+FOLLOW_UP_WORDS = 4  # a message of up to this many words may follow up the last answer
+FOLLOW_UP_TIMEOUT = timedelta(minutes=10)  # ... given within this time of it
 AUTO = "auto"  # /language: answer in the language the user writes in
 CHECK = "✅ "
 Handoff = Callable[[Turn, str, MatchResult], Button | None]  # "ask a person" where it abstains
@@ -66,12 +69,14 @@ class Answers(Feature):
         ("380", "412-1") is a question."""
         if not any(ch.isalpha() for ch in text) and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
             return [Reply(turn._("Please type your question in words."))]
-        result = turn.matcher.match(text)
+        result = self._in_context(turn, text, turn.matcher.match(text))
         tells = any(ch.isalpha() for ch in text) and not turn.matcher.smalltalk.tells_no_language(
             text
         )
         turn = turn.answering(result.lang if tells else None)
         replies = self._answer(turn, result)
+        if result.entry_id is not None:
+            turn.store.set_recent_answer(turn.user.chat_id, result.entry_id)
         if result.smalltalk:
             turn.store.drop_comment_request(turn.user.chat_id)
             return [reply.in_language(turn.lang) for reply in replies]
@@ -97,6 +102,23 @@ class Answers(Feature):
             fresh = result.entry_id is not None and result.entry_id != commented
             replies = [thanks, *(replies if fresh or asks else replies[1:])]
         return [reply.in_language(turn.lang) for reply in replies]
+
+    def _in_context(self, turn: Turn, text: str, result: MatchResult) -> MatchResult:
+        """``result``; or, for a short follow-up of the last answer that the matcher cannot
+        answer alone ("а племянник?" after the relatives answer), what it asks read after that
+        answer's question, when that is an entry of the same topic."""
+        if result.entry_id or result.smalltalk or not result.suggestions:
+            return result
+        if len(text.split()) > FOLLOW_UP_WORDS:
+            return result
+        last = turn.store.recent_answer(turn.user.chat_id, max_age=FOLLOW_UP_TIMEOUT)
+        entry = turn.kb.get(last) if last else None
+        if entry is None or result.lang not in entry.texts:
+            return result
+        found = turn.matcher.match(f"{entry.questions(result.lang)[0]} {text}")
+        if found.entry_id is None or turn.kb.entries[found.entry_id].topic != entry.topic:
+            return result
+        return replace(found, lang=result.lang)
 
     def _answer(self, turn: Turn, result: MatchResult) -> list[Reply]:
         entry = turn.kb.get(result.entry_id) if result.entry_id else None

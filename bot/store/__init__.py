@@ -31,6 +31,7 @@ from bot.store.keys import (
 from bot.store.lease import Heartbeat, Holder, Leases
 from bot.store.privacy import Privacy
 from bot.store.questions import Questions
+from bot.store.recent import RecentAnswers
 from bot.store.schema import migrate, schema_version
 from bot.store.subscriptions import Subscriptions
 from bot.store.tables import (
@@ -68,7 +69,17 @@ __all__ = [
 BUSY_TIMEOUT = 2.0  # seconds a write waits for another process's lock before failing
 
 
-class Store(Subscriptions, Feedback, Leases, Flows, Privacy, Clarifications, Questions, Cases):
+class Store(
+    Subscriptions,
+    Feedback,
+    Leases,
+    Flows,
+    RecentAnswers,
+    Privacy,
+    Clarifications,
+    Questions,
+    Cases,
+):
     """The bot's SQLite database: one per process, opened at ``path`` (``:memory:`` for tests).
 
     ``secret`` keys the users (``ADAL_HASH_SECRET``); without it, the secret kept next to the

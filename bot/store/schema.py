@@ -289,6 +289,11 @@ def _m11_cases(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX case_mail_case ON case_mail (case_id)")
 
 
+def _m12_recent_answers(db: sqlite_utils.Database) -> None:
+    """The entry each user was answered with last (a follow-up's context), under their key."""
+    db.table("recent_answers").create({"uid": int, "entry_id": str, "answered_at": str}, pk="uid")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_users_feedback,
     _m2_subscriptions_outbox,
@@ -301,6 +306,7 @@ MIGRATIONS: list[Migration] = [
     _m9_keyed_feedback,
     _m10_keyed_flows,
     _m11_cases,
+    _m12_recent_answers,
 ]
 
 

@@ -1,0 +1,32 @@
+"""The entry each user was answered with last, under the user's key (never the Telegram id):
+so that a short follow-up ("а племянник?", "and if it is money?") is read with its context.
+Minutes-long state, dropped by /forget and the retention period like the rest."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.store.tables import Tables, now_text
+
+
+class RecentAnswers(Tables):
+    """The entry each user was answered with last, and when."""
+
+    def recent_answer(self, chat_id: int, *, max_age: timedelta) -> str | None:
+        """The entry the user was answered with last, if within ``max_age``."""
+        row = self.db.execute(
+            "SELECT entry_id, answered_at FROM recent_answers WHERE uid = ?", [self.uid(chat_id)]
+        ).fetchone()
+        if row is None or datetime.fromisoformat(row[1]) < datetime.now(UTC) - max_age:
+            return None
+        return str(row[0])
+
+    def set_recent_answer(self, chat_id: int, entry_id: str) -> None:
+        """Remember that the user was just answered with ``entry_id``."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO recent_answers (uid, entry_id, answered_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(uid) DO UPDATE SET entry_id = excluded.entry_id,"
+                " answered_at = excluded.answered_at",
+                [self.uid(chat_id), entry_id, now_text()],
+            )
