@@ -444,3 +444,23 @@ def test_a_recent_answer_is_forgotten_after_a_while() -> None:
     assert "recent_answers" in store.personal_tables()  # /forget and the retention cover it
     store.forget(1)
     assert store.recent_answer(1, max_age=timedelta(minutes=10)) is None
+
+
+def test_a_thumb_typed_after_an_answer_is_a_vote_on_it(dialog: Dialog) -> None:
+    """The answer says "Rate it with 👍 or 👎"; a typed 👍 got "Please type your question in
+    words" (found by a probe)."""
+    (alone,) = dialog.handle_message(EN, "👍")  # nothing answered yet: no vote
+    assert alone.text == "Please type your question in words."
+    (answer,) = dialog.handle_message(EN, "Can a civil servant accept gifts at all?")
+    assert "Sources" in answer.text
+    (thanks,) = dialog.handle_message(EN, "👍")
+    assert thanks.text == "Thank you for the feedback!" and not thanks.buttons
+    (again,) = dialog.handle_message(EN, "👍")
+    assert again.text == "You have already rated this answer."
+    dialog.handle_message(RU, "Могут ли родственники работать в одном госоргане?")
+    thanks, question = dialog.handle_message(RU, "👎🏽")  # a skin tone is the same thumb
+    assert question.text.startswith("Чего не хватило в ответе?")
+    assert dialog.store.feedback_counts() == {
+        "gifts-any-value-ban": (1, 0),
+        "relatives-same-agency": (0, 1),
+    }

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from bot.dialog.checkers import offer_button
 from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text
-from bot.dialog.feedback import take_comment, vote, vote_buttons
+from bot.dialog.feedback import take_comment, typed_vote, vote, vote_buttons, vote_by_message
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, help_text
 from bot.i18n import LANGUAGE_NAMES, N_
@@ -66,7 +66,11 @@ class Answers(Feature):
         to "What was missing?" is kept first. Text without letters (an emoji, "1") or only of
         words typed alike in any language ("ok", "lol") tells no language: it is answered in the
         user's; a number with ARTICLE_DIGITS digits or more
-        ("380", "412-1") is a question."""
+        ("380", "412-1") is a question. A 👍 or 👎 typed after an answer is a vote on it."""
+        if (sign := typed_vote(text)) is not None:
+            last = turn.store.recent_answer(turn.user.chat_id, max_age=FOLLOW_UP_TIMEOUT)
+            if (entry := turn.kb.get(last) if last else None) is not None:
+                return vote_by_message(turn, entry, sign)
         if not any(ch.isalpha() for ch in text) and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
             return [Reply(turn._("Please type your question in words."))]
         result = self._in_context(turn, text, turn.matcher.match(text))

@@ -23,6 +23,22 @@ def vote_buttons(entry: Entry) -> tuple[Button, ...]:
     )
 
 
+TYPED = {"👍": "+", "👎": "-"}
+_SKIN_TONES = "\ufe0f" + "".join(map(chr, range(0x1F3FB, 0x1F400)))
+
+
+def typed_vote(text: str) -> str | None:
+    """The sign of a vote typed as a message ("👍", "👎🏽"), or None for any other text."""
+    return TYPED.get(text.strip().rstrip(_SKIN_TONES))
+
+
+def vote_by_message(turn: Turn, entry: Entry, sign: str) -> list[Reply]:
+    """A 👍 or 👎 typed as a message: a vote on the answer just given, thanked in words (there
+    is no button to change)."""
+    first, *rest = vote(turn, entry, sign)
+    return [Reply(first.toast or ""), *rest]
+
+
 def vote(turn: Turn, entry: Entry, sign: str) -> list[Reply]:
     """Store the user's vote on ``entry`` unless they voted on it before. The answer's vote
     buttons give way to a thank-you, its other buttons staying as they are; a 👎 asks what
