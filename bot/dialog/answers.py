@@ -79,8 +79,6 @@ class Answers(Feature):
         )
         turn = turn.answering(result.lang if tells else None)
         replies = self._answer(turn, result)
-        if result.entry_id is not None:
-            turn.store.set_recent_answer(turn.user.chat_id, result.entry_id)
         if result.smalltalk:
             turn.store.drop_comment_request(turn.user.chat_id)
             return [reply.in_language(turn.lang) for reply in replies]
@@ -108,9 +106,10 @@ class Answers(Feature):
         return [reply.in_language(turn.lang) for reply in replies]
 
     def _in_context(self, turn: Turn, text: str, result: MatchResult) -> MatchResult:
-        """``result``; or, for a short follow-up of the last answer that the matcher cannot
-        answer alone ("а племянник?" after the relatives answer), what it asks read after that
-        answer's question, when that is an entry of the same topic."""
+        """``result``; or, for a short follow-up of the last answer shown that the matcher
+        cannot answer alone ("and my wife?" after the gift ban), the entry it asks for read
+        after that answer's question: another entry of the same topic, one the follow-up's
+        own words suggest too. The same answer again, or another topic, is no follow-up."""
         if result.entry_id or result.smalltalk or not result.suggestions:
             return result
         if len(text.split()) > FOLLOW_UP_WORDS:
@@ -120,7 +119,12 @@ class Answers(Feature):
         if entry is None or result.lang not in entry.texts:
             return result
         found = turn.matcher.match(f"{entry.questions(result.lang)[0]} {text}")
-        if found.entry_id is None or turn.kb.entries[found.entry_id].topic != entry.topic:
+        if (
+            found.entry_id is None
+            or found.entry_id == entry.id
+            or found.entry_id not in result.suggestions
+            or turn.kb.entries[found.entry_id].topic != entry.topic
+        ):
             return result
         return replace(found, lang=result.lang)
 
@@ -191,6 +195,7 @@ class Answers(Feature):
         the vote buttons (unless the user has voted on it), and a line saying what the buttons
         are."""
         _ = turn._
+        turn.store.set_recent_answer(turn.user.chat_id, entry.id)  # what a follow-up is about
         rows = self._entry_rows(turn, entry, also)
         guide = [_("Related questions are below.")] if also or entry.related else []
         if not turn.store.has_voted(turn.user.chat_id, entry.id):
