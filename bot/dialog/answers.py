@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
 
 from bot.dialog.checkers import offer_button
 from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text
 from bot.dialog.feedback import take_comment, typed_vote, vote, vote_buttons, vote_by_message
+from bot.dialog.followups import in_context, last_answer
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, help_text
 from bot.i18n import LANGUAGE_NAMES, N_
@@ -23,8 +23,6 @@ REPORT_ENTRY = "report-corruption"
 MAX_EXAMPLES = 3
 INLINE_LIMIT = 10
 ARTICLE_DIGITS = 3  # a message of digits alone is a question from this many ("380"), not "1"
-FOLLOW_UP_WORDS = 4  # a message of up to this many words may follow up the last answer
-FOLLOW_UP_TIMEOUT = timedelta(minutes=10)  # ... given within this time of it
 AUTO = "auto"  # /language: answer in the language the user writes in
 CHECK = "✅ "
 Handoff = Callable[[Turn, str, MatchResult], Button | None]  # "ask a person" where it abstains
@@ -63,17 +61,16 @@ class Answers(Feature):
 
     def text(self, turn: Turn, text: str) -> list[Reply]:
         """Answer free text: small talk, a matched entry, or an honest "I don't know"; a reply
-        to "What was missing?" is kept first. Text without letters (an emoji, "1") or only of
-        words typed alike in any language ("ok", "lol") tells no language: it is answered in the
-        user's; a number with ARTICLE_DIGITS digits or more
-        ("380", "412-1") is a question. A 👍 or 👎 typed after an answer is a vote on it."""
-        if (sign := typed_vote(text)) is not None:
-            last = turn.store.recent_answer(turn.user.chat_id, max_age=FOLLOW_UP_TIMEOUT)
-            if (entry := turn.kb.get(last) if last else None) is not None:
-                return vote_by_message(turn, entry, sign)
+        to "What was missing?" is kept first, and a short follow-up is read with the last
+        answer (see :mod:`~bot.dialog.followups`). Text without letters (an emoji, "1") or only
+        of words typed alike in any language ("ok", "lol") tells no language: it is answered in
+        the user's; a number with ARTICLE_DIGITS digits or more ("380", "412-1") is a question.
+        A 👍 or 👎 typed after an answer is a vote on it."""
+        if (sign := typed_vote(text)) is not None and (entry := last_answer(turn)) is not None:
+            return vote_by_message(turn, entry, sign)
         if not any(ch.isalpha() for ch in text) and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
             return [Reply(turn._("Please type your question in words."))]
-        result = self._in_context(turn, text, turn.matcher.match(text))
+        result = in_context(turn, text, turn.matcher.match(text))
         tells = any(ch.isalpha() for ch in text) and not turn.matcher.smalltalk.tells_no_language(
             text
         )
@@ -104,29 +101,6 @@ class Answers(Feature):
             fresh = result.entry_id is not None and result.entry_id != commented
             replies = [thanks, *(replies if fresh or asks else replies[1:])]
         return [reply.in_language(turn.lang) for reply in replies]
-
-    def _in_context(self, turn: Turn, text: str, result: MatchResult) -> MatchResult:
-        """``result``; or, for a short follow-up of the last answer shown that the matcher
-        cannot answer alone ("and my wife?" after the gift ban), the entry it asks for read
-        after that answer's question: another entry of the same topic, one the follow-up's
-        own words suggest too. The same answer again, or another topic, is no follow-up."""
-        if result.entry_id or result.smalltalk or not result.suggestions:
-            return result
-        if len(text.split()) > FOLLOW_UP_WORDS:
-            return result
-        last = turn.store.recent_answer(turn.user.chat_id, max_age=FOLLOW_UP_TIMEOUT)
-        entry = turn.kb.get(last) if last else None
-        if entry is None or result.lang not in entry.texts:
-            return result
-        found = turn.matcher.match(f"{entry.questions(result.lang)[0]} {text}")
-        if (
-            found.entry_id is None
-            or found.entry_id == entry.id
-            or found.entry_id not in result.suggestions
-            or turn.kb.entries[found.entry_id].topic != entry.topic
-        ):
-            return result
-        return replace(found, lang=result.lang)
 
     def _answer(self, turn: Turn, result: MatchResult) -> list[Reply]:
         entry = turn.kb.get(result.entry_id) if result.entry_id else None
