@@ -68,12 +68,11 @@ class Answers(Feature):
         A 👍 or 👎 typed after an answer is a vote on it."""
         if (sign := typed_vote(text)) is not None and (entry := last_answer(turn)) is not None:
             return vote_by_message(turn, entry, sign)
-        if not any(ch.isalpha() for ch in text) and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
+        letters = any(ch.isalpha() for ch in text)
+        if not letters and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
             return [Reply(turn._("Please type your question in words."))]
         result = in_context(turn, text, turn.matcher.match(text))
-        tells = any(ch.isalpha() for ch in text) and not turn.matcher.smalltalk.tells_no_language(
-            text
-        )
+        tells = letters and not turn.matcher.smalltalk.tells_no_language(text)
         turn = turn.answering(result.lang if tells else None)
         replies = self._answer(turn, result)
         if result.smalltalk:

@@ -23,13 +23,13 @@ def vote_buttons(entry: Entry) -> tuple[Button, ...]:
     )
 
 
-TYPED = {"👍": "+", "👎": "-"}
+_TYPED = {"👍": "+", "👎": "-"}
 _SKIN_TONES = "\ufe0f" + "".join(map(chr, range(0x1F3FB, 0x1F400)))
 
 
 def typed_vote(text: str) -> str | None:
     """The sign of a vote typed as a message ("👍", "👎🏽"), or None for any other text."""
-    return TYPED.get(text.strip().rstrip(_SKIN_TONES))
+    return _TYPED.get(text.strip().rstrip(_SKIN_TONES))
 
 
 def vote_by_message(turn: Turn, entry: Entry, sign: str) -> list[Reply]:

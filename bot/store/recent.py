@@ -14,12 +14,12 @@ class RecentAnswers(Tables):
 
     def recent_answer(self, chat_id: int, *, max_age: timedelta) -> str | None:
         """The entry the user was answered with last, if within ``max_age``."""
+        since = (datetime.now(UTC) - max_age).isoformat(timespec="seconds")
         row = self.db.execute(
-            "SELECT entry_id, answered_at FROM recent_answers WHERE uid = ?", [self.uid(chat_id)]
+            "SELECT entry_id FROM recent_answers WHERE uid = ? AND answered_at >= ?",
+            [self.uid(chat_id), since],
         ).fetchone()
-        if row is None or datetime.fromisoformat(row[1]) < datetime.now(UTC) - max_age:
-            return None
-        return str(row[0])
+        return None if row is None else str(row[0])
 
     def set_recent_answer(self, chat_id: int, entry_id: str) -> None:
         """Remember that the user was just answered with ``entry_id``."""
