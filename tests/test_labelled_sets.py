@@ -29,6 +29,7 @@ SETS = [
     "train5",
     "train6",
     "train7",
+    "train8",
 ]
 GATED = [
     "eval",
