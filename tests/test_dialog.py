@@ -442,6 +442,33 @@ def test_a_short_follow_up_is_read_with_the_last_answer(dialog: Dialog) -> None:
     assert wife.text.startswith(family.answer("en")[:40])
 
 
+@pytest.mark.parametrize(
+    ("user", "text", "heading"),
+    [
+        (RU, "а где это написано?", "Последний ответ («"),
+        (EN, "Which law says that?", "The last answer, “"),
+        (KK, "бұл қай заңда жазылған?", "Соңғы жауап («"),
+    ],
+)
+def test_where_is_that_written_lists_the_last_answers_sources(
+    dialog: Dialog, user: UserRef, text: str, heading: str
+) -> None:
+    """ "Where is that written?" after an answer asks for its sources; before, it got "I don't
+    know" (a probe). With no answer shown yet it says where the sources are."""
+    result = dialog.library.matcher.match(text)
+    assert result.entry_id is None and result.smalltalk == "source"
+    (before,) = dialog.handle_message(user, text)
+    assert "http" not in before.text and not before.buttons
+    entry = dialog.library.kb.entries["gifts-any-value-ban"]
+    dialog.handle_message(user, "/start gifts-any-value-ban")
+    (sources,) = dialog.handle_message(user, text)
+    assert sources.text.startswith(heading)
+    lang = result.lang
+    assert entry.questions(lang)[0][:20] in sources.text
+    assert all(s.url in sources.text for s in entry.sources if s.url)
+    assert entry.answer(lang)[:40] not in sources.text  # the sources, not the answer again
+
+
 def test_a_recent_answer_is_forgotten_after_a_while() -> None:
     store = Store(":memory:")
     store.set_recent_answer(1, "gifts-any-value-ban")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.dialog.checkers import offer_button
-from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text
+from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text, source_list
 from bot.dialog.feedback import take_comment, typed_vote, vote, vote_buttons, vote_by_message
 from bot.dialog.followups import in_context, last_answer
 from bot.dialog.reply import Button, InlineResult, Reply
@@ -116,15 +116,17 @@ class Answers(Feature):
             ask=result.two_topics or result.one_topic,
         )
 
-    def interrupted(self, turn: Turn) -> None:
+    def interrupted(self, turn: Turn) -> bool:
         """A command or a button: the next typed message is no answer to "What was missing?"."""
-        turn.store.drop_comment_request(turn.user.chat_id)
+        return turn.store.drop_comment_request(turn.user.chat_id)
 
     def smalltalk(self, turn: Turn, kind: str) -> Reply:
         """A reply to a greeting, thanks, "ok", laughter, an insult, "I don't understand",
-        goodbye, "are you a bot", "what can you do", or "can I talk to a person" where nobody can
-        be asked."""
+        goodbye, "are you a bot", "what can you do", "where is that written" (the last answer's
+        sources), or "can I talk to a person" where nobody can be asked."""
         _ = turn._
+        if kind == "source":
+            return self._sources(turn)
         if kind == "thanks":
             return Reply(_("You are welcome! Ask another question any time."))
         if kind == "okay":
@@ -162,6 +164,23 @@ class Answers(Feature):
                 + _("Ask in your own words, in Kazakh, Russian or English. For example:")
             )
         return Reply(text, self._example_buttons(turn))
+
+    def _sources(self, turn: Turn) -> Reply:
+        """The sources of the answer shown last ("where is that written?"), or where to find
+        them when there is none."""
+        _ = turn._
+        entry = last_answer(turn)
+        if entry is None:
+            return Reply(
+                _(
+                    "Every answer lists its sources at the end. Ask your question, and the "
+                    "answer will show where the rule is written."
+                )
+            )
+        heading = _("The last answer, “%(question)s”, is based on these sources:") % {
+            "question": escape(entry_label(entry, turn.lang))
+        }
+        return Reply(heading + "\n" + source_list(turn, entry.sources))
 
     def entry_reply(self, turn: Turn, entry: Entry, *, also: tuple[str, ...] = ()) -> Reply:
         """An entry's answer with its sources, the entries in ``also`` and its related ones,

@@ -36,15 +36,20 @@ def entry_button(entry: Entry, lang: Lang) -> Button:
     return Button(entry_label(entry, lang), f"e:{entry.id}")
 
 
-def with_sources(turn: Turn, text: str, sources: Iterable[Source]) -> str:
-    """``text`` followed by one block listing ``sources``, in the turn's language (markup)."""
+def source_list(turn: Turn, sources: Iterable[Source]) -> str:
+    """``sources`` as a list, one line each, titles in the turn's language (markup)."""
     lines = []
     for source in sources:
         title = escape(source.title[turn.lang])
         if source.article:
             title += f", {escape(source.article[turn.lang])}"
         lines.append(f"- [{title}]({source.url})" if source.url else f"- {title}")
-    return f"{text}\n\n" + turn._("**Sources:**") + "\n" + "\n".join(lines)
+    return "\n".join(lines)
+
+
+def with_sources(turn: Turn, text: str, sources: Iterable[Source]) -> str:
+    """``text`` followed by one block listing ``sources``, in the turn's language (markup)."""
+    return f"{text}\n\n" + turn._("**Sources:**") + "\n" + source_list(turn, sources)
 
 
 def entry_text(turn: Turn, entry: Entry) -> str:

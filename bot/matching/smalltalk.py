@@ -14,8 +14,9 @@ CASE_SIGNALS = "case-signals"
 NEUTRAL = "language-neutral"
 PHRASE_CUTOFF = 85.0
 _POLITE = frozenset({"greeting", "thanks"})
-# kinds whose words ("real", "person", "человек", "expert", "stupid") are ordinary in questions
-_PHRASES_ONLY = frozenset({"robot", "human", "insult"})
+# kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон") are
+# ordinary in questions
+_PHRASES_ONLY = frozenset({"robot", "human", "insult", "source"})
 
 
 class SmallTalk:
