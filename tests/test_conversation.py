@@ -356,6 +356,19 @@ def test_what_was_missing_is_answered_only_by_the_next_message(
     assert dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1)) == []
 
 
+def test_cancel_after_the_thumbs_down_says_the_comment_is_cancelled(dialog: Dialog) -> None:
+    """/cancel dropped the "What was missing?" prompt but said "There is nothing to cancel"
+    (a probe)."""
+    (answer,) = dialog.handle_message(EN, f"/start {GIFTS}")
+    dialog.handle_button(EN, button(answer, f"f:-:{GIFTS}").action)
+    (cancelled,) = dialog.handle_message(EN, "/cancel")
+    assert cancelled.text == "Cancelled. Ask me anything."
+    replies = dialog.handle_message(EN, "The answer does not say anything about flowers")
+    assert not any(r.text.startswith("Thank you! I passed it on") for r in replies)
+    (nothing,) = dialog.handle_message(EN, "/cancel")
+    assert nothing.text == "There is nothing to cancel."
+
+
 def test_a_late_reply_is_no_comment() -> None:
     store = Store(":memory:")
     store.ask_comment(1, GIFTS, "en")

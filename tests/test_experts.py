@@ -227,6 +227,15 @@ def test_ask_command_with_text_alone_or_nothing(dialog: Dialog) -> None:
     assert "обучение" in preview.text and "a:s:" in "".join(actions(preview))
 
 
+def test_cancel_after_a_bare_ask_cancels_the_question_awaited(dialog: Dialog) -> None:
+    (prompt,) = dialog.handle_message(ASKER, "/ask")
+    assert prompt.text == ru(dialog, _WRITE)
+    (cancelled,) = dialog.handle_message(ASKER, "/cancel")
+    assert cancelled.text == ru(dialog, "Cancelled. Ask me anything.")
+    replies = dialog.handle_message(ASKER, "Кто оплачивает обучение за рубежом?")
+    assert not any("a:s:" in "".join(actions(r)) for r in replies)  # a question, no draft
+
+
 @pytest.mark.parametrize(
     "text", ["хочу задать вопрос эксперту", "Можно поговорить с живым человеком?"]
 )

@@ -46,7 +46,7 @@ class Checkers(Feature):
         """/check, /cancel."""
         return [
             Command("check", self.show_list, N_("Check your situation step by step")),
-            Command("cancel", self.cancel, N_("Leave the step-by-step check")),
+            Command("cancel", self.cancel, N_("Cancel the check or what I asked you for")),
         ]
 
     def buttons(self) -> dict[str, ButtonHandler]:
@@ -79,9 +79,12 @@ class Checkers(Feature):
         return [Reply(turn._("Which situation do you want to check step by step?"), rows)]
 
     def cancel(self, turn: Turn, _args: str) -> list[Reply]:
-        """Leave the open checker."""
+        """Leave the open checker; or say that what the bot had asked for (a comment, a
+        question for the experts), dropped by the command itself, is cancelled."""
         if turn.store.end_flow(turn.user.chat_id):
             return [Reply(turn._("The step-by-step check is closed. Ask me anything."))]
+        if turn.interrupted:
+            return [Reply(turn._("Cancelled. Ask me anything."))]
         return [Reply(turn._("There is nothing to cancel."))]
 
     def press_cancel(self, turn: Turn, _payload: str) -> list[Reply]:

@@ -102,8 +102,8 @@ class Dialog:
             text = clean_text(text)
             command = COMMAND_RE.match(text)
             turn = replace(self.turn(user), reply_to=reply_to)
-            if command:
-                self._interrupt(turn)
+            if command:  # /cancel says what it cancelled
+                turn = replace(turn, interrupted=self._interrupt(turn))
                 name, args = command.group(1).lower(), command.group(2) or ""
                 return _marked(self._command(turn, name, args), turn)
             for feature in self.features:
@@ -173,9 +173,9 @@ class Dialog:
         """How to use the bot: the commands this user can run."""
         return [Reply(help_text(turn))]
 
-    def _interrupt(self, turn: Turn) -> None:
-        for feature in self.features:
-            feature.interrupted(turn)
+    def _interrupt(self, turn: Turn) -> bool:
+        """Tell every feature; True when one dropped something that waited."""
+        return any([feature.interrupted(turn) for feature in self.features])
 
     def _command(self, turn: Turn, name: str, args: str) -> list[Reply]:
         command = self._commands.get(name)

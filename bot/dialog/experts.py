@@ -215,10 +215,9 @@ class Experts(Feature):
         """a: the asker's buttons, c: the experts'."""
         return {ASKER: self.press_asker, EXPERT: self.press_expert}
 
-    def interrupted(self, turn: Turn) -> None:
+    def interrupted(self, turn: Turn) -> bool:
         """A command or a button: the next typed message is no question or reply to an expert."""
-        if self.experts:
-            turn.store.drop_awaiting(turn.user.chat_id)
+        return bool(self.experts) and turn.store.drop_awaiting(turn.user.chat_id)
 
     def text(self, turn: Turn, text: str) -> list[Reply] | None:
         """An expert's reply to a case message, the asker's reply to an answer, or the message

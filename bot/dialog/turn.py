@@ -63,6 +63,7 @@ class Turn:
     commands: tuple[Command, ...] = ()  # every command of the dialog, for /help
     transport: Transport = Transport()  # the adapter's additions, for /help
     reply_to: int | None = None
+    interrupted: bool = False  # a command dropped something that waited for the next message
 
     def in_lang(self, lang: Lang) -> Turn:
         """The same turn, speaking ``lang``."""
@@ -138,9 +139,11 @@ class Feature:
         message, ``turn.reply_to``), or None to pass."""
         return None
 
-    def interrupted(self, turn: Turn) -> None:
+    def interrupted(self, turn: Turn) -> bool:
         """The user sent a command or pressed a button: a question of this feature that
-        waits for their next typed message is no longer answered by it."""
+        waits for their next typed message is no longer answered by it. True when one was
+        waiting."""
+        return False
 
     def deep_link(self, turn: Turn, payload: str) -> list[Reply] | None:
         """Replies to ``/start <payload>`` (a link into the bot) this feature opens, or None."""

@@ -158,12 +158,14 @@ class Cases(CaseMail, Users):
         )
         return found[-1] if found else None
 
-    def drop_awaiting(self, chat_id: int) -> None:
-        """The user's next typed message is no longer awaited by a case."""
+    def drop_awaiting(self, chat_id: int) -> bool:
+        """The user's next typed message is no longer awaited by a case; True if it was."""
         with self.db.atomic():
-            self.db.execute(
-                "UPDATE cases SET awaiting = NULL WHERE uid = ? AND awaiting IS NOT NULL",
-                [self.uid(chat_id)],
+            return bool(
+                self.db.execute(
+                    "UPDATE cases SET awaiting = NULL WHERE uid = ? AND awaiting IS NOT NULL",
+                    [self.uid(chat_id)],
+                ).rowcount
             )
 
     def open_cases(self, chat_id: int) -> list[Case]:

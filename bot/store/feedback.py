@@ -66,10 +66,15 @@ class Feedback(Tables):
                 [self.uid(chat_id), entry_id, lang, now_text()],
             )
 
-    def drop_comment_request(self, chat_id: int) -> None:
-        """The user went on to something else: their next message is no comment."""
+    def drop_comment_request(self, chat_id: int) -> bool:
+        """The user went on to something else: their next message is no comment. True when
+        a comment was asked for."""
         with self.db.atomic():
-            self.db.execute("DELETE FROM feedback_requests WHERE uid = ?", [self.uid(chat_id)])
+            return bool(
+                self.db.execute(
+                    "DELETE FROM feedback_requests WHERE uid = ?", [self.uid(chat_id)]
+                ).rowcount
+            )
 
     def add_comment(self, chat_id: int, text: str, *, max_age: timedelta) -> str | None:
         """Keep ``text`` (already free of personal data) as the answer to the user's open
