@@ -5,6 +5,7 @@ trees with their path:line."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,36 @@ def test_a_flow_untouched_for_long_is_abandoned(dialog: Dialog) -> None:
     )
     (stale,) = dialog.handle_button(who, actions(step)[0])
     assert stale.toast and "/check" in stale.toast
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [
+        ("ru", [("да", 0), ("2", 1)]),
+        ("kk", [("иә", 0), ("жоқ", 1)]),
+        ("en", [("Yes!", 0), ("not sure", 2)]),
+    ],
+)
+def test_a_typed_option_goes_on_like_its_button(
+    dialog: Dialog, lang: Lang, typed: list[tuple[str, int]]
+) -> None:
+    """People type "да" instead of pressing "Да, я госслужащий"; before, it was read as a
+    question and the check stood still. Another user pressing the buttons sees the same."""
+    who, presser = user(lang), user(lang, 301)
+    dialog.handle_button(who, "k:check-gift:")
+    dialog.handle_button(presser, "k:check-gift:")
+    choices = ""
+    for text, number in typed:
+        choices += str(number)
+        (shown,) = dialog.handle_message(who, text)
+        (pressed,) = dialog.handle_button(presser, f"k:check-gift:{choices}")
+        assert shown.text == pressed.text and actions(shown) == actions(pressed)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", choices)
+
+
+def test_a_typed_word_that_fits_no_single_option_is_a_question(dialog: Dialog) -> None:
+    who = user("ru")
+    dialog.handle_button(who, "k:check-gift:")
+    replies = dialog.handle_message(who, "не знаю")  # no option begins so
+    assert not any("вопрос 2" in r.text for r in replies)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "")

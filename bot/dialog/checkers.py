@@ -16,12 +16,16 @@ from bot.dialog.entries import MAX_RELATED, entry_button, with_sources
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
 from bot.i18n import N_
+from bot.kb import LANGS
 from bot.kb.markup import escape
 from bot.kb.model import Checker, CheckerOutcome, CheckerStep
+from bot.matching.normalize import words
 
 PREFIX = "k"
 CANCEL = "kx"
 FLOW_TIMEOUT = timedelta(minutes=30)  # an open checker untouched this long is abandoned
+TYPED_OPTION_WORDS = 3  # a typed answer to a step ("да", "not sure") has at most this many words
+TYPED_WORD_STEM = 4  # ... and its words of this many letters may end otherwise than the label's
 
 
 def start_button(turn: Turn, checker: Checker) -> Button:
@@ -38,9 +42,10 @@ def offer_button(turn: Turn, topic: str) -> Button | None:
 
 
 class Checkers(Feature):
-    """/check and /cancel, the checkers' buttons, ``/start check-…`` deep links. A message
-    typed between steps is answered as usual and the check stays open: the buttons of its last
-    step still go on from there."""
+    """/check and /cancel, the checkers' buttons, ``/start check-…`` deep links. A step's
+    option may be typed too ("да", "not sure", its number); any other message typed between
+    steps is answered as usual and the check stays open: the buttons of its last step still go
+    on from there."""
 
     def commands(self) -> list[Command]:
         """/check, /cancel."""
@@ -52,6 +57,19 @@ class Checkers(Feature):
     def buttons(self) -> dict[str, ButtonHandler]:
         """k: a step of a checker (checker id and choices), kx: leave it."""
         return {PREFIX: self.press, CANCEL: self.press_cancel}
+
+    def text(self, turn: Turn, text: str) -> list[Reply] | None:
+        """The open step's option the message names, as if its button were pressed; else None
+        (the message is answered as a question)."""
+        open_flow = turn.store.flow(turn.user.chat_id, max_age=FLOW_TIMEOUT)
+        checker = turn.kb.checkers.get(open_flow[0]) if open_flow else None
+        if open_flow is None or checker is None:
+            return None
+        step = checker.node(open_flow[1])
+        if not isinstance(step, CheckerStep):
+            return None
+        number = typed_option(step, text)
+        return None if number is None else self._show(turn, checker, f"{open_flow[1]}{number}")
 
     def deep_link(self, turn: Turn, payload: str) -> list[Reply] | None:
         """``/start check-gift`` opens that checker."""
@@ -140,3 +158,31 @@ class Checkers(Feature):
             )
         )
         return Reply(with_sources(turn, outcome.texts[turn.lang], outcome.sources), tuple(rows))
+
+
+def typed_option(step: CheckerStep, text: str) -> int | None:
+    """The number of the one option of ``step`` that a short typed message names, in any
+    language: its number from 1 ("2"), or its label's first words ("да" for "Да, я
+    госслужащий", "not sure"); None when none or several fit."""
+    typed = words(text)
+    if not typed or len(typed) > TYPED_OPTION_WORDS:
+        return None
+    if len(typed) == 1 and typed[0].isdigit():
+        number = int(typed[0]) - 1
+        return number if 0 <= number < len(step.options) else None
+    fitting = {
+        number
+        for number, option in enumerate(step.options)
+        for lang in LANGS
+        if _begins(words(option.label[lang]), typed)
+    }
+    return fitting.pop() if len(fitting) == 1 else None
+
+
+def _begins(label: list[str], typed: list[str]) -> bool:
+    """Whether the label's first words are the typed ones; a word of TYPED_WORD_STEM letters
+    or more may differ in its ending ("уверена" for "уверен(а)")."""
+    return len(label) >= len(typed) and all(
+        a == b or (min(len(a), len(b)) >= TYPED_WORD_STEM and (a.startswith(b) or b.startswith(a)))
+        for a, b in zip(typed, label, strict=False)
+    )
