@@ -228,3 +228,19 @@ def test_a_typed_word_that_fits_no_single_option_is_a_question(dialog: Dialog) -
     replies = dialog.handle_message(who, "не знаю")  # no option begins so
     assert not any("вопрос 2" in r.text for r in replies)
     assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "")
+
+
+def test_typed_back_and_cancel_work_like_their_buttons(dialog: Dialog) -> None:
+    """A probe typed "отмена" at a step and got "I don't know" with suggestions."""
+    who, presser = user("ru"), user("ru", 301)
+    dialog.handle_button(who, "k:check-gift:")
+    (first,) = dialog.handle_button(presser, "k:check-gift:")
+    dialog.handle_message(who, "да")
+    (back,) = dialog.handle_message(who, "назад")
+    assert back.text == first.text
+    (closed,) = dialog.handle_message(who, "Отмена")
+    assert "закрыта" in closed.text
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) is None
+    dialog.handle_button(user("en", 302), "k:check-gift:")
+    (cancelled,) = dialog.handle_message(user("en", 302), "cancel")
+    assert cancelled.text.startswith("The step-by-step check is closed")

@@ -87,6 +87,18 @@ def test_unsubscribe_one_topic_from_all_keeps_the_others(dialog: Dialog) -> None
     assert "not subscribed" in reply.text
 
 
+def test_unsubscribing_what_was_never_subscribed_says_so(dialog: Dialog) -> None:
+    """/unsubscribe with no subscription said "You will get no more notices." above "You are
+    not subscribed" (a probe)."""
+    (reply,) = dialog.handle_message(USER, "/unsubscribe")
+    assert reply.text.startswith("You had no subscriptions.")
+    assert "no more notices" not in reply.text
+    dialog.handle_message(USER, "/subscribe gifts")
+    (reply,) = dialog.handle_message(USER, "/unsubscribe about")
+    assert reply.text.startswith("You were not subscribed to “")
+    assert dialog.store.subscriptions(USER.chat_id) == {"gifts"}
+
+
 def test_weekly_digest_choice(dialog: Dialog) -> None:
     dialog.handle_message(USER, "/subscribe gifts")
     (reply,) = dialog.handle_button(USER, "d:weekly")

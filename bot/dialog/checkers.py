@@ -59,17 +59,24 @@ class Checkers(Feature):
         return {PREFIX: self.press, CANCEL: self.press_cancel}
 
     def text(self, turn: Turn, text: str) -> list[Reply] | None:
-        """The open step's option the message names, as if its button were pressed; else None
-        (the message is answered as a question)."""
+        """The open step's option the message names, or its "back" or "cancel" ("назад",
+        "отмена"), as if its button were pressed; else None (the message is answered as a
+        question)."""
         open_flow = turn.store.flow(turn.user.chat_id, max_age=FLOW_TIMEOUT)
         checker = turn.kb.checkers.get(open_flow[0]) if open_flow else None
         if open_flow is None or checker is None:
             return None
-        step = checker.node(open_flow[1])
+        choices = open_flow[1]
+        typed = words(text)
+        if typed in _control_words(turn, N_("✖ Cancel")):
+            return self.cancel(turn, "")
+        if choices and typed in _control_words(turn, N_("◀ Back")):
+            return self._show(turn, checker, choices[:-1])
+        step = checker.node(choices)
         if not isinstance(step, CheckerStep):
             return None
         number = typed_option(step, text)
-        return None if number is None else self._show(turn, checker, f"{open_flow[1]}{number}")
+        return None if number is None else self._show(turn, checker, f"{choices}{number}")
 
     def deep_link(self, turn: Turn, payload: str) -> list[Reply] | None:
         """``/start check-gift`` opens that checker."""
@@ -158,6 +165,12 @@ class Checkers(Feature):
             )
         )
         return Reply(with_sources(turn, outcome.texts[turn.lang], outcome.sources), tuple(rows))
+
+
+def _control_words(turn: Turn, label: str) -> list[list[str]]:
+    """The words of a step's control button (``label``) in every language: typing "назад" or
+    "cancel" is pressing it."""
+    return [words(turn.catalogs.translator(lang)(label)) for lang in LANGS]
 
 
 def typed_option(step: CheckerStep, text: str) -> int | None:
