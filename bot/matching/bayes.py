@@ -51,12 +51,15 @@ class EntryModel:
         ``entries`` rather than another of them, with every log-likelihood divided by
         ``temperature`` (above 1: less sure than naive Bayes, which counts every word as
         independent evidence)."""
+        return normalized(self.log_likelihoods(features, entries, temperature))
+
+    def log_likelihoods(
+        self, features: Iterable[str], entries: Sequence[int], temperature: float
+    ) -> dict[int, float]:
+        """The log-likelihood of a message with ``features`` for each of ``entries``, divided
+        by ``temperature`` (see :meth:`posterior`)."""
         known = [f for f in features if f in self._vocabulary]
-        logs = {entry: self._log_likelihood(known, entry) / temperature for entry in entries}
-        top = max(logs.values(), default=0.0)
-        odds = {entry: math.exp(value - top) for entry, value in logs.items()}
-        total = sum(odds.values())
-        return {entry: value / total for entry, value in odds.items()}
+        return {entry: self._log_likelihood(known, entry) / temperature for entry in entries}
 
     def _log_likelihood(self, features: list[str], entry: int) -> float:
         counts, log_count = self._counts[entry], self._log_count
@@ -64,3 +67,11 @@ class EntryModel:
             sum(log_count[counts.get(f, 0)] for f in features)
             - len(features) * self._log_total[entry]
         )
+
+
+def normalized(logs: dict[int, float]) -> dict[int, float]:
+    """Probabilities (0 to 1) from log-likelihoods, summed in their order."""
+    top = max(logs.values(), default=0.0)
+    odds = {entry: math.exp(value - top) for entry, value in logs.items()}
+    total = sum(odds.values())
+    return {entry: value / total for entry, value in odds.items()}

@@ -31,12 +31,13 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 
 from rapidfuzz import fuzz
 
 from bot.kb.model import DEFAULT_LANG, KnowledgeBase, Lang
+from bot.matching.bayes import normalized
 from bot.matching.common_words import everyday_share, load_word_lists
 from bot.matching.confidence import ConfidenceModel
 from bot.matching.config import DEFAULT, MatchConfig
@@ -78,6 +79,17 @@ class _Token:
         return all(sim == 1.0 for sim in self.alts.values())
 
 
+@dataclass(frozen=True)
+class _Ranking:
+    """A message's content words and its entries, best first, with what scoring its
+    candidates found: their n-gram likeness and naive Bayes log-likelihoods (by number)."""
+
+    tokens: list[_Token]
+    ranked: list[tuple[str, float]]
+    looks: dict[int, float]
+    logs: dict[int, float]
+
+
 class Matcher:
     """Matches free text against a knowledge base (built once per base)."""
 
@@ -117,7 +129,7 @@ class Matcher:
         """The best entries for ``text`` with their scores, whether or not it would answer."""
         text = text[: self.config.max_input]
         folded = self._folded(text)
-        return self._rank(text, folded)[1][:limit] if folded else []
+        return self._rank(text, folded).ranked[:limit] if folded else []
 
     def _words(self, text: str) -> tuple[list[str], Lang]:
         chunks = read(text, self._known)
@@ -158,7 +170,8 @@ class Matcher:
             answer = SMALLTALK_ENTRIES.get(kind)
             entry_id = answer if answer and self.kb.get(answer) else None
             return MatchResult(entry_id, 100.0, lang, (), smalltalk=kind, case_signal=signal)
-        tokens, ranked = self._rank(text, folded)
+        ranking = self._rank(text, folded)
+        tokens, ranked = ranking.tokens, ranking.ranked
         if not ranked:
             return MatchResult(None, 0.0, lang, (), case_signal=signal)
         if self._asks_two_topics(tokens, ranked):  # clarify which one: never guess
@@ -166,7 +179,7 @@ class Matcher:
             return MatchResult(
                 None, ranked[0][1], lang, choices, case_signal=signal, two_topics=True
             )
-        candidate, values = self.features(folded, tokens, ranked, signal)
+        candidate, values = self.features(folded, ranking, signal)
         confident, probability = self.confidence.answers(values)
         score = round(100 * probability, 1)
         if confident and self._meets(candidate, folded, tokens):
@@ -215,16 +228,15 @@ class Matcher:
         folded, _ = self._words(text)
         if self.smalltalk.kind(folded) is not None:
             return None
-        tokens, ranked = self._rank(text, folded)
-        if not ranked:
+        ranking = self._rank(text, folded)
+        if not ranking.ranked:
             return None
-        return self.features(folded, tokens, ranked, self.smalltalk.case_signal(folded))
+        return self.features(folded, ranking, self.smalltalk.case_signal(folded))
 
-    def features(
-        self, folded: list[str], tokens: list[_Token], ranked: list[tuple[str, float]], case: bool
-    ) -> tuple[str, list[float]]:
+    def features(self, folded: list[str], ranking: _Ranking, case: bool) -> tuple[str, list[float]]:
         """The entry the message most likely asks for, and the values of
         :data:`~bot.matching.confidence.FEATURES` that tell how likely it is right."""
+        tokens, ranked = ranking.tokens, ranking.ranked
         best = ranked[0][1]
         rule = (
             self._answer(ranked, tokens)
@@ -239,11 +251,9 @@ class Matcher:
         topic = self.kb.entries[candidate].topic
         runner_up = next((e for e, _ in ranked if e != candidate), None)
         concepts = self.index.concepts_in(folded)
-        candidates = [self.index.number[e] for e, _ in ranked]
-        likely = self.index.model.posterior(
-            self.index.features(folded) + _typo_features(tokens, self.config),
-            candidates,
-            self.config.bayes_temperature,
+        # the probability among the ranked entries (their odds summed in rank order)
+        likely = normalized(
+            {self.index.number[e]: ranking.logs[self.index.number[e]] for e, _ in ranked}
         )
         values = [
             own / 100,
@@ -266,9 +276,7 @@ class Matcher:
             float(any(topic in self.kb.concepts[c].topics for c in concepts)),
             likely[self.index.number[candidate]],
             self._coverage(tokens, self.index.number[candidate]) / total,
-            self.index.profiles.similarity(" ".join(folded), [self.index.number[candidate]])[
-                self.index.number[candidate]
-            ],
+            ranking.looks[self.index.number[candidate]],
             float(topic in self._named_topics(tokens)),
             float(case),
         ]
@@ -319,13 +327,12 @@ class Matcher:
             return best_id
         return lead
 
-    def _rank(self, text: str, folded: list[str]) -> tuple[list[_Token], list[tuple[str, float]]]:
+    def _rank(self, text: str, folded: list[str]) -> _Ranking:
         """The content words of a message and its entries, best first."""
-        tokens = self._tokens(folded)
-        ranked = self._ranked(tokens, folded)
-        if len(tokens) >= self.config.long_query:
-            ranked = self._with_question(ranked, text)
-        return tokens, ranked
+        ranking = self._ranked(self._tokens(folded), folded)
+        if len(ranking.tokens) >= self.config.long_query:
+            return replace(ranking, ranked=self._with_question(ranking.ranked, text))
+        return ranking
 
     def _meets(self, entry_id: str, folded: list[str], tokens: list[_Token]) -> bool:
         """Whether a message may be answered with an entry: it names the concepts the entry
@@ -350,7 +357,7 @@ class Matcher:
         if question is None:
             return ranked
         folded = self._folded(question)
-        asked = dict(self._ranked(self._tokens(folded), folded, {e for e, _ in ranked}))
+        asked = dict(self._ranked(self._tokens(folded), folded, {e for e, _ in ranked}).ranked)
         blended = [
             (
                 entry_id,
@@ -534,13 +541,13 @@ class Matcher:
 
     def _ranked(
         self, tokens: list[_Token], folded: list[str], wanted: set[str] | None = None
-    ) -> list[tuple[str, float]]:
+    ) -> _Ranking:
         """The candidate entries of a message (those that cover most of it) with their scores,
         best first; only those in ``wanted``, if given (the others are still candidates: they
         weigh in the naive Bayes probabilities)."""
         total = sum(t.weight for t in tokens)
         if not total:
-            return []
+            return _Ranking(tokens, [], {}, {})
         cover: dict[int, float] = defaultdict(float)
         # ties in cover are broken by the weight an entry covers with the words themselves
         # (not through a synonym group or concept): "relatives in the same department" should
@@ -564,7 +571,8 @@ class Matcher:
         query = _Query(tokens, " ".join(folded), self.config)
         looks = self.index.profiles.similarity(query.text, candidates)
         features = self.index.features(folded) + _typo_features(tokens, self.config)
-        likely = self.index.model.posterior(features, candidates, self.config.bayes_temperature)
+        logs = self.index.model.log_likelihoods(features, candidates, self.config.bayes_temperature)
+        likely = normalized(logs)
         scored = [
             (
                 self.index.entry_ids[e],
@@ -578,7 +586,7 @@ class Matcher:
             for e in candidates
             if wanted is None or self.index.entry_ids[e] in wanted
         ]
-        return sorted(scored, key=lambda item: item[1], reverse=True)
+        return _Ranking(tokens, sorted(scored, key=itemgetter(1), reverse=True), looks, logs)
 
     def _score(self, entry: int, query: _Query, entry_coverage: float) -> float:
         """Blend the entry's coverage of the query with its best question's fit.
