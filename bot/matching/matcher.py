@@ -604,9 +604,10 @@ class Matcher:
         # A question's fit: query_share * covered + contained_share * contained +
         # similarity_share * similarity, times what a word left over on both sides keeps
         # ("penalty for insulting an officer" against "penalty for attacking an officer" is a
-        # different question in the same frame). It never decreases as contained or similarity
-        # grows, so with them at their bounds it bounds the fit. Spelled out inline: this loop
-        # runs for every question of every candidate.
+        # different question in the same frame). It never decreases as similarity grows, so
+        # with similarity 1 it bounds the fit: the string similarity, the costly part, is left
+        # for the questions that may still beat the best. Spelled out inline: this loop runs
+        # for every question of every candidate.
         contained_share = 1 - query_share - config.similarity_share
         similarity_share, penalty = config.similarity_share, config.substitution_penalty
         bounds = []
@@ -615,21 +616,15 @@ class Matcher:
             own = weight / total
             by_words = query_share * (by_entry + by_question * own)
             # A question a story contains whole ("provocation") may be a passing mention.
-            size = min(1.0, question.total / whole)
-            # the fit were the question contained whole and alike
-            bound = (by_words + contained_share * size + similarity_share) * (
-                1 - penalty * min(1 - own, 1 - size)
-            )
-            bounds.append((bound, by_words, own, size, slots, question))
+            contained = question.contained(slots) * min(1.0, question.total / whole)
+            kept = 1 - penalty * min(1 - own, 1 - contained)
+            bound = (by_words + contained_share * contained + similarity_share) * kept
+            bounds.append((bound, by_words, contained, kept, question))
         bounds.sort(key=itemgetter(0), reverse=True)  # the likely best first: the rest are cut
         best = 0.0
-        for bound, by_words, own, size, slots, question in bounds:
+        for bound, by_words, contained, kept, question in bounds:
             if bound <= best:
                 break  # no question left can beat the best: the fit is a maximum
-            contained = question.contained(slots) * size
-            kept = 1 - penalty * min(1 - own, 1 - contained)
-            if (by_words + contained_share * contained + similarity_share) * kept <= best:
-                continue
             similarity = fuzz.token_sort_ratio(query.text, question.text) / 100
             best = max(
                 best,
