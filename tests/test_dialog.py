@@ -69,11 +69,31 @@ def test_reply_language_follows_question_unless_chosen(dialog: Dialog) -> None:
 
 
 def test_abstains_honestly_with_rephrase_hint(dialog: Dialog) -> None:
-    replies = dialog.handle_message(EN, "how do I renew my passport")
+    replies = dialog.handle_message(EN, "Can a civil servant run a business on the side?")
     assert replies[0].text.startswith("Sorry, I don't know")
     assert "/topics" in replies[0].text
-    assert all(a.startswith("e:") for a in actions(replies[0]))
-    assert len(actions(replies[0])) <= 3
+    entries = [a for a in actions(replies[0]) if a.startswith("e:")]
+    assert all(a.startswith(("e:", "k:")) for a in actions(replies[0]))  # and a check
+    assert 1 <= len(entries) <= 3
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "start"),
+    [
+        (EN, "how do I renew my passport", "I only answer questions about"),
+        (RU, "какая погода завтра в Астане", "Я отвечаю только на вопросы"),
+        (KK, "ертең ауа райы қандай", "Мен тек Қазақстанның"),
+    ],
+)
+def test_a_message_nowhere_near_the_base_is_told_what_the_bot_covers(
+    dialog: Dialog, user: UserRef, text: str, start: str
+) -> None:
+    """Before, "how do I renew my passport" got "I don't know" with three legal entries to
+    choose from."""
+    result = dialog.library.matcher.match(text)
+    assert result.entry_id is None and result.off_topic and result.suggestions
+    (reply,) = dialog.handle_message(user, text)
+    assert reply.text.startswith(start) and "/topics" in reply.text and not reply.buttons
 
 
 def test_case_words_bring_report_contacts(dialog: Dialog) -> None:
@@ -285,14 +305,14 @@ def test_keywords_naming_two_topics_are_asked_which_with_both(dialog: Dialog) ->
 
 def test_a_message_about_something_else_is_not_asked_which(dialog: Dialog) -> None:
     """Its two nearest entries are one topic's, but the message is not about that topic (only
-    "tax" is a word of the gift entries): no "which of these", an honest "I don't know"."""
+    "tax" is a word of the gift entries): no "which of these", but what the bot covers."""
     text = "is the tax office open on saturday for officers"
     result = dialog.library.matcher.match(text)
     kb = dialog.library.kb
     assert result.entry_id is None and not result.one_topic
     assert kb.entries[result.suggestions[0]].topic == kb.entries[result.suggestions[1]].topic
     abstention, *_ = dialog.handle_message(EN, text)
-    assert abstention.text.startswith("Sorry, I don't know the answer to that one.")
+    assert abstention.text.startswith("I only answer questions about")  # far off the base
 
 
 def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) -> None:
@@ -432,7 +452,7 @@ def test_a_short_follow_up_is_read_with_the_last_answer(dialog: Dialog) -> None:
     (follow_up,) = dialog.handle_message(RU, "а жена?")
     assert follow_up.text.startswith(family.answer("ru")[:40])
     (chatter,) = dialog.handle_message(RU, "кто президент?")
-    assert chatter.text.startswith("Извините, на этот вопрос я ответа не знаю")
+    assert chatter.text.startswith("Я отвечаю только на вопросы")  # not the gift ban again
     dialog.handle_message(RU, "Могут ли родственники работать в одном госоргане?")
     replies = dialog.handle_message(RU, "а подарки?")  # another topic: read alone
     assert not any(r.text.startswith(relatives.answer("ru")[:40]) for r in replies)
@@ -467,6 +487,45 @@ def test_where_is_that_written_lists_the_last_answers_sources(
     assert entry.questions(lang)[0][:20] in sources.text
     assert all(s.url in sources.text for s in entry.sources if s.url)
     assert entry.answer(lang)[:40] not in sources.text  # the sources, not the answer again
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "start"),
+    [
+        (RU, "и что теперь делать?", "Давайте"),
+        (EN, "What should I do now?", "Let's check your case"),
+        (KK, "енді не істеуім керек?", ""),
+    ],
+)
+def test_what_do_i_do_now_offers_the_check_of_the_last_answer(
+    dialog: Dialog, user: UserRef, text: str, start: str
+) -> None:
+    """A probe's "не істеуім керек?" after the relatives answer got the provocation contacts,
+    and "и что теперь делать?" got "I don't know". With no answer shown, the bot asks what
+    happened."""
+    result = dialog.library.matcher.match(text)
+    assert result.entry_id is None and result.smalltalk == "next-step"
+    (alone,) = dialog.handle_message(user, text)
+    assert "/check" in alone.text and not alone.buttons
+    dialog.handle_message(user, "/start relatives-same-agency")
+    (offer,) = dialog.handle_message(user, text)
+    assert offer.text.startswith(start) and "/check" not in offer.text
+    assert actions(offer) == ["k:check-relatives:"]
+
+
+def test_commands_speak_the_language_last_written_in_under_auto(dialog: Dialog) -> None:
+    """A probe with a Russian client wrote in English and got /check, /cancel and "Please
+    type your question in words" in Russian. A choice made with /language still wins."""
+    assert dialog.handle_message(RU, "/cancel")[0].text == "Отменять нечего."
+    dialog.handle_message(RU, "Can a civil servant accept gifts?")
+    assert dialog.handle_message(RU, "/cancel")[0].text == "There is nothing to cancel."
+    assert dialog.handle_message(RU, "1")[0].text == "Please type your question in words."
+    assert dialog.handle_message(RU, "ok")[0].text.startswith("Good.")  # tells no language
+    dialog.handle_message(RU, "Сәлеметсіз бе")
+    assert dialog.handle_message(RU, "/cancel")[0].text.startswith("Тоқтататын")
+    dialog.handle_message(RU, "/language ru")
+    dialog.handle_message(RU, "Can a civil servant accept gifts?")
+    assert dialog.handle_message(RU, "/cancel")[0].text == "Отменять нечего."
 
 
 def test_a_recent_answer_is_forgotten_after_a_while() -> None:

@@ -58,6 +58,16 @@ def test_enqueue_reaches_active_subscribers_of_the_topics_in_their_language(stor
     assert store.db["notices_state"].get("n1")["recipients"] == 3
 
 
+def test_a_notice_speaks_the_language_written_in_unless_one_was_chosen(store: Store) -> None:
+    """Chat 1 (Kazakh client) writes in English: its notice is English; chat 5 chose Russian
+    and writes in Kazakh: its choice wins."""
+    store.set_written_language(1, "en")
+    store.set_written_language(5, "kk")
+    assert store.written_language(1) == "en" and store.written_language(6) is None
+    enqueue(store)
+    assert {c: r["lang"] for c, r in outbox(store).items()} == {1: "en", 2: "en", 5: "ru"}
+
+
 def test_enqueue_is_idempotent_and_rows_are_unique(store: Store) -> None:
     assert enqueue(store) == 3
     store.set_subscriptions(3, {"gifts"})  # subscribing later does not reopen a sent notice

@@ -73,6 +73,8 @@ class Answers(Feature):
             return [Reply(turn._("Please type your question in words."))]
         result = in_context(turn, text, turn.matcher.match(text))
         tells = letters and not turn.matcher.smalltalk.tells_no_language(text)
+        if tells and result.lang != turn.written:  # commands speak it too (under Auto)
+            turn.store.set_written_language(turn.user.chat_id, result.lang)
         turn = turn.answering(result.lang if tells else None)
         replies = self._answer(turn, result)
         if result.smalltalk:
@@ -109,11 +111,23 @@ class Answers(Feature):
             return self.ask_person(turn, "")
         if result.smalltalk:
             return [self.smalltalk(turn, result.smalltalk)]
+        if result.off_topic and not result.case_signal:
+            return [self._off_topic(turn)]
         return self.abstain(
             turn,
             result.suggestions,
             case=result.case_signal,
             ask=result.two_topics or result.one_topic,
+        )
+
+    def _off_topic(self, turn: Turn) -> Reply:
+        """What the bot answers, for a message nowhere near it (the weather, a recipe)."""
+        return Reply(
+            turn._(
+                "I only answer questions about Kazakhstan's anti-corruption rules: gifts, "
+                "relatives at work, provocation by officials, compliance services, attacks on "
+                "officers. Browse them with /topics."
+            )
         )
 
     def interrupted(self, turn: Turn) -> bool:
@@ -123,10 +137,13 @@ class Answers(Feature):
     def smalltalk(self, turn: Turn, kind: str) -> Reply:
         """A reply to a greeting, thanks, "ok", laughter, an insult, "I don't understand",
         goodbye, "are you a bot", "what can you do", "where is that written" (the last answer's
-        sources), or "can I talk to a person" where nobody can be asked."""
+        sources), "what do I do now" (its step-by-step check), or "can I talk to a person"
+        where nobody can be asked."""
         _ = turn._
         if kind == "source":
             return self._sources(turn)
+        if kind == "next-step":
+            return self._next_step(turn)
         if kind == "thanks":
             return Reply(_("You are welcome! Ask another question any time."))
         if kind == "okay":
@@ -181,6 +198,25 @@ class Answers(Feature):
             "question": escape(entry_label(entry, turn.lang))
         }
         return Reply(heading + "\n" + source_list(turn, entry.sources))
+
+    def _next_step(self, turn: Turn) -> Reply:
+        """ "What do I do now?": the step-by-step check of the last answer's topic, or a
+        request to tell what happened."""
+        _ = turn._
+        entry = last_answer(turn)
+        check = offer_button(turn, entry.topic) if entry is not None else None
+        if check is None:
+            return Reply(
+                _(
+                    "Tell me what happened in a sentence or two, or check your situation step "
+                    "by step with /check."
+                )
+            )
+        text = _(
+            "Let's check your case step by step: a few questions, then what to do and whom "
+            "to contact."
+        )
+        return Reply(text, ((check,),))
 
     def entry_reply(self, turn: Turn, entry: Entry, *, also: tuple[str, ...] = ()) -> Reply:
         """An entry's answer with its sources, the entries in ``also`` and its related ones,

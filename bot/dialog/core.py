@@ -82,6 +82,7 @@ class Dialog:
             chosen,
             tuple(self._commands.values()),
             self.transport,
+            written=self.store.written_language(user.chat_id),
         )
         return base.in_lang(lang) if lang else base.answering(None)
 

@@ -64,14 +64,18 @@ class Turn:
     transport: Transport = Transport()  # the adapter's additions, for /help
     reply_to: int | None = None
     interrupted: bool = False  # a command dropped something that waited for the next message
+    written: Lang | None = None  # the language the user last wrote in (see answering)
 
     def in_lang(self, lang: Lang) -> Turn:
         """The same turn, speaking ``lang``."""
         return replace(self, lang=lang, _=self.catalogs.translator(lang))
 
     def answering(self, detected: Lang | None) -> Turn:
-        """The same turn, speaking the language to answer a message detected as ``detected``."""
-        return self.in_lang(reply_language(self.chosen, detected, self.user.client_lang))
+        """The same turn, speaking the language to answer a message detected as ``detected``
+        (None: one that tells no language, or a command: the language last written in)."""
+        return self.in_lang(
+            reply_language(self.chosen, detected or self.written, self.user.client_lang)
+        )
 
 
 class Turns(Protocol):

@@ -49,6 +49,7 @@ class MatchConfig:
     topics_margin: float = 16.0  # bare keywords naming two topics: abstain if the other is near
     related_margin: float = 3.0  # the lead needed over an entry the best one links as related
     min_suggestion: float = 10.0  # suggestions shown when abstaining score at least this
+    off_topic_score: float = 2.0  # an abstention's confidence under this: off topic, say so
     clarify_share: float = 0.4  # ask which of one topic's entries when its words weigh this much
     naming_questions: int = 3  # a word names a topic when that many of its questions use it
     max_suggestions: int = 3

@@ -65,6 +65,7 @@ class MatchResult:
     failed: bool = False  # the matcher raised and abstained instead (a bug, logged)
     two_topics: bool = False  # bare keywords named two topics: ask which of the suggestions
     one_topic: bool = False  # the message names the topic its two best suggestions share: ask
+    off_topic: bool = False  # an abstention too unlikely to be about the base: no suggestions
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,7 @@ class Matcher:
             suggestions,
             case_signal=signal,
             one_topic=self._asks_one_topic(tokens, suggestions),
+            off_topic=score < self.config.off_topic_score,
         )
 
     def _suggestions(self, ranked: list[tuple[str, float]]) -> tuple[str, ...]:

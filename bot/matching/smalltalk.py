@@ -16,7 +16,7 @@ PHRASE_CUTOFF = 85.0
 _POLITE = frozenset({"greeting", "thanks"})
 # kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон") are
 # ordinary in questions
-_PHRASES_ONLY = frozenset({"robot", "human", "insult", "source"})
+_PHRASES_ONLY = frozenset({"robot", "human", "insult", "source", "next-step"})
 
 
 class SmallTalk:

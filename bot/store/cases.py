@@ -233,5 +233,10 @@ class Cases(CaseMail, Users):
         return bool(deleted)
 
     def preferred_language(self, chat_id: int) -> Lang | None:
-        """The language a user is written to in: their choice, else their client's."""
-        return self.language(chat_id) or as_lang(self.client_language(chat_id))
+        """The language a user is written to in: their choice, else the one they last wrote
+        in, else their client's."""
+        return (
+            self.language(chat_id)
+            or self.written_language(chat_id)
+            or as_lang(self.client_language(chat_id))
+        )

@@ -65,7 +65,7 @@ class Outbox(Tables):
                 INSERT OR IGNORE INTO outbox
                     (notice_id, uid, chat_id, lang, digest, ready_at, created_at)
                 WITH recipients AS (
-                    SELECT uid, chat_id, delivery, lang,
+                    SELECT uid, chat_id, delivery, lang, written_lang,
                            lower(CASE WHEN instr(client_lang, '-') > 0
                                       THEN substr(client_lang, 1, instr(client_lang, '-') - 1)
                                       ELSE client_lang END) AS client
@@ -75,6 +75,7 @@ class Outbox(Tables):
                         AND (s.topic = ? OR s.topic IN ({marks(topics)}))))
                 SELECT ?, uid, chat_id,
                        CASE WHEN lang IN ({marks(LANGS)}) THEN lang
+                            WHEN written_lang IN ({marks(LANGS)}) THEN written_lang
                             WHEN client IN ({marks(LANGS)}) THEN client ELSE ? END,
                        delivery = 'weekly',
                        CASE delivery WHEN 'weekly' THEN ? ELSE ? END, ?
@@ -83,6 +84,7 @@ class Outbox(Tables):
                     ALL_TOPICS,
                     *topics,
                     notice_id,
+                    *LANGS,
                     *LANGS,
                     *LANGS,
                     default_lang,

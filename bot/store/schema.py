@@ -294,6 +294,11 @@ def _m12_recent_answers(db: sqlite_utils.Database) -> None:
     db.table("recent_answers").create({"uid": int, "entry_id": str, "answered_at": str}, pk="uid")
 
 
+def _m13_written_language(db: sqlite_utils.Database) -> None:
+    """The language each user last wrote in: commands and notices speak it under Auto."""
+    db.execute("ALTER TABLE users ADD COLUMN written_lang TEXT")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_users_feedback,
     _m2_subscriptions_outbox,
@@ -307,6 +312,7 @@ MIGRATIONS: list[Migration] = [
     _m10_keyed_flows,
     _m11_cases,
     _m12_recent_answers,
+    _m13_written_language,
 ]
 
 

@@ -1,4 +1,5 @@
-"""Users, under their key: first and last contact, chosen language, blocked or not.
+"""Users, under their key: first and last contact, chosen and last written language, blocked
+or not.
 
 A user's raw chat id is in their row only while they are an active subscriber (it is what a
 notice is sent to); it is removed when they unsubscribe from everything or block the bot.
@@ -18,7 +19,8 @@ _UPSERT = (
 
 
 class Users(Tables):
-    """Users, under their key: first and last contact, chosen language, blocked or not."""
+    """Users, under their key: first and last contact, chosen and last written language,
+    blocked or not."""
 
     def _touch(self, uid: int, client_lang: str | None = None) -> None:
         """Create or refresh the user's row (part of the caller's transaction)."""
@@ -48,6 +50,21 @@ class Users(Tables):
             "SELECT client_lang FROM users WHERE uid = ?", [self.uid(chat_id)]
         ).fetchone()
         return str(row[0]) if row and row[0] else None
+
+    def written_language(self, chat_id: int) -> Lang | None:
+        """The language the user last wrote a message in, if one told it."""
+        row = self.db.execute(
+            "SELECT written_lang FROM users WHERE uid = ?", [self.uid(chat_id)]
+        ).fetchone()
+        lang = row[0] if row else None
+        return lang if lang in LANGS else None
+
+    def set_written_language(self, chat_id: int, lang: Lang) -> None:
+        """Store the language of the user's last message that told one."""
+        uid = self.uid(chat_id)
+        with self.db.atomic():
+            self._touch(uid)
+            self.db.execute("UPDATE users SET written_lang = ? WHERE uid = ?", [lang, uid])
 
     def set_language(self, chat_id: int, lang: Lang | None) -> None:
         """Store the user's language choice (None: answer in the language they write in)."""
