@@ -172,6 +172,26 @@ def test_markup_in_html_is_not_a_problem_but_bad_link_is(small_kb: Path) -> None
     assert len(problems) == 1 and "is not an http(s) URL" in problems[0], problems
 
 
+def test_a_source_may_have_a_page_per_language(small_kb: Path) -> None:
+    """A Kazakh reader's source list linked adilet's Russian page (a probe)."""
+    path = small_kb / "gifts.yaml"
+    old = "url: https://adilet.zan.kz/rus/docs/Z1500000410"
+    _edit(path, old, "url: {kk: https://a.kz/kaz, ru: https://a.kz/rus, en: https://a.kz/eng}")
+    assert _problems(small_kb) == []
+    (source,) = load_knowledge(small_kb).entries["gift-ban"].sources
+    assert [source.link(lang) for lang in ("kk", "ru", "en")] == [
+        "https://a.kz/kaz",
+        "https://a.kz/rus",
+        "https://a.kz/eng",
+    ]
+    _edit(path, "kk: https://a.kz/kaz, ", "")
+    _edit(path, "en: https://a.kz/eng", "en: ftp://a.kz/eng")
+    problems = _problems(small_kb)
+    line = _line_of(path, "url: {")
+    assert any(f"gifts.yaml:{line}:" in p and "'kk'" in p for p in problems), problems
+    assert any("url must start with http(s)://" in p for p in problems), problems
+
+
 def test_unknown_topic_and_too_few_questions(small_kb: Path) -> None:
     _edit(small_kb / "about.yaml", "topic: about", "topic: nowhere")
     _edit(small_kb / "about.yaml", "      - about-bot сұрақ 8\n", "")

@@ -43,7 +43,8 @@ def source_list(turn: Turn, sources: Iterable[Source]) -> str:
         title = escape(source.title[turn.lang])
         if source.article:
             title += f", {escape(source.article[turn.lang])}"
-        lines.append(f"- [{title}]({source.url})" if source.url else f"- {title}")
+        link = source.link(turn.lang)
+        lines.append(f"- [{title}]({link})" if link else f"- {title}")
     return "\n".join(lines)
 
 

@@ -57,7 +57,9 @@ def _source(source: Source) -> CommentedMap:
     node = CommentedMap(title=CommentedMap(source.title))
     if source.article:
         node["article"] = CommentedMap(source.article)
-    if source.url:
+    if source.urls:
+        node["url"] = CommentedMap(source.urls)
+    elif source.url:
         node["url"] = source.url
     return node
 

@@ -41,6 +41,11 @@ class Source:
     title: dict[Lang, str]
     article: dict[Lang, str] = field(default_factory=dict)
     url: str | None = None
+    urls: dict[Lang, str] = field(default_factory=dict)  # its page in each language, if any
+
+    def link(self, lang: Lang) -> str | None:
+        """Its address for a reader of ``lang``: the page in that language, if it has one."""
+        return self.urls.get(lang, self.url)
 
 
 @dataclass(frozen=True)

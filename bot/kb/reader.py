@@ -164,8 +164,14 @@ def read_sources(r: Reader, path: Path, entry: CommentedMap, what: str) -> list[
         if r.fields(path, title, key_line(node, "title"), f"{swhat} title", set(LANGS), set(LANGS)):
             titles = {lang: r.text(path, title, lang, f"{swhat} title") for lang in LANGS}
         url = node.get("url")
-        if url is not None and not str(url).startswith(("https://", "http://")):
-            r.add(path, key_line(node, "url"), f"{swhat}: url must start with http(s)://")
+        urls: dict[Lang, str] = {}
+        if isinstance(url, CommentedMap):  # a page per language
+            if r.fields(path, url, key_line(node, "url"), f"{swhat} url", set(LANGS), set(LANGS)):
+                urls = {lang: r.text(path, url, lang, f"{swhat} url") for lang in LANGS}
+            url = None
+        for address in [url] if url is not None else urls.values():
+            if not str(address).startswith(("https://", "http://")):
+                r.add(path, key_line(node, "url"), f"{swhat}: url must start with http(s)://")
         articles: dict[Lang, str] = {}
         if "article" in node and r.fields(
             path,
@@ -178,5 +184,5 @@ def read_sources(r: Reader, path: Path, entry: CommentedMap, what: str) -> list[
             articles = {
                 lang: r.text(path, node["article"], lang, f"{swhat} article") for lang in LANGS
             }
-        sources.append(Source(titles, articles, str(url) if url is not None else None))
+        sources.append(Source(titles, articles, str(url) if url is not None else None, urls))
     return sources
