@@ -162,15 +162,18 @@ class Subscriptions(Feature):
 
     def _remove(self, turn: Turn, topic: str) -> str:
         covered = self._covered(turn)
-        name = turn.kb.topics[topic].names[turn.lang] if topic != ALL_TOPICS else ""
-        if not covered or topic not in covered | {ALL_TOPICS}:  # nothing to stop
-            if topic == ALL_TOPICS:
-                return turn._("You had no subscriptions.")
-            return turn._("You were not subscribed to “{topic}”.", topic=name)
+        # written even when nothing seems covered: a change held while the database refused
+        # writes (a subscription) is not read back yet
+        turn.store.set_subscriptions(
+            turn.user.chat_id, () if topic == ALL_TOPICS else covered - {topic}
+        )
         if topic == ALL_TOPICS:
-            turn.store.set_subscriptions(turn.user.chat_id, ())
+            if not covered:
+                return turn._("You had no subscriptions.")
             return turn._("You will get no more notices.")
-        turn.store.set_subscriptions(turn.user.chat_id, covered - {topic})
+        name = turn.kb.topics[topic].names[turn.lang]
+        if topic not in covered:
+            return turn._("You were not subscribed to “{topic}”.", topic=name)
         return turn._("You are unsubscribed from “{topic}”.", topic=name)
 
     def _mode_text(self, turn: Turn, mode: DeliveryMode) -> str:
