@@ -599,7 +599,7 @@ class Matcher:
         """
         config, query_share, total = self.config, query.query_share, query.total
         numbers, questions = self.index.by_entry[entry], self.index.questions
-        found = query.found(self.index.question_postings[entry], self.index.slot_shift)
+        weights, found = query.found(self.index.question_postings[entry], self.index.slot_shift)
         by_entry = query.entry_share * entry_coverage  # the parts every question shares
         by_question = 1 - query.entry_share
         whole = config.question_size * total
@@ -613,12 +613,12 @@ class Matcher:
         contained_share = 1 - query_share - config.similarity_share
         similarity_share, penalty = config.similarity_share, config.substitution_penalty
         bounds = []
-        for at, (weight, slots) in found.items():
+        for at, weight in weights.items():
             question = questions[numbers[at]]
             own = weight / total
             by_words = query_share * (by_entry + by_question * own)
             # A question a story contains whole ("provocation") may be a passing mention.
-            contained = question.contained(slots) * min(1.0, question.total / whole)
+            contained = question.contained(found[at]) * min(1.0, question.total / whole)
             kept = 1 - penalty * min(1 - own, 1 - contained)
             bound = (by_words + contained_share * contained + similarity_share) * kept
             bounds.append((bound, by_words, contained, kept, question))
@@ -654,7 +654,7 @@ class _Query:
 
     def found(
         self, postings: dict[str, tuple[int, ...]], shift: int
-    ) -> dict[int, tuple[float, int]]:
+    ) -> tuple[dict[int, float], dict[int, int]]:
         """For each question of one entry (by its place, see
         :attr:`~bot.matching.index.Index.question_postings`) that shares a key with the
         message: the weight of the message it explains, and the bits of its slots found."""
@@ -680,7 +680,7 @@ class _Query:
             else:
                 for at, sim in best.items():
                     weights[at] = weights.get(at, 0.0) + weight * sim
-        return {at: (weights[at], slots[at]) for at in weights}
+        return weights, slots
 
 
 def _typo_features(tokens: list[_Token], config: MatchConfig) -> list[str]:
