@@ -96,18 +96,6 @@ class Question:
     slots: tuple[Slot, ...]
     total: float
 
-    def contained(self, found: int) -> float:
-        """The share of this question's weight in its slots whose bits ``found`` sets."""
-        if not self.total:
-            return 0.0
-        weight = 0.0
-        slots = self.slots
-        while found:  # the set bits, lowest first: the slots' order, so the sum stays bit for bit
-            low = found & -found
-            weight += slots[low.bit_length() - 1].weight
-            found ^= low
-        return weight / self.total
-
 
 class Index:
     """Every question variant of a knowledge base, ready for :class:`~bot.matching.Matcher`."""

@@ -617,8 +617,17 @@ class Matcher:
             question = questions[numbers[at]]
             own = weight / total
             by_words = query_share * (by_entry + by_question * own)
+            # the share of the question's weight in the slots found (summed in the slots' order,
+            # lowest bit first: bit for bit the same sum in every process)
+            bits, part, slots = found[at], 0.0, question.slots
+            while bits:
+                low = bits & -bits
+                part += slots[low.bit_length() - 1].weight
+                bits ^= low
             # A question a story contains whole ("provocation") may be a passing mention.
-            contained = question.contained(found[at]) * min(1.0, question.total / whole)
+            contained = (part / question.total if question.total else 0.0) * min(
+                1.0, question.total / whole
+            )
             kept = 1 - penalty * min(1 - own, 1 - contained)
             bound = (by_words + contained_share * contained + similarity_share) * kept
             bounds.append((bound, by_words, contained, kept, question))
