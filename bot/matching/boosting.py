@@ -14,7 +14,9 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-Node = tuple[float, ...]
+Split = tuple[int, float, int, int]  # feature and children as ints: no conversion per step
+Leaf = tuple[float]
+Node = Split | Leaf
 Tree = tuple[Node, ...]
 
 
@@ -39,7 +41,7 @@ def log_odds(trees: Sequence[Tree], bias: float, values: Sequence[float]) -> flo
     for tree in trees:
         node = tree[0]
         while len(node) == 4:
-            node = tree[int(node[2] if values[int(node[0])] <= node[1] else node[3])]
+            node = tree[node[2] if values[node[0]] <= node[1] else node[3]]
         total += node[0]
     return total
 
@@ -105,12 +107,12 @@ def _grow(
             leaf_of[i] = index
         return index
     feature, cut = split
-    nodes.append((float(feature), cuts[feature][cut], 0.0, 0.0))  # children filled in below
+    nodes.append((feature, cuts[feature][cut], 0, 0))  # children filled in below
     left = [i for i in members if binned[feature][i] <= cut]
     right = [i for i in members if binned[feature][i] > cut]
     first = _grow(left, level + 1, nodes, grad, hess, binned, cuts, leaf_of, config)
     second = _grow(right, level + 1, nodes, grad, hess, binned, cuts, leaf_of, config)
-    nodes[index] = (float(feature), cuts[feature][cut], float(first), float(second))
+    nodes[index] = (feature, cuts[feature][cut], first, second)
     return index
 
 

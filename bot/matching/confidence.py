@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.matching.boosting import BOOSTING, Boosting, Tree, fit_trees, log_odds, sigmoid
+from bot.matching.boosting import BOOSTING, Boosting, Node, Tree, fit_trees, log_odds, sigmoid
 
 MODEL_PATH = Path(__file__).with_name("confidence.json")
 FEATURES = (
@@ -79,10 +79,17 @@ class ConfidenceModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         if tuple(data["features"]) != FEATURES or "trees" not in data:
             raise ValueError(f"{path} was trained on other features: run `adal-bot train`")
-        trees = tuple(tuple(tuple(map(float, node)) for node in tree) for tree in data["trees"])
+        trees = tuple(tuple(_node(node) for node in tree) for tree in data["trees"])
         return cls(
             trees, float(data["bias"]), float(data["threshold"]), float(data["rule_threshold"])
         )
+
+
+def _node(raw: list[float]) -> Node:
+    """A node as read from JSON: a split's feature and children as ints."""
+    if len(raw) == 4:
+        return (int(raw[0]), float(raw[1]), int(raw[2]), int(raw[3]))
+    return (float(raw[0]),)
 
 
 def fit(
