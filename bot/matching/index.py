@@ -15,7 +15,8 @@ import functools
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -61,7 +62,7 @@ class Synonyms:
         """The group keys of one word, given its forms (the word and its stems)."""
         return set().union(*(self._single.get(form, ()) for form in forms))
 
-    def phrases(self, forms: list[set[str]]) -> Iterator[tuple[int, int, str]]:
+    def phrases(self, forms: Sequence[AbstractSet[str]]) -> Iterator[tuple[int, int, str]]:
         """(start, end, group key) of every multi-word synonym in a text, given the forms
         (the word and its stems) of each of its words."""
         for start, first in enumerate(forms):
@@ -108,6 +109,10 @@ class Index:
         raw: list[tuple[int, Lang, list[str], list[frozenset[str]]]] = []
         documents: list[list[list[str]]] = [[] for _ in self.entry_ids]
         self.entry_keys: list[set[str]] = [set() for _ in self.entry_ids]
+        # a message's words are read for their keys again and again (tokens, concepts)
+        self._keys_of_word: Callable[
+            [str, tuple[Lang, ...] | None], tuple[frozenset[str], frozenset[str]]
+        ] = functools.lru_cache(maxsize=WORDS_CACHED)(self._forms_and_keys)
         self._concepts = self._concept_phrases(kb)
         self.kin_role: Callable[[str], Role | None] = functools.lru_cache(maxsize=WORDS_CACHED)(
             self._role
@@ -231,19 +236,22 @@ class Index:
     ) -> list[frozenset[str]]:
         """The keys of each content word of a folded word list (stopwords dropped), stemmed
         in ``langs`` (None: every language the word's script allows)."""
-        forms = [_forms(word, langs or script_langs(word)) for word in folded]
-        keys = [
-            set() if word in ALL_STOPWORDS else found | self.synonyms.single(found)
-            for word, found in zip(folded, forms, strict=True)
-        ]
-        for start, end, group in self.synonyms.phrases(forms):
+        read = [self._keys_of_word(word, langs) for word in folded]
+        keys = [own for _, own in read]
+        for start, end, group in self.synonyms.phrases([forms for forms, _ in read]):
             for number in range(start, end):
-                keys[number].add(group)
+                keys[number] |= {group}
         return [
-            frozenset(found)
-            for word, found in zip(folded, keys, strict=True)
-            if word not in ALL_STOPWORDS
+            found for word, found in zip(folded, keys, strict=True) if word not in ALL_STOPWORDS
         ]
+
+    def _forms_and_keys(
+        self, word: str, langs: tuple[Lang, ...] | None
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        """A folded word's forms (itself and its stems in ``langs``, see :meth:`slot_keys`)
+        and its own keys: its forms and their synonym groups (none for a stopword)."""
+        forms = frozenset(_forms(word, langs or script_langs(word)))
+        return forms, frozenset() if word in ALL_STOPWORDS else forms | self.synonyms.single(forms)
 
     def features(self, folded: list[str]) -> list[str]:
         """Every word of a folded word list, function words included, as its stems and its
