@@ -21,6 +21,7 @@ COPY bot ./bot
 COPY knowledge ./knowledge
 COPY locales ./locales
 RUN pip install --no-deps . \
+    && adal-bot kb check --strict > /dev/null \
     && groupadd --gid 10001 adal \
     && useradd --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin adal \
     && mkdir -p /data && chown 10001:10001 /data && chmod 700 /data

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from bot.kb.cache import cached
 from bot.kb.checkers import check_checkers, read_checkers
 from bot.kb.checks import check_entries, check_notices
 from bot.kb.model import (
@@ -266,6 +267,13 @@ def _read_notices(r: Reader, root: Path) -> list[Notice]:
 
 def read_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     """Read every file under ``root``; return the base and all problems found (maybe none).
+    A copy parsed from the same files is used when there is one (:mod:`bot.kb.cache`).
+    See :func:`parse_knowledge`."""
+    return cached(Path(root), parse_knowledge)
+
+
+def parse_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
+    """Parse every file under ``root``; return the base and all problems found (maybe none).
 
     Entries, notices and checkers that cannot be read are left out; of two with the same id
     the first wins. While a file is not valid YAML, references to entries are not checked
