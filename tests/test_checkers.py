@@ -222,12 +222,48 @@ def test_a_typed_option_goes_on_like_its_button(
     assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", choices)
 
 
-def test_a_typed_word_that_fits_no_single_option_is_a_question(dialog: Dialog) -> None:
+def test_a_few_words_that_name_no_option_get_the_step_again(dialog: Dialog) -> None:
+    """A probe typed "не уверен" where no option begins so and got "I don't know", with the
+    check open unseen."""
     who = user("ru")
-    dialog.handle_button(who, "k:check-gift:")
-    replies = dialog.handle_message(who, "не знаю")  # no option begins so
+    (first,) = dialog.handle_button(who, "k:check-gift:")
+    (again,) = dialog.handle_message(who, "не помню")  # no option says so
+    assert again.text.startswith("Выберите один из ответов ниже или введите его номер.")
+    assert again.text.endswith(first.text) and actions(again) == actions(first)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "")
+
+
+def test_words_inside_one_option_choose_it(dialog: Dialog) -> None:
+    who, presser = user("ru"), user("ru", 301)
+    for chat in (who, presser):
+        dialog.handle_button(chat, "k:check-relatives:")
+    step = BUNDLED.checkers["check-relatives"].node("")
+    assert not isinstance(step, CheckerOutcome)
+    number = next(n for n, o in enumerate(step.options) if "не знаю" in o.label["ru"])
+    (shown,) = dialog.handle_message(who, "не знаю")  # "Другой родственник / не знаю"
+    (pressed,) = dialog.handle_button(presser, f"k:check-relatives:{number}")
+    assert shown.text == pressed.text
+
+
+def test_a_question_between_steps_sets_the_check_aside_until_a_step_is_shown(
+    dialog: Dialog,
+) -> None:
+    """A probe's "2", typed long after a question between steps, was taken as an answer to a
+    step no longer on screen."""
+    who = user("ru")
+    (step,) = dialog.handle_button(who, "k:check-gift:")
+    dialog.handle_message(who, "спасибо")  # small talk leaves the check as it is
+    assert not dialog.store.flow_aside(who.chat_id)
+    dialog.handle_message(who, "Может ли государственный служащий принимать подарки?")
+    assert dialog.store.flow_aside(who.chat_id)
+    replies = dialog.handle_message(who, "да")  # no step's answer now
     assert not any("вопрос 2" in r.text for r in replies)
     assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "")
+    (going_on,) = dialog.handle_button(who, actions(step)[0])  # its buttons still work
+    assert "вопрос 2" in going_on.text
+    (typed,) = dialog.handle_message(who, "нет")  # and typed answers again
+    assert typed.text != going_on.text and not dialog.store.flow_aside(who.chat_id)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "01")
 
 
 def test_typed_back_and_cancel_work_like_their_buttons(dialog: Dialog) -> None:

@@ -10,6 +10,7 @@ a new question, or after FLOW_TIMEOUT) no longer acts.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.dialog.entries import MAX_RELATED, entry_button, with_sources
@@ -59,10 +60,13 @@ class Checkers(Feature):
         return {PREFIX: self.press, CANCEL: self.press_cancel}
 
     def text(self, turn: Turn, text: str) -> list[Reply] | None:
-        """The open step's option the message names, or its "back" or "cancel" ("назад",
-        "отмена"), as if its button were pressed; else None (the message is answered as a
-        question)."""
-        open_flow = turn.store.flow(turn.user.chat_id, max_age=FLOW_TIMEOUT)
+        """Typed words read as the open step's buttons: an option ("да", "2"), "назад" or
+        "отмена". A few words that name none and that the base cannot answer ("не помню")
+        get the step again; anything else is answered as a question and sets the check aside:
+        typed words are then no step's answer until a step is shown again (its buttons still
+        work; "отмена" still closes it). None: not the checker's."""
+        chat_id = turn.user.chat_id
+        open_flow = turn.store.flow(chat_id, max_age=FLOW_TIMEOUT)
         checker = turn.kb.checkers.get(open_flow[0]) if open_flow else None
         if open_flow is None or checker is None:
             return None
@@ -70,13 +74,22 @@ class Checkers(Feature):
         typed = words(text)
         if typed in _control_words(turn, N_("✖ Cancel")):
             return self.cancel(turn, "")
+        step = checker.node(choices)
+        if not isinstance(step, CheckerStep) or turn.store.flow_aside(chat_id):
+            return None
         if choices and typed in _control_words(turn, N_("◀ Back")):
             return self._show(turn, checker, choices[:-1])
-        step = checker.node(choices)
-        if not isinstance(step, CheckerStep):
-            return None
         number = typed_option(step, text)
-        return None if number is None else self._show(turn, checker, f"{choices}{number}")
+        if number is not None:
+            return self._show(turn, checker, f"{choices}{number}")
+        result = turn.matcher.match(text)
+        if len(typed) <= TYPED_OPTION_WORDS and result.entry_id is None and not result.smalltalk:
+            again = self._step(turn, checker, choices, step)
+            hint = turn._("Please choose one of the answers below, or type its number.")
+            return [replace(again, text=f"{escape(hint)}\n\n{again.text}")]
+        if not result.smalltalk:  # "спасибо" between steps leaves the check as it is
+            turn.store.set_flow_aside(chat_id)
+        return None
 
     def deep_link(self, turn: Turn, payload: str) -> list[Reply] | None:
         """``/start check-gift`` opens that checker."""
@@ -175,8 +188,9 @@ def _control_words(turn: Turn, label: str) -> list[list[str]]:
 
 def typed_option(step: CheckerStep, text: str) -> int | None:
     """The number of the one option of ``step`` that a short typed message names, in any
-    language: its number from 1 ("2"), or its label's first words ("да" for "Да, я
-    госслужащий", "not sure"); None when none or several fit."""
+    language: its number from 1 ("2"), its label's first words ("да" for "Да, я
+    госслужащий", "not sure"), or else words inside it ("білмеймін" for "Нақты
+    білмеймін"); None when none or several fit."""
     typed = words(text)
     if not typed or len(typed) > TYPED_OPTION_WORDS:
         return None
@@ -189,7 +203,19 @@ def typed_option(step: CheckerStep, text: str) -> int | None:
         for lang in LANGS
         if _begins(words(option.label[lang]), typed)
     }
+    if not fitting:  # the words inside one label ("не знаю" in "Другой родственник / не знаю")
+        fitting = {
+            number
+            for number, option in enumerate(step.options)
+            for lang in LANGS
+            if _within(words(option.label[lang]), typed)
+        }
     return fitting.pop() if len(fitting) == 1 else None
+
+
+def _within(label: list[str], typed: list[str]) -> bool:
+    """Whether the typed words appear in the label one after another (see :func:`_begins`)."""
+    return any(_begins(label[start:], typed) for start in range(1, len(label)))
 
 
 def _begins(label: list[str], typed: list[str]) -> bool:

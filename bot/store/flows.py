@@ -25,11 +25,23 @@ class Flows(Tables):
         """Remember that the user is at ``path`` of ``checker``."""
         with self.db.atomic():
             self.db.execute(
-                "INSERT INTO flows (uid, checker, path, updated_at) VALUES (?, ?, ?, ?)"
+                "INSERT INTO flows (uid, checker, path, updated_at, aside) VALUES (?, ?, ?, ?, 0)"
                 " ON CONFLICT(uid) DO UPDATE SET checker = excluded.checker,"
-                " path = excluded.path, updated_at = excluded.updated_at",
+                " path = excluded.path, updated_at = excluded.updated_at, aside = 0",
                 [self.uid(chat_id), checker, path, now_text()],
             )
+
+    def set_flow_aside(self, chat_id: int) -> None:
+        """The user typed a question between steps: their next typed words are no step's answer
+        until a step is shown again (its buttons still work)."""
+        with self.db.atomic():
+            self.db.execute("UPDATE flows SET aside = 1 WHERE uid = ?", [self.uid(chat_id)])
+
+    def flow_aside(self, chat_id: int) -> bool:
+        """Whether the user's open checker was set aside (see :meth:`set_flow_aside`)."""
+        row = self.db.execute("SELECT aside FROM flows WHERE uid = ?", [self.uid(chat_id)])
+        found = row.fetchone()
+        return bool(found and found[0])
 
     def end_flow(self, chat_id: int) -> bool:
         """Forget the user's open checker; True when there was one."""

@@ -299,6 +299,11 @@ def _m13_written_language(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE users ADD COLUMN written_lang TEXT")
 
 
+def _m14_flows_aside(db: sqlite_utils.Database) -> None:
+    """Whether an open checker was set aside by a question typed between its steps."""
+    db.execute("ALTER TABLE flows ADD COLUMN aside INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_users_feedback,
     _m2_subscriptions_outbox,
@@ -313,6 +318,7 @@ MIGRATIONS: list[Migration] = [
     _m11_cases,
     _m12_recent_answers,
     _m13_written_language,
+    _m14_flows_aside,
 ]
 
 
