@@ -460,3 +460,21 @@ def test_foreign_law_answers_only_a_message_about_abroad(
     assert (result.entry_id == "foreign-experience-officials") is answered
     if not answered:
         assert "foreign-experience-officials" not in result.suggestions
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("привет, как дела?", "greeting"),  # was: nothing left once every polite word went
+        ("Salem, how's it going?", "greeting"),
+        ("rakhmet, thank you!", "thanks"),
+        ("thank you, you are useless", "insult"),
+        ("идиот ты", "insult"),
+        ("thanks, bye", "goodbye"),
+        ("hi, what can you do", "capabilities"),
+    ],
+)
+def test_greetings_and_thanks_around_small_talk(bundled: Matcher, text: str, kind: str) -> None:
+    """A probe's "привет, как дела?" got "I only answer questions about…": the greeting's
+    words, "как" and "дела" among them, were all taken off before the phrase was looked for."""
+    assert bundled.match(text).smalltalk == kind

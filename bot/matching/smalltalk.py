@@ -26,9 +26,13 @@ class SmallTalk:
         """``topical``: words of the entries' questions, never small talk on their own."""
         self._phrases: dict[str, str] = {}
         self._words: dict[str, str] = {}
-        self._polite = {
-            word for kind in _POLITE for text in phrases.get(kind, ()) for word in words(text)
-        }
+        # greetings and thanks ("привет", "thank you") around a message, longest first
+        self._polite = sorted(
+            {tuple(words(text)) for kind in _POLITE for text in phrases.get(kind, ())} - {()},
+            key=len,
+            reverse=True,
+        )
+        self._polite_words = {word for phrase in self._polite for word in phrase}
         for kind, texts in phrases.items():
             if kind in (CASE_SIGNALS, NEUTRAL):
                 continue
@@ -54,7 +58,8 @@ class SmallTalk:
         if not folded:
             return None
         own = [word for word in folded if word in self._words]
-        for text in dict.fromkeys((" ".join(folded), " ".join(self._unwrapped(folded)))):
+        candidates = (folded, self._unwrapped(folded), self._without_polite_words(folded))
+        for text in dict.fromkeys(" ".join(part) for part in candidates):
             best = process.extractOne(
                 text, self._phrases.keys(), scorer=fuzz.ratio, score_cutoff=PHRASE_CUTOFF
             )
@@ -65,11 +70,30 @@ class SmallTalk:
         return None
 
     def _unwrapped(self, folded: list[str]) -> list[str]:
-        """A message without the greetings and thanks around it: "hi, what can you do"."""
+        """A message without the greetings and thanks around it ("hi, what can you do",
+        "thank you, you are useless"); what is left is never empty ("привет, как дела")."""
         start, end = 0, len(folded)
-        while start < end and folded[start] in self._polite:
+        stripped = True
+        while stripped:
+            stripped = False
+            for phrase in self._polite:
+                size = len(phrase)
+                if end - start <= size:
+                    continue
+                if tuple(folded[start : start + size]) == phrase:
+                    start, stripped = start + size, True
+                    break
+                if tuple(folded[end - size : end]) == phrase:
+                    end, stripped = end - size, True
+                    break
+        return folded[start:end]
+
+    def _without_polite_words(self, folded: list[str]) -> list[str]:
+        """A message without any word of a greeting or thanks at its ends ("идиот ты")."""
+        start, end = 0, len(folded)
+        while start < end and folded[start] in self._polite_words:
             start += 1
-        while end > start and folded[end - 1] in self._polite:
+        while end > start and folded[end - 1] in self._polite_words:
             end -= 1
         return folded[start:end]
 
