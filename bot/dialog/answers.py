@@ -7,9 +7,14 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.dialog.checkers import offer_button
-from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text, source_list
+from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text
 from bot.dialog.feedback import take_comment, typed_vote, vote, vote_buttons, vote_by_message
-from bot.dialog.followups import in_context, last_answer
+from bot.dialog.followups import (
+    in_context,
+    last_answer,
+    next_step_after_last_answer,
+    sources_of_last_answer,
+)
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, help_text
 from bot.i18n import LANGUAGE_NAMES, N_
@@ -141,9 +146,9 @@ class Answers(Feature):
         where nobody can be asked."""
         _ = turn._
         if kind == "source":
-            return self._sources(turn)
+            return sources_of_last_answer(turn)
         if kind == "next-step":
-            return self._next_step(turn)
+            return next_step_after_last_answer(turn)
         if kind == "thanks":
             return Reply(_("You are welcome! Ask another question any time."))
         if kind == "okay":
@@ -181,42 +186,6 @@ class Answers(Feature):
                 + _("Ask in your own words, in Kazakh, Russian or English. For example:")
             )
         return Reply(text, self._example_buttons(turn))
-
-    def _sources(self, turn: Turn) -> Reply:
-        """The sources of the answer shown last ("where is that written?"), or where to find
-        them when there is none."""
-        _ = turn._
-        entry = last_answer(turn)
-        if entry is None:
-            return Reply(
-                _(
-                    "Every answer lists its sources at the end. Ask your question, and the "
-                    "answer will show where the rule is written."
-                )
-            )
-        heading = _("The last answer, “%(question)s”, is based on these sources:") % {
-            "question": escape(entry_label(entry, turn.lang))
-        }
-        return Reply(heading + "\n" + source_list(turn, entry.sources))
-
-    def _next_step(self, turn: Turn) -> Reply:
-        """ "What do I do now?": the step-by-step check of the last answer's topic, or a
-        request to tell what happened."""
-        _ = turn._
-        entry = last_answer(turn)
-        check = offer_button(turn, entry.topic) if entry is not None else None
-        if check is None:
-            return Reply(
-                _(
-                    "Tell me what happened in a sentence or two, or check your situation step "
-                    "by step with /check."
-                )
-            )
-        text = _(
-            "Let's check your case step by step: a few questions, then what to do and whom "
-            "to contact."
-        )
-        return Reply(text, ((check,),))
 
     def entry_reply(self, turn: Turn, entry: Entry, *, also: tuple[str, ...] = ()) -> Reply:
         """An entry's answer with its sources, the entries in ``also`` and its related ones,

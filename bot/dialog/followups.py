@@ -1,13 +1,18 @@
 """Follow-ups: a short message read with the answer the user was just shown ("а жена?" after
-the gift ban asks about the family rule), and what a typed 👍 or 👎 is about."""
+the gift ban asks about the family rule; "where is that written?", "what do I do now?"), and
+what a typed 👍 or 👎 is about."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.dialog.checkers import offer_button
+from bot.dialog.entries import entry_label, source_list
+from bot.dialog.reply import Reply
 from bot.dialog.turn import Turn
 from bot.kb import Entry
+from bot.kb.markup import escape
 from bot.matching import MatchResult
 
 FOLLOW_UP_WORDS = 4  # a message of up to this many words may follow up the last answer
@@ -41,3 +46,41 @@ def in_context(turn: Turn, text: str, result: MatchResult) -> MatchResult:
     ):
         return result
     return replace(found, lang=result.lang)
+
+
+def sources_of_last_answer(turn: Turn) -> Reply:
+    """ "Where is that written?": the sources of the answer shown last, or where answers keep
+    them when there is none."""
+    _ = turn._
+    entry = last_answer(turn)
+    if entry is None:
+        return Reply(
+            _(
+                "Every answer lists its sources at the end. Ask your question, and the answer "
+                "will show where the rule is written."
+            )
+        )
+    heading = _(
+        "The last answer, “{question}”, is based on these sources:",
+        question=escape(entry_label(entry, turn.lang)),
+    )
+    return Reply(heading + "\n" + source_list(turn, entry.sources))
+
+
+def next_step_after_last_answer(turn: Turn) -> Reply:
+    """ "What do I do now?": the step-by-step check of the last answer's topic, or a request to
+    tell what happened."""
+    _ = turn._
+    entry = last_answer(turn)
+    check = offer_button(turn, entry.topic) if entry is not None else None
+    if check is None:
+        return Reply(
+            _(
+                "Tell me what happened in a sentence or two, or check your situation step by "
+                "step with /check."
+            )
+        )
+    text = _(
+        "Let's check your case step by step: a few questions, then what to do and whom to contact."
+    )
+    return Reply(text, ((check,),))
