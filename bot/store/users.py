@@ -8,6 +8,8 @@ These writes are held while the database refuses them (:mod:`bot.store.journal`)
 
 from __future__ import annotations
 
+from typing import Literal
+
 from bot.kb.model import LANGS, Lang
 from bot.store.tables import Tables, now_text
 
@@ -16,6 +18,9 @@ _UPSERT = (
     " ON CONFLICT(uid) DO UPDATE SET client_lang = coalesce(excluded.client_lang, client_lang),"
     " updated_at = excluded.updated_at"
 )
+
+
+_LanguageColumn = Literal["lang", "written_lang"]  # chosen, last written in
 
 
 class Users(Tables):
@@ -38,11 +43,7 @@ class Users(Tables):
 
     def language(self, chat_id: int) -> Lang | None:
         """The language the user chose, if any."""
-        row = self.db.execute(
-            "SELECT lang FROM users WHERE uid = ?", [self.uid(chat_id)]
-        ).fetchone()
-        lang = row[0] if row else None
-        return lang if lang in LANGS else None
+        return self._language_in(chat_id, "lang")
 
     def client_language(self, chat_id: int) -> str | None:
         """The language of the user's Telegram client when they last wrote, if known."""
@@ -53,25 +54,28 @@ class Users(Tables):
 
     def written_language(self, chat_id: int) -> Lang | None:
         """The language the user last wrote a message in, if one told it."""
+        return self._language_in(chat_id, "written_lang")
+
+    def set_written_language(self, chat_id: int, lang: Lang) -> None:
+        """Store the language of the user's last message that told one."""
+        self._set_language_in(chat_id, "written_lang", lang)
+
+    def set_language(self, chat_id: int, lang: Lang | None) -> None:
+        """Store the user's language choice (None: answer in the language they write in)."""
+        self._set_language_in(chat_id, "lang", lang)
+
+    def _language_in(self, chat_id: int, column: _LanguageColumn) -> Lang | None:
         row = self.db.execute(
-            "SELECT written_lang FROM users WHERE uid = ?", [self.uid(chat_id)]
+            f"SELECT {column} FROM users WHERE uid = ?", [self.uid(chat_id)]
         ).fetchone()
         lang = row[0] if row else None
         return lang if lang in LANGS else None
 
-    def set_written_language(self, chat_id: int, lang: Lang) -> None:
-        """Store the language of the user's last message that told one."""
+    def _set_language_in(self, chat_id: int, column: _LanguageColumn, lang: Lang | None) -> None:
         uid = self.uid(chat_id)
         with self.db.atomic():
             self._touch(uid)
-            self.db.execute("UPDATE users SET written_lang = ? WHERE uid = ?", [lang, uid])
-
-    def set_language(self, chat_id: int, lang: Lang | None) -> None:
-        """Store the user's language choice (None: answer in the language they write in)."""
-        uid = self.uid(chat_id)
-        with self.db.atomic():
-            self._touch(uid)
-            self.db.execute("UPDATE users SET lang = ? WHERE uid = ?", [lang, uid])
+            self.db.execute(f"UPDATE users SET {column} = ? WHERE uid = ?", [lang, uid])
 
     def set_active(self, chat_id: int, active: bool) -> None:
         """Mark a user active, or inactive after they blocked the bot.
