@@ -202,6 +202,7 @@ def test_a_flow_untouched_for_long_is_abandoned(dialog: Dialog) -> None:
     [
         ("ru", [("да", 0), ("2", 1)]),
         ("kk", [("иә", 0), ("жоқ", 1)]),
+        ("kk", [("ia", 0), ("joq", 1)]),  # Latin Kazakh (a second probe)
         ("en", [("Yes!", 0), ("not sure", 2)]),
     ],
 )
@@ -280,3 +281,6 @@ def test_typed_back_and_cancel_work_like_their_buttons(dialog: Dialog) -> None:
     dialog.handle_button(user("en", 302), "k:check-gift:")
     (cancelled,) = dialog.handle_message(user("en", 302), "cancel")
     assert cancelled.text.startswith("The step-by-step check is closed")
+    dialog.handle_button(user("kk", 303), "k:check-gift:")
+    (stopped,) = dialog.handle_message(user("kk", 303), "toqtatu")  # тоқтату in Latin letters
+    assert dialog.store.flow(303, max_age=timedelta(minutes=30)) is None and stopped.text

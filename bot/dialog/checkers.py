@@ -20,7 +20,8 @@ from bot.i18n import N_
 from bot.kb import LANGS
 from bot.kb.markup import escape
 from bot.kb.model import Checker, CheckerOutcome, CheckerStep
-from bot.matching.normalize import words
+from bot.matching.normalize import prepare, words
+from bot.matching.scripts import has_latin, latin_to_cyrillic
 
 PREFIX = "k"
 CANCEL = "kx"
@@ -72,12 +73,12 @@ class Checkers(Feature):
             return None
         choices = open_flow[1]
         typed = words(text)
-        if typed in _control_words(turn, N_("✖ Cancel")):
+        if _names_control(turn, text, N_("✖ Cancel")):
             return self.cancel(turn, "")
         step = checker.node(choices)
         if not isinstance(step, CheckerStep) or turn.store.flow_aside(chat_id):
             return None
-        if choices and typed in _control_words(turn, N_("◀ Back")):
+        if choices and _names_control(turn, text, N_("◀ Back")):
             return self._show(turn, checker, choices[:-1])
         number = typed_option(step, text)
         if number is not None:
@@ -180,37 +181,38 @@ class Checkers(Feature):
         return Reply(with_sources(turn, outcome.texts[turn.lang], outcome.sources), tuple(rows))
 
 
-def _control_words(turn: Turn, label: str) -> list[list[str]]:
-    """The words of a step's control button (``label``) in every language: typing "назад" or
-    "cancel" is pressing it."""
-    return [words(turn.catalogs.translator(lang)(label)) for lang in LANGS]
+def _readings(text: str) -> list[list[str]]:
+    """The words of a typed message, and of its Latin letters read as Cyrillic ("joq" as
+    жоқ, "artqa" as артқа), folded."""
+    typed = words(text)
+    return [typed, words(latin_to_cyrillic(prepare(text)))] if has_latin(text) else [typed]
+
+
+def _names_control(turn: Turn, text: str, label: str) -> bool:
+    """Whether ``text`` is a step's control button (``label``) in any language: typing
+    "назад", "cancel" or "toqtatu" is pressing it."""
+    controls = [words(turn.catalogs.translator(lang)(label)) for lang in LANGS]
+    return any(typed in controls for typed in _readings(text))
 
 
 def typed_option(step: CheckerStep, text: str) -> int | None:
     """The number of the one option of ``step`` that a short typed message names, in any
-    language: its number from 1 ("2"), its label's first words ("да" for "Да, я
-    госслужащий", "not sure"), or else words inside it ("білмеймін" for "Нақты
-    білмеймін"); None when none or several fit."""
+    language and in Latin letters too: its number from 1 ("2"), its label's first words ("да"
+    for "Да, я госслужащий", "not sure", "joq"), or else words inside it ("білмеймін" for
+    "Нақты білмеймін"); None when none or several fit."""
     typed = words(text)
     if not typed or len(typed) > TYPED_OPTION_WORDS:
         return None
     if len(typed) == 1 and typed[0].isdigit():
         number = int(typed[0]) - 1
         return number if 0 <= number < len(step.options) else None
-    fitting = {
-        number
-        for number, option in enumerate(step.options)
-        for lang in LANGS
-        if _begins(words(option.label[lang]), typed)
-    }
-    if not fitting:  # the words inside one label ("не знаю" in "Другой родственник / не знаю")
-        fitting = {
-            number
-            for number, option in enumerate(step.options)
-            for lang in LANGS
-            if _within(words(option.label[lang]), typed)
-        }
-    return fitting.pop() if len(fitting) == 1 else None
+    labels = [(n, words(o.label[lang])) for n, o in enumerate(step.options) for lang in LANGS]
+    for fits in (_begins, _within):  # words inside one label: "не знаю" in "Другой … / не знаю"
+        for reading in _readings(text):
+            fitting = {number for number, label in labels if fits(label, reading)}
+            if len(fitting) == 1:
+                return fitting.pop()
+    return None
 
 
 def _within(label: list[str], typed: list[str]) -> bool:
