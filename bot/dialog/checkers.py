@@ -26,6 +26,8 @@ from bot.matching.scripts import has_latin, latin_to_cyrillic
 PREFIX = "k"
 CANCEL = "kx"
 FLOW_TIMEOUT = timedelta(minutes=30)  # an open checker untouched this long is abandoned
+BACK = N_("◀ Back")  # a step's control buttons, pressed or typed ("назад", "cancel")
+CANCEL_BUTTON = N_("✖ Cancel")
 TYPED_OPTION_WORDS = 3  # a typed answer to a step ("да", "not sure") has at most this many words
 TYPED_WORD_STEM = 4  # ... and its words of this many letters may end otherwise than the label's
 
@@ -73,12 +75,12 @@ class Checkers(Feature):
             return None
         choices = open_flow[1]
         typed = words(text)
-        if _names_control(turn, text, N_("✖ Cancel")):
+        if _names_control(turn, text, CANCEL_BUTTON):
             return self.cancel(turn, "")
         step = checker.node(choices)
         if not isinstance(step, CheckerStep) or turn.store.flow_aside(chat_id):
             return None
-        if choices and _names_control(turn, text, N_("◀ Back")):
+        if choices and _names_control(turn, text, BACK):
             return self._show(turn, checker, choices[:-1])
         number = typed_option(step, text)
         if number is not None:
@@ -155,10 +157,8 @@ class Checkers(Feature):
             (Button(option.label[turn.lang], f"{PREFIX}:{checker.id}:{choices}{number}"),)
             for number, option in enumerate(step.options)
         ]
-        controls = [Button(turn._("◀ Back"), f"{PREFIX}:{checker.id}:{choices[:-1]}")] * bool(
-            choices
-        )
-        rows.append((*controls, Button(turn._("✖ Cancel"), f"{CANCEL}:")))
+        controls = [Button(turn._(BACK), f"{PREFIX}:{checker.id}:{choices[:-1]}")] * bool(choices)
+        rows.append((*controls, Button(turn._(CANCEL_BUTTON), f"{CANCEL}:")))
         heading = f"**{escape(checker.title[turn.lang])}** · " + turn._(
             "question {number}", number=len(choices) + 1
         )
@@ -174,7 +174,7 @@ class Checkers(Feature):
                 rows.append((entry_button(entry, turn.lang),))
         rows.append(
             (
-                Button(turn._("◀ Back"), f"{PREFIX}:{checker.id}:{choices[:-1]}"),
+                Button(turn._(BACK), f"{PREFIX}:{checker.id}:{choices[:-1]}"),
                 Button(turn._("Start again"), f"{PREFIX}:{checker.id}:"),
             )
         )
