@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from dataclasses import asdict
@@ -304,6 +305,7 @@ def match_command(as_json: bool) -> None:
     from bot.matching import Matcher
 
     matcher = Matcher(_knowledge(_settings()))
+    gc.freeze()  # the index stays out of full collections (100 ms each): see bot/library.py
     for line in sys.stdin:
         query = line.rstrip("\r\n")
         result = matcher.match(query)

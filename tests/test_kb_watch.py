@@ -6,9 +6,11 @@ entries due for review."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import threading
 import time
+import weakref
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import date
@@ -92,6 +94,20 @@ def test_a_forced_reload_of_unchanged_files_changes_nothing(kb_copy: Path) -> No
     reload = library.refresh(force=True)
     assert reload.status == "unchanged" and not reload.fixed
     assert library.snapshot is before
+
+
+def test_the_live_base_is_out_of_full_collections_and_a_replaced_one_is_let_go(
+    kb_copy: Path,
+) -> None:
+    gc.unfreeze()  # what earlier tests left
+    library = Library(kb_copy)
+    assert gc.get_freeze_count() > 100_000  # the index: a full collection would walk it all
+    replaced = weakref.ref(library.matcher)
+    add_variant(kb_copy)
+    assert library.refresh().status == "reloaded"
+    assert replaced() is None  # not kept for ever by the freeze
+    assert gc.get_freeze_count() > 100_000
+    assert library.matcher.match(MARKER).entry_id == "about-bot"
 
 
 # ------------------------------------------------------------------------------ the dialog
