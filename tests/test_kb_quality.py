@@ -93,15 +93,26 @@ def test_bundled_base_passes_strict_with_only_the_documented_allowance() -> None
 YES_OR_NO = ("да", "нет", "yes", "no", "иә", "жоқ")
 
 
+def _yes_or_no_lead(answer: str) -> bool:
+    """The answer opens with a yes or a no: its first word, or the last or first word of a
+    clause before its first colon ("Для тяжких преступлений — нет:", "Not for grave crimes:")."""
+    first = answer.lstrip("*").split(maxsplit=1)[0].strip(",:.!").lower()
+    clause = answer.lstrip("*").split("\n", 1)[0].split(":", 1)
+    said = clause[0].replace("—", " ").split() if len(clause) == 2 else []
+    ends = {said[-1].lower(), said[0].lower()} if said else set()
+    return first in YES_OR_NO or bool(ends & {*YES_OR_NO, "not"})
+
+
 def test_no_bundled_answer_leads_with_a_bare_yes_or_no() -> None:
     """One answer serves questions of both polarities ("May I accept it?", "Is it a
-    violation?"): a leading "No:" read as "no, it is not a violation" (found by a probe)."""
+    violation?", "What is Law 384-VI?"): a leading "No:" read as "no, it is not a violation"
+    (found by a probe), and "— нет: the law banned it" as "no, it was not banned" (a second)."""
     kb = load_knowledge(ROOT / "knowledge")
     leads = [
         (entry.id, lang)
         for entry in kb.entries.values()
         for lang in entry.texts
-        if entry.answer(lang).lstrip("*").split(maxsplit=1)[0].strip(",:.!").lower() in YES_OR_NO
+        if _yes_or_no_lead(entry.answer(lang))
     ]
     assert leads == []
 
