@@ -364,6 +364,7 @@ def test_ok_and_i_dont_understand_get_small_talk_never_an_entry(
         (EN, "lol", "😄 Ask another question any time."),
         (EN, "ok thanks", "You are welcome! Ask another question any time."),
         (KK, "рахмет үлкен", "Оқасы жоқ! Тағы сұрағыңыз болса, жаза беріңіз."),
+        (RU, "спасибо огромное", "Пожалуйста! Задавайте вопросы в любое время."),
         (
             RU,
             "ты тупой бот",
