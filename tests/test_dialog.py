@@ -398,6 +398,27 @@ def test_ok_laughter_and_insults_are_answered_in_the_users_language(
     assert answer.text == reply and not answer.buttons
 
 
+@pytest.mark.parametrize(
+    ("user", "text", "start"),
+    [
+        (KK, "қазір неше сағат?", "Мен тек Қазақстанның"),  # was: gift entries ("сағат": a watch)
+        (KK, "сағат неше?", "Мен тек Қазақстанның"),
+        (KK, "бүгін ауа райы қандай?", "Мен тек Қазақстанның"),
+        (RU, "который час?", "Я отвечаю только на вопросы"),
+        (EN, "what time is it now?", "I only answer questions"),  # was: suggestions too
+    ],
+)
+def test_the_time_and_the_weather_are_told_what_the_bot_covers(
+    dialog: Dialog, user: UserRef, text: str, start: str
+) -> None:
+    """A probe's "қазір неше сағат?" got "I don't know" with the gift entries ("сағат" is a
+    watch too), where "который час?" was told what the bot covers."""
+    result = dialog.library.matcher.match(text)
+    assert (result.entry_id, result.suggestions, result.smalltalk) == (None, (), "off-topic")
+    (reply,) = dialog.handle_message(user, text)
+    assert reply.text.startswith(start) and "/topics" in reply.text and not reply.buttons
+
+
 def test_only_words_typed_alike_in_any_language_tell_no_language(dialog: Dialog) -> None:
     smalltalk = dialog.library.matcher.smalltalk
     assert smalltalk.tells_no_language("OK!") and smalltalk.tells_no_language("ok lol")
