@@ -377,6 +377,12 @@ def test_ok_and_i_dont_understand_get_small_talk_never_an_entry(
             "Sorry I could not help. Try asking in other words, or browse "
             "the questions with /topics.",
         ),
+        (  # a Kazakh client writing Russian: was answered in Kazakh (a probe)
+            KK,
+            "ничего не понимаешь",
+            "Жаль, что не смог помочь. Попробуйте спросить другими словами "
+            "или посмотрите вопросы через /topics.",
+        ),
         (
             KK,
             "сен ақымақсың",
