@@ -544,6 +544,37 @@ def test_what_do_i_do_now_offers_the_check_of_the_last_answer(
     assert actions(offer) == ["k:check-relatives:"]
 
 
+@pytest.mark.parametrize(
+    ("user", "text", "start"),
+    [
+        (RU, "и что теперь делать?", "У меня нет пошаговой проверки по теме «"),
+        (EN, "What do I do now?", "I have no step-by-step check for “"),
+        (KK, "енді не істеуім керек?", "«"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("entry_id", "related"),
+    [
+        ("attack-on-officer-art-380-1", "attack-on-officer-intent"),
+        ("compliance-services", "corruption-sensitive-positions"),
+    ],
+)
+def test_what_do_i_do_now_after_a_topic_without_a_check_offers_a_related_question(
+    dialog: Dialog, user: UserRef, text: str, start: str, entry_id: str, related: str
+) -> None:
+    """After the Art. 380-1 answer, "what do I do now?" got "…or check your situation step by
+    step with /check", where no check is about attacks on officers. It says there is none for
+    the topic, asks what happened and offers the answer's first related question; /ask only
+    where experts can be asked (none here)."""
+    dialog.handle_message(user, f"/start {entry_id}")
+    (reply,) = dialog.handle_message(user, text)
+    lang = {RU: "ru", EN: "en", KK: "kk"}[user]
+    topic = dialog.library.kb.topics[dialog.library.kb.entries[entry_id].topic].names[lang]
+    assert reply.text.startswith(start) and topic in reply.text
+    assert "/check" not in reply.text and "/ask" not in reply.text
+    assert actions(reply) == [f"e:{related}"]
+
+
 def test_commands_speak_the_language_last_written_in_under_auto(dialog: Dialog) -> None:
     """A probe with a Russian client wrote in English and got /check, /cancel and "Please
     type your question in words" in Russian. A choice made with /language still wins."""
