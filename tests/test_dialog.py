@@ -521,6 +521,23 @@ def test_where_is_that_written_lists_the_last_answers_sources(
 
 
 @pytest.mark.parametrize(
+    ("user", "text"),
+    [(RU, "где это написано?"), (KK, "қай заңда жазылған?"), (EN, "where is that written?")],
+)
+def test_where_is_that_written_names_the_whole_question_of_every_entry(
+    dialog: Dialog, user: UserRef, text: str
+) -> None:
+    """The heading named the answer by its button label, cut at 60 characters: "The last
+    answer, “How many attacks on law enforcement officers were there in…”, is based on…"."""
+    lang = dialog.library.matcher.match(text).lang
+    for entry in dialog.library.kb.entries.values():
+        dialog.handle_message(user, f"/start {entry.id}")
+        (sources,) = dialog.handle_message(user, text)
+        heading = sources.text.split("\n")[0]
+        assert entry.questions(lang)[0] in heading and "…" not in heading, heading
+
+
+@pytest.mark.parametrize(
     ("user", "text", "start"),
     [
         (RU, "и что теперь делать?", "Давайте"),

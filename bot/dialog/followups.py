@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.dialog.checkers import offer_button
-from bot.dialog.entries import entry_button, entry_label, source_list
+from bot.dialog.entries import entry_button, source_list
 from bot.dialog.reply import Reply
 from bot.dialog.turn import Turn, menu_commands
 from bot.kb import Entry
@@ -60,9 +60,9 @@ def sources_of_last_answer(turn: Turn) -> Reply:
                 "will show where the rule is written."
             )
         )
-    heading = _(
+    heading = _(  # its whole first question: a button's label may be cut short ("…")
         "The last answer, “{question}”, is based on these sources:",
-        question=escape(entry_label(entry, turn.lang)),
+        question=escape(entry.questions(turn.lang)[0]),
     )
     return Reply(heading + "\n" + source_list(turn, entry.sources))
 
