@@ -364,6 +364,7 @@ def test_ok_and_i_dont_understand_get_small_talk_never_an_entry(
         (EN, "lol", "😄 Ask another question any time."),
         (EN, "ok thanks", "You are welcome! Ask another question any time."),
         (KK, "рахмет үлкен", "Оқасы жоқ! Тағы сұрағыңыз болса, жаза беріңіз."),
+        (RU, "спасибо огромное", "Пожалуйста! Задавайте вопросы в любое время."),
         (
             RU,
             "ты тупой бот",
@@ -375,6 +376,12 @@ def test_ok_and_i_dont_understand_get_small_talk_never_an_entry(
             "you are useless",
             "Sorry I could not help. Try asking in other words, or browse "
             "the questions with /topics.",
+        ),
+        (  # a Kazakh client writing Russian: was answered in Kazakh (a probe)
+            KK,
+            "ничего не понимаешь",
+            "Жаль, что не смог помочь. Попробуйте спросить другими словами "
+            "или посмотрите вопросы через /topics.",
         ),
         (
             KK,
@@ -395,6 +402,27 @@ def test_ok_laughter_and_insults_are_answered_in_the_users_language(
     assert result.smalltalk in {"okay", "laughter", "thanks", "insult"}
     (answer,) = dialog.handle_message(user, text)
     assert answer.text == reply and not answer.buttons
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "start"),
+    [
+        (KK, "қазір неше сағат?", "Мен тек Қазақстанның"),  # was: gift entries ("сағат": a watch)
+        (KK, "сағат неше?", "Мен тек Қазақстанның"),
+        (KK, "бүгін ауа райы қандай?", "Мен тек Қазақстанның"),
+        (RU, "который час?", "Я отвечаю только на вопросы"),
+        (EN, "what time is it now?", "I only answer questions"),  # was: suggestions too
+    ],
+)
+def test_the_time_and_the_weather_are_told_what_the_bot_covers(
+    dialog: Dialog, user: UserRef, text: str, start: str
+) -> None:
+    """A probe's "қазір неше сағат?" got "I don't know" with the gift entries ("сағат" is a
+    watch too), where "который час?" was told what the bot covers."""
+    result = dialog.library.matcher.match(text)
+    assert (result.entry_id, result.suggestions, result.smalltalk) == (None, (), "off-topic")
+    (reply,) = dialog.handle_message(user, text)
+    assert reply.text.startswith(start) and "/topics" in reply.text and not reply.buttons
 
 
 def test_only_words_typed_alike_in_any_language_tell_no_language(dialog: Dialog) -> None:
@@ -493,6 +521,23 @@ def test_where_is_that_written_lists_the_last_answers_sources(
 
 
 @pytest.mark.parametrize(
+    ("user", "text"),
+    [(RU, "где это написано?"), (KK, "қай заңда жазылған?"), (EN, "where is that written?")],
+)
+def test_where_is_that_written_names_the_whole_question_of_every_entry(
+    dialog: Dialog, user: UserRef, text: str
+) -> None:
+    """The heading named the answer by its button label, cut at 60 characters: "The last
+    answer, “How many attacks on law enforcement officers were there in…”, is based on…"."""
+    lang = dialog.library.matcher.match(text).lang
+    for entry in dialog.library.kb.entries.values():
+        dialog.handle_message(user, f"/start {entry.id}")
+        (sources,) = dialog.handle_message(user, text)
+        heading = sources.text.split("\n")[0]
+        assert entry.questions(lang)[0] in heading and "…" not in heading, heading
+
+
+@pytest.mark.parametrize(
     ("user", "text", "start"),
     [
         (RU, "и что теперь делать?", "Давайте"),
@@ -514,6 +559,37 @@ def test_what_do_i_do_now_offers_the_check_of_the_last_answer(
     (offer,) = dialog.handle_message(user, text)
     assert offer.text.startswith(start) and "/check" not in offer.text
     assert actions(offer) == ["k:check-relatives:"]
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "start"),
+    [
+        (RU, "и что теперь делать?", "У меня нет пошаговой проверки по теме «"),
+        (EN, "What do I do now?", "I have no step-by-step check for “"),
+        (KK, "енді не істеуім керек?", "«"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("entry_id", "related"),
+    [
+        ("attack-on-officer-art-380-1", "attack-on-officer-intent"),
+        ("compliance-services", "corruption-sensitive-positions"),
+    ],
+)
+def test_what_do_i_do_now_after_a_topic_without_a_check_offers_a_related_question(
+    dialog: Dialog, user: UserRef, text: str, start: str, entry_id: str, related: str
+) -> None:
+    """After the Art. 380-1 answer, "what do I do now?" got "…or check your situation step by
+    step with /check", where no check is about attacks on officers. It says there is none for
+    the topic, asks what happened and offers the answer's first related question; /ask only
+    where experts can be asked (none here)."""
+    dialog.handle_message(user, f"/start {entry_id}")
+    (reply,) = dialog.handle_message(user, text)
+    lang = {RU: "ru", EN: "en", KK: "kk"}[user]
+    topic = dialog.library.kb.topics[dialog.library.kb.entries[entry_id].topic].names[lang]
+    assert reply.text.startswith(start) and topic in reply.text
+    assert "/check" not in reply.text and "/ask" not in reply.text
+    assert actions(reply) == [f"e:{related}"]
 
 
 def test_commands_speak_the_language_last_written_in_under_auto(dialog: Dialog) -> None:

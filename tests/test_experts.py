@@ -260,6 +260,18 @@ def test_asking_for_a_person_where_nobody_can_be_asked_says_so(tmp_path: Path) -
     assert lone.library.matcher.match("I want to ask a human expert").entry_id is None
 
 
+def test_what_do_i_do_now_without_a_check_points_to_the_experts(dialog: Dialog) -> None:
+    """After an answer of a topic with no step-by-step check, "what do I do now?" names /ask
+    where experts can be asked; with a check, the check is offered alone."""
+    dialog.handle_message(ASKER, "/start attack-on-officer-art-380-1")
+    (reply,) = dialog.handle_message(ASKER, "и что теперь делать?")
+    assert ru(dialog, "You can also ask an expert with /ask.") in reply.text
+    assert actions(reply) == ["e:attack-on-officer-intent"]
+    dialog.handle_message(ASKER, "/start relatives-same-agency")
+    (check,) = dialog.handle_message(ASKER, "и что теперь делать?")
+    assert "/ask" not in check.text and actions(check) == ["k:check-relatives:"]
+
+
 def test_a_question_the_base_may_answer_is_shown_with_its_entry(dialog: Dialog) -> None:
     (preview,) = dialog.handle_message(ASKER, "/ask Можно ли госслужащему принять подарок?")
     assert actions(preview)[0] == "e:gifts-any-value-ban"

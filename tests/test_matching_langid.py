@@ -106,6 +106,37 @@ def test_a_short_message_is_kazakh_only_on_kazakh_letters_or_words() -> None:
     assert language("бот возможности бот возможности") == "kk"  # not short: endings count
 
 
+def test_a_russian_word_quoted_once_in_a_kazakh_question_is_no_kazakh_evidence() -> None:
+    """The base asks "орысша жазсам понимаешь ба?" in Kazakh, so "ничего не понимаешь" was
+    read as Kazakh and answered in Kazakh (a probe). A common Russian word used once in
+    Kazakh questions no longer makes a short message Kazakh; one used more often ("пара", a
+    bribe), a word only Kazakh uses and a Kazakh function word still do."""
+    lexicon = Lexicon(
+        [
+            ("kk", "орысша жазсам понимаешь ба"),
+            ("kk", "бот не істейді"),
+            ("kk", "пара беру"),
+            ("kk", "пара алу"),
+        ]
+    )
+
+    def language(text: str) -> str:
+        return guess_language(read(text, lexicon.__contains__), lexicon)
+
+    assert lexicon.shares("понимаеш") == {"kk": 1.0}  # as seen: the base's only use is Kazakh
+    assert language("ничего не понимаешь") == "ru"
+    assert language("бот истейди") == "kk"
+    assert language("пара") == "kk"
+    assert lexicon.quoted_in_kazakh("понимаеш") and not lexicon.quoted_in_kazakh("истеиди")
+    assert not lexicon.quoted_in_kazakh("пара") and not lexicon.quoted_in_kazakh("мен")
+    assert language("орысша понимаешь") == "kk"  # a word only Kazakh uses
+
+
+def test_the_bundled_base_reads_ничего_не_понимаешь_as_russian(bundled: Matcher) -> None:
+    result = bundled.match("ничего не понимаешь")
+    assert (result.smalltalk, result.lang) == ("insult", "ru")
+
+
 @pytest.mark.parametrize("text", ["bye", "thanks, bye", "ok bye", "good bye", "me too"])
 def test_short_english_messages_are_english(text: str) -> None:
     """Even when "bye" is read as the Kazakh particle бе (the base does not know "bye")."""

@@ -478,3 +478,37 @@ def test_greetings_and_thanks_around_small_talk(bundled: Matcher, text: str, kin
     """A probe's "привет, как дела?" got "I only answer questions about…": the greeting's
     words, "как" and "дела" among them, were all taken off before the phrase was looked for."""
     assert bundled.match(text).smalltalk == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "lang"),
+    [
+        ("спасибо огромное", "thanks", "ru"),  # was: "I don't know"
+        ("Огромное вам спасибо!", "thanks", "ru"),
+        ("большое спасибо", "thanks", "ru"),
+        ("спасибо тебе", "thanks", "ru"),
+        ("премного благодарен", "thanks", "ru"),
+        ("рахмет сізге көп", "thanks", "kk"),
+        ("рахмет үлкен сізге", "thanks", "kk"),
+        ("мың рахмет", "thanks", "kk"),
+        ("thanks a lot", "thanks", "en"),
+        ("thank you so much", "thanks", "en"),
+        ("thanks a million", "thanks", "en"),
+        ("огромное спасибо, до свидания", "goodbye", "ru"),
+    ],
+)
+def test_thanks_with_an_intensifier_is_thanks(
+    bundled: Matcher, text: str, kind: str, lang: str
+) -> None:
+    """A probe's "спасибо огромное" got "I don't know": only "спасибо большое" and a few other
+    set phrases were thanks. Intensifiers and addressees ("огромное", "вам", "үлкен", "a
+    million") are left out of a greeting, thanks or goodbye."""
+    result = bundled.match(text)
+    assert (result.entry_id, result.smalltalk, result.lang) == (None, kind, lang)
+
+
+@pytest.mark.parametrize(
+    "text", ["очень", "вам", "спасибо огромное, а подарок от коллеги можно?", "very stupid bot?"]
+)
+def test_intensifiers_alone_or_in_a_question_are_no_thanks(bundled: Matcher, text: str) -> None:
+    assert bundled.match(text).smalltalk != "thanks"

@@ -8,9 +8,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.dialog.checkers import offer_button
-from bot.dialog.entries import entry_label, source_list
+from bot.dialog.entries import entry_button, source_list
 from bot.dialog.reply import Reply
-from bot.dialog.turn import Turn
+from bot.dialog.turn import Turn, menu_commands
 from bot.kb import Entry
 from bot.kb.markup import escape
 from bot.matching import MatchResult
@@ -60,27 +60,42 @@ def sources_of_last_answer(turn: Turn) -> Reply:
                 "will show where the rule is written."
             )
         )
-    heading = _(
+    heading = _(  # its whole first question: a button's label may be cut short ("…")
         "The last answer, “{question}”, is based on these sources:",
-        question=escape(entry_label(entry, turn.lang)),
+        question=escape(entry.questions(turn.lang)[0]),
     )
     return Reply(heading + "\n" + source_list(turn, entry.sources))
 
 
 def next_step_after_last_answer(turn: Turn) -> Reply:
-    """ "What do I do now?": the step-by-step check of the last answer's topic, or a request to
-    tell what happened."""
+    """ "What do I do now?": the step-by-step check of the last answer's topic; for a topic
+    without one, a request to tell what happened, /ask where experts can be asked, and the
+    answer's first related entry; with no answer shown, a request to tell what happened."""
     _ = turn._
     entry = last_answer(turn)
-    check = offer_button(turn, entry.topic) if entry is not None else None
-    if check is None:
+    if entry is None:
         return Reply(
             _(
                 "Tell me what happened in a sentence or two, or check your situation step by "
                 "step with /check."
             )
         )
+    check = offer_button(turn, entry.topic)
+    if check is not None:
+        text = _(
+            "Let's check your case step by step: a few questions, then what to do and whom to "
+            "contact."
+        )
+        return Reply(text, ((check,),))
+    topic = turn.kb.topics[entry.topic].names[turn.lang]
     text = _(
-        "Let's check your case step by step: a few questions, then what to do and whom to contact."
+        "I have no step-by-step check for “{topic}”. Tell me what happened in a sentence or two.",
+        topic=escape(topic),
     )
-    return Reply(text, ((check,),))
+    if any(name == "ask" for name, _description in menu_commands(turn)):
+        text += " " + _("You can also ask an expert with /ask.")
+    related = next(filter(None, map(turn.kb.get, entry.related)), None)
+    if related is None:
+        return Reply(text)
+    text += "\n\n" + _("This related question may help:")  # just above its button
+    return Reply(text, ((entry_button(related, turn.lang),),))

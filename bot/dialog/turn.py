@@ -86,14 +86,19 @@ class Turns(Protocol):
         ...
 
 
-def help_text(turn: Turn) -> str:
-    """How to ask, and each command the user can run here with what it does."""
-    _ = turn._
-    lines = [
-        f"/{c.name} — {_(c.description)}"
+def menu_commands(turn: Turn) -> list[tuple[str, str]]:
+    """(name, description msgid) of each command the user can run here and is shown."""
+    return [
+        (c.name, c.description)
         for c in turn.commands
         if c.description and (turn.user.is_admin or not c.admin)
     ]
+
+
+def help_text(turn: Turn) -> str:
+    """How to ask, and each command the user can run here with what it does."""
+    _ = turn._
+    lines = [f"/{name} — {_(description)}" for name, description in menu_commands(turn)]
     lines += [f"/{name} — {_(description)}" for name, description in turn.transport.commands]
     hint = turn.transport.buttons_hint
     return "\n".join(

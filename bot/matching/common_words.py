@@ -75,6 +75,11 @@ def is_common_english(word: str) -> bool:
     return word.isascii() and word.isalpha() and word.lower() in _word_table().common_english
 
 
+def is_everyday_russian(word: str) -> bool:
+    """Whether a folded Cyrillic ``word`` is a common Russian word (above EVERYDAY["ru"])."""
+    return word in _word_table().everyday["ru"]
+
+
 def everyday_share(word: str) -> float:
     """The share (up to 1) of its weight a folded English or Russian ``word`` keeps for
     being common in everyday text: 1 up to the language's EVERYDAY frequency, then less."""

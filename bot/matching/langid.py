@@ -7,8 +7,9 @@ words of the knowledge base's questions to the built-in function words.
 
 A short message ("ok bye", "бот возможности") is Kazakh only on Kazakh evidence: a letter
 only Kazakh has or a word of three letters or more (almost) only Kazakh uses; a word shared
-with Russian, a particle read from Latin letters ("bye" as бе) or a two-letter word ("ок", a
-bullet in Kazakh when spelt оқ) is too little to go on.
+with Russian, a particle read from Latin letters ("bye" as бе), a two-letter word ("ок", a
+bullet in Kazakh when spelt оқ) or a common Russian word a single Kazakh question quotes
+("понимаешь") is too little to go on.
 """
 
 from __future__ import annotations
@@ -48,7 +49,11 @@ def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
             if len(word) < 2 or not word.isalpha():
                 continue  # numbers and single letters tell nothing
             langs = lexicon.shares(word)
-            kazakh_only |= langs.get("kk", 0.0) >= KAZAKH_WORD and len(word) > 2
+            kazakh_only |= (
+                langs.get("kk", 0.0) >= KAZAKH_WORD
+                and len(word) > 2
+                and not lexicon.quoted_in_kazakh(word)
+            )
             for lang, share in langs.items():
                 score[lang] += share
             if CYRILLIC_WORD.match(word):

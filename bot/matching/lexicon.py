@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from bot.kb.model import Lang
+from bot.matching.common_words import is_everyday_russian
 from bot.matching.function_words import LANGUAGE_WORDS
 from bot.matching.normalize import words
 from bot.matching.stem import stem
@@ -15,6 +16,7 @@ from bot.matching.stem import stem
 CYRILLIC_WORD = re.compile(r"^[а-я]+$")
 MIN_STEMMED_LENGTH = 5  # shorter words are looked up as they are, not by their stem
 RARELY_SEEN = 3  # a word seen fewer times than this counts its stem's occurrences too
+QUOTED = 1  # a common Russian word Kazakh questions use at most this often is quoted there
 
 
 def _stem_langs(word: str) -> tuple[Lang, ...]:
@@ -56,6 +58,15 @@ class Lexicon:
                 found[lang] += self._stems.get(stem(word, lang), Counter()).get(lang, 0)
             total = sum(found.values())
         return {lang: count / total for lang, count in found.items() if count} if total else {}
+
+    def quoted_in_kazakh(self, word: str) -> bool:
+        """A common Russian word that Kazakh questions use at most QUOTED times, as a quote
+        ("орысша жазсам понимаешь ба?"), and that is no Kazakh function word."""
+        return (
+            self._counts.get(word, Counter())["kk"] <= QUOTED
+            and word not in LANGUAGE_WORDS["kk"]
+            and is_everyday_russian(word)
+        )
 
     def langs(self, word: str) -> set[Lang]:
         """The languages a folded word occurs in (see :meth:`shares`)."""

@@ -12,11 +12,14 @@ from bot.matching.normalize import fold, words
 
 CASE_SIGNALS = "case-signals"
 NEUTRAL = "language-neutral"
+INTENSIFIERS = "intensifiers"
 PHRASE_CUTOFF = 85.0
 _POLITE = frozenset({"greeting", "thanks"})
-# kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон") are
-# ordinary in questions
-_PHRASES_ONLY = frozenset({"robot", "human", "insult", "source", "next-step"})
+# kinds a message still is with intensifiers or addressees left out ("спасибо огромное")
+_STRENGTHENED = frozenset({*_POLITE, "goodbye"})
+# kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон",
+# "time", "сағат") are ordinary in questions
+_PHRASES_ONLY = frozenset({"robot", "human", "insult", "source", "next-step", "off-topic"})
 
 
 class SmallTalk:
@@ -34,7 +37,7 @@ class SmallTalk:
         )
         self._polite_words = {word for phrase in self._polite for word in phrase}
         for kind, texts in phrases.items():
-            if kind in (CASE_SIGNALS, NEUTRAL):
+            if kind in (CASE_SIGNALS, NEUTRAL, INTENSIFIERS):
                 continue
             for text in texts:
                 folded = fold(text)
@@ -44,6 +47,9 @@ class SmallTalk:
                         self._words.setdefault(word, kind)
         self._signals = [tuple(words(s)) for s in phrases.get(CASE_SIGNALS, ()) if words(s)]
         self._neutral = frozenset(fold(text) for text in phrases.get(NEUTRAL, ()))
+        self._intensifiers = frozenset(
+            w for text in phrases.get(INTENSIFIERS, ()) for w in words(text)
+        )
 
     def is_smalltalk_word(self, word: str) -> bool:
         """True for a word of the greetings and thanks that the entries never use."""
@@ -52,22 +58,34 @@ class SmallTalk:
     def kind(self, folded: list[str]) -> str | None:
         """The small-talk kind of a message (its folded words), or None.
 
-        Small talk is a message close to one of the phrases, or one made only of small-talk
-        words and function words: then its last small-talk word's kind ("thanks, bye").
+        Small talk is a message close to one of the phrases; a greeting, thanks or goodbye
+        close to one once its intensifiers are left out ("спасибо огромное", "рахмет үлкен
+        сізге"); or a message made only of small-talk words and function words: then its last
+        small-talk word's kind ("thanks, bye").
         """
         if not folded:
             return None
         own = [word for word in folded if word in self._words]
         candidates = (folded, self._unwrapped(folded), self._without_polite_words(folded))
         for text in dict.fromkeys(" ".join(part) for part in candidates):
-            best = process.extractOne(
-                text, self._phrases.keys(), scorer=fuzz.ratio, score_cutoff=PHRASE_CUTOFF
-            )
-            if best is not None:
-                return self._phrases[best[0]]
+            kind = self._phrase_kind(text)
+            if kind is not None:
+                return kind
+        plain = [word for word in folded if word not in self._intensifiers]
+        if plain and len(plain) < len(folded):
+            kind = self._phrase_kind(" ".join(plain))
+            if kind in _STRENGTHENED:
+                return kind
         if own and all(word in self._words or word in ALL_STOPWORDS for word in folded):
             return self._words[own[-1]]
         return None
+
+    def _phrase_kind(self, text: str) -> str | None:
+        """The kind of the phrase closest to ``text`` (folded words), if close enough."""
+        best = process.extractOne(
+            text, self._phrases.keys(), scorer=fuzz.ratio, score_cutoff=PHRASE_CUTOFF
+        )
+        return self._phrases[best[0]] if best is not None else None
 
     def _unwrapped(self, folded: list[str]) -> list[str]:
         """A message without the greetings and thanks around it ("hi, what can you do",
