@@ -491,6 +491,45 @@ def test_a_short_follow_up_is_read_with_the_last_answer(dialog: Dialog) -> None:
 
 
 @pytest.mark.parametrize(
+    ("user", "question", "follow_up", "start"),
+    [
+        (RU, "Можно ли госслужащему принимать подарки?", "а мой брат?", "Не понял, что именно"),
+        (RU, "Можно ли госслужащему принимать подарки?", "почему?", "Не понял, что именно"),
+        (EN, "Can a civil servant accept gifts?", "and my brother?", "I am not sure what"),
+        (EN, "Can a civil servant accept gifts?", "what if I already took it?", "I am not sure"),
+        (KK, "Мемлекеттік қызметші сыйлық ала ала ма?", "неге?", "Соңғы жауабым"),
+    ],
+)
+def test_a_follow_up_the_bot_cannot_read_is_about_the_last_answer(
+    dialog: Dialog, user: UserRef, question: str, follow_up: str, start: str
+) -> None:
+    """ "а мой брат?" or "why?" just after an answer asks about it. Before, it got "I only
+    answer questions about…", or "I don't know" with entries of other topics (a probe). Now
+    the bot says it did not understand what is asked about that answer, names it, asks for
+    the whole question and offers the questions of its topic."""
+    (alone,) = dialog.handle_message(user, follow_up)  # no answer shown: as before
+    assert not alone.text.startswith(start)
+    entry = dialog.library.kb.entries["gifts-any-value-ban"]
+    lang = dialog.library.matcher.match(question).lang
+    (answer,) = dialog.handle_message(user, question)
+    assert answer.text.startswith(entry.answer(lang)[:40])
+    (reply,) = dialog.handle_message(user, follow_up)
+    assert reply.text.startswith(start) and entry.questions(lang)[0] in reply.text
+    opened = [dialog.library.kb.entries.get(a.removeprefix("e:")) for a in actions(reply)]
+    assert {e.topic for e in opened if e is not None} == {"gifts"}
+    assert "e:gifts-family-members" in actions(reply)
+
+
+def test_an_unread_message_with_nothing_tying_it_to_the_answer_is_still_off_topic(
+    dialog: Dialog,
+) -> None:
+    """ "как оформить отпуск?" after an answer is no question about it: what the bot covers."""
+    dialog.handle_message(RU, "Можно ли госслужащему принимать подарки?")
+    (reply,) = dialog.handle_message(RU, "как оформить отпуск?")
+    assert reply.text.startswith("Я отвечаю только на вопросы")
+
+
+@pytest.mark.parametrize(
     ("user", "text", "heading"),
     [
         (RU, "а где это написано?", "Последний ответ («"),

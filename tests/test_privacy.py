@@ -4,6 +4,7 @@ is still to be delivered, /forget, the retention period, files created owner-onl
 from __future__ import annotations
 
 import os
+import re
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -114,6 +115,7 @@ def test_forget_deletes_every_row_about_the_sender_and_says_so(dialog: Dialog) -
     assert {"users", "subscriptions", "feedback", "flows"} <= tables
     (reply,) = dialog.handle_message(USER, "/forget")
     assert reply.text.startswith("Done: I deleted everything I kept about you")
+    assert re.search(r"\(records deleted: \d+ — your", reply.text)  # not "(1 records: …"
     assert about(store, CHAT) == []
     assert {t for t, _c, _v in about(store, OTHER.chat_id)} == tables  # nobody else's
     assert store.subscriptions(CHAT) == set() and store.language(CHAT) is None  # afresh

@@ -10,10 +10,12 @@ from bot.dialog.checkers import offer_button
 from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text
 from bot.dialog.feedback import take_comment, typed_vote, vote, vote_buttons, vote_by_message
 from bot.dialog.followups import (
+    about_last_answer,
     in_context,
     last_answer,
     next_step_after_last_answer,
     sources_of_last_answer,
+    unread_follow_up,
 )
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, help_text
@@ -67,9 +69,10 @@ class Answers(Feature):
     def text(self, turn: Turn, text: str) -> list[Reply]:
         """Answer free text: small talk, a matched entry, or an honest "I don't know"; a reply
         to "What was missing?" is kept first, and a short follow-up is read with the last
-        answer (see :mod:`~bot.dialog.followups`). Text without letters (an emoji, "1") or only
-        of words typed alike in any language ("ok", "lol") tells no language: it is answered in
-        the user's; a number with ARTICLE_DIGITS digits or more ("380", "412-1") is a question.
+        answer, or said to be unclear about it (see :mod:`~bot.dialog.followups`). Text
+        without letters (an emoji, "1") or only of words typed alike in any language ("ok",
+        "lol") tells no language: it is answered in the user's; a number with ARTICLE_DIGITS
+        digits or more ("380", "412-1") is a question.
         A 👍 or 👎 typed after an answer is a vote on it."""
         if (sign := typed_vote(text)) is not None and (entry := last_answer(turn)) is not None:
             return vote_by_message(turn, entry, sign)
@@ -81,7 +84,12 @@ class Answers(Feature):
         if tells and result.lang != turn.written:  # commands speak it too (under Auto)
             turn.store.set_written_language(turn.user.chat_id, result.lang)
         turn = turn.answering(result.lang if tells else None)
-        replies = self._answer(turn, result)
+        follows = unread_follow_up(turn, text, result)
+        replies = (
+            [about_last_answer(turn, follows, result.suggestions)]
+            if follows is not None
+            else self._answer(turn, result)
+        )
         if result.smalltalk:
             turn.store.drop_comment_request(turn.user.chat_id)
             return [reply.in_language(turn.lang) for reply in replies]

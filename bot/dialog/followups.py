@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.dialog.checkers import offer_button
-from bot.dialog.entries import entry_button, source_list
+from bot.dialog.entries import MAX_RELATED, entry_button, source_list
 from bot.dialog.reply import Reply
 from bot.dialog.turn import Turn, menu_commands
 from bot.kb import Entry
@@ -17,6 +17,7 @@ from bot.matching import MatchResult
 
 FOLLOW_UP_WORDS = 4  # a message of up to this many words may follow up the last answer
 FOLLOW_UP_TIMEOUT = timedelta(minutes=10)  # ... sent within this time of it
+ABOUT_WORDS = 7  # an unanswered message this short, sent within that time, asks about it
 
 
 def last_answer(turn: Turn) -> Entry | None:
@@ -46,6 +47,49 @@ def in_context(turn: Turn, text: str, result: MatchResult) -> MatchResult:
     ):
         return result
     return replace(found, lang=result.lang)
+
+
+def unread_follow_up(turn: Turn, text: str, result: MatchResult) -> Entry | None:
+    """The last answer, when ``result`` leaves a short message sent just after it unanswered
+    ("а мой брат?", "why?", "what if I already took it?"): it asks something about that
+    answer. One the matcher finds off topic is so only when no word ties it to the answer
+    (smalltalk.yaml's ``follow-up``: "а", "and", "if", "it", "why", "ше")."""
+    if result.entry_id or result.smalltalk or result.two_topics:
+        return None
+    if len(text.split()) > ABOUT_WORDS:
+        return None
+    if result.off_topic and not turn.matcher.smalltalk.follows_up(text):
+        return None  # "кто президент?": nothing ties it to the answer
+    return last_answer(turn)
+
+
+def about_last_answer(turn: Turn, entry: Entry, suggestions: tuple[str, ...]) -> Reply:
+    """The reply to a follow-up of ``entry`` that the bot cannot read: it says so, asks for
+    the whole question, and offers that answer's topic among ``suggestions`` and its
+    related questions."""
+    _ = turn._
+    question = escape(entry.questions(turn.lang)[0])  # whole: a button's label may be cut
+    offered = [turn.kb.get(s) for s in dict.fromkeys((*suggestions, *entry.related))]
+    rows = tuple(
+        (entry_button(e, turn.lang),)
+        for e in offered
+        if e is not None and e.topic == entry.topic and e.id != entry.id
+    )[:MAX_RELATED]
+    check = offer_button(turn, entry.topic)
+    if not rows:
+        text = _(
+            "I am not sure what you are asking about my last answer (“{question}”). Please "
+            "write it as a whole question: who, what happened, and what you want to know.",
+            question=question,
+        )
+        return Reply(text, ((check,),) if check else ())
+    text = _(
+        "I am not sure what you are asking about my last answer (“{question}”). Please write "
+        "it as a whole question: who, what happened, and what you want to know. Or choose one "
+        "of these:",
+        question=question,
+    )
+    return Reply(text, (*rows, (check,)) if check else rows)
 
 
 def sources_of_last_answer(turn: Turn) -> Reply:

@@ -41,7 +41,7 @@ class Privacy(Feature):
                 )
             ]
         done = turn._(
-            "Done: I deleted everything I kept about you ({count} records: your "
+            "Done: I deleted everything I kept about you (records deleted: {count} — your "
             "language, subscriptions, votes, questions to the experts and notices on "
             "their way). If you write again, I start afresh.",
             count=deleted,

@@ -13,6 +13,7 @@ from bot.matching.normalize import fold, words
 CASE_SIGNALS = "case-signals"
 NEUTRAL = "language-neutral"
 INTENSIFIERS = "intensifiers"
+FOLLOW_UP = "follow-up"
 PHRASE_CUTOFF = 85.0
 _POLITE = frozenset({"greeting", "thanks"})
 # kinds a message still is with intensifiers or addressees left out ("спасибо огромное")
@@ -37,7 +38,7 @@ class SmallTalk:
         )
         self._polite_words = {word for phrase in self._polite for word in phrase}
         for kind, texts in phrases.items():
-            if kind in (CASE_SIGNALS, NEUTRAL, INTENSIFIERS):
+            if kind in (CASE_SIGNALS, NEUTRAL, INTENSIFIERS, FOLLOW_UP):
                 continue
             for text in texts:
                 folded = fold(text)
@@ -47,6 +48,7 @@ class SmallTalk:
                         self._words.setdefault(word, kind)
         self._signals = [tuple(words(s)) for s in phrases.get(CASE_SIGNALS, ()) if words(s)]
         self._neutral = frozenset(fold(text) for text in phrases.get(NEUTRAL, ()))
+        self._follow_up = frozenset(w for text in phrases.get(FOLLOW_UP, ()) for w in words(text))
         self._intensifiers = frozenset(
             w for text in phrases.get(INTENSIFIERS, ()) for w in words(text)
         )
@@ -119,6 +121,11 @@ class SmallTalk:
         """True when every word of ``text`` is typed alike in any language ("ok", "lol")."""
         found = words(text)
         return bool(found) and all(word in self._neutral for word in found)
+
+    def follows_up(self, text: str) -> bool:
+        """True when ``text`` has a word that makes a short message a question about the
+        answer just shown ("а", "and", "if", "it", "why", "ше")."""
+        return not self._follow_up.isdisjoint(words(text))
 
     def case_signal(self, folded: list[str]) -> bool:
         """True when every word of some case signal begins a word of the message."""
