@@ -407,6 +407,28 @@ def test_ok_laughter_and_insults_are_answered_in_the_users_language(
 @pytest.mark.parametrize(
     ("user", "text", "start"),
     [
+        (RU, "privet, mozhno vopros?", "Здравствуйте!"),
+        (RU, "можно задать вопрос?", "Здравствуйте!"),
+        (RU, "zdravstvuyte", "Здравствуйте!"),  # was: "Sorry, I don't know…", in English
+        (KK, "сәлеметсіз бе, сұрақ бар", "Сәлеметсіз бе!"),
+        (EN, "I have a question", "Hello!"),
+    ],
+)
+def test_asking_leave_to_ask_is_greeted_in_the_users_language(
+    dialog: Dialog, user: UserRef, text: str, start: str
+) -> None:
+    """ "можно вопрос?" asks leave to ask: the greeting invites the question, with examples.
+    Before, "I don't know" with legal suggestions (a probe). A question about something is
+    still a question."""
+    (reply,) = dialog.handle_message(user, text)
+    assert reply.text.startswith(start) and reply.buttons
+    assert dialog.library.matcher.match("I have a question about gifts").smalltalk is None
+    assert dialog.library.matcher.match("вопрос").smalltalk is None
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "start"),
+    [
         (KK, "қазір неше сағат?", "Мен тек Қазақстанның"),  # was: gift entries ("сағат": a watch)
         (KK, "сағат неше?", "Мен тек Қазақстанның"),
         (KK, "бүгін ауа райы қандай?", "Мен тек Қазақстанның"),

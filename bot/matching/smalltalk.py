@@ -20,7 +20,9 @@ _POLITE = frozenset({"greeting", "thanks"})
 _STRENGTHENED = frozenset({*_POLITE, "goodbye"})
 # kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон",
 # "time", "сағат") are ordinary in questions
-_PHRASES_ONLY = frozenset({"robot", "human", "insult", "source", "next-step", "off-topic"})
+_PHRASES_ONLY = frozenset(
+    {"robot", "human", "insult", "source", "next-step", "off-topic", "ask-leave"}
+)
 
 
 class SmallTalk:
