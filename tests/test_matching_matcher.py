@@ -105,6 +105,14 @@ def test_smalltalk(matcher: Matcher, text: str, kind: str, lang: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["кім жасады сені?", "сені кім жасаған?", "кто тебя создал?", "who created you?"]
+)
+def test_who_made_the_bot_is_answered_with_what_it_is(bundled: Matcher, text: str) -> None:
+    """A probe's "кім жасады сені?" got "I don't know" ("who made you?" was answered)."""
+    assert bundled.match(text).entry_id == "about-bot"
+
+
+@pytest.mark.parametrize(
     ("text", "signal"),
     [
         ("у меня вымогают взятку", True),
