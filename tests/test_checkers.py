@@ -232,6 +232,10 @@ def test_a_few_words_that_name_no_option_get_the_step_again(dialog: Dialog) -> N
     assert again.text.startswith("Выберите один из ответов ниже или введите его номер.")
     assert again.text.endswith(first.text) and actions(again) == actions(first)
     assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "")
+    # a short question is a question: before, "выберите один из ответов" (a second probe)
+    (asked,) = dialog.handle_message(who, "какое наказание?")
+    assert not asked.text.startswith("Выберите один из ответов")
+    assert dialog.store.flow_aside(who.chat_id)  # the check is set aside, as for any question
 
 
 def test_words_inside_one_option_choose_it(dialog: Dialog) -> None:

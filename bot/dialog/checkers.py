@@ -64,10 +64,11 @@ class Checkers(Feature):
 
     def text(self, turn: Turn, text: str) -> list[Reply] | None:
         """Typed words read as the open step's buttons: an option ("да", "2"), "назад" or
-        "отмена". A few words that name none and that the base cannot answer ("не помню")
-        get the step again; anything else is answered as a question and sets the check aside:
-        typed words are then no step's answer until a step is shown again (its buttons still
-        work; "отмена" still closes it). None: not the checker's."""
+        "отмена". A few words that name none, that the base cannot answer and that ask nothing
+        ("не помню", not "какое наказание?") get the step again; anything else is answered as
+        a question and sets the check aside: typed words are then no step's answer until a
+        step is shown again (its buttons still work; "отмена" still closes it). None: not the
+        checker's."""
         chat_id = turn.user.chat_id
         open_flow = turn.store.flow(chat_id, max_age=FLOW_TIMEOUT)
         checker = turn.kb.checkers.get(open_flow[0]) if open_flow else None
@@ -86,7 +87,9 @@ class Checkers(Feature):
         if number is not None:
             return self._show(turn, checker, f"{choices}{number}")
         result = turn.matcher.match(text)
-        if len(typed) <= TYPED_OPTION_WORDS and result.entry_id is None and not result.smalltalk:
+        asks = text.rstrip().endswith("?")  # "какое наказание?": a question, however short
+        unread = result.entry_id is None and not result.smalltalk
+        if len(typed) <= TYPED_OPTION_WORDS and unread and not asks:
             again = self._step(turn, checker, choices, step)
             hint = turn._("Please choose one of the answers below, or type its number.")
             return [replace(again, text=f"{escape(hint)}\n\n{again.text}")]
