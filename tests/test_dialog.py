@@ -542,6 +542,26 @@ def test_a_follow_up_the_bot_cannot_read_is_about_the_last_answer(
     assert "e:gifts-family-members" in actions(reply)
 
 
+def test_a_follow_up_read_as_the_same_answer_gets_its_lead_not_all_of_it_again(
+    dialog: Dialog,
+) -> None:
+    """ "а если брат в другом управлении?" after the relatives rule reads as that rule again:
+    a probe got the same 30 lines twice. Now its first paragraph, and a request for what
+    makes the case different. The same question asked in full is answered in full."""
+    relatives = dialog.library.kb.entries["relatives-same-agency"]
+    question = "Могут ли родственники работать в одном госоргане?"
+    (first,) = dialog.handle_message(RU, question)
+    assert first.text.startswith(relatives.answer("ru")[:40])
+    follow_up = "а если брат в другом управлении?"
+    assert dialog.library.matcher.match(follow_up).entry_id == relatives.id
+    (again,) = dialog.handle_message(RU, follow_up)
+    lead = relatives.answer("ru").split("\n\n", 1)[0]
+    assert again.text.startswith("Мой ответ — тот, что выше:") and lead in again.text
+    assert "Источники" not in again.text and len(again.text) < len(first.text) / 2
+    (full,) = dialog.handle_message(RU, question)
+    assert full.text.startswith(relatives.answer("ru")[:40]) and "Источники" in full.text
+
+
 def test_an_unread_message_with_nothing_tying_it_to_the_answer_is_still_off_topic(
     dialog: Dialog,
 ) -> None:

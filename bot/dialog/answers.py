@@ -14,6 +14,7 @@ from bot.dialog.followups import (
     in_context,
     last_answer,
     next_step_after_last_answer,
+    repeated_follow_up,
     sources_of_last_answer,
     unread_follow_up,
 )
@@ -84,12 +85,12 @@ class Answers(Feature):
         if tells and result.lang != turn.written:  # commands speak it too (under Auto)
             turn.store.set_written_language(turn.user.chat_id, result.lang)
         turn = turn.answering(result.lang if tells else None)
-        follows = unread_follow_up(turn, text, result)
-        replies = (
-            [about_last_answer(turn, follows, result.suggestions)]
-            if follows is not None
-            else self._answer(turn, result)
-        )
+        if (unread := unread_follow_up(turn, text, result)) is not None:
+            replies = [about_last_answer(turn, unread, result.suggestions)]
+        elif (again := repeated_follow_up(turn, text, result)) is not None:
+            replies = [self._again(turn, again, result.suggestions)]
+        else:
+            replies = self._answer(turn, result)
         if result.smalltalk:
             turn.store.drop_comment_request(turn.user.chat_id)
             return [reply.in_language(turn.lang) for reply in replies]
@@ -211,6 +212,24 @@ class Answers(Feature):
             guide.append(_("Did this answer help? Rate it with 👍 or 👎."))
         text = entry_text(turn, entry)
         return Reply(text + "\n\n" + " ".join(guide) if guide else text, rows)
+
+    def _again(self, turn: Turn, entry: Entry, also: tuple[str, ...]) -> Reply:
+        """The answer just shown, which a follow-up reads as again ("а если брат в другом
+        управлении?" after the relatives rule): its first paragraph, not the whole answer a
+        second time, and a request for what makes the case different."""
+        _ = turn._
+        lead = entry.answer(turn.lang).strip().split("\n\n", 1)[0]
+        text = "\n\n".join(
+            [
+                _("My answer is the one just above:"),
+                lead,
+                _(
+                    "If your case is different, tell me how in a sentence or two: who, what "
+                    "happened, and what you want to know."
+                ),
+            ]
+        )
+        return Reply(text, self._entry_rows(turn, entry, also))
 
     def _entry_rows(
         self, turn: Turn, entry: Entry, also: tuple[str, ...] = ()

@@ -63,6 +63,18 @@ def unread_follow_up(turn: Turn, text: str, result: MatchResult) -> Entry | None
     return last_answer(turn)
 
 
+def repeated_follow_up(turn: Turn, text: str, result: MatchResult) -> Entry | None:
+    """The last answer, when a short message sent just after it, tied to it by a word
+    (``follow-up``), is answered with that same entry ("а если брат в другом управлении?"
+    after the relatives rule): the user asks about a difference the base does not hold."""
+    if result.entry_id is None or len(text.split()) > ABOUT_WORDS:
+        return None
+    entry = last_answer(turn)
+    if entry is None or entry.id != result.entry_id:
+        return None
+    return entry if turn.matcher.smalltalk.follows_up(text) else None
+
+
 def about_last_answer(turn: Turn, entry: Entry, suggestions: tuple[str, ...]) -> Reply:
     """The reply to a follow-up of ``entry`` that the bot cannot read: it says so, asks for
     the whole question, and offers that answer's topic among ``suggestions`` and its
