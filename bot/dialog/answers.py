@@ -149,11 +149,11 @@ class Answers(Feature):
         return turn.store.drop_comment_request(turn.user.chat_id)
 
     def smalltalk(self, turn: Turn, kind: str) -> Reply:
-        """A reply to a greeting, thanks, "ok", laughter, an insult, "I don't understand",
-        goodbye, "are you a bot", "what can you do", "where is that written" (the last answer's
-        sources), "what do I do now" (its step-by-step check, or else a related question),
-        "what time is it" (what the bot covers), or "can I talk to a person" where nobody can
-        be asked."""
+        """A reply to a greeting, "may I ask?", thanks, "ok", laughter, an insult, "I don't
+        understand", goodbye, "are you a bot", "what can you do", "where is that written" (the
+        last answer's sources), "what do I do now" (its step-by-step check, or else a related
+        question), "what time is it" (what the bot covers), or "can I talk to a person" where
+        nobody can be asked."""
         _ = turn._
         if kind == "source":
             return sources_of_last_answer(turn)
@@ -161,6 +161,10 @@ class Answers(Feature):
             return next_step_after_last_answer(turn)
         if kind == "off-topic":
             return self._off_topic(turn)
+        if kind == "ask-leave":
+            return Reply(
+                _("Of course: ask your question in your own words, in Kazakh, Russian or English.")
+            )
         if kind == "thanks":
             return Reply(_("You are welcome! Ask another question any time."))
         if kind == "okay":

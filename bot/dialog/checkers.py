@@ -150,7 +150,8 @@ class Checkers(Feature):
     def _show(self, turn: Turn, checker: Checker, choices: str) -> list[Reply]:
         node = checker.node(choices)
         turn.store.set_flow(turn.user.chat_id, checker.id, choices)  # an outcome keeps "back"
-        if isinstance(node, CheckerStep):
+        if isinstance(node, CheckerStep):  # typed words now answer it, not the last answer
+            turn.store.drop_recent_answer(turn.user.chat_id)
             return [self._step(turn, checker, choices, node)]
         assert isinstance(node, CheckerOutcome)
         return [self._outcome(turn, checker, choices, node)]

@@ -77,15 +77,14 @@ def repeated_follow_up(turn: Turn, text: str, result: MatchResult) -> Entry | No
 
 def about_last_answer(turn: Turn, entry: Entry, suggestions: tuple[str, ...]) -> Reply:
     """The reply to a follow-up of ``entry`` that the bot cannot read: it says so, asks for
-    the whole question, and offers that answer's topic among ``suggestions`` and its
+    the whole question, and offers the entries of its topic among ``suggestions``, then its
     related questions."""
     _ = turn._
     question = escape(entry.questions(turn.lang)[0])  # whole: a button's label may be cut
-    offered = [turn.kb.get(s) for s in dict.fromkeys((*suggestions, *entry.related))]
+    same_topic = [s for s in suggestions if (e := turn.kb.get(s)) and e.topic == entry.topic]
+    offered = [turn.kb.get(s) for s in dict.fromkeys((*same_topic, *entry.related))]
     rows = tuple(
-        (entry_button(e, turn.lang),)
-        for e in offered
-        if e is not None and e.topic == entry.topic and e.id != entry.id
+        (entry_button(e, turn.lang),) for e in offered if e is not None and e.id != entry.id
     )[:MAX_RELATED]
     check = offer_button(turn, entry.topic)
     if not rows:

@@ -30,3 +30,9 @@ class RecentAnswers(Tables):
                 " answered_at = excluded.answered_at",
                 [self.uid(chat_id), entry_id, now_text()],
             )
+
+    def drop_recent_answer(self, chat_id: int) -> None:
+        """Forget the last answer as a context: what the user types next is about something
+        else (a step of a check is on the screen)."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM recent_answers WHERE uid = ?", [self.uid(chat_id)])
