@@ -86,20 +86,14 @@ def about_last_answer(turn: Turn, entry: Entry, suggestions: tuple[str, ...]) ->
     rows = tuple(
         (entry_button(e, turn.lang),) for e in offered if e is not None and e.id != entry.id
     )[:MAX_RELATED]
-    check = offer_button(turn, entry.topic)
-    if not rows:
-        text = _(
-            "I am not sure what you are asking about my last answer (“{question}”). Please "
-            "write it as a whole question: who, what happened, and what you want to know.",
-            question=question,
-        )
-        return Reply(text, ((check,),) if check else ())
     text = _(
-        "I am not sure what you are asking about my last answer (“{question}”). Please write "
-        "it as a whole question: who, what happened, and what you want to know. Or choose one "
-        "of these:",
+        "I am not sure what you are asking about my last answer (“{question}”). Please "
+        "write it as a whole question: who, what happened, and what you want to know.",
         question=question,
     )
+    if rows:  # the last line, just above the buttons it is about
+        text += " " + _("Or choose one of these:")
+    check = offer_button(turn, entry.topic)
     return Reply(text, (*rows, (check,)) if check else rows)
 
 
