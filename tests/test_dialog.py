@@ -509,6 +509,7 @@ def test_a_short_follow_up_is_read_with_the_last_answer(dialog: Dialog) -> None:
     dialog.handle_message(RU, "Могут ли родственники работать в одном госоргане?")
     replies = dialog.handle_message(RU, "а подарки?")  # another topic: read alone
     assert not any(r.text.startswith(relatives.answer("ru")[:40]) for r in replies)
+    assert not any(r.text.startswith("Не понял") for r in replies)  # a new question
     # an answer opened with a button is what a follow-up is about too
     dialog.handle_message(EN, "/start gifts-any-value-ban")
     (wife,) = dialog.handle_message(EN, "and my wife?")

@@ -53,14 +53,19 @@ def unread_follow_up(turn: Turn, text: str, result: MatchResult) -> Entry | None
     """The last answer, when ``result`` leaves a short message sent just after it unanswered
     ("а мой брат?", "why?", "what if I already took it?"): it asks something about that
     answer. One the matcher finds off topic is so only when no word ties it to the answer
-    (smalltalk.yaml's ``follow-up``: "а", "and", "if", "it", "why", "ше")."""
+    (smalltalk.yaml's ``follow-up``: "а", "and", "if", "it", "why", "ше"); one that names
+    another topic is a new question."""
     if result.entry_id or result.smalltalk or result.two_topics:
         return None
     if len(text.split()) > ABOUT_WORDS:
         return None
     if result.off_topic and not turn.matcher.smalltalk.follows_up(text):
         return None  # "кто президент?": nothing ties it to the answer
-    return last_answer(turn)
+    entry = last_answer(turn)
+    named = turn.kb.get(result.suggestions[0]) if result.one_topic and result.suggestions else None
+    if entry is None or (named and not result.off_topic and named.topic != entry.topic):
+        return None  # "а подарки?" after the relatives rule names another topic: a new question
+    return entry
 
 
 def repeated_follow_up(turn: Turn, text: str, result: MatchResult) -> Entry | None:
