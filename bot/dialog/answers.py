@@ -75,19 +75,20 @@ class Answers(Feature):
         "lol") tells no language: it is answered in the user's; a number with ARTICLE_DIGITS
         digits or more ("380", "412-1") is a question.
         A 👍 or 👎 typed after an answer is a vote on it."""
-        if (sign := typed_vote(text)) is not None and (entry := last_answer(turn)) is not None:
-            return vote_by_message(turn, entry, sign)
+        last = last_answer(turn)  # what a vote or a follow-up is about (read once)
+        if (sign := typed_vote(text)) is not None and last is not None:
+            return vote_by_message(turn, last, sign)
         letters = any(ch.isalpha() for ch in text)
         if not letters and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
             return [Reply(turn._("Please type your question in words."))]
-        result = in_context(turn, text, turn.matcher.match(text))
+        result = in_context(turn, text, turn.matcher.match(text), last)
         tells = letters and not turn.matcher.smalltalk.tells_no_language(text)
         if tells and result.lang != turn.written:  # commands speak it too (under Auto)
             turn.store.set_written_language(turn.user.chat_id, result.lang)
         turn = turn.answering(result.lang if tells else None)
-        if (unread := unread_follow_up(turn, text, result)) is not None:
+        if (unread := unread_follow_up(turn, text, result, last)) is not None:
             replies = [about_last_answer(turn, unread, result.suggestions)]
-        elif (again := repeated_follow_up(turn, text, result)) is not None:
+        elif (again := repeated_follow_up(turn, text, result, last)) is not None:
             replies = [self._again(turn, again, result.suggestions)]
         else:
             replies = self._answer(turn, result)

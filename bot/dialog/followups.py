@@ -26,33 +26,34 @@ def last_answer(turn: Turn) -> Entry | None:
     return turn.kb.get(last) if last else None
 
 
-def in_context(turn: Turn, text: str, result: MatchResult) -> MatchResult:
-    """``result``; or, for a short follow-up of the last answer that the matcher cannot
-    answer alone ("and my wife?" after the gift ban), the entry it asks for read after that
-    answer's question: another entry of the same topic, one the follow-up's own words suggest
+def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -> MatchResult:
+    """``result``; or, for a short follow-up of the last answer (``last``) that the matcher
+    cannot answer alone ("and my wife?" after the gift ban), the entry it asks for read after
+    that answer's question: another entry of the same topic, one the follow-up's own words suggest
     too. The same answer again, or another topic, is no follow-up."""
     if result.entry_id or result.smalltalk or not result.suggestions:
         return result
     if len(text.split()) > FOLLOW_UP_WORDS:
         return result
-    entry = last_answer(turn)
-    if entry is None or result.lang not in entry.texts:
+    if last is None or result.lang not in last.texts:
         return result
-    found = turn.matcher.match(f"{entry.questions(result.lang)[0]} {text}")
+    found = turn.matcher.match(f"{last.questions(result.lang)[0]} {text}")
     if (
         found.entry_id is None
-        or found.entry_id == entry.id
+        or found.entry_id == last.id
         or found.entry_id not in result.suggestions
-        or turn.kb.entries[found.entry_id].topic != entry.topic
+        or turn.kb.entries[found.entry_id].topic != last.topic
     ):
         return result
     return replace(found, lang=result.lang)
 
 
-def unread_follow_up(turn: Turn, text: str, result: MatchResult) -> Entry | None:
-    """The last answer, when ``result`` leaves a short message sent just after it unanswered
-    ("а мой брат?", "why?", "what if I already took it?"): it asks something about that
-    answer. One the matcher finds off topic is so only when no word ties it to the answer
+def unread_follow_up(
+    turn: Turn, text: str, result: MatchResult, last: Entry | None
+) -> Entry | None:
+    """The last answer (``last``), when ``result`` leaves a short message sent just after it
+    unanswered ("а мой брат?", "why?", "what if I already took it?"): it asks something about
+    that answer. One the matcher finds off topic is so only when no word ties it to the answer
     (smalltalk.yaml's ``follow-up``: "а", "and", "if", "it", "why", "ше"); one that names
     another topic is a new question."""
     if result.entry_id or result.smalltalk or result.two_topics:
@@ -61,23 +62,23 @@ def unread_follow_up(turn: Turn, text: str, result: MatchResult) -> Entry | None
         return None
     if result.off_topic and not turn.matcher.smalltalk.follows_up(text):
         return None  # "кто президент?": nothing ties it to the answer
-    entry = last_answer(turn)
     named = turn.kb.get(result.suggestions[0]) if result.one_topic and result.suggestions else None
-    if entry is None or (named and not result.off_topic and named.topic != entry.topic):
+    if last is None or (named and not result.off_topic and named.topic != last.topic):
         return None  # "а подарки?" after the relatives rule names another topic: a new question
-    return entry
+    return last
 
 
-def repeated_follow_up(turn: Turn, text: str, result: MatchResult) -> Entry | None:
-    """The last answer, when a short message sent just after it, tied to it by a word
+def repeated_follow_up(
+    turn: Turn, text: str, result: MatchResult, last: Entry | None
+) -> Entry | None:
+    """The last answer (``last``), when a short message sent just after it, tied to it by a word
     (``follow-up``), is answered with that same entry ("а если брат в другом управлении?"
     after the relatives rule): the user asks about a difference the base does not hold."""
     if result.entry_id is None or len(text.split()) > ABOUT_WORDS:
         return None
-    entry = last_answer(turn)
-    if entry is None or entry.id != result.entry_id:
+    if last is None or last.id != result.entry_id:
         return None
-    return entry if turn.matcher.smalltalk.follows_up(text) else None
+    return last if turn.matcher.smalltalk.follows_up(text) else None
 
 
 def about_last_answer(turn: Turn, entry: Entry, suggestions: tuple[str, ...]) -> Reply:
