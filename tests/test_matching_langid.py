@@ -145,3 +145,10 @@ def test_short_english_messages_are_english(text: str) -> None:
 
 def test_a_kazakh_word_in_latin_letters_is_kazakh() -> None:
     assert Matcher(make_kb()).match("arandatu").lang == "kk"
+
+
+@pytest.mark.parametrize("text", ["al zhubayym she?", "zhubayym she?", "menin zhubayym"])
+def test_latin_kazakh_with_a_word_english_also_has_is_kazakh(bundled: Matcher, text: str) -> None:
+    """ "al zhubayym she?" ("and my spouse?") was read as English: "ayy" gave "аыи", not the
+    "айы" of жұбайым, so only "she" was known."""
+    assert bundled.match(text).lang == "kk"

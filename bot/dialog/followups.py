@@ -55,16 +55,18 @@ def unread_follow_up(
     unanswered ("а мой брат?", "why?", "what if I already took it?"): it asks something about
     that answer. One the matcher finds off topic is so only when no word ties it to the answer
     (smalltalk.yaml's ``follow-up``: "а", "and", "if", "it", "why", "ше"); one that names
-    another topic is a new question."""
-    if result.entry_id or result.smalltalk or result.two_topics:
+    another topic, or whose likeliest entry is of another topic and that no such word ties to
+    the answer, is a new question."""
+    if result.entry_id or result.smalltalk or result.two_topics or last is None:
         return None
     if len(text.split()) > ABOUT_WORDS:
         return None
-    if result.off_topic and not turn.matcher.smalltalk.follows_up(text):
-        return None  # "кто президент?": nothing ties it to the answer
-    named = turn.kb.get(result.suggestions[0]) if result.one_topic and result.suggestions else None
-    if last is None or (named and not result.off_topic and named.topic != last.topic):
-        return None  # "а подарки?" after the relatives rule names another topic: a new question
+    tied = turn.matcher.smalltalk.follows_up(text)
+    if result.off_topic:
+        return last if tied else None  # "кто президент?": nothing ties it to the answer
+    likeliest = turn.kb.get(result.suggestions[0]) if result.suggestions else None
+    if likeliest and likeliest.topic != last.topic and (result.one_topic or not tied):
+        return None  # "а подарки?", "бастығым сыйлық берді" after the relatives rule: new
     return last
 
 

@@ -28,6 +28,8 @@ _MULTI = {
     "yu": "ю",
     "yo": "е",
     "ye": "е",
+    "ayy": "айы",  # Kazakh: zhubayym, dayyn, oyyn (a vowel, й, then ы)
+    "oyy": "ойы",
     # 2017 alphabet: an apostrophe after a letter
     "a'": "а",
     "o'": "о",
@@ -108,6 +110,8 @@ def latin_to_cyrillic(text: str) -> str:
     'сыилык'
     >>> latin_to_cyrillic("mozhno li vzyat podarok")
     'можно ли взят подарок'
+    >>> latin_to_cyrillic("zhubayym")
+    'жубаиым'
     """
     return _TOKEN.sub(_replace, text).translate(KAZAKH_FOLD)
 
