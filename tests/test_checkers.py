@@ -271,6 +271,29 @@ def test_a_question_between_steps_sets_the_check_aside_until_a_step_is_shown(
     assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "01")
 
 
+def test_the_reply_to_a_question_that_sets_a_check_aside_offers_the_way_back(
+    dialog: Dialog,
+) -> None:
+    """A probe asked "какое наказание?" at the second step of the gift check, got an answer
+    with no sign of the check, typed "2" for the step and opened the answer's second button.
+    The reply to the question that sets the check aside ends with a button back to its step,
+    in the language of that reply; later replies do not repeat it."""
+    who = user("ru")
+    dialog.handle_button(who, "k:check-gift:")
+    (second,) = dialog.handle_button(who, "k:check-gift:0")
+    replies = dialog.handle_message(who, "Жұбайыма сыйлық алуға бола ма?")  # in Kazakh
+    (back,) = replies[-1].buttons[-1]
+    assert back.label == "▶ Тексеруге оралу (2-сұрақ)"
+    assert split_language(back.action) == ("k:check-gift:0", "kk")
+    later = dialog.handle_message(who, "Может ли госслужащий принимать подарки?")
+    assert not any(a.startswith("k:check-gift:0") for r in later for a in actions(r))
+    (shown,) = dialog.handle_button(who, back.action)
+    assert shown.text.startswith("**") and actions(shown) == actions(second)
+    assert not dialog.store.flow_aside(who.chat_id)
+    thanks = dialog.handle_message(who, "спасибо")  # small talk sets nothing aside
+    assert not any(a.startswith("k:check-gift") for r in thanks for a in actions(r))
+
+
 def test_typed_back_and_cancel_work_like_their_buttons(dialog: Dialog) -> None:
     """A probe typed "отмена" at a step and got "I don't know" with suggestions."""
     who, presser = user("ru"), user("ru", 301)

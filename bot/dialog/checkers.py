@@ -97,6 +97,26 @@ class Checkers(Feature):
             turn.store.set_flow_aside(chat_id)
         return None
 
+    def after_text(self, turn: Turn, replies: list[Reply]) -> list[Reply]:
+        """The reply to a question that set the open check aside, with a button back to its
+        step (its last row): a later "2" is then no answer to a step off the screen, and the
+        check is not lost from view."""
+        chat_id = turn.user.chat_id
+        open_flow = turn.store.flow(chat_id, max_age=FLOW_TIMEOUT)
+        checker = turn.kb.checkers.get(open_flow[0]) if open_flow else None
+        if not replies or checker is None or not turn.store.offer_flow_back(chat_id):
+            return replies
+        choices = open_flow[1] if open_flow else ""
+        if not isinstance(checker.node(choices), CheckerStep):
+            return replies
+        last = replies[-1]
+        lang = last.marked_language() or turn.lang  # the answer's, not the user's client's
+        label = turn.in_lang(lang)._(
+            "▶ Back to the check (question {number})", number=len(choices) + 1
+        )
+        back = Button(label, f"{PREFIX}:{checker.id}:{choices}").in_language(lang)
+        return [*replies[:-1], replace(last, buttons=(*last.buttons, (back,)))]
+
     def deep_link(self, turn: Turn, payload: str) -> list[Reply] | None:
         """``/start check-gift`` opens that checker."""
         checker = turn.kb.checkers.get(payload)

@@ -110,6 +110,9 @@ class Dialog:
             for feature in self.features:
                 replies = feature.text(turn, text)
                 if replies is not None:
+                    for other in self.features:
+                        if other is not feature:
+                            replies = other.after_text(turn, replies)
                     return _marked(replies, turn)
             return []
         except Exception:

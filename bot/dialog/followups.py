@@ -52,21 +52,17 @@ def unread_follow_up(
     turn: Turn, text: str, result: MatchResult, last: Entry | None
 ) -> Entry | None:
     """The last answer (``last``), when ``result`` leaves a short message sent just after it
-    unanswered ("а мой брат?", "why?", "what if I already took it?"): it asks something about
-    that answer. One the matcher finds off topic is so only when no word ties it to the answer
-    (smalltalk.yaml's ``follow-up``: "а", "and", "if", "it", "why", "ше"); one that names
-    another topic, or whose likeliest entry is of another topic and that no such word ties to
-    the answer, is a new question."""
+    unanswered and a word ties it to that answer (smalltalk.yaml's ``follow-up``: "а мой
+    брат?", "why?", "what if I already took it?"): it asks something about that answer. One
+    that no such word ties ("бастығым маған сыйлық берді", "кто президент?"), or that names
+    another topic ("а подарки?" after the relatives rule), is a new question."""
     if result.entry_id or result.smalltalk or result.two_topics or last is None:
         return None
-    if len(text.split()) > ABOUT_WORDS:
+    if len(text.split()) > ABOUT_WORDS or not turn.matcher.smalltalk.follows_up(text):
         return None
-    tied = turn.matcher.smalltalk.follows_up(text)
-    if result.off_topic:
-        return last if tied else None  # "кто президент?": nothing ties it to the answer
-    likeliest = turn.kb.get(result.suggestions[0]) if result.suggestions else None
-    if likeliest and likeliest.topic != last.topic and (result.one_topic or not tied):
-        return None  # "а подарки?", "бастығым сыйлық берді" after the relatives rule: new
+    named = turn.kb.get(result.suggestions[0]) if result.one_topic and result.suggestions else None
+    if named and not result.off_topic and named.topic != last.topic:
+        return None
     return last
 
 

@@ -85,6 +85,11 @@ class Reply:
         rows = tuple(tuple(button.in_language(lang) for button in row) for row in self.buttons)
         return replace(self, buttons=rows)
 
+    def marked_language(self) -> Lang | None:
+        """The language its buttons are marked with (:meth:`in_language`); None: unmarked."""
+        marks = (split_language(button.action)[1] for row in self.buttons for button in row)
+        return next(filter(None, marks), None)
+
 
 @dataclass(frozen=True)
 class Outgoing:

@@ -143,6 +143,11 @@ class Feature:
         """Replies to free text this feature takes (a step of its flow), or None to pass."""
         return None
 
+    def after_text(self, turn: Turn, replies: list[Reply]) -> list[Reply]:
+        """The replies another feature gave to free text, with what this one adds to them
+        (the way back to a check that the message set aside); unchanged by default."""
+        return replies
+
     def non_text(self, turn: Turn) -> list[Reply] | None:
         """Replies to a sticker, photo or file this feature takes (one sent in reply to its
         message, ``turn.reply_to``), or None to pass."""
