@@ -184,6 +184,12 @@ def test_language_command_and_buttons(dialog: Dialog) -> None:
     (done,) = dialog.handle_message(RU, "/language kk")
     assert done.text == "Енді қазақ тілінде жауап беремін."
     assert dialog.store.language(RU.chat_id) == "kk"
+    # a language's name in any of the three ("/language казахский" only showed the menu)
+    for named, lang in (("Русский", "ru"), ("қазақша", "kk"), ("English", "en"), ("авто", None)):
+        dialog.handle_message(RU, f"/language {named}")
+        assert dialog.store.language(RU.chat_id) == lang
+    (menu,) = dialog.handle_message(RU, "/language klingon")
+    assert actions(menu) == ["l:kk", "l:ru", "l:en", "l:auto"]
 
 
 def test_help_about_unknown_command(dialog: Dialog) -> None:
@@ -192,7 +198,10 @@ def test_help_about_unknown_command(dialog: Dialog) -> None:
     (about,) = dialog.handle_message(EN, "/about")
     assert "f:+:about-bot" in actions(about)
     (unknown,) = dialog.handle_message(EN, "/frobnicate")
-    assert unknown.text.startswith("I don't know this command.")
+    assert unknown.text.startswith("I don't know this command.\n\n")
+    (typo,) = dialog.handle_message(EN, "/subscrbe all")  # a probe got the help alone
+    assert typo.text.startswith("I don't know this command. Did you mean /subscribe?")
+    assert not dialog.store.subscriptions(EN.chat_id)
     (suffixed,) = dialog.handle_message(EN, "/help@adal_bot")
     assert suffixed.text == helped.text
 

@@ -32,9 +32,29 @@ MAX_EXAMPLES = 3
 INLINE_LIMIT = 10
 ARTICLE_DIGITS = 3  # a message of digits alone is a question from this many ("380"), not "1"
 AUTO = "auto"  # /language: answer in the language the user writes in
+LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {  # /language <a beginning of one of these>
+    "kk": ("kk", "kz", "каз", "қаз", "kaz", "qaz", "kazakh", "kazakhsha", "qazaqsha"),
+    "ru": ("ru", "рус", "орыс", "rus", "orys", "russian"),
+    "en": ("en", "eng", "англ", "ағылшын", "agylshyn", "english"),
+    AUTO: ("auto", "авто", "avto"),
+}
 CHECK = "✅ "
 Handoff = Callable[[Turn, str, MatchResult], Button | None]  # "ask a person" where it abstains
 AskPerson = Callable[[Turn, str], list[Reply]]  # "/ask": the question for a person
+
+
+def language_named(text: str) -> str | None:
+    """The language code (or ``auto``) that ``/language`` arguments name: the code, or the
+    beginning of a language's name in kk/ru/en ("казахский", "қазақша", "English", "рус").
+
+    >>> language_named("Казахский"), language_named("eng"), language_named("klingon")
+    ('kk', 'en', None)
+    """
+    typed = text.strip().casefold()
+    if len(typed) < 2:
+        return None
+    fits = [code for code, words in LANGUAGE_WORDS.items() if typed.startswith(words)]
+    return fits[0] if len(fits) == 1 else None
 
 
 class Answers(Feature):
@@ -343,8 +363,8 @@ class Answers(Feature):
     def language(self, turn: Turn, args: str) -> list[Reply]:
         """``/language`` shows the choices (✅ on the current one); ``/language kk`` or
         ``/language auto`` switches at once."""
-        choice = args.strip().lower()
-        if choice in (*LANGS, AUTO):
+        choice = language_named(args)
+        if choice is not None:
             return self.set_language(turn, choice)
         languages = tuple(
             Button(CHECK * (turn.chosen == lang) + LANGUAGE_NAMES[lang], f"l:{lang}")

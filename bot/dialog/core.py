@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import replace
+
+from rapidfuzz import fuzz, process
 
 from bot.dialog.reply import InlineResult, Reply, UserRef, split_language
 from bot.dialog.turn import (
@@ -20,11 +23,13 @@ from bot.dialog.turn import (
 from bot.i18n import N_, Catalogs
 from bot.kb import DEFAULT_LANG, Lang
 from bot.library import Library
+from bot.matching.layout import to_latin_layout
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
 RELOAD_INTERVAL = 2.0  # seconds between checks of knowledge/ for edits
+COMMAND_CUTOFF = 75.0  # similarity (0-100) of an unknown command to one it may misspell
 
 
 class Dialog:
@@ -101,7 +106,7 @@ class Dialog:
         try:
             self._refresh(user)
             text = clean_text(text)
-            command = COMMAND_RE.match(text)
+            command = COMMAND_RE.match(text) or self._on_russian_keys(text)
             turn = replace(self.turn(user), reply_to=reply_to)
             if command:  # /cancel says what it cancelled
                 turn = replace(turn, interrupted=self._interrupt(turn))
@@ -181,10 +186,23 @@ class Dialog:
         """Tell every feature; True when one dropped something that waited."""
         return any([feature.interrupted(turn) for feature in self.features])
 
+    def _on_russian_keys(self, text: str) -> re.Match[str] | None:
+        """A command typed on the Russian keyboard layout, whose "." is the "/" key
+        (".ыгиыскшиу фдд" is /subscribe all); None when the text is no known command so."""
+        if not text.startswith("."):
+            return None
+        command = COMMAND_RE.match("/" + to_latin_layout(text[1:]))
+        return command if command and command.group(1).lower() in self._commands else None
+
     def _command(self, turn: Turn, name: str, args: str) -> list[Reply]:
         command = self._commands.get(name)
         if command is None or (command.admin and not turn.user.is_admin):
-            return [Reply(turn._("I don't know this command.") + "\n\n" + help_text(turn))]
+            known = [c.name for c in self._commands.values() if turn.user.is_admin or not c.admin]
+            close = process.extractOne(name, known, scorer=fuzz.ratio, score_cutoff=COMMAND_CUTOFF)
+            unknown = turn._("I don't know this command.")
+            if close is not None:  # "/subscrbe all"
+                unknown += " " + turn._("Did you mean /{command}?", command=close[0])
+            return [Reply(unknown + "\n\n" + help_text(turn))]
         if name == "start" and args.strip():  # a deep link: a feature may open it
             for feature in self.features:
                 opened = feature.deep_link(turn, args.strip())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -14,11 +15,44 @@ from bot.i18n import N_
 from bot.kb import LANGS
 from bot.kb.markup import escape
 from bot.matching.function_words import ALL_STOPWORDS
-from bot.matching.normalize import fold
+from bot.matching.normalize import fold, prepare
+from bot.matching.scripts import has_latin, latin_to_cyrillic
 from bot.notices.schedule import next_digest_at
 from bot.store import ALL_TOPICS, DeliveryMode
 
-ALL_WORDS = {"all", ALL_TOPICS, fold("все"), fold("барлығы"), fold("барлық")}
+ALL_WORDS = {  # "/subscribe everything", "все темы", "барлық тақырыптар", "vse": all topics
+    ALL_TOPICS,
+    *map(
+        fold,
+        [
+            "all",
+            "every",
+            "everything",
+            "topics",
+            "all-topics",
+            "все",
+            "всё",
+            "вообще",
+            "темы",
+            "тем",
+            "тематики",
+            "барлық",
+            "барлығы",
+            "барлығына",
+            "бәрі",
+            "бәріне",
+            "тақырып",
+            "тақырыптар",
+            "тақырыптарға",
+            "vse",
+            "vsyo",
+            "barlyq",
+            "barlygy",
+            "bari",
+        ],
+    ),
+}
+TOPIC_SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\s(?:и|and|және|men|мен|zhane)\s)\s*")
 MODES: tuple[DeliveryMode, ...] = ("instant", "weekly")
 WORD_CUTOFF = 80.0  # similarity (0-100) of a typed word to a word of a topic's name
 MIN_PREFIX = 4  # letters of a typed word that may stand for a longer word it begins
@@ -41,8 +75,16 @@ def find_topic(turn: Turn, text: str) -> str | None:
     language, whole or by its words, case, Kazakh letters and small typos aside
     (``подарки``, ``сыйлықтар``, ``Gifts``); None when no topic or several fit equally."""
     typed = fold(text)
-    if typed in ALL_WORDS:
+    if typed.split() and set(typed.split()) <= ALL_WORDS:
         return ALL_TOPICS
+    if has_latin(text):  # "syilyq": Kazakh in Latin letters too
+        found = _find_topic(turn, typed)
+        return found or _find_topic(turn, latin_to_cyrillic(prepare(text)))
+    return _find_topic(turn, typed)
+
+
+def _find_topic(turn: Turn, typed: str) -> str | None:
+    """The topic key that the folded ``typed`` names (see :func:`find_topic`)."""
     words = [w for w in typed.split() if w not in ALL_STOPWORDS] or typed.split()
     scores: dict[str, float] = {}
     for key, topic in turn.kb.topics.items():
@@ -122,19 +164,23 @@ class Subscriptions(Feature):
     # helpers --------------------------------------------------------------------------------
 
     def _command(self, turn: Turn, args: str, change: Change) -> list[Reply]:
-        """Apply ``change`` to the topic named in ``args`` (all when none); show the result."""
-        topic = find_topic(turn, args) if args.strip() else ALL_TOPICS
-        if topic is None:
+        """Apply ``change`` to each topic named in ``args`` ("gifts, relatives"; all when
+        none); show the result. When one names no topic, nothing changes."""
+        named = {part: find_topic(turn, part) for part in TOPIC_SEPARATORS.split(args) if part}
+        unknown = [part for part, topic in named.items() if topic is None]
+        if unknown:
             listing = "\n".join(
                 f"- **{escape(t.names[turn.lang])}** ({escape(key)})"
                 for key, t in turn.kb.topics.items()
             )
-            unknown = turn._(
-                "There is no topic “{topic}”. Name one of these, in any language:",
-                topic=args.strip(),
+            message = turn._(
+                "There is no topic “{topic}”. Name one of these, in any language, or “all”:",
+                topic=", ".join(unknown),
             )
-            return [self.panel(turn, escape(unknown) + "\n" + listing)]
-        return [self.panel(turn, escape(change(turn, topic)))]
+            return [self.panel(turn, escape(message) + "\n" + listing)]
+        topics = dict.fromkeys(topic for topic in named.values() if topic) or [ALL_TOPICS]
+        done = [change(turn, topic) for topic in topics]
+        return [self.panel(turn, escape("\n".join(done)))]
 
     def _press(self, turn: Turn, topic: str, change: Change) -> list[Reply]:
         """Apply ``change`` to a button's topic; the result is the toast."""
