@@ -536,6 +536,34 @@ def test_a_short_follow_up_is_read_with_the_last_answer(dialog: Dialog) -> None:
 
 
 @pytest.mark.parametrize(
+    ("user", "question", "follow_up"),
+    [
+        (EN, "Can a civil servant accept gifts?", "and if it was before 2020?"),
+        (RU, "Можно ли госслужащему принимать подарки?", "а до 2020 года как было"),
+    ],
+)
+def test_a_follow_up_answered_alone_with_another_topic_is_read_after_the_answer(
+    dialog: Dialog, user: UserRef, question: str, follow_up: str
+) -> None:
+    """A probe asked "and if it was before 2020?" after the gift ban and got the history of
+    Art. 412-1, the best entry for those words alone. Its runner-up, the old gift threshold,
+    is what it asks after a gift answer; the history stays its first button. After an answer
+    of another topic, or with none, the words alone decide as before."""
+    kb = dialog.library.kb
+    lang = dialog.library.matcher.match(follow_up).lang
+    history, threshold = kb.entries["provocation-before-law"], kb.entries["gifts-old-threshold"]
+    (alone,) = dialog.handle_message(user, follow_up)
+    assert alone.text.startswith(history.answer(lang)[:40])
+    dialog.handle_message(user, question)
+    (reply,) = dialog.handle_message(user, follow_up)
+    assert reply.text.startswith(threshold.answer(lang)[:40])
+    assert f"e:{history.id}" in actions(reply)
+    dialog.handle_message(user, "/start provocation-art-412-1")
+    (after_412,) = dialog.handle_message(user, follow_up)
+    assert after_412.text.startswith(history.answer(lang)[:40])
+
+
+@pytest.mark.parametrize(
     ("user", "question", "follow_up", "start"),
     [
         (RU, "Можно ли госслужащему принимать подарки?", "а мой брат?", "Не понял, что именно"),

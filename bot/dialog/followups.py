@@ -18,6 +18,8 @@ from bot.matching import MatchResult
 FOLLOW_UP_WORDS = 4  # a message of up to this many words may follow up the last answer
 FOLLOW_UP_TIMEOUT = timedelta(minutes=10)  # ... sent within this time of it
 ABOUT_WORDS = 7  # an unanswered message this short, sent within that time, asks about it
+CONTEXT_MARGIN = 15.0  # ranking points: a follow-up's runner-up of the answer's topic within
+# this of its best entry (of another topic) is what it asks, read after that answer
 
 
 def last_answer(turn: Turn) -> Entry | None:
@@ -30,8 +32,11 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     """``result``; or, for a short follow-up of the last answer (``last``) that the matcher
     cannot answer alone ("and my wife?" after the gift ban), the entry it asks for read after
     that answer's question: another entry of the same topic, one the follow-up's own words suggest
-    too. The same answer again, or another topic, is no follow-up."""
-    if result.entry_id or result.smalltalk or not result.suggestions:
+    too. The same answer again, or another topic, is no follow-up. One answered alone with
+    another topic's entry is read so too (see :func:`_reread`)."""
+    if result.entry_id:
+        return _reread(turn, text, result, last)
+    if result.smalltalk or not result.suggestions:
         return result
     if len(text.split()) > FOLLOW_UP_WORDS:
         return result
@@ -46,6 +51,29 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     ):
         return result
     return replace(found, lang=result.lang)
+
+
+def _reread(turn: Turn, text: str, result: MatchResult, last: Entry | None) -> MatchResult:
+    """``result`` (an entry); or, when it is of another topic than the last answer, the
+    message is a short follow-up tied to that answer by a word, and the runner-up of its
+    ranking is another entry of the answer's topic within CONTEXT_MARGIN, that runner-up
+    ("and if it was before 2020?" after the gift ban: the old gift threshold, not the history
+    of Art. 412-1, which stays the first suggestion)."""
+    if last is None or result.lang not in last.texts or result.entry_id is None:
+        return result
+    if turn.kb.entries[result.entry_id].topic == last.topic or len(text.split()) > ABOUT_WORDS:
+        return result
+    if not turn.matcher.smalltalk.follows_up(text):
+        return result
+    ranked = turn.matcher.search(text, limit=2)
+    if len(ranked) < 2 or ranked[0][0] != result.entry_id:
+        return result
+    (_, best), (runner_up, score) = ranked
+    entry = turn.kb.entries[runner_up]
+    if entry.topic != last.topic or entry.id == last.id or best - score > CONTEXT_MARGIN:
+        return result
+    rest = tuple(s for s in result.suggestions if s not in (runner_up, result.entry_id))
+    return replace(result, entry_id=runner_up, suggestions=(result.entry_id, *rest))
 
 
 def unread_follow_up(
