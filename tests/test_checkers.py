@@ -15,7 +15,7 @@ from bot.dialog import Dialog, Reply, UserRef, build_dialog
 from bot.dialog.reply import split_language
 from bot.kb import LANGS, Lang, read_knowledge
 from bot.kb.markup import paragraphs, to_plain
-from bot.kb.model import Checker, CheckerOutcome
+from bot.kb.model import Checker, CheckerOutcome, CheckerStep
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -228,9 +228,10 @@ def test_a_few_words_that_name_no_option_get_the_step_again(dialog: Dialog) -> N
     check open unseen."""
     who = user("ru")
     (first,) = dialog.handle_button(who, "k:check-gift:")
-    (again,) = dialog.handle_message(who, "не помню")  # no option says so
-    assert again.text.startswith("Выберите один из ответов ниже или введите его номер.")
-    assert again.text.endswith(first.text) and actions(again) == actions(first)
+    for typed in ("не помню", "мы оба там работаем"):  # no option says so, nothing asked
+        (again,) = dialog.handle_message(who, typed)
+        assert again.text.startswith("Выберите один из ответов ниже или введите его номер.")
+        assert again.text.endswith(first.text) and actions(again) == actions(first)
     assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "")
     # a short question is a question: before, "выберите один из ответов" (a second probe)
     (asked,) = dialog.handle_message(who, "какое наказание?")
@@ -247,6 +248,21 @@ def test_words_inside_one_option_choose_it(dialog: Dialog) -> None:
     number = next(n for n, o in enumerate(step.options) if "не знаю" in o.label["ru"])
     (shown,) = dialog.handle_message(who, "не знаю")  # "Другой родственник / не знаю"
     (pressed,) = dialog.handle_button(presser, f"k:check-relatives:{number}")
+    assert shown.text == pressed.text
+    # "не знаю" at a step whose option says "Не уверен(а)": a probe was told to choose
+    gift = BUNDLED.checkers["check-gift"]
+    unsure = next(
+        (path, n)
+        for path in ("0", "00", "000")
+        if isinstance(node := gift.node(path), CheckerStep)
+        for n, o in enumerate(node.options)
+        if o.label["ru"].startswith("Не уверен")
+    )
+    for chat in (who, presser):  # walk there with the buttons
+        for end in range(len(unsure[0]) + 1):
+            dialog.handle_button(chat, f"k:check-gift:{unsure[0][:end]}")
+    (shown,) = dialog.handle_message(who, "не знаю")
+    (pressed,) = dialog.handle_button(presser, f"k:check-gift:{unsure[0]}{unsure[1]}")
     assert shown.text == pressed.text
 
 

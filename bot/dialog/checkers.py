@@ -30,6 +30,7 @@ BACK = N_("◀ Back")  # a step's control buttons, pressed or typed ("назад
 CANCEL_BUTTON = N_("✖ Cancel")
 TYPED_OPTION_WORDS = 3  # a typed answer to a step ("да", "not sure") has at most this many words
 TYPED_WORD_STEM = 4  # ... and its words of this many letters may end otherwise than the label's
+STEP_AGAIN_WORDS = 7  # words the base cannot answer, this few and asking nothing: the step again
 
 
 def start_button(turn: Turn, checker: Checker) -> Button:
@@ -65,9 +66,10 @@ class Checkers(Feature):
     def text(self, turn: Turn, text: str) -> list[Reply] | None:
         """Typed words read as the open step's buttons: an option ("да", "2"), "назад" or
         "отмена". A few words that name none, that the base cannot answer and that ask nothing
-        ("не помню", not "какое наказание?") get the step again; anything else is answered as
-        a question and sets the check aside: typed words are then no step's answer until a
-        step is shown again (its buttons still work; "отмена" still closes it). None: not the
+        ("не помню", "we both work there", not "какое наказание?") get the step again;
+        anything else is answered as a question and sets the check aside: typed words are then
+        no step's answer until a step is shown again (its buttons still work; "отмена" still
+        closes it). None: not the
         checker's."""
         chat_id = turn.user.chat_id
         open_flow = turn.store.flow(chat_id, max_age=FLOW_TIMEOUT)
@@ -89,7 +91,7 @@ class Checkers(Feature):
         result = turn.matcher.match(text)
         asks = text.rstrip().endswith("?")  # "какое наказание?": a question, however short
         unread = result.entry_id is None and not result.smalltalk
-        if len(typed) <= TYPED_OPTION_WORDS and unread and not asks:
+        if len(typed) <= STEP_AGAIN_WORDS and unread and not asks:
             again = self._step(turn, checker, choices, step)
             hint = turn._("Please choose one of the answers below, or type its number.")
             return [replace(again, text=f"{escape(hint)}\n\n{again.text}")]
