@@ -131,16 +131,18 @@ def kb_group() -> None:
 @click.option(
     "--strict",
     is_flag=True,
-    help="A question variant answered by another entry, or not answered, is an error.",
+    help="A question variant answered by another entry, or not answered, or read as another "
+    "entry by the rest of the base, is an error.",
 )
 def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict: bool) -> None:
     """Validate the knowledge base: one `path:line: message` per problem; exit 1 on any.
 
-    Every question variant is run through the matcher: one its own entry does not answer is
-    a warning (an error with --strict); entries not reviewed for --max-review-age days are
-    listed as stale."""
-    from bot.insights.variants import variant_misses
+    Every question variant is run through the matcher: one its own entry does not answer, or
+    one the rest of the base reads as another entry or as none, is a warning (an error with
+    --strict); entries not reviewed for --max-review-age days are listed as stale."""
+    from bot.insights.variants import misplaced_variants, variant_misses
     from bot.kb.checks import WARNING, stale_entries, stale_notices, style_warnings
+    from bot.matching import Matcher
 
     root = path or _settings().knowledge_dir
     base, problems = read_knowledge(root)
@@ -154,9 +156,11 @@ def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict
     )
     warnings += style_warnings(base.entries.values())
     if not problems:  # the matcher is built only on a sound base
-        for miss in variant_misses(base):
-            found = miss.problem(strict=strict)
-            (warnings if found.message.startswith(WARNING) else problems).append(found)
+        matcher = Matcher(base)
+        found = [m.problem(strict=strict) for m in variant_misses(base, matcher)]
+        found += [m.problem(strict=strict) for m in misplaced_variants(base, matcher)]
+        for problem in found:
+            (warnings if problem.message.startswith(WARNING) else problems).append(problem)
     for problem in [*problems, *warnings]:
         click.echo(str(problem))
     if problems:
