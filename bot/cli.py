@@ -364,14 +364,18 @@ def eval_command(
     compare: Path | None,
     summary: bool,
 ) -> None:
-    """Score the matcher on a labelled JSONL set; exit 1 when a threshold is not met."""
+    """Score the matcher on a labelled JSONL set; exit 1 when a threshold is not met.
+
+    Each line: {"q": "…", "expect": ["entry-id"], "lang": "ru", "kind": "plain"}; "expect": []
+    when the bot must not answer; lang and kind optional (docs/maintainers.md)."""
     from bot.evaluate import EvalFileError, Thresholds, evaluate, flipped, load_cases, save_run
 
+    base = _knowledge(_settings())
     try:
-        cases = load_cases(path)
+        cases = load_cases(path, base)
     except EvalFileError as exc:
         raise click.ClickException(str(exc)) from None
-    report = evaluate(_knowledge(_settings()), cases)
+    report = evaluate(base, cases)
     for line in report.lines(cases=not summary):
         click.echo(line)
     if compare is not None and not summary:
@@ -411,13 +415,17 @@ def train_command(paths: tuple[Path, ...], max_wrong: float) -> None:
     """Learn the matcher's confidence from labelled tuning sets (default: TRAINING_SETS, the
     dev, holdout and blind train sets and everyday words; never a gated set) and write
     bot/matching/confidence.json."""
-    from bot.evaluate import load_cases
+    from bot.evaluate import EvalFileError, load_cases
     from bot.matching.confidence import MODEL_PATH
     from bot.training import train
 
     files = paths or tuple(Path(p) for p in TRAINING_SETS)
-    cases = [case for path in files for case in load_cases(path)]
-    model = train(_knowledge(_settings()), cases, max_wrong=max_wrong)
+    base = _knowledge(_settings())
+    try:
+        cases = [case for path in files for case in load_cases(path, base)]
+    except EvalFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    model = train(base, cases, max_wrong=max_wrong)
     model.save(MODEL_PATH)
     click.echo(
         f"{len(cases)} cases; threshold {model.threshold}, with the rule "
