@@ -526,7 +526,8 @@ _COUNT_COLUMNS: tuple[DeliveryState, ...] = ("sent", "pending", "sending", "fail
 
 @notices_group.command("list")
 def notices_list() -> None:
-    """Every notice: publish time (Asia/Almaty), status and delivery counts."""
+    """Every notice: publish time (Asia/Almaty), status (upcoming, due, enqueued, or archived:
+    never sent) and delivery counts."""
     from datetime import UTC, datetime
 
     from bot.notices import local_time, notice_status
@@ -542,9 +543,10 @@ def notices_list() -> None:
     )
     for notice in sorted(base.notices.values(), key=lambda n: (n.publish_at, n.id)):
         row = counts.get(notice.id, {})
+        archived = notice.archived and notice.id not in enqueued  # history: never sent
         click.echo(
             f"{notice.id:<40}{local_time(notice.publish_at):<18}"
-            f"{notice_status(notice, enqueued, now):<10}"
+            f"{'archived' if archived else notice_status(notice, enqueued, now):<10}"
             + "".join(f"{row.get(column, 0):>9}" for column in _COUNT_COLUMNS)
         )
     store.close()

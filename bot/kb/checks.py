@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Container, Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.kb.markup import markup_problems, paragraphs, visible_length
 from bot.kb.model import (
@@ -24,6 +24,7 @@ MIN_QUESTIONS = 8
 LONG_PARAGRAPH = 500  # visible characters: most of a phone screen
 LONG_ANSWER = 1500  # a phone screen and a half
 WARNING = "warning: "
+UNDATED = datetime.min.replace(tzinfo=UTC)  # the publish_at of a notice whose date is unreadable
 REVIEW_AGE = timedelta(days=365)  # an entry reviewed longer ago is stale (kb check, admins' week)
 # A line of an answer that labels sources: the bot adds the sources block itself.
 SOURCES_LINE = re.compile(
@@ -157,7 +158,7 @@ def stale_notices(notices: Iterable[Notice], now: datetime, max_age: timedelta) 
             f"{max_age.days} days in the past; mark it 'archived: true' or date it anew",
         )
         for n in notices
-        if not n.archived and n.publish_at < now - max_age
+        if not n.archived and UNDATED < n.publish_at < now - max_age  # unreadable: told already
     ]
 
 

@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.kb.cache import cached
 from bot.kb.checkers import check_checkers, read_checkers
-from bot.kb.checks import check_entries, check_notices
+from bot.kb.checks import UNDATED, check_entries, check_notices
 from bot.kb.model import (
     DANGLING,
     LANGS,
@@ -205,9 +205,17 @@ def parse_publish_at(raw: str) -> datetime:
     text = raw.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return datetime.combine(date.fromisoformat(text), NOTICE_DEFAULT_TIME, tzinfo=ALMATY)
-    moment = datetime.fromisoformat(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a date; write 2027-01-15 (09:00 Asia/Almaty) or "
+            "2027-01-15T10:00:00+05:00"
+        ) from None
     if moment.tzinfo is None:
-        raise ValueError("a time needs an offset, e.g. 2020-10-18T09:00:00+05:00")
+        raise ValueError(
+            f"a time needs an offset: {text}+05:00 for Asia/Almaty, or a bare date (09:00)"
+        )
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
         raise ValueError(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
     return moment
@@ -221,7 +229,7 @@ def _read_notice(r: Reader, path: Path, node: Any) -> Notice | None:
     notice_id = r.text(path, node, "id", what)
     if notice_id and not valid_id(notice_id):
         r.add(path, key_line(node, "id"), f"{what}: id must be {ID_RULE}")
-    publish_at = datetime.min.replace(tzinfo=ALMATY)
+    publish_at = UNDATED
     try:
         publish_at = parse_publish_at(str(node.get("publish_at", "")))
     except (ValueError, OverflowError) as exc:
