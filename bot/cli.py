@@ -141,11 +141,13 @@ def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict
     one the rest of the base reads as another entry or as none, is a warning (an error with
     --strict); entries not reviewed for --max-review-age days are listed as stale."""
     from bot.insights.variants import misplaced_variants, variant_misses
-    from bot.kb.checks import WARNING, stale_entries, stale_notices, style_warnings
+    from bot.kb.checks import stale_entries, stale_notices, style_warnings
+    from bot.kb.model import WARNING
     from bot.matching import Matcher
 
     root = path or _settings().knowledge_dir
-    base, problems = read_knowledge(root)
+    base, found = read_knowledge(root)
+    problems = [p for p in found if not p.message.startswith(WARNING)]
     problems += stale_notices(
         base.notices.values(), datetime.now(UTC), timedelta(days=max_notice_age)
     )
@@ -154,12 +156,13 @@ def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict
         datetime.now(UTC).date(),
         timedelta(days=max_review_age),
     )
+    warnings += [p for p in found if p.message.startswith(WARNING)]
     warnings += style_warnings(base.entries.values())
     if not problems:  # the matcher is built only on a sound base
         matcher = Matcher(base)
-        found = [m.problem(strict=strict) for m in variant_misses(base, matcher)]
-        found += [m.problem(strict=strict) for m in misplaced_variants(base, matcher)]
-        for problem in found:
+        misses = [m.problem(strict=strict) for m in variant_misses(base, matcher)]
+        misses += [m.problem(strict=strict) for m in misplaced_variants(base, matcher)]
+        for problem in misses:
             (warnings if problem.message.startswith(WARNING) else problems).append(problem)
     for problem in [*problems, *warnings]:
         click.echo(str(problem))

@@ -95,7 +95,7 @@ def test_shipped_notice_and_a_good_one_pass(notice_path: Path) -> None:
             "en:\n  title: New rule\n  body: Text.\n",
             "",
             "id:",
-            "notice 'gift-rules': [en] language missing",
+            "notice 'gift-rules': missing field 'en'",
         ),
         (
             "  body: Текст.",

@@ -11,8 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.kb.checks import WARNING
-from bot.kb.model import LANGS, Entry, KnowledgeBase, Lang, Problem
+from bot.kb.model import LANGS, WARNING, Entry, KnowledgeBase, Lang, Problem
 from bot.matching import Matcher
 from bot.matching.bayes import SMOOTHING, normalized
 from bot.matching.index import Index

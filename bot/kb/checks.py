@@ -11,6 +11,7 @@ from bot.kb.markup import markup_problems, paragraphs, visible_length
 from bot.kb.model import (
     DANGLING,
     LANGS,
+    WARNING,
     Checker,
     Entry,
     KnowledgeBase,
@@ -23,7 +24,6 @@ MESSAGE_LIMIT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
 MIN_QUESTIONS = 8
 LONG_PARAGRAPH = 500  # visible characters: most of a phone screen
 LONG_ANSWER = 1500  # a phone screen and a half
-WARNING = "warning: "
 UNDATED = datetime.min.replace(tzinfo=UTC)  # the publish_at of a notice whose date is unreadable
 REVIEW_AGE = timedelta(days=365)  # an entry reviewed longer ago is stale (kb check, admins' week)
 # A line of an answer that labels sources: the bot adds the sources block itself.
@@ -78,8 +78,7 @@ def check_entries(
                 add(entry, "lists itself as related")
         for lang in LANGS:
             text = entry.texts.get(lang)
-            if text is None:
-                add(entry, f"[{lang}] language missing")
+            if text is None:  # missing or not a mapping: the reader told
                 continue
             problems.extend(_check_lang(entry, lang, text.questions, text.answer, seen_questions))
     return problems
@@ -131,8 +130,7 @@ def check_notices(notices: list[Notice], base: KnowledgeBase) -> list[Problem]:
             add(f"id is already used by {first.path}")
         for lang in LANGS:
             text = notice.texts.get(lang)
-            if text is None:
-                add(f"[{lang}] language missing")
+            if text is None:  # missing or not a mapping: the reader told
                 continue
             for message in markup_problems(text.body):
                 add(f"[{lang}] body: {message}")
@@ -175,7 +173,7 @@ def stale_entries(
             f"reviewed {e.reviewed.isoformat()}, more than {max_age.days} days ago",
         )
         for e in entries
-        if e.reviewed < today - max_age
+        if date.min < e.reviewed < today - max_age  # date.min: unread, told already
     ]
 
 

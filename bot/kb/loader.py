@@ -18,6 +18,7 @@ from bot.kb.checks import UNDATED, check_entries, check_notices
 from bot.kb.model import (
     DANGLING,
     LANGS,
+    WARNING,
     Checker,
     Concept,
     Entry,
@@ -224,7 +225,9 @@ def parse_publish_at(raw: str) -> datetime:
 def _read_notice(r: Reader, path: Path, node: Any) -> Notice | None:
     raw_id = node.get("id") if isinstance(node, CommentedMap) else None
     what = f"notice {raw_id!r}" if raw_id else "notice"
-    if not r.fields(path, node, 1, what, _NOTICE_FIELDS, _NOTICE_FIELDS - {"related", "archived"}):
+    if not r.fields(
+        path, node, node_line(node), what, _NOTICE_FIELDS, _NOTICE_FIELDS - {"related", "archived"}
+    ):
         return None
     notice_id = r.text(path, node, "id", what)
     if notice_id and not valid_id(notice_id):
@@ -329,7 +332,8 @@ def runnable(
 ) -> tuple[KnowledgeBase, list[Problem], list[Problem]]:
     """(the base to run on, the problems that keep it from running, the notices' problems):
     a notice whose file has a problem (a date such as 9999-12-31, say) is left out and never
-    stops the bot; ``kb check`` still reports it."""
+    stops the bot; ``kb check`` still reports it. Warnings (``WARNING``) stop nothing."""
+    problems = [p for p in problems if not p.message.startswith(WARNING)]
     broken = {p.path for p in problems if Path(p.path).parent.name == NOTICES_DIR}
     notices = {key: n for key, n in base.notices.items() if n.path not in broken}
     kept = replace(base, notices=notices)
