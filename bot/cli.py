@@ -446,7 +446,8 @@ def train_command(paths: tuple[Path, ...], max_wrong: float) -> None:
     "--html",
     "html_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the report as one self-contained HTML page (charts as inline SVG).",
+    help="Write the report as one self-contained HTML page (charts as inline SVG), readable "
+    "by its owner only, instead of printing it.",
 )
 def report_command(since: datetime | None, html_path: Path | None) -> None:
     """What users asked (ADAL_DB): unanswered questions grouped, with the nearest entry as a
@@ -456,6 +457,7 @@ def report_command(since: datetime | None, html_path: Path | None) -> None:
     from bot.insights.html import render_html
     from bot.insights.report import build_report, text_lines
     from bot.store import Store
+    from bot.store.keys import private_file
 
     settings = _settings()
     now = datetime.now(UTC)
@@ -467,11 +469,13 @@ def report_command(since: datetime | None, html_path: Path | None) -> None:
         )
     finally:
         store.close()
-    for line in text_lines(report):
-        click.echo(line)
-    if html_path is not None:
-        html_path.write_text(render_html(report), encoding="utf-8")
-        click.echo(f"\nwritten to {html_path}")
+    if html_path is None:
+        for line in text_lines(report):
+            click.echo(line)
+        return
+    private_file(html_path)  # what users asked, redacted: owner-only, like the database
+    html_path.write_text(render_html(report), encoding="utf-8")
+    click.echo(f"written to {html_path}")
 
 
 @cli.group("drafts")
