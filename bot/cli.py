@@ -131,19 +131,23 @@ def kb_group() -> None:
 @click.option(
     "--strict",
     is_flag=True,
-    help="A question variant answered by another entry, or not answered, is an error.",
+    help="A question variant answered by another entry, or not answered, or read as another "
+    "entry by the rest of the base, is an error.",
 )
 def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict: bool) -> None:
     """Validate the knowledge base: one `path:line: message` per problem; exit 1 on any.
 
-    Every question variant is run through the matcher: one its own entry does not answer is
-    a warning (an error with --strict); entries not reviewed for --max-review-age days are
-    listed as stale."""
-    from bot.insights.variants import variant_misses
-    from bot.kb.checks import WARNING, stale_entries, stale_notices, style_warnings
+    Every question variant is run through the matcher: one its own entry does not answer, or
+    one the rest of the base reads as another entry or as none, is a warning (an error with
+    --strict); entries not reviewed for --max-review-age days are listed as stale."""
+    from bot.insights.variants import misplaced_variants, variant_misses
+    from bot.kb.checks import stale_entries, stale_notices, style_warnings
+    from bot.kb.model import WARNING
+    from bot.matching import Matcher
 
     root = path or _settings().knowledge_dir
-    base, problems = read_knowledge(root)
+    base, found = read_knowledge(root)
+    problems = [p for p in found if not p.message.startswith(WARNING)]
     problems += stale_notices(
         base.notices.values(), datetime.now(UTC), timedelta(days=max_notice_age)
     )
@@ -152,11 +156,14 @@ def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict
         datetime.now(UTC).date(),
         timedelta(days=max_review_age),
     )
+    warnings += [p for p in found if p.message.startswith(WARNING)]
     warnings += style_warnings(base.entries.values())
     if not problems:  # the matcher is built only on a sound base
-        for miss in variant_misses(base):
-            found = miss.problem(strict=strict)
-            (warnings if found.message.startswith(WARNING) else problems).append(found)
+        matcher = Matcher(base)
+        misses = [m.problem(strict=strict) for m in variant_misses(base, matcher)]
+        misses += [m.problem(strict=strict) for m in misplaced_variants(base, matcher)]
+        for problem in misses:
+            (warnings if problem.message.startswith(WARNING) else problems).append(problem)
     for problem in [*problems, *warnings]:
         click.echo(str(problem))
     if problems:
@@ -360,14 +367,18 @@ def eval_command(
     compare: Path | None,
     summary: bool,
 ) -> None:
-    """Score the matcher on a labelled JSONL set; exit 1 when a threshold is not met."""
+    """Score the matcher on a labelled JSONL set; exit 1 when a threshold is not met.
+
+    Each line: {"q": "…", "expect": ["entry-id"], "lang": "ru", "kind": "plain"}; "expect": []
+    when the bot must not answer; lang and kind optional (docs/maintainers.md)."""
     from bot.evaluate import EvalFileError, Thresholds, evaluate, flipped, load_cases, save_run
 
+    base = _knowledge(_settings())
     try:
-        cases = load_cases(path)
+        cases = load_cases(path, base)
     except EvalFileError as exc:
         raise click.ClickException(str(exc)) from None
-    report = evaluate(_knowledge(_settings()), cases)
+    report = evaluate(base, cases)
     for line in report.lines(cases=not summary):
         click.echo(line)
     if compare is not None and not summary:
@@ -407,13 +418,17 @@ def train_command(paths: tuple[Path, ...], max_wrong: float) -> None:
     """Learn the matcher's confidence from labelled tuning sets (default: TRAINING_SETS, the
     dev, holdout and blind train sets and everyday words; never a gated set) and write
     bot/matching/confidence.json."""
-    from bot.evaluate import load_cases
+    from bot.evaluate import EvalFileError, load_cases
     from bot.matching.confidence import MODEL_PATH
     from bot.training import train
 
     files = paths or tuple(Path(p) for p in TRAINING_SETS)
-    cases = [case for path in files for case in load_cases(path)]
-    model = train(_knowledge(_settings()), cases, max_wrong=max_wrong)
+    base = _knowledge(_settings())
+    try:
+        cases = [case for path in files for case in load_cases(path, base)]
+    except EvalFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    model = train(base, cases, max_wrong=max_wrong)
     model.save(MODEL_PATH)
     click.echo(
         f"{len(cases)} cases; threshold {model.threshold}, with the rule "
@@ -431,7 +446,8 @@ def train_command(paths: tuple[Path, ...], max_wrong: float) -> None:
     "--html",
     "html_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the report as one self-contained HTML page (charts as inline SVG).",
+    help="Write the report as one self-contained HTML page (charts as inline SVG), readable "
+    "by its owner only, instead of printing it.",
 )
 def report_command(since: datetime | None, html_path: Path | None) -> None:
     """What users asked (ADAL_DB): unanswered questions grouped, with the nearest entry as a
@@ -441,6 +457,7 @@ def report_command(since: datetime | None, html_path: Path | None) -> None:
     from bot.insights.html import render_html
     from bot.insights.report import build_report, text_lines
     from bot.store import Store
+    from bot.store.keys import private_file
 
     settings = _settings()
     now = datetime.now(UTC)
@@ -452,11 +469,13 @@ def report_command(since: datetime | None, html_path: Path | None) -> None:
         )
     finally:
         store.close()
-    for line in text_lines(report):
-        click.echo(line)
-    if html_path is not None:
-        html_path.write_text(render_html(report), encoding="utf-8")
-        click.echo(f"\nwritten to {html_path}")
+    if html_path is None:
+        for line in text_lines(report):
+            click.echo(line)
+        return
+    private_file(html_path)  # what users asked, redacted: owner-only, like the database
+    html_path.write_text(render_html(report), encoding="utf-8")
+    click.echo(f"written to {html_path}")
 
 
 @cli.group("drafts")
@@ -514,7 +533,8 @@ _COUNT_COLUMNS: tuple[DeliveryState, ...] = ("sent", "pending", "sending", "fail
 
 @notices_group.command("list")
 def notices_list() -> None:
-    """Every notice: publish time (Asia/Almaty), status and delivery counts."""
+    """Every notice: publish time (Asia/Almaty), status (upcoming, due, enqueued, or archived:
+    never sent) and delivery counts."""
     from datetime import UTC, datetime
 
     from bot.notices import local_time, notice_status
@@ -530,9 +550,10 @@ def notices_list() -> None:
     )
     for notice in sorted(base.notices.values(), key=lambda n: (n.publish_at, n.id)):
         row = counts.get(notice.id, {})
+        archived = notice.archived and notice.id not in enqueued  # history: never sent
         click.echo(
             f"{notice.id:<40}{local_time(notice.publish_at):<18}"
-            f"{notice_status(notice, enqueued, now):<10}"
+            f"{'archived' if archived else notice_status(notice, enqueued, now):<10}"
             + "".join(f"{row.get(column, 0):>9}" for column in _COUNT_COLUMNS)
         )
     store.close()

@@ -1,6 +1,7 @@
 """Scoring the matcher on a labelled set (``tests/data/eval.jsonl``).
 
-Each line is ``{"q": text, "lang": "kk"|"ru"|"en", "expect": [entry ids], "kind": str}``;
+Each line is ``{"q": text, "expect": [entry ids], "lang": "kk"|"ru"|"en", "kind": str}``
+(``lang`` and ``kind`` optional, any other key an error, see :data:`CASE_FORMAT`);
 ``expect: []`` means the bot must not answer. An answer is right when its entry id is one of
 the expected ids (aliases resolve); a *wrong* answer names another entry, the worst failure.
 """
@@ -8,7 +9,7 @@ the expected ids (aliases resolve); a *wrong* answer names another entry, the wo
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,29 +63,67 @@ class Outcome:
         return self.result.entry_id is not None and self.result.entry_id not in self.expected
 
 
-def load_cases(path: Path) -> list[Case]:
-    """Read a JSONL evaluation file; raises :class:`EvalFileError` naming the bad line."""
+CASE_FORMAT = (
+    'one JSON object a line: {"q": "the question", "expect": ["an-entry-id"], "lang": "ru", '
+    '"kind": "plain"}; "expect": [] when the bot must not answer; "lang" (kk, ru or en) and '
+    '"kind" are optional'
+)
+_CASE_KEYS = frozenset({"q", "expect", "lang", "kind"})
+
+
+def load_cases(path: Path, base: KnowledgeBase | None = None) -> list[Case]:
+    """Read a JSONL evaluation file (see CASE_FORMAT); with ``base``, every expected id must be
+    an entry (or alias) of it. Raises :class:`EvalFileError` naming each bad line."""
     cases = []
+    problems = []
     for number, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not raw.strip():
             continue
         try:
             data = json.loads(raw)
-            expect = data.get("expect", [])
-            if not isinstance(data["q"], str) or not isinstance(expect, list):
-                raise TypeError("'q' must be text and 'expect' a list")
-            cases.append(
-                Case(
-                    data["q"],
-                    str(data.get("lang", "")),
-                    tuple(map(str, expect)),
-                    str(data.get("kind", "")),
-                    number,
-                )
+        except ValueError as exc:
+            problems.append(f"{path}:{number}: not JSON ({exc})")
+            continue
+        problem = _case_problem(data, base)
+        if problem:
+            problems.append(f"{path}:{number}: {problem}")
+            continue
+        cases.append(
+            Case(
+                data["q"],
+                data.get("lang", ""),
+                tuple(data["expect"]),
+                data.get("kind", ""),
+                number,
             )
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise EvalFileError(f"{path}:{number}: not a valid case: {exc}") from None
+        )
+    if problems:
+        more = f"\n… and {len(problems) - 10} more" if len(problems) > 10 else ""
+        raise EvalFileError("\n".join(problems[:10]) + more + f"\nExpected {CASE_FORMAT}.")
     return cases
+
+
+def _case_problem(data: object, base: KnowledgeBase | None) -> str | None:
+    """What is wrong with one parsed line, or None."""
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    unknown = sorted(set(data) - _CASE_KEYS)
+    if unknown:
+        return f"unknown key(s) {', '.join(map(repr, unknown))}"
+    q, expect = data.get("q"), data.get("expect")
+    if not isinstance(q, str) or not q.strip():
+        return "'q' must be non-empty text"
+    if not isinstance(expect, list) or not all(isinstance(i, str) and i for i in expect):
+        return "'expect' must be a list of entry ids ([] when the bot must not answer)"
+    if base is not None:
+        missing = [i for i in expect if base.resolve(i) is None]
+        if missing:
+            return f"'expect' names {', '.join(map(repr, missing))}: no entry of the base"
+    if data.get("lang", "kk") not in LANGS:
+        return f"'lang' must be one of {', '.join(LANGS)}"
+    if not isinstance(data.get("kind", ""), str):
+        return "'kind' must be text"
+    return None
 
 
 @dataclass(frozen=True)
@@ -230,10 +269,13 @@ def save_run(report: Report, path: Path) -> None:
 
 def flipped(report: Report, previous: Path) -> list[str]:
     """The cases whose outcome changed since a run saved by :func:`save_run`, as lines."""
-    before = {row["q"]: row for row in json.loads(previous.read_text(encoding="utf-8"))}
+    rows = json.loads(previous.read_text(encoding="utf-8"))
+    before = dict(zip(_occurrences(row["q"] for row in rows), rows, strict=True))
     out = []
-    for o in report.outcomes:
-        old = before.get(o.case.q)
+    for key, o in zip(
+        _occurrences(o.case.q for o in report.outcomes), report.outcomes, strict=True
+    ):
+        old = before.get(key)
         if old is not None and (old["got"], old["right"]) != (o.result.entry_id, o.right):
             mark = "FIXED" if o.right else "BROKEN" if old["right"] else "CHANGED"
             out.append(
@@ -241,6 +283,17 @@ def flipped(report: Report, previous: Path) -> list[str]:
                 f"{o.result.entry_id or '-'} (expected {', '.join(o.case.expect) or 'none'})"
             )
     return out
+
+
+def _occurrences(questions: Iterable[str]) -> list[tuple[str, int]]:
+    """Each question with how many times it came before: a question asked twice in a file
+    (with two labels, say) is two cases, compared each with its own."""
+    seen: Counter[str] = Counter()
+    keys = []
+    for question in questions:
+        keys.append((question, seen[question]))
+        seen[question] += 1
+    return keys
 
 
 def evaluate(kb: KnowledgeBase, cases: list[Case], matcher: Matcher | None = None) -> Report:

@@ -185,6 +185,45 @@ def test_eval_reports_a_bad_line(kb_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "bad.jsonl:2" in result.output
 
 
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('{"q": "можно ли взять подарок", "id": "gift-ban"}', "unknown key(s) 'id'"),
+        ('{"q": "можно ли взять подарок"}', "'expect' must be a list of entry ids"),
+        ('{"q": "", "expect": []}', "'q' must be non-empty text"),
+        ('{"q": "x", "expect": ["gift-bam"]}', "'expect' names 'gift-bam': no entry of the base"),
+        ('{"q": "x", "expect": [], "lang": "kz"}', "'lang' must be one of kk, ru, en"),
+        ('["x", []]', "not a JSON object"),
+    ],
+)
+def test_eval_refuses_a_line_it_would_misread(
+    kb_dir: Path, tmp_path: Path, line: str, problem: str
+) -> None:
+    """A probe's `{"q": …, "id": …}` was read as "expects no answer", so abstaining counted as
+    right: a key or value eval does not know is an error naming the line and the format."""
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"q": "подарок", "expect": ["gift-ban"], "kind": "plain"}\n' + line, "utf-8")
+    result = run(["eval", str(path)], kb_dir)
+    assert result.exit_code == 1
+    assert f"{path}:2: {problem}" in result.output
+    assert 'Expected one JSON object a line: {"q": "the question"' in result.output
+    assert "accuracy" not in result.output
+
+
+def test_eval_compare_keeps_a_question_asked_twice_apart(kb_dir: Path, tmp_path: Path) -> None:
+    """The same question twice, with two labels: each is compared with its own earlier run
+    (not "FIXED line 1: gift-ban -> gift-ban")."""
+    twice = [
+        {"q": "можно ли взять подарок", "expect": ["gift-ban"]},
+        {"q": "можно ли взять подарок", "expect": ["gift-family"]},
+    ]
+    cases = _eval_file(tmp_path, twice)
+    saved = tmp_path / "run.json"
+    assert run(["eval", cases, "--save", str(saved)], kb_dir).exit_code == 0
+    result = run(["eval", cases, "--compare", str(saved)], kb_dir)
+    assert "0 case(s) changed" in result.stdout, result.stdout
+
+
 def test_bundled_base_match_and_ask() -> None:
     result = run(["match", "--json"], stdin="Можно ли госслужащему принять подарок?\n😂\n")
     assert result.exit_code == 0, result.output

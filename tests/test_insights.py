@@ -5,6 +5,8 @@ votes and clarifications, and renders as one self-contained HTML page."""
 from __future__ import annotations
 
 import re
+import stat
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -142,6 +144,18 @@ def test_the_report_groups_paraphrases_of_one_question_apart_from_another() -> N
     assert [g.count for g in english] == [2, 1]
 
 
+def test_a_bare_word_is_not_suggested_as_a_variant() -> None:
+    """ "why?" after an answer, offered that answer's entry, made "add as a variant of …?"
+    (a probe); a question of two content words or more still does."""
+    now = datetime.now(UTC)
+    bare = Asked(now, "en", None, ("gifts-any-value-ban",), 10.0, "v", "why?")  # type: ignore[arg-type]
+    real = replace(bare, text="may my wife keep the perfume")
+    [short] = group_unanswered([bare, bare])
+    assert short.suggestion() == "too short for a variant (a follow-up word?)"
+    [group] = group_unanswered([real])
+    assert group.suggestion() == "add as a variant of gifts-any-value-ban?"
+
+
 @pytest.fixture
 def report_store(tmp_path: Path) -> Path:
     path = tmp_path / "adal.db"
@@ -213,7 +227,8 @@ def test_the_html_report_is_one_self_contained_page_with_its_sections(
         cli, ["report", "--html", str(out)], env={"ADAL_DB": str(report_store)}
     )
     assert result.exit_code == 0, result.output
-    assert "add as a variant of compliance-services?" in result.stdout
+    assert result.stdout == f"written to {out}\n"  # not the text report as well (a probe)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # owner-only, like the database
     page = Page()
     page.feed(out.read_text(encoding="utf-8"))
     assert page.sections == [
@@ -234,6 +249,7 @@ def test_the_html_report_is_one_self_contained_page_with_its_sections(
     assert "Может ли госслужащий открыть ИП на жену?" in text
     assert "Нет ничего про подарки тёще и свёкру" in text
     assert "gifts-any-value-ban / gifts-family-members" in text
+    assert "add as a variant of compliance-services?" in text
 
 
 def test_an_empty_report_renders() -> None:

@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import cli
-from bot.insights.variants import ALLOWED_MISSES, variant_misses
+from bot.insights.variants import ALLOWED_MISSES, TOLERATED, misplaced_variants, variant_misses
 from bot.kb import load_knowledge
+from bot.matching import Matcher
 from tests.helpers.knowledge_files import TOPICS, entry_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,11 +84,39 @@ def test_a_variant_nothing_answers_is_reported(small_kb: Path) -> None:
 def test_bundled_base_passes_strict_with_only_the_documented_allowance() -> None:
     result = kb_cli("kb", "check", str(ROOT / "knowledge"), "--strict")
     assert result.exit_code == 0, result.output
-    allowed = [
-        line for line in result.stdout.splitlines() if "(allowed: see ALLOWED_MISSES)" in line
-    ]
+    allowed = [line for line in result.stdout.splitlines() if f"({TOLERATED})" in line]
     assert len(allowed) <= len(ALLOWED_MISSES) <= 2  # a small allowance, each with its reason
     assert all(reason for reason in ALLOWED_MISSES.values())
+
+
+PROBE_VARIANTS = (
+    "      - мой племянник устроился в мой отдел, это законно?\n",  # the relatives rule
+    "      - погода в астане завтра\n",  # chatter
+)
+
+
+def test_a_variant_the_rest_of_the_base_reads_as_another_entry_is_flagged(kb_copy: Path) -> None:
+    """A probe's misplaced variants: each is answered by the entry it was put in (it is in the
+    base), but the base without it reads it as another entry, or as none."""
+    gifts = kb_copy / "gifts.yaml"
+    text = gifts.read_text(encoding="utf-8")
+    anchor = "      - Может ли государственный служащий принимать подарки?\n"
+    gifts.write_text(text.replace(anchor, anchor + "".join(PROBE_VARIANTS)), encoding="utf-8")
+    line = text[: text.index(anchor)].count("\n") + 2
+    result = kb_cli("kb", "check", str(kb_copy), "--strict", *NEVER_STALE)
+    assert result.exit_code == 1
+    flagged = [row for row in result.stdout.splitlines() if "is it in the right entry?" in row]
+    assert flagged == [
+        f"{gifts}:{line}: entry 'gifts-any-value-ban' [ru]: variant 'мой племянник устроился "
+        "в мой отдел, это законно?' reads as entry 'relatives-same-agency'; is it in the right "
+        "entry?",
+        f"{gifts}:{line + 1}: entry 'gifts-any-value-ban' [ru]: variant 'погода в астане "
+        "завтра' reads as no entry of the base; is it in the right entry?",
+    ]
+
+
+def test_no_variant_of_the_bundled_base_reads_as_another_entry(bundled: Matcher) -> None:
+    assert misplaced_variants(bundled.kb, bundled) == []
 
 
 YES_OR_NO = ("да", "нет", "yes", "no", "иә", "жоқ")

@@ -73,6 +73,13 @@ def test_shipped_notice_and_a_good_one_pass(notice_path: Path) -> None:
             "notice 'gift-rules': bad publish_at: a time needs an offset",
         ),
         (
+            "publish_at: 2020-10-18",
+            "publish_at: 15.01.2027",
+            "publish_at",
+            "notice 'gift-rules': bad publish_at: '15.01.2027' is not a date; write 2027-01-15 "
+            "(09:00 Asia/Almaty) or 2027-01-15T10:00:00+05:00",
+        ),
+        (
             "topics: [gifts]",
             "topics: [gifts, weather]",
             "id:",
@@ -88,7 +95,7 @@ def test_shipped_notice_and_a_good_one_pass(notice_path: Path) -> None:
             "en:\n  title: New rule\n  body: Text.\n",
             "",
             "id:",
-            "notice 'gift-rules': [en] language missing",
+            "notice 'gift-rules': missing field 'en'",
         ),
         (
             "  body: Текст.",
@@ -195,6 +202,33 @@ def test_a_notice_long_past_is_history_unless_archived(notice_path: Path) -> Non
     store = Store(":memory:")
     store.set_subscriptions(1, {ALL_TOPICS})
     assert publish_due(store, base, datetime.now(UTC), "ru") == {}
+
+
+@pytest.mark.parametrize("moment", ["2027-01-15T10:00", "15.01.2027"])
+def test_a_bad_publish_at_is_one_problem(notice_path: Path, moment: str) -> None:
+    """Not also 'more than 30 days in the past' (a probe): the date was not read at all."""
+    text = notice_path.read_text(encoding="utf-8")
+    notice_path.write_text(text.replace("2020-10-18", moment), encoding="utf-8")
+    result = run(["kb", "check"], notice_path.parent.parent)
+    assert result.exit_code == 1
+    problems = [line for line in result.stdout.splitlines() if "gift-rules" in line]
+    assert len(problems) == 1 and "bad publish_at" in problems[0], problems
+
+
+def test_notices_list_shows_an_archived_notice_as_archived(
+    notice_path: Path, tmp_path: Path
+) -> None:
+    """Not as 'due' for ever (a probe): an archived notice is never sent."""
+    text = notice_path.read_text(encoding="utf-8")
+    notice_path.write_text(text.replace("topics:", "archived: true\ntopics:"), encoding="utf-8")
+    result = run(["notices", "list"], notice_path.parent.parent, tmp_path / "adal.db")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].split()[:4] == [
+        "gift-rules",
+        "2020-10-18",
+        "09:00",
+        "archived",
+    ]
 
 
 def test_notices_commands_open_the_database_with_its_secret(notice_path: Path) -> None:

@@ -34,6 +34,7 @@ MAX_EXAMPLES = 3
 MAX_GROUPS = 30
 RISING_FACTOR = 2.0  # this week's count against the weekly average of the weeks before
 RISING_MIN = 3  # occurrences this week at least
+MIN_VARIANT_WORDS = 2  # content words a question needs to be suggested as a variant ("why?" not)
 _PLACEHOLDER_WORDS = frozenset(words(" ".join(PLACEHOLDERS)))
 
 
@@ -63,6 +64,7 @@ class _Shape:
     def __init__(self, text: str, lang: Lang, concepts: dict[str, str] | None = None) -> None:
         content = [w for w in words(text) if w not in ALL_STOPWORDS | _PLACEHOLDER_WORDS]
         found = {stem(w, lang) for w in content}
+        self.size = len(content)  # content words
         self.stems = " ".join(sorted({(concepts or {}).get(s, s) for s in found}))
         self.pieces = pieces(" ".join(content))
         self.norm = math.sqrt(sum(n * n for n in self.pieces.values())) or 1.0
@@ -102,7 +104,10 @@ class Group:
         return firsts.most_common(1)[0][0] if firsts else None
 
     def suggestion(self) -> str:
-        """What a maintainer might do about the group."""
+        """What a maintainer might do about the group: nothing for bare words ("why?", a
+        follow-up the bot could not tie to its last answer), which make no variant."""
+        if max(shape.size for shape in self.shapes) < MIN_VARIANT_WORDS:
+            return "too short for a variant (a follow-up word?)"
         if self.nearest:
             return f"add as a variant of {self.nearest}?"
         return "a new entry?"

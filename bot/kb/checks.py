@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Container, Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.kb.markup import markup_problems, paragraphs, visible_length
 from bot.kb.model import (
     DANGLING,
     LANGS,
+    WARNING,
     Checker,
     Entry,
     KnowledgeBase,
@@ -23,7 +24,7 @@ MESSAGE_LIMIT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
 MIN_QUESTIONS = 8
 LONG_PARAGRAPH = 500  # visible characters: most of a phone screen
 LONG_ANSWER = 1500  # a phone screen and a half
-WARNING = "warning: "
+UNDATED = datetime.min.replace(tzinfo=UTC)  # the publish_at of a notice whose date is unreadable
 REVIEW_AGE = timedelta(days=365)  # an entry reviewed longer ago is stale (kb check, admins' week)
 # A line of an answer that labels sources: the bot adds the sources block itself.
 SOURCES_LINE = re.compile(
@@ -77,8 +78,7 @@ def check_entries(
                 add(entry, "lists itself as related")
         for lang in LANGS:
             text = entry.texts.get(lang)
-            if text is None:
-                add(entry, f"[{lang}] language missing")
+            if text is None:  # missing or not a mapping: the reader told
                 continue
             problems.extend(_check_lang(entry, lang, text.questions, text.answer, seen_questions))
     return problems
@@ -130,8 +130,7 @@ def check_notices(notices: list[Notice], base: KnowledgeBase) -> list[Problem]:
             add(f"id is already used by {first.path}")
         for lang in LANGS:
             text = notice.texts.get(lang)
-            if text is None:
-                add(f"[{lang}] language missing")
+            if text is None:  # missing or not a mapping: the reader told
                 continue
             for message in markup_problems(text.body):
                 add(f"[{lang}] body: {message}")
@@ -157,7 +156,7 @@ def stale_notices(notices: Iterable[Notice], now: datetime, max_age: timedelta) 
             f"{max_age.days} days in the past; mark it 'archived: true' or date it anew",
         )
         for n in notices
-        if not n.archived and n.publish_at < now - max_age
+        if not n.archived and UNDATED < n.publish_at < now - max_age  # unreadable: told already
     ]
 
 
@@ -174,7 +173,7 @@ def stale_entries(
             f"reviewed {e.reviewed.isoformat()}, more than {max_age.days} days ago",
         )
         for e in entries
-        if e.reviewed < today - max_age
+        if date.min < e.reviewed < today - max_age  # date.min: unread, told already
     ]
 
 

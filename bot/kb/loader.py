@@ -14,10 +14,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.kb.cache import cached
 from bot.kb.checkers import check_checkers, read_checkers
-from bot.kb.checks import check_entries, check_notices
+from bot.kb.checks import UNDATED, check_entries, check_notices
 from bot.kb.model import (
     DANGLING,
     LANGS,
+    WARNING,
     Checker,
     Concept,
     Entry,
@@ -205,9 +206,17 @@ def parse_publish_at(raw: str) -> datetime:
     text = raw.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return datetime.combine(date.fromisoformat(text), NOTICE_DEFAULT_TIME, tzinfo=ALMATY)
-    moment = datetime.fromisoformat(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a date; write 2027-01-15 (09:00 Asia/Almaty) or "
+            "2027-01-15T10:00:00+05:00"
+        ) from None
     if moment.tzinfo is None:
-        raise ValueError("a time needs an offset, e.g. 2020-10-18T09:00:00+05:00")
+        raise ValueError(
+            f"a time needs an offset: {text}+05:00 for Asia/Almaty, or a bare date (09:00)"
+        )
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
         raise ValueError(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
     return moment
@@ -216,12 +225,14 @@ def parse_publish_at(raw: str) -> datetime:
 def _read_notice(r: Reader, path: Path, node: Any) -> Notice | None:
     raw_id = node.get("id") if isinstance(node, CommentedMap) else None
     what = f"notice {raw_id!r}" if raw_id else "notice"
-    if not r.fields(path, node, 1, what, _NOTICE_FIELDS, _NOTICE_FIELDS - {"related", "archived"}):
+    if not r.fields(
+        path, node, node_line(node), what, _NOTICE_FIELDS, _NOTICE_FIELDS - {"related", "archived"}
+    ):
         return None
     notice_id = r.text(path, node, "id", what)
     if notice_id and not valid_id(notice_id):
         r.add(path, key_line(node, "id"), f"{what}: id must be {ID_RULE}")
-    publish_at = datetime.min.replace(tzinfo=ALMATY)
+    publish_at = UNDATED
     try:
         publish_at = parse_publish_at(str(node.get("publish_at", "")))
     except (ValueError, OverflowError) as exc:
@@ -321,7 +332,8 @@ def runnable(
 ) -> tuple[KnowledgeBase, list[Problem], list[Problem]]:
     """(the base to run on, the problems that keep it from running, the notices' problems):
     a notice whose file has a problem (a date such as 9999-12-31, say) is left out and never
-    stops the bot; ``kb check`` still reports it."""
+    stops the bot; ``kb check`` still reports it. Warnings (``WARNING``) stop nothing."""
+    problems = [p for p in problems if not p.message.startswith(WARNING)]
     broken = {p.path for p in problems if Path(p.path).parent.name == NOTICES_DIR}
     notices = {key: n for key, n in base.notices.items() if n.path not in broken}
     kept = replace(base, notices=notices)

@@ -20,6 +20,7 @@ def as_lang(code: str | None) -> Lang | None:
 
 
 DANGLING = "points to no entry"  # the end of a reference problem's message
+WARNING = "warning: "  # the start of a problem's message that does not stop the base loading
 
 
 @dataclass(frozen=True)

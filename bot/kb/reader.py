@@ -9,18 +9,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 
-from bot.kb.model import LANGS, Lang, Problem, Source
+from bot.kb.model import LANGS, WARNING, Lang, Problem, Source
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_BYTES = 48  # leaves room for a callback-data prefix within Telegram's 64 bytes
 ID_RULE = f"kebab-case ASCII of at most {MAX_ID_BYTES} characters"
 SOURCE_FIELDS = {"title", "article", "url"}
+TYPO_SIMILARITY = 75  # rapidfuzz ratio: an unknown field this close to a missing one is its typo
 
 
 def valid_id(value: str) -> bool:
@@ -43,6 +45,7 @@ class Reader:
     root: Path
     problems: list[Problem] = field(default_factory=list)
     unparsed: set[Path] = field(default_factory=set)  # files that are not valid YAML text
+    lines: dict[Path, list[str]] = field(default_factory=dict)  # each parsed file's lines
 
     def rel(self, path: Path) -> str:
         try:
@@ -58,11 +61,16 @@ class Reader:
         yaml = YAML(typ="rt")
         yaml.Constructor = _TextDates
         try:
-            return yaml.load(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            self.lines[path] = text.splitlines()
+            return yaml.load(text)
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
-            self.add(path, line, f"YAML syntax: {exc.problem or exc.context}")
+            found = str(exc.problem or exc.context)
+            if "'\\t'" in found:  # "found character '\t' that cannot start any token"
+                found = "a tab; indent with spaces, not tabs"
+            self.add(path, line, f"YAML syntax: {found}")
         except UnicodeDecodeError as exc:
             self.add(path, 1, f"not UTF-8 text: {exc.reason}")
         except ReaderError as exc:  # a control character such as NUL
@@ -75,19 +83,34 @@ class Reader:
     def fields(
         self, path: Path, node: Any, line: int, what: str, allowed: set[str], required: set[str]
     ) -> bool:
-        """Check a mapping's keys; False when ``node`` is not a mapping at all."""
+        """Check a mapping's keys; False when ``node`` is not a mapping at all. An unknown key
+        that looks like a typo of an allowed one not given ("reviwed") is one problem, with a
+        "did you mean", not also a missing field."""
         if not isinstance(node, CommentedMap):
             self.add(path, line, f"{what}: expected a mapping")
             return False
+        missing = required - set(node)
         for key in node:
             if key not in allowed:
-                self.add(path, key_line(node, key), f"{what}: unknown field {key!r}")
-        for key in sorted(required - set(node)):
+                found = process.extractOne(
+                    str(key),
+                    sorted(allowed - set(node)),
+                    scorer=fuzz.ratio,
+                    score_cutoff=TYPO_SIMILARITY,
+                )
+                hint = f"; did you mean {found[0]!r}?" if found else ""
+                missing -= {found[0]} if found else set()
+                self.add(path, key_line(node, key), f"{what}: unknown field {key!r}{hint}")
+        for key in sorted(missing):
             self.add(path, line, f"{what}: missing field {key!r}")
         return True
 
     def text(self, path: Path, node: CommentedMap, key: str, what: str) -> str:
+        """The stripped text under ``key``; "" and a problem when it is not text (a missing
+        key was told by :meth:`fields`)."""
         value = node.get(key)
+        if key not in node:
+            return ""
         if not isinstance(value, str) or not value.strip():
             self.add(path, key_line(node, key), f"{what}: {key!r} must be non-empty text")
             return ""
@@ -104,14 +127,19 @@ class Reader:
             return []
         out = []
         for i, item in enumerate(value):
+            line = item_line(value, i, node, key)
             if not isinstance(item, str) or not item.strip():
+                self.add(path, line, f"{what}: {key!r} item {i + 1} is empty or not text")
+                continue
+            out.append(item.strip())
+            source = self.lines.get(path, [])
+            if " - " in item and 0 < line <= len(source) and item.strip() not in source[line - 1]:
                 self.add(
                     path,
-                    item_line(value, i, node, key),
-                    f"{what}: {key!r} item {i + 1} is empty or not text",
+                    line,
+                    f"{WARNING}{what}: {key!r} item {item.strip()!r} runs over two lines and "
+                    "holds ' - ': two items, one indented a space too far?",
                 )
-            else:
-                out.append(item.strip())
         return out
 
 
@@ -140,7 +168,11 @@ def node_line(node: Any) -> int:
 
 
 def read_date(r: Reader, path: Path, node: CommentedMap, key: str, what: str) -> date:
+    """The date under ``key``; ``date.min`` when missing (told by Reader.fields) or not a
+    date (a problem)."""
     raw = node.get(key)
+    if key not in node:
+        return date.min
     try:
         return date.fromisoformat(str(raw).strip())
     except ValueError:
