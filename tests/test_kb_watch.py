@@ -23,6 +23,7 @@ from telegram.ext import Application
 from bot import library as library_module
 from bot.config import Settings
 from bot.dialog import Dialog, UserRef, build_dialog
+from bot.dialog import core as dialog_core
 from bot.dialog.kb_admin import stale_replies
 from bot.kb import Problem
 from bot.library import Library
@@ -126,6 +127,29 @@ def test_reload_tells_an_admin_what_changed(dialog: Dialog, kb_copy: Path) -> No
     assert "about-bot: en" in reply.text
     (again,) = dialog.handle_message(ADMIN_EN, "/reload")
     assert again.text == f"Nothing has changed: version {dialog.library.base} is live."
+
+
+@pytest.mark.logs_errors
+def test_the_terminal_chat_tells_an_admin_of_a_broken_edit_and_of_its_fix(
+    dialog: Dialog, kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A probe broke a file with the terminal chat open as a Russian admin: only an English
+    log line said so, and after the fix /reload said "nothing has changed". The chat itself
+    now tells the admin, in their language, before the reply; others are told nothing."""
+    monkeypatch.setattr(dialog_core, "RELOAD_INTERVAL", 0.0)
+    admin, user = replace(ADMIN_EN, client_lang="ru"), UserRef(5, 5, "ru")
+    path = kb_copy / "about.yaml"
+    good = path.read_text(encoding="utf-8")
+    save(path, "- id: [broken")
+    alert, *answer = dialog.handle_message(admin, "привет")
+    assert alert.text.startswith("В правке базы знаний есть ошибки (1)")
+    assert "about.yaml" in alert.text and answer  # the greeting still comes
+    assert not dialog.handle_message(admin, "привет")[0].text.startswith("В правке")  # once
+    save(path, good)
+    fixed, *_ = dialog.handle_message(admin, "привет")
+    assert fixed.text.startswith("База знаний снова в порядке.")
+    save(path, "- id: [broken again")  # a user who is no admin is told nothing
+    assert not any("баз" in r.text for r in dialog.handle_message(user, "привет"))
 
 
 def test_reload_is_for_admins_only(dialog: Dialog) -> None:

@@ -91,12 +91,18 @@ class Dialog:
         )
         return base.in_lang(lang) if lang else base.answering(None)
 
-    def _refresh(self, user: UserRef) -> None:
+    def _refresh(self, user: UserRef) -> list[Reply]:
+        """Note the user; where the dialog watches edits itself, look at the base and return
+        what the features tell this user about it (an admin: the edit broke it, or it is
+        sound again), to go before the reply."""
         self.store.touch_user(user.chat_id, user.user_id, user.client_lang)
         now = time.monotonic()
-        if self.watch_edits and now - self._last_reload_check >= RELOAD_INTERVAL:
-            self._last_reload_check = now
-            self.library.refresh()
+        if not self.watch_edits or now - self._last_reload_check < RELOAD_INTERVAL:
+            return []
+        self._last_reload_check = now
+        reload = self.library.refresh()
+        turn = self.turn(user)
+        return _marked([r for f in self.features for r in f.reloaded(turn, reload)], turn)
 
     # events ---------------------------------------------------------------------------------
 
@@ -104,38 +110,40 @@ class Dialog:
         """A text message: a command (``/name args``) or free text; ``reply_to`` is the id of
         the message it replies to, if any. Never raises."""
         try:
-            self._refresh(user)
-            text = clean_text(text)
-            command = COMMAND_RE.match(text) or self._on_russian_keys(text)
-            turn = replace(self.turn(user), reply_to=reply_to)
-            if command:  # /cancel says what it cancelled
-                turn = replace(turn, interrupted=self._interrupt(turn))
-                name, args = command.group(1).lower(), command.group(2) or ""
-                return _marked(self._command(turn, name, args), turn)
-            for feature in self.features:
-                replies = feature.text(turn, text)
-                if replies is not None:
-                    for other in self.features:
-                        if other is not feature:
-                            replies = other.after_text(turn, replies)
-                    return _marked(replies, turn)
-            return []
+            notes = self._refresh(user)
+            return [*notes, *self._message(user, clean_text(text), reply_to)]
         except Exception:
             log.exception("dialog failed on a message")
             return self._failure(user)
 
+    def _message(self, user: UserRef, text: str, reply_to: int | None) -> list[Reply]:
+        command = COMMAND_RE.match(text) or self._on_russian_keys(text)
+        turn = replace(self.turn(user), reply_to=reply_to)
+        if command:  # /cancel says what it cancelled
+            turn = replace(turn, interrupted=self._interrupt(turn))
+            name, args = command.group(1).lower(), command.group(2) or ""
+            return _marked(self._command(turn, name, args), turn)
+        for feature in self.features:
+            replies = feature.text(turn, text)
+            if replies is not None:
+                for other in self.features:
+                    if other is not feature:
+                        replies = other.after_text(turn, replies)
+                return _marked(replies, turn)
+        return []
+
     def handle_button(self, user: UserRef, action: str) -> list[Reply]:
         """A pressed button (its callback data). Never raises."""
         try:
-            self._refresh(user)
+            notes = self._refresh(user)
             action, lang = split_language(action)
             prefix, _, payload = action.partition(":")
             handler = self._buttons.get(prefix)
             turn = self.turn(user, lang)
             if handler is None:
-                return [Reply("", toast=turn._("This button is out of date."))]
+                return [*notes, Reply("", toast=turn._("This button is out of date."))]
             self._interrupt(turn)
-            return _marked(handler(turn, payload), turn)
+            return [*notes, *_marked(handler(turn, payload), turn)]
         except Exception:
             log.exception("dialog failed on a button (prefix %r)", action.partition(":")[0])
             return self._failure(user)
@@ -144,13 +152,14 @@ class Dialog:
         """A sticker, photo, voice message or file; ``reply_to`` is the id of the message it
         replies to, if any (an expert's case message, say). Never raises."""
         try:
-            self._refresh(user)
+            notes = self._refresh(user)
             turn = replace(self.turn(user), reply_to=reply_to)
             for feature in self.features:
                 replies = feature.non_text(turn)
                 if replies is not None:
-                    return _marked(replies, turn)
-            return [Reply(turn._("I can only read text messages. Please type your question."))]
+                    return [*notes, *_marked(replies, turn)]
+            text = turn._("I can only read text messages. Please type your question.")
+            return [*notes, Reply(text)]
         except Exception:
             log.exception("dialog failed on a message that is not text")
             return self._failure(user)

@@ -30,6 +30,13 @@ class KnowledgeAdmin(Feature):
             )
         ]
 
+    def reloaded(self, turn: Turn, reload: Reload) -> list[Reply]:
+        """An admin is told, before the reply to their message, that an edit broke the base
+        (once per broken state) or that it is sound again."""
+        if turn.user.is_admin and (reload.alert or reload.fixed):
+            return reload_replies(turn, reload)
+        return []
+
     def reload(self, turn: Turn, _args: str) -> list[Reply]:
         """Re-read the base in this thread (the terminal chat; the Telegram adapter does it off
         the dialog's thread) and report it."""

@@ -12,6 +12,7 @@ from typing import Protocol
 from bot.dialog.reply import InlineResult, Reply, UserRef
 from bot.i18n import Catalogs, Translate
 from bot.kb import DEFAULT_LANG, KnowledgeBase, Lang, as_lang
+from bot.library import Reload
 from bot.matching import Matcher
 from bot.store import Store
 
@@ -165,4 +166,9 @@ class Feature:
 
     def inline(self, turn: Turn, query: str) -> list[InlineResult]:
         """Results this feature offers for an inline query (``@bot query``)."""
+        return []
+
+    def reloaded(self, turn: Turn, reload: Reload) -> list[Reply]:
+        """What to tell the user of ``turn`` about a look at the base that the dialog took
+        before their message (the terminal chat: an edit broke it, or it is sound again)."""
         return []
