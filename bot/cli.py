@@ -550,10 +550,9 @@ def notices_list() -> None:
     )
     for notice in sorted(base.notices.values(), key=lambda n: (n.publish_at, n.id)):
         row = counts.get(notice.id, {})
-        archived = notice.archived and notice.id not in enqueued  # history: never sent
         click.echo(
             f"{notice.id:<40}{local_time(notice.publish_at):<18}"
-            f"{'archived' if archived else notice_status(notice, enqueued, now):<10}"
+            f"{notice_status(notice, enqueued, now):<10}"
             + "".join(f"{row.get(column, 0):>9}" for column in _COUNT_COLUMNS)
         )
     store.close()

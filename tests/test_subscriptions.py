@@ -194,3 +194,15 @@ def test_notice_and_digest_messages(dialog: Dialog) -> None:
     assert opened.text.startswith("**New gift rules en**")
     (hidden,) = dialog.handle_button(USER, "n:future-one")  # not published yet
     assert hidden.toast == "This notice is no longer available."
+
+
+def test_an_archived_notice_is_listed_as_archived_not_due(small_kb: Path) -> None:
+    """A probe saw the archived 2020 notice as "due" in `notices list`, for ever; the admins'
+    /notices put it under "Due now" too."""
+    (small_kb / "notices").mkdir()
+    old = notice_yaml("old-rules", "2020-10-18", "Old rules") + "archived: true\n"
+    (small_kb / "notices" / "a.yaml").write_text(old, encoding="utf-8")
+    dialog = build_dialog(Settings(knowledge_dir=small_kb), Store(":memory:"))
+    (listing,) = dialog.handle_message(ADMIN, "/notices")
+    assert listing.text.startswith("**Archived (kept for reference, never sent)**\n- old-rules")
+    assert "Due" not in listing.text

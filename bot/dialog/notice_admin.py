@@ -57,7 +57,12 @@ class NoticeAdmin(Feature):
         counts = turn.store.delivery_counts()
         enqueued = turn.store.enqueued_notices()
         now = datetime.now(UTC)
-        sections: dict[NoticeStatus, list[str]] = {"upcoming": [], "due": [], "enqueued": []}
+        sections: dict[NoticeStatus, list[str]] = {
+            "upcoming": [],
+            "due": [],
+            "enqueued": [],
+            "archived": [],
+        }
         for notice in sorted(turn.kb.notices.values(), key=lambda n: (n.publish_at, n.id)):
             status = notice_status(notice, enqueued, now)
             line = f"- {notice.id} {local_time(notice.publish_at)}"
@@ -68,6 +73,7 @@ class NoticeAdmin(Feature):
             "upcoming": _("**Upcoming**"),
             "due": _("**Due now, being queued for delivery**"),
             "enqueued": _("**Sent**"),
+            "archived": _("**Archived (kept for reference, never sent)**"),
         }
         text = "\n\n".join(
             titles[status] + "\n" + "\n".join(lines) for status, lines in sections.items() if lines

@@ -31,8 +31,8 @@ ANSWER_SHARE = 0.5
 # that belongs elsewhere is moved or reworded, not listed here.
 ALLOWED_MISSES: dict[tuple[str, str, str], str] = {
     ("provocation-examples", "en", "Is this entrapment or not?"): (
-        "answered by provocation-art-412-1 at a low confidence (under 40), an entry on the "
-        "same offence; rewording or removing it costs a right answer on the held-out eval set"
+        "answered by provocation-art-412-1, an entry on the same offence; rewording or "
+        "removing it costs a right answer on the held-out eval set"
     ),
 }
 

@@ -13,7 +13,7 @@ from bot.store import Store
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_TIME = time(9, 0)  # in Asia/Almaty, like a bare publish_at date
 TIME_FORMAT = "%Y-%m-%d %H:%M"
-NoticeStatus = Literal["upcoming", "due", "enqueued"]
+NoticeStatus = Literal["upcoming", "due", "enqueued", "archived"]
 
 
 def local_time(moment: datetime) -> str:
@@ -22,9 +22,12 @@ def local_time(moment: datetime) -> str:
 
 
 def notice_status(notice: Notice, enqueued: Collection[str], now: datetime) -> NoticeStatus:
-    """Enqueued (its outbox rows exist), due (its time has come, rows not yet made) or upcoming."""
+    """Enqueued (its outbox rows exist), archived (history kept for reference, never sent),
+    due (its time has come, rows not yet made) or upcoming."""
     if notice.id in enqueued:
         return "enqueued"
+    if notice.archived:
+        return "archived"
     return "due" if notice.publish_at <= now else "upcoming"
 
 
