@@ -398,6 +398,19 @@ def test_ok_and_i_dont_understand_get_small_talk_never_an_entry(
             "Көмектесе алмағаныма өкінемін. Сұрағыңызды басқаша жазып "
             "көріңіз немесе сұрақтарды /topics арқылы қараңыз.",
         ),
+        (  # a probe got "I don't know" with legal suggestions for these three
+            EN,
+            "you are useless idiot bot",
+            "Sorry I could not help. Try asking in other words, or browse "
+            "the questions with /topics.",
+        ),
+        (
+            KK,
+            "мен сені жек көремін ақымақ",
+            "Көмектесе алмағаныма өкінемін. Сұрағыңызды басқаша жазып "
+            "көріңіз немесе сұрақтарды /topics арқылы қараңыз.",
+        ),
+        (KK, "алгыс", "Оқасы жоқ! Тағы сұрағыңыз болса, жаза беріңіз."),
     ],
 )
 def test_ok_laughter_and_insults_are_answered_in_the_users_language(
