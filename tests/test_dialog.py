@@ -343,6 +343,42 @@ def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) 
     assert stale.toast == "Эта кнопка устарела."
 
 
+@pytest.mark.parametrize("typed", ["второй", "2", "вторая", "the second one"])
+def test_a_clarifying_question_is_answered_by_a_typed_ordinal(dialog: Dialog, typed: str) -> None:
+    """A probe typed "второй" and "первое" after "which of these?" and got "I don't know"."""
+    (asked,) = dialog.handle_message(RU, "Можно ли принять подарок от коллеги?")
+    second = [a for a in actions(asked) if a.startswith("q:")][1]
+    (pressed,) = dialog.handle_button(RU, second)
+    dialog.handle_message(RU, "Можно ли принять подарок от коллеги?")
+    (answer,) = dialog.handle_message(RU, typed)
+    assert answer.text == pressed.text
+    assert (
+        sum(
+            n
+            for _, chosen, n in dialog.store.confusions(datetime(2000, 1, 1, tzinfo=UTC))
+            if chosen
+        )
+        == 2
+    )
+
+
+def test_a_clarifying_question_is_answered_by_words_of_one_option(dialog: Dialog) -> None:
+    """ "the family one" after the gift entries are offered opens the family rule; another
+    question instead is answered as usual, and a "2" after it is no choice any more."""
+    kb = dialog.library.kb
+    family = kb.entries["gifts-family-members"]
+    (asked,) = dialog.handle_message(EN, "gifts")
+    offered = [a.split(":")[1] for a in actions(asked) if a.startswith("q:")]
+    assert offered and f"e:{family.id}" not in actions(asked)
+    (answer,) = dialog.handle_message(EN, "the family one")
+    assert answer.text.startswith(family.answer("en")[:40])
+    dialog.handle_message(EN, "gifts")
+    (other,) = dialog.handle_message(EN, "Can a civil servant accept gifts?")
+    assert other.text.startswith(kb.entries["gifts-any-value-ban"].answer("en")[:40])
+    replies = dialog.handle_message(EN, "2")
+    assert not any(r.text.startswith(family.answer("en")[:40]) for r in replies)
+
+
 @pytest.mark.parametrize(
     ("user", "text", "reply"),
     [

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.dialog.checkers import offer_button
+from bot.dialog.choices import typed_option
 from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text
 from bot.dialog.feedback import take_comment, typed_vote, vote, vote_buttons, vote_by_message
 from bot.dialog.followups import (
+    FOLLOW_UP_TIMEOUT,
     about_last_answer,
     in_context,
     last_answer,
@@ -98,6 +100,8 @@ class Answers(Feature):
         last = last_answer(turn)  # what a vote or a follow-up is about (read once)
         if (sign := typed_vote(text)) is not None and last is not None:
             return vote_by_message(turn, last, sign)
+        if (chosen := self._typed_choice(turn, text)) is not None:
+            return chosen
         letters = any(ch.isalpha() for ch in text)
         if not letters and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
             return [Reply(turn._("Please type your question in words."))]
@@ -285,6 +289,7 @@ class Answers(Feature):
         if len(entries) >= 2 and ask:
             # ask which (what people pick is counted, no text)
             question = turn.store.ask_clarification(tuple(e.id for e in entries))
+            turn.store.set_recent_choice(turn.user.chat_id, question)  # "второй" answers it
             text = _("Which of these is closest to what you want to know?")
             rows = [
                 (Button(entry_label(e, turn.lang), f"q:{question}:{n}"),)
@@ -385,6 +390,18 @@ class Answers(Feature):
         return [Reply(turn._("Choose a topic:"), rows)]
 
     # buttons --------------------------------------------------------------------------------
+
+    def _typed_choice(self, turn: Turn, text: str) -> list[Reply] | None:
+        """The answer to the clarifying question just asked, when the message names one of
+        its entries ("2", "второй", "the family one", "туыстар"); None otherwise (and that
+        question is no longer waited for)."""
+        question = turn.store.take_recent_choice(turn.user.chat_id, max_age=FOLLOW_UP_TIMEOUT)
+        if question is None:
+            return None
+        offered = [turn.kb.get(entry_id) for entry_id in turn.store.offered(question)]
+        labels = [[e.questions(lang)[0] for lang in LANGS] if e else [] for e in offered]
+        number = typed_option(labels, text, loose=True)
+        return None if number is None else self.clarified(turn, f"{question}:{number}")
 
     def clarified(self, turn: Turn, payload: str) -> list[Reply]:
         """``q:<question>:<n>``: option n of a clarifying question: counted, then answered."""

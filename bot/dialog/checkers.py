@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.dialog.choices import readings, typed_option
 from bot.dialog.entries import MAX_RELATED, entry_button, with_sources
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
@@ -20,16 +21,13 @@ from bot.i18n import N_
 from bot.kb import LANGS
 from bot.kb.markup import escape
 from bot.kb.model import Checker, CheckerOutcome, CheckerStep
-from bot.matching.normalize import prepare, words
-from bot.matching.scripts import has_latin, latin_to_cyrillic
+from bot.matching.normalize import words
 
 PREFIX = "k"
 CANCEL = "kx"
 FLOW_TIMEOUT = timedelta(minutes=30)  # an open checker untouched this long is abandoned
 BACK = N_("◀ Back")  # a step's control buttons, pressed or typed ("назад", "cancel")
 CANCEL_BUTTON = N_("✖ Cancel")
-TYPED_OPTION_WORDS = 3  # a typed answer to a step ("да", "not sure") has at most this many words
-TYPED_WORD_STEM = 4  # ... and its words of this many letters may end otherwise than the label's
 STEP_AGAIN_WORDS = 7  # words the base cannot answer, this few and asking nothing: the step again
 
 
@@ -85,7 +83,8 @@ class Checkers(Feature):
             return None
         if choices and _names_control(turn, text, BACK):
             return self._show(turn, checker, choices[:-1])
-        number = typed_option(step, text)
+        labels = [[option.label[lang] for lang in LANGS] for option in step.options]
+        number = typed_option(labels, text)
         if number is not None:
             return self._show(turn, checker, f"{choices}{number}")
         result = turn.matcher.match(text)
@@ -207,49 +206,8 @@ class Checkers(Feature):
         return Reply(with_sources(turn, outcome.texts[turn.lang], outcome.sources), tuple(rows))
 
 
-def _readings(text: str) -> list[list[str]]:
-    """The words of a typed message, and of its Latin letters read as Cyrillic ("joq" as
-    жоқ, "artqa" as артқа), folded."""
-    typed = words(text)
-    return [typed, words(latin_to_cyrillic(prepare(text)))] if has_latin(text) else [typed]
-
-
 def _names_control(turn: Turn, text: str, label: str) -> bool:
     """Whether ``text`` is a step's control button (``label``) in any language: typing
     "назад", "cancel" or "toqtatu" is pressing it."""
     controls = [words(turn.catalogs.translator(lang)(label)) for lang in LANGS]
-    return any(typed in controls for typed in _readings(text))
-
-
-def typed_option(step: CheckerStep, text: str) -> int | None:
-    """The number of the one option of ``step`` that a short typed message names, in any
-    language and in Latin letters too: its number from 1 ("2"), its label's first words ("да"
-    for "Да, я госслужащий", "not sure", "joq"), or else words inside it ("білмеймін" for
-    "Нақты білмеймін"); None when none or several fit."""
-    typed = words(text)
-    if not typed or len(typed) > TYPED_OPTION_WORDS:
-        return None
-    if len(typed) == 1 and typed[0].isdigit():
-        number = int(typed[0]) - 1
-        return number if 0 <= number < len(step.options) else None
-    labels = [(n, words(o.label[lang])) for n, o in enumerate(step.options) for lang in LANGS]
-    for fits in (_begins, _within):  # words inside one label: "не знаю" in "Другой … / не знаю"
-        for reading in _readings(text):
-            fitting = {number for number, label in labels if fits(label, reading)}
-            if len(fitting) == 1:
-                return fitting.pop()
-    return None
-
-
-def _within(label: list[str], typed: list[str]) -> bool:
-    """Whether the typed words appear in the label one after another (see :func:`_begins`)."""
-    return any(_begins(label[start:], typed) for start in range(1, len(label)))
-
-
-def _begins(label: list[str], typed: list[str]) -> bool:
-    """Whether the label's first words are the typed ones; a word of TYPED_WORD_STEM letters
-    or more may differ in its ending ("уверена" for "уверен(а)")."""
-    return len(label) >= len(typed) and all(
-        a == b or (min(len(a), len(b)) >= TYPED_WORD_STEM and (a.startswith(b) or b.startswith(a)))
-        for a, b in zip(typed, label, strict=False)
-    )
+    return any(typed in controls for typed in readings(text))

@@ -1,15 +1,17 @@
 """Clarifying questions: the entries offered when the bot could not decide, and the one the
-person chose. No text and no user are kept: only which entries people confuse."""
+person chose. No text and no user are kept with them: only which entries people confuse.
+Which question a user was asked last is kept apart, under their key, for minutes."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.store.tables import Tables, now_text
 
 
 class Clarifications(Tables):
-    """Clarifying questions: the entries offered and the one chosen (no text, no user)."""
+    """Clarifying questions: the entries offered and the one chosen (no text, no user), and
+    the one each user was asked last."""
 
     def ask_clarification(self, offered: tuple[str, ...]) -> int:
         """Record that ``offered`` were offered to choose from; returns the question's id."""
@@ -19,6 +21,37 @@ class Clarifications(Tables):
                 [",".join(offered), now_text()],
             )
         return int(cursor.lastrowid or 0)
+
+    def offered(self, question: int) -> tuple[str, ...]:
+        """The entries clarifying ``question`` offered, in order (none: unknown or expired)."""
+        row = self.db.execute(
+            "SELECT offered FROM clarifications WHERE id = ?", [question]
+        ).fetchone()
+        return tuple(str(row[0]).split(",")) if row else ()
+
+    def set_recent_choice(self, chat_id: int, question: int) -> None:
+        """Remember that the user was just asked clarifying ``question`` (under their key)."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO recent_choices (uid, question, asked_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(uid) DO UPDATE SET question = excluded.question,"
+                " asked_at = excluded.asked_at",
+                [self.uid(chat_id), question, now_text()],
+            )
+
+    def take_recent_choice(self, chat_id: int, *, max_age: timedelta) -> int | None:
+        """The clarifying question the user was asked last, if within ``max_age``; forgotten
+        once read (the next message answers it or is another question)."""
+        uid = self.uid(chat_id)
+        row = self.db.execute(
+            "SELECT question, asked_at FROM recent_choices WHERE uid = ?", [uid]
+        ).fetchone()
+        if row is None:  # most messages: nothing to forget, no write
+            return None
+        with self.db.atomic():
+            self.db.execute("DELETE FROM recent_choices WHERE uid = ?", [uid])
+        fresh = datetime.fromisoformat(str(row[1])) >= datetime.now(UTC) - max_age
+        return int(row[0]) if fresh else None
 
     def choose(self, question: int, number: int) -> str | None:
         """Record that option ``number`` of clarifying ``question`` was chosen; its entry id,

@@ -304,6 +304,12 @@ def _m14_flows_aside(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE flows ADD COLUMN aside INTEGER NOT NULL DEFAULT 0")
 
 
+def _m15_recent_choices(db: sqlite_utils.Database) -> None:
+    """The clarifying question each user was asked last, under their key: a typed "второй"
+    or "the family one" answers it."""
+    db.table("recent_choices").create({"uid": int, "question": int, "asked_at": str}, pk="uid")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_users_feedback,
     _m2_subscriptions_outbox,
@@ -319,6 +325,7 @@ MIGRATIONS: list[Migration] = [
     _m12_recent_answers,
     _m13_written_language,
     _m14_flows_aside,
+    _m15_recent_choices,
 ]
 
 

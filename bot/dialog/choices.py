@@ -1,0 +1,93 @@
+"""Reading a typed choice among buttons: a check's step options or a clarifying question's
+entries, in any language and in Latin letters too ("2", "второй", "да", "not sure", "joq",
+"the family one")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.matching.function_words import ALL_STOPWORDS
+from bot.matching.normalize import fold, prepare, words
+from bot.matching.scripts import has_latin, latin_to_cyrillic
+
+TYPED_OPTION_WORDS = 3  # a typed choice ("да", "not sure") has at most this many words ...
+LOOSE_OPTION_WORDS = 6  # ... or, read loosely (a clarifying question's entries), this many
+TYPED_WORD_STEM = 4  # a typed word this long may end otherwise than the label's ("уверена")
+ORDINALS = {  # folded, from the first option: "второй", "екіншісі", "the second one"
+    number: frozenset(fold(word) for word in spelled.split())
+    for number, spelled in enumerate(
+        (
+            "first 1st первый первая первое первую бірінші біріншісі birinshi",
+            "second 2nd второй вторая второе вторую екінші екіншісі ekinshi",
+            "third 3rd третий третья третье третью үшінші үшіншісі ushinshi",
+        )
+    )
+}
+ORDINAL_FILLERS = frozenset(map(fold, ("the", "one", "option", "вариант", "нұсқа")))
+
+
+def typed_option(labels: Sequence[Sequence[str]], text: str, *, loose: bool = False) -> int | None:
+    """The number (from 0) of the one option that a short typed message names, given each
+    option's labels (one per language): its number from 1 ("2") or its ordinal ("второй",
+    "the second one"), its label's first words ("да" for "Да, я госслужащий", "not sure",
+    "joq"), or else words inside it ("білмеймін" for "Нақты білмеймін"); with ``loose``, also
+    content words found in one option's labels only, in any order ("the family one"). None
+    when none or several fit.
+
+    >>> typed_option([["Да, я госслужащий", "Yes"], ["Нет", "No"]], "2")
+    1
+    >>> typed_option([["Подарки коллегам"], ["Подарки семье"]], "второй")
+    1
+    >>> typed_option([["Gifts at work"], ["Gifts to family"]], "the family one", loose=True)
+    1
+    """
+    typed = words(text)
+    if not typed or len(typed) > (LOOSE_OPTION_WORDS if loose else TYPED_OPTION_WORDS):
+        return None
+    if len(typed) == 1 and typed[0].isdigit():
+        number = int(typed[0]) - 1
+        return number if 0 <= number < len(labels) else None
+    said = {w for w in typed if w not in ORDINAL_FILLERS}
+    ordinal = [n for n, spelled in ORDINALS.items() if said and said <= spelled]
+    if ordinal:
+        return ordinal[0] if ordinal[0] < len(labels) else None
+    options = [(n, words(label)) for n, texts in enumerate(labels) for label in texts]
+    fits_in = (_begins, _within, _contains) if loose else (_begins, _within)
+    for fits in fits_in:
+        for reading in readings(text):
+            fitting = {number for number, label in options if fits(label, reading)}
+            if len(fitting) == 1:
+                return fitting.pop()
+    return None
+
+
+def readings(text: str) -> list[list[str]]:
+    """The words of a typed message, and of its Latin letters read as Cyrillic ("joq" as
+    жоқ, "artqa" as артқа), folded."""
+    typed = words(text)
+    return [typed, words(latin_to_cyrillic(prepare(text)))] if has_latin(text) else [typed]
+
+
+def _within(label: list[str], typed: list[str]) -> bool:
+    """Whether the typed words appear in the label one after another (see :func:`_begins`)."""
+    return any(_begins(label[start:], typed) for start in range(1, len(label)))
+
+
+def _begins(label: list[str], typed: list[str]) -> bool:
+    """Whether the label's first words are the typed ones; a word of TYPED_WORD_STEM letters
+    or more may differ in its ending ("уверена" for "уверен(а)")."""
+    return len(label) >= len(typed) and all(_same(a, b) for a, b in zip(typed, label, strict=False))
+
+
+def _contains(label: list[str], typed: list[str]) -> bool:
+    """Whether every content word typed is a word of the label, in any order ("family" in
+    "Does the gift ban cover family members?")."""
+    content = [w for w in typed if w not in ALL_STOPWORDS and w not in ORDINAL_FILLERS]
+    return bool(content) and all(any(_same(w, v) for v in label) for w in content)
+
+
+def _same(a: str, b: str) -> bool:
+    """The same word, or one of TYPED_WORD_STEM letters or more beginning the other."""
+    return a == b or (
+        min(len(a), len(b)) >= TYPED_WORD_STEM and (a.startswith(b) or b.startswith(a))
+    )
