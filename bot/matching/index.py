@@ -144,22 +144,21 @@ class Index:
         self.unknown_weight = math.log(1 + count) ** self.config.idf_power
         self.questions = [self._question(*item) for item in raw]
         self.number = {entry_id: n for n, entry_id in enumerate(self.entry_ids)}
-        self.by_entry: list[list[int]] = [[] for _ in self.entry_ids]
-        for number, indexed in enumerate(self.questions):
-            self.by_entry[indexed.entry].append(number)
+        # each entry's questions, in the order of self.questions: a question's place in this
+        # list is its place in its entry
+        self.entry_questions: list[list[Question]] = [[] for _ in self.entry_ids]
+        for indexed in self.questions:
+            self.entry_questions[indexed.entry].append(indexed)
         # a code of question_postings: (a question's place in its entry) << slot_shift | slot
         self.slot_shift = max((len(q.slots) for q in self.questions), default=1).bit_length()
         codes: dict[int, int] = {}  # one int object for each code: memory at scale
         self.question_postings = [
-            self._question_postings(numbers, codes) for numbers in self.by_entry
+            self._question_postings(questions, codes) for questions in self.entry_questions
         ]
         self.profiles = EntryProfiles(
             [
-                [
-                    [self.questions[n].text for n in numbers if self.questions[n].lang == lang]
-                    for lang in LANGS
-                ]
-                for numbers in self.by_entry
+                [[q.text for q in questions if q.lang == lang] for lang in LANGS]
+                for questions in self.entry_questions
             ]
         )
         self.model = EntryModel(documents)
@@ -320,13 +319,13 @@ class Index:
         return Question(entry, lang, " ".join(folded), weighted, sum(s.weight for s in weighted))
 
     def _question_postings(
-        self, numbers: list[int], codes: dict[int, int]
+        self, questions: list[Question], codes: dict[int, int]
     ) -> dict[str, tuple[int, ...]]:
         """One entry's inverted index: each key to the codes (see slot_shift) of the slots of
         the entry's questions found by it."""
         found: dict[str, list[int]] = defaultdict(list)
-        for at, number in enumerate(numbers):
-            for slot_at, slot in enumerate(self.questions[number].slots):
+        for at, question in enumerate(questions):
+            for slot_at, slot in enumerate(question.slots):
                 code = at << self.slot_shift | slot_at
                 code = codes.setdefault(code, code)
                 for key in slot.keys:

@@ -598,8 +598,15 @@ class Matcher:
         question they contain.
         """
         config, query_share, total = self.config, query.query_share, query.total
-        numbers, questions = self.index.by_entry[entry], self.index.questions
-        weights, found = query.found(self.index.question_postings[entry], self.index.slot_shift)
+        questions, shift = self.index.entry_questions[entry], self.index.slot_shift
+        weights, codes = query.found(self.index.question_postings[entry], shift)
+        # the weight of each question's slots found, summed in the slots' order (the codes are
+        # sorted: question by question, lowest slot first): bit for bit the same in every process
+        mask = (1 << shift) - 1
+        parts: dict[int, float] = {}
+        for code in codes:
+            at = code >> shift
+            parts[at] = parts.get(at, 0.0) + questions[at].slots[code & mask].weight
         by_entry = query.entry_share * entry_coverage  # the parts every question shares
         by_question = 1 - query.entry_share
         whole = config.question_size * total
@@ -614,21 +621,15 @@ class Matcher:
         similarity_share, penalty = config.similarity_share, config.substitution_penalty
         bounds = []
         for at, weight in weights.items():
-            question = questions[numbers[at]]
+            question = questions[at]
             own = weight / total
             by_words = query_share * (by_entry + by_question * own)
-            # the share of the question's weight in the slots found (summed in the slots' order,
-            # lowest bit first: bit for bit the same sum in every process)
-            bits, part, slots = found[at], 0.0, question.slots
-            while bits:
-                low = bits & -bits
-                part += slots[low.bit_length() - 1].weight
-                bits ^= low
             # A question a story contains whole ("provocation") may be a passing mention.
-            contained = (part / question.total if question.total else 0.0) * min(
-                1.0, question.total / whole
-            )
-            kept = 1 - penalty * min(1 - own, 1 - contained)
+            size = question.total
+            small = size / whole  # min() spelled out (its call costs more here): the same values
+            contained = (parts[at] / size if size else 0.0) * (small if small < 1.0 else 1.0)
+            left, missed = 1 - own, 1 - contained
+            kept = 1 - penalty * (missed if missed < left else left)
             bound = (by_words + contained_share * contained + similarity_share) * kept
             bounds.append((bound, by_words, contained, kept, question))
         bounds.sort(key=itemgetter(0), reverse=True)  # the likely best first: the rest are cut
@@ -651,8 +652,7 @@ class _Query:
     def __init__(self, tokens: list[_Token], text: str, config: MatchConfig) -> None:
         self.total = sum(t.weight for t in tokens)
         self.text = text
-        self.keys = frozenset(key for token in tokens for key in token.alts)
-        self._keysets = [(frozenset(t.alts), t.weight, t.exact, t.alts) for t in tokens if t.alts]
+        self._tokens = [(t.weight, t.exact, t.alts) for t in tokens if t.alts]
         story = min(
             max((len(tokens) - config.short_query) / (config.long_query - config.short_query), 0.0),
             1.0,
@@ -663,33 +663,35 @@ class _Query:
 
     def found(
         self, postings: dict[str, tuple[int, ...]], shift: int
-    ) -> tuple[dict[int, float], dict[int, int]]:
+    ) -> tuple[dict[int, float], list[int]]:
         """For each question of one entry (by its place, see
         :attr:`~bot.matching.index.Index.question_postings`) that shares a key with the
-        message: the weight of the message it explains, and the bits of its slots found."""
-        mask = (1 << shift) - 1
+        message: the weight of the message it explains; and the codes of the slots found,
+        sorted (question by question, lowest slot first)."""
         weights: dict[int, float] = {}
-        slots: dict[int, int] = {}
-        for keys, weight, exact, alts in self._keysets:
+        codes: set[int] = set()
+        # summed token by token, in the message's order: the sums stay bit for bit
+        for weight, exact, alts in self._tokens:
+            if exact:  # every key of the word itself: its whole weight
+                places: set[int] = set()
+                for key in alts:
+                    if key in postings:
+                        for code in postings[key]:
+                            codes.add(code)
+                            places.add(code >> shift)
+                for at in places:
+                    weights[at] = weights.get(at, 0.0) + weight
+                continue
             best: dict[int, float] = {}
-            for key in keys:
-                codes = postings.get(key)
-                if codes is None:
-                    continue
-                sim = alts[key]
-                for code in codes:
+            for key, sim in alts.items():
+                for code in postings.get(key, ()):
+                    codes.add(code)
                     at = code >> shift
-                    slots[at] = slots.get(at, 0) | 1 << (code & mask)
                     if sim > best.get(at, -1.0):
                         best[at] = sim
-            # summed token by token, in the message's order: the sums stay bit for bit
-            if exact:  # every key of the word itself: its whole weight
-                for at in best:
-                    weights[at] = weights.get(at, 0.0) + weight
-            else:
-                for at, sim in best.items():
-                    weights[at] = weights.get(at, 0.0) + weight * sim
-        return weights, slots
+            for at, sim in best.items():
+                weights[at] = weights.get(at, 0.0) + weight * sim
+        return weights, sorted(codes)
 
 
 def _typo_features(tokens: list[_Token], config: MatchConfig) -> list[str]:
