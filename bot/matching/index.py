@@ -15,7 +15,7 @@ import functools
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -117,6 +117,10 @@ class Index:
         self.kin_role: Callable[[str], Role | None] = functools.lru_cache(maxsize=WORDS_CACHED)(
             self._role
         )
+        # an unknown word is looked up again in a story's question sentence, and recurs
+        self.similar: Callable[[str], Mapping[str, float]] = functools.lru_cache(
+            maxsize=WORDS_CACHED
+        )(self._similar)
         for number, entry in enumerate(kb.entries.values()):
             for lang in LANGS:
                 for question in entry.questions(lang) if lang in entry.texts else ():
@@ -266,11 +270,11 @@ class Index:
         """The weight of a word found by ``keys``: the idf of its rarest key in the index."""
         return max((self.idf[key] for key in keys if key in self.idf), default=0.0)
 
-    def similar(self, word: str) -> dict[str, float]:
+    def _similar(self, word: str) -> dict[str, float]:
         """Keys of the indexed words close to an unknown ``word``, with similarity: likely
         typos (rapidfuzz ratio), words sharing its first letters (подарить, подарок) and, for
         a short word, the words it begins. A common English word is neither a typo nor cut
-        short: "sent" is not "set"."""
+        short: "sent" is not "set". (Read through :attr:`similar`, which keeps the answers.)"""
         if len(word) < self.config.min_fuzzy_length:
             return {}
         real = is_common_english(word)

@@ -30,7 +30,7 @@ import logging
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from operator import itemgetter
 
@@ -71,7 +71,7 @@ class MatchResult:
 @dataclass(frozen=True)
 class _Token:
     word: str
-    alts: dict[str, float]
+    alts: Mapping[str, float]  # shared with Index.similar's answers: never changed
     weight: float
 
     @property
