@@ -117,6 +117,10 @@ class Index:
         self.kin_role: Callable[[str], Role | None] = functools.lru_cache(maxsize=WORDS_CACHED)(
             self._role
         )
+        # a word's naive Bayes features: asked for each word of each message (and its question)
+        self._word_features: Callable[[str], tuple[str, ...]] = functools.lru_cache(
+            maxsize=WORDS_CACHED
+        )(self._features_of)
         # an unknown word is looked up again in a story's question sentence, and recurs
         self.similar: Callable[[str], Mapping[str, float]] = functools.lru_cache(
             maxsize=WORDS_CACHED
@@ -259,12 +263,14 @@ class Index:
     def features(self, folded: list[str]) -> list[str]:
         """Every word of a folded word list, function words included, as its stems and its
         synonym groups: what :class:`~bot.matching.bayes.EntryModel` counts."""
-        found: list[str] = []
-        for word in folded:
-            stems = {stem(word, lang) for lang in script_langs(word)}
-            found += sorted(stems)  # a fixed order: the same sums in every process
-            found += sorted(self.synonyms.single({word, *stems}))
-        return found
+        return [feature for word in folded for feature in self._word_features(word)]
+
+    def _features_of(self, word: str) -> tuple[str, ...]:
+        """One folded word's features (see :meth:`features`; read through _word_features,
+        which keeps them)."""
+        stems = {stem(word, lang) for lang in script_langs(word)}
+        # a fixed order: the same sums in every process
+        return (*sorted(stems), *sorted(self.synonyms.single({word, *stems})))
 
     def weight(self, keys: Iterable[str]) -> float:
         """The weight of a word found by ``keys``: the idf of its rarest key in the index."""

@@ -83,7 +83,8 @@ class _Token:
 @dataclass(frozen=True)
 class _Ranking:
     """A message's content words and its entries, best first, with what scoring its
-    candidates found: their n-gram likeness and naive Bayes log-likelihoods (by number)."""
+    candidates found (by number): the n-gram likeness of those ranked and the naive Bayes
+    log-likelihoods of them all."""
 
     tokens: list[_Token]
     ranked: list[tuple[str, float]]
@@ -112,6 +113,10 @@ class Matcher:
         for number, topic in enumerate(self._topics):
             self._entries_of[topic].append(number)
         load_word_lists()
+        # whether a word is known is asked of every reading of every word of a message
+        self._known: Callable[[str], bool] = functools.lru_cache(maxsize=WORDS_CACHED)(
+            self.index.lexicon.__contains__
+        )
         # a word's everyday share is asked for again and again (each message, each feature)
         self._everyday: Callable[[str], float] = functools.lru_cache(maxsize=WORDS_CACHED)(
             self._everyday_share
@@ -159,9 +164,6 @@ class Matcher:
             else:
                 joined.append(word)
         return joined
-
-    def _known(self, word: str) -> bool:
-        return word in self.index.lexicon
 
     def _match(self, text: str) -> MatchResult:
         folded, lang = self._words(text)
@@ -559,19 +561,21 @@ class Matcher:
             reach: dict[int, float] = {}
             direct: set[int] = set()
             for key, sim in token.alts.items():
-                for entry in self.index.postings.get(key, ()):
+                entries = self.index.postings.get(key, ())
+                if not key.startswith(GROUP_PREFIX):
+                    direct.update(entries)
+                for entry in entries:
                     if sim > reach.get(entry, 0.0):
                         reach[entry] = sim
-                    if not key.startswith(GROUP_PREFIX):
-                        direct.add(entry)
             for entry, sim in reach.items():
                 cover[entry] += token.weight * sim
             for entry in direct:
                 own[entry] += token.weight
         candidates = sorted(cover, key=lambda e: (-round(cover[e], 9), -own[e], e))
         candidates = candidates[: self.config.candidates]
+        scored_ones = [e for e in candidates if wanted is None or self.index.entry_ids[e] in wanted]
         query = _Query(tokens, " ".join(folded), self.config)
-        looks = self.index.profiles.similarity(query.text, candidates)
+        looks = self.index.profiles.similarity(query.text, scored_ones)
         features = self.index.features(folded) + _typo_features(tokens, self.config)
         logs = self.index.model.log_likelihoods(features, candidates, self.config.bayes_temperature)
         likely = normalized(logs)
@@ -585,8 +589,7 @@ class Matcher:
                     1,
                 ),
             )
-            for e in candidates
-            if wanted is None or self.index.entry_ids[e] in wanted
+            for e in scored_ones
         ]
         return _Ranking(tokens, sorted(scored, key=itemgetter(1), reverse=True), looks, logs)
 
