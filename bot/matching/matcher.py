@@ -74,7 +74,7 @@ class _Token:
     alts: Mapping[str, float]  # shared with Index.similar's answers: never changed
     weight: float
 
-    @property
+    @functools.cached_property  # asked for each token by scoring, features and rules
     def exact(self) -> bool:
         """Found as such (every key at similarity 1), not as a likely typo."""
         return all(sim == 1.0 for sim in self.alts.values())
