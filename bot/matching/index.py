@@ -15,7 +15,7 @@ import functools
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -117,6 +117,14 @@ class Index:
         self.kin_role: Callable[[str], Role | None] = functools.lru_cache(maxsize=WORDS_CACHED)(
             self._role
         )
+        # a word's naive Bayes features: asked for each word of each message (and its question)
+        self._word_features: Callable[[str], tuple[str, ...]] = functools.lru_cache(
+            maxsize=WORDS_CACHED
+        )(self._features_of)
+        # an unknown word is looked up again in a story's question sentence, and recurs
+        self.similar: Callable[[str], Mapping[str, float]] = functools.lru_cache(
+            maxsize=WORDS_CACHED
+        )(self._similar)
         for number, entry in enumerate(kb.entries.values()):
             for lang in LANGS:
                 for question in entry.questions(lang) if lang in entry.texts else ():
@@ -144,22 +152,21 @@ class Index:
         self.unknown_weight = math.log(1 + count) ** self.config.idf_power
         self.questions = [self._question(*item) for item in raw]
         self.number = {entry_id: n for n, entry_id in enumerate(self.entry_ids)}
-        self.by_entry: list[list[int]] = [[] for _ in self.entry_ids]
-        for number, indexed in enumerate(self.questions):
-            self.by_entry[indexed.entry].append(number)
+        # each entry's questions, in the order of self.questions: a question's place in this
+        # list is its place in its entry
+        self.entry_questions: list[list[Question]] = [[] for _ in self.entry_ids]
+        for indexed in self.questions:
+            self.entry_questions[indexed.entry].append(indexed)
         # a code of question_postings: (a question's place in its entry) << slot_shift | slot
         self.slot_shift = max((len(q.slots) for q in self.questions), default=1).bit_length()
         codes: dict[int, int] = {}  # one int object for each code: memory at scale
         self.question_postings = [
-            self._question_postings(numbers, codes) for numbers in self.by_entry
+            self._question_postings(questions, codes) for questions in self.entry_questions
         ]
         self.profiles = EntryProfiles(
             [
-                [
-                    [self.questions[n].text for n in numbers if self.questions[n].lang == lang]
-                    for lang in LANGS
-                ]
-                for numbers in self.by_entry
+                [[q.text for q in questions if q.lang == lang] for lang in LANGS]
+                for questions in self.entry_questions
             ]
         )
         self.model = EntryModel(documents)
@@ -256,22 +263,24 @@ class Index:
     def features(self, folded: list[str]) -> list[str]:
         """Every word of a folded word list, function words included, as its stems and its
         synonym groups: what :class:`~bot.matching.bayes.EntryModel` counts."""
-        found: list[str] = []
-        for word in folded:
-            stems = {stem(word, lang) for lang in script_langs(word)}
-            found += sorted(stems)  # a fixed order: the same sums in every process
-            found += sorted(self.synonyms.single({word, *stems}))
-        return found
+        return [feature for word in folded for feature in self._word_features(word)]
+
+    def _features_of(self, word: str) -> tuple[str, ...]:
+        """One folded word's features (see :meth:`features`; read through _word_features,
+        which keeps them)."""
+        stems = {stem(word, lang) for lang in script_langs(word)}
+        # a fixed order: the same sums in every process
+        return (*sorted(stems), *sorted(self.synonyms.single({word, *stems})))
 
     def weight(self, keys: Iterable[str]) -> float:
         """The weight of a word found by ``keys``: the idf of its rarest key in the index."""
         return max((self.idf[key] for key in keys if key in self.idf), default=0.0)
 
-    def similar(self, word: str) -> dict[str, float]:
+    def _similar(self, word: str) -> dict[str, float]:
         """Keys of the indexed words close to an unknown ``word``, with similarity: likely
         typos (rapidfuzz ratio), words sharing its first letters (подарить, подарок) and, for
         a short word, the words it begins. A common English word is neither a typo nor cut
-        short: "sent" is not "set"."""
+        short: "sent" is not "set". (Read through :attr:`similar`, which keeps the answers.)"""
         if len(word) < self.config.min_fuzzy_length:
             return {}
         real = is_common_english(word)
@@ -320,13 +329,13 @@ class Index:
         return Question(entry, lang, " ".join(folded), weighted, sum(s.weight for s in weighted))
 
     def _question_postings(
-        self, numbers: list[int], codes: dict[int, int]
+        self, questions: list[Question], codes: dict[int, int]
     ) -> dict[str, tuple[int, ...]]:
         """One entry's inverted index: each key to the codes (see slot_shift) of the slots of
         the entry's questions found by it."""
         found: dict[str, list[int]] = defaultdict(list)
-        for at, number in enumerate(numbers):
-            for slot_at, slot in enumerate(self.questions[number].slots):
+        for at, question in enumerate(questions):
+            for slot_at, slot in enumerate(question.slots):
                 code = at << self.slot_shift | slot_at
                 code = codes.setdefault(code, code)
                 for key in slot.keys:

@@ -3,14 +3,16 @@ in Kazakh, Russian and English questions (:class:`Lexicon`)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from bot.kb.model import Lang
 from bot.matching.common_words import is_everyday_russian
 from bot.matching.function_words import LANGUAGE_WORDS
 from bot.matching.normalize import words
+from bot.matching.reading import WORDS_CACHED
 from bot.matching.stem import stem
 
 CYRILLIC_WORD = re.compile(r"^[а-я]+$")
@@ -29,6 +31,8 @@ class Lexicon:
     def __init__(self, texts: Iterable[tuple[Lang | None, str]] = ()) -> None:
         self._counts: dict[str, Counter[Lang]] = defaultdict(Counter)
         self._stems: dict[str, Counter[Lang]] = defaultdict(Counter)
+        # a word's shares are asked for each word of each message (kept until a text is added)
+        self._shares = functools.lru_cache(maxsize=WORDS_CACHED)(self._count_shares)
         for lang, found in LANGUAGE_WORDS.items():
             self.add(lang, " ".join(found))
         for text_lang, text in texts:
@@ -44,12 +48,16 @@ class Lexicon:
                     stems[lang] += 1
             if lang:
                 counts[lang] += 1
+        self._shares.cache_clear()
 
-    def shares(self, word: str) -> dict[Lang, float]:
+    def shares(self, word: str) -> Mapping[Lang, float]:
         """The languages of a folded word, each with its share (they sum to 1) of the
         word's occurrences, plus its stem's when the word is never seen, or is long and
         rarely seen ("взятка", twice in Kazakh questions, is a form of the Russian взятку,
-        взятки); empty for a word never seen."""
+        взятки); empty for a word never seen. Shared between calls: never changed."""
+        return self._shares(word)
+
+    def _count_shares(self, word: str) -> dict[Lang, float]:
         found = self._counts.get(word, Counter())
         total = sum(found.values())
         if total < RARELY_SEEN and (len(word) >= MIN_STEMMED_LENGTH or not total):

@@ -30,7 +30,7 @@ import logging
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from operator import itemgetter
 
@@ -71,10 +71,10 @@ class MatchResult:
 @dataclass(frozen=True)
 class _Token:
     word: str
-    alts: dict[str, float]
+    alts: Mapping[str, float]  # shared with Index.similar's answers: never changed
     weight: float
 
-    @property
+    @functools.cached_property  # asked for each token by scoring, features and rules
     def exact(self) -> bool:
         """Found as such (every key at similarity 1), not as a likely typo."""
         return all(sim == 1.0 for sim in self.alts.values())
@@ -83,7 +83,8 @@ class _Token:
 @dataclass(frozen=True)
 class _Ranking:
     """A message's content words and its entries, best first, with what scoring its
-    candidates found: their n-gram likeness and naive Bayes log-likelihoods (by number)."""
+    candidates found (by number): the n-gram likeness of those ranked and the naive Bayes
+    log-likelihoods of them all."""
 
     tokens: list[_Token]
     ranked: list[tuple[str, float]]
@@ -112,6 +113,10 @@ class Matcher:
         for number, topic in enumerate(self._topics):
             self._entries_of[topic].append(number)
         load_word_lists()
+        # whether a word is known is asked of every reading of every word of a message
+        self._known: Callable[[str], bool] = functools.lru_cache(maxsize=WORDS_CACHED)(
+            self.index.lexicon.__contains__
+        )
         # a word's everyday share is asked for again and again (each message, each feature)
         self._everyday: Callable[[str], float] = functools.lru_cache(maxsize=WORDS_CACHED)(
             self._everyday_share
@@ -159,9 +164,6 @@ class Matcher:
             else:
                 joined.append(word)
         return joined
-
-    def _known(self, word: str) -> bool:
-        return word in self.index.lexicon
 
     def _match(self, text: str) -> MatchResult:
         folded, lang = self._words(text)
@@ -559,19 +561,21 @@ class Matcher:
             reach: dict[int, float] = {}
             direct: set[int] = set()
             for key, sim in token.alts.items():
-                for entry in self.index.postings.get(key, ()):
+                entries = self.index.postings.get(key, ())
+                if not key.startswith(GROUP_PREFIX):
+                    direct.update(entries)
+                for entry in entries:
                     if sim > reach.get(entry, 0.0):
                         reach[entry] = sim
-                    if not key.startswith(GROUP_PREFIX):
-                        direct.add(entry)
             for entry, sim in reach.items():
                 cover[entry] += token.weight * sim
             for entry in direct:
                 own[entry] += token.weight
         candidates = sorted(cover, key=lambda e: (-round(cover[e], 9), -own[e], e))
         candidates = candidates[: self.config.candidates]
+        scored_ones = [e for e in candidates if wanted is None or self.index.entry_ids[e] in wanted]
         query = _Query(tokens, " ".join(folded), self.config)
-        looks = self.index.profiles.similarity(query.text, candidates)
+        looks = self.index.profiles.similarity(query.text, scored_ones)
         features = self.index.features(folded) + _typo_features(tokens, self.config)
         logs = self.index.model.log_likelihoods(features, candidates, self.config.bayes_temperature)
         likely = normalized(logs)
@@ -585,8 +589,7 @@ class Matcher:
                     1,
                 ),
             )
-            for e in candidates
-            if wanted is None or self.index.entry_ids[e] in wanted
+            for e in scored_ones
         ]
         return _Ranking(tokens, sorted(scored, key=itemgetter(1), reverse=True), looks, logs)
 
@@ -598,8 +601,15 @@ class Matcher:
         question they contain.
         """
         config, query_share, total = self.config, query.query_share, query.total
-        numbers, questions = self.index.by_entry[entry], self.index.questions
-        weights, found = query.found(self.index.question_postings[entry], self.index.slot_shift)
+        questions, shift = self.index.entry_questions[entry], self.index.slot_shift
+        weights, codes = query.found(self.index.question_postings[entry], shift)
+        # the weight of each question's slots found, summed in the slots' order (the codes are
+        # sorted: question by question, lowest slot first): bit for bit the same in every process
+        mask = (1 << shift) - 1
+        parts: dict[int, float] = {}
+        for code in codes:
+            at = code >> shift
+            parts[at] = parts.get(at, 0.0) + questions[at].slots[code & mask].weight
         by_entry = query.entry_share * entry_coverage  # the parts every question shares
         by_question = 1 - query.entry_share
         whole = config.question_size * total
@@ -614,21 +624,15 @@ class Matcher:
         similarity_share, penalty = config.similarity_share, config.substitution_penalty
         bounds = []
         for at, weight in weights.items():
-            question = questions[numbers[at]]
+            question = questions[at]
             own = weight / total
             by_words = query_share * (by_entry + by_question * own)
-            # the share of the question's weight in the slots found (summed in the slots' order,
-            # lowest bit first: bit for bit the same sum in every process)
-            bits, part, slots = found[at], 0.0, question.slots
-            while bits:
-                low = bits & -bits
-                part += slots[low.bit_length() - 1].weight
-                bits ^= low
             # A question a story contains whole ("provocation") may be a passing mention.
-            contained = (part / question.total if question.total else 0.0) * min(
-                1.0, question.total / whole
-            )
-            kept = 1 - penalty * min(1 - own, 1 - contained)
+            size = question.total
+            small = size / whole  # min() spelled out (its call costs more here): the same values
+            contained = (parts[at] / size if size else 0.0) * (small if small < 1.0 else 1.0)
+            left, missed = 1 - own, 1 - contained
+            kept = 1 - penalty * (missed if missed < left else left)
             bound = (by_words + contained_share * contained + similarity_share) * kept
             bounds.append((bound, by_words, contained, kept, question))
         bounds.sort(key=itemgetter(0), reverse=True)  # the likely best first: the rest are cut
@@ -651,8 +655,7 @@ class _Query:
     def __init__(self, tokens: list[_Token], text: str, config: MatchConfig) -> None:
         self.total = sum(t.weight for t in tokens)
         self.text = text
-        self.keys = frozenset(key for token in tokens for key in token.alts)
-        self._keysets = [(frozenset(t.alts), t.weight, t.exact, t.alts) for t in tokens if t.alts]
+        self._tokens = [(t.weight, t.exact, t.alts) for t in tokens if t.alts]
         story = min(
             max((len(tokens) - config.short_query) / (config.long_query - config.short_query), 0.0),
             1.0,
@@ -663,33 +666,35 @@ class _Query:
 
     def found(
         self, postings: dict[str, tuple[int, ...]], shift: int
-    ) -> tuple[dict[int, float], dict[int, int]]:
+    ) -> tuple[dict[int, float], list[int]]:
         """For each question of one entry (by its place, see
         :attr:`~bot.matching.index.Index.question_postings`) that shares a key with the
-        message: the weight of the message it explains, and the bits of its slots found."""
-        mask = (1 << shift) - 1
+        message: the weight of the message it explains; and the codes of the slots found,
+        sorted (question by question, lowest slot first)."""
         weights: dict[int, float] = {}
-        slots: dict[int, int] = {}
-        for keys, weight, exact, alts in self._keysets:
+        codes: set[int] = set()
+        # summed token by token, in the message's order: the sums stay bit for bit
+        for weight, exact, alts in self._tokens:
+            if exact:  # every key of the word itself: its whole weight
+                places: set[int] = set()
+                for key in alts:
+                    if key in postings:
+                        for code in postings[key]:
+                            codes.add(code)
+                            places.add(code >> shift)
+                for at in places:
+                    weights[at] = weights.get(at, 0.0) + weight
+                continue
             best: dict[int, float] = {}
-            for key in keys:
-                codes = postings.get(key)
-                if codes is None:
-                    continue
-                sim = alts[key]
-                for code in codes:
+            for key, sim in alts.items():
+                for code in postings.get(key, ()):
+                    codes.add(code)
                     at = code >> shift
-                    slots[at] = slots.get(at, 0) | 1 << (code & mask)
                     if sim > best.get(at, -1.0):
                         best[at] = sim
-            # summed token by token, in the message's order: the sums stay bit for bit
-            if exact:  # every key of the word itself: its whole weight
-                for at in best:
-                    weights[at] = weights.get(at, 0.0) + weight
-            else:
-                for at, sim in best.items():
-                    weights[at] = weights.get(at, 0.0) + weight * sim
-        return weights, slots
+            for at, sim in best.items():
+                weights[at] = weights.get(at, 0.0) + weight * sim
+        return weights, sorted(codes)
 
 
 def _typo_features(tokens: list[_Token], config: MatchConfig) -> list[str]:

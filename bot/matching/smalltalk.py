@@ -49,6 +49,7 @@ class SmallTalk:
                     if word not in ALL_STOPWORDS and word not in topical:
                         self._words.setdefault(word, kind)
         self._signals = [tuple(words(s)) for s in phrases.get(CASE_SIGNALS, ()) if words(s)]
+        self._signal_lengths = {len(part) for signal in self._signals for part in signal}
         self._neutral = frozenset(fold(text) for text in phrases.get(NEUTRAL, ()))
         self._follow_up = frozenset(w for text in phrases.get(FOLLOW_UP, ()) for w in words(text))
         self._intensifiers = frozenset(
@@ -131,7 +132,7 @@ class SmallTalk:
 
     def case_signal(self, folded: list[str]) -> bool:
         """True when every word of some case signal begins a word of the message."""
-        return any(
-            all(any(word.startswith(part) for word in folded) for part in signal)
-            for signal in self._signals
-        )
+        # the message's words cut to each length of the signals' words: a signal's word begins
+        # a word of the message when it is among them
+        begun = {word[:length] for word in folded for length in self._signal_lengths}
+        return any(all(part in begun for part in signal) for signal in self._signals)

@@ -116,6 +116,12 @@ KAZAKH_SUFFIXES = tuple(
 # Folding turned й into и; Snowball needs it back (госслужащии → госслужащий → госслужа): an и
 # after a vowel and before a consonant or the end of a word was a й.
 _FOLDED_YI = re.compile(r"(?<=[аеиоуыэюя])и(?=[^аеиоуыэюя]|$)")
+# the suffixes by length, shortest first: a word ends with at most one suffix of each length,
+# so looking its last letters up finds the suffix the list's order would (one look-up a length)
+_KAZAKH_BY_LENGTH = tuple(
+    (length, frozenset(suffix for suffix in KAZAKH_SUFFIXES if len(suffix) == length))
+    for length in sorted({len(suffix) for suffix in KAZAKH_SUFFIXES})
+)
 MIN_KAZAKH_STEM = 3
 MAX_KAZAKH_ROUNDS = 3
 _VOWELS = set("аеиоуыяю")
@@ -129,11 +135,11 @@ def stem_kazakh(word: str) -> str:
     'сыилык'
     """
     for _ in range(MAX_KAZAKH_ROUNDS):
-        for suffix in KAZAKH_SUFFIXES:
-            rest = word[: -len(suffix)]
+        for length, suffixes in _KAZAKH_BY_LENGTH:
+            rest, suffix = word[:-length], word[-length:]
             if (
-                word.endswith(suffix)
-                and len(rest) >= MIN_KAZAKH_STEM + (len(suffix) == 1)
+                suffix in suffixes
+                and len(rest) >= MIN_KAZAKH_STEM + (length == 1)
                 and _VOWELS.intersection(rest)
             ):
                 word = _devoiced(rest) if suffix[0] in _VOWELS else rest
