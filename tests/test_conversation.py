@@ -231,7 +231,7 @@ def test_subscribe_takes_a_topic_name(
 def test_an_unknown_topic_is_answered_with_the_topics_and_their_names(dialog: Dialog) -> None:
     (reply,) = dialog.handle_message(EN, "/subscribe weather")
     assert reply.text.startswith(
-        "There is no topic “weather”. Name one of these, in any language:\n"
+        "There is no topic “weather”. Name one of these, in any language, or “all”:\n"
     )
     for key, topic in dialog.library.kb.topics.items():
         assert f"- **{topic.names['en']}** ({key})" in reply.text
