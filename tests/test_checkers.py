@@ -292,8 +292,9 @@ def test_the_reply_to_a_question_that_sets_a_check_aside_offers_the_way_back(
 ) -> None:
     """A probe asked "какое наказание?" at the second step of the gift check, got an answer
     with no sign of the check, typed "2" for the step and opened the answer's second button.
-    The reply to the question that sets the check aside ends with a button back to its step,
-    in the language of that reply; later replies do not repeat it."""
+    Each reply while the check is set aside ends with a button back to its step, in the
+    language of that reply (a second probe lost it after one more message); typing its words
+    ("вернуться к проверке") is pressing it."""
     who = user("ru")
     dialog.handle_button(who, "k:check-gift:")
     (second,) = dialog.handle_button(who, "k:check-gift:0")
@@ -302,10 +303,17 @@ def test_the_reply_to_a_question_that_sets_a_check_aside_offers_the_way_back(
     assert back.label == "▶ Тексеруге оралу (2-сұрақ)"
     assert split_language(back.action) == ("k:check-gift:0", "kk")
     later = dialog.handle_message(who, "Может ли госслужащий принимать подарки?")
-    assert not any(a.startswith("k:check-gift:0") for r in later for a in actions(r))
+    (again,) = later[-1].buttons[-1]
+    assert again.label == "▶ Вернуться к проверке (вопрос 2)"
     (shown,) = dialog.handle_button(who, back.action)
     assert shown.text.startswith("**") and actions(shown) == actions(second)
     assert not dialog.store.flow_aside(who.chat_id)
+    dialog.handle_message(who, "Может ли госслужащий принимать подарки?")
+    for typed in ("вернуться к проверке", "back to the check", "tekseruge oralu"):
+        (typed_back,) = dialog.handle_message(who, typed)
+        assert "2" in typed_back.text and actions(typed_back) == actions(shown)
+        dialog.handle_message(who, "Может ли госслужащий принимать подарки?")
+    dialog.handle_button(who, back.action)
     thanks = dialog.handle_message(who, "спасибо")  # small talk sets nothing aside
     assert not any(a.startswith("k:check-gift") for r in thanks for a in actions(r))
 
@@ -327,3 +335,47 @@ def test_typed_back_and_cancel_work_like_their_buttons(dialog: Dialog) -> None:
     dialog.handle_button(user("kk", 303), "k:check-gift:")
     (stopped,) = dialog.handle_message(user("kk", 303), "toqtatu")  # тоқтату in Latin letters
     assert dialog.store.flow(303, max_age=timedelta(minutes=30)) is None and stopped.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "checker"),
+    [("подарок", "check-gift"), ("the gift one", "check-gift"), ("туыстар", "check-relatives")],
+)
+def test_typing_at_the_list_of_checks_opens_the_one_it_names(
+    dialog: Dialog, typed: str, checker: str
+) -> None:
+    """A probe typed "подарок" at the list /check shows and got the gift answer, not the
+    check; "the gift one" got "I don't know"."""
+    who, presser = user("ru"), user("ru", 301)
+    dialog.handle_message(who, "/check")
+    (opened,) = dialog.handle_message(who, typed)
+    (pressed,) = dialog.handle_button(presser, f"k:{checker}:")
+    assert actions(opened) == actions(pressed)
+
+
+def test_the_list_of_checks_waits_for_one_message_only(dialog: Dialog) -> None:
+    """A question at the list is answered as usual and closes it; /cancel closes it too."""
+    who = user("ru")
+    dialog.handle_message(who, "/check")
+    (cancelled,) = dialog.handle_message(who, "/cancel")
+    assert cancelled.text != "Отменять нечего."  # a probe: the list was on the screen
+    dialog.handle_message(who, "/check")
+    (answer,) = dialog.handle_message(who, "Может ли госслужащий принимать подарки?")
+    assert "Источники" in answer.text
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) is None
+
+
+def test_an_option_typed_in_full_chooses_it(dialog: Dialog) -> None:
+    """A probe typed "я член семьи госслужащего" for the option of that name (4 words) and
+    got the family answer, the check not moving on."""
+    who, presser = user("ru"), user("ru", 301)
+    step = BUNDLED.checkers["check-gift"].node("")
+    assert isinstance(step, CheckerStep)
+    number, label = next(
+        (n, o.label["ru"]) for n, o in enumerate(step.options) if len(o.label["ru"].split()) >= 4
+    )
+    for chat in (who, presser):
+        dialog.handle_button(chat, "k:check-gift:")
+    (typed,) = dialog.handle_message(who, label.lower())
+    (pressed,) = dialog.handle_button(presser, f"k:check-gift:{number}")
+    assert typed.text == pressed.text

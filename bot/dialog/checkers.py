@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.dialog.choices import readings, typed_option
+from bot.dialog.choices import begins_label, readings, typed_option
 from bot.dialog.entries import MAX_RELATED, entry_button, with_sources
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
@@ -25,6 +25,8 @@ from bot.matching.normalize import words
 
 PREFIX = "k"
 CANCEL = "kx"
+MENU = "*"  # the open "checker" while the list of checks is on the screen: typing names one
+BACK_TO_CHECK = N_("▶ Back to the check (question {number})")
 FLOW_TIMEOUT = timedelta(minutes=30)  # an open checker untouched this long is abandoned
 BACK = N_("◀ Back")  # a step's control buttons, pressed or typed ("назад", "cancel")
 CANCEL_BUTTON = N_("✖ Cancel")
@@ -71,6 +73,8 @@ class Checkers(Feature):
         checker's."""
         chat_id = turn.user.chat_id
         open_flow = turn.store.flow(chat_id, max_age=FLOW_TIMEOUT)
+        if open_flow is not None and open_flow[0] == MENU:
+            return self._chosen_from_list(turn, text)
         checker = turn.kb.checkers.get(open_flow[0]) if open_flow else None
         if open_flow is None or checker is None:
             return None
@@ -79,12 +83,15 @@ class Checkers(Feature):
         if _names_control(turn, text, CANCEL_BUTTON):
             return self.cancel(turn, "")
         step = checker.node(choices)
-        if not isinstance(step, CheckerStep) or turn.store.flow_aside(chat_id):
+        if not isinstance(step, CheckerStep):
             return None
+        if turn.store.flow_aside(chat_id):  # "вернуться к проверке" is its button
+            back = [turn.catalogs.translator(lang)(BACK_TO_CHECK) for lang in LANGS]
+            return self._show(turn, checker, choices) if begins_label(back, text) else None
         if choices and _names_control(turn, text, BACK):
             return self._show(turn, checker, choices[:-1])
         labels = [[option.label[lang] for lang in LANGS] for option in step.options]
-        number = typed_option(labels, text)
+        number = typed_option(labels, text)  # "да", "я член семьи госслужащего"
         if number is not None:
             return self._show(turn, checker, f"{choices}{number}")
         result = turn.matcher.match(text)
@@ -99,22 +106,20 @@ class Checkers(Feature):
         return None
 
     def after_text(self, turn: Turn, replies: list[Reply]) -> list[Reply]:
-        """The reply to a question that set the open check aside, with a button back to its
+        """A reply while the open check is set aside by a question, with a button back to its
         step (its last row): a later "2" is then no answer to a step off the screen, and the
         check is not lost from view."""
         chat_id = turn.user.chat_id
         open_flow = turn.store.flow(chat_id, max_age=FLOW_TIMEOUT)
         checker = turn.kb.checkers.get(open_flow[0]) if open_flow else None
-        if not replies or checker is None or not turn.store.offer_flow_back(chat_id):
+        if not replies or checker is None or not turn.store.flow_aside(chat_id):
             return replies
         choices = open_flow[1] if open_flow else ""
         if not isinstance(checker.node(choices), CheckerStep):
             return replies
         last = replies[-1]
         lang = last.marked_language() or turn.lang  # the answer's, not the user's client's
-        label = turn.in_lang(lang)._(
-            "▶ Back to the check (question {number})", number=len(choices) + 1
-        )
+        label = turn.in_lang(lang)._(BACK_TO_CHECK, number=len(choices) + 1)
         back = Button(label, f"{PREFIX}:{checker.id}:{choices}").in_language(lang)
         return [*replies[:-1], replace(last, buttons=(*last.buttons, (back,)))]
 
@@ -137,11 +142,24 @@ class Checkers(Feature):
         return results
 
     def show_list(self, turn: Turn, _args: str) -> list[Reply]:
-        """The checkers, one button each."""
+        """The checkers, one button each; until another message, typing one's words
+        ("подарок", "the gift one", "2") opens it, and /cancel closes the list."""
         rows = tuple((start_button(turn, c),) for c in turn.kb.checkers.values())
         if not rows:
             return [Reply(turn._("There are no step-by-step checks yet."))]
+        turn.store.set_flow(turn.user.chat_id, MENU, "")
         return [Reply(turn._("Which situation do you want to check step by step?"), rows)]
+
+    def _chosen_from_list(self, turn: Turn, text: str) -> list[Reply] | None:
+        """The checker a message typed at the list of checks names, opened; None (and the
+        list closed) for anything else: a question is answered as usual."""
+        checkers = list(turn.kb.checkers.values())
+        labels = [[checker.title[lang] for lang in LANGS] for checker in checkers]
+        number = typed_option(labels, text, loose=True)
+        if number is None:
+            turn.store.end_flow(turn.user.chat_id)
+            return None
+        return self._show(turn, checkers[number], "")
 
     def cancel(self, turn: Turn, _args: str) -> list[Reply]:
         """Leave the open checker; or say that what the bot had asked for (a comment, a

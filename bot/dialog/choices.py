@@ -10,8 +10,7 @@ from bot.matching.function_words import ALL_STOPWORDS
 from bot.matching.normalize import fold, prepare, words
 from bot.matching.scripts import has_latin, latin_to_cyrillic
 
-TYPED_OPTION_WORDS = 3  # a typed choice ("да", "not sure") has at most this many words ...
-LOOSE_OPTION_WORDS = 6  # ... or, read loosely (a clarifying question's entries), this many
+OPTION_WORDS = 6  # a typed choice ("да", "я член семьи госслужащего") has at most this many words
 TYPED_WORD_STEM = 4  # a typed word this long may end otherwise than the label's ("уверена")
 ORDINALS = {  # folded, from the first option: "второй", "екіншісі", "the second one"
     number: frozenset(fold(word) for word in spelled.split())
@@ -42,7 +41,7 @@ def typed_option(labels: Sequence[Sequence[str]], text: str, *, loose: bool = Fa
     1
     """
     typed = words(text)
-    if not typed or len(typed) > (LOOSE_OPTION_WORDS if loose else TYPED_OPTION_WORDS):
+    if not typed or len(typed) > OPTION_WORDS:
         return None
     if len(typed) == 1 and typed[0].isdigit():
         number = int(typed[0]) - 1
@@ -59,6 +58,13 @@ def typed_option(labels: Sequence[Sequence[str]], text: str, *, loose: bool = Fa
             if len(fitting) == 1:
                 return fitting.pop()
     return None
+
+
+def begins_label(labels: Sequence[str], text: str) -> bool:
+    """Whether a typed message of two words or more is the beginning of one of ``labels``
+    ("back to the check" for "▶ Back to the check (question 2)")."""
+    found = [reading for reading in readings(text) if len(reading) >= 2]
+    return any(_begins(words(label), reading) for label in labels for reading in found)
 
 
 def readings(text: str) -> list[list[str]]:

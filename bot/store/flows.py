@@ -35,19 +35,7 @@ class Flows(Tables):
         """The user typed a question between steps: their next typed words are no step's answer
         until a step is shown again (its buttons still work)."""
         with self.db.atomic():
-            self.db.execute(
-                "UPDATE flows SET aside = 1 WHERE uid = ? AND aside = 0", [self.uid(chat_id)]
-            )
-
-    def offer_flow_back(self, chat_id: int) -> bool:
-        """True once after the user's open checker was set aside: the reply to the question
-        that set it aside offers the way back to its step, later replies do not."""
-        with self.db.atomic():
-            return bool(
-                self.db.execute(
-                    "UPDATE flows SET aside = 2 WHERE uid = ? AND aside = 1", [self.uid(chat_id)]
-                ).rowcount
-            )
+            self.db.execute("UPDATE flows SET aside = 1 WHERE uid = ?", [self.uid(chat_id)])
 
     def flow_aside(self, chat_id: int) -> bool:
         """Whether the user's open checker was set aside (see :meth:`set_flow_aside`)."""
