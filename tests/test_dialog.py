@@ -200,7 +200,7 @@ def test_help_about_unknown_command(dialog: Dialog) -> None:
     (unknown,) = dialog.handle_message(EN, "/frobnicate")
     assert unknown.text.startswith("I don't know this command.\n\n")
     (typo,) = dialog.handle_message(EN, "/subscrbe all")  # a probe got the help alone
-    assert typo.text.startswith("I don't know this command. Did you mean /subscribe?")
+    assert typo.text.startswith("I don't know this command. Did you mean /subscribe all?")
     assert not dialog.store.subscriptions(EN.chat_id)
     (suffixed,) = dialog.handle_message(EN, "/help@adal_bot")
     assert suffixed.text == helped.text
@@ -447,6 +447,7 @@ def test_ok_and_i_dont_understand_get_small_talk_never_an_entry(
             "көріңіз немесе сұрақтарды /topics арқылы қараңыз.",
         ),
         (KK, "алгыс", "Оқасы жоқ! Тағы сұрағыңыз болса, жаза беріңіз."),
+        (KK, "рахмет айналайын", "Оқасы жоқ! Тағы сұрағыңыз болса, жаза беріңіз."),
     ],
 )
 def test_ok_laughter_and_insults_are_answered_in_the_users_language(
@@ -610,6 +611,38 @@ def test_a_follow_up_answered_alone_with_another_topic_is_read_after_the_answer(
     dialog.handle_message(user, "/start provocation-art-412-1")
     (after_412,) = dialog.handle_message(user, follow_up)
     assert after_412.text.startswith(history.answer(lang)[:40])
+
+
+@pytest.mark.parametrize(
+    ("user", "question", "follow_up", "expected"),
+    [
+        (
+            RU,
+            "Можно ли госслужащему принимать подарки?",
+            "а если это было до 2020?",
+            "gifts-old-threshold",
+        ),
+        (
+            KK,
+            "Мемлекеттік қызметші сыйлық ала ала ма?",
+            "ал 2020 жылға дейін ше?",
+            "gifts-old-threshold",
+        ),
+        (EN, "What is Article 380-1?", "and if he was a minor?", "attack-on-officer-age"),
+    ],
+)
+def test_a_follow_up_left_unanswered_alone_takes_the_answers_topic_among_its_two_best(
+    dialog: Dialog, user: UserRef, question: str, follow_up: str, expected: str
+) -> None:
+    """A second probe's "а если это было до 2020?" after the gift ban got "I did not
+    understand"; its two best entries were the old gift threshold and the Art. 412-1 history,
+    too close to choose alone."""
+    entry = dialog.library.kb.entries[expected]
+    assert dialog.library.matcher.match(follow_up).entry_id is None
+    dialog.handle_message(user, question)
+    (reply,) = dialog.handle_message(user, follow_up)
+    lang = dialog.library.matcher.match(follow_up).lang
+    assert reply.text.startswith(entry.answer(lang)[:40])
 
 
 @pytest.mark.parametrize(

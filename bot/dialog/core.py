@@ -209,8 +209,9 @@ class Dialog:
             known = [c.name for c in self._commands.values() if turn.user.is_admin or not c.admin]
             close = process.extractOne(name, known, scorer=fuzz.ratio, score_cutoff=COMMAND_CUTOFF)
             unknown = turn._("I don't know this command.")
-            if close is not None:  # "/subscrbe all"
-                unknown += " " + turn._("Did you mean /{command}?", command=close[0])
+            if close is not None:  # "/subscrbe all": "did you mean /subscribe all?"
+                meant = f"{close[0]} {args}".strip()
+                unknown += " " + turn._("Did you mean /{command}?", command=meant)
             return [Reply(unknown + "\n\n" + help_text(turn))]
         if name == "start" and args.strip():  # a deep link: a feature may open it
             for feature in self.features:

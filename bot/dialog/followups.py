@@ -32,16 +32,14 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     """``result``; or, for a short follow-up of the last answer (``last``) that the matcher
     cannot answer alone ("and my wife?" after the gift ban), the entry it asks for read after
     that answer's question: another entry of the same topic, one the follow-up's own words suggest
-    too. The same answer again, or another topic, is no follow-up. One answered alone with
-    another topic's entry is read so too (see :func:`_reread`)."""
-    if result.entry_id:
+    too. The same answer again, or another topic, is no follow-up. Else, for one tied to the
+    answer by a word, its ranking's runner-up of the answer's topic (see :func:`_reread`)."""
+    if result.smalltalk or last is None or result.lang not in last.texts:
+        return result
+    if result.entry_id or not result.suggestions or result.off_topic:
         return _reread(turn, text, result, last)
-    if result.smalltalk or not result.suggestions:
-        return result
     if len(text.split()) > FOLLOW_UP_WORDS:
-        return result
-    if last is None or result.lang not in last.texts:
-        return result
+        return _reread(turn, text, result, last)
     found = turn.matcher.match(f"{last.questions(result.lang)[0]} {text}")
     if (
         found.entry_id is None
@@ -49,31 +47,32 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
         or found.entry_id not in result.suggestions
         or turn.kb.entries[found.entry_id].topic != last.topic
     ):
-        return result
+        return _reread(turn, text, result, last)
     return replace(found, lang=result.lang)
 
 
-def _reread(turn: Turn, text: str, result: MatchResult, last: Entry | None) -> MatchResult:
-    """``result`` (an entry); or, when it is of another topic than the last answer, the
-    message is a short follow-up tied to that answer by a word, and the runner-up of its
-    ranking is another entry of the answer's topic within CONTEXT_MARGIN, that runner-up
-    ("and if it was before 2020?" after the gift ban: the old gift threshold, not the history
-    of Art. 412-1, which stays the first suggestion)."""
-    if last is None or result.lang not in last.texts or result.entry_id is None:
+def _reread(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchResult:
+    """``result``; or, when it is no entry of the last answer's topic and the message is a
+    short follow-up tied to that answer by a word, the first of its two best-ranked entries
+    that is another entry of the answer's topic, within CONTEXT_MARGIN of the best ("and if it
+    was before 2020?" after the gift ban: the old gift threshold, not the history of
+    Art. 412-1, which stays the first suggestion). An answered message's own entry must lead."""
+    answered = turn.kb.entries[result.entry_id] if result.entry_id else None
+    if result.off_topic or (answered is not None and answered.topic == last.topic):
         return result
-    if turn.kb.entries[result.entry_id].topic == last.topic or len(text.split()) > ABOUT_WORDS:
-        return result
-    if not turn.matcher.smalltalk.follows_up(text):
+    if len(text.split()) > ABOUT_WORDS or not turn.matcher.smalltalk.follows_up(text):
         return result
     ranked = turn.matcher.search(text, limit=2)
-    if len(ranked) < 2 or ranked[0][0] != result.entry_id:
+    if not ranked or (answered is not None and ranked[0][0] != answered.id):
         return result
-    (_, best), (runner_up, score) = ranked
-    entry = turn.kb.entries[runner_up]
-    if entry.topic != last.topic or entry.id == last.id or best - score > CONTEXT_MARGIN:
-        return result
-    rest = tuple(s for s in result.suggestions if s not in (runner_up, result.entry_id))
-    return replace(result, entry_id=runner_up, suggestions=(result.entry_id, *rest))
+    best = ranked[0][1]
+    for entry_id, score in ranked:
+        entry = turn.kb.entries[entry_id]
+        if entry.topic == last.topic and entry.id != last.id and best - score <= CONTEXT_MARGIN:
+            rest = tuple(e for e, _ in ranked if e != entry_id)
+            others = tuple(s for s in result.suggestions if s != entry_id and s not in rest)
+            return replace(result, entry_id=entry_id, suggestions=(*rest, *others))
+    return result
 
 
 def unread_follow_up(
