@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from bot.kb.model import DEFAULT_LANG, LANGS, Lang
+from bot.matching.function_words import LANGUAGE_WORDS
 from bot.matching.lexicon import CYRILLIC_WORD, Lexicon
 from bot.matching.reading import Chunk, read
 from bot.matching.scripts import has_latin
@@ -33,6 +34,7 @@ RUSSIAN_ENDINGS = re.compile(
 LETTER_WEIGHT = 2.0
 ENDING_WEIGHT = 0.4
 SHORT_MESSAGE = 3  # words: up to this many, Kazakh needs Kazakh letters or Kazakh words
+LATIN_FUNCTION_WORD = 4  # letters: "nege" is неге; "men" may be English, not мен
 KAZAKH_WORD = 0.8  # share of a word's uses in Kazakh that makes it a Kazakh word (not a quote)
 
 
@@ -45,7 +47,7 @@ def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
         if KAZAKH_LETTERS.search(chunk.typed):
             score["kk"] += LETTER_WEIGHT
             kazakh_only = True
-        for word in chunk.words:
+        for word in _telling(chunk, lexicon):
             if len(word) < 2 or not word.isalpha():
                 continue  # numbers and single letters tell nothing
             langs = lexicon.shares(word)
@@ -73,6 +75,19 @@ def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
         tied = [lang for lang in LANGS if score[lang] == best]
         return DEFAULT_LANG if DEFAULT_LANG in tied else tied[0]
     return "en" if latin_typed > cyrillic else DEFAULT_LANG
+
+
+def _telling(chunk: Chunk, lexicon: Lexicon) -> tuple[str, ...]:
+    """The words a chunk tells its language by: those of its reading; for Latin letters kept
+    as typed that no language is known to use ("nege", a word of the base typed so too), the
+    Kazakh or Russian question or function word of LATIN_FUNCTION_WORD letters or more they
+    read as (неге)."""
+    latin = chunk.readings.get("latin", ())
+    if chunk.form != "typed" or len(latin) != 1 or any(map(lexicon.shares, chunk.words)):
+        return chunk.words
+    word = latin[0]
+    native = word in LANGUAGE_WORDS["kk"] or word in LANGUAGE_WORDS["ru"]
+    return latin if native and len(word) >= LATIN_FUNCTION_WORD else chunk.words
 
 
 _BUILTIN = Lexicon()
