@@ -377,6 +377,11 @@ def test_a_clarifying_question_is_answered_by_words_of_one_option(dialog: Dialog
     assert other.text.startswith(kb.entries["gifts-any-value-ban"].answer("en")[:40])
     replies = dialog.handle_message(EN, "2")
     assert not any(r.text.startswith(family.answer("en")[:40]) for r in replies)
+    # a word of an option in another form: "семью" for "членов семьи" (a fourth probe)
+    (menu,) = dialog.handle_message(RU, "родственники")
+    assert f"e:{family.id}" not in actions(menu) and any(a.startswith("q:") for a in actions(menu))
+    (chosen,) = dialog.handle_message(RU, "тот что про семью")
+    assert chosen.text.startswith(family.answer("ru")[:40])
 
 
 @pytest.mark.parametrize(

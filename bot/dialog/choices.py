@@ -12,6 +12,8 @@ from bot.matching.scripts import has_latin, latin_to_cyrillic
 
 OPTION_WORDS = 6  # a typed choice ("да", "я член семьи госслужащего") has at most this many words
 TYPED_WORD_STEM = 4  # a typed word this long may end otherwise than the label's ("уверена")
+ENDING = 2  # ... by this many letters at most ("семью" for "семьи")
+CONTRACTIONS = {"m": "am", "re": "are", "ve": "have", "ll": "will"}  # "I'm" is "I am"
 ORDINALS = {  # folded, from the first option: "второй", "екіншісі", "the second one"
     number: frozenset(fold(word) for word in spelled.split())
     for number, spelled in enumerate(
@@ -40,7 +42,7 @@ def typed_option(labels: Sequence[Sequence[str]], text: str, *, loose: bool = Fa
     >>> typed_option([["Gifts at work"], ["Gifts to family"]], "the family one", loose=True)
     1
     """
-    typed = words(text)
+    typed = _words(text)
     if not typed or len(typed) > OPTION_WORDS:
         return None
     if len(typed) == 1 and typed[0].isdigit():
@@ -50,7 +52,7 @@ def typed_option(labels: Sequence[Sequence[str]], text: str, *, loose: bool = Fa
     ordinal = [n for n, spelled in ORDINALS.items() if said and said <= spelled]
     if ordinal:
         return ordinal[0] if ordinal[0] < len(labels) else None
-    options = [(n, words(label)) for n, texts in enumerate(labels) for label in texts]
+    options = [(n, _words(label)) for n, texts in enumerate(labels) for label in texts]
     fits_in = (_begins, _within, _contains) if loose else (_begins, _within)
     for fits in fits_in:
         for reading in readings(text):
@@ -64,14 +66,19 @@ def begins_label(labels: Sequence[str], text: str) -> bool:
     """Whether a typed message of two words or more is the beginning of one of ``labels``
     ("back to the check" for "▶ Back to the check (question 2)")."""
     found = [reading for reading in readings(text) if len(reading) >= 2]
-    return any(_begins(words(label), reading) for label in labels for reading in found)
+    return any(_begins(_words(label), reading) for label in labels for reading in found)
 
 
 def readings(text: str) -> list[list[str]]:
     """The words of a typed message, and of its Latin letters read as Cyrillic ("joq" as
     жоқ, "artqa" as артқа), folded."""
-    typed = words(text)
+    typed = _words(text)
     return [typed, words(latin_to_cyrillic(prepare(text)))] if has_latin(text) else [typed]
+
+
+def _words(text: str) -> list[str]:
+    """Folded words, English contractions spelt out ("I'm" as "i am")."""
+    return [CONTRACTIONS.get(word, word) for word in words(text)]
 
 
 def _within(label: list[str], typed: list[str]) -> bool:
@@ -93,7 +100,11 @@ def _contains(label: list[str], typed: list[str]) -> bool:
 
 
 def _same(a: str, b: str) -> bool:
-    """The same word, or one of TYPED_WORD_STEM letters or more beginning the other."""
-    return a == b or (
-        min(len(a), len(b)) >= TYPED_WORD_STEM and (a.startswith(b) or b.startswith(a))
-    )
+    """The same word; or one of TYPED_WORD_STEM letters or more beginning the other, or the
+    two alike but for their last ENDING letters ("семью" and "семьи")."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < TYPED_WORD_STEM:
+        return False
+    stem = max(TYPED_WORD_STEM - 1, max(len(a), len(b)) - ENDING)
+    return a.startswith(b) or b.startswith(a) or a[:stem] == b[:stem]
