@@ -156,6 +156,15 @@ def test_a_bare_word_is_not_suggested_as_a_variant() -> None:
     assert group.suggestion() == "add as a variant of gifts-any-value-ban?"
 
 
+def test_a_question_the_bot_found_off_topic_is_suggested_as_a_new_entry() -> None:
+    """A probe's "гонорар за лекцию" (told "I only answer questions about…") was suggested as
+    a variant of the old gift threshold, the entry that happened to rank first."""
+    now = datetime.now(UTC)
+    fee = Asked(now, "ru", None, ("gifts-old-threshold",), 1.2, "v", "гонорар за лекцию можно")  # type: ignore[arg-type]
+    [group] = group_unanswered([fee, fee])
+    assert group.nearest is None and group.suggestion() == "a new entry?"
+
+
 @pytest.fixture
 def report_store(tmp_path: Path) -> Path:
     path = tmp_path / "adal.db"

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from bot.kb.drafts import Draft, read_drafts
 from bot.kb.model import LANGS, KnowledgeBase, Lang
+from bot.matching.config import DEFAULT
 from bot.matching.function_words import ALL_STOPWORDS
 from bot.matching.ngrams import pieces
 from bot.matching.normalize import words
@@ -99,8 +100,11 @@ class Group:
 
     @property
     def nearest(self) -> str | None:
-        """The entry the bot most often offered first for these questions."""
-        firsts = Counter(q.offered[0] for q in self.questions if q.offered)
+        """The entry the bot most often offered first for these questions, counting only
+        those it did not find off topic (a confidence of DEFAULT.off_topic_score or more):
+        "honoraria for a lecture" is near no entry, whatever ranked first."""
+        near = DEFAULT.off_topic_score
+        firsts = Counter(q.offered[0] for q in self.questions if q.offered and q.confidence >= near)
         return firsts.most_common(1)[0][0] if firsts else None
 
     def suggestion(self) -> str:
