@@ -69,8 +69,7 @@ class Checkers(Feature):
         ("не помню", "we both work there", not "какое наказание?") get the step again;
         anything else is answered as a question and sets the check aside: typed words are then
         no step's answer until a step is shown again (its buttons still work; "отмена" still
-        closes it). None: not the
-        checker's."""
+        closes it, and "вернуться к проверке" shows it). None: not the checker's."""
         chat_id = turn.user.chat_id
         open_flow = turn.store.flow(chat_id, max_age=FLOW_TIMEOUT)
         if open_flow is not None and open_flow[0] == MENU:
