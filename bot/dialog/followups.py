@@ -18,8 +18,8 @@ from bot.matching import MatchResult
 FOLLOW_UP_WORDS = 4  # a message of up to this many words may follow up the last answer
 FOLLOW_UP_TIMEOUT = timedelta(minutes=10)  # ... sent within this time of it
 ABOUT_WORDS = 7  # an unanswered message this short, sent within that time, asks about it
-CONTEXT_MARGIN = 15.0  # ranking points: a follow-up's runner-up of the answer's topic within
-# this of its best entry (of another topic) is what it asks, read after that answer
+CONTEXT_MARGIN = 15.0  # ranking points: a tied follow-up's entry of the answer's topic within
+# this of its best entry is what it asks, read after that answer (see _reread)
 
 
 def last_answer(turn: Turn) -> Entry | None:
@@ -33,7 +33,7 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     cannot answer alone ("and my wife?" after the gift ban), the entry it asks for read after
     that answer's question: another entry of the same topic, one the follow-up's own words suggest
     too. The same answer again, or another topic, is no follow-up. Else, for one tied to the
-    answer by a word, its ranking's runner-up of the answer's topic (see :func:`_reread`)."""
+    answer by a word, one of its two best entries of the answer's topic (see :func:`_reread`)."""
     if result.smalltalk or last is None or result.lang not in last.texts:
         return result
     if result.entry_id or not result.suggestions or result.off_topic:
