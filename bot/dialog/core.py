@@ -22,6 +22,7 @@ from bot.dialog.turn import (
 )
 from bot.i18n import N_, Catalogs
 from bot.kb import DEFAULT_LANG, Lang
+from bot.kb.markup import escape
 from bot.library import Library
 from bot.matching.layout import to_latin_layout
 from bot.store import Store
@@ -210,7 +211,7 @@ class Dialog:
             close = process.extractOne(name, known, scorer=fuzz.ratio, score_cutoff=COMMAND_CUTOFF)
             unknown = turn._("I don't know this command.")
             if close is not None:  # "/subscrbe all": "did you mean /subscribe all?"
-                meant = f"{close[0]} {args}".strip()
+                meant = escape(f"{close[0]} {args}".strip())  # the user's words, in markup
                 unknown += " " + turn._("Did you mean /{command}?", command=meant)
             return [Reply(unknown + "\n\n" + help_text(turn))]
         if name == "start" and args.strip():  # a deep link: a feature may open it
