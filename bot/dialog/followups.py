@@ -36,19 +36,17 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     answer by a word, one of its two best entries of the answer's topic (see :func:`_reread`)."""
     if result.smalltalk or last is None or result.lang not in last.texts:
         return result
-    if result.entry_id or not result.suggestions or result.off_topic:
-        return _reread(turn, text, result, last)
-    if len(text.split()) > FOLLOW_UP_WORDS:
-        return _reread(turn, text, result, last)
-    found = turn.matcher.match(f"{last.questions(result.lang)[0]} {text}")
-    if (
-        found.entry_id is None
-        or found.entry_id == last.id
-        or found.entry_id not in result.suggestions
-        or turn.kb.entries[found.entry_id].topic != last.topic
-    ):
-        return _reread(turn, text, result, last)
-    return replace(found, lang=result.lang)
+    unanswered = result.entry_id is None and bool(result.suggestions) and not result.off_topic
+    if unanswered and len(text.split()) <= FOLLOW_UP_WORDS:
+        found = turn.matcher.match(f"{last.questions(result.lang)[0]} {text}")
+        if (
+            found.entry_id is not None
+            and found.entry_id != last.id
+            and found.entry_id in result.suggestions
+            and turn.kb.entries[found.entry_id].topic == last.topic
+        ):
+            return replace(found, lang=result.lang)
+    return _reread(turn, text, result, last)
 
 
 def _reread(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchResult:

@@ -56,10 +56,7 @@ class Clarifications(Tables):
     def choose(self, question: int, number: int) -> str | None:
         """Record that option ``number`` of clarifying ``question`` was chosen; its entry id,
         or None when the question is unknown (expired) or has no such option."""
-        row = self.db.execute(
-            "SELECT offered FROM clarifications WHERE id = ?", [question]
-        ).fetchone()
-        offered = str(row[0]).split(",") if row else []
+        offered = self.offered(question)
         if not 0 <= number < len(offered):
             return None
         with self.db.atomic():
