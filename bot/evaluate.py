@@ -17,7 +17,8 @@ from pathlib import Path
 from bot.kb.model import LANGS, KnowledgeBase
 from bot.matching import Matcher, MatchResult
 
-ABSTAIN_KINDS = frozenset({"out-of-scope", "near-domain", "chatter", "everyday-word"})
+EVERYDAY_WORD = "everyday-word"  # a single common word (wordfreq), not a line people wrote
+ABSTAIN_KINDS = frozenset({"out-of-scope", "near-domain", "chatter", EVERYDAY_WORD})
 
 
 class EvalFileError(ValueError):

@@ -1,18 +1,20 @@
-"""Learning the matcher's confidence from labelled sets (``adal-bot train``): each line's
-candidate entry and features, labelled right or wrong, fitted by
-:func:`bot.matching.confidence.fit`. Train only on the tuning sets, never on a gated one."""
+"""Learning from labelled sets (``adal-bot train``): how people ask for each entry
+(:mod:`bot.matching.usage`), and the matcher's confidence, fitted by
+:func:`bot.matching.confidence.fit` on each line's candidate entry and features, labelled right
+or wrong. Train only on the tuning sets, never on a gated one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from bot.evaluate import Case
+from bot.evaluate import EVERYDAY_WORD, Case
 from bot.kb import KnowledgeBase
 from bot.matching import Matcher
-from bot.matching.confidence import ConfidenceModel, fit
+from bot.matching.confidence import FOLDS, ConfidenceModel, fit
+from bot.matching.usage import Documents, collect
 
-# Features are computed whatever the model; this one only lets the matcher be built.
-_UNTRAINED = ConfidenceModel((), 0.0, 1.0, 1.0)
+# Features are computed whatever the model; this one only lets a matcher be built.
+UNTRAINED = ConfidenceModel((), 0.0, 1.0)
 
 
 def training_rows(matcher: Matcher, cases: Iterable[Case]) -> list[tuple[list[float], bool]]:
@@ -30,21 +32,36 @@ def training_rows(matcher: Matcher, cases: Iterable[Case]) -> list[tuple[list[fl
     return rows
 
 
-def base_rows(matcher: Matcher) -> list[list[float]]:
-    """The features of every question of the base whose own entry is its candidate: the
-    maintainers wrote it to ask for that entry, so it should be answered (``kb check``)."""
-    rows = []
-    for entry in matcher.kb.entries.values():
-        for lang in entry.texts:
-            for question in entry.questions(lang):
-                found = matcher.explain(question)
-                if found is not None and found[0] == entry.id:
-                    rows.append(found[1])
+def out_of_fold_rows(kb: KnowledgeBase, cases: Sequence[Case]) -> list[tuple[list[float], bool]]:
+    """:func:`training_rows` of ``cases``, each computed with the usage (how people asked,
+    :mod:`bot.matching.usage`) of the other folds' cases only: with its own words counted,
+    the naive Bayes model would judge a case too kindly."""
+    documents = _documents(kb, cases)
+    rows: list[tuple[list[float], bool]] = []
+    for fold in range(FOLDS):
+        others = (doc for n, doc in enumerate(documents) if n % FOLDS != fold)
+        matcher = Matcher(kb, confidence=UNTRAINED, usage=collect(others))
+        rows += training_rows(matcher, (c for n, c in enumerate(cases) if n % FOLDS == fold))
     return rows
 
 
-def train(kb: KnowledgeBase, cases: Iterable[Case], *, max_wrong: float) -> ConfidenceModel:
-    """A confidence model fitted on ``cases`` whose thresholds keep the cases answered wrong
-    within ``max_wrong`` of them, and answer the base's own questions if they can."""
-    matcher = Matcher(kb, confidence=_UNTRAINED)  # one index for both kinds of rows
-    return fit(training_rows(matcher, cases), max_wrong=max_wrong, answered=base_rows(matcher))
+def train(
+    kb: KnowledgeBase, cases: Iterable[Case], *, max_wrong: float
+) -> tuple[ConfidenceModel, Documents]:
+    """How ``cases`` ask for each entry, and a confidence model fitted on them (out of fold)
+    whose threshold keeps the cases answered wrong within ``max_wrong`` of them (single
+    everyday words aside)."""
+    cases = list(cases)
+    usage = collect(_documents(kb, cases))
+    # the share is of the lines people wrote: single everyday words, easy to leave
+    # unanswered, would make the allowance larger
+    lines = sum(case.kind != EVERYDAY_WORD for case in cases)
+    rows = out_of_fold_rows(kb, cases)
+    model = fit(rows, max_wrong=max_wrong, lines=lines)
+    return model, usage
+
+
+def _documents(kb: KnowledgeBase, cases: Iterable[Case]) -> list[tuple[list[str], list[str]]]:
+    """(folded words, expected entry ids) of each case."""
+    reader = Matcher(kb, confidence=UNTRAINED, usage={})
+    return [(reader.folded(case.q), [kb.resolve(e) or e for e in case.expect]) for case in cases]

@@ -69,7 +69,10 @@ def test_reply_language_follows_question_unless_chosen(dialog: Dialog) -> None:
 
 
 def test_abstains_honestly_with_rephrase_hint(dialog: Dialog) -> None:
-    replies = dialog.handle_message(EN, "Can a civil servant run a business on the side?")
+    replies = dialog.handle_message(
+        EN,
+        "Is a small thank-you from a citizen a problem if my cousin works in the same department?",
+    )
     assert replies[0].text.startswith("Sorry, I don't know")
     assert "/topics" in replies[0].text
     entries = [a for a in actions(replies[0]) if a.startswith("e:")]
@@ -107,7 +110,7 @@ def test_the_contacts_shown_for_a_case_are_not_offered_again_as_a_suggestion(
     dialog: Dialog,
 ) -> None:
     """Before, picking the suggested report entry printed the contacts a second time."""
-    text = "полицей пара сұрап жатыр"
+    text = "полицей пара сұрап жатыр ма, білмеймін"
     result = dialog.library.matcher.match(text)
     assert result.entry_id is None and result.case_signal
     assert result.suggestions[0] == "report-corruption"
@@ -327,7 +330,7 @@ def test_a_message_about_something_else_is_not_asked_which(dialog: Dialog) -> No
 def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) -> None:
     """The bot cannot decide, but the message is clearly about one topic: it asks which entry
     is meant; the choice is counted (no text, no user) and answered."""
-    text = "Можно ли принять подарок от коллеги?"  # gifts, but which rule: unsure
+    text = "Когда можно принимать подарки?"  # gifts, but which rule: unsure
     result = dialog.library.matcher.match(text)
     assert result.entry_id is None and not result.two_topics and result.one_topic
     (asked,) = dialog.handle_message(RU, text)
@@ -346,10 +349,10 @@ def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) 
 @pytest.mark.parametrize("typed", ["второй", "2", "вторая", "the second one"])
 def test_a_clarifying_question_is_answered_by_a_typed_ordinal(dialog: Dialog, typed: str) -> None:
     """A probe typed "второй" and "первое" after "which of these?" and got "I don't know"."""
-    (asked,) = dialog.handle_message(RU, "Можно ли принять подарок от коллеги?")
+    (asked,) = dialog.handle_message(RU, "Когда можно принимать подарки?")
     second = [a for a in actions(asked) if a.startswith("q:")][1]
     (pressed,) = dialog.handle_button(RU, second)
-    dialog.handle_message(RU, "Можно ли принять подарок от коллеги?")
+    dialog.handle_message(RU, "Когда можно принимать подарки?")
     (answer,) = dialog.handle_message(RU, typed)
     assert answer.text == pressed.text
     assert (
@@ -367,12 +370,12 @@ def test_a_clarifying_question_is_answered_by_words_of_one_option(dialog: Dialog
     question instead is answered as usual, and a "2" after it is no choice any more."""
     kb = dialog.library.kb
     family = kb.entries["gifts-family-members"]
-    (asked,) = dialog.handle_message(EN, "gifts")
+    (asked,) = dialog.handle_message(EN, "What about officials and presents?")
     offered = [a.split(":")[1] for a in actions(asked) if a.startswith("q:")]
     assert offered and f"e:{family.id}" not in actions(asked)
     (answer,) = dialog.handle_message(EN, "the family one")
     assert answer.text.startswith(family.answer("en")[:40])
-    dialog.handle_message(EN, "gifts")
+    dialog.handle_message(EN, "What about officials and presents?")
     (other,) = dialog.handle_message(EN, "Can a civil servant accept gifts?")
     assert other.text.startswith(kb.entries["gifts-any-value-ban"].answer("en")[:40])
     replies = dialog.handle_message(EN, "2")

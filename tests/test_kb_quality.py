@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import cli
-from bot.insights.variants import ALLOWED_MISSES, TOLERATED, misplaced_variants, variant_misses
+from bot.insights.variants import (
+    ALLOWED_MISSES,
+    OFFERED_FIRST,
+    TOLERATED,
+    VariantMiss,
+    misplaced_variants,
+    variant_misses,
+)
 from bot.kb import load_knowledge
+from bot.kb.model import WARNING
 from bot.matching import Matcher
 from tests.helpers.knowledge_files import TOPICS, entry_yaml
 
@@ -79,6 +88,16 @@ def test_a_variant_nothing_answers_is_reported(small_kb: Path) -> None:
     for miss in misses:
         if miss.answered_by is None:
             assert "is not answered (confidence" in str(miss.problem(strict=True))
+
+
+def test_a_variant_not_answered_but_offered_first_is_a_warning_even_when_strict() -> None:
+    """The bot asks which entry is meant, its own first: one tap away, not an error."""
+    offered = VariantMiss("gift-ban", "en", "gift", None, 60.0, 70.0, "k.yaml", 3, True)
+    lost = replace(offered, offered_first=False)
+    assert str(offered.problem(strict=True)).startswith(f"k.yaml:3: {WARNING}")
+    assert f"({OFFERED_FIRST})" in str(offered.problem(strict=True))
+    assert WARNING not in str(lost.problem(strict=True))
+    assert OFFERED_FIRST not in str(lost.problem(strict=True))
 
 
 def test_bundled_base_passes_strict_with_only_the_documented_allowance() -> None:

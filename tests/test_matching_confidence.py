@@ -8,7 +8,7 @@ import pytest
 
 from bot.matching import Matcher
 from bot.matching.boosting import Boosting, fit_trees, log_odds, sigmoid
-from bot.matching.confidence import FEATURES, ConfidenceModel, _thresholds, fit
+from bot.matching.confidence import FEATURES, ConfidenceModel, _threshold, fit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,17 +36,22 @@ def test_the_threshold_keeps_wrong_answers_within_the_limit() -> None:
         assert len(answered) - sum(answered) <= max_wrong * len(ROWS)
 
 
-def test_the_thresholds_answer_the_bases_own_questions_when_the_limit_allows() -> None:
-    """(probability, rule, right) rows, one wrong answer of five allowed. Unconstrained, the
-    best pair answers the rule row at 0.6 and a wrong row at 0.65. A question of the base at
-    0.45 with the rule is answered by a lower rule threshold, paid for by a higher one without
-    the rule; questions no allowed pair can answer leave the best pair as it was."""
-    scored = [(0.6, True, True), (0.5, True, False), (0.9, False, True), (0.7, False, True)]
-    scored.append((0.65, False, False))
-    assert _thresholds(scored, 0.2, []) == (0.51, 0.51)
-    threshold, rule_threshold = _thresholds(scored, 0.2, [(0.45, True)])
-    assert rule_threshold <= 0.45 and 0.65 < threshold <= 0.7
-    assert _thresholds(scored, 0.2, [(0.4, True), (0.4, False)]) == (0.51, 0.51)
+def test_the_threshold_is_the_lowest_within_the_limit() -> None:
+    """(probability, right) rows: one wrong answer allowed, the threshold may answer the wrong
+    row at 0.65 but not also the one at 0.5; none allowed, it answers neither."""
+    scored = [(0.6, True), (0.5, False), (0.9, True), (0.7, True), (0.65, False)]
+    assert _threshold(scored, 1) == 0.51
+    assert _threshold(scored, 0) == 0.66
+    assert _threshold([(0.995, False)], 0) == 0.99
+
+
+def test_the_limit_is_a_share_of_the_lines_given() -> None:
+    """Wrong answers allowed: ``max_wrong`` of ``lines`` when given, else of the rows."""
+    strict, rows, loose = (
+        fit(ROWS, max_wrong=0.02, lines=n, boosting=SMALL) for n in (10, None, 500)
+    )
+    assert strict.threshold >= rows.threshold >= loose.threshold
+    assert strict.threshold > loose.threshold
 
 
 def test_a_saved_model_loads_the_same(tmp_path: Path) -> None:

@@ -16,12 +16,12 @@ from bot.matching.common_words import everyday_share, is_common_english
 from bot.matching.config import DEFAULT
 from bot.matching.index import content_words
 from bot.matching.normalize import words
-from tests.helpers.matching_kb import make_kb
+from tests.helpers.matching_kb import NO_USAGE, make_kb
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher(make_kb())
+    return Matcher(make_kb(), usage=NO_USAGE)
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,7 @@ def matcher() -> Matcher:
         ("syilyq ala ala ma", "gifts-ban"),  # Kazakh in informal Latin
         ("qyzmetshi syilyq ala ala ma", "gifts-ban"),
         ("mozhno li vzyat podarok", "gifts-ban"),  # Russian translit
-        ("gjlfhjr", "gifts-ban"),  # ru typed on a US layout
+        ("vj;yj kb dpznm gjlfhjr", "gifts-ban"),  # ru typed on a US layout
         ("csqks0 fkf vf", "gifts-ban"),  # Kazakh layout on a US keyboard
         ("подорок госслужащему", "gifts-ban"),  # typo
         ("можно ли чиновнику взять сыйлық", "gifts-ban"),  # Russian and Kazakh mixed
@@ -230,7 +230,7 @@ STORY = (
 
 def test_a_story_is_judged_by_its_question_too() -> None:
     """A story full of relatives and gifts that asks where to report is about reporting."""
-    assert Matcher(make_kb()).search(STORY)[0][0] == "report-corruption"
+    assert Matcher(make_kb(), usage=NO_USAGE).search(STORY)[0][0] == "report-corruption"
 
 
 def _with_keyword_question() -> Matcher:
@@ -244,7 +244,8 @@ def _with_keyword_question() -> Matcher:
             entries={**kb.entries, entry.id: replace(entry, texts=texts)},
             synonyms=kb.synonyms,
             smalltalk=kb.smalltalk,
-        )
+        ),
+        usage=NO_USAGE,
     )
 
 
@@ -379,7 +380,7 @@ def test_never_raises_on_any_string(text: str) -> None:
     assert len(result.suggestions) <= 3
 
 
-_MATCHER = Matcher(make_kb())
+_MATCHER = Matcher(make_kb(), usage=NO_USAGE)
 
 
 KAZAKH_ENDINGS = "әскери қызметшілердің өмірлеріне қол сұққандарға жаза"

@@ -35,27 +35,24 @@ FEATURES = (
     "ngram",  # the n-gram likeness of the message and the candidate's questions
     "named",  # 1 when the message names the candidate's topic (its words are mostly that topic's)
     "case",  # 1 when the message reads like a real case (small talk's case signals)
+    "no_entry",  # the naive Bayes probability of the lines asking for no entry, against it
 )
-_INDEX = {name: n for n, name in enumerate(FEATURES)}
 _GRID = [n / 100 for n in range(2, 100)]
 FOLDS = 5  # the thresholds are chosen on out-of-fold probabilities
 
 
 @dataclass(frozen=True)
 class ConfidenceModel:
-    """Trees over FEATURES and a bias (log-odds), and the probability needed to answer:
-    ``threshold``, or ``rule_threshold`` when the hand-set rule would answer too."""
+    """Trees over FEATURES and a bias (log-odds), and the probability needed to answer."""
 
     trees: tuple[Tree, ...]
     bias: float
     threshold: float
-    rule_threshold: float
 
     def answers(self, values: Sequence[float]) -> tuple[bool, float]:
         """Whether to answer with the candidate, and the probability it is right."""
         probability = self.probability(values)
-        needed = self.rule_threshold if values[_INDEX["rule"]] else self.threshold
-        return probability >= needed, probability
+        return probability >= self.threshold, probability
 
     def probability(self, values: Sequence[float]) -> float:
         """The probability that the candidate is right, given its FEATURES values."""
@@ -67,7 +64,6 @@ class ConfidenceModel:
             "features": FEATURES,
             "bias": self.bias,
             "threshold": self.threshold,
-            "rule_threshold": self.rule_threshold,
         }
         trees = ",\n".join(" " + json.dumps(tree) for tree in self.trees)
         text = json.dumps(head, indent=1)[:-2] + ',\n "trees": [\n' + trees + "\n ]\n}\n"
@@ -80,9 +76,7 @@ class ConfidenceModel:
         if tuple(data["features"]) != FEATURES or "trees" not in data:
             raise ValueError(f"{path} was trained on other features: run `adal-bot train`")
         trees = tuple(tuple(_node(node) for node in tree) for tree in data["trees"])
-        return cls(
-            trees, float(data["bias"]), float(data["threshold"]), float(data["rule_threshold"])
-        )
+        return cls(trees, float(data["bias"]), float(data["threshold"]))
 
 
 def _node(raw: list[float]) -> Node:
@@ -95,16 +89,14 @@ def _node(raw: list[float]) -> Node:
 def fit(
     rows: Sequence[tuple[Sequence[float], bool]],
     *,
-    max_wrong: float = 0.02,
+    max_wrong: float = 0.014,
+    lines: int | None = None,
     boosting: Boosting = BOOSTING,
-    answered: Sequence[Sequence[float]] = (),
 ) -> ConfidenceModel:
-    """Fit the trees on every row, and choose the two thresholds that answer most rows right
-    while the rows answered wrong stay within ``max_wrong`` of all rows, judged on
-    out-of-fold probabilities (each row scored by trees that did not see it: in-sample
-    probabilities are too sure of themselves). Among those, thresholds that also answer every
-    row of ``answered`` (the base's own questions that rank their entry first) are preferred.
-    Deterministic."""
+    """Fit the trees on every row, and choose the lowest threshold (the one that answers most
+    rows right) whose rows answered wrong stay within ``max_wrong`` of ``lines`` (default: of
+    the rows), judged on out-of-fold probabilities (each row scored by trees that did not see
+    it: in-sample probabilities are too sure of themselves). Deterministic."""
     values = [list(v) for v, _ in rows]
     labels = [right for _, right in rows]
     out_of_fold = [0.0] * len(rows)
@@ -113,27 +105,15 @@ def fit(
         trees, bias = fit_trees([values[i] for i in train], [labels[i] for i in train], boosting)
         for i in range(fold, len(rows), FOLDS):
             out_of_fold[i] = sigmoid(log_odds(trees, bias, values[i]))
-    scored = [
-        (p, bool(v[_INDEX["rule"]]), right)
-        for p, v, right in zip(out_of_fold, values, labels, strict=True)
-    ]
-    trees, bias = fit_trees(values, labels, boosting)
-    kept = [(sigmoid(log_odds(trees, bias, v)), bool(v[_INDEX["rule"]])) for v in answered]
-    threshold, rule_threshold = _thresholds(scored, max_wrong, kept)
-    return ConfidenceModel(trees, bias, threshold, rule_threshold)
+    allowed = max_wrong * (len(rows) if lines is None else lines)
+    threshold = _threshold(list(zip(out_of_fold, labels, strict=True)), allowed)
+    return ConfidenceModel(*fit_trees(values, labels, boosting), threshold)
 
 
-def _thresholds(
-    scored: list[tuple[float, bool, bool]], max_wrong: float, kept: list[tuple[float, bool]]
-) -> tuple[float, float]:
-    """The thresholds (without the rule, with it) that answer most ``scored`` rows right
-    within ``max_wrong``, answering every ``kept`` row if any such pair does."""
-    best = (False, -1, 1.0, 1.0)
+def _threshold(scored: list[tuple[float, bool]], allowed: float) -> float:
+    """The lowest threshold of the grid that answers at most ``allowed`` of the ``scored``
+    (probability, right) rows wrong; the highest if none does."""
     for threshold in _GRID:
-        for rule_threshold in (t for t in _GRID if t <= threshold):
-            answered = [r for p, rule, r in scored if p >= (rule_threshold if rule else threshold)]
-            right, wrong = sum(answered), len(answered) - sum(answered)
-            keeps = all(p >= (rule_threshold if rule else threshold) for p, rule in kept)
-            if wrong <= max_wrong * len(scored) and (keeps, right) > best[:2]:
-                best = (keeps, right, threshold, rule_threshold)
-    return best[2], best[3]
+        if sum(not right for p, right in scored if p >= threshold) <= allowed:
+            return threshold
+    return _GRID[-1]

@@ -32,6 +32,7 @@ from bot.matching.ngrams import EntryProfiles
 from bot.matching.normalize import words
 from bot.matching.reading import WORDS_CACHED
 from bot.matching.stem import stem
+from bot.matching.usage import NONE, Usage
 
 GROUP_PREFIX = "~"
 
@@ -101,7 +102,11 @@ class Question:
 class Index:
     """Every question variant of a knowledge base, ready for :class:`~bot.matching.Matcher`."""
 
-    def __init__(self, kb: KnowledgeBase, config: MatchConfig = DEFAULT) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, config: MatchConfig = DEFAULT, usage: Usage | None = None
+    ) -> None:
+        """Index ``kb``'s questions; ``usage`` (how people asked for its entries, see
+        :mod:`bot.matching.usage`) adds documents to the naive Bayes model only."""
         self.config = config
         self.entry_ids: list[str] = list(kb.entries)
         self.synonyms = Synonyms(kb.synonyms)
@@ -169,6 +174,15 @@ class Index:
                 for questions in self.entry_questions
             ]
         )
+        # the documents of no entry: a class of the model after the entries, never ranked
+        self.none_class = len(self.entry_ids)
+        documents.append([])
+        for entry_id, used in (usage or {}).items():
+            known = (
+                self.none_class if entry_id == NONE else self.number.get(kb.resolve(entry_id) or "")
+            )
+            if known is not None:
+                documents[known].extend(self.features(list(doc)) for doc in used)
         self.model = EntryModel(documents)
         self._vocabulary: dict[str, list[str]] = defaultdict(list)
         self._prefixed: dict[str, list[str]] = defaultdict(list)

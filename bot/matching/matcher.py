@@ -45,6 +45,8 @@ from bot.matching.index import GROUP_PREFIX, Index, content_words
 from bot.matching.langid import guess_language
 from bot.matching.reading import WORDS_CACHED, Chunk, read
 from bot.matching.smalltalk import SmallTalk
+from bot.matching.usage import Usage
+from bot.matching.usage import shipped as load_usage
 
 log = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -84,12 +86,13 @@ class _Token:
 class _Ranking:
     """A message's content words and its entries, best first, with what scoring its
     candidates found (by number): the n-gram likeness of those ranked and the naive Bayes
-    log-likelihoods of them all."""
+    log-likelihoods of them all, and of the lines that ask for no entry."""
 
     tokens: list[_Token]
     ranked: list[tuple[str, float]]
     looks: dict[int, float]
     logs: dict[int, float]
+    no_entry: float
 
 
 class Matcher:
@@ -100,11 +103,14 @@ class Matcher:
         kb: KnowledgeBase,
         config: MatchConfig = DEFAULT,
         confidence: ConfidenceModel | None = None,
+        usage: Usage | None = None,
     ) -> None:
+        """A matcher of ``kb``'s entries; the confidence model and how people asked for the
+        entries (``usage``) are the shipped ones unless given."""
         self.kb = kb
         self.config = config
         self.confidence = confidence or ConfidenceModel.load()
-        self.index = Index(kb, config)
+        self.index = Index(kb, config, load_usage() if usage is None else usage)
         self.smalltalk = SmallTalk(kb.smalltalk, self.index.words)
         self._topics = [kb.entries[entry_id].topic for entry_id in self.index.entry_ids]
         self._leads = {topic: kb.by_topic(topic)[0].id for topic in set(self._topics)}
@@ -136,6 +142,10 @@ class Matcher:
         text = text[: self.config.max_input]
         folded = self._folded(text)
         return self._rank(text, folded).ranked[:limit] if folded else []
+
+    def folded(self, text: str) -> list[str]:
+        """The folded words ``text`` is matched by (the first ``max_input`` characters)."""
+        return self._folded(text[: self.config.max_input])
 
     def _words(self, text: str) -> tuple[list[str], Lang]:
         chunks = read(text, self._known)
@@ -283,6 +293,7 @@ class Matcher:
             ranking.looks[self.index.number[candidate]],
             float(topic in self._named_topics(tokens)),
             float(case),
+            normalized({0: ranking.logs[self.index.number[candidate]], 1: ranking.no_entry})[1],
         ]
         return candidate, values
 
@@ -551,7 +562,7 @@ class Matcher:
         weigh in the naive Bayes probabilities)."""
         total = sum(t.weight for t in tokens)
         if not total:
-            return _Ranking(tokens, [], {}, {})
+            return _Ranking(tokens, [], {}, {}, 0.0)
         cover: dict[int, float] = defaultdict(float)
         # ties in cover are broken by the weight an entry covers with the words themselves
         # (not through a synonym group or concept): "relatives in the same department" should
@@ -577,7 +588,10 @@ class Matcher:
         query = _Query(tokens, " ".join(folded), self.config)
         looks = self.index.profiles.similarity(query.text, scored_ones)
         features = self.index.features(folded) + _typo_features(tokens, self.config)
-        logs = self.index.model.log_likelihoods(features, candidates, self.config.bayes_temperature)
+        logs = self.index.model.log_likelihoods(
+            features, [*candidates, self.index.none_class], self.config.bayes_temperature
+        )
+        no_entry = logs.pop(self.index.none_class)
         likely = normalized(logs)
         scored = [
             (
@@ -591,7 +605,9 @@ class Matcher:
             )
             for e in scored_ones
         ]
-        return _Ranking(tokens, sorted(scored, key=itemgetter(1), reverse=True), looks, logs)
+        return _Ranking(
+            tokens, sorted(scored, key=itemgetter(1), reverse=True), looks, logs, no_entry
+        )
 
     def _score(self, entry: int, query: _Query, entry_coverage: float) -> float:
         """Blend the entry's coverage of the query with its best question's fit.

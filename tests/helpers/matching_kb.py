@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.kb.model import Entry, KnowledgeBase, LangText, Source
+from bot.matching.usage import Usage
 
 QUESTIONS = {
     "gifts-ban": (
@@ -129,6 +130,10 @@ SMALLTALK = {
     "capabilities": ("что ты умеешь", "не істей аласың", "what can you do"),
     "case-signals": ("вымога", "требу взятк", "пара талап", "extort", "demand bribe"),
 }
+
+
+# The shipped usage (how people asked) is the bundled base's: a made-up base has none.
+NO_USAGE: Usage = {}
 
 
 def make_kb() -> KnowledgeBase:

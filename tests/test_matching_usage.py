@@ -1,0 +1,97 @@
+"""How people ask for each entry (the tuning lines' words): collected, shipped, counted by the
+naive Bayes model, and never counted for the line it came from when training."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import TRAINING_SETS
+from bot.evaluate import Case, load_cases
+from bot.matching import Matcher
+from bot.matching.confidence import FEATURES
+from bot.matching.usage import NONE, USAGE_PATH, collect, load, save
+from bot.training import UNTRAINED, out_of_fold_rows
+
+ROOT = Path(__file__).resolve().parent.parent
+BAYES = FEATURES.index("bayes")
+
+
+def test_a_line_is_a_document_of_each_entry_it_expects_or_of_none() -> None:
+    usage = collect(
+        [
+            (["gift", "wife", "gift"], ["a", "b"]),
+            (["hello"], []),
+            (["trap"], ["a"]),
+            ([], ["b"]),
+        ]
+    )
+    assert usage == {
+        "a": [("gift", "wife"), ("trap",)],
+        "b": [("gift", "wife")],
+        NONE: [("hello",)],
+    }
+
+
+def test_saved_usage_loads_the_same_and_is_written_the_same(tmp_path: Path) -> None:
+    usage = {"a": [("gift", "wife")], "ә": [("сыйлық",)]}
+    first, second = tmp_path / "1.json.gz", tmp_path / "2.json.gz"
+    save(usage, first)
+    save(usage, second)
+    assert load(first) == usage
+    assert first.read_bytes() == second.read_bytes()
+    assert load(tmp_path / "missing.json.gz") == {}
+
+
+def _bayes(matcher: Matcher, text: str, entry_id: str) -> float:
+    """The naive Bayes probability of ``entry_id`` among all entries for ``text``."""
+    index = matcher.index
+    features = index.features(matcher.folded(text))
+    found = index.model.posterior(features, range(len(index.entry_ids)), 1.0)
+    return found[index.number[entry_id]]
+
+
+def test_the_words_people_use_weigh_for_the_entry_they_asked_for(bundled: Matcher) -> None:
+    kb = bundled.kb
+    entry_id = next(iter(kb.entries))
+    story = "zebrafoo quuxbar"  # words no question of the base uses
+    plain = Matcher(kb, confidence=UNTRAINED, usage={})
+    used = Matcher(kb, confidence=UNTRAINED, usage={entry_id: [("quuxbar", "zebrafoo")] * 3})
+    assert _bayes(plain, story, entry_id) == pytest.approx(1 / len(kb.entries))
+    assert _bayes(used, story, entry_id) > 0.5
+
+
+def test_usage_of_an_entry_the_base_no_longer_has_is_left_out(bundled: Matcher) -> None:
+    kb = bundled.kb
+    gone = Matcher(kb, confidence=UNTRAINED, usage={"no-such-entry": [("zebrafoo",)]})
+    plain = Matcher(kb, confidence=UNTRAINED, usage={})
+    some = next(iter(kb.entries))
+    assert _bayes(gone, "zebrafoo", some) == _bayes(plain, "zebrafoo", some)
+
+
+def test_a_training_line_is_judged_without_its_own_words(bundled: Matcher) -> None:
+    """Out of fold: with its own words counted, the naive Bayes model would favour the
+    line's entry, and the confidence would learn to trust it too much."""
+    kb = bundled.kb
+    story = "zebrafoo quuxbar gift"
+    alone = Matcher(kb, confidence=UNTRAINED, usage={}).explain(story)
+    assert alone is not None
+    entry_id = alone[0]
+    cases = [Case(q=story, lang="en", expect=(entry_id,), kind="situation", line=1)]
+    (values, right), *_ = out_of_fold_rows(kb, cases)
+    counted = Matcher(kb, confidence=UNTRAINED, usage=collect([(story.split(), [entry_id])]))
+    found = counted.explain(story)
+    assert found is not None and found[0] == entry_id and right
+    assert values[BAYES] == alone[1][BAYES]
+    assert found[1][BAYES] > alone[1][BAYES]
+
+
+def test_the_shipped_usage_is_the_training_sets_and_nothing_else(bundled: Matcher) -> None:
+    """Re-run ``adal-bot train`` when a training set changes; a gated line never gets in."""
+    kb = bundled.kb
+    cases = [case for path in TRAINING_SETS for case in load_cases(ROOT / path, kb)]
+    expected = collect(
+        (bundled.folded(case.q), [kb.resolve(e) or e for e in case.expect]) for case in cases
+    )
+    assert load(USAGE_PATH) == expected
