@@ -36,7 +36,7 @@ def out_of_fold_rows(kb: KnowledgeBase, cases: Sequence[Case]) -> list[tuple[lis
     """:func:`training_rows` of ``cases``, each computed with the usage (how people asked,
     :mod:`bot.matching.usage`) of the other folds' cases only: with its own words counted,
     the naive Bayes model would judge a case too kindly."""
-    documents = _documents(kb, cases)
+    documents = usage_documents(kb, cases)
     rows: list[tuple[list[float], bool]] = []
     for fold in range(FOLDS):
         others = (doc for n, doc in enumerate(documents) if n % FOLDS != fold)
@@ -52,7 +52,7 @@ def train(
     whose threshold keeps the cases answered wrong within ``max_wrong`` of them (single
     everyday words aside)."""
     cases = list(cases)
-    usage = collect(_documents(kb, cases))
+    usage = collect(usage_documents(kb, cases))
     # the share is of the lines people wrote: single everyday words, easy to leave
     # unanswered, would make the allowance larger
     lines = sum(case.kind != EVERYDAY_WORD for case in cases)
@@ -61,7 +61,14 @@ def train(
     return model, usage
 
 
-def _documents(kb: KnowledgeBase, cases: Iterable[Case]) -> list[tuple[list[str], list[str]]]:
-    """(folded words, expected entry ids) of each case."""
+def usage_documents(kb: KnowledgeBase, cases: Iterable[Case]) -> list[tuple[list[str], list[str]]]:
+    """(folded words, expected entry ids) of each case; no words for a single everyday word,
+    which is no line people wrote (it stays a row of the confidence)."""
     reader = Matcher(kb, confidence=UNTRAINED, usage={})
-    return [(reader.folded(case.q), [kb.resolve(e) or e for e in case.expect]) for case in cases]
+    return [
+        (
+            reader.folded(case.q) if case.kind != EVERYDAY_WORD else [],
+            [kb.resolve(e) or e for e in case.expect],
+        )
+        for case in cases
+    ]

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli import TRAINING_SETS
-from bot.evaluate import Case, load_cases
+from bot.evaluate import EVERYDAY_WORD, Case, load_cases
 from bot.matching import Matcher
 from bot.matching.confidence import FEATURES
 from bot.matching.usage import NONE, USAGE_PATH, collect, load, save
-from bot.training import UNTRAINED, out_of_fold_rows
+from bot.training import UNTRAINED, out_of_fold_rows, usage_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 BAYES = FEATURES.index("bayes")
@@ -91,7 +91,11 @@ def test_the_shipped_usage_is_the_training_sets_and_nothing_else(bundled: Matche
     """Re-run ``adal-bot train`` when a training set changes; a gated line never gets in."""
     kb = bundled.kb
     cases = [case for path in TRAINING_SETS for case in load_cases(ROOT / path, kb)]
-    expected = collect(
-        (bundled.folded(case.q), [kb.resolve(e) or e for e in case.expect]) for case in cases
-    )
-    assert load(USAGE_PATH) == expected
+    assert load(USAGE_PATH) == collect(usage_documents(kb, cases))
+
+
+def test_single_everyday_words_are_no_documents(bundled: Matcher) -> None:
+    """They are no lines people wrote: rows of the confidence, not words of how people ask."""
+    word = Case(q="river", lang="en", expect=(), kind=EVERYDAY_WORD, line=1)
+    line = Case(q="how is the river", lang="en", expect=(), kind="chatter", line=2)
+    assert collect(usage_documents(bundled.kb, [word, line])) == {NONE: [("how", "is", "river", "the")]}
