@@ -98,4 +98,5 @@ def test_single_everyday_words_are_no_documents(bundled: Matcher) -> None:
     """They are no lines people wrote: rows of the confidence, not words of how people ask."""
     word = Case(q="river", lang="en", expect=(), kind=EVERYDAY_WORD, line=1)
     line = Case(q="how is the river", lang="en", expect=(), kind="chatter", line=2)
-    assert collect(usage_documents(bundled.kb, [word, line])) == {NONE: [("how", "is", "river", "the")]}
+    documents = collect(usage_documents(bundled.kb, [word, line]))
+    assert documents == {NONE: [("how", "is", "river", "the")]}
