@@ -30,6 +30,7 @@ SETS = [
     "train6",
     "train7",
     "train8",
+    "train9",
 ]
 GATED = [
     "eval",
