@@ -38,7 +38,7 @@ FEATURES = (
     "no_entry",  # the naive Bayes probability of the lines asking for no entry, against it
 )
 _GRID = [n / 100 for n in range(2, 100)]
-FOLDS = 5  # the thresholds are chosen on out-of-fold probabilities
+FOLDS = 5  # the threshold is chosen on out-of-fold probabilities
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,7 @@ Documents = dict[str, list[tuple[str, ...]]]
 """Usage as built by :func:`collect` and :func:`load`."""
 
 
-def collect(
-    lines: Iterable[tuple[Sequence[str], Iterable[str]]],
-) -> dict[str, list[tuple[str, ...]]]:
+def collect(lines: Iterable[tuple[Sequence[str], Iterable[str]]]) -> Documents:
     """The documents of each entry from (folded words, expected entry ids) of labelled lines:
     a line expecting two entries is a document of both, one expecting none of :data:`NONE`."""
     usage: Documents = {}
