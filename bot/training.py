@@ -13,6 +13,7 @@ from bot.matching import Matcher
 from bot.matching.confidence import FOLDS, ConfidenceModel, fit
 from bot.matching.usage import Documents, collect
 
+Document = tuple[list[str], list[str]]  # a case's folded words and expected entry ids
 # Features are computed whatever the model; this one only lets a matcher be built.
 UNTRAINED = ConfidenceModel((), 0.0, 1.0)
 
@@ -32,11 +33,13 @@ def training_rows(matcher: Matcher, cases: Iterable[Case]) -> list[tuple[list[fl
     return rows
 
 
-def out_of_fold_rows(kb: KnowledgeBase, cases: Sequence[Case]) -> list[tuple[list[float], bool]]:
+def out_of_fold_rows(
+    kb: KnowledgeBase, cases: Sequence[Case], documents: Sequence[Document]
+) -> list[tuple[list[float], bool]]:
     """:func:`training_rows` of ``cases``, each computed with the usage (how people asked,
-    :mod:`bot.matching.usage`) of the other folds' cases only: with its own words counted,
-    the naive Bayes model would judge a case too kindly."""
-    documents = usage_documents(kb, cases)
+    :mod:`bot.matching.usage`) of the other folds' ``documents`` (the cases' own, see
+    :func:`usage_documents`) only: with its own words counted, the naive Bayes model would
+    judge a case too kindly."""
     rows: list[tuple[list[float], bool]] = []
     for fold in range(FOLDS):
         others = (doc for n, doc in enumerate(documents) if n % FOLDS != fold)
@@ -52,16 +55,17 @@ def train(
     whose threshold keeps the cases answered wrong within ``max_wrong`` of them (single
     everyday words aside)."""
     cases = list(cases)
-    usage = collect(usage_documents(kb, cases))
+    documents = usage_documents(kb, cases)  # each case read once, for both uses
+    usage = collect(documents)
     # the share is of the lines people wrote: single everyday words, easy to leave
     # unanswered, would make the allowance larger
     lines = sum(case.kind != EVERYDAY_WORD for case in cases)
-    rows = out_of_fold_rows(kb, cases)
+    rows = out_of_fold_rows(kb, cases, documents)
     model = fit(rows, max_wrong=max_wrong, lines=lines)
     return model, usage
 
 
-def usage_documents(kb: KnowledgeBase, cases: Iterable[Case]) -> list[tuple[list[str], list[str]]]:
+def usage_documents(kb: KnowledgeBase, cases: Iterable[Case]) -> list[Document]:
     """(folded words, expected entry ids) of each case; no words for a single everyday word,
     which is no line people wrote (it stays a row of the confidence)."""
     reader = Matcher(kb, confidence=UNTRAINED, usage={})

@@ -79,7 +79,7 @@ def test_a_training_line_is_judged_without_its_own_words(bundled: Matcher) -> No
     assert alone is not None
     entry_id = alone[0]
     cases = [Case(q=story, lang="en", expect=(entry_id,), kind="situation", line=1)]
-    (values, right), *_ = out_of_fold_rows(kb, cases)
+    (values, right), *_ = out_of_fold_rows(kb, cases, usage_documents(kb, cases))
     counted = Matcher(kb, confidence=UNTRAINED, usage=collect([(story.split(), [entry_id])]))
     found = counted.explain(story)
     assert found is not None and found[0] == entry_id and right
