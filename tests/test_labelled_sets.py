@@ -23,6 +23,7 @@ SETS = [
     "fresh4",
     "fresh5",
     "fresh6",
+    "fresh7",
     "train2",
     "train3",
     "train4",
@@ -31,6 +32,7 @@ SETS = [
     "train7",
     "train8",
     "train9",
+    "train10",
 ]
 GATED = [
     "eval",
@@ -40,6 +42,7 @@ GATED = [
     "fresh4",
     "fresh5",
     "fresh6",
+    "fresh7",
 ]  # held out: never tuned on, never copied into the base
 KINDS = {
     "plain",
