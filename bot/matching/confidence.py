@@ -36,6 +36,8 @@ FEATURES = (
     "named",  # 1 when the message names the candidate's topic (its words are mostly that topic's)
     "case",  # 1 when the message reads like a real case (small talk's case signals)
     "no_entry",  # the naive Bayes probability of the lines asking for no entry, against it
+    "neighbour",  # likeness to the nearest question or tuning line of the candidate (Jaccard)
+    "neighbour_lead",  # its lead over the nearest one of anything else
 )
 _GRID = [n / 100 for n in range(2, 100)]
 FOLDS = 5  # the threshold is chosen on out-of-fold probabilities

@@ -43,6 +43,7 @@ from bot.matching.confidence import ConfidenceModel
 from bot.matching.config import DEFAULT, MatchConfig
 from bot.matching.index import GROUP_PREFIX, Index, content_words
 from bot.matching.langid import guess_language
+from bot.matching.neighbours import Neighbours
 from bot.matching.reading import WORDS_CACHED, Chunk, read
 from bot.matching.smalltalk import SmallTalk
 from bot.matching.usage import Usage
@@ -110,7 +111,13 @@ class Matcher:
         self.kb = kb
         self.config = config
         self.confidence = confidence or ConfidenceModel.load()
-        self.index = Index(kb, config, load_usage() if usage is None else usage)
+        used = load_usage() if usage is None else usage
+        self.index = Index(kb, config, used)
+        self.neighbours = Neighbours(
+            ((self.index.entry_ids[q.entry], q.text.split()) for q in self.index.questions),
+            used,
+            kb.resolve,
+        )
         self.smalltalk = SmallTalk(kb.smalltalk, self.index.words)
         self._topics = [kb.entries[entry_id].topic for entry_id in self.index.entry_ids]
         self._leads = {topic: kb.by_topic(topic)[0].id for topic in set(self._topics)}
@@ -294,6 +301,12 @@ class Matcher:
             float(topic in self._named_topics(tokens)),
             float(case),
             normalized({0: ranking.logs[self.index.number[candidate]], 1: ranking.no_entry})[1],
+            # a short message is like many lines by chance: no neighbours
+            *(
+                self.neighbours.nearest(folded, candidate)
+                if len(tokens) > self.config.short_query
+                else (0.0, 0.0)
+            ),
         ]
         return candidate, values
 

@@ -1,0 +1,61 @@
+"""The nearest ways of asking: how like a message is to the base's questions and the tuning
+lines (:mod:`bot.matching.usage`) that asked for its candidate entry, and to those that asked for
+anything else.
+
+Naive Bayes weighs each word on its own; a line that says nearly what an earlier line said
+("my cousin hit a policeman at a wedding") is evidence of its own. Likeness is the Jaccard
+index of the two sets of folded words. The base's questions are among them, so that an entry
+no one has asked for yet has neighbours too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+
+from bot.matching.usage import NONE, Usage
+
+
+class Neighbours:
+    """The base's questions and the documents of ``usage`` (each a set of folded words),
+    searchable by word."""
+
+    def __init__(
+        self,
+        questions: Iterable[tuple[str, Iterable[str]]],
+        usage: Usage,
+        resolve: Callable[[str], str | None],
+    ) -> None:
+        """Index ``questions`` ((entry id, folded words) of the base's questions) and
+        ``usage``; an entry id ``resolve`` does not know is left out, a line that asked for two
+        entries is one document of both."""
+        labels: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for entry_id, folded in questions:
+            labels[tuple(sorted(set(folded)))].add(entry_id)
+        for entry_id, documents in usage.items():
+            label = NONE if entry_id == NONE else resolve(entry_id)
+            if label is not None:
+                for document in documents:
+                    labels[document].add(label)
+        self._labels = [frozenset(found) for found in labels.values()]
+        self._sizes = [len(document) for document in labels]
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for number, document in enumerate(labels):
+            for word in document:
+                self._postings[word].append(number)
+
+    def nearest(self, words: Iterable[str], entry_id: str) -> tuple[float, float]:
+        """The likeness of ``words`` to the nearest line that asked for ``entry_id``, and
+        its lead over the nearest line that asked for anything else (negative when behind)."""
+        query = set(words)
+        shared: Counter[int] = Counter()
+        for word in query:
+            shared.update(self._postings.get(word, ()))
+        own = other = 0.0
+        for number, count in shared.items():
+            likeness = count / (len(query) + self._sizes[number] - count)
+            if entry_id in self._labels[number]:
+                own = max(own, likeness)
+            else:
+                other = max(other, likeness)
+        return own, own - other
