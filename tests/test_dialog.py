@@ -454,6 +454,18 @@ def test_ok_and_i_dont_understand_get_small_talk_never_an_entry(
             "Көмектесе алмағаныма өкінемін. Сұрағыңызды басқаша жазып "
             "көріңіз немесе сұрақтарды /topics арқылы қараңыз.",
         ),
+        (  # two phrases: an insult and a complaint (was answered with the about entry)
+            KK,
+            "сен ақымақсың ба, түк білмейсің",
+            "Көмектесе алмағаныма өкінемін. Сұрағыңызды басқаша жазып "
+            "көріңіз немесе сұрақтарды /topics арқылы қараңыз.",
+        ),
+        (
+            EN,
+            "this bot is useless, wrong answer again",
+            "Sorry I could not help. Try asking in other words, or browse "
+            "the questions with /topics.",
+        ),
         (KK, "алгыс", "Оқасы жоқ! Тағы сұрағыңыз болса, жаза беріңіз."),
         (KK, "рахмет айналайын", "Оқасы жоқ! Тағы сұрағыңыз болса, жаза беріңіз."),
     ],

@@ -496,6 +496,24 @@ def test_greetings_and_thanks_around_small_talk(bundled: Matcher, text: str, kin
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("бот тупой, ничего не понимаешь", "insult"),  # was: the about entry at 87 %
+        ("ничего не понял, что за бред", "insult"),
+        ("ok thanks, what nonsense", "insult"),
+        ("тупой бот, подарок можно взять?", None),  # a question after an insult: a question
+        ("привет, подарок от родителей ученика можно?", None),
+    ],
+)
+def test_a_message_of_two_small_talk_phrases_is_the_second(
+    bundled: Matcher, text: str, kind: str | None
+) -> None:
+    """A short message made of two phrases is small talk of the second's kind; one with a
+    question in it is a question."""
+    assert bundled.match(text).smalltalk == kind
+
+
+@pytest.mark.parametrize(
     ("text", "kind", "lang"),
     [
         ("спасибо огромное", "thanks", "ru"),  # was: "I don't know"

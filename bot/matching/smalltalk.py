@@ -15,6 +15,7 @@ NEUTRAL = "language-neutral"
 INTENSIFIERS = "intensifiers"
 FOLLOW_UP = "follow-up"
 PHRASE_CUTOFF = 85.0
+TWO_PHRASES_WORDS = 8  # longer messages are never read as two small-talk phrases
 _POLITE = frozenset({"greeting", "thanks"})
 # kinds a message still is with intensifiers or addressees left out ("спасибо огромное")
 _STRENGTHENED = frozenset({*_POLITE, "goodbye"})
@@ -83,6 +84,18 @@ class SmallTalk:
                 return kind
         if own and all(word in self._words or word in ALL_STOPWORDS for word in folded):
             return self._words[own[-1]]
+        return self._two_phrases_kind(folded)
+
+    def _two_phrases_kind(self, folded: list[str]) -> str | None:
+        """The kind of the second of two phrases a short message is made of ("бот тупой,
+        ничего не понимаешь"), or None."""
+        if len(folded) > TWO_PHRASES_WORDS:
+            return None
+        for cut in range(1, len(folded)):
+            if self._phrase_kind(" ".join(folded[:cut])) is not None:
+                second = self._phrase_kind(" ".join(folded[cut:]))
+                if second is not None:
+                    return second
         return None
 
     def _phrase_kind(self, text: str) -> str | None:
