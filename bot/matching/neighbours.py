@@ -4,8 +4,9 @@ anything else.
 
 Naive Bayes weighs each word on its own; a line that says nearly what an earlier line said
 ("my cousin hit a policeman at a wedding") is evidence of its own. Likeness is the Jaccard
-index of the two sets of folded words. The base's questions are among them, so that an entry
-no one has asked for yet has neighbours too.
+index of the two sets of folded words. Only the lines that share a content word with the
+message are looked at (function words are in nearly every line), those sharing most first. The
+base's questions are among them, so that an entry no one has asked for yet has neighbours too.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
+from bot.matching.function_words import ALL_STOPWORDS
 from bot.matching.usage import NONE, Usage
+
+NEAREST = 64  # lines looked at, those sharing most content words with the message first
 
 
 class Neighbours:
@@ -39,20 +43,29 @@ class Neighbours:
                     labels[document].add(label)
         self._labels = [frozenset(found) for found in labels.values()]
         self._sizes = [len(document) for document in labels]
+        self._function_words = [frozenset(ALL_STOPWORDS.intersection(d)) for d in labels]
         self._postings: dict[str, list[int]] = defaultdict(list)
         for number, document in enumerate(labels):
             for word in document:
-                self._postings[word].append(number)
+                if word not in ALL_STOPWORDS:
+                    self._postings[word].append(number)
 
     def nearest(self, words: Iterable[str], entry_id: str) -> tuple[float, float]:
         """The likeness of ``words`` to the nearest line that asked for ``entry_id``, and
         its lead over the nearest line that asked for anything else (negative when behind)."""
         query = set(words)
+        function_words = ALL_STOPWORDS.intersection(query)
         shared: Counter[int] = Counter()
-        for word in query:
+        for word in sorted(query - function_words):  # ties in a fixed order: any hash seed
             shared.update(self._postings.get(word, ()))
         own = other = 0.0
-        for number, count in shared.items():
+        # most shared content words first: a line sharing ``count`` words is at most
+        # (count + function words) / len(query) alike, so once that cannot beat either
+        # likeness found, no later line can; past the first NEAREST, none is looked at
+        for number, count in shared.most_common(NEAREST):
+            if (count + len(function_words)) / len(query) <= min(own, other):
+                break
+            count += len(function_words & self._function_words[number])
             likeness = count / (len(query) + self._sizes[number] - count)
             if entry_id in self._labels[number]:
                 own = max(own, likeness)

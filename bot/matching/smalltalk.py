@@ -49,6 +49,11 @@ class SmallTalk:
                 for word in folded.split() if kind not in _PHRASES_ONLY else ():
                     if word not in ALL_STOPWORDS and word not in topical:
                         self._words.setdefault(word, kind)
+        # the first and the last words of the phrases
+        self._phrase_ends = (
+            {phrase.split()[0] for phrase in self._phrases if phrase},
+            {phrase.split()[-1] for phrase in self._phrases if phrase},
+        )
         self._signals = [tuple(words(s)) for s in phrases.get(CASE_SIGNALS, ()) if words(s)]
         self._signal_lengths = {len(part) for signal in self._signals for part in signal}
         self._neutral = frozenset(fold(text) for text in phrases.get(NEUTRAL, ()))
@@ -89,8 +94,12 @@ class SmallTalk:
     def _two_phrases_kind(self, folded: list[str]) -> str | None:
         """The kind of the second of two phrases a short message is made of ("бот тупой,
         ничего не понимаешь"), or None."""
-        if len(folded) > TWO_PHRASES_WORDS:
-            return None
+        if (
+            len(folded) > TWO_PHRASES_WORDS
+            or folded[0] not in self._phrase_ends[0]
+            or folded[-1] not in self._phrase_ends[1]
+        ):
+            return None  # most messages: no phrase begins or ends them as typed
         for cut in range(1, len(folded)):
             if self._phrase_kind(" ".join(folded[:cut])) is not None:
                 second = self._phrase_kind(" ".join(folded[cut:]))
