@@ -53,6 +53,7 @@ class MatchConfig:
     clarify_share: float = 0.4  # ask which of one topic's entries when its words weigh this much
     naming_questions: int = 3  # a word names a topic when that many of its questions use it
     max_suggestions: int = 3
+    nearest_lines: int = 64  # neighbours: the lines sharing most content words, looked at
 
 
 DEFAULT = MatchConfig()

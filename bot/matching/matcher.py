@@ -117,6 +117,7 @@ class Matcher:
             ((self.index.entry_ids[q.entry], q.text.split()) for q in self.index.questions),
             used,
             kb.resolve,
+            config.nearest_lines,
         )
         self.smalltalk = SmallTalk(kb.smalltalk, self.index.words)
         self._topics = [kb.entries[entry_id].topic for entry_id in self.index.entry_ids]

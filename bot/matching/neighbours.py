@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
+from bot.matching.config import DEFAULT
 from bot.matching.function_words import ALL_STOPWORDS
 from bot.matching.usage import NONE, Usage
-
-NEAREST = 64  # lines looked at, those sharing most content words with the message first
 
 
 class Neighbours:
@@ -29,10 +28,12 @@ class Neighbours:
         questions: Iterable[tuple[str, Iterable[str]]],
         usage: Usage,
         resolve: Callable[[str], str | None],
+        nearest: int = DEFAULT.nearest_lines,
     ) -> None:
         """Index ``questions`` ((entry id, folded words) of the base's questions) and
         ``usage``; an entry id ``resolve`` does not know is left out, a line that asked for two
-        entries is one document of both."""
+        entries is one document of both. ``nearest``: the lines looked at for a message."""
+        self._nearest = nearest
         labels: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for entry_id, folded in questions:
             labels[tuple(sorted(set(folded)))].add(entry_id)
@@ -61,8 +62,8 @@ class Neighbours:
         own = other = 0.0
         # most shared content words first: a line sharing ``count`` words is at most
         # (count + function words) / len(query) alike, so once that cannot beat either
-        # likeness found, no later line can; past the first NEAREST, none is looked at
-        for number, count in shared.most_common(NEAREST):
+        # likeness found, no later line can; past the first ``nearest``, none is looked at
+        for number, count in shared.most_common(self._nearest):
             if (count + len(function_words)) / len(query) <= min(own, other):
                 break
             count += len(function_words & self._function_words[number])
