@@ -176,7 +176,6 @@ def test_bare_keywords_of_one_topic_get_its_overview() -> None:
 @pytest.mark.parametrize(
     ("text", "entry_id"),
     [
-        ("gift ban", "gifts-any-value-ban"),  # three gifts entries about equal
         ("арандату жаза", "provocation-art-412-1"),
         ("провокация подарок", None),  # two topics named: ask which
     ],
@@ -470,6 +469,33 @@ def test_foreign_law_answers_only_a_message_about_abroad(
     assert (result.entry_id == "foreign-experience-officials") is answered
     if not answered:
         assert "foreign-experience-officials" not in result.suggestions
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("Жена получила серьги от подрядчика моего отдела. Можно оставить?", True),
+        ("My mother-in-law got a fur coat from a contractor of my department. Allowed?", True),
+        ("Қайын енеме біздің бөліммен жұмыс істейтін кәсіпкер алтын сырға сыйлапты", True),
+        ("Хозяин автосервиса, которого мы проверяли, хочет бесплатно починить мне машину", False),
+        ("A supplier of our department offered to pay for my holiday. Can I accept?", False),
+    ],
+)
+def test_family_gift_rule_needs_a_relative(bundled: Matcher, text: str, family: bool) -> None:
+    """gifts-family-members requires a relative (any of three concepts): a free repair
+    offered to the official was ranked first for it, as its questions mention paid trips and
+    services; a message naming a spouse or an in-law is still answered with it."""
+    result = bundled.match(text)
+    assert (result.entry_id == "gifts-family-members") is family
+    assert all(entry_id != "gifts-family-members" for entry_id, _ in bundled.search(text)) is (
+        not family
+    )
+
+
+def test_bare_gift_ban_is_answered_with_the_ban(bundled: Matcher) -> None:
+    """ "gift ban" was asked which of three gifts entries: with no relative named, the family
+    rule is out of the running and the ban leads clearly."""
+    assert bundled.match("gift ban").entry_id == "gifts-any-value-ban"
 
 
 @pytest.mark.parametrize(

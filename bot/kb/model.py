@@ -68,7 +68,7 @@ class Entry:
     reviewed: date
     related: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
-    requires: tuple[str, ...] = ()  # concepts a message must name to be answered with it
+    requires: tuple[str, ...] = ()  # concepts, one of which a message must name to get it
     path: str = ""
     line: int = 0
 

@@ -203,18 +203,22 @@ class Matcher:
         candidate, values = self.features(folded, ranking, signal)
         confident, probability = self.confidence.answers(values)
         score = round(100 * probability, 1)
-        if confident and self._meets(candidate, folded, tokens):
+        if confident:
             return MatchResult(
                 candidate, score, lang, self._sibling(ranked, candidate), case_signal=signal
             )
-        suggestions = tuple(e for e in self._suggestions(ranked) if self._meets(e, folded, tokens))
+        suggestions = self._suggestions(ranked)
+        one_topic = self._asks_one_topic(tokens, suggestions)
+        if one_topic:  # which of the topic's entries is meant: offer no other topic's
+            topic = self.kb.entries[suggestions[0]].topic
+            suggestions = tuple(e for e in suggestions if self.kb.entries[e].topic == topic)
         return MatchResult(
             None,
             score,
             lang,
             suggestions,
             case_signal=signal,
-            one_topic=self._asks_one_topic(tokens, suggestions),
+            one_topic=one_topic,
             off_topic=score < self.config.off_topic_score,
         )
 
@@ -357,19 +361,31 @@ class Matcher:
         return lead
 
     def _rank(self, text: str, folded: list[str]) -> _Ranking:
-        """The content words of a message and its entries, best first."""
+        """The content words of a message and the entries it may be answered with, best
+        first."""
         ranking = self._ranked(self._tokens(folded), folded)
         if len(ranking.tokens) >= self.config.long_query:
-            return replace(ranking, ranked=self._with_question(ranking.ranked, text))
-        return ranking
+            ranking = replace(ranking, ranked=self._with_question(ranking.ranked, text))
+        if not any(entry_id in self._requires for entry_id, _ in ranking.ranked):
+            return ranking
+        typos = (key for token in ranking.tokens if not token.exact for key in token.alts)
+        named = self.index.concepts_in(folded, typos)
+        return replace(
+            ranking,
+            ranked=[
+                (entry_id, score)
+                for entry_id, score in ranking.ranked
+                if self._meets(entry_id, named, ranking.tokens)
+            ],
+        )
 
-    def _meets(self, entry_id: str, folded: list[str], tokens: list[_Token]) -> bool:
-        """Whether a message may be answered with an entry: it names the concepts the entry
-        requires (foreign experience: a foreign country), or an article number only that
-        entry's questions use ("§ 1114", "277")."""
+    def _meets(self, entry_id: str, named: set[str], tokens: list[_Token]) -> bool:
+        """Whether a message naming the concepts ``named`` may be answered with an entry: it
+        names one of the concepts the entry requires (foreign experience: a foreign country;
+        the family gift rule: a relative), or an article number only that entry's questions
+        use ("§ 1114", "277")."""
         required = self._requires.get(entry_id)
-        typos = (key for token in tokens if not token.exact for key in token.alts)
-        if not required or required <= self.index.concepts_in(folded, typos):
+        if not required or not required.isdisjoint(named):
             return True
         own = [self.index.number[entry_id]]
         return any(

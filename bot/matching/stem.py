@@ -109,6 +109,8 @@ KAZAKH_SUFFIXES = tuple(
             "са",
             "се",
             "у",
+            "ыма",
+            "име",
         },
         key=len,
     )
@@ -123,6 +125,9 @@ _KAZAKH_BY_LENGTH = tuple(
     for length in sorted({len(suffix) for suffix in KAZAKH_SUFFIXES})
 )
 MIN_KAZAKH_STEM = 3
+# the genitive goes first, whole: shortest first, "ын" left its н, д or т behind (ұлымның →
+# "улымн", мектептің → "мектепт"), and the concept "ұл" was not found in "ұлымның"
+_GENITIVE = frozenset(("нын", "нин", "дын", "дин", "тын", "тин"))
 MAX_KAZAKH_ROUNDS = 3
 _VOWELS = set("аеиоуыяю")
 _DEVOICED = {"г": "к", "б": "п"}
@@ -135,6 +140,10 @@ def stem_kazakh(word: str) -> str:
     'сыилык'
     """
     for _ in range(MAX_KAZAKH_ROUNDS):
+        rest = word[:-3]
+        if word[-3:] in _GENITIVE and len(rest) >= MIN_KAZAKH_STEM and _VOWELS.intersection(rest):
+            word = rest
+            continue
         for length, suffixes in _KAZAKH_BY_LENGTH:
             rest, suffix = word[:-length], word[-length:]
             if (
