@@ -66,6 +66,7 @@ class Console:
         self.user = UserRef(CONSOLE_CHAT_ID, CONSOLE_CHAT_ID, _client_lang(), is_admin=True)
         self.buttons: list[Button] = []
         self.rows: list[tuple[Button, ...]] = []  # the rows of the buttons shown
+        self.greeted = False  # the greeting is the last thing shown, nothing typed since
 
     def show(self, replies: list[Reply]) -> None:
         """Print replies; remember their buttons, numbered from 1 (an edit's buttons too)."""
@@ -107,7 +108,11 @@ class Console:
         return messages
 
     def send(self, line: str) -> None:
-        """Handle one typed line, then print the notices that came meanwhile."""
+        """Handle one typed line, then print the notices that came meanwhile. A /start typed
+        right after the greeting is the one the chat opened with: not answered twice."""
+        greeted, self.greeted = self.greeted, False
+        if greeted and line.strip().lower() == "/start":
+            return
         number = BUTTON_NUMBER.match(line.strip())
         choice = number.group(1) if number else line.strip()
         if choice.isdigit() and 0 < int(choice) <= len(self.buttons):
@@ -139,6 +144,7 @@ class Console:
     def loop(self, lines: TextIO, *, prompt: bool) -> None:
         """Greet (with the notices due), then run until end of input or /quit."""
         self.show(self.dialog.handle_message(self.user, "/start") + self.notices())
+        self.greeted = True
         while True:
             if prompt:
                 print("> ", end="", file=self.out, flush=True)

@@ -43,6 +43,18 @@ def test_start_then_question_then_number_presses_button(
     assert "Теперь я буду отвечать на русском языке." in output
 
 
+def test_start_typed_first_does_not_greet_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chat opens with the /start reply: a /start typed next is that one (before, the
+    greeting and its examples were printed twice); one typed later greets again."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    output = chat(tmp_path, "/start", "1")
+    assert output.count("Hello! I am Adal.") == 1
+    assert "Sources:" in output  # the greeting's example buttons are still the ones to press
+    assert chat(tmp_path, "/topics", "/START").count("Hello! I am Adal.") == 2
+
+
 def test_a_number_with_no_such_button_says_so_and_a_long_one_is_a_question(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

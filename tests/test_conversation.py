@@ -4,6 +4,8 @@ one vote per answer and "What was missing?", /stats."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +15,7 @@ from bot.console import TRANSPORT
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
 from bot.dialog.reply import Button, split_language
 from bot.dialog.subscriptions import find_topic
-from bot.kb import LANGS
+from bot.kb import LANGS, Lang
 from bot.kb.markup import to_plain
 from bot.store import ALL_TOPICS, Store
 
@@ -158,6 +160,35 @@ def test_help_lists_the_commands_of_the_transport(dialog: Dialog) -> None:
     assert "To press a button, type its number." in terminal.text
     (admin,) = dialog.handle_message(ADMIN, "/help")
     assert "/stats — Users, deliveries and the week's votes" in admin.text
+
+
+def listed(text: str) -> set[str]:
+    """The commands a /help text lists."""
+    return set(re.findall(r"^/(\w+) — ", text, re.MULTILINE))
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [
+        ("en", "Admin commands:"),
+        ("ru", "Команды для администраторов:"),
+        ("kk", "Әкімшілерге арналған командалар:"),
+    ],
+)
+def test_help_shows_admin_commands_to_admins_only_in_a_section_of_their_own(
+    dialog: Dialog, lang: Lang, heading: str
+) -> None:
+    """Before, an admin's /help (the terminal user is one) had /notices, /send, /stats, …
+    among everyone's commands, with nothing to tell them apart."""
+    everyone = {name for name, _ in dialog.menu(lang)}
+    admins_only = {name for name, _ in dialog.menu(lang, admin=True)} - everyone
+    assert {"notices", "send", "stats", "reload"} <= admins_only
+    user = UserRef(chat_id=410, user_id=410, client_lang=lang)
+    (helped,) = dialog.handle_message(user, "/help")
+    assert heading not in helped.text and listed(helped.text) == everyone
+    (helped,) = dialog.handle_message(replace(user, is_admin=True), "/help")
+    common, section = helped.text.split(f"\n\n{heading}\n", 1)
+    assert listed(common) == everyone and listed(section) == admins_only
 
 
 def test_the_terminal_greeting_says_how_to_press_a_button(dialog: Dialog) -> None:

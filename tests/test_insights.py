@@ -19,7 +19,13 @@ from bot.config import Settings
 from bot.dialog import Dialog, UserRef, build_dialog
 from bot.insights.html import render_html
 from bot.insights.record import content_version
-from bot.insights.report import build_report, group_unanswered, text_lines
+from bot.insights.report import (
+    RISING_MIN,
+    Report,
+    build_report,
+    group_unanswered,
+    text_lines,
+)
 from bot.store import Store
 from bot.store.questions import Asked
 from tests.helpers.report_data import BUSINESS, FEES, fill
@@ -202,6 +208,42 @@ def test_the_report_counts_groups_votes_confusions_and_rising_questions(
         line.startswith("  1. ×9 (ru 9): add as a variant of compliance-services?")
         for line in lines
     )
+
+
+def first_weeks_report(tmp_path: Path, weeks: int) -> Report:
+    """The report of the last 28 days of a bot that has been asked questions for ``weeks``."""
+    from bot.kb import load_knowledge
+    from bot.paths import bundled
+
+    store = Store(tmp_path / "adal.db")
+    now = datetime.now(UTC)
+    fill(store, now, weeks=weeks)
+    report = build_report(
+        store, load_knowledge(bundled("knowledge")), now - timedelta(days=28), now
+    )
+    store.close()
+    return report
+
+
+def test_on_its_first_days_nothing_is_called_rising(tmp_path: Path) -> None:
+    """Every question is from the last 7 days: there is nothing to compare them with (before,
+    everything asked 3 times was "rising", against the empty weeks before the bot began)."""
+    report = first_weeks_report(tmp_path, weeks=1)
+    assert report.groups[0].count >= RISING_MIN  # asked often enough to be rising otherwise
+    assert report.rising() == []
+    assert "  none: no questions before the last 7 days to compare with" in text_lines(report)
+    page = render_html(report)
+    assert "<p>Nothing is rising: no questions before the last 7 days to compare with.</p>" in page
+
+
+def test_rising_compares_with_the_weeks_the_bot_has_been_asked_in(tmp_path: Path) -> None:
+    """Two weeks of questions in a 28-day report: the week before is the average (before,
+    three weeks, two of them empty: each entry asked 2 then 3 times was "rising")."""
+    report = first_weeks_report(tmp_path, weeks=2)
+    rising = report.rising()
+    assert rising and all("конференции" in r.label or "conference" in r.label for r in rising)
+    assert all(r.weekly_before == 0 for r in rising)  # new this week: rising indeed
+    assert f"  {rising[0].label}: {rising[0].this_week} (was 0.0)" in text_lines(report)
 
 
 class Page(HTMLParser):

@@ -46,6 +46,28 @@ def test_feedback_first_vote_counts() -> None:
         store.add_feedback(1, "gifts", 0, "ru")
 
 
+def test_a_users_row_is_made_once_under_their_key_and_then_updated() -> None:
+    """The per-user rows (last answer, last clarifying question, open checker, comment request)
+    share one write: a second write updates the named columns of the same row."""
+    store = Store(":memory:")
+    store._set_user_row("flows", 7, checker="gifts", path="", updated_at="2026-01-01", aside=1)
+    store._set_user_row("flows", 8, checker="loans", path="1", updated_at="2026-01-01", aside=0)
+    store._set_user_row("flows", 7, checker="jobs", path="2", updated_at="2026-01-02")
+    rows = list(store.db.execute("SELECT uid, checker, path, updated_at, aside FROM flows"))
+    assert sorted(rows) == sorted(
+        [
+            (store.uid(7), "jobs", "2", "2026-01-02", 1),
+            (store.uid(8), "loans", "1", "2026-01-01", 0),
+        ]
+    )
+    store.set_flow(7, "gifts", "0")  # a step shown again: the checker is no longer set aside
+    assert not store.flow_aside(7)
+    store.ask_comment(7, "gifts", "kk")
+    store.ask_comment(7, "loans", "en")
+    requests = list(store.db.execute("SELECT uid, entry_id, lang FROM feedback_requests"))
+    assert requests == [(store.uid(7), "loans", "en")]
+
+
 def test_votes_and_open_requests_are_rekeyed_without_the_chat_id() -> None:
     """Migration 9 moves the feedback of a database made before it under the users' keys."""
     from bot.store.schema import migrate

@@ -97,17 +97,23 @@ def menu_commands(turn: Turn) -> list[tuple[str, str]]:
 
 
 def help_text(turn: Turn) -> str:
-    """How to ask, and each command the user can run here with what it does."""
+    """How to ask, and each command the user can run here with what it does; an admin's own
+    commands in a section of their own."""
     _ = turn._
-    lines = [f"/{name} — {_(description)}" for name, description in menu_commands(turn)]
-    lines += [f"/{name} — {_(description)}" for name, description in turn.transport.commands]
+    admin = {command.name for command in turn.commands if command.admin}
+    listed = [
+        (name in admin, f"/{name} — {_(description)}")
+        for name, description in [*menu_commands(turn), *turn.transport.commands]
+    ]
+    admins = [line for only_admins, line in listed if only_admins]
     hint = turn.transport.buttons_hint
     return "\n".join(
         [
             _("Ask your question in your own words, in Kazakh, Russian or English."),
             *([_(hint)] if hint else []),
             "",
-            *lines,
+            *[line for only_admins, line in listed if not only_admins],
+            *(["", _("Admin commands:"), *admins] if admins else []),
             "",
             _("I give general information with its sources, not legal advice."),
         ]

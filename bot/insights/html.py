@@ -7,7 +7,13 @@ from collections import Counter
 from datetime import date
 from html import escape
 
-from bot.insights.report import MAX_EXAMPLES, Report, draft_line, waiting_line
+from bot.insights.report import (
+    MAX_EXAMPLES,
+    NOTHING_BEFORE,
+    Report,
+    draft_line,
+    waiting_line,
+)
 
 LANG_COLOURS = {"kk": "#1f77b4", "ru": "#d62728", "en": "#2ca02c"}
 PALETTE = ("#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#1f77b4")
@@ -194,8 +200,10 @@ def render_html(report: Report) -> str:
             for r in rising
         ]
         out.append("</ul>")
-    else:
+    elif report.before_recent():
         out.append("<p>Nothing is rising.</p>")
+    else:
+        out.append(f"<p>Nothing is rising: {NOTHING_BEFORE}.</p>")
     out.append('</section><section id="waiting"><h2>Questions waiting for an expert</h2>')
     out.append(
         _items(

@@ -35,6 +35,7 @@ MAX_EXAMPLES = 3
 MAX_GROUPS = 30
 RISING_FACTOR = 2.0  # this week's count against the weekly average of the weeks before
 RISING_MIN = 3  # occurrences this week at least
+NOTHING_BEFORE = "no questions before the last 7 days to compare with"
 MIN_VARIANT_WORDS = 2  # content words a question needs to be suggested as a variant ("why?" not)
 _PLACEHOLDER_WORDS = frozenset(words(" ".join(PLACEHOLDERS)))
 
@@ -205,11 +206,22 @@ class Report:
             row[1] += 1
         return [(week, n, total) for week, (n, total) in sorted(out.items())]
 
+    def before_recent(self) -> timedelta:
+        """How long the questions before the last seven days span: from the period's first
+        question (the bot may be younger than the period) on; zero when there are none."""
+        recent = self.until - timedelta(days=7)
+        first = min((q.created_at for q in self.questions), default=recent)
+        return max(recent - first, timedelta(0))
+
     def rising(self) -> list[Rising]:
         """Entries and unanswered groups asked at least RISING_MIN times in the last seven
-        days and RISING_FACTOR times as often as a week before, on average."""
+        days and RISING_FACTOR times as often as a week before, on average; none when no
+        question came before those days (nothing to compare with)."""
+        span = self.before_recent()
+        if not span:
+            return []
         recent = self.until - timedelta(days=7)
-        before_weeks = max((recent - self.since).days / 7, 1.0)
+        before_weeks = max(span.days / 7, 1.0)
         found: list[Rising] = []
         series: dict[str, list[Asked]] = defaultdict(list)
         for q in self.questions:
@@ -309,7 +321,7 @@ def text_lines(report: Report) -> list[str]:
     out += ["", "Becoming more frequent (last 7 days, weekly average before):"]
     out += [f"  {r.label}: {r.this_week} (was {r.weekly_before})" for r in report.rising()]
     if not report.rising():
-        out.append("  none")
+        out.append("  none" if report.before_recent() else f"  none: {NOTHING_BEFORE}")
     out += ["", "Questions waiting for an expert (oldest first):"]
     out += [f"  {waiting_line(c, report.until)}: “{c.text}”" for c in report.waiting]
     if not report.waiting:

@@ -31,13 +31,7 @@ class Clarifications(Tables):
 
     def set_recent_choice(self, chat_id: int, question: int) -> None:
         """Remember that the user was just asked clarifying ``question`` (under their key)."""
-        with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO recent_choices (uid, question, asked_at) VALUES (?, ?, ?)"
-                " ON CONFLICT(uid) DO UPDATE SET question = excluded.question,"
-                " asked_at = excluded.asked_at",
-                [self.uid(chat_id), question, now_text()],
-            )
+        self._set_user_row("recent_choices", chat_id, question=question, asked_at=now_text())
 
     def take_recent_choice(self, chat_id: int, *, max_age: timedelta) -> int | None:
         """The clarifying question the user was asked last, if within ``max_age``; forgotten

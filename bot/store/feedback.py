@@ -59,12 +59,9 @@ class Feedback(Tables):
 
     def ask_comment(self, chat_id: int, entry_id: str, lang: Lang) -> None:
         """Remember that the user was asked what the answer on ``entry_id`` was missing."""
-        with self.db.atomic():
-            self.db.execute(
-                "INSERT OR REPLACE INTO feedback_requests (uid, entry_id, lang, asked_at)"
-                " VALUES (?, ?, ?, ?)",
-                [self.uid(chat_id), entry_id, lang, now_text()],
-            )
+        self._set_user_row(
+            "feedback_requests", chat_id, entry_id=entry_id, lang=lang, asked_at=now_text()
+        )
 
     def drop_comment_request(self, chat_id: int) -> bool:
         """The user went on to something else: their next message is no comment. True when

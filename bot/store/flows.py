@@ -23,13 +23,9 @@ class Flows(Tables):
 
     def set_flow(self, chat_id: int, checker: str, path: str) -> None:
         """Remember that the user is at ``path`` of ``checker``."""
-        with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO flows (uid, checker, path, updated_at, aside) VALUES (?, ?, ?, ?, 0)"
-                " ON CONFLICT(uid) DO UPDATE SET checker = excluded.checker,"
-                " path = excluded.path, updated_at = excluded.updated_at, aside = 0",
-                [self.uid(chat_id), checker, path, now_text()],
-            )
+        self._set_user_row(
+            "flows", chat_id, checker=checker, path=path, updated_at=now_text(), aside=0
+        )
 
     def set_flow_aside(self, chat_id: int) -> None:
         """The user typed a question between steps: their next typed words are no step's answer

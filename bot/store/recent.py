@@ -23,13 +23,7 @@ class RecentAnswers(Tables):
 
     def set_recent_answer(self, chat_id: int, entry_id: str) -> None:
         """Remember that the user was just answered with ``entry_id``."""
-        with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO recent_answers (uid, entry_id, answered_at) VALUES (?, ?, ?)"
-                " ON CONFLICT(uid) DO UPDATE SET entry_id = excluded.entry_id,"
-                " answered_at = excluded.answered_at",
-                [self.uid(chat_id), entry_id, now_text()],
-            )
+        self._set_user_row("recent_answers", chat_id, entry_id=entry_id, answered_at=now_text())
 
     def drop_recent_answer(self, chat_id: int) -> None:
         """Forget the last answer as a context: what the user types next is about something

@@ -95,6 +95,18 @@ class Tables:
         """The key ``chat_id`` is stored under."""
         return user_key(self.secret, chat_id)
 
+    def _set_user_row(self, table: str, chat_id: int, **values: object) -> None:
+        """Create the user's one row in ``table`` (keyed ``uid``), or set ``values`` (column:
+        value) in the row they have; columns not named keep what they hold."""
+        columns = ["uid", *values]
+        updates = ", ".join(f"{column} = excluded.{column}" for column in values)
+        with self.db.atomic():
+            self.db.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks(columns)})"
+                f" ON CONFLICT(uid) DO UPDATE SET {updates}",
+                [self.uid(chat_id), *values.values()],
+            )
+
     @contextlib.contextmanager
     def immediate(self) -> Iterator[None]:
         """A strict transaction that takes the write lock at once (read-then-write across
