@@ -59,15 +59,7 @@ def test_the_concepts_named_in_the_config_are_the_bases(bundled: Matcher) -> Non
     [
         "A pupil's parents gave me a gift card",
         "Родители моего ученика подарили мне сертификат",
-        pytest.param(
-            "Оқушымның ата-анасы маған сыйлық берді",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="round 12: people's stories of family gifts say 'маған' (to me) twice "
-                "as often, so the naive Bayes model ranks the family rule 2 points ahead; "
-                "neither is answered",
-            ),
-        ),
+        "Оқушымның ата-анасы маған сыйлық берді",  # round 14: was 2 points behind the family rule
     ],
 )
 def test_a_gift_from_a_pupils_family_ranks_the_gift_ban_first(bundled: Matcher, text: str) -> None:
