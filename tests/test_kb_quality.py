@@ -115,8 +115,9 @@ PROBE_VARIANTS = (
 
 
 def test_a_variant_the_rest_of_the_base_reads_as_another_entry_is_flagged(kb_copy: Path) -> None:
-    """A probe's misplaced variants: each is answered by the entry it was put in (it is in the
-    base), but the base without it reads it as another entry, or as none."""
+    """A probe's misplaced variants: the nephew is answered by the entry it was put in (it is
+    in the base), but the base without it reads it as another entry. The weather, put in the
+    gift ban, is not even answered by it (since round 14), so it is reported as such."""
     gifts = kb_copy / "gifts.yaml"
     text = gifts.read_text(encoding="utf-8")
     anchor = "      - Может ли государственный служащий принимать подарки?\n"
@@ -129,9 +130,8 @@ def test_a_variant_the_rest_of_the_base_reads_as_another_entry_is_flagged(kb_cop
         f"{gifts}:{line}: entry 'gifts-any-value-ban' [ru]: variant 'мой племянник устроился "
         "в мой отдел, это законно?' reads as entry 'relatives-same-agency'; is it in the right "
         "entry?",
-        f"{gifts}:{line + 1}: entry 'gifts-any-value-ban' [ru]: variant 'погода в астане "
-        "завтра' reads as no entry of the base; is it in the right entry?",
     ]
+    assert "question 'погода в астане завтра' is not answered" in result.stdout
 
 
 def test_no_variant_of_the_bundled_base_reads_as_another_entry(bundled: Matcher) -> None:
