@@ -118,16 +118,20 @@ KAZAKH_SUFFIXES = tuple(
 # Folding turned й into и; Snowball needs it back (госслужащии → госслужащий → госслужа): an и
 # after a vowel and before a consonant or the end of a word was a й.
 _FOLDED_YI = re.compile(r"(?<=[аеиоуыэюя])и(?=[^аеиоуыэюя]|$)")
-# the suffixes by length, shortest first: a word ends with at most one suffix of each length,
-# so looking its last letters up finds the suffix the list's order would (one look-up a length)
-_KAZAKH_BY_LENGTH = tuple(
-    (length, frozenset(suffix for suffix in KAZAKH_SUFFIXES if len(suffix) == length))
-    for length in sorted({len(suffix) for suffix in KAZAKH_SUFFIXES})
+# the genitive is looked for first, whole: shortest first, "ын" left its н, д or т behind
+# (ұлымның → "улымн", мектептің → "мектепт"), and the concept "ұл" was not found in "ұлымның"
+_GENITIVE = frozenset(("нын", "нин", "дын", "дин", "тын", "тин"))
+# then the suffixes by length, shortest first: a word ends with at most one suffix of each
+# length, so looking its last letters up finds the suffix the list's order would (one look-up
+# a length)
+_KAZAKH_BY_LENGTH = (
+    (3, _GENITIVE),
+    *(
+        (length, frozenset(suffix for suffix in KAZAKH_SUFFIXES if len(suffix) == length))
+        for length in sorted({len(suffix) for suffix in KAZAKH_SUFFIXES})
+    ),
 )
 MIN_KAZAKH_STEM = 3
-# the genitive goes first, whole: shortest first, "ын" left its н, д or т behind (ұлымның →
-# "улымн", мектептің → "мектепт"), and the concept "ұл" was not found in "ұлымның"
-_GENITIVE = frozenset(("нын", "нин", "дын", "дин", "тын", "тин"))
 MAX_KAZAKH_ROUNDS = 3
 _VOWELS = set("аеиоуыяю")
 _DEVOICED = {"г": "к", "б": "п"}
@@ -140,10 +144,6 @@ def stem_kazakh(word: str) -> str:
     'сыилык'
     """
     for _ in range(MAX_KAZAKH_ROUNDS):
-        rest = word[:-3]
-        if word[-3:] in _GENITIVE and len(rest) >= MIN_KAZAKH_STEM and _VOWELS.intersection(rest):
-            word = rest
-            continue
         for length, suffixes in _KAZAKH_BY_LENGTH:
             rest, suffix = word[:-length], word[-length:]
             if (
