@@ -401,6 +401,11 @@ TRAINING_SETS = (
     "tests/data/train3.jsonl",
     "tests/data/train5.jsonl",
     "tests/data/train6.jsonl",
+    "tests/data/train4.jsonl",
+    "tests/data/train7.jsonl",
+    "tests/data/train8.jsonl",
+    "tests/data/train9.jsonl",
+    "tests/data/train10.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 

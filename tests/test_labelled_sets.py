@@ -33,6 +33,7 @@ SETS = [
     "train8",
     "train9",
     "train10",
+    "train11",
 ]
 GATED = [
     "eval",
@@ -44,6 +45,7 @@ GATED = [
     "fresh6",
     "fresh7",
 ]  # held out: never tuned on, never copied into the base
+VALIDATION = ["train11"]  # written blind, decides what lands: never trained on
 KINDS = {
     "plain",
     "keywords",
@@ -110,11 +112,11 @@ def _normalised(name: str) -> set[str]:
     return {" ".join(words(c.q)) for c in load_cases(DATA / f"{name}.jsonl")}
 
 
-@pytest.mark.parametrize("name", GATED)
-def test_no_gated_line_is_a_training_line(name: str) -> None:
-    """A held-out line the confidence was trained on is measured in-sample: blind writers
-    write the same "Привет" or "Что такое статья 412-1?" independently, and such lines are
-    dropped from one side."""
+@pytest.mark.parametrize("name", [*GATED, *VALIDATION])
+def test_no_gated_or_validation_line_is_a_training_line(name: str) -> None:
+    """A held-out or validation line the confidence was trained on is measured in-sample:
+    blind writers write the same "Привет" or "Что такое статья 412-1?" independently, and
+    such lines are dropped from one side."""
     trained = set().union(*(_normalised(Path(t).stem) for t in TRAINING_SETS))
     assert sorted(_normalised(name) & trained) == []
 
