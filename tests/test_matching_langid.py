@@ -155,3 +155,28 @@ def test_latin_kazakh_and_translit_are_not_english(bundled: Matcher, text: str) 
     "айы" of жұбайым, so only "she" was known. "nege?" (неге, why) was English too: the base
     knows "nege" as typed, and no language's word list has it."""
     assert bundled.match(text).lang == ("ru" if text.startswith("pochemu") else "kk")
+
+
+@pytest.mark.parametrize(
+    ("text", "typed", "read_as"),
+    [
+        ("I saw him at the party", ("saw", "party"), ("сау", "парты")),
+        ("a Range Rover from a businessman", ("range",), ("ранге",)),
+    ],
+)
+def test_an_everyday_english_word_is_read_as_typed(
+    bundled: Matcher, text: str, typed: tuple[str, ...], read_as: tuple[str, ...]
+) -> None:
+    """ "saw" was read as the Kazakh сау and "party" as the Russian парты (the base knows
+    neither English word): an everyday English word as typed is a known word."""
+    words = bundled.folded(text)
+    assert set(typed) <= set(words) and not set(read_as) & set(words)
+
+
+@pytest.mark.parametrize(("text", "word"), [(",fg", "бап"), ("sen robotsyn ba", "сен")])
+def test_short_latin_strings_still_read_as_layout_or_kazakh(
+    bundled: Matcher, text: str, word: str
+) -> None:
+    """Two-letter strings such as "fg" (бап typed in the wrong layout) are frequent in
+    English text as abbreviations; only everyday words of three letters or more count."""
+    assert word in bundled.folded(text)

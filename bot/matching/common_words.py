@@ -44,6 +44,7 @@ COMMON_ZIPF = 3.0  # at least once per million words of running English text
 # Per language: the Zipf frequency from which a word weighs less. A Russian form is rarer
 # than an English word as common, its frequency spread over its endings.
 EVERYDAY = {"en": 5.0, "ru": 3.5}
+EVERYDAY_LENGTH = 3  # shorter Latin strings are as often letters or a wrong layout ("fg")
 TOP_ZIPF = 7.0  # the most common words ("the", "и") would reach zero here...
 LEAST_SHARE = 0.6  # ... but keep this share of their weight
 
@@ -73,6 +74,12 @@ def is_common_english(word: str) -> bool:
     ``zipf_frequency(word, "en") >= COMMON_ZIPF``. wordfreq reads an ASCII word as one
     token, case-folded, so the table holds the case-folded words."""
     return word.isascii() and word.isalpha() and word.lower() in _word_table().common_english
+
+
+def is_everyday_english(word: str) -> bool:
+    """Whether a folded Latin-script ``word`` of at least ``EVERYDAY_LENGTH`` letters is an
+    everyday English word (above EVERYDAY["en"]: "saw", "party", "range"; not "sen", "fg")."""
+    return len(word) >= EVERYDAY_LENGTH and word.isascii() and word in _word_table().everyday["en"]
 
 
 def is_everyday_russian(word: str) -> bool:

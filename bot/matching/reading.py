@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.matching.common_words import is_everyday_english
 from bot.matching.layout import to_cyrillic_layout, to_latin_layout
 from bot.matching.normalize import fold, prepare
 from bot.matching.scripts import has_latin, latin_to_cyrillic
@@ -48,7 +49,8 @@ def _readings(chunk: str) -> dict[Form, tuple[str, ...]]:
 
 def read(text: str, known: Callable[[str], bool]) -> list[Chunk]:
     """Split ``text`` into chunks and choose for each the reading with the largest share of
-    known words (another reading than the typed one must be wholly known).
+    known words (another reading than the typed one must be wholly known). An everyday English
+    word as typed is a known word ("saw" is no Kazakh сау, "party" no Russian парты).
 
     A chunk that no reading decides (a tie, such as no known word at all, or "me" known both
     as English and as Kazakh ме) takes the form most decided chunks of the message were read
@@ -61,7 +63,8 @@ def read(text: str, known: Callable[[str], bool]) -> list[Chunk]:
         if not readings:
             continue
         share = {
-            form: sum(map(known, found)) / len(found)
+            form: sum(known(w) or (form == "typed" and is_everyday_english(w)) for w in found)
+            / len(found)
             for form, found in readings.items()
             if form == "typed" or all(map(known, found))
         }
