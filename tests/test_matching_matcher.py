@@ -430,9 +430,9 @@ def test_a_story_that_asks_what_to_do_gets_the_victims_entry(bundled: Matcher) -
 @pytest.mark.parametrize("text", ["gift allowed", "сыйлық рұқсат"])
 def test_bare_keywords_get_the_topics_overview(bundled: Matcher, text: str) -> None:
     """ "gift allowed" asks about gifts as a whole: the overview answers, or is offered first
-    among the gifts entries, never an entry of another topic."""
+    (among the gifts entries, or as the answer's sibling), never an entry of another topic."""
     result = bundled.match(text)
-    offered = [result.entry_id] if result.entry_id else list(result.suggestions)
+    offered = [e for e in (result.entry_id, *result.suggestions) if e is not None]
     assert "gifts-any-value-ban" in offered
     assert {bundled.kb.entries[e].topic for e in offered} == {"gifts"}
 
