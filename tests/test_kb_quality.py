@@ -114,14 +114,20 @@ PROBE_VARIANTS = (
 )
 
 
-def test_a_variant_the_rest_of_the_base_reads_as_another_entry_is_flagged(kb_copy: Path) -> None:
-    """A probe's misplaced variants: the nephew is answered by the entry it was put in (it is
-    in the base), but the base without it reads it as another entry."""
+def _put_in_the_gift_ban(kb_copy: Path, variants: tuple[str, ...]) -> tuple[Path, int]:
+    """Add ``variants`` (YAML lines) to the gift ban's ru questions of the copied base: its
+    file, and the line of the first."""
     gifts = kb_copy / "gifts.yaml"
     text = gifts.read_text(encoding="utf-8")
     anchor = "      - Может ли государственный служащий принимать подарки?\n"
-    gifts.write_text(text.replace(anchor, anchor + "".join(PROBE_VARIANTS)), encoding="utf-8")
-    line = text[: text.index(anchor)].count("\n") + 2
+    gifts.write_text(text.replace(anchor, anchor + "".join(variants)), encoding="utf-8")
+    return gifts, text[: text.index(anchor)].count("\n") + 2
+
+
+def test_a_variant_the_rest_of_the_base_reads_as_another_entry_is_flagged(kb_copy: Path) -> None:
+    """A probe's misplaced variants: the nephew is answered by the entry it was put in (it is
+    in the base), but the base without it reads it as another entry."""
+    gifts, line = _put_in_the_gift_ban(kb_copy, PROBE_VARIANTS)
     result = kb_cli("kb", "check", str(kb_copy), "--strict", *NEVER_STALE)
     assert result.exit_code == 1
     flagged = [row for row in result.stdout.splitlines() if "is it in the right entry?" in row]
@@ -140,10 +146,7 @@ def test_a_variant_the_rest_of_the_base_reads_as_another_entry_is_flagged(kb_cop
 def test_chatter_put_in_an_entry_is_reported(kb_copy: Path) -> None:
     """The weather, put in the gift ban, is reported: not answered by it, or read as no
     entry of the base."""
-    gifts = kb_copy / "gifts.yaml"
-    text = gifts.read_text(encoding="utf-8")
-    anchor = "      - Может ли государственный служащий принимать подарки?\n"
-    gifts.write_text(text.replace(anchor, anchor + PROBE_VARIANTS[1]), encoding="utf-8")
+    _put_in_the_gift_ban(kb_copy, PROBE_VARIANTS[1:])
     result = kb_cli("kb", "check", str(kb_copy), "--strict", *NEVER_STALE)
     assert "'погода в астане завтра'" in result.stdout
 

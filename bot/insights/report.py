@@ -319,8 +319,9 @@ def text_lines(report: Report) -> list[str]:
     for week, topics in report.per_week("topic").items():
         out.append(f"  {week}: " + (", ".join(f"{t} {n}" for t, n in topics.most_common()) or "-"))
     out += ["", "Becoming more frequent (last 7 days, weekly average before):"]
-    out += [f"  {r.label}: {r.this_week} (was {r.weekly_before})" for r in report.rising()]
-    if not report.rising():
+    rising = report.rising()
+    out += [f"  {r.label}: {r.this_week} (was {r.weekly_before})" for r in rising]
+    if not rising:
         out.append("  none" if report.before_recent() else f"  none: {NOTHING_BEFORE}")
     out += ["", "Questions waiting for an expert (oldest first):"]
     out += [f"  {waiting_line(c, report.until)}: “{c.text}”" for c in report.waiting]
