@@ -406,6 +406,7 @@ TRAINING_SETS = (
     "tests/data/train8.jsonl",
     "tests/data/train9.jsonl",
     "tests/data/train10.jsonl",
+    "tests/data/train11.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 

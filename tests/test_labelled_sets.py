@@ -34,6 +34,7 @@ SETS = [
     "train9",
     "train10",
     "train11",
+    "train12",
 ]
 GATED = [
     "eval",
@@ -45,7 +46,7 @@ GATED = [
     "fresh6",
     "fresh7",
 ]  # held out: never tuned on, never copied into the base
-VALIDATION = ["train11"]  # written blind, decides what lands: never trained on
+VALIDATION = ["train12"]  # written blind, decides what lands: never trained on
 KINDS = {
     "plain",
     "keywords",

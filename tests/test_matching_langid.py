@@ -173,6 +173,30 @@ def test_an_everyday_english_word_is_read_as_typed(
     assert set(typed) <= set(words) and not set(read_as) & set(words)
 
 
+@pytest.mark.parametrize(
+    ("text", "typed", "read_as"),
+    [
+        ("atack on polise oficer", ("oficer", "polise"), ("офицер", "полисе")),
+        ("he sent me a strange letter", ("strange", "letter"), ("странге", "леттер")),
+    ],
+)
+def test_a_long_english_word_or_its_typo_is_read_as_typed(
+    bundled: Matcher, text: str, typed: tuple[str, ...], read_as: tuple[str, ...]
+) -> None:
+    """ "oficer" was read as the Russian офицер and "letter" as леттер, so a whole English
+    question became Russian: a common English word of six letters or more, or one typo away
+    from one, is English as typed."""
+    words = bundled.folded(text)
+    assert set(typed) <= set(words) and not set(read_as) & set(words)
+    assert bundled.match(text).lang == "en"
+
+
+@pytest.mark.parametrize("text", ["vzyatka", "podarok prinimat", "salem", "syilyq alugha bola ma"])
+def test_translit_and_latin_kazakh_are_not_english_typos(bundled: Matcher, text: str) -> None:
+    """Translit and Latin Kazakh words are not read as typos of English words."""
+    assert bundled.match(text).lang in ("ru", "kk")
+
+
 @pytest.mark.parametrize(("text", "word"), [(",fg", "бап"), ("sen robotsyn ba", "сен")])
 def test_short_latin_strings_still_read_as_layout_or_kazakh(
     bundled: Matcher, text: str, word: str

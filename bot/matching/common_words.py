@@ -36,6 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from bot.matching.normalize import words
 
 log = logging.getLogger(__name__)
@@ -45,6 +48,10 @@ COMMON_ZIPF = 3.0  # at least once per million words of running English text
 # than an English word as common, its frequency spread over its endings.
 EVERYDAY = {"en": 5.0, "ru": 3.5}
 EVERYDAY_LENGTH = 3  # shorter Latin strings are as often letters or a wrong layout ("fg")
+# From this length a common English word, or one a letter's typo away from one, is English as
+# typed ("letter" is no Russian леттер, "oficer" no офицер); shorter ones are often Kazakh or
+# translit words ("sen", "salem" is a typo of "sales").
+ENGLISH_LENGTH = 6
 TOP_ZIPF = 7.0  # the most common words ("the", "и") would reach zero here...
 LEAST_SHARE = 0.6  # ... but keep this share of their weight
 
@@ -80,6 +87,33 @@ def is_everyday_english(word: str) -> bool:
     """Whether a folded Latin-script ``word`` of at least ``EVERYDAY_LENGTH`` letters is an
     everyday English word (above EVERYDAY["en"]: "saw", "party", "range"; not "sen", "fg")."""
     return len(word) >= EVERYDAY_LENGTH and word.isascii() and word in _word_table().everyday["en"]
+
+
+def reads_as_english(word: str) -> bool:
+    """Whether a folded Latin-script ``word`` reads as English as typed: an everyday English
+    word, or from ENGLISH_LENGTH letters a common one or one typo (an edit, or two letters
+    swapped) away from a common one with the same first letter ("oficer", "complian")."""
+    if is_everyday_english(word):
+        return True
+    if len(word) < ENGLISH_LENGTH or not word.isascii() or not word.isalpha():
+        return False
+    return word in _word_table().common_english or _one_typo_from_english(word)
+
+
+@functools.lru_cache(maxsize=16384)
+def _one_typo_from_english(word: str) -> bool:
+    near = _long_english().get(word[0], ())
+    return process.extractOne(word, near, scorer=OSA.distance, score_cutoff=1) is not None
+
+
+@functools.cache
+def _long_english() -> dict[str, list[str]]:
+    """The common English words of ENGLISH_LENGTH - 1 letters or more, by first letter."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for word in sorted(_word_table().common_english):
+        if len(word) >= ENGLISH_LENGTH - 1:
+            found[word[0]].append(word)
+    return found
 
 
 def is_everyday_russian(word: str) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.matching.common_words import is_everyday_english
+from bot.matching.common_words import reads_as_english
 from bot.matching.layout import to_cyrillic_layout, to_latin_layout
 from bot.matching.normalize import fold, prepare
 from bot.matching.scripts import has_latin, latin_to_cyrillic
@@ -63,7 +63,7 @@ def read(text: str, known: Callable[[str], bool]) -> list[Chunk]:
         if not readings:
             continue
         share = {
-            form: sum(known(w) or (form == "typed" and is_everyday_english(w)) for w in found)
+            form: sum(known(w) or (form == "typed" and reads_as_english(w)) for w in found)
             / len(found)
             for form, found in readings.items()
             if form == "typed" or all(map(known, found))
