@@ -284,8 +284,7 @@ def test_every_button_group_has_a_line_saying_what_it_chooses(dialog: Dialog) ->
     (topic,) = dialog.handle_button(EN, "t:gifts")
     assert topic.text.endswith("Choose a question:")
     abstention, *_ = dialog.handle_message(
-        EN,
-        "Is a small thank-you from a citizen a problem if my cousin works in the same department?",
+        EN, "Is it a problem if a citizen thanks my cousin and me?"
     )
     assert abstention.text.endswith("Maybe you meant one of these:")
     (clarify,) = dialog.handle_message(EN, "provocation gift")
@@ -352,9 +351,7 @@ def test_a_question_the_base_cannot_answer_after_thumbs_down_is_not_lost(
 ) -> None:
     """Before, it was kept as a comment only: no "I don't know", no suggestions, and it did not
     reach the maintainers' unanswered questions (found by a probe)."""
-    question = (
-        "Is a small thank-you from a citizen a problem if my cousin works in the same department?"
-    )
+    question = "Is it a problem if a citizen thanks my cousin and me?"
     assert dialog.library.matcher.match(question).entry_id is None
     (answer,) = dialog.handle_message(EN, f"/start {GIFTS}")
     dialog.handle_button(EN, button(answer, f"f:-:{GIFTS}").action)

@@ -138,11 +138,6 @@ def test_a_variant_the_rest_of_the_base_reads_as_another_entry_is_flagged(kb_cop
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="round 15: the confidence answers the weather with the gift ban while the line is "
-    "in it, and the rest of the base no longer calls it off topic, so it is not reported",
-)
 def test_chatter_put_in_an_entry_is_reported(kb_copy: Path) -> None:
     """The weather, put in the gift ban, is reported: not answered by it, or read as no
     entry of the base."""
