@@ -52,6 +52,7 @@ EVERYDAY_LENGTH = 3  # shorter Latin strings are as often letters or a wrong lay
 # typed ("letter" is no Russian леттер, "oficer" no офицер); shorter ones are often Kazakh or
 # translit words ("sen", "salem" is a typo of "sales").
 ENGLISH_LENGTH = 6
+TYPOS_CACHED = 16384  # long unknown Latin words whose nearness to English is kept
 TOP_ZIPF = 7.0  # the most common words ("the", "и") would reach zero here...
 LEAST_SHARE = 0.6  # ... but keep this share of their weight
 
@@ -72,8 +73,9 @@ class WordTable:
 
 
 def load_word_lists() -> None:
-    """Load the table now (a few milliseconds), so the first message does not wait."""
-    _word_table()
+    """Load the table and its long English words by first letter now (a few milliseconds),
+    so the first message does not wait."""
+    _long_english()
 
 
 def is_common_english(word: str) -> bool:
@@ -100,7 +102,7 @@ def reads_as_english(word: str) -> bool:
     return word in _word_table().common_english or _one_typo_from_english(word)
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=TYPOS_CACHED)
 def _one_typo_from_english(word: str) -> bool:
     near = _long_english().get(word[0], ())
     return process.extractOne(word, near, scorer=OSA.distance, score_cutoff=1) is not None
@@ -108,9 +110,10 @@ def _one_typo_from_english(word: str) -> bool:
 
 @functools.cache
 def _long_english() -> dict[str, list[str]]:
-    """The common English words of ENGLISH_LENGTH - 1 letters or more, by first letter."""
+    """The common English words of ENGLISH_LENGTH - 1 letters or more, by first letter (in
+    no particular order: only whether one is near counts)."""
     found: dict[str, list[str]] = defaultdict(list)
-    for word in sorted(_word_table().common_english):
+    for word in _word_table().common_english:
         if len(word) >= ENGLISH_LENGTH - 1:
             found[word[0]].append(word)
     return found
