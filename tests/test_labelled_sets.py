@@ -35,6 +35,7 @@ SETS = [
     "train10",
     "train11",
     "train12",
+    "train13",
 ]
 GATED = [
     "eval",
@@ -46,7 +47,7 @@ GATED = [
     "fresh6",
     "fresh7",
 ]  # held out: never tuned on, never copied into the base
-VALIDATION = ["train12"]  # written blind, decides what lands: never trained on
+VALIDATION = ["train12", "train13"]  # written blind, never trained on; train13 decides what lands
 KINDS = {
     "plain",
     "keywords",
