@@ -346,6 +346,26 @@ def test_a_question_typed_after_the_thumbs_down_is_kept_and_answered(dialog: Dia
     assert len(dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1))) == 1
 
 
+def test_a_question_of_another_topic_after_the_thumbs_down_is_answered_not_filed(
+    dialog: Dialog,
+) -> None:
+    """ "What is Article 412-1?" after rating the gift ban down asks something else: it was
+    thanked for and kept as what the gift answer lacked (a probe). It is answered only, and
+    the request is gone."""
+    question = "Что такое статья 412-1?"
+    found = dialog.library.matcher.match(question).entry_id
+    assert found is not None
+    assert dialog.library.kb.entries[found].topic != dialog.library.kb.entries[GIFTS].topic
+    (answer,) = dialog.handle_message(RU, f"/start {GIFTS}")
+    dialog.handle_button(RU, button(answer, f"f:-:{GIFTS}").action)
+    replies = dialog.handle_message(RU, question)
+    assert not any(r.text.startswith("Спасибо! Я передал") for r in replies)
+    assert f"f:+:{found}" in [split_language(b.action)[0] for r in replies for b in buttons(r)]
+    later = dialog.handle_message(RU, "В ответе нет ничего про цветы")
+    assert not any(r.text.startswith("Спасибо! Я передал") for r in later)
+    assert dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1)) == []
+
+
 def test_a_question_the_base_cannot_answer_after_thumbs_down_is_not_lost(
     dialog: Dialog,
 ) -> None:

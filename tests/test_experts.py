@@ -215,6 +215,27 @@ def test_cancel_before_sending_sends_nothing_and_keeps_nothing(
     assert press(dialog, ASKER, preview, "a:s:")[0].toast  # cancelled: out of date
 
 
+def test_cancel_typed_at_the_preview_drops_the_question(dialog: Dialog, mail: Mailroom) -> None:
+    """/cancel said "There is nothing to cancel" while the preview waited, and "Send" still
+    sent it (a probe)."""
+    preview = preview_of(dialog)
+    (cancelled,) = dialog.handle_message(ASKER, "/cancel")
+    assert cancelled.text == ru(dialog, "Cancelled. Ask me anything.")
+    assert press(dialog, ASKER, preview, "a:s:")[0].toast  # out of date: nothing is sent
+    assert dialog.store.db["cases"].count == 0 and mail.deliver() == 0
+    (nothing,) = dialog.handle_message(ASKER, "/cancel")
+    assert nothing.text == ru(dialog, "There is nothing to cancel.")
+
+
+@pytest.mark.parametrize("text", ["asdfgh qwerty", "иди нахер"])
+def test_noise_and_insults_are_not_offered_to_the_experts(dialog: Dialog, text: str) -> None:
+    """No entry is anywhere near them: "Ask an expert" would send junk to the experts."""
+    assert dialog.library.matcher.match(text).suggestions == ()
+    replies = dialog.handle_message(ASKER, text)
+    assert not any(a.startswith("a:p:") for r in replies for a in actions(r))
+    assert dialog.store.db["cases"].count == 0
+
+
 def test_ask_command_with_text_alone_or_nothing(dialog: Dialog) -> None:
     (preview,) = dialog.handle_message(ASKER, f"/ask Можно ли оплатить курсы? ИИН {IIN}")
     assert "[IIN]" in plain(preview) and "a:s:" in "".join(actions(preview))
@@ -341,6 +362,29 @@ def test_the_owner_answers_by_replying_and_the_asker_gets_it_signed_an_expert(
     case_message, _ = mail.inbox[EXPERT][0]
     (again,) = dialog.handle_message(E1, "И ещё", reply_to=case_message)
     assert again.text.startswith(f"Вы уже ответили на вопрос №{number}")
+
+
+def test_an_expert_typing_an_answer_without_replying_is_told_how_to_answer(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    """The owner typed the answer as a message of its own: the bot answered it from the base,
+    the asker got nothing, and the expert was not told why (a probe)."""
+    number = send_case(dialog)
+    mail.deliver()
+    before = dialog.handle_message(E1, "Нет, нельзя: это подарок члену семьи.")
+    assert len(before) == 1  # no case held yet: the answer alone, no hint
+    dialog.handle_button(E1, f"c:t:{number}|ru")
+    replies = dialog.handle_message(E1, "Нет, нельзя: это подарок члену семьи.")
+    hint = ru(
+        dialog,
+        "This message went to me, not to the asker. To answer case #{number}, reply to the "
+        "case message.",
+        number=number,
+    )
+    assert replies[-1].text == hint
+    assert not any(r.text == hint for r in dialog.handle_message(ASKER, "Спасибо"))
+    case = dialog.store.case(number)
+    assert case is not None and case.state == "taken" and case.answers == 0
 
 
 def test_a_reply_to_a_waiting_case_takes_it_first(dialog: Dialog, mail: Mailroom) -> None:

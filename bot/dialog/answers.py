@@ -119,7 +119,7 @@ class Answers(Feature):
         if result.smalltalk:
             turn.store.drop_comment_request(turn.user.chat_id)
             return [reply.in_language(turn.lang) for reply in replies]
-        commented = take_comment(turn, text)
+        commented = take_comment(turn, text, result.entry_id)
         # a comment that asks something the base has no answer for ("what about a gift from a
         # foreign delegation?") is a question too: kept, and answered with "I don't know"
         asks = result.entry_id is None and text.rstrip().endswith("?")

@@ -121,8 +121,11 @@ class Dialog:
         command = COMMAND_RE.match(text) or self._on_russian_keys(text)
         turn = replace(self.turn(user), reply_to=reply_to)
         if command:  # /cancel says what it cancelled
-            turn = replace(turn, interrupted=self._interrupt(turn))
             name, args = command.group(1).lower(), command.group(2) or ""
+            dropped = self._interrupt(turn)
+            if name == "cancel":
+                dropped = any([feature.cancelled(turn) for feature in self.features]) or dropped
+            turn = replace(turn, interrupted=dropped)
             return _marked(self._command(turn, name, args), turn)
         for feature in self.features:
             replies = feature.text(turn, text)

@@ -219,6 +219,34 @@ class Experts(Feature):
         """A command or a button: the next typed message is no question or reply to an expert."""
         return bool(self.experts) and turn.store.drop_awaiting(turn.user.chat_id)
 
+    def cancelled(self, turn: Turn) -> bool:
+        """/cancel: the user's latest question with a text, not sent yet (the one a preview
+        offers to send), is deleted."""
+        if not self.experts:
+            return False
+        draft = turn.store.draft_of(turn.user.chat_id, DRAFT_TIMEOUT)
+        return (
+            draft is not None
+            and bool(draft.text)
+            and turn.store.delete_draft(turn.user.chat_id, draft.id)
+        )
+
+    def after_text(self, turn: Turn, replies: list[Reply]) -> list[Reply]:
+        """An expert who holds a case and typed a message of their own (no reply to the case
+        message) is reminded how to answer it: the text went to the bot, not to the asker."""
+        if not self.experts or turn.reply_to is not None or not self.is_expert(turn):
+            return replies
+        me = turn.store.uid(turn.user.chat_id)
+        held = [case.id for case in turn.store.cases_of_expert(me) if case.state == "taken"]
+        if not held:
+            return replies
+        hint = turn._(
+            "This message went to me, not to the asker. To answer case #{number}, reply to "
+            "the case message.",
+            number=held[-1],
+        )
+        return [*replies, Reply(hint)]
+
     def text(self, turn: Turn, text: str) -> list[Reply] | None:
         """An expert's reply to a case message, the asker's reply to an answer, or the message
         the asker was asked for (their question, their reply); None for anything else."""
@@ -289,8 +317,9 @@ class Experts(Feature):
 
     def offer(self, turn: Turn, text: str, result: MatchResult) -> Button | None:
         """The "Ask an expert" button for a question the bot could not answer (kept as the
-        user's draft, personal data removed), or None when experts cannot be asked here."""
-        if self.refusal(turn) is not None:
+        user's draft, personal data removed), or None when experts cannot be asked here or
+        no entry is anywhere near the message and it tells no case (noise, an insult)."""
+        if self.refusal(turn) is not None or not (result.suggestions or result.case_signal):
             return None
         try:
             number = turn.store.new_draft(

@@ -62,9 +62,21 @@ def vote(turn: Turn, entry: Entry, sign: str) -> list[Reply]:
     return replies
 
 
-def take_comment(turn: Turn, text: str) -> str | None:
+def take_comment(turn: Turn, text: str, answered: str | None) -> str | None:
     """Keep ``text``, personal data removed, when it answers the user's open "What was
-    missing?"; the id of the entry it is about when it was kept, else None."""
+    missing?"; the id of the entry it is about when it was kept, else None. A message the
+    base answers with an entry of another topic (``answered``: "what is Art. 412-1?" after
+    the gift ban) is a new question, not a comment: the request is dropped. One of the same
+    topic ("and my wife?") says what was missing, and is kept."""
+    rated = turn.store.comment_request(turn.user.chat_id)
+    if answered is not None and rated is not None and _topic(turn, answered) != _topic(turn, rated):
+        turn.store.drop_comment_request(turn.user.chat_id)
+        return None
     return turn.store.add_comment(
         turn.user.chat_id, redact(text)[:COMMENT_LIMIT], max_age=COMMENT_TIMEOUT
     )
+
+
+def _topic(turn: Turn, entry_id: str) -> str | None:
+    entry = turn.kb.get(entry_id)
+    return None if entry is None else entry.topic

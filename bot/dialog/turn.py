@@ -166,6 +166,11 @@ class Feature:
         waiting."""
         return False
 
+    def cancelled(self, turn: Turn) -> bool:
+        """The user typed /cancel: drop what this feature showed them to confirm (a question
+        ready to send); True when something was dropped."""
+        return False
+
     def deep_link(self, turn: Turn, payload: str) -> list[Reply] | None:
         """Replies to ``/start <payload>`` (a link into the bot) this feature opens, or None."""
         return None

@@ -63,6 +63,13 @@ class Feedback(Tables):
             "feedback_requests", chat_id, entry_id=entry_id, lang=lang, asked_at=now_text()
         )
 
+    def comment_request(self, chat_id: int) -> str | None:
+        """The entry whose answer the user was asked what it was missing, if they were."""
+        row = self.db.execute(
+            "SELECT entry_id FROM feedback_requests WHERE uid = ?", [self.uid(chat_id)]
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def drop_comment_request(self, chat_id: int) -> bool:
         """The user went on to something else: their next message is no comment. True when
         a comment was asked for."""
