@@ -88,6 +88,14 @@ def test_the_message_language_comes_before_the_choice_and_the_choice_before_the_
     assert "Sources" in typed.text
 
 
+def test_an_unknown_language_name_is_said_so_with_the_choices(dialog: Dialog) -> None:
+    """ "/language klingon" showed the picker as if nothing had been typed (a probe)."""
+    (menu,) = dialog.handle_message(EN, "/language *klingon*")  # quoted literally
+    assert to_plain(menu.text) == "I do not know the language “*klingon*”. Choose one:"
+    assert [b.action for b in buttons(menu)][-1].startswith("l:auto")
+    assert dialog.store.language(EN.chat_id) is None  # nothing changed
+
+
 def test_language_auto_answers_in_the_language_written_in_again(dialog: Dialog) -> None:
     (menu,) = dialog.handle_message(RU, "/language")
     assert [b.label for b in buttons(menu)] == [

@@ -34,6 +34,7 @@ MAX_EXAMPLES = 3
 INLINE_LIMIT = 10
 ARTICLE_DIGITS = 3  # a message of digits alone is a question from this many ("380"), not "1"
 AUTO = "auto"  # /language: answer in the language the user writes in
+LANGUAGE_NAME_LIMIT = 40  # characters of an unknown /language argument repeated back
 LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {  # /language <a beginning of one of these>
     "kk": ("kk", "kz", "каз", "қаз", "kaz", "qaz", "kazakh", "kazakhsha", "qazaqsha"),
     "ru": ("ru", "рус", "орыс", "rus", "orys", "russian"),
@@ -367,10 +368,16 @@ class Answers(Feature):
 
     def language(self, turn: Turn, args: str) -> list[Reply]:
         """``/language`` shows the choices (✅ on the current one); ``/language kk`` or
-        ``/language auto`` switches at once."""
+        ``/language auto`` switches at once; a name it does not know is said so."""
         choice = language_named(args)
         if choice is not None:
             return self.set_language(turn, choice)
+        asked = args.strip()[:LANGUAGE_NAME_LIMIT]
+        prompt = (
+            turn._("I do not know the language “{name}”. Choose one:", name=escape(asked))
+            if asked
+            else turn._("Choose your language:")
+        )
         languages = tuple(
             Button(CHECK * (turn.chosen == lang) + LANGUAGE_NAMES[lang], f"l:{lang}")
             for lang in LANGS
@@ -378,7 +385,7 @@ class Answers(Feature):
         auto = Button(
             CHECK * (turn.chosen is None) + turn._("Auto: the language I write in"), f"l:{AUTO}"
         )
-        return [Reply(turn._("Choose your language:"), (languages, (auto,)))]
+        return [Reply(prompt, (languages, (auto,)))]
 
     def topics(self, turn: Turn, _args: str) -> list[Reply]:
         """The topics, as buttons."""
