@@ -32,6 +32,7 @@ from bot.notices.case_mail import CaseMailSender
 from bot.notices.lease import Lease
 from bot.store import Store
 from tests.conftest import BUNDLED_KNOWLEDGE
+from tests.helpers.dialogs import forget
 
 EXPERT, OTHER_EXPERT, ADMIN = 9001, 9002, 9003
 ASKER = UserRef(7001, 7001, "ru")
@@ -572,7 +573,7 @@ def test_forget_deletes_the_case_and_empties_the_experts_messages(
 ) -> None:
     number = answered_case(dialog, mail)
     store = dialog.store
-    dialog.handle_message(ASKER, "/forget")
+    forget(dialog, ASKER)
     assert store.case(number) is None
     rows = store.db.execute("SELECT kind, uid, body FROM case_mail").fetchall()
     assert {kind for kind, _uid, _body in rows} == {"erased"}  # nothing else about the case
@@ -596,7 +597,7 @@ def test_a_reply_to_a_case_whose_erasing_edit_is_still_on_its_way_is_not_a_quest
     """The asker's /forget enqueues the edit of the experts' case messages; an expert who
     replies before it arrives is told the case is closed, and nothing is stored."""
     number = answered_case(dialog, mail)
-    dialog.handle_message(ASKER, "/forget")
+    forget(dialog, ASKER)
     case_message, _ = mail.inbox[EXPERT][0]
     questions = dialog.store.db.execute("SELECT count(*) FROM questions").fetchone()[0]
     (reply,) = dialog.handle_message(E1, "Ответ после forget", reply_to=case_message)
@@ -765,7 +766,7 @@ def test_a_case_whose_owner_forgets_goes_back_to_the_other_experts(
     dialog: Dialog, mail: Mailroom
 ) -> None:
     number, other_message = taken_case(dialog, mail)
-    (forgot,) = dialog.handle_message(E1, "/forget")
+    forgot = forget(dialog, E1)
     assert forgot.text.endswith(
         ru(
             dialog,
@@ -792,7 +793,7 @@ def test_an_expert_who_forgets_leaves_no_key_on_the_cases_they_answered(
     dialog: Dialog, mail: Mailroom
 ) -> None:
     number = answered_case(dialog, mail)
-    (forgot,) = dialog.handle_message(E1, "/forget")
+    forgot = forget(dialog, E1)
     assert "went back" not in forgot.text and "переданы" not in forgot.text
     assert dialog.store.case(number).expert_uid is None  # type: ignore[union-attr]
     answer_id, _answer = mail.last(ASKER.chat_id)

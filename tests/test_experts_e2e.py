@@ -223,7 +223,8 @@ async def test_forget_removes_the_case_and_empties_the_experts_messages(
         assert mine.message_id is not None
         [_sent] = await say(emu, EXPERT, ANSWER, reply_to=mine.message_id)
         await arrives(emu, ASKER, 0)
-        [done] = await say(emu, ASKER, "/forget")
+        [question] = await say(emu, ASKER, "/forget")
+        _answer, [_buttons_gone, done] = await press(emu, question, "pf:yes", count=2)
         assert (done.plain_text or "").startswith("Готово")
         store = dialog_of(app).store
         assert await on_worker(app, lambda: store.case(number)) is None

@@ -20,6 +20,7 @@ from bot.store.keys import key_path
 from bot.store.privacy import KEPT
 from bot.store.schema import MIGRATIONS, migrate
 from bot.store.tables import user_key
+from tests.helpers.dialogs import forget
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAT = 7_700_123_456  # distinctive, so that a stray copy is found
@@ -113,7 +114,7 @@ def test_forget_deletes_every_row_about_the_sender_and_says_so(dialog: Dialog) -
     store = dialog.store
     tables = {table for table, _column, _value in about(store, CHAT)}
     assert {"users", "subscriptions", "feedback", "flows"} <= tables
-    (reply,) = dialog.handle_message(USER, "/forget")
+    reply = forget(dialog, USER)
     assert reply.text.startswith("Done: I deleted everything I kept about you")
     assert re.search(r"\(records deleted: \d+ — your", reply.text)  # not "(1 records: …"
     assert about(store, CHAT) == []
@@ -122,12 +123,27 @@ def test_forget_deletes_every_row_about_the_sender_and_says_so(dialog: Dialog) -
     assert "/forget" in dialog.handle_message(USER, "/help")[0].text
 
 
+def test_forget_asks_first_and_no_keeps_everything(dialog: Dialog) -> None:
+    """One tap on /forget in the command menu deleted the subscriptions too (a probe)."""
+    converse(dialog, USER)
+    before = about(dialog.store, CHAT)
+    (question,) = dialog.handle_message(USER, "/forget")
+    assert question.text.endswith("Delete it all?")
+    labels = [b.label for row in question.buttons for b in row]
+    assert labels == ["🗑 Yes, delete everything", "No, keep it"]
+    assert about(dialog.store, CHAT) == before  # asking deletes nothing
+    no = next(b.action for row in question.buttons for b in row if "pf:no" in b.action)
+    gone, kept = dialog.handle_button(USER, no)
+    assert gone.edit and kept.text == "Nothing was deleted."
+    assert about(dialog.store, CHAT) == before
+
+
 def test_forget_in_a_group_deletes_the_senders_data_not_the_groups(dialog: Dialog) -> None:
     group = -100_555
     member = UserRef(chat_id=group, user_id=CHAT, client_lang="en")
     dialog.handle_message(member, "/subscribe all")
     converse(dialog, USER)
-    dialog.handle_message(member, "/forget")
+    forget(dialog, member)
     assert about(dialog.store, CHAT) == []
     assert dialog.store.subscriptions(group) == {ALL_TOPICS}
 

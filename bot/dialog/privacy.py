@@ -1,14 +1,17 @@
-"""/forget: everything the bot keeps about the user is deleted, and it says so."""
+"""/forget: asked to confirm, everything the bot keeps about the user is deleted, and it says
+so."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
 
-from bot.dialog.reply import Reply
-from bot.dialog.turn import Command, Feature, Turn
+from bot.dialog.reply import Button, Reply
+from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
 from bot.i18n import N_
 from bot.store import disk_error
+
+PREFIX = "pf"  # the confirmation's buttons: pf:yes deletes, pf:no keeps
 
 
 class Privacy(Feature):
@@ -23,7 +26,30 @@ class Privacy(Feature):
         """/forget."""
         return [Command("forget", self.forget, N_("Delete everything I keep about you"))]
 
+    def buttons(self) -> dict[str, ButtonHandler]:
+        """pf: the answer to "Delete it all?"."""
+        return {PREFIX: self.confirmed}
+
     def forget(self, turn: Turn, _args: str) -> list[Reply]:
+        """Ask first: one tap in the command menu would otherwise delete the subscriptions too."""
+        _ = turn._
+        question = _(
+            "This deletes everything I keep about you: your language, subscriptions, votes, "
+            "questions to the experts and notices on their way. Delete it all?"
+        )
+        choices = (
+            Button(_("🗑 Yes, delete everything"), f"{PREFIX}:yes"),
+            Button(_("No, keep it"), f"{PREFIX}:no"),
+        )
+        return [Reply(question, (choices,))]
+
+    def confirmed(self, turn: Turn, payload: str) -> list[Reply]:
+        """The answer to "Delete it all?": the question's buttons go, and it is done or not."""
+        if payload != "yes":
+            return [Reply("", edit=True), Reply(turn._("Nothing was deleted."))]
+        return [Reply("", edit=True), *self._delete(turn)]
+
+    def _delete(self, turn: Turn) -> list[Reply]:
         """Delete every row about the sender (in a group: their own, not the group's)."""
         user = turn.user
         try:
