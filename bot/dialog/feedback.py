@@ -68,10 +68,13 @@ def take_comment(turn: Turn, text: str, answered: str | None) -> str | None:
     base answers with an entry of another topic (``answered``: "what is Art. 412-1?" after
     the gift ban) is a new question, not a comment: the request is dropped. One of the same
     topic ("and my wife?") says what was missing, and is kept."""
-    rated = turn.store.comment_request(turn.user.chat_id)
-    if answered is not None and rated is not None and _topic(turn, answered) != _topic(turn, rated):
-        turn.store.drop_comment_request(turn.user.chat_id)
-        return None
+    if answered is not None:  # only then does the request's entry matter: read it once
+        rated = turn.store.comment_request(turn.user.chat_id)
+        if rated is None:
+            return None
+        if _topic(turn, rated) != _topic(turn, answered):
+            turn.store.drop_comment_request(turn.user.chat_id)
+            return None
     return turn.store.add_comment(
         turn.user.chat_id, redact(text)[:COMMENT_LIMIT], max_age=COMMENT_TIMEOUT
     )
