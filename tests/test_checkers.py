@@ -338,6 +338,37 @@ def test_typed_back_and_cancel_work_like_their_buttons(dialog: Dialog) -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "lang"), [("стоп", "ru"), ("Хватит!", "ru"), ("stop", "en"), ("жетер", "kk")]
+)
+def test_stop_words_close_a_check_even_when_a_question_set_it_aside(
+    dialog: Dialog, typed: str, lang: Lang
+) -> None:
+    """A probe typed "стоп" and "хватит" at a step and got the step again."""
+    who = user(lang)
+    dialog.handle_button(who, "k:check-gift:")
+    (closed,) = dialog.handle_message(who, typed)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) is None
+    assert closed.text == dialog.turn(who)._("The step-by-step check is closed. Ask me anything.")
+    dialog.handle_button(who, "k:check-gift:")
+    dialog.handle_message(who, "Что такое статья 412-1?")  # sets the check aside
+    dialog.handle_message(who, typed)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) is None
+
+
+def test_stop_outside_a_check_and_menu_are_small_talk(dialog: Dialog) -> None:
+    """Outside a check "стоп" is acknowledged, never answered with an entry or "I don't know";
+    "меню" shows the topics, as /topics does."""
+    who = user("ru")
+    (stopped,) = dialog.handle_message(who, "стоп")
+    assert stopped.text == dialog.turn(who)._("Good. Ask another question any time.")
+    (menu,) = dialog.handle_message(who, "меню")
+    (topics,) = dialog.handle_message(who, "/topics")
+    assert menu.text == topics.text and actions(menu) == actions(topics)
+    # "stop" is an ordinary word in a question
+    assert dialog.library.snapshot.matcher.match("how do I stop a provocation?").smalltalk is None
+
+
+@pytest.mark.parametrize(
     ("typed", "checker"),
     [("подарок", "check-gift"), ("the gift one", "check-gift"), ("туыстар", "check-relatives")],
 )

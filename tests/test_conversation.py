@@ -96,6 +96,24 @@ def test_an_unknown_language_name_is_said_so_with_the_choices(dialog: Dialog) ->
     assert dialog.store.language(EN.chat_id) is None  # nothing changed
 
 
+def test_topics_opens_the_topic_named_by_number_or_name_and_says_when_none_is(
+    dialog: Dialog,
+) -> None:
+    """ "/topics 2" showed the list as if nothing had been typed (a probe)."""
+    (listed,) = dialog.handle_message(RU, "/topics")
+    second = buttons(listed)[1]
+    (by_number,) = dialog.handle_message(RU, "/topics 2")
+    (pressed,) = dialog.handle_button(RU, second.action)
+    assert by_number.text == pressed.text and by_number.buttons == pressed.buttons
+    (by_name,) = dialog.handle_message(RU, "/topics подарки")
+    assert "Запрет на подарки" in by_name.text
+    (unknown,) = dialog.handle_message(EN, "/topics 99")
+    assert to_plain(unknown.text) == "I do not know the topic “99”. Choose one:"
+    assert len(buttons(unknown)) == len(buttons(listed))
+    (everything,) = dialog.handle_message(RU, "/topics все")
+    assert everything.text == listed.text
+
+
 def test_language_auto_answers_in_the_language_written_in_again(dialog: Dialog) -> None:
     (menu,) = dialog.handle_message(RU, "/language")
     assert [b.label for b in buttons(menu)] == [

@@ -57,6 +57,10 @@ def test_subscribe_shows_topic_buttons_and_modes(dialog: Dialog) -> None:
     assert "not subscribed" in reply.text
     assert actions(reply) == ["s:*", "s:gifts", "s:about", "d:instant", "d:weekly"]
     assert not any("✅" in label for label in labels(reply))  # was "✅ At once", subscribed to none
+    (chosen,) = dialog.handle_button(USER, "d:weekly")  # chosen first: a probe saw no tick
+    assert "✅ Weekly digest" in labels(chosen) and "At once" in labels(chosen)
+    (reply,) = dialog.handle_button(USER, "d:instant")
+    assert not any("✅" in label for label in labels(reply))
     (reply,) = dialog.handle_button(USER, "s:gifts")
     assert reply.toast == "You are subscribed to “Gifts”."
     assert dialog.store.subscriptions(USER.chat_id) == {"gifts"}
@@ -161,6 +165,10 @@ def test_admin_previews_and_sends_after_confirming(dialog: Dialog) -> None:
     assert preview.text.startswith("**New gift rules en**") and actions(preview) == ["e:gift-ban"]
     (usage,) = dialog.handle_message(ADMIN, "/preview")
     assert usage.text == "Name a notice: one of gift-rules, future-one."
+    (unknown,) = dialog.handle_message(ADMIN, "/preview zzz")  # a probe got the usage line
+    assert unknown.text == "There is no notice “zzz”: name one of gift-rules, future-one."
+    (unsent,) = dialog.handle_message(ADMIN, "/send zzz")
+    assert unsent.text == unknown.text and dialog.store.enqueued_notices() == {}
     (listing,) = dialog.handle_message(ADMIN, "/notices")
     assert "Upcoming" in listing.text and "Due" in listing.text
     (confirm,) = dialog.handle_message(ADMIN, "/send gift-rules")

@@ -21,12 +21,14 @@ from bot.dialog.followups import (
     unread_follow_up,
 )
 from bot.dialog.reply import Button, InlineResult, Reply
+from bot.dialog.subscriptions import find_topic
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, help_text
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.insights.record import record_question
 from bot.kb import LANGS, Entry, as_lang
 from bot.kb.markup import escape, to_plain
 from bot.matching import MatchResult
+from bot.store import ALL_TOPICS
 
 ABOUT_ENTRY = "about-bot"
 REPORT_ENTRY = "report-corruption"
@@ -34,7 +36,7 @@ MAX_EXAMPLES = 3
 INLINE_LIMIT = 10
 ARTICLE_DIGITS = 3  # a message of digits alone is a question from this many ("380"), not "1"
 AUTO = "auto"  # /language: answer in the language the user writes in
-LANGUAGE_NAME_LIMIT = 40  # characters of an unknown /language argument repeated back
+LANGUAGE_NAME_LIMIT = 40  # characters of an unknown /language or /topics argument repeated back
 LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {  # /language <a beginning of one of these>
     "kk": ("kk", "kz", "каз", "қаз", "kaz", "qaz", "kazakh", "kazakhsha", "qazaqsha"),
     "ru": ("ru", "рус", "орыс", "rus", "orys", "russian"),
@@ -178,8 +180,8 @@ class Answers(Feature):
         """A reply to a greeting, "may I ask?", thanks, "ok", laughter, an insult, "I don't
         understand", goodbye, "are you a bot", "what can you do", "where is that written" (the
         last answer's sources), "what do I do now" (its step-by-step check, or else a related
-        question), "what time is it" (what the bot covers), or "can I talk to a person" where
-        nobody can be asked."""
+        question), "what time is it" (what the bot covers), "stop", "menu" (the topics), or "can
+        I talk to a person" where nobody can be asked."""
         _ = turn._
         if kind == "source":
             return sources_of_last_answer(turn)
@@ -187,6 +189,10 @@ class Answers(Feature):
             return next_step_after_last_answer(turn)
         if kind == "off-topic":
             return self._off_topic(turn)
+        if kind == "menu":
+            return self.topics(turn, "")[0]
+        if kind == "stop":  # in a step-by-step check it closes the check (see checkers.py)
+            return Reply(_("Good. Ask another question any time."))
         if kind == "ask-leave":
             return Reply(
                 _("Of course: ask your question in your own words, in Kazakh, Russian or English.")
@@ -387,14 +393,29 @@ class Answers(Feature):
         )
         return [Reply(prompt, (languages, (auto,)))]
 
-    def topics(self, turn: Turn, _args: str) -> list[Reply]:
-        """The topics, as buttons."""
-        rows = tuple(
-            (Button(t.names[turn.lang], f"t:{key}"),)
-            for key, t in turn.kb.topics.items()
-            if turn.kb.by_topic(key)
+    def topics(self, turn: Turn, args: str) -> list[Reply]:
+        """The topics, as buttons; ``/topics 2`` or ``/topics подарки`` opens the one named
+        (by its number in the list or its name, see :func:`find_topic`), or says none is."""
+        keys = [key for key in turn.kb.topics if turn.kb.by_topic(key)]
+        asked = args.strip()
+        if asked.isdigit():
+            named = keys[int(asked) - 1] if 0 < int(asked) <= len(keys) else None
+        else:
+            named = find_topic(turn, asked) if asked else None
+        if named in keys:
+            return self.open_topic(turn, named)
+        if named == ALL_TOPICS:  # "/topics all"
+            asked = ""
+        rows = tuple((Button(turn.kb.topics[key].names[turn.lang], f"t:{key}"),) for key in keys)
+        prompt = (
+            turn._(
+                "I do not know the topic “{name}”. Choose one:",
+                name=escape(asked[:LANGUAGE_NAME_LIMIT]),
+            )
+            if asked
+            else turn._("Choose a topic:")
         )
-        return [Reply(turn._("Choose a topic:"), rows)]
+        return [Reply(prompt, rows)]
 
     # buttons --------------------------------------------------------------------------------
 

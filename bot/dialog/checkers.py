@@ -65,11 +65,12 @@ class Checkers(Feature):
 
     def text(self, turn: Turn, text: str) -> list[Reply] | None:
         """Typed words read as the open step's buttons: an option ("да", "2"), "назад" or
-        "отмена". A few words that name none, that the base cannot answer and that ask nothing
-        ("не помню", "we both work there", not "какое наказание?") get the step again;
-        anything else is answered as a question and sets the check aside: typed words are then
-        no step's answer until a step is shown again (its buttons still work; "отмена" still
-        closes it, and "вернуться к проверке" shows it). None: not the checker's."""
+        "отмена" ("стоп" and "хватит" too). A few words that name none, that the base cannot
+        answer and that ask nothing ("не помню", "we both work there", not "какое наказание?")
+        get the step again; anything else is answered as a question and sets the check aside:
+        typed words are then no step's answer until a step is shown again (its buttons still
+        work; "отмена" and "стоп" still close it, and "вернуться к проверке" shows it). None:
+        not the checker's."""
         chat_id = turn.user.chat_id
         open_flow = turn.store.flow(chat_id, max_age=FLOW_TIMEOUT)
         if open_flow is not None and open_flow[0] == MENU:
@@ -79,7 +80,8 @@ class Checkers(Feature):
             return None
         choices = open_flow[1]
         typed = words(text)
-        if _names_control(turn, text, CANCEL_BUTTON):
+        result = turn.matcher.match(text)
+        if _names_control(turn, text, CANCEL_BUTTON) or result.smalltalk == "stop":
             return self.cancel(turn, "")
         step = checker.node(choices)
         if not isinstance(step, CheckerStep):
@@ -93,7 +95,6 @@ class Checkers(Feature):
         number = typed_option(labels, text)  # "да", "я член семьи госслужащего"
         if number is not None:
             return self._show(turn, checker, f"{choices}{number}")
-        result = turn.matcher.match(text)
         asks = text.rstrip().endswith("?")  # "какое наказание?": a question, however short
         unread = result.entry_id is None and not result.smalltalk
         if len(typed) <= STEP_AGAIN_WORDS and unread and not asks:

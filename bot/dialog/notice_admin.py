@@ -25,6 +25,7 @@ STATE_NAMES: dict[DeliveryState, str] = {
 WEEK = timedelta(days=7)
 MAX_COMMENTS = 10  # the week's latest comments shown by /stats
 TOP_GROUPS = 3  # the week's most asked unanswered questions shown by /stats
+NOTICE_ID_LIMIT = 40  # characters of an unknown notice id repeated back
 COMMENT_PREVIEW = 300  # characters of each
 
 
@@ -173,11 +174,21 @@ class NoticeAdmin(Feature):
         return sections
 
     def _notice(self, turn: Turn, args: str) -> Notice | list[Reply]:
-        """The notice named in ``args``, or the reply saying how to name one."""
+        """The notice named in ``args``, or the reply saying that there is none of that id (if
+        one was typed) and how to name one."""
         notice = turn.kb.notices.get(args.strip())
         if notice is not None:
             return notice
         ids = ", ".join(turn.kb.notices) or "—"
+        asked = args.strip()[:NOTICE_ID_LIMIT]
+        if asked:
+            return [
+                Reply(
+                    turn._(
+                        "There is no notice “{id}”: name one of {ids}.", id=escape(asked), ids=ids
+                    )
+                )
+            ]
         return [Reply(turn._("Name a notice: one of {ids}.", ids=ids))]
 
 

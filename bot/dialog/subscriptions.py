@@ -277,11 +277,10 @@ class Subscriptions(Feature):
         ]
         rows.append(
             (
-                # the way notices come is ticked once some come at all
+                # "at once", the default, is ticked once notices come at all; the digest
+                # whenever it was chosen (before subscribing too)
                 Button(tick * (bool(covered) and mode == "instant") + _("At once"), "d:instant"),
-                Button(
-                    tick * (bool(covered) and mode == "weekly") + _("Weekly digest"), "d:weekly"
-                ),
+                Button(tick * (mode == "weekly") + _("Weekly digest"), "d:weekly"),
             )
         )
         return Reply(text, tuple(rows), toast=toast)

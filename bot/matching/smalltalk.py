@@ -20,9 +20,9 @@ _POLITE = frozenset({"greeting", "thanks"})
 # kinds a message still is with intensifiers or addressees left out ("спасибо огромное")
 _STRENGTHENED = frozenset({*_POLITE, "goodbye"})
 # kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон",
-# "time", "сағат") are ordinary in questions
+# "time", "сағат", "stop", "exit") are ordinary in questions
 _PHRASES_ONLY = frozenset(
-    {"robot", "human", "insult", "source", "next-step", "off-topic", "ask-leave"}
+    {"robot", "human", "insult", "source", "next-step", "off-topic", "ask-leave", "stop", "menu"}
 )
 
 
