@@ -386,6 +386,11 @@ def test_an_expert_typing_an_answer_without_replying_is_told_how_to_answer(
     assert not any(r.text == hint for r in dialog.handle_message(ASKER, "Спасибо"))
     case = dialog.store.case(number)
     assert case is not None and case.state == "taken" and case.answers == 0
+    case_message, _ = mail.inbox[EXPERT][0]
+    dialog.handle_message(E1, "Нет, нельзя: это подарок члену семьи.", reply_to=case_message)
+    answered = dialog.store.case(number)
+    assert answered is not None and answered.state == "answered"
+    assert not any(r.text == hint for r in dialog.handle_message(E1, "Спасибо"))
 
 
 def test_a_reply_to_a_waiting_case_takes_it_first(dialog: Dialog, mail: Mailroom) -> None:

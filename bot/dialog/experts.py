@@ -236,14 +236,13 @@ class Experts(Feature):
         message) is reminded how to answer it: the text went to the bot, not to the asker."""
         if not self.experts or turn.reply_to is not None or not self.is_expert(turn):
             return replies
-        me = turn.store.uid(turn.user.chat_id)
-        held = [case.id for case in turn.store.cases_of_expert(me) if case.state == "taken"]
-        if not held:
+        held = turn.store.last_case_held(turn.store.uid(turn.user.chat_id))
+        if held is None:
             return replies
         hint = turn._(
             "This message went to me, not to the asker. To answer case #{number}, reply to "
             "the case message.",
-            number=held[-1],
+            number=held,
         )
         return [*replies, Reply(hint)]
 

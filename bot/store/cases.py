@@ -178,6 +178,13 @@ class Cases(CaseMail, Users):
         """The cases the expert keyed ``expert_uid`` took, oldest first."""
         return self._cases("expert_uid = ?", [expert_uid])
 
+    def last_case_held(self, expert_uid: int) -> int | None:
+        """The newest case the expert keyed ``expert_uid`` took and has not answered, if any."""
+        row = self.db.execute(
+            "SELECT max(id) FROM cases WHERE expert_uid = ? AND state = 'taken'", [expert_uid]
+        ).fetchone()
+        return None if row[0] is None else int(row[0])
+
     def cases_sent_since(self, chat_id: int, since: datetime) -> int:
         """How many cases the user sent since ``since`` (answered and withdrawn ones too)."""
         row = self.db.execute(
