@@ -80,8 +80,7 @@ class Checkers(Feature):
             return None
         choices = open_flow[1]
         typed = words(text)
-        result = turn.matcher.match(text)
-        if _names_control(turn, text, CANCEL_BUTTON) or result.smalltalk == "stop":
+        if _names_control(turn, text, CANCEL_BUTTON) or _says_stop(turn, text):
             return self.cancel(turn, "")
         step = checker.node(choices)
         if not isinstance(step, CheckerStep):
@@ -95,6 +94,7 @@ class Checkers(Feature):
         number = typed_option(labels, text)  # "да", "я член семьи госслужащего"
         if number is not None:
             return self._show(turn, checker, f"{choices}{number}")
+        result = turn.matcher.match(text)
         asks = text.rstrip().endswith("?")  # "какое наказание?": a question, however short
         unread = result.entry_id is None and not result.smalltalk
         if len(typed) <= STEP_AGAIN_WORDS and unread and not asks:
@@ -229,3 +229,9 @@ def _names_control(turn: Turn, text: str, label: str) -> bool:
     "назад", "cancel" or "toqtatu" is pressing it."""
     controls = [words(turn.catalogs.translator(lang)(label)) for lang in LANGS]
     return any(typed in controls for typed in readings(text))
+
+
+def _says_stop(turn: Turn, text: str) -> bool:
+    """Whether ``text`` is the small talk "stop" ("стоп", "хватит"): read without ranking the
+    base, so that a step's typed answer or a question set aside is matched once, not twice."""
+    return turn.matcher.smalltalk.kind(turn.matcher.folded(text)) == "stop"

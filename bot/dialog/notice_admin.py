@@ -176,18 +176,15 @@ class NoticeAdmin(Feature):
     def _notice(self, turn: Turn, args: str) -> Notice | list[Reply]:
         """The notice named in ``args``, or the reply saying that there is none of that id (if
         one was typed) and how to name one."""
-        notice = turn.kb.notices.get(args.strip())
+        asked = args.strip()
+        notice = turn.kb.notices.get(asked)
         if notice is not None:
             return notice
         ids = ", ".join(turn.kb.notices) or "—"
-        asked = args.strip()[:NOTICE_ID_LIMIT]
         if asked:
+            named = escape(asked[:NOTICE_ID_LIMIT])
             return [
-                Reply(
-                    turn._(
-                        "There is no notice “{id}”: name one of {ids}.", id=escape(asked), ids=ids
-                    )
-                )
+                Reply(turn._("There is no notice “{id}”: name one of {ids}.", id=named, ids=ids))
             ]
         return [Reply(turn._("Name a notice: one of {ids}.", ids=ids))]
 
