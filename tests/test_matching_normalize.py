@@ -107,6 +107,25 @@ def test_stem(word: str, lang: str, expected: str) -> None:
     assert stem(word, lang) == expected  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("word", "lang", "expected", "not_"),
+    [
+        ("келинге", "kk", "келин", "кел"),  # келінге: a daughter-in-law, not "to come"
+        ("болимде", "kk", "болим", "бол"),  # бөлімде: a department, not "to be"
+        ("болимде", "ru", "болим", "бол"),  # Snowball cut it to бол- too ("бола ма?")
+        ("каиынатам", "kk", "каиын", "каи"),  # қайынатам: an in-law, not қай (which)
+        ("картасы", "kk", "карта", "кар"),  # a gift card, not қар-
+    ],
+)
+def test_kazakh_stems_that_look_inflected_stay_whole(
+    word: str, lang: str, expected: str, not_: str
+) -> None:
+    """Each was cut to the stem of a common word, so "алып келді" (brought) named a relative
+    and every "бола ма?" a workplace."""
+    assert stem(word, lang) == expected != not_  # type: ignore[arg-type]
+    assert stem(not_ + "ди", "kk") != expected  # келді, болды: their own stems
+
+
 def test_kazakh_stemmer_keeps_short_stems_and_derivations() -> None:
     assert stem_kazakh("ала") == "ала"
     assert stem_kazakh("сыилык") == "сыилык"  # -лық makes a word; it stays

@@ -26,7 +26,7 @@ from bot.matching.bayes import EntryModel
 from bot.matching.common_words import is_common_english
 from bot.matching.config import DEFAULT, MatchConfig
 from bot.matching.function_words import ALL_STOPWORDS
-from bot.matching.kinship import Role, others_kin
+from bot.matching.kinship import Role, not_receiving_kin, others_kin
 from bot.matching.lexicon import Lexicon
 from bot.matching.ngrams import EntryProfiles
 from bot.matching.normalize import words
@@ -233,13 +233,23 @@ class Index:
         owned = others_kin(folded, self.kin_role)
         return [word for at, word in enumerate(folded) if at not in owned] if owned else folded
 
+    def receiving_family(self, folded: list[str]) -> list[str]:
+        """Folded words without the relatives who are not the family a gift went to (the
+        giver, or the official himself, see :mod:`~bot.matching.kinship`): what the family
+        gift rule's required relative is looked for in."""
+        left = not_receiving_kin(folded, self.kin_role)
+        return [word for at, word in enumerate(folded) if at not in left] if left else folded
+
     def _role(self, word: str) -> Role | None:
         """Whether a folded word is a relative ("kin"), someone an official deals with
-        ("giver"), or neither: by the concepts of MatchConfig.kin_concepts and giver_concepts."""
+        ("giver"), an official's post or workplace ("official"), or neither: by the concepts
+        of MatchConfig.kin_concepts, giver_concepts and official_concepts."""
         concepts = self.word_concepts(word)
         if not concepts.isdisjoint(self.config.kin_concepts):
             return "kin"
-        return "giver" if not concepts.isdisjoint(self.config.giver_concepts) else None
+        if not concepts.isdisjoint(self.config.giver_concepts):
+            return "giver"
+        return "official" if not concepts.isdisjoint(self.config.official_concepts) else None
 
     def concepts_in(self, folded: list[str], also: Iterable[str] = ()) -> set[str]:
         """The concepts whose words or phrases a folded message contains (with the keys

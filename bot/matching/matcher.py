@@ -369,7 +369,7 @@ class Matcher:
         if not any(entry_id in self._requires for entry_id, _ in ranking.ranked):
             return ranking
         typos = (key for token in ranking.tokens if not token.exact for key in token.alts)
-        named = self.index.concepts_in(folded, typos)
+        named = self.index.concepts_in(self.index.receiving_family(folded), typos)
         return replace(
             ranking,
             ranked=[

@@ -132,6 +132,13 @@ _KAZAKH_BY_LENGTH = (
     ),
 )
 MIN_KAZAKH_STEM = 3
+# stems whose last letters look like a suffix, kept whole: келін (daughter-in-law) lost "ін" and
+# became кел- (to come), so "алып келді" (brought) read as a relative; бөлім (a department)
+# became бол- (to be), so every "бола ма?" named a workplace; қайын- (in-law) became қай
+# (which); карта became кар-, соғым сок-, шағым шак-
+_KAZAKH_WHOLE = ("келин", "болим", "каиын", "каин", "согым", "шагым", "карта")
+# those that are no Russian words either: Snowball cut бөлім to бол- as well
+_KAZAKH_ONLY = _KAZAKH_WHOLE[:-1]
 MAX_KAZAKH_ROUNDS = 3
 _VOWELS = set("аеиоуыяю")
 _DEVOICED = {"г": "к", "б": "п"}
@@ -143,6 +150,9 @@ def stem_kazakh(word: str) -> str:
     >>> stem_kazakh("сыилыктарды")
     'сыилык'
     """
+    whole = next((stem for stem in _KAZAKH_WHOLE if word.startswith(stem)), None)
+    if whole is not None:
+        return whole
     for _ in range(MAX_KAZAKH_ROUNDS):
         for length, suffixes in _KAZAKH_BY_LENGTH:
             rest, suffix = word[:-length], word[-length:]
@@ -169,7 +179,7 @@ def stem(word: str, lang: Lang) -> str:
     """The stem of one folded word in ``lang`` (digits and short words are kept whole)."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    if lang == "kk":
+    if lang == "kk" or (lang == "ru" and word.startswith(_KAZAKH_ONLY)):
         return stem_kazakh(word)
     if lang == "ru":
         word = _FOLDED_YI.sub("й", word)
