@@ -209,8 +209,8 @@ def _owned_by_next(
             break
         after += 1
         links += 1
-    if after + 1 < len(folded) and roles[after] != owner_role:
-        after += 1  # one word before the owner: "of a public official", "нашего главного врача"
+    if owner_role == "official" and after + 1 < len(folded) and roles[after] != owner_role:
+        after += 1  # one word before the official: "of a public official", "главного врача"
     if after >= len(folded) or roles[after] != owner_role:
         return False
     owner = folded[after]
