@@ -237,7 +237,7 @@ class Index:
         """Folded words without the relatives who are not the family a gift went to (the
         giver, or the official himself, see :mod:`~bot.matching.kinship`): what the family
         gift rule's required relative is looked for in."""
-        left = not_receiving_kin(folded, self.kin_role)
+        left = not_receiving_kin(folded, self.kin_role, self.config.official_window)
         return [word for at, word in enumerate(folded) if at not in left] if left else folded
 
     def _role(self, word: str) -> Role | None:

@@ -61,7 +61,6 @@ _WORKS = frozenset(
 # the dative: Russian (-у/-ю/-е), and Kazakh (-ға/-ге/-на/-не/-ма/-ме with "my"; -е is both)
 _RU_DATIVE = ("у", "ю", "е")
 _KK_DATIVE = ("га", "ге", "на", "не", "ма", "ме")
-_OFFICIAL_WINDOW = 4  # words after a relative that may say where they work or what they are
 # the writer named (not as an owner, "my"): the gift may be the writer's business, and the
 # relative not the one it went to ("a businessman I inspect gave her…", "мне подарили")
 _WRITER = frozenset(fold("i im me us я мне нам мен менин маган мага биз бизге").split())
@@ -76,9 +75,12 @@ def others_kin(folded: list[str], role: Callable[[str], Role | None]) -> set[int
     return _owned(folded, roles, role) if "kin" in roles else set()
 
 
-def not_receiving_kin(folded: list[str], role: Callable[[str], Role | None]) -> set[int]:
+def not_receiving_kin(
+    folded: list[str], role: Callable[[str], Role | None], window: int = 4
+) -> set[int]:
     """The places in ``folded`` of relative words that are not the family a gift went to:
-    the giver, or the official (see the module's text)."""
+    the giver, or the official: a workplace, post or "works" within ``window`` words after
+    it (see the module's text)."""
     roles = [role(word) for word in folded]
     if "kin" not in roles:
         return set()
@@ -89,7 +91,7 @@ def not_receiving_kin(folded: list[str], role: Callable[[str], Role | None]) -> 
     officials = [
         at
         for at in range(len(folded))
-        if roles[at] == "kin" and at not in left and _is_official(folded, at, roles, role)
+        if roles[at] == "kin" and at not in left and _is_official(folded, at, roles, role, window)
     ]
     if officials and _WRITER.isdisjoint(folded):
         named = {at for at, r in enumerate(roles) if r == "kin" and at not in left}
@@ -125,7 +127,11 @@ def _gives(folded: list[str], at: int) -> bool:
 
 
 def _is_official(
-    folded: list[str], at: int, roles: list[Role | None], role: Callable[[str], Role | None]
+    folded: list[str],
+    at: int,
+    roles: list[Role | None],
+    role: Callable[[str], Role | None],
+    window: int,
 ) -> bool:
     """Whether the relative at ``at`` is said to be an official: a workplace, a post or "works"
     within a few words after it ("my sister works at", "отец аким", "қызым әкімдікте"). Not a
@@ -141,7 +147,7 @@ def _is_official(
         or (at > 0 and _owns_next(folded[at - 1], folded, at - 1, roles, role, "official"))
     ):
         return False
-    for i, after in enumerate(folded[at + 1 : at + 1 + _OFFICIAL_WINDOW], at + 1):
+    for i, after in enumerate(folded[at + 1 : at + 1 + window], at + 1):
         if after in _WORKS or roles[i] == "official":
             return True
     return False
