@@ -76,6 +76,11 @@ class Synonyms:
                         yield start, end, key
 
 
+def _without(folded: list[str], places: set[int]) -> list[str]:
+    """``folded`` without the words at ``places`` (itself when there are none)."""
+    return [word for at, word in enumerate(folded) if at not in places] if places else folded
+
+
 def _forms(word: str, langs: Iterable[Lang]) -> set[str]:
     return {word, *(stem(word, lang) for lang in langs)}
 
@@ -230,15 +235,15 @@ class Index:
         """Folded words without the relatives of a giver ("a pupil's parents" are not the
         official's family, see :mod:`~bot.matching.kinship`): the same reading of the base's
         questions and of a message."""
-        owned = others_kin(folded, self.kin_role)
-        return [word for at, word in enumerate(folded) if at not in owned] if owned else folded
+        return _without(folded, others_kin(folded, self.kin_role))
 
     def receiving_family(self, folded: list[str]) -> list[str]:
         """Folded words without the relatives who are not the family a gift went to (the
         giver, or the official himself, see :mod:`~bot.matching.kinship`): what the family
         gift rule's required relative is looked for in."""
-        left = not_receiving_kin(folded, self.kin_role, self.config.official_window)
-        return [word for at, word in enumerate(folded) if at not in left] if left else folded
+        return _without(
+            folded, not_receiving_kin(folded, self.kin_role, self.config.official_window)
+        )
 
     def _role(self, word: str) -> Role | None:
         """Whether a folded word is a relative ("kin"), someone an official deals with
