@@ -22,6 +22,7 @@ class MatchConfig:
     giver_concepts: tuple[str, ...] = ("interested-giver", "served-person")
     official_concepts: tuple[str, ...] = ("public-employee", "state-body", "chain-of-command")
     official_window: int = 4  # words after a relative that may say it is the official (its post)
+    to_writer_window: int = 2  # words after a relative that may say it gave to the writer ("мне")
     # looking words up (the index)
     idf_power: float = 1.5  # above 1, words that tell entries apart weigh more
     unknown_weight: float = 1.0  # an unknown word weighs this fraction of the rarest known word

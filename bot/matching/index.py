@@ -242,7 +242,10 @@ class Index:
         giver, or the official himself, see :mod:`~bot.matching.kinship`): what the family
         gift rule's required relative is looked for in."""
         return _without(
-            folded, not_receiving_kin(folded, self.kin_role, self.config.official_window)
+            folded,
+            not_receiving_kin(
+                folded, self.kin_role, self.config.official_window, self.config.to_writer_window
+            ),
         )
 
     def _role(self, word: str) -> Role | None:

@@ -4,8 +4,9 @@ to (whom the family gift rule is about).
 - Owned by someone the official deals with: "a pupil's parents gave me a gift card",
   "родители моего ученика", "оқушымның ата-анасы". Their words are left out of the ranking:
   the message is read as a gift from the pupil's side (:func:`others_kin`).
-- The giver: "a present from my parents", "от родителей", "ата-аналардан", and the bare Kazakh
-  plural "ата-аналар" (parents in general, a class's parents).
+- The giver: "a present from my parents", "от родителей", "ата-аналардан", the bare Kazakh
+  plural "ата-аналар" (parents in general, a class's parents), and a relative the writer is
+  named right after as the one given to ("тесть подарил мне", "қайын атам маған берді").
 - The official: "my sister works at the tax office", "мой отец аким села", "қызым әкімдікте",
   when neither the writer ("I", "мне", "маған") nor another relative is named: the relative is
   the official the gift went to, which is the gift ban's case.
@@ -64,6 +65,12 @@ _KK_DATIVE = ("га", "ге", "на", "не", "ма", "ме")
 # the writer named (not as an owner, "my"): the gift may be the writer's business, and the
 # relative not the one it went to ("a businessman I inspect gave her…", "мне подарили")
 _WRITER = frozenset(fold("i im me us я мне нам мен менин маган мага биз бизге").split())
+# the writer as the one given to, right after a relative: "тесть подарил мне", "қайын атам
+# маған сыйлық берді", "my uncle gave me": the relative is the giver
+_TO_WRITER = frozenset(fold("me мне маган мага").split())
+# another one given to: the relative told the writer of a gift to him or her ("жена сказала
+# мне, что ей подарили")
+_TO_OTHER = frozenset(fold("him her ему ей оган").split())
 
 
 def others_kin(folded: list[str], role: Callable[[str], Role | None]) -> set[int]:
@@ -76,17 +83,20 @@ def others_kin(folded: list[str], role: Callable[[str], Role | None]) -> set[int
 
 
 def not_receiving_kin(
-    folded: list[str], role: Callable[[str], Role | None], window: int = 4
+    folded: list[str], role: Callable[[str], Role | None], window: int = 4, to_writer: int = 2
 ) -> set[int]:
     """The places in ``folded`` of relative words that are not the family a gift went to:
-    the giver, or the official: a workplace, post or "works" within ``window`` words after
-    it (see the module's text)."""
+    the giver (also one with "me" / "мне" / "маған" within ``to_writer`` words after it), or
+    the official: a workplace, post or "works" within ``window`` words after it (see the
+    module's text)."""
     roles = [role(word) for word in folded]
     if "kin" not in roles:
         return set()
     left: set[int] = set()
     for at, word in enumerate(folded):
-        if roles[at] == "kin" and (_gives(folded, at) or word in _KK_PARENTS):
+        if roles[at] == "kin" and (
+            _gives(folded, at) or word in _KK_PARENTS or _gives_writer(folded, at, roles, to_writer)
+        ):
             left |= _relative_at(at, roles)
     officials = [
         at
@@ -124,6 +134,21 @@ def _gives(folded: list[str], at: int) -> bool:
         before -= 1
         links += 1
     return before >= 0 and folded[before] in _FROM
+
+
+def _gives_writer(folded: list[str], at: int, roles: list[Role | None], window: int) -> bool:
+    """Whether the relative at ``at`` gave to the writer: "me" / "мне" / "маған" within
+    ``window`` words after it, with no other relative, nor a post or workplace, between them
+    ("жолдасым прокуратурада, маған … сыйлапты" names the official, not the giver), and no
+    one else given to in the message."""
+    if _is_dative(folded[at]) or not _TO_OTHER.isdisjoint(folded):
+        return False
+    for i in range(at + 1, min(at + 1 + window, len(folded))):
+        if folded[i] in _TO_WRITER:
+            return True
+        if roles[i] is not None or folded[i] in _WORKS:
+            return False
+    return False
 
 
 def _is_official(
