@@ -542,6 +542,29 @@ def test_a_message_of_two_small_talk_phrases_is_the_second(
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("are you a bot lol", "robot"),
+        ("вы бот что ли", "robot"),
+        ("сен ботсың ба, а?", "robot"),
+        ("useless bot, seriously", "insult"),
+        ("ты тупой бот что ли", "insult"),
+        ("ақымақ бот екенсің", "insult"),
+        ("тупой бот, подарок можно взять?", None),  # a word of the entries: a question
+        ("is this bot useless for gift questions", None),
+    ],
+)
+def test_a_robot_or_insult_phrase_with_other_words_around_it(
+    bundled: Matcher, text: str, kind: str | None
+) -> None:
+    """A short message that begins or ends with a robot or insult phrase, and has no other
+    word of the entries' questions, is that small talk: never the about entry."""
+    result = bundled.match(text)
+    assert result.smalltalk == kind
+    assert kind is None or result.entry_id is None
+
+
+@pytest.mark.parametrize(
     ("text", "kind", "lang"),
     [
         ("спасибо огромное", "thanks", "ru"),  # was: "I don't know"

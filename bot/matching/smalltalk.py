@@ -16,6 +16,10 @@ INTENSIFIERS = "intensifiers"
 FOLLOW_UP = "follow-up"
 PHRASE_CUTOFF = 85.0
 TWO_PHRASES_WORDS = 8  # longer messages are never read as two small-talk phrases
+FRAMED_WORDS = 12  # longer messages are never read as a phrase with words around it
+# kinds a short message still is with words around the phrase that no entry's question uses
+# ("ақымақ бот екенсің", "ты робот что ли?"): about the bot itself, never about the base
+_FRAMED = frozenset({"robot", "insult"})
 _POLITE = frozenset({"greeting", "thanks"})
 # kinds a message still is with intensifiers or addressees left out ("спасибо огромное")
 _STRENGTHENED = frozenset({*_POLITE, "goodbye"})
@@ -33,6 +37,7 @@ class SmallTalk:
         """``topical``: words of the entries' questions, never small talk on their own."""
         self._phrases: dict[str, str] = {}
         self._words: dict[str, str] = {}
+        self._topical = topical
         # greetings and thanks ("привет", "thank you") around a message, longest first
         self._polite = sorted(
             {tuple(words(text)) for kind in _POLITE for text in phrases.get(kind, ())} - {()},
@@ -89,7 +94,25 @@ class SmallTalk:
                 return kind
         if own and all(word in self._words or word in ALL_STOPWORDS for word in folded):
             return self._words[own[-1]]
-        return self._two_phrases_kind(folded)
+        return self._two_phrases_kind(folded) or self._framed_kind(folded)
+
+    def _framed_kind(self, folded: list[str]) -> str | None:
+        """The kind of a robot or insult phrase of two words or more that begins or ends a
+        short message whose other words no entry's question uses ("ақымақ бот екенсің", "ты
+        робот что ли"), or None."""
+        if len(folded) > FRAMED_WORDS:
+            return None
+        for size in range(len(folded) - 1, 1, -1):
+            for phrase, rest in (
+                (folded[:size], folded[size:]),
+                (folded[-size:], folded[:-size]),
+            ):
+                kind = self._phrases.get(" ".join(phrase))
+                if kind in _FRAMED and all(
+                    word in ALL_STOPWORDS or word not in self._topical for word in rest
+                ):
+                    return kind
+        return None
 
     def _two_phrases_kind(self, folded: list[str]) -> str | None:
         """The kind of the second of two phrases a short message is made of ("бот тупой,
