@@ -434,6 +434,13 @@ def test_a_story_that_asks_what_to_do_gets_the_victims_entry(bundled: Matcher) -
     assert bundled.search(SET_UP_SHORT)[0][0] == "provocation-victim-help"
 
 
+def test_a_shorter_story_is_judged_by_its_question_too(bundled: Matcher) -> None:
+    """Ten content words are enough for the question sentence to weigh in (round 20; a story
+    of 14 before): this one, told like provocation's examples, asks what to do."""
+    text = "Тергеуші ақша берсең іс жабылады деді, мен бердім, сосын ұстап алды. Енді не істеймін?"
+    assert bundled.search(text)[0][0] == "provocation-victim-help"
+
+
 @pytest.mark.parametrize("text", ["gift allowed", "сыйлық рұқсат"])
 def test_bare_keywords_get_the_topics_overview(bundled: Matcher, text: str) -> None:
     """ "gift allowed" asks about gifts as a whole: the overview answers, or is offered first

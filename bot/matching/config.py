@@ -45,7 +45,8 @@ class MatchConfig:
     bayes_share: float = 0.12  # ... and adds this much of the naive Bayes probability
     story_bayes_share: float = 0.16  # ... and this much for a story
     bayes_temperature: float = 3.0  # naive Bayes log-likelihoods are divided by this
-    question_share: float = 0.2  # a story's ranking blends in its question sentence's
+    question_share: float = 0.2  # a longer message's ranking blends in its question sentence's
+    question_query: int = 10  # content words: from this, the question sentence is blended in
     # deciding
     min_score: float = 44.0  # below: abstain
     min_margin: float = 8.0  # the best entry must lead the runner-up by this much

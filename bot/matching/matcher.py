@@ -364,7 +364,7 @@ class Matcher:
         """The content words of a message and the entries it may be answered with, best
         first."""
         ranking = self._ranked(self._tokens(folded), folded)
-        if len(ranking.tokens) >= self.config.long_query:
+        if len(ranking.tokens) >= self.config.question_query:
             ranking = replace(ranking, ranked=self._with_question(ranking.ranked, text))
         if not any(entry_id in self._requires for entry_id, _ in ranking.ranked):
             return ranking
@@ -396,8 +396,9 @@ class Matcher:
         )
 
     def _with_question(self, ranked: list[tuple[str, float]], text: str) -> list[tuple[str, float]]:
-        """A story's ranking with its question sentence weighing more: after the
-        circumstances, a story asks what it wants to know ("Who do I contact?")."""
+        """The ranking of a message of config.question_query words or more with its question
+        sentence weighing more: after the circumstances, a story asks what it wants to know
+        ("Who do I contact?")."""
         question = _question_sentence(text)
         if question is None:
             return ranked
