@@ -12,7 +12,7 @@ from bot.matching.normalize import words
 KIN = {"parents", "family", "wife", "ата", "анасы", "родители", "жене", "туыстары"}
 KIN |= {"sister", "husband", "мама", "папам", "сестра", "отец", "сыну", "кызым", "аналар"}
 KIN |= {"аналардан", "акем", "аелим", "жена", "родителеи", "ата", "анамнын"}
-KIN |= {"тест", "uncle", "агам", "куиеуим"}
+KIN |= {"тест", "uncle", "агам", "куиеуим", "детям"}
 GIVERS = {"pupil", "patient", "client", "окушы", "наукас", "клиент", "ученика", "клиента"}
 OFFICIAL = {"tax", "office", "аким", "акимате", "акимдикте", "official", "госслужащего"}
 OFFICIAL |= {"директор", "мугалим", "баскармадан", "шенеуниктин", "шенеуник"}
@@ -92,6 +92,7 @@ def test_relatives_who_gave_or_are_the_official_are_not_the_family_a_gift_went_t
         "әйелім сыйлық алса маған бола ма",  # the wife took it; the writer comes three words on
         "жена сказала мне, что ей подарили духи",  # given to her
         "күйеуім полицияда істейді, маған бір таныс телефон сыйлады",  # works: the official
+        "коллега подарил детям игрушки, мне что-то будет?",  # the plural dative: given to
     ],
 )
 def test_the_family_a_gift_went_to_stays(text: str) -> None:

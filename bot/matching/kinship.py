@@ -61,6 +61,10 @@ _WORKS = frozenset(
 )
 # the dative: Russian (-у/-ю/-е), and Kazakh (-ға/-ге/-на/-не/-ма/-ме with "my"; -е is both)
 _RU_DATIVE = ("у", "ю", "е")
+# the Russian plural dative ("детям", "родителям", "сестрам"); -ам only in longer words, as
+# Kazakh "my" makes анам, апам, балам
+_RU_PLURAL_DATIVE = "ям"
+_RU_PLURAL_DATIVE_LONG = ("ам", 6)
 _KK_DATIVE = ("га", "ге", "на", "не", "ма", "ме")
 # the writer named (not as an owner, "my"): the gift may be the writer's business, and the
 # relative not the one it went to ("a businessman I inspect gave her…", "мне подарили")
@@ -180,10 +184,16 @@ def _is_official(
 
 def _is_dative(word: str) -> bool:
     """Whether a Cyrillic relative word is in the dative, the receiver's case: Russian
-    "сыну", "жене", "маме"; Kazakh "әйеліме", "анама", "ағасына"."""
+    "сыну", "жене", "маме", "детям", "сестрам"; Kazakh "әйеліме", "анама", "ағасына"."""
     if word.isascii():
         return False
-    return word.endswith(_RU_DATIVE) or (len(word) >= 5 and word.endswith(_KK_DATIVE))
+    suffix, length = _RU_PLURAL_DATIVE_LONG
+    return (
+        word.endswith(_RU_DATIVE)
+        or word.endswith(_RU_PLURAL_DATIVE)
+        or (len(word) >= length and word.endswith(suffix))
+        or (len(word) >= 5 and word.endswith(_KK_DATIVE))
+    )
 
 
 def _owned(
