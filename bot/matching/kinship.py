@@ -61,10 +61,11 @@ _WORKS = frozenset(
 )
 # the dative: Russian (-у/-ю/-е), and Kazakh (-ға/-ге/-на/-не/-ма/-ме with "my"; -е is both)
 _RU_DATIVE = ("у", "ю", "е")
-# the Russian plural dative ("детям", "родителям", "сестрам"); -ам only in longer words, as
+# the Russian plural dative ("детям", "родителям", "сестрам"); -ам only from six letters, as
 # Kazakh "my" makes анам, апам, балам
 _RU_PLURAL_DATIVE = "ям"
-_RU_PLURAL_DATIVE_LONG = ("ам", 6)
+_RU_PLURAL_DATIVE_AM = "ам"
+_MIN_AM_DATIVE = 6
 _KK_DATIVE = ("га", "ге", "на", "не", "ма", "ме")
 # the writer named (not as an owner, "my"): the gift may be the writer's business, and the
 # relative not the one it went to ("a businessman I inspect gave her…", "мне подарили")
@@ -187,11 +188,10 @@ def _is_dative(word: str) -> bool:
     "сыну", "жене", "маме", "детям", "сестрам"; Kazakh "әйеліме", "анама", "ағасына"."""
     if word.isascii():
         return False
-    suffix, length = _RU_PLURAL_DATIVE_LONG
     return (
         word.endswith(_RU_DATIVE)
         or word.endswith(_RU_PLURAL_DATIVE)
-        or (len(word) >= length and word.endswith(suffix))
+        or (len(word) >= _MIN_AM_DATIVE and word.endswith(_RU_PLURAL_DATIVE_AM))
         or (len(word) >= 5 and word.endswith(_KK_DATIVE))
     )
 

@@ -77,7 +77,8 @@ class SmallTalk:
         Small talk is a message close to one of the phrases; a greeting, thanks or goodbye
         close to one once its intensifiers are left out ("спасибо огромное", "рахмет үлкен
         сізге"); or a message made only of small-talk words and function words: then its last
-        small-talk word's kind ("thanks, bye").
+        small-talk word's kind ("thanks, bye"); or two phrases; or a robot or insult phrase
+        with words no entry's question uses around it ("ақымақ бот екенсің").
         """
         if not folded:
             return None
