@@ -61,23 +61,33 @@ async def on_worker(application: Application, call: Callable[[], T]) -> T:
     return await application.bot_data[WORKER](call)
 
 
-async def replies(emu: BotAPIEmulator, chat_id: int, mark: int, count: int = 1) -> list[SentRecord]:
-    """The first ``count`` messages sent to ``chat_id`` after ``emu.sent[mark]``."""
+async def replies(
+    emu: BotAPIEmulator, chat_id: int, mark: int, count: int = 1, timeout: float = 5.0
+) -> list[SentRecord]:
+    """The first ``count`` messages sent to ``chat_id`` after ``emu.sent[mark]``, each within
+    ``timeout`` seconds."""
     found: list[SentRecord] = []
     for _ in range(count):
-        record = await emu.wait_for(lambda r: r.chat_id == chat_id, after=mark)
+        record = await emu.wait_for(lambda r: r.chat_id == chat_id, timeout, after=mark)
         found.append(record)
         mark = emu.sent.index(record) + 1
     return found
 
 
 async def ask(
-    emu: BotAPIEmulator, text: str, *, chat_id: int = CHAT, lang: str | None = "ru", count: int = 1
+    emu: BotAPIEmulator,
+    text: str,
+    *,
+    chat_id: int = CHAT,
+    lang: str | None = "ru",
+    count: int = 1,
+    timeout: float = 5.0,
 ) -> list[SentRecord]:
-    """Write ``text`` as the user of ``chat_id`` and wait for ``count`` replies."""
+    """Write ``text`` as the user of ``chat_id`` and wait for ``count`` replies (each within
+    ``timeout`` seconds)."""
     mark = len(emu.sent)
     emu.push_text(chat_id, text, language_code=lang)
-    return await replies(emu, chat_id, mark, count)
+    return await replies(emu, chat_id, mark, count, timeout)
 
 
 async def press(
