@@ -101,8 +101,9 @@ class SmallTalk:
         """The kind of a robot or insult phrase of two words or more that begins or ends a
         short message whose other words no entry's question uses ("ақымақ бот екенсің", "ты
         робот что ли"), or None."""
-        if len(folded) > FRAMED_WORDS:
-            return None
+        starts, ends = self._phrase_ends
+        if len(folded) > FRAMED_WORDS or (folded[0] not in starts and folded[-1] not in ends):
+            return None  # most messages: no phrase begins or ends them as typed
         for size in range(len(folded) - 1, 1, -1):
             for phrase, rest in (
                 (folded[:size], folded[size:]),
