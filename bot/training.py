@@ -1,21 +1,65 @@
 """Learning from labelled sets (``adal-bot train``): how people ask for each entry
-(:mod:`bot.matching.usage`), and the matcher's confidence, fitted by
-:func:`bot.matching.confidence.fit` on each line's candidate entry and features, labelled right
-or wrong. Train only on the tuning sets, never on a gated one."""
+(:mod:`bot.matching.usage`), a logistic regression of the entry from a message's words
+(:mod:`bot.matching.logistic`, fitted with scikit-learn, installed with the ``train`` extra),
+and the matcher's confidence, fitted by :func:`bot.matching.confidence.fit` on each line's
+candidate entry and features, labelled right or wrong. Train only on the tuning sets, never on
+a gated one."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from bot.evaluate import EVERYDAY_WORD, Case
 from bot.kb import KnowledgeBase
 from bot.matching import Matcher
 from bot.matching.confidence import FOLDS, ConfidenceModel, fit
-from bot.matching.usage import Documents, collect
+from bot.matching.index import Index
+from bot.matching.logistic import SMALLEST, Logistic
+from bot.matching.usage import NONE, Documents, collect
 
 Document = tuple[list[str], list[str]]  # a case's folded words and expected entry ids
 # Features are computed whatever the model; this one only lets a matcher be built.
 UNTRAINED = ConfidenceModel((), 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Trained:
+    """What ``adal-bot train`` learns (see the module docstring)."""
+
+    confidence: ConfidenceModel
+    usage: Documents
+    logistic: Logistic
+
+
+def fit_logistic(index: Index) -> Logistic:
+    """The logistic regression of each entry (and of no entry) from the documents ``index``
+    counts for naive Bayes: every document a row of binary features, once for each entry it
+    belongs to. Deterministic (scikit-learn's L-BFGS, ``MatchConfig.logistic_strength``)."""
+    try:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as exc:  # the bot itself only reads the fitted weights
+        raise RuntimeError("training needs scikit-learn: pip install 'adal-bot[train]'") from exc
+
+    names = [*index.entry_ids, NONE]
+    rows = [
+        (dict.fromkeys(document, 1), names[number])
+        for number, documents in enumerate(index.documents)
+        for document in documents
+        if document
+    ]
+    vectors = DictVectorizer(sort=True)
+    matrix = vectors.fit_transform([features for features, _ in rows])
+    regression = LogisticRegression(C=index.config.logistic_strength, max_iter=3000)
+    regression.fit(matrix, [name for _, name in rows])
+    classes = tuple(str(name) for name in regression.classes_)
+    weights = {
+        str(feature): tuple(float(w) for w in regression.coef_[:, at])
+        for at, feature in enumerate(vectors.get_feature_names_out())
+        if max(abs(float(w)) for w in regression.coef_[:, at]) >= SMALLEST
+    }
+    return Logistic(classes, tuple(float(b) for b in regression.intercept_), weights)
 
 
 def training_rows(matcher: Matcher, cases: Iterable[Case]) -> list[tuple[list[float], bool]]:
@@ -42,18 +86,23 @@ def out_of_fold_rows(
     judge a case too kindly."""
     rows: list[tuple[list[float], bool]] = []
     for fold in range(FOLDS):
-        others = (doc for n, doc in enumerate(documents) if n % FOLDS != fold)
-        matcher = Matcher(kb, confidence=UNTRAINED, usage=collect(others))
+        others = collect(doc for n, doc in enumerate(documents) if n % FOLDS != fold)
+        matcher = trained_matcher(kb, others)
         rows += training_rows(matcher, (c for n, c in enumerate(cases) if n % FOLDS == fold))
     return rows
 
 
-def train(
-    kb: KnowledgeBase, cases: Iterable[Case], *, max_wrong: float
-) -> tuple[ConfidenceModel, Documents]:
-    """How ``cases`` ask for each entry, and a confidence model fitted on them (out of fold)
-    whose threshold keeps the cases answered wrong within ``max_wrong`` of them (single
-    everyday words aside)."""
+def trained_matcher(kb: KnowledgeBase, usage: Documents) -> Matcher:
+    """A matcher of ``kb`` with ``usage`` and the logistic regression fitted on both (and no
+    confidence: its features are computed whatever the model)."""
+    index = Index(kb, usage=usage)
+    return Matcher(kb, confidence=UNTRAINED, usage=usage, logistic=fit_logistic(index))
+
+
+def train(kb: KnowledgeBase, cases: Iterable[Case], *, max_wrong: float) -> Trained:
+    """How ``cases`` ask for each entry, the logistic regression of the base's questions and
+    their words, and a confidence model fitted on them (out of fold) whose threshold keeps the
+    cases answered wrong within ``max_wrong`` of them (single everyday words aside)."""
     cases = list(cases)
     documents = usage_documents(kb, cases)  # each case read once, for both uses
     usage = collect(documents)
@@ -62,7 +111,7 @@ def train(
     lines = sum(case.kind != EVERYDAY_WORD for case in cases)
     rows = out_of_fold_rows(kb, cases, documents)
     model = fit(rows, max_wrong=max_wrong, lines=lines)
-    return model, usage
+    return Trained(model, usage, fit_logistic(Index(kb, usage=usage)))
 
 
 def usage_documents(kb: KnowledgeBase, cases: Iterable[Case]) -> list[Document]:

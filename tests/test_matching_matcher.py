@@ -62,14 +62,7 @@ def test_matches_how_people_type(matcher: Matcher, text: str, entry_id: str) -> 
         "12345",
         "how do I renew my passport",
         "как получить загранпаспорт",
-        pytest.param(
-            "what is the fine for a bribe of a million tenge",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="round 16: on the tests' small base the confidence answers it with "
-                "provocation-definition (86.3); the bundled base does not answer it (0.5)",
-            ),
-        ),
+        "what is the fine for a bribe of a million tenge",
         "погода в Астане завтра",
         "asdkjh qwlekj zxmcnb",
         "Hello мир こんにちは مرحبا",  # mixed scripts

@@ -91,7 +91,7 @@ def _node(raw: list[float]) -> Node:
 def fit(
     rows: Sequence[tuple[Sequence[float], bool]],
     *,
-    max_wrong: float = 0.014,
+    max_wrong: float = 0.012,
     lines: int | None = None,
     boosting: Boosting = BOOSTING,
 ) -> ConfidenceModel:

@@ -45,6 +45,8 @@ class MatchConfig:
     bayes_share: float = 0.12  # ... and adds this much of the naive Bayes probability
     story_bayes_share: float = 0.16  # ... and this much for a story
     bayes_temperature: float = 3.0  # naive Bayes log-likelihoods are divided by this
+    logistic_share: float = 0.2  # ... and adds this much of the logistic regression's probability
+    logistic_strength: float = 1.0  # its inverse L2 strength (scikit-learn's C) when trained
     question_share: float = 0.2  # a longer message's ranking blends in its question sentence's
     question_query: int = 10  # content words: from this, the question sentence is blended in
     # deciding

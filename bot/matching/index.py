@@ -189,6 +189,9 @@ class Index:
             if known is not None:
                 documents[known].extend(self.features(list(doc)) for doc in used)
         self.model = EntryModel(documents)
+        # each entry's documents (its questions' features, then its tuning lines'), then those
+        # of no entry: what the naive Bayes model counts and the logistic regression is fitted on
+        self.documents: list[list[list[str]]] = documents
         self._vocabulary: dict[str, list[str]] = defaultdict(list)
         self._prefixed: dict[str, list[str]] = defaultdict(list)
         self._word_keys: dict[str, frozenset[str]] = {}

@@ -43,6 +43,8 @@ from bot.matching.confidence import ConfidenceModel
 from bot.matching.config import DEFAULT, MatchConfig
 from bot.matching.index import GROUP_PREFIX, Index, content_words
 from bot.matching.langid import guess_language
+from bot.matching.logistic import Logistic
+from bot.matching.logistic import shipped as load_logistic
 from bot.matching.neighbours import Neighbours
 from bot.matching.reading import WORDS_CACHED, Chunk, read
 from bot.matching.smalltalk import SmallTalk
@@ -105,12 +107,15 @@ class Matcher:
         config: MatchConfig = DEFAULT,
         confidence: ConfidenceModel | None = None,
         usage: Usage | None = None,
+        logistic: Logistic | None = None,
     ) -> None:
-        """A matcher of ``kb``'s entries; the confidence model and how people asked for the
-        entries (``usage``) are the shipped ones unless given."""
+        """A matcher of ``kb``'s entries; the confidence model, how people asked for the
+        entries (``usage``) and the logistic regression of their words are the shipped ones
+        unless given."""
         self.kb = kb
         self.config = config
         self.confidence = confidence or ConfidenceModel.load()
+        self.logistic = load_logistic() if logistic is None else logistic
         used = load_usage() if usage is None else usage
         self.index = Index(kb, config, used)
         self.neighbours = Neighbours(
@@ -624,13 +629,23 @@ class Matcher:
         )
         no_entry = logs.pop(self.index.none_class)
         likely = normalized(logs)
+        ids = self.index.entry_ids
+        # bare keywords are left to the words' own weights (a topic's overview, which of its
+        # entries): the regression has too few features to weigh there
+        worded = (
+            self.logistic.probabilities(features)
+            if len(tokens) > self.config.keyword_query
+            and self.logistic.knows(ids[e] for e in scored_ones)
+            else {}
+        )
         scored = [
             (
-                self.index.entry_ids[e],
+                ids[e],
                 round(
                     (1 - self.config.ngram_share) * self._score(e, query, cover[e] / total)
                     + self.config.ngram_share * 100 * looks[e]
-                    + query.bayes_share * 100 * (likely[e] - 1 / len(candidates)),
+                    + query.bayes_share * 100 * (likely[e] - 1 / len(candidates))
+                    + self.config.logistic_share * 100 * worded.get(ids[e], 0.0),
                     1,
                 ),
             )
