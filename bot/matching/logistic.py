@@ -48,7 +48,7 @@ class Logistic:
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         """The probability of each class for a message with ``features`` (each counted once;
-        features the model never saw weigh nothing). None for a model of no classes."""
+        features the model never saw weigh nothing); none for a model of no classes."""
         if not self.classes:
             return {}
         totals: Sequence[float] = self.bias
