@@ -94,9 +94,11 @@ def out_of_fold_rows(
 
 def trained_matcher(kb: KnowledgeBase, usage: Documents) -> Matcher:
     """A matcher of ``kb`` with ``usage`` and the logistic regression fitted on both (and no
-    confidence: its features are computed whatever the model)."""
-    index = Index(kb, usage=usage)
-    return Matcher(kb, confidence=UNTRAINED, usage=usage, logistic=fit_logistic(index))
+    confidence: its features are computed whatever the model). The regression is fitted on
+    the matcher's own index: its documents are the ones naive Bayes counts."""
+    matcher = Matcher(kb, confidence=UNTRAINED, usage=usage, logistic=Logistic())
+    matcher.logistic = fit_logistic(matcher.index)
+    return matcher
 
 
 def train(kb: KnowledgeBase, cases: Iterable[Case], *, max_wrong: float) -> Trained:
