@@ -345,7 +345,7 @@ def test_a_message_about_something_else_is_not_asked_which(dialog: Dialog) -> No
 def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) -> None:
     """The bot cannot decide, but the message is clearly about one topic: it asks which entry
     is meant; the choice is counted (no text, no user) and answered."""
-    text = "Можно ли принимать подарки?"  # gifts, but which rule (and whose gifts): unsure
+    text = "Можно ли получать подарки?"  # gifts, but which rule (and whose gifts): unsure
     result = dialog.library.matcher.match(text)
     assert result.entry_id is None and not result.two_topics and result.one_topic
     (asked,) = dialog.handle_message(RU, text)
@@ -365,10 +365,10 @@ def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) 
 def test_a_clarifying_question_is_answered_by_a_typed_ordinal(dialog: Dialog, typed: str) -> None:
     """A probe typed "второй" and "первое" after "which of these?" and got "I don't know"."""
     other = UserRef(chat_id=200, user_id=200, client_lang="ru")  # one who presses, one who types
-    (asked,) = dialog.handle_message(RU, "Можно ли принимать подарки?")
+    (asked,) = dialog.handle_message(RU, "Можно ли получать подарки?")
     second = [a for a in actions(asked) if a.startswith("q:")][1]
     (pressed,) = dialog.handle_button(RU, second)
-    dialog.handle_message(other, "Можно ли принимать подарки?")
+    dialog.handle_message(other, "Можно ли получать подарки?")
     (answer,) = dialog.handle_message(other, typed)
     assert answer.text == pressed.text
     assert (
@@ -627,6 +627,8 @@ def test_a_short_follow_up_is_read_with_the_last_answer(dialog: Dialog) -> None:
     [
         (EN, "Can a civil servant accept gifts?", "and if it was before 2020?"),
         (RU, "Можно ли госслужащему принимать подарки?", "а до 2020 года как было"),
+        (KK, "Мемлекеттік қызметші сыйлық ала ала ма?", "ал 2020 жылға дейін ше?"),
+        (RU, "Можно ли госслужащему принимать подарки?", "а если это было до 2020?"),
     ],
 )
 def test_a_follow_up_answered_alone_with_another_topic_is_read_after_the_answer(
@@ -650,41 +652,19 @@ def test_a_follow_up_answered_alone_with_another_topic_is_read_after_the_answer(
     assert after_412.text.startswith(history.answer(lang)[:40])
 
 
-@pytest.mark.parametrize(
-    ("user", "question", "follow_up", "expected"),
-    [
-        (
-            RU,
-            "Можно ли госслужащему принимать подарки?",
-            "а если это было до 2020?",
-            "gifts-old-threshold",
-        ),
-        pytest.param(
-            KK,
-            "Мемлекеттік қызметші сыйлық ала ала ма?",
-            "ал 2020 жылға дейін ше?",
-            "gifts-old-threshold",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="round 21: the confidence answers the bare 'and before 2020?' alone with "
-                "the Art. 412-1 history (80.7)",
-            ),
-        ),
-        (EN, "What is Article 380-1?", "and if he was a minor?", "attack-on-officer-age"),
-    ],
-)
 def test_a_follow_up_left_unanswered_alone_takes_the_answers_topic_among_its_two_best(
-    dialog: Dialog, user: UserRef, question: str, follow_up: str, expected: str
+    dialog: Dialog,
 ) -> None:
     """A second probe's "а если это было до 2020?" after the gift ban got "I did not
-    understand"; its two best entries were the old gift threshold and the Art. 412-1 history,
-    too close to choose alone."""
-    entry = dialog.library.kb.entries[expected]
+    understand": its two best entries were too close to choose alone (since round 22 those
+    words alone are answered, and read after the answer: the test above). "and if he was a
+    minor?" after Art. 380-1 is still left unanswered alone."""
+    entry = dialog.library.kb.entries["attack-on-officer-age"]
+    follow_up = "and if he was a minor?"
     assert dialog.library.matcher.match(follow_up).entry_id is None
-    dialog.handle_message(user, question)
-    (reply,) = dialog.handle_message(user, follow_up)
-    lang = dialog.library.matcher.match(follow_up).lang
-    assert reply.text.startswith(entry.answer(lang)[:40])
+    dialog.handle_message(EN, "What is Article 380-1?")
+    (reply,) = dialog.handle_message(EN, follow_up)
+    assert reply.text.startswith(entry.answer("en")[:40])
 
 
 def test_a_relative_asked_about_after_the_gift_ban_gets_the_family_rule(

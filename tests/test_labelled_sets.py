@@ -38,6 +38,7 @@ SETS = [
     "train13",
     "train14",
     "train15",
+    "train16",
 ]
 GATED = [
     "eval",

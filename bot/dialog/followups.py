@@ -18,8 +18,9 @@ from bot.matching import MatchResult
 FOLLOW_UP_WORDS = 4  # a message of up to this many words may follow up the last answer
 FOLLOW_UP_TIMEOUT = timedelta(minutes=10)  # ... sent within this time of it
 ABOUT_WORDS = 7  # an unanswered message this short, sent within that time, asks about it
-CONTEXT_MARGIN = 15.0  # ranking points: a tied follow-up's entry of the answer's topic within
-# this of its best entry is what it asks, read after that answer (see _reread)
+CONTEXT_MARGIN = 25.0  # ranking points: a tied follow-up's entry of the answer's topic within
+# this of its best entry is what it asks, read after that answer (see _reread); the regression
+# alone moves a ranking by up to 20 (MatchConfig.logistic_share), and it reads no context
 
 
 def last_answer(turn: Turn) -> Entry | None:

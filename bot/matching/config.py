@@ -47,6 +47,7 @@ class MatchConfig:
     bayes_temperature: float = 3.0  # naive Bayes log-likelihoods are divided by this
     logistic_share: float = 0.2  # ... and adds this much of the logistic regression's probability
     logistic_strength: float = 1.0  # its inverse L2 strength (scikit-learn's C) when trained
+    logistic_words: int = 2  # content words: up to this, the regression is left out (§25)
     question_share: float = 0.2  # a longer message's ranking blends in its question sentence's
     question_query: int = 10  # content words: from this, the question sentence is blended in
     # deciding

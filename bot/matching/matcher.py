@@ -630,11 +630,11 @@ class Matcher:
         no_entry = logs.pop(self.index.none_class)
         likely = normalized(logs)
         ids = self.index.entry_ids
-        # bare keywords are left to the words' own weights (a topic's overview, which of its
+        # one or two words are left to the words' own weights (a topic's overview, which of its
         # entries): the regression has too few features to weigh there
         worded = (
             self.logistic.probabilities(features)
-            if len(tokens) > self.config.keyword_query
+            if len(tokens) > self.config.logistic_words
             and self.logistic.knows(ids[e] for e in scored_ones)
             else {}
         )
