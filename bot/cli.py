@@ -332,6 +332,23 @@ def match_command(as_json: bool) -> None:
         sys.stdout.flush()
 
 
+def _kind_shares(
+    _context: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, float]:
+    """``--min-kind`` values (KIND=SHARE) as a mapping; a clear error for a malformed one."""
+    shares: dict[str, float] = {}
+    for value in values:
+        kind, _, share = (part.strip() for part in value.partition("="))
+        try:
+            least = float(share)
+        except ValueError:
+            least = -1.0
+        if not kind or not 0.0 <= least <= 1.0:
+            raise click.BadParameter(f"{value!r} is not KIND=SHARE (e.g. situation=0.9)")
+        shares[kind] = least
+    return shares
+
+
 @cli.command("eval")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--min-accuracy", type=float, help="Fail below this top-1 accuracy in any language.")
@@ -341,6 +358,14 @@ def match_command(as_json: bool) -> None:
     help="Fail below this abstention rate on out-of-scope, near-domain and chatter cases.",
 )
 @click.option("--max-wrong", type=float, help="Fail above this fraction of wrong answers.")
+@click.option(
+    "--min-kind",
+    "min_kind",
+    multiple=True,
+    metavar="KIND=SHARE",
+    callback=_kind_shares,
+    help="Fail below this share right for the cases of KIND (e.g. situation=0.9); repeatable.",
+)
 @click.option(
     "--save",
     "save_to",
@@ -362,6 +387,7 @@ def eval_command(
     min_accuracy: float | None,
     min_abstention: float | None,
     max_wrong: float | None,
+    min_kind: dict[str, float],
     save_to: Path | None,
     compare: Path | None,
     summary: bool,
@@ -387,7 +413,7 @@ def eval_command(
             click.echo("  " + change)
     if save_to is not None:
         save_run(report, save_to)
-    failures = report.failures(Thresholds(min_accuracy, min_abstention, max_wrong))
+    failures = report.failures(Thresholds(min_accuracy, min_abstention, max_wrong, min_kind))
     for failure in failures:
         click.echo(f"FAIL: {failure}", err=True)
     if failures:

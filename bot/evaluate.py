@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.kb.model import LANGS, KnowledgeBase
@@ -129,11 +129,13 @@ def _case_problem(data: object, base: KnowledgeBase | None) -> str | None:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The gate: minimum accuracy per language, minimum abstention, maximum wrong rate."""
+    """The gate: minimum accuracy per language, minimum abstention, maximum wrong rate, and a
+    minimum share right for some kinds (``{"situation": 0.9}``)."""
 
     min_accuracy: float | None = None
     min_abstention: float | None = None
     max_wrong: float | None = None
+    min_kind: Mapping[str, float] = field(default_factory=dict)
 
 
 class Report:
@@ -187,6 +189,13 @@ class Report:
                     problems.append(
                         f"accuracy [{lang}] {right / total:.1%} < {gate.min_accuracy:.1%}"
                     )
+        kinds = self.accuracy_by_kind()
+        for kind, least in sorted(gate.min_kind.items()):
+            right, total = kinds.get(kind, (0, 0))
+            if not total:
+                problems.append(f"no case of kind {kind!r}")
+            elif right / total < least:
+                problems.append(f"right [{kind}] {right / total:.1%} < {least:.1%}")
         abstained, total = self.abstention()
         if gate.min_abstention is not None and total and abstained / total < gate.min_abstention:
             problems.append(f"abstention {abstained / total:.1%} < {gate.min_abstention:.1%}")

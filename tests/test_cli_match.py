@@ -166,6 +166,19 @@ def test_eval_fails_below_accuracy_and_abstention(kb_dir: Path, tmp_path: Path) 
     assert "FAIL: accuracy [ru]" in result.stderr and "FAIL: abstention" in result.stderr
 
 
+def test_eval_gates_the_kinds_it_is_asked_to(kb_dir: Path, tmp_path: Path) -> None:
+    """#14's targets are per kind too (situations and long stories ≥ 90 %)."""
+    missed = {"q": "подарок", "lang": "ru", "expect": ["gift-family"], "kind": "keyword"}
+    path = _eval_file(tmp_path, [*GOOD, missed])
+    result = run(["eval", path, "--min-kind", "keyword=0.5", "--min-kind", "story=0.9"], kb_dir)
+    assert result.exit_code == 1
+    assert "FAIL: right [keyword] 0.0% < 50.0%" in result.stderr
+    assert "FAIL: no case of kind 'story'" in result.stderr
+    assert run(["eval", path, "--min-kind", "keyword=0"], kb_dir).exit_code == 0
+    malformed = run(["eval", path, "--min-kind", "keyword"], kb_dir)
+    assert malformed.exit_code == 2 and "is not KIND=SHARE" in malformed.output
+
+
 def test_eval_aliases_resolve(kb_dir: Path, tmp_path: Path) -> None:
     gifts = kb_dir / "gifts.yaml"
     gifts.write_text(
