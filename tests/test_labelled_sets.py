@@ -24,6 +24,7 @@ SETS = [
     "fresh5",
     "fresh6",
     "fresh7",
+    "fresh8",
     "train2",
     "train3",
     "train4",
@@ -49,6 +50,7 @@ GATED = [
     "fresh5",
     "fresh6",
     "fresh7",
+    "fresh8",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on; the newest, train15, decides what lands
 VALIDATION = ["train12", "train13", "train14", "train15"]
