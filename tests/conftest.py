@@ -57,6 +57,30 @@ def kb_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def _one_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return Path(shutil.copytree(BUNDLED_KNOWLEDGE, tmp_path_factory.mktemp("shared") / "knowledge"))
+
+
+@pytest.fixture
+def kb_shared(_one_copy: Path) -> Iterator[Path]:
+    """One copy of the bundled base for the tests that only read it: its parsed copy
+    (``bot/kb/cache.py``) is then read once per process, not parsed for every test. Not the
+    live ``knowledge/``, where an edit may be under way. A test that changes it fails: such a
+    test takes ``kb_copy``."""
+    before = _contents(_one_copy)
+    yield _one_copy
+    assert _contents(_one_copy) == before, "a test changed the shared base: use kb_copy"
+
+
+def _contents(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*.yaml"))
+        if "__pycache__" not in path.parts
+    }
+
+
+@pytest.fixture(scope="session")
 def bundled() -> Matcher:
     """The matcher over the bundled knowledge base (built once: it only reads)."""
     return Matcher(load_knowledge(BUNDLED_KNOWLEDGE))

@@ -27,8 +27,8 @@ FR = UserRef(chat_id=103, user_id=103, client_lang="fr")
 
 
 @pytest.fixture
-def dialog(kb_copy: Path) -> Dialog:
-    return build_dialog(Settings(knowledge_dir=kb_copy), Store(":memory:"))
+def dialog(kb_shared: Path) -> Dialog:
+    return build_dialog(Settings(knowledge_dir=kb_shared), Store(":memory:"))
 
 
 def actions(reply: Reply) -> list[str]:
@@ -279,9 +279,8 @@ def test_inline_mode_offers_entries(dialog: Dialog) -> None:
 
 
 @pytest.mark.logs_errors
-def test_edits_go_live_without_restart(
-    dialog: Dialog, kb_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_edits_go_live_without_restart(kb_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dialog = build_dialog(Settings(knowledge_dir=kb_copy), Store(":memory:"))
     monkeypatch.setattr(dialog_core, "RELOAD_INTERVAL", 0.0)
     path = kb_copy / "about.yaml"
     text = path.read_text(encoding="utf-8")

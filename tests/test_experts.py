@@ -11,7 +11,6 @@ import io
 import itertools
 import logging
 import re
-import shutil
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -31,7 +30,6 @@ from bot.notices import DeliveryBlocked, DeliveryRejected, DeliveryTransient
 from bot.notices.case_mail import CaseMailSender
 from bot.notices.lease import Lease
 from bot.store import Store
-from tests.conftest import BUNDLED_KNOWLEDGE
 from tests.helpers.dialogs import forget
 
 EXPERT, OTHER_EXPERT, ADMIN = 9001, 9002, 9003
@@ -100,12 +98,9 @@ def press(dialog: Dialog, user: UserRef, reply: Reply, prefix: str) -> list[Repl
     return dialog.handle_button(user, action)
 
 
-def make_dialog(tmp_path: Path, **settings: object) -> Dialog:
-    """The dialog over a copy of the bundled base (an edit of knowledge/ under way elsewhere is
-    no concern here), with two experts and an admin who have started the bot."""
-    knowledge = tmp_path / "knowledge"
-    if not knowledge.exists():
-        shutil.copytree(BUNDLED_KNOWLEDGE, knowledge)
+def make_dialog(tmp_path: Path, knowledge: Path, **settings: object) -> Dialog:
+    """The dialog over ``knowledge`` (a copy of the bundled base), with two experts and an
+    admin who have started the bot."""
     options: dict[str, object] = {
         "knowledge_dir": knowledge,
         "experts": frozenset({EXPERT, OTHER_EXPERT}),
@@ -120,8 +115,8 @@ def make_dialog(tmp_path: Path, **settings: object) -> Dialog:
 
 
 @pytest.fixture
-def dialog(tmp_path: Path) -> Dialog:
-    return make_dialog(tmp_path)
+def dialog(tmp_path: Path, kb_shared: Path) -> Dialog:
+    return make_dialog(tmp_path, kb_shared)
 
 
 @pytest.fixture
@@ -271,8 +266,10 @@ def test_asking_for_a_person_in_words_is_the_ask_command(dialog: Dialog, text: s
     assert prompt.text == ru(dialog, _WRITE)
 
 
-def test_asking_for_a_person_where_nobody_can_be_asked_says_so(tmp_path: Path) -> None:
-    lone = make_dialog(tmp_path, experts=frozenset())
+def test_asking_for_a_person_where_nobody_can_be_asked_says_so(
+    tmp_path: Path, kb_shared: Path
+) -> None:
+    lone = make_dialog(tmp_path, kb_shared, experts=frozenset())
     (reply,) = lone.handle_message(ASKER, "I want to ask a human expert")  # in English
     assert reply.text == "Asking an expert is not available: this bot has no experts set up."
     (reply,) = lone.handle_message(ASKER, "хочу поговорить с человеком")
@@ -450,8 +447,8 @@ _REPLIED = "You have replied once on case #{number}: the exchange with the exper
 # --------------------------------------------------------------------------- care
 
 
-def test_open_cases_are_limited_and_one_can_be_withdrawn(tmp_path: Path) -> None:
-    dialog = make_dialog(tmp_path, max_open_cases=2)
+def test_open_cases_are_limited_and_one_can_be_withdrawn(tmp_path: Path, kb_shared: Path) -> None:
+    dialog = make_dialog(tmp_path, kb_shared, max_open_cases=2)
     mail = Mailroom(dialog)
     first = send_case(dialog)
     send_case(dialog, "Как оформить командировку за рубеж на конференцию?")
@@ -759,7 +756,7 @@ def without_the_first_expert(dialog: Dialog, mail: Mailroom, tmp_path: Path) -> 
     """The bot restarted over the same database with the first expert no longer an expert."""
     mail.lease.release()
     settings = Settings(
-        knowledge_dir=tmp_path / "knowledge",
+        knowledge_dir=dialog.library.root,
         experts=frozenset({OTHER_EXPERT}),
         admins=frozenset({ADMIN}),
         drafts_dir=tmp_path / "drafts",
@@ -850,8 +847,10 @@ def test_the_reminder_gives_a_case_whose_owner_is_no_longer_an_expert_back_to_th
     assert reminder.reply_to == again[0] and actions(reminder.reply) == [f"c:t:{number}"]
 
 
-def test_sending_and_withdrawing_in_a_loop_stops_at_the_daily_limit(tmp_path: Path) -> None:
-    dialog = make_dialog(tmp_path, max_cases_per_day=3)
+def test_sending_and_withdrawing_in_a_loop_stops_at_the_daily_limit(
+    tmp_path: Path, kb_shared: Path
+) -> None:
+    dialog = make_dialog(tmp_path, kb_shared, max_cases_per_day=3)
     mail = Mailroom(dialog)
     for _round in range(3):
         number = send_case(dialog)
@@ -949,8 +948,8 @@ def test_an_experts_own_question_goes_to_the_other_experts_only(
     assert taken.toast == f"Case #{number} is yours."
 
 
-def test_the_only_expert_is_not_offered_to_ask_themselves(tmp_path: Path) -> None:
-    dialog = make_dialog(tmp_path, experts=frozenset({EXPERT}))
+def test_the_only_expert_is_not_offered_to_ask_themselves(tmp_path: Path, kb_shared: Path) -> None:
+    dialog = make_dialog(tmp_path, kb_shared, experts=frozenset({EXPERT}))
     replies = dialog.handle_message(E1, STORY)
     assert not [a for r in replies for a in actions(r) if a.startswith("a:")]
     (refused,) = dialog.handle_message(E1, "/ask Вопрос")
