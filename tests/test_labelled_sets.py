@@ -25,6 +25,7 @@ SETS = [
     "fresh6",
     "fresh7",
     "fresh8",
+    "fresh9",
     "train2",
     "train3",
     "train4",
@@ -40,6 +41,7 @@ SETS = [
     "train14",
     "train15",
     "train16",
+    "train17",
 ]
 GATED = [
     "eval",
@@ -51,6 +53,7 @@ GATED = [
     "fresh6",
     "fresh7",
     "fresh8",
+    "fresh9",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on; the newest, train15, decides what lands
 VALIDATION = ["train12", "train13", "train14", "train15"]
