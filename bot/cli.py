@@ -434,7 +434,6 @@ TRAINING_SETS = (
     "tests/data/train10.jsonl",
     "tests/data/train11.jsonl",
     "tests/data/train16.jsonl",
-    "tests/data/train17.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 
