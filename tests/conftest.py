@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.kb import Lang, load_knowledge
+from bot.library import base_version
 from bot.matching import Matcher
 from tests.helpers.knowledge_files import TOPICS, entry_yaml
 
@@ -67,17 +68,9 @@ def kb_shared(_one_copy: Path) -> Iterator[Path]:
     (``bot/kb/cache.py``) is then read once per process, not parsed for every test. Not the
     live ``knowledge/``, where an edit may be under way. A test that changes it fails: such a
     test takes ``kb_copy``."""
-    before = _contents(_one_copy)
+    before = base_version(_one_copy)
     yield _one_copy
-    assert _contents(_one_copy) == before, "a test changed the shared base: use kb_copy"
-
-
-def _contents(root: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*.yaml"))
-        if "__pycache__" not in path.parts
-    }
+    assert base_version(_one_copy) == before, "a test changed the shared base: use kb_copy"
 
 
 @pytest.fixture(scope="session")
