@@ -31,6 +31,8 @@ test: lint typecheck  ## lint, types, validate the knowledge base, the tests and
 		--min-kind situation=0.9 --min-kind long=0.9 >/dev/null
 	$(BIN)/adal-bot eval tests/data/fresh9.jsonl --min-accuracy 0.88 --min-abstention 0.97 --max-wrong 0.025 \
 		--min-kind situation=0.85 --min-kind long=0.9 >/dev/null
+	$(BIN)/adal-bot eval tests/data/fresh10.jsonl --min-accuracy 0.88 --min-abstention 0.97 --max-wrong 0.025 \
+		--min-kind situation=0.9 --min-kind long=0.9 >/dev/null
 	$(BIN)/adal-bot eval tests/data/common-words-en.jsonl --max-wrong 0.02 >/dev/null
 	$(BIN)/adal-bot eval tests/data/common-words-ru.jsonl --max-wrong 0.02 >/dev/null
 
@@ -46,7 +48,7 @@ format: $(STAMP)  ## format the code and apply ruff's safe fixes
 	$(BIN)/ruff check --fix bot tests bench
 
 eval: $(STAMP)  ## the evaluation reports: held-out sets as figures only, tuning sets in full
-	for set in eval fresh fresh2 fresh3 fresh4 fresh5 fresh6 fresh7 fresh8 fresh9; do \
+	for set in eval fresh fresh2 fresh3 fresh4 fresh5 fresh6 fresh7 fresh8 fresh9 fresh10; do \
 		$(BIN)/adal-bot eval --summary tests/data/$$set.jsonl || exit 1; done
 	$(BIN)/adal-bot eval tests/data/holdout.jsonl
 	$(BIN)/adal-bot eval tests/data/dev.jsonl

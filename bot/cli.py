@@ -434,6 +434,11 @@ TRAINING_SETS = (
     "tests/data/train10.jsonl",
     "tests/data/train11.jsonl",
     "tests/data/train16.jsonl",
+    "tests/data/train12.jsonl",
+    "tests/data/train13.jsonl",
+    "tests/data/train14.jsonl",
+    "tests/data/train15.jsonl",
+    "tests/data/train17.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 

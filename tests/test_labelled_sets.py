@@ -26,6 +26,7 @@ SETS = [
     "fresh7",
     "fresh8",
     "fresh9",
+    "fresh10",
     "train2",
     "train3",
     "train4",
@@ -42,6 +43,7 @@ SETS = [
     "train15",
     "train16",
     "train17",
+    "train18",
 ]
 GATED = [
     "eval",
@@ -54,9 +56,10 @@ GATED = [
     "fresh7",
     "fresh8",
     "fresh9",
+    "fresh10",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on: they decide what lands
-VALIDATION = ["train12", "train13", "train14", "train15", "train17"]
+VALIDATION = ["train18"]
 KINDS = {
     "plain",
     "keywords",

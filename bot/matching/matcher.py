@@ -470,20 +470,20 @@ class Matcher:
 
     def _asks_two_topics(self, tokens: list[_Token], ranked: list[tuple[str, float]]) -> bool:
         """Whether bare keywords are about two topics ("provocation gift"; see :meth:`_about`)
-        and an entry of the other one comes near the best (within config.topics_margin): the
-        bot asks which. Words that merely occur in a topic's entries ("сколько получают
-        госслужащие") are not enough."""
+        and each has an entry near the best (within config.topics_margin), whichever topic
+        that best entry is (an overview of the law may tie them): the bot asks which. Words
+        that merely occur in a topic's entries ("сколько получают госслужащие") are not
+        enough."""
         if len(tokens) > self.config.keyword_query:
             return False
-        topic = self.kb.entries[ranked[0][0]].topic
         best = ranked[0][1]
         about = self._about(tokens)
-        return topic in about and any(
-            self.kb.entries[entry_id].topic != topic
-            and best - score < self.config.topics_margin
-            and self.kb.entries[entry_id].topic in about
-            for entry_id, score in ranked[1:]
-        )
+        near = {
+            self.kb.entries[entry_id].topic
+            for entry_id, score in ranked
+            if best - score < self.config.topics_margin
+        }
+        return len(about & near) >= 2
 
     def _asks_one_topic(self, tokens: list[_Token], suggestions: tuple[str, ...]) -> bool:
         """Whether the two best suggestions are one topic's and the message is about that
