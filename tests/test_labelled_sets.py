@@ -13,38 +13,6 @@ from bot.matching.normalize import words
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-SETS = [
-    "eval",
-    "dev",
-    "holdout",
-    "fresh",
-    "fresh2",
-    "fresh3",
-    "fresh4",
-    "fresh5",
-    "fresh6",
-    "fresh7",
-    "fresh8",
-    "fresh9",
-    "fresh10",
-    "train2",
-    "train3",
-    "train4",
-    "train5",
-    "train6",
-    "train7",
-    "train8",
-    "train9",
-    "train10",
-    "train11",
-    "train12",
-    "train13",
-    "train14",
-    "train15",
-    "train16",
-    "train17",
-    "train18",
-]
 GATED = [
     "eval",
     "fresh",
@@ -58,8 +26,14 @@ GATED = [
     "fresh9",
     "fresh10",
 ]  # held out: never tuned on, never copied into the base
-# written blind, never trained on: they decide what lands
+# written blind, never trained on: it decides what lands
 VALIDATION = ["train18"]
+EVERYDAY_WORDS = "everyday-negatives"  # single words (kind everyday-word), no questions
+SETS = [
+    *GATED,
+    *VALIDATION,
+    *(Path(t).stem for t in TRAINING_SETS if Path(t).stem != EVERYDAY_WORDS),
+]  # every labelled set of written lines
 KINDS = {
     "plain",
     "keywords",
