@@ -22,6 +22,7 @@ from bot.kb import KnowledgeBase, KnowledgeError, Problem, read_knowledge
 from bot.kb.diff import BaseDiff, diff_bases
 from bot.kb.loader import runnable
 from bot.matching import Matcher
+from bot.matching.index import Index
 from bot.matching.matcher import MatchResult
 
 VERSION_DIGITS = 7  # of the base's content hash, as in a short git commit id
@@ -67,6 +68,27 @@ def outcome(result: MatchResult) -> str:
     if result.entry_id is not None:
         return "answer"
     return "smalltalk" if result.smalltalk else "abstention"
+
+
+class _LastIndex:
+    """The index of the base whose matcher this process built last, by the base's content
+    hash: another library of the same files' content takes it instead of building its own
+    (about a second on the bundled base). An index depends on nothing else a library can
+    change: every library's matcher has the default config and the shipped usage. Only the
+    last is kept, so a replaced base is still let go."""
+
+    def __init__(self) -> None:
+        self._last: tuple[str, Index] | None = None
+
+    def matcher(self, kb: KnowledgeBase, base: str) -> CountingMatcher:
+        """A counting matcher of ``kb``, whose content hash is ``base``."""
+        last = self._last
+        matcher = CountingMatcher(kb, index=last[1] if last and last[0] == base else None)
+        self._last = (base, matcher.index)
+        return matcher
+
+
+_INDEXES = _LastIndex()
 
 
 class CountingMatcher(Matcher):
@@ -126,7 +148,8 @@ class Library:
             raise KnowledgeError(blocking)
         _warn_about_notices(skipped)
         self.outcomes: Counter[str] = Counter()
-        self.snapshot = Snapshot(kb, self._matcher(kb), base_version(self.root), 1)
+        base = base_version(self.root)
+        self.snapshot = Snapshot(kb, self._matcher(kb, base), base, 1)
         _settle()
         self.last_problems: list[Problem] = []
         self._broken: tuple[str, ...] | None = None  # the problems of the broken state, if any
@@ -152,8 +175,8 @@ class Library:
         """The live base's number in this process."""
         return self.snapshot.version
 
-    def _matcher(self, kb: KnowledgeBase) -> CountingMatcher:
-        matcher = CountingMatcher(kb)
+    def _matcher(self, kb: KnowledgeBase, base: str) -> CountingMatcher:
+        matcher = _INDEXES.matcher(kb, base)
         matcher.outcomes = self.outcomes
         return matcher
 
@@ -175,7 +198,7 @@ class Library:
             fixed, self._broken = self._broken is not None, None
             if base == old.base:
                 return Reload("unchanged", base, fixed=fixed)
-            self.snapshot = Snapshot(kb, self._matcher(kb), base, old.version + 1)
+            self.snapshot = Snapshot(kb, self._matcher(kb, base), base, old.version + 1)
             diff = diff_bases(old.kb, kb)
             del old
             _settle()

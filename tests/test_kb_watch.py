@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import shutil
 import threading
 import time
 import weakref
@@ -104,12 +105,27 @@ def test_the_live_base_is_out_of_full_collections_and_a_replaced_one_is_let_go(
     gc.unfreeze()  # what earlier tests left
     library = Library(kb_copy)
     assert gc.get_freeze_count() > 100_000  # the index: a full collection would walk it all
-    replaced = weakref.ref(library.matcher)
+    replaced, its_index = weakref.ref(library.matcher), weakref.ref(library.matcher.index)
     add_variant(kb_copy)
     assert library.refresh().status == "reloaded"
     assert replaced() is None  # not kept for ever by the freeze
+    assert its_index() is None  # nor by the index kept for another library of its content
     assert gc.get_freeze_count() > 100_000
     assert library.matcher.match(MARKER).entry_id == "about-bot"
+
+
+def test_a_library_of_the_same_content_shares_the_index_and_an_edited_one_does_not(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    first = Library(kb_copy)
+    same = Library(Path(shutil.copytree(kb_copy, tmp_path / "same")))
+    assert same.matcher.index is first.matcher.index
+    assert same.matcher is not first.matcher  # each library counts its own outcomes
+    add_variant(kb_copy)
+    assert first.refresh().status == "reloaded"
+    assert first.matcher.index is not same.matcher.index
+    assert first.matcher.match(MARKER).entry_id == "about-bot"
+    assert same.matcher.match(MARKER).entry_id != "about-bot"
 
 
 # ------------------------------------------------------------------------------ the dialog

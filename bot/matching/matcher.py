@@ -108,16 +108,17 @@ class Matcher:
         confidence: ConfidenceModel | None = None,
         usage: Usage | None = None,
         logistic: Logistic | None = None,
+        index: Index | None = None,
     ) -> None:
         """A matcher of ``kb``'s entries; the confidence model, how people asked for the
         entries (``usage``) and the logistic regression of their words are the shipped ones
-        unless given."""
+        unless given. ``index``: one already built of the same base, config and usage."""
         self.kb = kb
         self.config = config
         self.confidence = confidence or ConfidenceModel.load()
         self.logistic = load_logistic() if logistic is None else logistic
         used = load_usage() if usage is None else usage
-        self.index = Index(kb, config, used)
+        self.index = index if index is not None else Index(kb, config, used)
         self.neighbours = Neighbours(
             ((self.index.entry_ids[q.entry], q.text.split()) for q in self.index.questions),
             used,
