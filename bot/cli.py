@@ -439,6 +439,9 @@ TRAINING_SETS = (
     "tests/data/train14.jsonl",
     "tests/data/train15.jsonl",
     "tests/data/train17.jsonl",
+    "tests/data/train18.jsonl",
+    "tests/data/train20.jsonl",
+    "tests/data/train21.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 

@@ -27,7 +27,7 @@ GATED = [
     "fresh10",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on: it decides what lands
-VALIDATION = ["train18"]
+VALIDATION = ["train19"]
 EVERYDAY_WORDS = "everyday-negatives"  # single words (kind everyday-word), no questions
 SETS = [
     *GATED,

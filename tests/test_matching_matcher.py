@@ -110,15 +110,7 @@ def test_smalltalk(matcher: Matcher, text: str, kind: str, lang: str) -> None:
         "кім жасады сені?",
         "сені кім жасаған?",
         "кто тебя создал?",
-        pytest.param(
-            "who created you?",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="round 24: trained on every blind tuning set, whose writers were told"
-                " that 'are you a robot?' is chatter while the base answers it with about-bot,"
-                " its confidence is 70.6, under 0.79 (about-bot is offered first)",
-            ),
-        ),
+        "who created you?",
     ],
 )
 def test_who_made_the_bot_is_answered_with_what_it_is(bundled: Matcher, text: str) -> None:

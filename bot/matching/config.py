@@ -53,7 +53,7 @@ class MatchConfig:
     # deciding
     min_score: float = 44.0  # below: abstain
     min_margin: float = 8.0  # the best entry must lead the runner-up by this much
-    topics_margin: float = 18.0  # bare keywords naming two topics: abstain if the other is near
+    topics_margin: float = 22.0  # bare keywords naming two topics: abstain if the other is near
     related_margin: float = 3.0  # the lead needed over an entry the best one links as related
     min_suggestion: float = 10.0  # suggestions shown when abstaining score at least this
     off_topic_score: float = 2.0  # an abstention's confidence under this: off topic, say so
