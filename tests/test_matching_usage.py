@@ -11,7 +11,8 @@ from bot.cli import TRAINING_SETS
 from bot.evaluate import EVERYDAY_WORD, Case, load_cases
 from bot.matching import Matcher
 from bot.matching.confidence import FEATURES
-from bot.matching.usage import NONE, USAGE_PATH, collect, load, save
+from bot.matching.stem import word_stems
+from bot.matching.usage import NONE, USAGE_PATH, collect, load, load_stems, save
 from bot.training import UNTRAINED, out_of_fold_rows, usage_documents
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +93,25 @@ def test_the_shipped_usage_is_the_training_sets_and_nothing_else(bundled: Matche
     kb = bundled.kb
     cases = [case for path in TRAINING_SETS for case in load_cases(ROOT / path, kb)]
     assert load(USAGE_PATH) == collect(usage_documents(kb, cases))
+
+
+def test_the_shipped_stems_are_those_of_every_word_of_the_usage() -> None:
+    """They spare a process stemming the tuning lines' words at start-up: the stemmer's
+    own (re-run ``adal-bot train`` when ``bot/matching/stem.py`` changes)."""
+    stems = load_stems(USAGE_PATH)
+    found = {word for documents in load(USAGE_PATH).values() for doc in documents for word in doc}
+    assert set(stems) == found
+    assert all(stems[word] == word_stems(word) for word in found)
+
+
+def test_usage_saved_and_read_back_keeps_documents_and_their_stems(tmp_path: Path) -> None:
+    usage = {"gift-ban": [("берди", "подарок")], NONE: [("hello", "there")]}
+    save(usage, tmp_path / "usage.json.gz")
+    assert load(tmp_path / "usage.json.gz") == usage
+    assert load_stems(tmp_path / "usage.json.gz") == {
+        word: word_stems(word) for word in ("берди", "подарок", "hello", "there")
+    }
+    assert load_stems(tmp_path / "missing.json.gz") == {}
 
 
 def test_single_everyday_words_are_no_documents(bundled: Matcher) -> None:

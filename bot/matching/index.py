@@ -31,15 +31,10 @@ from bot.matching.lexicon import Lexicon
 from bot.matching.ngrams import EntryProfiles
 from bot.matching.normalize import words
 from bot.matching.reading import WORDS_CACHED
-from bot.matching.stem import stem
-from bot.matching.usage import NONE, Usage
+from bot.matching.stem import script_langs, stem, word_stems
+from bot.matching.usage import NONE, Usage, shipped_stems
 
 GROUP_PREFIX = "~"
-
-
-def script_langs(word: str) -> tuple[Lang, ...]:
-    """The languages a folded word may be stemmed in, by its script."""
-    return ("en",) if word.isascii() else ("ru", "kk")
 
 
 class Synonyms:
@@ -303,9 +298,10 @@ class Index:
     def _features_of(self, word: str) -> tuple[str, ...]:
         """One folded word's features (see :meth:`features`; read through _word_features,
         which keeps them)."""
-        stems = {stem(word, lang) for lang in script_langs(word)}
+        # the tuning lines' words come with their stems (most of the start-up, read anew)
+        stems = shipped_stems().get(word) or word_stems(word)
         # a fixed order: the same sums in every process
-        return (*sorted(stems), *sorted(self.synonyms.single({word, *stems})))
+        return (*stems, *sorted(self.synonyms.single({word, *stems})))
 
     def weight(self, keys: Iterable[str]) -> float:
         """The weight of a word found by ``keys``: the idf of its rarest key in the index."""

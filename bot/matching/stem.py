@@ -184,3 +184,13 @@ def stem(word: str, lang: Lang) -> str:
     if lang == "ru":
         word = _FOLDED_YI.sub("й", word)
     return str(_SNOWBALL[lang].stemWord(word))
+
+
+def script_langs(word: str) -> tuple[Lang, ...]:
+    """The languages a folded word may be stemmed in, by its script."""
+    return ("en",) if word.isascii() else ("ru", "kk")
+
+
+def word_stems(word: str) -> tuple[str, ...]:
+    """A folded word's stems in each language its script may be (sorted, no repeats)."""
+    return tuple(sorted({stem(word, lang) for lang in script_langs(word)}))
