@@ -25,6 +25,7 @@ GATED = [
     "fresh8",
     "fresh9",
     "fresh10",
+    "fresh11",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on: it decides what lands
 VALIDATION = ["train19"]
