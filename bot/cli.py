@@ -18,6 +18,7 @@ from bot.kb.checks import REVIEW_AGE
 from bot.store import DeliveryState
 
 if TYPE_CHECKING:
+    from bot.evaluate import Case
     from bot.matching import Matcher
 
 
@@ -350,7 +351,12 @@ def _kind_shares(
 
 
 @cli.command("eval")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
 @click.option("--min-accuracy", type=float, help="Fail below this top-1 accuracy in any language.")
 @click.option(
     "--min-abstention",
@@ -383,7 +389,7 @@ def _kind_shares(
     help="Print the figures only, no case's text: for a held-out set, whose lines are not read.",
 )
 def eval_command(
-    path: Path,
+    paths: tuple[Path, ...],
     min_accuracy: float | None,
     min_abstention: float | None,
     max_wrong: float | None,
@@ -392,17 +398,15 @@ def eval_command(
     compare: Path | None,
     summary: bool,
 ) -> None:
-    """Score the matcher on a labelled JSONL set; exit 1 when a threshold is not met.
+    """Score the matcher on labelled JSONL sets (several are scored as one); exit 1 when a
+    threshold is not met.
 
     Each line: {"q": "…", "expect": ["entry-id"], "lang": "ru", "kind": "plain"}; "expect": []
     when the bot must not answer; lang and kind optional (docs/maintainers.md)."""
-    from bot.evaluate import EvalFileError, Thresholds, evaluate, flipped, load_cases, save_run
+    from bot.evaluate import Thresholds, evaluate, flipped, save_run
 
     base = _knowledge(_settings())
-    try:
-        cases = load_cases(path, base)
-    except EvalFileError as exc:
-        raise click.ClickException(str(exc)) from None
+    cases = _labelled_cases(paths, base)
     report = evaluate(base, cases)
     for line in report.lines(cases=not summary):
         click.echo(line)
@@ -418,6 +422,16 @@ def eval_command(
         click.echo(f"FAIL: {failure}", err=True)
     if failures:
         sys.exit(1)
+
+
+def _labelled_cases(paths: tuple[Path, ...], base: KnowledgeBase) -> list[Case]:
+    """The cases of the labelled sets, in order; a bad line stops the command, naming it."""
+    from bot.evaluate import EvalFileError, load_cases
+
+    try:
+        return [case for path in paths for case in load_cases(path, base)]
+    except EvalFileError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 TRAINING_SETS = (
@@ -460,18 +474,13 @@ def train_command(paths: tuple[Path, ...], max_wrong: float) -> None:
     sets (default: TRAINING_SETS, the dev, holdout and blind train sets and everyday words;
     never a gated set) and write bot/matching/usage.json.gz, logistic.bin.gz and confidence.json
     (fitting the logistic regression needs scikit-learn: the ``train`` extra)."""
-    from bot.evaluate import EvalFileError, load_cases
     from bot.matching import usage as used
     from bot.matching.confidence import MODEL_PATH
     from bot.matching.logistic import LOGISTIC_PATH
     from bot.training import train
 
-    files = paths or tuple(Path(p) for p in TRAINING_SETS)
     base = _knowledge(_settings())
-    try:
-        cases = [case for path in files for case in load_cases(path, base)]
-    except EvalFileError as exc:
-        raise click.ClickException(str(exc)) from None
+    cases = _labelled_cases(paths or tuple(Path(p) for p in TRAINING_SETS), base)
     try:
         trained = train(base, cases, max_wrong=max_wrong)
     except RuntimeError as exc:  # scikit-learn missing

@@ -34,6 +34,12 @@ class Case:
     expect: tuple[str, ...]
     kind: str
     line: int
+    source: str = ""  # the file it was read from
+
+    @property
+    def where(self) -> str:
+        """``file:line`` of the case (``line N`` when it was not read from a file)."""
+        return f"{self.source}:{self.line}" if self.source else f"line {self.line}"
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,7 @@ def load_cases(path: Path, base: KnowledgeBase | None = None) -> list[Case]:
                 tuple(data["expect"]),
                 data.get("kind", ""),
                 number,
+                str(path),
             )
         )
     if problems:
@@ -262,7 +269,7 @@ def _describe(o: Outcome) -> str:
     got = r.entry_id or ("small talk: " + r.smalltalk if r.smalltalk else "-")
     hint = f" suggested {', '.join(r.suggestions)}" if r.suggestions else ""
     return (
-        f"  line {o.case.line} [{o.case.lang}/{o.case.kind}] {o.case.q!r}\n"
+        f"  {o.case.where} [{o.case.lang}/{o.case.kind}] {o.case.q!r}\n"
         f"    expected {', '.join(o.case.expect) or 'no answer'}; got {got} "
         f"(score {r.score:.1f}, lang {r.lang}){hint}"
     )
@@ -289,7 +296,7 @@ def flipped(report: Report, previous: Path) -> list[str]:
         if old is not None and (old["got"], old["right"]) != (o.result.entry_id, o.right):
             mark = "FIXED" if o.right else "BROKEN" if old["right"] else "CHANGED"
             out.append(
-                f"{mark} line {o.case.line}: {o.case.q!r}: {old['got'] or '-'} -> "
+                f"{mark} {o.case.where}: {o.case.q!r}: {old['got'] or '-'} -> "
                 f"{o.result.entry_id or '-'} (expected {', '.join(o.case.expect) or 'none'})"
             )
     return out

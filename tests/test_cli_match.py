@@ -289,7 +289,7 @@ def test_eval_compare_lists_the_cases_that_flipped(kb_dir: Path, tmp_path: Path)
     saved.write_text(json.dumps(rows), encoding="utf-8")
     result = run(["eval", cases, "--compare", str(saved)], kb_dir)
     assert "1 case(s) changed" in result.stdout
-    assert "FIXED line 1: 'можно ли взять подарок': gift-family -> gift-ban" in result.stdout
+    assert f"FIXED {cases}:1: 'можно ли взять подарок': gift-family -> gift-ban" in result.stdout
 
 
 def test_eval_summary_prints_the_figures_but_no_case(kb_dir: Path, tmp_path: Path) -> None:
@@ -304,3 +304,19 @@ def test_eval_summary_prints_the_figures_but_no_case(kb_dir: Path, tmp_path: Pat
     assert "wrong answers: 1 " in summary.stdout and "top-1 accuracy" in summary.stdout
     assert "WRONG" not in summary.stdout and "подарок" not in summary.stdout
     assert summary.exit_code == 1  # the gates still apply
+
+
+def test_eval_scores_several_sets_as_one(kb_dir: Path, tmp_path: Path) -> None:
+    """The held-out sets are gated pooled too: the figures and the thresholds are over all the
+    files' cases, and a case is named by its file and line."""
+    first = tmp_path / "one"
+    first.mkdir()
+    good = _eval_file(first, GOOD)
+    wrong = {"q": "можно ли взять подарок", "lang": "ru", "expect": ["gift-family"], "kind": "x"}
+    other = _eval_file(tmp_path, [wrong])
+    result = run(["eval", good, other, "--max-wrong", "0.3"], kb_dir)
+    assert result.exit_code == 0, result.output
+    assert "4 cases" in result.stdout and "wrong answers: 1 (25.0% of all cases)" in result.stdout
+    assert f"{other}:1 [ru/x]" in result.stdout
+    assert run(["eval", good, other, "--max-wrong", "0.2"], kb_dir).exit_code == 1
+    assert run(["eval"], kb_dir).exit_code == 2  # at least one set
