@@ -456,6 +456,8 @@ TRAINING_SETS = (
     "tests/data/train18.jsonl",
     "tests/data/train20.jsonl",
     "tests/data/train21.jsonl",
+    "tests/data/train22.jsonl",
+    "tests/data/train23.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 
