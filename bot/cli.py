@@ -15,11 +15,11 @@ import click
 from bot.config import ConfigError, Settings
 from bot.kb import LANGS, KnowledgeBase, KnowledgeError, as_lang, load_knowledge, read_knowledge
 from bot.kb.checks import REVIEW_AGE
-from bot.store import DeliveryState
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # bot.store (sqlite-utils) is imported by the commands that use it
     from bot.evaluate import Case
     from bot.matching import Matcher
+    from bot.store import DeliveryState
 
 
 def _settings() -> Settings:

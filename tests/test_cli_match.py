@@ -320,3 +320,16 @@ def test_eval_scores_several_sets_as_one(kb_dir: Path, tmp_path: Path) -> None:
     assert f"{other}:1 [ru/x]" in result.stdout
     assert run(["eval", good, other, "--max-wrong", "0.2"], kb_dir).exit_code == 1
     assert run(["eval"], kb_dir).exit_code == 2  # at least one set
+
+
+def test_the_cli_loads_the_store_only_for_the_commands_that_use_it() -> None:
+    """`match --json` starts within 1.5 s (bench/bench_startup.py): importing the command line
+    must not import sqlite-utils and the store (0.2 s of it)."""
+    code = (
+        "import sys, bot.cli; "
+        "print(sorted(m for m in ('bot.store', 'sqlite_utils') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
