@@ -458,6 +458,7 @@ TRAINING_SETS = (
     "tests/data/train21.jsonl",
     "tests/data/train22.jsonl",
     "tests/data/train23.jsonl",
+    "tests/data/train24.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 
