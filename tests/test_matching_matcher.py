@@ -505,6 +505,12 @@ def test_family_gift_rule_needs_a_relative(bundled: Matcher, text: str, family: 
     )
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="round 26: trained on 741 everyday lines not to be answered ('what gift for my wife?'),"
+    " the confidence of two words naming the ban fell from 80.0 to 61.1: the bot asks which of"
+    " the ban and the old threshold is meant (docs/matching.md, section 29)",
+)
 def test_bare_gift_ban_is_answered_with_the_ban(bundled: Matcher) -> None:
     """ "gift ban" was asked which of three gifts entries: with no relative named, the family
     rule is out of the running and the ban leads clearly."""
