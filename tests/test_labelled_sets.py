@@ -27,6 +27,7 @@ GATED = [
     "fresh10",
     "fresh11",
     "fresh12",
+    "fresh-everyday",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on: it decides what lands
 VALIDATION = ["train19"]
