@@ -467,12 +467,11 @@ TRAINING_SETS = (
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--max-wrong",
-    default=0.012,
-    show_default=True,
+    type=float,
     help="Share of the training lines (single everyday words aside) the chosen threshold "
-    "may answer wrong.",
+    "may answer wrong (default: MAX_WRONG of bot/matching/confidence.py).",
 )
-def train_command(paths: tuple[Path, ...], max_wrong: float) -> None:
+def train_command(paths: tuple[Path, ...], max_wrong: float | None) -> None:
     """Learn how people ask for each entry and the matcher's confidence from labelled tuning
     sets (default: TRAINING_SETS, the dev, holdout and blind train sets and everyday words;
     never a gated set) and write bot/matching/usage.json.gz, logistic.bin.gz and confidence.json
@@ -485,7 +484,9 @@ def train_command(paths: tuple[Path, ...], max_wrong: float) -> None:
     base = _knowledge(_settings())
     cases = _labelled_cases(paths or tuple(Path(p) for p in TRAINING_SETS), base)
     try:
-        trained = train(base, cases, max_wrong=max_wrong)
+        trained = (
+            train(base, cases) if max_wrong is None else train(base, cases, max_wrong=max_wrong)
+        )
     except RuntimeError as exc:  # scikit-learn missing
         raise click.ClickException(str(exc)) from None
     trained.confidence.save(MODEL_PATH)
