@@ -477,16 +477,14 @@ def train_command(paths: tuple[Path, ...], max_wrong: float | None) -> None:
     never a gated set) and write bot/matching/usage.json.gz, logistic.bin.gz and confidence.json
     (fitting the logistic regression needs scikit-learn: the ``train`` extra)."""
     from bot.matching import usage as used
-    from bot.matching.confidence import MODEL_PATH
+    from bot.matching.confidence import MAX_WRONG, MODEL_PATH
     from bot.matching.logistic import LOGISTIC_PATH
     from bot.training import train
 
     base = _knowledge(_settings())
     cases = _labelled_cases(paths or tuple(Path(p) for p in TRAINING_SETS), base)
     try:
-        trained = (
-            train(base, cases) if max_wrong is None else train(base, cases, max_wrong=max_wrong)
-        )
+        trained = train(base, cases, max_wrong=MAX_WRONG if max_wrong is None else max_wrong)
     except RuntimeError as exc:  # scikit-learn missing
         raise click.ClickException(str(exc)) from None
     trained.confidence.save(MODEL_PATH)

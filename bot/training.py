@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.evaluate import EVERYDAY_WORD, Case
 from bot.kb import KnowledgeBase
 from bot.matching import Matcher
-from bot.matching.confidence import FOLDS, MAX_WRONG, ConfidenceModel, fit
+from bot.matching.confidence import FOLDS, ConfidenceModel, fit
 from bot.matching.index import Index
 from bot.matching.logistic import SMALLEST, Logistic
 from bot.matching.usage import NONE, Documents, collect
@@ -101,7 +101,7 @@ def trained_matcher(kb: KnowledgeBase, usage: Documents) -> Matcher:
     return matcher
 
 
-def train(kb: KnowledgeBase, cases: Iterable[Case], *, max_wrong: float = MAX_WRONG) -> Trained:
+def train(kb: KnowledgeBase, cases: Iterable[Case], *, max_wrong: float) -> Trained:
     """How ``cases`` ask for each entry, the logistic regression of the base's questions and
     their words, and a confidence model fitted on them (out of fold) whose threshold keeps the
     cases answered wrong within ``max_wrong`` of them (single everyday words aside)."""
