@@ -459,6 +459,8 @@ TRAINING_SETS = (
     "tests/data/train22.jsonl",
     "tests/data/train23.jsonl",
     "tests/data/train24.jsonl",
+    "tests/data/train25.jsonl",
+    "tests/data/train26.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 

@@ -678,21 +678,52 @@ def test_a_follow_up_left_unanswered_alone_takes_the_answers_topic_among_its_two
     assert reply.text.startswith(entry.answer(lang)[:40])
 
 
+@pytest.mark.parametrize(
+    ("user", "question", "follow_up", "lang"),
+    [
+        (EN, "Can a civil servant accept gifts?", "and my brother?", "en"),
+        (RU, "Можно ли госслужащему принимать подарки?", "а мой брат?", "ru"),
+        (KK, "Мемлекеттік қызметші сыйлық ала ала ма?", "ал менің ағам ше?", "kk"),
+    ],
+)
 def test_a_relative_asked_about_after_the_gift_ban_gets_the_family_rule(
+    dialog: Dialog, user: UserRef, question: str, follow_up: str, lang: str
+) -> None:
+    """ "and my brother?" just after the gift ban asks whether the ban binds a relative: the
+    family rule, which requires a relative, answers it. Until round 27 it hung on the words'
+    own ranking ("а мой брат?" got "I am not sure what you are asking"; round 27's retrain
+    ranked three other entries above the family rule for "and my brother?")."""
+    dialog.handle_message(user, question)
+    (reply,) = dialog.handle_message(user, follow_up)
+    family = dialog.library.kb.entries["gifts-family-members"]
+    assert reply.text.startswith(family.answer(lang)[:40])
+
+
+def test_a_foreign_country_asked_about_after_art_380_1_gets_foreign_experience(
     dialog: Dialog,
 ) -> None:
-    """ "and my brother?" just after the gift ban asks whether the ban binds a relative: since
-    round 15 the family rule answers it (it was "I am not sure what you are asking")."""
-    dialog.handle_message(EN, "Can a civil servant accept gifts?")
-    (reply,) = dialog.handle_message(EN, "and my brother?")
+    """A follow-up naming what another entry of the answer's topic requires (a foreign country)
+    gets that entry; without an answer before it, "and in the USA?" is no question."""
+    (alone,) = dialog.handle_message(EN, "and in the USA?")
+    foreign = dialog.library.kb.entries["foreign-experience-officials"]
+    assert not alone.text.startswith(foreign.answer("en")[:40])
+    dialog.handle_message(EN, "What is Article 380-1 of the Criminal Code about?")
+    (reply,) = dialog.handle_message(EN, "and in the USA?")
+    assert reply.text.startswith(foreign.answer("en")[:40])
+
+
+def test_a_relative_after_another_topic_is_no_family_rule(dialog: Dialog) -> None:
+    """The family gift rule needs the gifts topic's answer before it: "а мой брат?" after
+    Art. 380-1 is not read as the family rule."""
+    dialog.handle_message(RU, "Что такое статья 380-1 УК?")
+    (reply,) = dialog.handle_message(RU, "а мой брат?")
     family = dialog.library.kb.entries["gifts-family-members"]
-    assert reply.text.startswith(family.answer("en")[:40])
+    assert not reply.text.startswith(family.answer("ru")[:40])
 
 
 @pytest.mark.parametrize(
     ("user", "question", "follow_up", "start"),
     [
-        (RU, "Можно ли госслужащему принимать подарки?", "а мой брат?", "Не понял, что именно"),
         (RU, "Можно ли госслужащему принимать подарки?", "почему?", "Не понял, что именно"),
         (EN, "Can a civil servant accept gifts?", "what if I already took it?", "I am not sure"),
         (KK, "Мемлекеттік қызметші сыйлық ала ала ма?", "неге?", "Соңғы жауабым"),

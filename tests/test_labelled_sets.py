@@ -26,7 +26,7 @@ GATED = [
     "fresh9",
     "fresh10",
     "fresh11",
-    "fresh12",
+    "fresh13",
     "fresh-everyday",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on: it decides what lands
@@ -67,7 +67,9 @@ def test_a_set_names_real_entries_languages_and_kinds(name: str) -> None:
     kb = load_knowledge(ROOT / "knowledge")
     cases = load_cases(DATA / f"{name}.jsonl")
     assert len(cases) >= 250
-    assert {c.lang for c in cases} == set(LANGS)
+    languages = {c.lang for c in cases}
+    # a tuning set may be written for the languages that need it most (train26: ru, en)
+    assert languages == set(LANGS) if name in GATED else languages <= set(LANGS)
     assert {c.kind for c in cases} <= KINDS
     assert {i for c in cases for i in c.expect} <= set(kb.entries)
     assert all(c.expect or c.kind in NOT_ANSWERED for c in cases)

@@ -38,7 +38,9 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     answer by a word, one of its two best entries of the answer's topic (see :func:`_reread`)."""
     if result.smalltalk or last is None or result.lang not in last.texts:
         return result
-    unanswered = result.entry_id is None and bool(result.suggestions) and not result.off_topic
+    # an off-topic reading of the words alone does not rule a follow-up out: "and my brother?"
+    # names no topic, and the entry it asks for must be one of its own suggestions anyway
+    unanswered = result.entry_id is None and bool(result.suggestions)
     if unanswered and len(text.split()) <= FOLLOW_UP_WORDS:
         found = turn.matcher.match(f"{last.questions(result.lang)[0]} {text}")
         if (
@@ -48,7 +50,22 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
             and turn.kb.entries[found.entry_id].topic == last.topic
         ):
             return replace(found, lang=result.lang)
-    return _reread(turn, text, result, last)
+    return _required(turn, text, result, last) or _reread(turn, text, result, last)
+
+
+def _required(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchResult | None:
+    """For an unanswered short follow-up tied to the last answer by a word, another entry of
+    that answer's topic which requires a concept the follow-up names ("а мой брат?" after the
+    gift ban: the family rule, which needs a relative); else None."""
+    if result.entry_id is not None or len(text.split()) > FOLLOW_UP_WORDS:
+        return None
+    if not turn.matcher.smalltalk.follows_up(text):
+        return None
+    for entry_id in turn.matcher.requirement_named(text):
+        if entry_id != last.id and turn.kb.entries[entry_id].topic == last.topic:
+            others = tuple(s for s in result.suggestions if s != entry_id)
+            return replace(result, entry_id=entry_id, suggestions=others)
+    return None
 
 
 def _reread(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchResult:

@@ -157,6 +157,13 @@ class Matcher:
         folded = self._folded(text)
         return self._rank(text, folded).ranked[:limit] if folded else []
 
+    def requirement_named(self, text: str) -> tuple[str, ...]:
+        """The entries that require a concept (``requires`` in the base) which ``text`` names
+        ("and my brother?" names the relative the family gift rule requires)."""
+        folded = self._folded(text[: self.config.max_input])
+        named = self.index.concepts_in(self.index.receiving_family(folded))
+        return tuple(e for e, required in self._requires.items() if not required.isdisjoint(named))
+
     def folded(self, text: str) -> list[str]:
         """The folded words ``text`` is matched by (the first ``max_input`` characters)."""
         return self._folded(text[: self.config.max_input])
@@ -225,7 +232,9 @@ class Matcher:
             suggestions,
             case_signal=signal,
             one_topic=one_topic,
-            off_topic=score < self.config.off_topic_score,
+            # a message naming one topic ("What about presents?") is not off topic however
+            # unsure the model is of its entries
+            off_topic=not one_topic and score < self.config.off_topic_score,
         )
 
     def _suggestions(self, ranked: list[tuple[str, float]]) -> tuple[str, ...]:
