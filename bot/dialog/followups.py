@@ -50,7 +50,11 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
             and turn.kb.entries[found.entry_id].topic == last.topic
         ):
             return replace(found, lang=result.lang)
-    return _required(turn, text, result, last) or _reread(turn, text, result, last)
+    return (
+        _required(turn, text, result, last)
+        or _names_the_answer(turn, text, result, last)
+        or _reread(turn, text, result, last)
+    )
 
 
 def _required(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchResult | None:
@@ -66,6 +70,22 @@ def _required(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchR
             others = tuple(s for s in result.suggestions if s != entry_id)
             return replace(result, entry_id=entry_id, suggestions=others)
     return None
+
+
+def _names_the_answer(
+    turn: Turn, text: str, result: MatchResult, last: Entry
+) -> MatchResult | None:
+    """For a short follow-up tied to the last answer by a word, whose own words name that
+    answer's topic and another ("and my wife?" after the relatives rule: the relatives rule or
+    the family gift rule?), the last answer, read as asked again; else None."""
+    if result.entry_id is not None or not (result.two_topics or result.one_topic):
+        return None
+    if len(text.split()) > FOLLOW_UP_WORDS or last.id not in result.suggestions:
+        return None
+    if not turn.matcher.smalltalk.follows_up(text):
+        return None
+    others = tuple(s for s in result.suggestions if s != last.id)
+    return replace(result, entry_id=last.id, two_topics=False, one_topic=False, suggestions=others)
 
 
 def _reread(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchResult:
