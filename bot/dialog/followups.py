@@ -50,21 +50,18 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
             and turn.kb.entries[found.entry_id].topic == last.topic
         ):
             return replace(found, lang=result.lang)
-    return (
-        _required(turn, text, result, last)
-        or _names_the_answer(turn, text, result, last)
-        or _reread(turn, text, result, last)
-    )
+    short = result.entry_id is None and len(text.split()) <= FOLLOW_UP_WORDS
+    if short and turn.matcher.smalltalk.follows_up(text):  # tied to the answer by a word
+        read = _required(turn, text, result, last) or _names_the_answer(result, last)
+        if read is not None:
+            return read
+    return _reread(turn, text, result, last)
 
 
 def _required(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchResult | None:
     """For an unanswered short follow-up tied to the last answer by a word, another entry of
     that answer's topic which requires a concept the follow-up names ("а мой брат?" after the
     gift ban: the family rule, which needs a relative); else None."""
-    if result.entry_id is not None or len(text.split()) > FOLLOW_UP_WORDS:
-        return None
-    if not turn.matcher.smalltalk.follows_up(text):
-        return None
     for entry_id in turn.matcher.requirement_named(text):
         if entry_id != last.id and turn.kb.entries[entry_id].topic == last.topic:
             others = tuple(s for s in result.suggestions if s != entry_id)
@@ -72,17 +69,12 @@ def _required(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchR
     return None
 
 
-def _names_the_answer(
-    turn: Turn, text: str, result: MatchResult, last: Entry
-) -> MatchResult | None:
-    """For a short follow-up tied to the last answer by a word, whose own words name that
-    answer's topic and another ("and my wife?" after the relatives rule: the relatives rule or
-    the family gift rule?), the last answer, read as asked again; else None."""
-    if result.entry_id is not None or not (result.two_topics or result.one_topic):
-        return None
-    if len(text.split()) > FOLLOW_UP_WORDS or last.id not in result.suggestions:
-        return None
-    if not turn.matcher.smalltalk.follows_up(text):
+def _names_the_answer(result: MatchResult, last: Entry) -> MatchResult | None:
+    """For an unanswered short follow-up tied to the last answer by a word, whose own words
+    name that answer's topic and another ("and my wife?" after the relatives rule: the
+    relatives rule or the family gift rule?), the last answer, read as asked again; else
+    None."""
+    if not (result.two_topics or result.one_topic) or last.id not in result.suggestions:
         return None
     others = tuple(s for s in result.suggestions if s != last.id)
     return replace(result, entry_id=last.id, two_topics=False, one_topic=False, suggestions=others)

@@ -30,7 +30,7 @@ import logging
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from operator import itemgetter
 
@@ -160,8 +160,7 @@ class Matcher:
     def requirement_named(self, text: str) -> tuple[str, ...]:
         """The entries that require a concept (``requires`` in the base) which ``text`` names
         ("and my brother?" names the relative the family gift rule requires)."""
-        folded = self._folded(text[: self.config.max_input])
-        named = self.index.concepts_in(self.index.receiving_family(folded))
+        named = self._required_named(self._folded(text[: self.config.max_input]))
         return tuple(e for e, required in self._requires.items() if not required.isdisjoint(named))
 
     def folded(self, text: str) -> list[str]:
@@ -384,7 +383,7 @@ class Matcher:
         if not any(entry_id in self._requires for entry_id, _ in ranking.ranked):
             return ranking
         typos = (key for token in ranking.tokens if not token.exact for key in token.alts)
-        named = self.index.concepts_in(self.index.receiving_family(folded), typos)
+        named = self._required_named(folded, typos)
         return replace(
             ranking,
             ranked=[
@@ -393,6 +392,12 @@ class Matcher:
                 if self._meets(entry_id, named, ranking.tokens)
             ],
         )
+
+    def _required_named(self, folded: list[str], typos: Iterable[str] = ()) -> set[str]:
+        """The concepts a message names that an entry may require: its relatives only if
+        they may be the family a gift went to (:meth:`Index.receiving_family`), and the
+        likely typos' concepts (``typos``: their index keys)."""
+        return self.index.concepts_in(self.index.receiving_family(folded), typos)
 
     def _meets(self, entry_id: str, named: set[str], tokens: list[_Token]) -> bool:
         """Whether a message naming the concepts ``named`` may be answered with an entry: it
