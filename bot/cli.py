@@ -293,8 +293,10 @@ def _explanation(matcher: Matcher, question: str) -> list[str]:
     lines = ["", f"candidate: {candidate}"]
     lines += [f"  {name:<14}{value:8.3f}" for name, value in zip(FEATURES, values, strict=True)]
     lines.append(f"confidence {probability:.3f}, needed {needed:.2f}")
-    if result.entry_id is None and confident:
+    if result.two_topics:
         lines.append("decided by: bare keywords naming two topics: the bot asks which")
+    elif result.entry_id is None and confident:
+        lines.append("decided by: it names only what the entry requires: offered, not answered")
     else:
         lines.append(f"decided by: the confidence model: {'answer' if confident else 'abstain'}")
     return lines

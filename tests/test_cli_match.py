@@ -278,6 +278,10 @@ def test_ask_explain_prints_the_features_the_confidence_and_the_rule() -> None:
     assert "decided by: the confidence model: answer" in result.stdout
     chatter = run(["ask", "--explain", "привет"])
     assert "decided by: small talk (greeting)" in chatter.stdout
+    country = run(["ask", "--explain", "а в Китае?"])
+    assert "decided by: it names only what the entry requires" in country.stdout
+    keywords = run(["ask", "--explain", "подарок провокация"])
+    assert "decided by: bare keywords naming two topics" in keywords.stdout
 
 
 def test_eval_compare_lists_the_cases_that_flipped(kb_dir: Path, tmp_path: Path) -> None:

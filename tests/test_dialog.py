@@ -741,6 +741,29 @@ def test_a_foreign_country_asked_about_after_art_380_1_gets_foreign_experience(
     assert reply.text.startswith(foreign.answer("en")[:40])
 
 
+@pytest.mark.parametrize(
+    ("user", "question", "follow_up"),
+    [
+        (RU, "Можно ли госслужащему принимать подарки?", "а в Китае?"),
+        (KK, "Мемлекеттік қызметші сыйлық ала ала ма?", "Қытайда ше?"),
+        (EN, "Can a civil servant accept gifts?", "and in China?"),
+    ],
+)
+def test_a_foreign_country_after_the_gift_ban_is_no_foreign_law(
+    dialog: Dialog, user: UserRef, question: str, follow_up: str
+) -> None:
+    """ "а в Китае?" after the gift ban asks about gifts in China, which the base does not
+    hold: the bot says it cannot read the follow-up, rather than answer with foreign law on
+    attacks on officers (a probe of round 27)."""
+    dialog.handle_message(user, question)
+    (reply,) = dialog.handle_message(user, follow_up)
+    lang = dialog.library.matcher.match(question).lang
+    foreign = dialog.library.kb.entries["foreign-experience-officials"]
+    assert not reply.text.startswith(foreign.answer(lang)[:40])
+    gifts = dialog.library.kb.entries["gifts-any-value-ban"].questions(lang)[0]
+    assert gifts in reply.text  # "I am not sure what you are asking about my last answer"
+
+
 def test_a_relative_after_another_topic_is_no_family_rule(dialog: Dialog) -> None:
     """The family gift rule needs the gifts topic's answer before it: "а мой брат?" after
     Art. 380-1 is not read as the family rule."""

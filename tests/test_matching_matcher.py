@@ -357,7 +357,12 @@ def test_everyday_words_reach_the_base(bundled: Matcher, everyday: str, official
 
 @pytest.mark.parametrize(
     ("typed", "entry_id"),
-    [("статья 380 1", "attack-on-officer-art-380-1"), ("article 412 1", "provocation-art-412-1")],
+    [
+        ("статья 380 1", "attack-on-officer-art-380-1"),
+        ("article 412 1", "provocation-art-412-1"),
+        # the code by its abbreviation, with a case ending after a hyphen
+        ("ҚК-нің 380-1-бабы деген не?", "attack-on-officer-art-380-1"),
+    ],
 )
 def test_an_article_number_typed_with_a_space(bundled: Matcher, typed: str, entry_id: str) -> None:
     assert bundled.match(typed).entry_id == entry_id
@@ -471,6 +476,7 @@ def test_a_tie_in_cover_goes_to_the_entry_using_the_words_themselves(bundled: Ma
         ("Как в США наказывают за нападение на полицейского?", True),
         ("forign experience punishing attacks on officals", True),  # a typo of the concept
         ("18 U.S.C. § 1114", True),  # a number only that entry's questions use
+        ("China 277", True),
     ],
 )
 def test_foreign_law_answers_only_a_message_about_abroad(
@@ -482,6 +488,16 @@ def test_foreign_law_answers_only_a_message_about_abroad(
     assert (result.entry_id == "foreign-experience-officials") is answered
     if not answered:
         assert "foreign-experience-officials" not in result.suggestions
+
+
+@pytest.mark.parametrize("text", ["а в Китае?", "and in China?", "Қытайда ше?", "а мой брат?"])
+def test_a_required_concept_alone_is_not_answered(bundled: Matcher, text: str) -> None:
+    """A message naming only what an entry requires (a foreign country for foreign law, a
+    relative for the family gift rule) leaves what it asks to its context: it is offered, not
+    answered ("а в Китае?" got foreign law on attacks on officers, even after the gift ban)."""
+    result = bundled.match(text)
+    assert result.entry_id is None
+    assert set(result.suggestions) & {"foreign-experience-officials", "gifts-family-members"}
 
 
 @pytest.mark.parametrize(

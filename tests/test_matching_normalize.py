@@ -38,6 +38,20 @@ def test_article_numbers_stay_one_word() -> None:
     assert words("2012-2022, 18.10.2020") == ["2012", "2022", "18", "10", "2020"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "folded"),
+    [
+        ("ҚК-нің 380-1-бабы", ["кк", "380_1", "бабы"]),
+        ("ҚР-дағы АДГС-ке", ["кр", "адгс"]),
+        ("412-1-ге, 2020-дан бастап", ["412_1", "2020", "бастап"]),
+        # other hyphenated words keep both halves
+        ("кто-то бір-бірі Самрук-Казына", ["кто", "то", "бир", "бири", "самрук", "казына"]),
+    ],
+)
+def test_kazakh_endings_after_a_hyphen_are_dropped(typed: str, folded: list[str]) -> None:
+    assert words(typed) == folded
+
+
 def test_words_splits_on_any_punctuation() -> None:
     assert words("подарок/сыйлық,gift") == ["подарок", "сыилык", "gift"]
 

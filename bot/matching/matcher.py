@@ -163,6 +163,15 @@ class Matcher:
         named = self._required_named(self._folded(text[: self.config.max_input]))
         return tuple(e for e, required in self._requires.items() if not required.isdisjoint(named))
 
+    def names_only_required(self, entry_id: str, text: str) -> bool:
+        """Whether every content word of ``text`` is a concept that ``entry_id`` requires: "а в
+        Китае?" names a foreign country and nothing foreign law is about, "and my brother?" a
+        relative and nothing of gifts. Such a message asks about what its context left unsaid,
+        so it is not answered alone."""
+        required = self._requires.get(entry_id, frozenset())
+        tokens = self._tokens(self.folded(text)) if required else []
+        return bool(tokens) and all(self.index.concepts_in([t.word]) & required for t in tokens)
+
     def folded(self, text: str) -> list[str]:
         """The folded words ``text`` is matched by (the first ``max_input`` characters)."""
         return self._folded(text[: self.config.max_input])
@@ -215,7 +224,7 @@ class Matcher:
         candidate, values = self.features(folded, ranking, signal)
         confident, probability = self.confidence.answers(values)
         score = round(100 * probability, 1)
-        if confident:
+        if confident and not self.names_only_required(candidate, text):
             return MatchResult(
                 candidate, score, lang, self._sibling(ranked, candidate), case_signal=signal
             )

@@ -37,6 +37,13 @@ KAZAKH_FOLD = str.maketrans(
 _NON_WORD = re.compile(r"[^\w]+|(?<!\d)_+|_+(?!\d)")
 # An article number such as 412-1 or 380-1 stays one word (412_1): its parts alone mean little.
 _ARTICLE_NUMBER = re.compile(r"(?<=\d)\s?[-‐‑–]\s?(?=\d{1,2}\b)")
+# A Kazakh case ending written after a hyphen, as the language writes it after an
+# abbreviation or a number ("ҚК-нің", "ҚР-да", "412-1-ге", "2020-дан"): it says nothing a
+# matcher can use, and alone it would be an unknown word. Folded spellings.
+_HYPHEN_ENDING = re.compile(
+    r"(?<=\w)[-‐‑–](?:н[ыи]н|[дт][ыи]н|[гк][ае]|[ндт][ыи]|н?[дт][ае]|[ндт][ае]н|[мбп]ен"
+    r"|н?[дт][ае]г[ыи]|н?ш[ыи])\b"
+)
 _SPACES = re.compile(r"\s+")
 
 
@@ -51,6 +58,7 @@ def prepare(text: str) -> str:
 def fold(text: str) -> str:
     """The comparison form: prepared text with Kazakh letters folded and no punctuation."""
     text = _ARTICLE_NUMBER.sub("_", prepare(text).translate(KAZAKH_FOLD))
+    text = _HYPHEN_ENDING.sub("", text)
     return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
 
 
