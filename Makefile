@@ -24,7 +24,7 @@ test: lint typecheck  ## lint, types, validate the knowledge base, the tests and
 # fresh sets), issue 14's targets on fresh6 and on all the held-out sets as one (gate-held-out),
 # and the most common words left unanswered.
 HELD_OUT := eval fresh fresh2 fresh3 fresh4 fresh5 fresh6 fresh7 fresh8 fresh9 fresh10 fresh11 \
-	fresh13 fresh-everyday
+	fresh14 fresh-everyday
 GATES := $(HELD_OUT) common-words-en common-words-ru
 gate-eval    := --min-accuracy 0.93 --min-abstention 0.95 --max-wrong 0.01
 gate-fresh   := --min-accuracy 0.86 --min-abstention 0.98 --max-wrong 0.02
@@ -48,10 +48,11 @@ gate-fresh10 := --min-accuracy 0.87 --min-abstention 0.96 --max-wrong 0.025 \
 	--min-kind situation=0.9 --min-kind long=0.9
 gate-fresh11 := --min-accuracy 0.94 --min-abstention 0.98 --max-wrong 0.015 \
 	--min-kind situation=0.95 --min-kind long=0.93
-# fresh13 (round 27) at its second measurement (its first: round 26's model; docs/matching.md,
-# section 30), which misses #14's per-language target (ru 92.0, en 94.6 %)
-gate-fresh13 := --min-accuracy 0.91 --min-abstention 0.98 --max-wrong 0.01 \
-	--min-kind situation=0.93 --min-kind long=0.93
+# fresh14 (round 28) at its second measurement (its first: round 27's model, which met #14's
+# targets: ru 95.6, en 95.5, kk 95.6 %; docs/matching.md, section 31), where Russian misses the
+# per-language target (94.1 %)
+gate-fresh14 := --min-accuracy 0.94 --min-abstention 0.99 --max-wrong 0.01 \
+	--min-kind situation=0.94 --min-kind long=0.94
 # fresh-everyday (round 26): everyday questions in the topics' words ("what present for my
 # mother?", "where do I go when my bike is stolen?"), none to be answered; round 25's model
 # answered 32 of its 333 lines, this one 14 (docs/matching.md, section 29)

@@ -463,6 +463,7 @@ TRAINING_SETS = (
     "tests/data/train24.jsonl",
     "tests/data/train25.jsonl",
     "tests/data/train26.jsonl",
+    "tests/data/train29.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 

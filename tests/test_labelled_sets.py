@@ -26,11 +26,12 @@ GATED = [
     "fresh9",
     "fresh10",
     "fresh11",
-    "fresh13",
+    "fresh14",
     "fresh-everyday",
 ]  # held out: never tuned on, never copied into the base
-# written blind, never trained on: they decide what lands (train27 and train28 since round 27)
-VALIDATION = ["train19", "train27", "train28"]
+# written blind, never trained on: they decide what lands (train27 and train28 since round 27,
+# train30 since round 28)
+VALIDATION = ["train19", "train27", "train28", "train30"]
 EVERYDAY_WORDS = "everyday-negatives"  # single words (kind everyday-word), no questions
 SETS = [
     *GATED,

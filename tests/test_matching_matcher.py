@@ -14,7 +14,7 @@ from bot.matching import Matcher, MatchResult
 from bot.matching import matcher as matcher_module
 from bot.matching.common_words import everyday_share, is_common_english
 from bot.matching.config import DEFAULT
-from bot.matching.index import content_words
+from bot.matching.index import Synonyms, content_words
 from bot.matching.normalize import words
 from tests.helpers.matching_kb import NO_USAGE, make_kb
 
@@ -366,6 +366,17 @@ def test_everyday_words_reach_the_base(bundled: Matcher, everyday: str, official
 )
 def test_an_article_number_typed_with_a_space(bundled: Matcher, typed: str, entry_id: str) -> None:
     assert bundled.match(typed).entry_id == entry_id
+
+
+def test_a_synonym_group_keeps_its_key_wherever_groups_are_added() -> None:
+    """The trained models know a group by its key: a group added above it, or one leading with
+    the same word, must not change it (keys by place renumbered every later group)."""
+    bribe, gift = ["взятка", "bribe"], ["подарок", "gift"]
+    alone = Synonyms([bribe, gift])
+    grown = Synonyms([["УК", "уголовный кодекс"], bribe, ["взятка", "мзда"], gift])
+    for word in ("взятка", "bribe", "подарок", "gift"):
+        assert alone.single({word}) <= grown.single({word})
+    assert len(grown.single({"взятка"})) == 2  # two groups lead with it: two keys
 
 
 def test_negated_english_verbs_are_function_words() -> None:

@@ -44,8 +44,10 @@ class Synonyms:
         self._single: dict[str, set[str]] = defaultdict(set)
         # first word's form → (every word's forms, group key) of each multi-word synonym
         self._phrases: dict[str, list[tuple[tuple[set[str], ...], str]]] = defaultdict(list)
-        for number, group in enumerate(groups):
-            key = f"{GROUP_PREFIX}{number}"
+        keys: set[str] = set()
+        for group in groups:
+            key = _group_key(group, keys)
+            keys.add(key)
             for member in group:
                 forms = tuple(_forms(word, script_langs(word)) for word in words(member))
                 if len(forms) == 1:
@@ -69,6 +71,18 @@ class Synonyms:
                         forms[start + i] & phrase[i] for i in range(1, len(phrase))
                     ):
                         yield start, end, key
+
+
+def _group_key(group: Iterable[str], taken: AbstractSet[str]) -> str:
+    """A synonym group's key: its first word, folded ("~взятка"), numbered when another
+    group leads with it too. Not the group's place in the file: the trained models know
+    groups by their keys, so adding a group anywhere must leave the others' keys alone."""
+    first = "_".join(words(next(iter(group), ""))) or "group"
+    key, number = f"{GROUP_PREFIX}{first}", 1
+    while key in taken:
+        number += 1
+        key = f"{GROUP_PREFIX}{first}#{number}"
+    return key
 
 
 def _without(folded: list[str], places: set[int]) -> list[str]:
