@@ -49,8 +49,8 @@ gate-fresh10 := --min-accuracy 0.87 --min-abstention 0.96 --max-wrong 0.025 \
 gate-fresh11 := --min-accuracy 0.94 --min-abstention 0.98 --max-wrong 0.015 \
 	--min-kind situation=0.95 --min-kind long=0.93
 # fresh14 (round 28) at its second measurement (its first: round 27's model, which met #14's
-# targets: ru 95.6, en 95.5, kk 95.6 %; docs/matching.md, section 31), where Russian misses the
-# per-language target (94.1 %)
+# targets: ru 95.6, en 95.5, kk 95.6 %; docs/matching.md, section 31), where Russian missed the
+# per-language target (94.1 %); the shipped model, its third: en 94.8, ru 94.9, kk 96.3 %
 gate-fresh14 := --min-accuracy 0.94 --min-abstention 0.99 --max-wrong 0.01 \
 	--min-kind situation=0.94 --min-kind long=0.94
 # fresh-everyday (round 26): everyday questions in the topics' words ("what present for my

@@ -464,6 +464,7 @@ TRAINING_SETS = (
     "tests/data/train25.jsonl",
     "tests/data/train26.jsonl",
     "tests/data/train29.jsonl",
+    "tests/data/train31.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 

@@ -344,7 +344,9 @@ def test_a_message_about_something_else_is_not_asked_which(dialog: Dialog) -> No
 def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) -> None:
     """The bot cannot decide, but the message is clearly about one topic: it asks which entry
     is meant; the choice is counted (no text, no user) and answered."""
-    text = "Можно ли получать подарки?"  # gifts, but which rule (and whose gifts): unsure
+    # gifts, but which rule: unsure ("Можно ли получать подарки?" was, until round 28 gave the
+    # ban the verb «получать»: it got the old threshold's "can one receive gifts up to…")
+    text = "Что с подарками?"
     result = dialog.library.matcher.match(text)
     assert result.entry_id is None and not result.two_topics and result.one_topic
     (asked,) = dialog.handle_message(RU, text)
@@ -364,10 +366,10 @@ def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) 
 def test_a_clarifying_question_is_answered_by_a_typed_ordinal(dialog: Dialog, typed: str) -> None:
     """A probe typed "второй" and "первое" after "which of these?" and got "I don't know"."""
     other = UserRef(chat_id=200, user_id=200, client_lang="ru")  # one who presses, one who types
-    (asked,) = dialog.handle_message(RU, "Можно ли получать подарки?")
+    (asked,) = dialog.handle_message(RU, "Что с подарками?")
     second = [a for a in actions(asked) if a.startswith("q:")][1]
     (pressed,) = dialog.handle_button(RU, second)
-    dialog.handle_message(other, "Можно ли получать подарки?")
+    dialog.handle_message(other, "Что с подарками?")
     (answer,) = dialog.handle_message(other, typed)
     assert answer.text == pressed.text
     assert (

@@ -532,11 +532,34 @@ def test_family_gift_rule_needs_a_relative(bundled: Matcher, text: str, family: 
     )
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="round 28's retrain puts it at 65.1, the threshold 0.74: offered first, not answered",
+)
 def test_bare_gift_ban_is_answered_with_the_ban(bundled: Matcher) -> None:
     """ "gift ban" was asked which of three gifts entries: with no relative named, the family
     rule is out of the running and the ban leads clearly. (Round 26's retrain put its
-    confidence at 61.1, a strict xfail; round 27's puts it at 82.5.)"""
+    confidence at 61.1, a strict xfail; round 27's at 82.5; round 28's at 65.1, and the bot
+    asks which of the ban and the old threshold is meant, the ban first.)"""
     assert bundled.match("gift ban").entry_id == "gifts-any-value-ban"
+
+
+@pytest.mark.parametrize(
+    "text", ["Можно ли получать подарки?", "можно ли получать подарки", "can I receive gifts?"]
+)
+def test_receiving_gifts_is_asked_of_the_ban(bundled: Matcher, text: str) -> None:
+    """ "May one receive gifts?" asks the rule of today: round 28's retrain answered it with the
+    old threshold ("up to how many MCI could one receive a gift?" was the only question of the
+    gifts topic with «получать»), until the ban's questions said «получать» too."""
+    assert bundled.match(text).entry_id == "gifts-any-value-ban"
+
+
+def test_bare_gift_ban_leads_with_the_ban(bundled: Matcher) -> None:
+    """Answered or not, "gift ban" puts the ban first: the family rule, which needs a relative,
+    is out of the running."""
+    result = bundled.match("gift ban")
+    assert (result.entry_id or result.suggestions[0]) == "gifts-any-value-ban"
+    assert "gifts-family-members" not in result.suggestions
 
 
 def test_a_message_naming_one_topic_is_never_off_topic(bundled: Matcher) -> None:
@@ -548,9 +571,12 @@ def test_a_message_naming_one_topic_is_never_off_topic(bundled: Matcher) -> None
     strict = Matcher(
         bundled.kb, config=replace(DEFAULT, off_topic_score=100.0), index=bundled.index
     )
-    named = strict.match("What about presents?")
-    assert named.entry_id is None and named.one_topic and not named.off_topic
-    assert "gifts-any-value-ban" in named.suggestions
+    for text in ("What about presents?", "Расскажите про подарки"):
+        named = strict.match(text)
+        assert named.entry_id is None and named.one_topic and not named.off_topic
+        assert "gifts-any-value-ban" in named.suggestions
+        # only the topic's entries: «Расскажите про подарки» has the law of 2020 second
+        assert {bundled.kb.entries[e].topic for e in named.suggestions} == {"gifts"}
     assert strict.match("how do I renew my passport").off_topic
 
 
