@@ -766,6 +766,35 @@ def test_a_foreign_country_after_the_gift_ban_is_no_foreign_law(
     assert gifts in reply.text  # "I am not sure what you are asking about my last answer"
 
 
+@pytest.mark.parametrize(
+    ("user", "question", "follow_up", "entry_id", "read"),
+    [
+        (RU, "Что такое статья 412-1 УК?", "примеры", "provocation-examples", True),
+        (
+            EN,
+            "What is Article 412-1 of the Criminal Code?",
+            "examples?",
+            "provocation-examples",
+            True,
+        ),
+        (RU, "Можно ли госслужащему принимать подарки?", "примеры", "provocation-examples", False),
+    ],
+)
+def test_a_word_of_the_answers_topic_is_read_after_it(
+    dialog: Dialog, user: UserRef, question: str, follow_up: str, entry_id: str, read: bool
+) -> None:
+    """ "примеры" just after Art. 412-1 asks for its examples: no follow-up word ties it, but its
+    best entry is another of the answer's topic (round 28's probe got "I only answer questions
+    about…"). After the gift ban it is no follow-up, and alone it stays off topic."""
+    lang = dialog.library.matcher.match(question).lang
+    answer = dialog.library.kb.entries[entry_id].answer(lang)[:40]
+    (alone,) = dialog.handle_message(user, follow_up)
+    assert not alone.text.startswith(answer)
+    dialog.handle_message(user, question)
+    (reply,) = dialog.handle_message(user, follow_up)
+    assert reply.text.startswith(answer) is read
+
+
 def test_a_relative_after_another_topic_is_no_family_rule(dialog: Dialog) -> None:
     """The family gift rule needs the gifts topic's answer before it: "а мой брат?" after
     Art. 380-1 is not read as the family rule."""
@@ -782,6 +811,10 @@ def test_a_relative_after_another_topic_is_no_family_rule(dialog: Dialog) -> Non
         (EN, "Can a civil servant accept gifts?", "what if I already took it?", "I am not sure"),
         (KK, "Мемлекеттік қызметші сыйлық ала ала ма?", "неге?", "Соңғы жауабым"),
         (RU, "Можно ли госслужащему принимать подарки?", "a esli ya uzhe vzyal?", "Не понял"),
+        # was "I only answer questions about…" (round 27's probe)
+        (RU, "Можно ли госслужащему принимать подарки?", "с какого времени?", "Не понял"),
+        # no word ties it, its best entry does (the ban): "I don't know" (round 28's probe)
+        (RU, "Можно ли госслужащему принимать подарки?", "куда сдать?", "Не понял"),
     ],
 )
 def test_a_follow_up_the_bot_cannot_read_is_about_the_last_answer(

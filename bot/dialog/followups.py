@@ -82,17 +82,20 @@ def _names_the_answer(result: MatchResult, last: Entry) -> MatchResult | None:
 
 def _reread(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchResult:
     """``result``; or, when it is no entry of the last answer's topic and the message is a
-    short follow-up tied to that answer by a word, the first of its two best-ranked entries
+    short follow-up tied to that answer by a word or by its topic (:func:`_of_its_topic`), the
+    first of its two best-ranked entries
     that is another entry of the answer's topic, within CONTEXT_MARGIN of the best ("and if it
     was before 2020?" after the gift ban: the old gift threshold, not the history of
     Art. 412-1, which stays the first suggestion). An answered message's own entry must lead."""
     answered = turn.kb.entries[result.entry_id] if result.entry_id else None
-    if result.off_topic or (answered is not None and answered.topic == last.topic):
-        return result
-    if len(text.split()) > ABOUT_WORDS or not turn.matcher.smalltalk.follows_up(text):
+    if (answered is not None and answered.topic == last.topic) or len(text.split()) > ABOUT_WORDS:
         return result
     ranked = turn.matcher.search(text, limit=2)
     if not ranked or (answered is not None and ranked[0][0] != answered.id):
+        return result
+    if not _of_its_topic(turn, text, ranked, last) and (
+        result.off_topic or not turn.matcher.smalltalk.follows_up(text)
+    ):
         return result
     best = ranked[0][1]
     for entry_id, score in ranked:
@@ -104,17 +107,30 @@ def _reread(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchRes
     return result
 
 
+def _of_its_topic(turn: Turn, text: str, ranked: list[tuple[str, float]], last: Entry) -> bool:
+    """Whether a message of up to FOLLOW_UP_WORDS words, whose best-ranked entries are
+    ``ranked``, is tied to the last answer by its topic: its best entry is of that answer's
+    topic ("примеры" after Art. 412-1, "куда сдать?" after the gift ban), however unsure the
+    matcher is of it alone."""
+    short = len(text.split()) <= FOLLOW_UP_WORDS
+    return short and bool(ranked) and turn.kb.entries[ranked[0][0]].topic == last.topic
+
+
 def unread_follow_up(
     turn: Turn, text: str, result: MatchResult, last: Entry | None
 ) -> Entry | None:
     """The last answer (``last``), when ``result`` leaves a short message sent just after it
     unanswered and a word ties it to that answer (smalltalk.yaml's ``follow-up``: "а мой
-    брат?", "why?", "what if I already took it?"): it asks something about that answer. One
-    that no such word ties ("бастығым маған сыйлық берді", "кто президент?"), or that names
-    another topic ("а подарки?" after the relatives rule), is a new question."""
+    брат?", "why?", "what if I already took it?") or its topic does (see
+    :func:`_of_its_topic`: "куда сдать?" after the gift ban): it asks something about that
+    answer. One that nothing ties ("бастығым маған сыйлық берді", "кто президент?"), or that
+    names another topic ("а подарки?" after the relatives rule), is a new question."""
     if result.entry_id or result.smalltalk or result.two_topics or last is None:
         return None
-    if len(text.split()) > ABOUT_WORDS or not turn.matcher.smalltalk.follows_up(text):
+    if len(text.split()) > ABOUT_WORDS:
+        return None
+    tied = turn.matcher.smalltalk.follows_up(text)
+    if not tied and not _of_its_topic(turn, text, turn.matcher.search(text, limit=1), last):
         return None
     named = turn.kb.get(result.suggestions[0]) if result.one_topic and result.suggestions else None
     if named and not result.off_topic and named.topic != last.topic:
