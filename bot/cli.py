@@ -296,7 +296,10 @@ def _explanation(matcher: Matcher, question: str) -> list[str]:
     if result.two_topics:
         lines.append("decided by: bare keywords naming two topics: the bot asks which")
     elif result.entry_id is None and confident:
-        lines.append("decided by: it names only what the entry requires: offered, not answered")
+        lines.append(
+            "decided by: its words rule the candidate out (they name only what the entry "
+            "requires, or another topic's article): offered, not answered"
+        )
     else:
         lines.append(f"decided by: the confidence model: {'answer' if confident else 'abstain'}")
     return lines

@@ -279,7 +279,7 @@ def test_ask_explain_prints_the_features_the_confidence_and_the_rule() -> None:
     chatter = run(["ask", "--explain", "привет"])
     assert "decided by: small talk (greeting)" in chatter.stdout
     country = run(["ask", "--explain", "а в Китае?"])
-    assert "decided by: it names only what the entry requires" in country.stdout
+    assert "decided by: its words rule the candidate out" in country.stdout
     keywords = run(["ask", "--explain", "подарок провокация"])
     assert "decided by: bare keywords naming two topics" in keywords.stdout
 

@@ -379,6 +379,17 @@ def test_a_synonym_group_keeps_its_key_wherever_groups_are_added() -> None:
     assert len(grown.single({"взятка"})) == 2  # two groups lead with it: two keys
 
 
+def test_another_topics_article_rules_an_entry_out(bundled: Matcher) -> None:
+    """ "How many were convicted under 380-1?" was answered with the provocation figures (91 %;
+    round 28's probe): the article is the attacks topic's. It is offered, not answered; a
+    message naming its own topic's article still is."""
+    convicted = bundled.match("сколько людей осудили по 380-1?")
+    assert convicted.entry_id is None
+    assert bundled.search("сколько людей осудили по 380-1?")[0][0] == "provocation-statistics"
+    assert bundled.match("статистика по 380-1").entry_id == "attack-on-officer-statistics"
+    assert bundled.match("что такое 412-1").entry_id == "provocation-art-412-1"
+
+
 def test_negated_english_verbs_are_function_words() -> None:
     assert content_words(words("I didn't pay and don't know, she isn't sure")) == [
         "pay",

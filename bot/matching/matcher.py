@@ -53,6 +53,7 @@ from bot.matching.usage import shipped as load_usage
 
 log = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_ARTICLE = re.compile(r"\d+_\d+")  # an article number with its part, folded ("380_1")
 
 SMALLTALK_ENTRIES = {"capabilities": "about-bot"}  # small talk that an entry answers best
 
@@ -163,14 +164,24 @@ class Matcher:
         named = self._required_named(self._folded(text[: self.config.max_input]))
         return tuple(e for e, required in self._requires.items() if not required.isdisjoint(named))
 
-    def names_only_required(self, entry_id: str, text: str) -> bool:
-        """Whether every content word of ``text`` is a concept that ``entry_id`` requires: "а в
-        Китае?" names a foreign country and nothing foreign law is about, "and my brother?" a
-        relative and nothing of gifts. Such a message asks about what its context left unsaid,
-        so it is not answered alone."""
+    def ruled_out(self, entry_id: str, tokens: list[_Token]) -> bool:
+        """Whether a message's own words (its ``tokens``) rule its candidate ``entry_id`` out,
+        however likely the model finds it:
+
+        - every content word is a concept the entry requires: "а в Китае?" names a foreign
+          country and nothing foreign law is about, "and my brother?" a relative and nothing
+          of gifts. It asks about what its context left unsaid;
+        - it names an article number ("380-1") that only another topic's questions use:
+          «сколько людей осудили по 380-1?» is not asked of the provocation figures."""
         required = self._requires.get(entry_id, frozenset())
-        tokens = self._tokens(self.folded(text)) if required else []
-        return bool(tokens) and all(self.index.concepts_in([t.word]) & required for t in tokens)
+        if tokens and required and all(self.index.concepts_in([t.word]) & required for t in tokens):
+            return True
+        topic = self.kb.entries[entry_id].topic
+        return any(
+            topic not in {self._topics[e] for e in self.index.postings[t.word]}
+            for t in tokens
+            if _ARTICLE.fullmatch(t.word) and t.word in self.index.postings
+        )
 
     def folded(self, text: str) -> list[str]:
         """The folded words ``text`` is matched by (the first ``max_input`` characters)."""
@@ -224,7 +235,7 @@ class Matcher:
         candidate, values = self.features(folded, ranking, signal)
         confident, probability = self.confidence.answers(values)
         score = round(100 * probability, 1)
-        if confident and not self.names_only_required(candidate, text):
+        if confident and not self.ruled_out(candidate, tokens):
             return MatchResult(
                 candidate, score, lang, self._sibling(ranked, candidate), case_signal=signal
             )
