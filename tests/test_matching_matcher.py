@@ -379,6 +379,12 @@ def test_a_synonym_group_keeps_its_key_wherever_groups_are_added() -> None:
     assert len(grown.single({"взятка"})) == 2  # two groups lead with it: two keys
 
 
+def test_the_agency_by_its_kazakh_abbreviation(bundled: Matcher) -> None:
+    """«СЖҚА телефоны қандай?» (the Anti-Corruption Agency's phone) got "I don't know" (2.4;
+    round 28's probe): СЖҚА is in the agency's synonym group now."""
+    assert bundled.match("СЖҚА телефоны қандай?").entry_id == "report-corruption"
+
+
 def test_another_topics_article_rules_an_entry_out(bundled: Matcher) -> None:
     """ "How many were convicted under 380-1?" was answered with the provocation figures (91 %;
     round 28's probe): the article is the attacks topic's. It is offered, not answered; a
