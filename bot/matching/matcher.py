@@ -53,7 +53,7 @@ from bot.matching.usage import shipped as load_usage
 
 log = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_ARTICLE = re.compile(r"\d+_\d+")  # an article number with its part, folded ("380_1")
+_ARTICLE = re.compile(r"\d{3,}_\d{1,2}")  # an article with its part, folded ("380_1"; not "14_15")
 
 SMALLTALK_ENTRIES = {"capabilities": "about-bot"}  # small talk that an entry answers best
 
@@ -133,6 +133,16 @@ class Matcher:
         self._entries_of: dict[str, list[int]] = defaultdict(list)
         for number, topic in enumerate(self._topics):
             self._entries_of[topic].append(number)
+        # the article numbers with their part ("412_1") the questions use, and by topic
+        self._article_topics = {
+            key: {self._topics[e] for e in entries}
+            for key, entries in self.index.postings.items()
+            if "_" in key and _ARTICLE.fullmatch(key)
+        }
+        self._articles_of: dict[str, set[str]] = defaultdict(set)
+        for key, topics in self._article_topics.items():
+            for topic in topics:
+                self._articles_of[topic].add(key)
         load_word_lists()
         # whether a word is known is asked of every reading of every word of a message
         self._known: Callable[[str], bool] = functools.lru_cache(maxsize=WORDS_CACHED)(
@@ -171,17 +181,16 @@ class Matcher:
         - every content word is a concept the entry requires: "а в Китае?" names a foreign
           country and nothing foreign law is about, "and my brother?" a relative and nothing
           of gifts. It asks about what its context left unsaid;
-        - it names an article number ("380-1") that only another topic's questions use:
-          «сколько людей осудили по 380-1?» is not asked of the provocation figures."""
+        - it names an article number ("380-1") that only another topic's questions use, and
+          none of the entry's topic's own: «сколько людей осудили по 380-1?» is not asked of
+          the provocation figures (412-1's topic). A topic with no article of its own (the
+          laws that brought them in) is not ruled out so."""
         required = self._requires.get(entry_id, frozenset())
         if tokens and required and all(self.index.concepts_in([t.word]) & required for t in tokens):
             return True
-        topic = self.kb.entries[entry_id].topic
-        return any(
-            topic not in {self._topics[e] for e in self.index.postings[t.word]}
-            for t in tokens
-            if _ARTICLE.fullmatch(t.word) and t.word in self.index.postings
-        )
+        own = self._articles_of.get(self.kb.entries[entry_id].topic, set())
+        named = {t.word for t in tokens if t.word in self._article_topics}
+        return bool(own and named) and not named & own
 
     def folded(self, text: str) -> list[str]:
         """The folded words ``text`` is matched by (the first ``max_input`` characters)."""
