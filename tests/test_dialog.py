@@ -795,6 +795,16 @@ def test_a_word_of_the_answers_topic_is_read_after_it(
     assert reply.text.startswith(answer) is read
 
 
+@pytest.mark.parametrize(
+    "text", ["speak russian please", "по-русски пожалуйста", "қазақша сөйлеші"]
+)
+def test_asking_for_a_language_shows_the_languages(dialog: Dialog, text: str) -> None:
+    """ "speak russian please" got "Sorry, I don't know the answer" (round 28's probe): it gets
+    the languages to choose from, as /language does."""
+    (reply,) = dialog.handle_message(EN, text)
+    assert {"l:kk", "l:ru", "l:en"} <= set(actions(reply))
+
+
 def test_a_relative_after_another_topic_is_no_family_rule(dialog: Dialog) -> None:
     """The family gift rule needs the gifts topic's answer before it: "а мой брат?" after
     Art. 380-1 is not read as the family rule."""

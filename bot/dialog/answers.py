@@ -180,8 +180,9 @@ class Answers(Feature):
         """A reply to a greeting, "may I ask?", thanks, "ok", laughter, an insult, "I don't
         understand", goodbye, "are you a bot", "what can you do", "where is that written" (the
         last answer's sources), "what do I do now" (its step-by-step check, or else a related
-        question), "what time is it" (what the bot covers), "stop", "menu" (the topics), or "can
-        I talk to a person" where nobody can be asked."""
+        question), "what time is it" (what the bot covers), "stop", "menu" (the topics),
+        "speak Russian please" (the languages), or "can I talk to a person" where nobody can be
+        asked."""
         _ = turn._
         if kind == "source":
             return sources_of_last_answer(turn)
@@ -191,6 +192,8 @@ class Answers(Feature):
             return self._off_topic(turn)
         if kind == "menu":
             return self.topics(turn, "")[0]
+        if kind == "language":  # "speak russian please": the languages to choose from
+            return self.language(turn, "")[0]
         if kind == "stop":  # in a step-by-step check it closes the check (see checkers.py)
             return Reply(_("Good. Ask another question any time."))
         if kind == "ask-leave":

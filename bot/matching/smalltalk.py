@@ -26,7 +26,18 @@ _STRENGTHENED = frozenset({*_POLITE, "goodbye"})
 # kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон",
 # "time", "сағат", "stop", "exit") are ordinary in questions
 _PHRASES_ONLY = frozenset(
-    {"robot", "human", "insult", "source", "next-step", "off-topic", "ask-leave", "stop", "menu"}
+    {
+        "robot",
+        "human",
+        "insult",
+        "source",
+        "next-step",
+        "off-topic",
+        "ask-leave",
+        "stop",
+        "menu",
+        "language",
+    }
 )
 
 
