@@ -83,10 +83,10 @@ def _names_the_answer(result: MatchResult, last: Entry) -> MatchResult | None:
 def _reread(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchResult:
     """``result``; or, when it is no entry of the last answer's topic and the message is a
     short follow-up tied to that answer by a word or by its topic (:func:`_of_its_topic`), the
-    first of its two best-ranked entries
-    that is another entry of the answer's topic, within CONTEXT_MARGIN of the best ("and if it
-    was before 2020?" after the gift ban: the old gift threshold, not the history of
-    Art. 412-1, which stays the first suggestion). An answered message's own entry must lead."""
+    first of its two best-ranked entries that is another entry of the answer's topic, within
+    CONTEXT_MARGIN of the best ("and if it was before 2020?" after the gift ban: the old gift
+    threshold, not the history of Art. 412-1, which stays the first suggestion). An answered
+    message's own entry must lead."""
     answered = turn.kb.entries[result.entry_id] if result.entry_id else None
     if (answered is not None and answered.topic == last.topic) or len(text.split()) > ABOUT_WORDS:
         return result

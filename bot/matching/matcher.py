@@ -174,7 +174,7 @@ class Matcher:
         named = self._required_named(self._folded(text[: self.config.max_input]))
         return tuple(e for e, required in self._requires.items() if not required.isdisjoint(named))
 
-    def ruled_out(self, entry_id: str, tokens: list[_Token]) -> bool:
+    def _ruled_out(self, entry_id: str, tokens: list[_Token]) -> bool:
         """Whether a message's own words (its ``tokens``) rule its candidate ``entry_id`` out,
         however likely the model finds it:
 
@@ -244,7 +244,7 @@ class Matcher:
         candidate, values = self.features(folded, ranking, signal)
         confident, probability = self.confidence.answers(values)
         score = round(100 * probability, 1)
-        if confident and not self.ruled_out(candidate, tokens):
+        if confident and not self._ruled_out(candidate, tokens):
             return MatchResult(
                 candidate, score, lang, self._sibling(ranked, candidate), case_signal=signal
             )
