@@ -133,16 +133,12 @@ class Matcher:
         self._entries_of: dict[str, list[int]] = defaultdict(list)
         for number, topic in enumerate(self._topics):
             self._entries_of[topic].append(number)
-        # the article numbers with their part ("412_1") the questions use, and by topic
-        self._article_topics = {
-            key: {self._topics[e] for e in entries}
-            for key, entries in self.index.postings.items()
-            if "_" in key and _ARTICLE.fullmatch(key)
-        }
+        # the article numbers with their part ("412_1") each topic's questions use
         self._articles_of: dict[str, set[str]] = defaultdict(set)
-        for key, topics in self._article_topics.items():
-            for topic in topics:
-                self._articles_of[topic].add(key)
+        for key, entries in self.index.postings.items():
+            if "_" in key and _ARTICLE.fullmatch(key):
+                for entry in entries:
+                    self._articles_of[self._topics[entry]].add(key)
         load_word_lists()
         # whether a word is known is asked of every reading of every word of a message
         self._known: Callable[[str], bool] = functools.lru_cache(maxsize=WORDS_CACHED)(
@@ -189,7 +185,9 @@ class Matcher:
         if tokens and required and all(self.index.concepts_in([t.word]) & required for t in tokens):
             return True
         own = self._articles_of.get(self.kb.entries[entry_id].topic, set())
-        named = {t.word for t in tokens if t.word in self._article_topics}
+        named = {
+            t.word for t in tokens if _ARTICLE.fullmatch(t.word) and t.word in self.index.postings
+        }
         return bool(own and named) and not named & own
 
     def folded(self, text: str) -> list[str]:
