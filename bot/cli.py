@@ -468,6 +468,7 @@ TRAINING_SETS = (
     "tests/data/train26.jsonl",
     "tests/data/train29.jsonl",
     "tests/data/train31.jsonl",
+    "tests/data/train32.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 

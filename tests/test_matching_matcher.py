@@ -551,13 +551,13 @@ def test_family_gift_rule_needs_a_relative(bundled: Matcher, text: str, family: 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="round 28's retrain puts it at 65.1, the threshold 0.74: offered first, not answered",
+    reason="round 29's retrain puts it at 67.3, the threshold 0.75: offered first, not answered",
 )
 def test_bare_gift_ban_is_answered_with_the_ban(bundled: Matcher) -> None:
     """ "gift ban" was asked which of three gifts entries: with no relative named, the family
     rule is out of the running and the ban leads clearly. (Round 26's retrain put its
-    confidence at 61.1, a strict xfail; round 27's at 82.5; round 28's at 65.1, and the bot
-    asks which of the ban and the old threshold is meant, the ban first.)"""
+    confidence at 61.1, a strict xfail; round 27's at 82.5; round 28's at 65.1, round 29's at
+    67.3, and the bot asks which of the ban and the old threshold is meant, the ban first.)"""
     assert bundled.match("gift ban").entry_id == "gifts-any-value-ban"
 
 
@@ -691,3 +691,25 @@ def test_thanks_with_an_intensifier_is_thanks(
 )
 def test_intensifiers_alone_or_in_a_question_are_no_thanks(bundled: Matcher, text: str) -> None:
     assert bundled.match(text).smalltalk != "thanks"
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "not_named"),
+    [
+        ("Жездем басқармаға бастық болды", "in-law-relative", None),  # my жезде
+        ("бажам бізге ауысты", "in-law-relative", None),  # my бажа
+        ("женгем мектепте", "in-law-relative", None),  # my жеңге
+        ("қызым мұғалімге гүл берді", "family-member", "weapon"),  # not балға (a hammer)
+        ("балам ауырып қалды", "family-member", "weapon"),  # not балта (an axe)
+        ("әкем зейнеткер", "family-member", "state-body"),  # my father, not an akim
+        ("сыйлықты қайтарсам бола ма", "gift-act", None),  # if I return the gift
+    ],
+)
+def test_kazakh_first_person_words_name_their_concepts(
+    bundled: Matcher, text: str, named: str, not_named: str | None
+) -> None:
+    """A Kazakh word with "my" or "if I" after a vowel (жездем, қайтарсам) names what the
+    word names, and no concept whose word shares a cut-down stem with it."""
+    concepts = bundled.index.concepts_in(bundled.folded(text))
+    assert named in concepts
+    assert not_named not in concepts

@@ -112,6 +112,10 @@ def test_layout_to_latin() -> None:
         ("улымнын", "kk", "улым"),  # ұлымның: the genitive's н goes with it (was "улымн")
         ("мектептин", "kk", "мектеп"),  # мектептің (was "мектепт")
         ("жубаиыма", "kk", "жубаи"),  # жұбайыма: "my" and the dative together
+        ("бажам", "kk", "бажа"),  # бажам: "my" after a vowel is -м alone
+        ("сыиласам", "kk", "сыила"),  # сыйласам: "if I give", -са and -м
+        ("жездем", "kk", stem_kazakh("жезде")),  # my жезде is a жезде
+        ("адам", "kk", "адам"),  # a person: too short a word to lose its -м
         ("улына", "kk", "улы"),  # ұлына
         ("2020", "ru", "2020"),
         ("ли", "ru", "ли"),
@@ -129,6 +133,9 @@ def test_stem(word: str, lang: str, expected: str) -> None:
         ("болимде", "ru", "болим", "бол"),  # Snowball cut it to бол- too ("бола ма?")
         ("каиынатам", "kk", "каиын", "каи"),  # қайынатам: an in-law, not қай (which)
         ("картасы", "kk", "карта", "кар"),  # a gift card, not қар-
+        ("балтамен", "kk", "балта", "бал"),  # an axe, not бала's Russian stem (a child)
+        ("балгамен", "kk", "балга", "бал"),  # a hammer, likewise
+        ("акимге", "ru", "аким", "ак"),  # an akim, not әкем's Russian stem (my father)
     ],
 )
 def test_kazakh_stems_that_look_inflected_stay_whole(

@@ -135,11 +135,28 @@ MIN_KAZAKH_STEM = 3
 # stems whose last letters look like a suffix, kept whole: келін (daughter-in-law) lost "ін" and
 # became кел- (to come), so "алып келді" (brought) read as a relative; бөлім (a department)
 # became бол- (to be), so every "бола ма?" named a workplace; қайын- (in-law) became қай
-# (which); карта became кар-, соғым сок-, шағым шак-
-_KAZAKH_WHOLE = ("келин", "болим", "каиын", "каин", "согым", "шагым", "карта")
+# (which); карта became кар-, соғым сок-, шағым шак-; балта and балға (an axe, a hammer) became
+# бал-, the Russian stem of бала (a child), so "қызым" (my daughter) named a weapon; әкім (an
+# akim) lost "им" to Snowball as әкем (my father) lost "ем": ак-, a father at an akimat
+_KAZAKH_WHOLE = (
+    "аким",
+    "келин",
+    "болим",
+    "каиын",
+    "каин",
+    "согым",
+    "шагым",
+    "балта",
+    "балга",
+    "карта",
+)
 # those that are no Russian words either: Snowball cut бөлім to бол- as well
 _KAZAKH_ONLY = _KAZAKH_WHOLE[:-1]
 MAX_KAZAKH_ROUNDS = 3
+# the first person's -м after a stem's last а or е: "my" (жездем, бажам, ақшам: my
+# brother-in-law, my money) and "if I" (қайтарсам, сыйласам: if I return, if I give); four
+# letters at least stay (адам, a person, is a word)
+_AFTER_VOWEL_M = re.compile(r"^.{3,}[ае]м$")
 _VOWELS = set("аеиоуыяю")
 _DEVOICED = {"г": "к", "б": "п"}
 
@@ -149,10 +166,14 @@ def stem_kazakh(word: str) -> str:
 
     >>> stem_kazakh("сыилыктарды")
     'сыилык'
+    >>> stem_kazakh("бажам"), stem_kazakh("сыиласам")
+    ('бажа', 'сыила')
     """
     whole = next((stem for stem in _KAZAKH_WHOLE if word.startswith(stem)), None)
     if whole is not None:
         return whole
+    if _AFTER_VOWEL_M.search(word):  # "my" or "if I" after а/е: жезде-м, қайтарса-м
+        word = word[:-1]
     for _ in range(MAX_KAZAKH_ROUNDS):
         for length, suffixes in _KAZAKH_BY_LENGTH:
             rest, suffix = word[:-length], word[-length:]
