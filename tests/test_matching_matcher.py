@@ -703,13 +703,18 @@ def test_intensifiers_alone_or_in_a_question_are_no_thanks(bundled: Matcher, tex
         ("балам ауырып қалды", "family-member", "weapon"),  # not балта (an axe)
         ("әкем зейнеткер", "family-member", "state-body"),  # my father, not an akim
         ("сыйлықты қайтарсам бола ма", "gift-act", None),  # if I return the gift
+        ("работаю в одном отделе с отцом", "family-member", None),  # отца, отцом: stem отц-
+        ("my fiancée was assigned to my unit", "family-member", None),  # a spouse to be
+        ("інісін орынбасар етіп алды", "family-member", None),  # his younger brother (acc.)
     ],
 )
-def test_kazakh_first_person_words_name_their_concepts(
+def test_inflected_relatives_name_their_concepts(
     bundled: Matcher, text: str, named: str, not_named: str | None
 ) -> None:
     """A Kazakh word with "my" or "if I" after a vowel (жездем, қайтарсам) names what the
-    word names, and no concept whose word shares a cut-down stem with it."""
+    word names, and no concept whose word shares a cut-down stem with it; so do a father or a
+    brother in a case Snowball or the Kazakh stemmer cuts otherwise than the word (отцом,
+    інісін), and a fiancée."""
     concepts = bundled.index.concepts_in(bundled.folded(text))
     assert named in concepts
     assert not_named not in concepts
