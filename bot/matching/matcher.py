@@ -32,7 +32,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from operator import itemgetter
+from itertools import repeat
+from operator import itemgetter, rshift
 
 from rapidfuzz import fuzz
 
@@ -778,25 +779,27 @@ class _Query:
         sorted (question by question, lowest slot first)."""
         weights: dict[int, float] = {}
         codes: set[int] = set()
+        shifts = repeat(shift)  # map(rshift, codes, shifts): the codes' questions, looped in C
         # summed token by token, in the message's order: the sums stay bit for bit
         for weight, exact, alts in self._tokens:
             if exact:  # every key of the word itself: its whole weight
                 places: set[int] = set()
                 for key in alts:
                     if key in postings:
-                        for code in postings[key]:
-                            codes.add(code)
-                            places.add(code >> shift)
+                        found = postings[key]
+                        codes.update(found)
+                        places.update(map(rshift, found, shifts))
                 for at in places:
                     weights[at] = weights.get(at, 0.0) + weight
                 continue
             best: dict[int, float] = {}
             for key, sim in alts.items():
-                for code in postings.get(key, ()):
-                    codes.add(code)
-                    at = code >> shift
-                    if sim > best.get(at, -1.0):
-                        best[at] = sim
+                if key in postings:
+                    found = postings[key]
+                    codes.update(found)
+                    for at in set(map(rshift, found, shifts)):
+                        if sim > best.get(at, -1.0):
+                            best[at] = sim
             for at, sim in best.items():
                 weights[at] = weights.get(at, 0.0) + weight * sim
         return weights, sorted(codes)
