@@ -21,6 +21,7 @@ from typing import Literal
 from bot.kb import KnowledgeBase, KnowledgeError, Problem, read_knowledge
 from bot.kb.diff import BaseDiff, diff_bases
 from bot.kb.loader import runnable
+from bot.kb.model import Lang
 from bot.matching import Matcher
 from bot.matching.index import Index
 from bot.matching.matcher import MatchResult
@@ -96,9 +97,9 @@ class CountingMatcher(Matcher):
 
     outcomes: Counter[str]
 
-    def match(self, text: str) -> MatchResult:
+    def match(self, text: str, written: Lang | None = None) -> MatchResult:
         """The match of ``text`` (see :meth:`Matcher.match`), counted."""
-        result = super().match(text)
+        result = super().match(text, written)
         self.outcomes[outcome(result)] += 1
         return result
 

@@ -778,6 +778,8 @@ def test_a_foreign_country_after_the_gift_ban_is_no_foreign_law(
             True,
         ),
         (RU, "Можно ли госслужащему принимать подарки?", "примеры", "provocation-examples", False),
+        (RU, "Что такое статья 412-1 УК?", "a primery?", "provocation-examples", True),
+        (KK, "412-1 бабы деген не?", "mysaldar?", "provocation-examples", True),
     ],
 )
 def test_a_word_of_the_answers_topic_is_read_after_it(
@@ -785,7 +787,9 @@ def test_a_word_of_the_answers_topic_is_read_after_it(
 ) -> None:
     """ "примеры" just after Art. 412-1 asks for its examples: no follow-up word ties it, but its
     best entry is another of the answer's topic (round 28's probe got "I only answer questions
-    about…"). After the gift ban it is no follow-up, and alone it stays off topic."""
+    about…"). After the gift ban it is no follow-up, and alone it stays off topic. In Latin
+    letters it is read in the conversation's language: "a primery?" after a Russian answer is
+    а примеры (round 28's probe got "I don't know" in English)."""
     lang = dialog.library.matcher.match(question).lang
     answer = dialog.library.kb.entries[entry_id].answer(lang)[:40]
     (alone,) = dialog.handle_message(user, follow_up)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.kb import DEFAULT_LANG
+from bot.kb.model import Lang
 from bot.matching import Matcher, detect_language
 from bot.matching.langid import guess_language
 from bot.matching.lexicon import Lexicon
@@ -204,3 +205,33 @@ def test_short_latin_strings_still_read_as_layout_or_kazakh(
     """Two-letter strings such as "fg" (бап typed in the wrong layout) are frequent in
     English text as abbreviations; only everyday words of three letters or more count."""
     assert word in bundled.folded(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "lang", "word"),
+    [
+        ("a primery?", "ru", "ru", "примеры"),  # after a Russian answer: а примеры?
+        ("a primery?", None, "en", "primery"),  # alone: an English reading is as good
+        ("a primery?", "en", "en", "primery"),
+        ("mysaldar?", "kk", "kk", "мысалдар"),  # after a Kazakh answer: мысалдар?
+    ],
+)
+def test_latin_letters_no_reading_decides_follow_the_conversation(
+    bundled: Matcher, text: str, written: Lang | None, lang: str, word: str
+) -> None:
+    """ "a primery?" reads as well in English ("primary" with a typo) as in translit: after a
+    Russian answer it is Russian (round 28's probe got "I don't know" in English)."""
+    assert bundled.match(text, written).lang == lang
+    assert word in bundled.folded(text, written)
+
+
+def test_a_latin_word_no_reading_decides_is_read_in_the_script_of_the_rest(
+    bundled: Matcher,
+) -> None:
+    """In a conversation, a Latin word among Russian ones that reads as well in English as in
+    translit ("primery": "primary" with a typo, or примеры) is translit, as the rest («дайте
+    primery»), even in an English conversation; among English ones, as typed, even in a
+    Russian one. A message alone is read as the labelled sets are (its decided chunks' form)."""
+    assert "примеры" in bundled.folded("дайте primery", "en")
+    assert "primery" in bundled.folded("what about primery?", "ru")
+    assert "primery" in bundled.folded("дайте primery")

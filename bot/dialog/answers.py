@@ -108,7 +108,7 @@ class Answers(Feature):
         letters = any(ch.isalpha() for ch in text)
         if not letters and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
             return [Reply(turn._("Please type your question in words."))]
-        result = in_context(turn, text, turn.matcher.match(text), last)
+        result = in_context(turn, text, turn.matcher.match(text, turn.written), last)
         tells = letters and not turn.matcher.smalltalk.tells_no_language(text)
         if tells and result.lang != turn.written:  # commands speak it too (under Auto)
             turn.store.set_written_language(turn.user.chat_id, result.lang)

@@ -42,7 +42,7 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     # names no topic, and the entry it asks for must be one of its own suggestions anyway
     unanswered = result.entry_id is None and bool(result.suggestions)
     if unanswered and len(text.split()) <= FOLLOW_UP_WORDS:
-        found = turn.matcher.match(f"{last.questions(result.lang)[0]} {text}")
+        found = turn.matcher.match(f"{last.questions(result.lang)[0]} {text}", result.lang)
         if (
             found.entry_id is not None
             and found.entry_id != last.id
@@ -62,7 +62,7 @@ def _required(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchR
     """For an unanswered short follow-up tied to the last answer by a word, another entry of
     that answer's topic which requires a concept the follow-up names ("а мой брат?" after the
     gift ban: the family rule, which needs a relative); else None."""
-    for entry_id in turn.matcher.requirement_named(text):
+    for entry_id in turn.matcher.requirement_named(text, result.lang):
         if entry_id != last.id and turn.kb.entries[entry_id].topic == last.topic:
             others = tuple(s for s in result.suggestions if s != entry_id)
             return replace(result, entry_id=entry_id, suggestions=others)
@@ -90,7 +90,7 @@ def _reread(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchRes
     answered = turn.kb.entries[result.entry_id] if result.entry_id else None
     if (answered is not None and answered.topic == last.topic) or len(text.split()) > ABOUT_WORDS:
         return result
-    ranked = turn.matcher.search(text, limit=2)
+    ranked = turn.matcher.search(text, limit=2, written=result.lang)
     if not ranked or (answered is not None and ranked[0][0] != answered.id):
         return result
     if not _of_its_topic(turn, text, ranked, last) and (
@@ -130,7 +130,7 @@ def unread_follow_up(
     if len(text.split()) > ABOUT_WORDS:
         return None
     tied = turn.matcher.smalltalk.follows_up(text)
-    if not tied and not _of_its_topic(turn, text, turn.matcher.search(text, limit=1), last):
+    if not tied and not _of_its_topic(turn, text, turn.matcher.search(text, 1, result.lang), last):
         return None
     named = turn.kb.get(result.suggestions[0]) if result.one_topic and result.suggestions else None
     if named and not result.off_topic and named.topic != last.topic:

@@ -150,25 +150,32 @@ class Matcher:
             self._everyday_share
         )
 
-    def match(self, text: str) -> MatchResult:
+    def match(self, text: str, written: Lang | None = None) -> MatchResult:
         """The entry ``text`` asks for, or an abstention with suggestions. Never raises: a
-        bug is logged at ERROR and the result is an abstention marked ``failed``."""
+        bug is logged at ERROR and the result is an abstention marked ``failed``.
+
+        ``written``: the language of the conversation, for a message in Latin letters that
+        reads as well in English as in translit ("a primery?" after a Russian answer)."""
         try:
-            return self._match(text[: self.config.max_input])
+            return self._match(text[: self.config.max_input], written)
         except Exception:  # a bug must not cost the user a reply: abstain, and say so loudly
             log.exception("matcher failed on a message of %d characters", len(text))
             return MatchResult(None, 0.0, DEFAULT_LANG, (), failed=True)
 
-    def search(self, text: str, limit: int = 5) -> list[tuple[str, float]]:
-        """The best entries for ``text`` with their scores, whether or not it would answer."""
+    def search(
+        self, text: str, limit: int = 5, written: Lang | None = None
+    ) -> list[tuple[str, float]]:
+        """The best entries for ``text`` with their scores, whether or not it would answer
+        (``written``: see :meth:`match`)."""
         text = text[: self.config.max_input]
-        folded = self._folded(text)
+        folded = self._folded(text, written)
         return self._rank(text, folded).ranked[:limit] if folded else []
 
-    def requirement_named(self, text: str) -> tuple[str, ...]:
+    def requirement_named(self, text: str, written: Lang | None = None) -> tuple[str, ...]:
         """The entries that require a concept (``requires`` in the base) which ``text`` names
-        ("and my brother?" names the relative the family gift rule requires)."""
-        named = self._required_named(self._folded(text[: self.config.max_input]))
+        ("and my brother?" names the relative the family gift rule requires; ``written``: see
+        :meth:`match`)."""
+        named = self._required_named(self._folded(text[: self.config.max_input], written))
         return tuple(e for e, required in self._requires.items() if not required.isdisjoint(named))
 
     def _ruled_out(self, entry_id: str, tokens: list[_Token]) -> bool:
@@ -191,16 +198,17 @@ class Matcher:
         }
         return bool(own and named) and not named & own
 
-    def folded(self, text: str) -> list[str]:
-        """The folded words ``text`` is matched by (the first ``max_input`` characters)."""
-        return self._folded(text[: self.config.max_input])
+    def folded(self, text: str, written: Lang | None = None) -> list[str]:
+        """The folded words ``text`` is matched by (the first ``max_input`` characters;
+        ``written``: see :meth:`match`)."""
+        return self._folded(text[: self.config.max_input], written)
 
-    def _words(self, text: str) -> tuple[list[str], Lang]:
-        chunks = read(text, self._known)
+    def _words(self, text: str, written: Lang | None = None) -> tuple[list[str], Lang]:
+        chunks = read(text, self._known, _in_cyrillic(written))
         return self._prepared(chunks), guess_language(chunks, self.index.lexicon)
 
-    def _folded(self, text: str) -> list[str]:
-        return self._prepared(read(text, self._known))
+    def _folded(self, text: str, written: Lang | None = None) -> list[str]:
+        return self._prepared(read(text, self._known, _in_cyrillic(written)))
 
     def _prepared(self, chunks: list[Chunk]) -> list[str]:
         """The folded words the message is matched by: article numbers joined, and the
@@ -223,8 +231,8 @@ class Matcher:
                 joined.append(word)
         return joined
 
-    def _match(self, text: str) -> MatchResult:
-        folded, lang = self._words(text)
+    def _match(self, text: str, written: Lang | None) -> MatchResult:
+        folded, lang = self._words(text, written)
         signal = self.smalltalk.case_signal(folded)
         kind = self.smalltalk.kind(folded)
         if kind is not None:
@@ -821,6 +829,12 @@ def _typo_features(tokens: list[_Token], config: MatchConfig) -> list[str]:
 def _flatten(chunks: list[Chunk], config: MatchConfig) -> list[str]:
     """The folded words of a message's chunks (its first config.max_words)."""
     return [word for chunk in chunks for word in chunk.words][: config.max_words]
+
+
+def _in_cyrillic(written: Lang | None) -> bool | None:
+    """Whether a conversation in ``written`` is in Cyrillic (Russian, Kazakh) or not (English);
+    None when its language is not known."""
+    return None if written is None else written != "en"
 
 
 def _between(short: float, story: float, storiness: float) -> float:

@@ -47,14 +47,18 @@ def _readings(chunk: str) -> dict[Form, tuple[str, ...]]:
     return {form: found for form, found in readings.items() if found}
 
 
-def read(text: str, known: Callable[[str], bool]) -> list[Chunk]:
+def read(text: str, known: Callable[[str], bool], cyrillic: bool | None = None) -> list[Chunk]:
     """Split ``text`` into chunks and choose for each the reading with the largest share of
     known words (another reading than the typed one must be wholly known). An everyday English
     word as typed is a known word ("saw" is no Kazakh сау, "party" no Russian парты).
 
     A chunk that no reading decides (a tie, such as no known word at all, or "me" known both
     as English and as Kazakh ме) takes the form most decided chunks of the message were read
-    in, else the text as typed; so a typo in translit is still read as translit.
+    in, else the text as typed; so a typo in translit is still read as translit. In a
+    conversation (``cyrillic``: whether its language is written in Cyrillic), it is read in
+    the script most decided chunks were read in, else in the conversation's: "a primery?"
+    after a Russian answer is а примеры, not English with a typo of "primary". (A message
+    alone is read as the labelled sets are, and the trained models know them.)
     """
     chunks: list[Chunk] = []
     unresolved: list[int] = []
@@ -74,10 +78,35 @@ def read(text: str, known: Callable[[str], bool]) -> list[Chunk]:
         if not share[best] or list(share.values()).count(share[best]) > 1:
             unresolved.append(len(chunks))
         chunks.append(Chunk(piece, readings, best))
-    resolved = Counter(c.form for i, c in enumerate(chunks) if i not in unresolved)
-    if unresolved and resolved:
-        mode = resolved.most_common(1)[0][0]
-        for i in unresolved:
-            if mode in chunks[i].readings:
-                chunks[i] = Chunk(chunks[i].typed, chunks[i].readings, mode)
+    decided = [c for i, c in enumerate(chunks) if i not in unresolved]
+    forms = Counter(c.form for c in decided)
+    if cyrillic is not None:
+        scripts = Counter(_in_cyrillic(c.words) for c in decided)
+        scripts.pop(None, None)  # numbers tell no script
+        if scripts:
+            cyrillic = scripts.most_common(1)[0][0]
+        # the forms the decided chunks of that script were read in, most used first; else as
+        # typed or as translit (a wrong layout only where the message was typed so)
+        forms = Counter(c.form for c in decided if _in_cyrillic(c.words) == cyrillic)
+    # alone, the most used form only: the labelled sets' reading
+    tried: list[Form] = [form for form, _ in forms.most_common(1 if cyrillic is None else None)]
+    if cyrillic is not None:
+        tried += ["typed", "latin"]
+    for i in unresolved:
+        chunk = chunks[i]
+        fits = (
+            form
+            for form in tried
+            if form in chunk.readings
+            and (cyrillic is None or _in_cyrillic(chunk.readings[form]) == cyrillic)
+        )
+        chunks[i] = Chunk(chunk.typed, chunk.readings, next(fits, chunk.form))
     return chunks
+
+
+def _in_cyrillic(words: tuple[str, ...]) -> bool | None:
+    """Whether folded words are Cyrillic (True), Latin (False), or neither (numbers: None)."""
+    text = "".join(words)
+    if _CYRILLIC.intersection(text):
+        return True
+    return False if has_latin(text) else None
