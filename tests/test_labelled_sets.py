@@ -30,8 +30,8 @@ GATED = [
     "fresh-everyday",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on: they decide what lands (train27 and train28 since round 27,
-# train30 since round 28)
-VALIDATION = ["train19", "train27", "train28", "train30"]
+# train30 since round 28, train33 since round 29)
+VALIDATION = ["train19", "train27", "train28", "train30", "train33"]
 EVERYDAY_WORDS = "everyday-negatives"  # single words (kind everyday-word), no questions
 SETS = [
     *GATED,
