@@ -825,8 +825,6 @@ def test_a_relative_after_another_topic_is_no_family_rule(dialog: Dialog) -> Non
         (EN, "Can a civil servant accept gifts?", "what if I already took it?", "I am not sure"),
         (KK, "Мемлекеттік қызметші сыйлық ала ала ма?", "неге?", "Соңғы жауабым"),
         (RU, "Можно ли госслужащему принимать подарки?", "a esli ya uzhe vzyal?", "Не понял"),
-        # was "I only answer questions about…" (round 27's probe)
-        (RU, "Можно ли госслужащему принимать подарки?", "с какого времени?", "Не понял"),
         # no word ties it, its best entry does (the ban): "I don't know" (round 28's probe)
         (RU, "Можно ли госслужащему принимать подарки?", "куда сдать?", "Не понял"),
     ],
@@ -870,6 +868,34 @@ def test_a_follow_up_read_as_the_same_answer_gets_its_lead_not_all_of_it_again(
     assert "Источники" not in again.text and len(again.text) < len(first.text) / 2
     (full,) = dialog.handle_message(RU, question)
     assert full.text.startswith(relatives.answer("ru")[:40]) and "Источники" in full.text
+
+
+@pytest.mark.parametrize(
+    ("user", "question", "follow_up", "again"),
+    [
+        (RU, "УДО за коррупцию дают?", "а с какого числа?", True),
+        (EN, "law 384-VI what is it", "when did it come into force?", True),
+        (KK, "Сыйлық алуға бола ма?", "қашаннан бастап?", True),
+        # round 28 told it "I am not sure what you ask" (it had "I only answer questions…")
+        (RU, "Можно ли госслужащему принимать подарки?", "с какого времени?", True),
+        (EN, "law 384-VI what is it", "when was the anti-corruption law adopted?", False),
+    ],
+)
+def test_a_date_asked_after_an_answer_gets_that_answer_again(
+    dialog: Dialog, user: UserRef, question: str, follow_up: str, again: bool
+) -> None:
+    """ "а с какого числа?" after Law 384-VI got Law 365-VI's answer and its date (round 29's
+    probe): a message asking for a date in words of a date alone gets the answer just shown
+    again, whose first paragraph dates it. One that names what it asks about is a question of
+    its own."""
+    (first,) = dialog.handle_message(user, question)
+    lang = dialog.library.matcher.match(question).lang
+    shown = next(
+        e for e in dialog.library.kb.entries.values() if first.text.startswith(e.answer(lang)[:40])
+    )
+    (reply,) = dialog.handle_message(user, follow_up)
+    lead = shown.answer(lang).split("\n\n", 1)[0]
+    assert (lead in reply.text and not reply.text.startswith(lead)) is again
 
 
 def test_words_typed_at_a_step_of_a_check_are_no_follow_up_of_the_answer_before_it(

@@ -610,6 +610,11 @@ def test_a_message_naming_one_topic_is_never_off_topic(bundled: Matcher) -> None
         ("спс, помог 👍", "thanks"),  # round 27: "помог" read as "помоги", what can you do
         ("помогите", "capabilities"),
         ("it helped", "thanks"),
+        ("thank you so much, you helped a lot", "thanks"),  # round 29's probe: off topic
+        ("rahmet komek ushin", "thanks"),  # рахмет көмек үшін
+        ("ты молодец", "thanks"),
+        ("операторға қосшы", "human"),  # connect me to an operator: the provocation rules
+        ("can I talk to a real person", "human"),  # was: "Yes, I am a bot"
     ],
 )
 def test_greetings_and_thanks_around_small_talk(bundled: Matcher, text: str, kind: str) -> None:

@@ -38,6 +38,15 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     answer by a word, one of its two best entries of the answer's topic (see :func:`_reread`)."""
     if result.smalltalk or last is None or result.lang not in last.texts:
         return result
+    if _asks_its_date(turn, text, result, last):
+        return replace(
+            result,
+            entry_id=last.id,
+            suggestions=tuple(s for s in result.suggestions if s != last.id),
+            two_topics=False,
+            one_topic=False,
+            off_topic=False,
+        )
     # an off-topic reading of the words alone does not rule a follow-up out: "and my brother?"
     # names no topic, and the entry it asks for must be one of its own suggestions anyway
     unanswered = result.entry_id is None and bool(result.suggestions)
@@ -56,6 +65,14 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
         if read is not None:
             return read
     return _reread(turn, text, result, last)
+
+
+def _asks_its_date(turn: Turn, text: str, result: MatchResult, last: Entry) -> bool:
+    """Whether a short message asks when the last answer's rule came in, in words of a date
+    alone ("с какого числа?", "when did it come into force?" after Law 384-VI; the matcher
+    gave it Law 365-VI's date). "when was the anti-corruption law adopted?" and "when did
+    the gift ban start?" name what they ask about."""
+    return len(text.split()) <= ABOUT_WORDS and turn.matcher.smalltalk.asks_when(text)
 
 
 def _required(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchResult | None:
@@ -148,7 +165,8 @@ def repeated_follow_up(
         return None
     if last is None or last.id != result.entry_id:
         return None
-    return last if turn.matcher.smalltalk.follows_up(text) else None
+    smalltalk = turn.matcher.smalltalk
+    return last if smalltalk.follows_up(text) or smalltalk.asks_when(text) else None
 
 
 def about_last_answer(turn: Turn, entry: Entry, suggestions: tuple[str, ...]) -> Reply:

@@ -14,6 +14,7 @@ CASE_SIGNALS = "case-signals"
 NEUTRAL = "language-neutral"
 INTENSIFIERS = "intensifiers"
 FOLLOW_UP = "follow-up"
+ASKS_WHEN = "asks-when"
 PHRASE_CUTOFF = 85.0
 TWO_PHRASES_WORDS = 8  # longer messages are never read as two small-talk phrases
 FRAMED_WORDS = 12  # longer messages are never read as a phrase with words around it
@@ -57,7 +58,7 @@ class SmallTalk:
         )
         self._polite_words = {word for phrase in self._polite for word in phrase}
         for kind, texts in phrases.items():
-            if kind in (CASE_SIGNALS, NEUTRAL, INTENSIFIERS, FOLLOW_UP):
+            if kind in (CASE_SIGNALS, NEUTRAL, INTENSIFIERS, FOLLOW_UP, ASKS_WHEN):
                 continue
             for text in texts:
                 folded = fold(text)
@@ -74,6 +75,7 @@ class SmallTalk:
         self._signal_lengths = {len(part) for signal in self._signals for part in signal}
         self._neutral = frozenset(fold(text) for text in phrases.get(NEUTRAL, ()))
         self._follow_up = frozenset(w for text in phrases.get(FOLLOW_UP, ()) for w in words(text))
+        self._asks_when = frozenset(w for text in phrases.get(ASKS_WHEN, ()) for w in words(text))
         self._intensifiers = frozenset(
             w for text in phrases.get(INTENSIFIERS, ()) for w in words(text)
         )
@@ -187,6 +189,14 @@ class SmallTalk:
         """True when ``text`` has a word that makes a short message a question about the
         answer just shown ("а", "and", "if", "it", "why", "ше")."""
         return not self._follow_up.isdisjoint(words(text))
+
+    def asks_when(self, text: str) -> bool:
+        """True when ``text`` asks for a date and nothing else: its words are those of a
+        date ("когда", «с какого числа», "when did it come into force", «қашаннан бастап»),
+        follow-up words and function words."""
+        found = set(words(text))
+        rest = found - self._asks_when - self._follow_up - ALL_STOPWORDS
+        return not rest and not found.isdisjoint(self._asks_when)
 
     def case_signal(self, folded: list[str]) -> bool:
         """True when every word of some case signal begins a word of the message."""
