@@ -35,10 +35,11 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     cannot answer alone ("and my wife?" after the gift ban), the entry it asks for read after
     that answer's question: another entry of the same topic, one the follow-up's own words suggest
     too. The same answer again, or another topic, is no follow-up. Else, for one tied to the
-    answer by a word, one of its two best entries of the answer's topic (see :func:`_reread`)."""
+    answer by a word, one of its two best entries of the answer's topic (see :func:`_reread`).
+    A short message asking only for a date is the last answer again (:func:`_asks_its_date`)."""
     if result.smalltalk or last is None or result.lang not in last.texts:
         return result
-    if _asks_its_date(turn, text, result, last):
+    if _asks_its_date(turn, text):
         return replace(
             result,
             entry_id=last.id,
@@ -67,7 +68,7 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     return _reread(turn, text, result, last)
 
 
-def _asks_its_date(turn: Turn, text: str, result: MatchResult, last: Entry) -> bool:
+def _asks_its_date(turn: Turn, text: str) -> bool:
     """Whether a short message asks when the last answer's rule came in, in words of a date
     alone ("с какого числа?", "when did it come into force?" after Law 384-VI; the matcher
     gave it Law 365-VI's date). "when was the anti-corruption law adopted?" and "when did
