@@ -204,11 +204,11 @@ class Matcher:
         return self._folded(text[: self.config.max_input], written)
 
     def _words(self, text: str, written: Lang | None = None) -> tuple[list[str], Lang]:
-        chunks = read(text, self._known, _in_cyrillic(written))
+        chunks = read(text, self._known, _writes_cyrillic(written))
         return self._prepared(chunks), guess_language(chunks, self.index.lexicon)
 
     def _folded(self, text: str, written: Lang | None = None) -> list[str]:
-        return self._prepared(read(text, self._known, _in_cyrillic(written)))
+        return self._prepared(read(text, self._known, _writes_cyrillic(written)))
 
     def _prepared(self, chunks: list[Chunk]) -> list[str]:
         """The folded words the message is matched by: article numbers joined, and the
@@ -831,7 +831,7 @@ def _flatten(chunks: list[Chunk], config: MatchConfig) -> list[str]:
     return [word for chunk in chunks for word in chunk.words][: config.max_words]
 
 
-def _in_cyrillic(written: Lang | None) -> bool | None:
+def _writes_cyrillic(written: Lang | None) -> bool | None:
     """Whether a conversation in ``written`` is in Cyrillic (Russian, Kazakh) or not (English);
     None when its language is not known."""
     return None if written is None else written != "en"
