@@ -896,6 +896,9 @@ def test_a_date_asked_after_an_answer_gets_that_answer_again(
     (reply,) = dialog.handle_message(user, follow_up)
     lead = shown.answer(lang).split("\n\n", 1)[0]
     assert (lead in reply.text and not reply.text.startswith(lead)) is again
+    if again:  # the answer's related questions, not what the date words happen to rank
+        offered = {a.removeprefix("e:") for a in actions(reply) if a.startswith("e:")}
+        assert offered <= set(shown.related)
 
 
 def test_words_typed_at_a_step_of_a_check_are_no_follow_up_of_the_answer_before_it(

@@ -39,11 +39,11 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     A short message asking only for a date is the last answer again (:func:`_asks_its_date`)."""
     if result.smalltalk or last is None or result.lang not in last.texts:
         return result
-    if _asks_its_date(turn, text):
+    if _asks_its_date(turn, text):  # its related questions follow: the date words rank none
         return replace(
             result,
             entry_id=last.id,
-            suggestions=tuple(s for s in result.suggestions if s != last.id),
+            suggestions=(),
             two_topics=False,
             one_topic=False,
             off_topic=False,
