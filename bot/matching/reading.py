@@ -78,30 +78,35 @@ def read(text: str, known: Callable[[str], bool], cyrillic: bool | None = None) 
         if not share[best] or list(share.values()).count(share[best]) > 1:
             unresolved.append(len(chunks))
         chunks.append(Chunk(piece, readings, best))
+    if not unresolved:
+        return chunks
     decided = [c for i, c in enumerate(chunks) if i not in unresolved]
-    forms = Counter(c.form for c in decided)
-    if cyrillic is not None:
-        scripts = Counter(_in_cyrillic(c.words) for c in decided)
-        scripts.pop(None, None)  # numbers tell no script
-        if scripts:
-            cyrillic = scripts.most_common(1)[0][0]
-        # the forms the decided chunks of that script were read in, most used first; else as
-        # typed or as translit (a wrong layout only where the message was typed so)
-        forms = Counter(c.form for c in decided if _in_cyrillic(c.words) == cyrillic)
-    # alone, the most used form only: the labelled sets' reading
-    tried: list[Form] = [form for form, _ in forms.most_common(1 if cyrillic is None else None)]
-    if cyrillic is not None:
-        tried += ["typed", "latin"]
+    tried, script = _fallbacks(decided, cyrillic)
     for i in unresolved:
         chunk = chunks[i]
         fits = (
             form
             for form in tried
             if form in chunk.readings
-            and (cyrillic is None or _in_cyrillic(chunk.readings[form]) == cyrillic)
+            and (script is None or _in_cyrillic(chunk.readings[form]) == script)
         )
         chunks[i] = Chunk(chunk.typed, chunk.readings, next(fits, chunk.form))
     return chunks
+
+
+def _fallbacks(decided: list[Chunk], cyrillic: bool | None) -> tuple[list[Form], bool | None]:
+    """The forms a chunk no reading decides may take, in order, and the script its reading
+    must be in (None: any), given the message's decided chunks (see :func:`read`)."""
+    if cyrillic is None:  # alone: the form most decided chunks took, as the labelled sets
+        return [form for form, _ in Counter(c.form for c in decided).most_common(1)], None
+    scripts = Counter(_in_cyrillic(c.words) for c in decided)
+    scripts.pop(None, None)  # numbers tell no script
+    if scripts:
+        cyrillic = scripts.most_common(1)[0][0]
+    # the forms the decided chunks of that script took, most used first; else as typed or as
+    # translit (a wrong layout only where the message was typed so)
+    forms = Counter(c.form for c in decided if _in_cyrillic(c.words) == cyrillic)
+    return [*(form for form, _ in forms.most_common()), "typed", "latin"], cyrillic
 
 
 def _in_cyrillic(words: tuple[str, ...]) -> bool | None:
