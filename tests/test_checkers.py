@@ -369,6 +369,23 @@ def test_stop_outside_a_check_and_menu_are_small_talk(dialog: Dialog) -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "lang"),
+    [("темы", "ru"), ("Какие есть темы?", "ru"), ("show topics", "en"), ("тақырыптар", "kk")],
+)
+def test_asking_for_the_topics_in_words_shows_them(dialog: Dialog, typed: str, lang: Lang) -> None:
+    """A probe typed "show topics" after an answer and got "I am not sure what you are asking
+    about my last answer"; «тақырыптар» alone got "I don't know". Both show the topics, as
+    /topics does, in the language they are written in, after an answer too."""
+    who, other = user(lang), user(lang, 301)
+    (topics,) = dialog.handle_message(other, "/topics")
+    (alone,) = dialog.handle_message(who, typed)
+    dialog.handle_message(who, "What can this bot do?")
+    (after,) = dialog.handle_message(who, typed)
+    assert alone.text == after.text == topics.text
+    assert actions(alone) == actions(after) == actions(topics)
+
+
+@pytest.mark.parametrize(
     ("typed", "checker"),
     [("подарок", "check-gift"), ("the gift one", "check-gift"), ("туыстар", "check-relatives")],
 )
