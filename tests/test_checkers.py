@@ -223,6 +223,24 @@ def test_a_typed_option_goes_on_like_its_button(
     assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", choices)
 
 
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [("en", "i'm a civil servant"), ("ru", "я госслужащий"), ("kk", "мемлекеттік қызметшімін")],
+)
+def test_a_label_typed_without_its_yes_is_that_option(
+    dialog: Dialog, lang: Lang, typed: str
+) -> None:
+    """A probe typed "i'm a civil servant" at "Are you a civil servant?" and was taken down
+    the family member's branch ("I'm a civil servant's family member" begins with those
+    words): its outcome told a civil servant to tell the family member who serves."""
+    who, presser = user(lang), user(lang, 301)
+    for chat in (who, presser):
+        dialog.handle_button(chat, "k:check-gift:")
+    (typed_reply,) = dialog.handle_message(who, typed)
+    (pressed,) = dialog.handle_button(presser, "k:check-gift:0")
+    assert typed_reply.text == pressed.text and actions(typed_reply) == actions(pressed)
+
+
 def test_a_few_words_that_name_no_option_get_the_step_again(dialog: Dialog) -> None:
     """A probe typed "не уверен" where no option begins so and got "I don't know", with the
     check open unseen."""

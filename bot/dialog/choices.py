@@ -32,8 +32,9 @@ def typed_option(labels: Sequence[Sequence[str]], text: str, *, loose: bool = Fa
     option's labels (one per language): its number from 1 ("2") or its ordinal ("второй",
     "the second one"), its label's first words ("да" for "Да, я госслужащий", "not sure",
     "joq"), or else words inside it ("білмеймін" for "Нақты білмеймін"); with ``loose``, also
-    content words found in one option's labels only, in any order ("the family one"). None
-    when none or several fit.
+    content words found in one option's labels only, in any order ("the family one"). A label
+    typed whole, or but for its first word ("I'm a civil servant"), is read first. None when
+    none or several fit.
 
     >>> typed_option([["Да, я госслужащий", "Yes"], ["Нет", "No"]], "2")
     1
@@ -53,7 +54,7 @@ def typed_option(labels: Sequence[Sequence[str]], text: str, *, loose: bool = Fa
     if ordinal:
         return ordinal[0] if ordinal[0] < len(labels) else None
     options = [(n, _words(label)) for n, texts in enumerate(labels) for label in texts]
-    fits_in = (_begins, _within, _contains) if loose else (_begins, _within)
+    fits_in = (_whole, _begins, _within, _contains) if loose else (_whole, _begins, _within)
     for fits in fits_in:
         for reading in readings(text):
             fitting = {number for number, label in options if fits(label, reading)}
@@ -79,6 +80,13 @@ def readings(text: str) -> list[list[str]]:
 def _words(text: str) -> list[str]:
     """Folded words, English contractions spelt out ("I'm" as "i am")."""
     return [CONTRACTIONS.get(word, word) for word in words(text)]
+
+
+def _whole(label: list[str], typed: list[str]) -> bool:
+    """Whether the typed words are the whole label, or all of it but its first word ("I'm a
+    civil servant" for "Yes, I'm a civil servant", which "I'm a civil servant's family member"
+    merely begins with)."""
+    return len(typed) >= len(label) - 1 and _begins(label[len(label) - len(typed) :], typed)
 
 
 def _within(label: list[str], typed: list[str]) -> bool:
