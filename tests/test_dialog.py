@@ -207,6 +207,20 @@ def test_language_command_and_buttons(dialog: Dialog) -> None:
     assert actions(menu) == ["l:kk", "l:ru", "l:en", "l:auto"]
 
 
+def test_a_language_named_alone_chooses_it(dialog: Dialog) -> None:
+    """A probe typed «казахский» at the choices /language shows and got questions about
+    attacks on officers; "english" got "I only answer questions about…". A message that is
+    only a language's name chooses it, as its button does; a word that merely begins like one
+    («Казахстан») is read as before."""
+    dialog.handle_message(RU, "/language")
+    for typed, lang in (("казахский", "kk"), ("English!", "en"), ("на русском", "ru")):
+        (done,) = dialog.handle_message(RU, typed)
+        (pressed,) = dialog.handle_button(RU, f"l:{lang}")
+        assert done.text == pressed.text and dialog.store.language(RU.chat_id) == lang
+    dialog.handle_message(RU, "Казахстан")
+    assert dialog.store.language(RU.chat_id) == "ru"
+
+
 def test_help_about_unknown_command(dialog: Dialog) -> None:
     (helped,) = dialog.handle_message(EN, "/help")
     assert "/topics" in helped.text and "not legal advice" in helped.text

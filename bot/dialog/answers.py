@@ -28,6 +28,7 @@ from bot.insights.record import record_question
 from bot.kb import LANGS, Entry, as_lang
 from bot.kb.markup import escape, to_plain
 from bot.matching import MatchResult
+from bot.matching.normalize import words
 from bot.store import ALL_TOPICS
 
 ABOUT_ENTRY = "about-bot"
@@ -42,6 +43,46 @@ LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {  # /language <a beginning of one 
     "ru": ("ru", "рус", "орыс", "rus", "orys", "russian"),
     "en": ("en", "eng", "англ", "ағылшын", "agylshyn", "english"),
     AUTO: ("auto", "авто", "avto"),
+}
+TYPED_LANGUAGES: dict[str, tuple[str, ...]] = {  # a message of only one of these chooses it
+    "kk": (
+        "казахский",
+        "на казахском",
+        "по-казахски",
+        "қазақша",
+        "қазақ тілі",
+        "қазақ тілінде",
+        "kazakh",
+        "in kazakh",
+        "kazakhsha",
+        "qazaqsha",
+        "kazaksha",
+    ),
+    "ru": (
+        "русский",
+        "на русском",
+        "по-русски",
+        "орысша",
+        "орыс тілі",
+        "орыс тілінде",
+        "russian",
+        "in russian",
+        "russkiy",
+        "po-russki",
+        "na russkom",
+    ),
+    "en": (
+        "английский",
+        "на английском",
+        "по-английски",
+        "ағылшынша",
+        "ағылшын тілі",
+        "ағылшын тілінде",
+        "english",
+        "in english",
+        "angliyskiy",
+        "na angliyskom",
+    ),
 }
 CHECK = "✅ "
 Handoff = Callable[[Turn, str, MatchResult], Button | None]  # "ask a person" where it abstains
@@ -60,6 +101,23 @@ def language_named(text: str) -> str | None:
         return None
     fits = [code for code, words in LANGUAGE_WORDS.items() if typed.startswith(words)]
     return fits[0] if len(fits) == 1 else None
+
+
+def _phrase(text: str) -> str:
+    return " ".join(words(text))
+
+
+_NAMED = {_phrase(name): code for code, names in TYPED_LANGUAGES.items() for name in names}
+
+
+def language_typed(text: str) -> str | None:
+    """The language a message made only of its name chooses ("қазақша" or "english", typed
+    after /language shows the choices), or None.
+
+    >>> language_typed("Қазақша!"), language_typed("in English"), language_typed("Казахстан")
+    ('kk', 'en', None)
+    """
+    return _NAMED.get(_phrase(text))
 
 
 class Answers(Feature):
@@ -99,12 +157,14 @@ class Answers(Feature):
         without letters (an emoji, "1") or only of words typed alike in any language ("ok",
         "lol") tells no language: it is answered in the user's; a number with ARTICLE_DIGITS
         digits or more ("380", "412-1") is a question.
-        A 👍 or 👎 typed after an answer is a vote on it."""
+        A 👍 or 👎 typed after an answer is a vote on it; a language's name alone chooses it."""
         last = last_answer(turn)  # what a vote or a follow-up is about (read once)
         if (sign := typed_vote(text)) is not None and last is not None:
             return vote_by_message(turn, last, sign)
         if (chosen := self._typed_choice(turn, text)) is not None:
             return chosen
+        if (named := language_typed(text)) is not None:
+            return self.set_language(turn, named)
         letters = any(ch.isalpha() for ch in text)
         if not letters and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
             return [Reply(turn._("Please type your question in words."))]
