@@ -405,7 +405,13 @@ def test_asking_for_the_topics_in_words_shows_them(dialog: Dialog, typed: str, l
 
 @pytest.mark.parametrize(
     ("typed", "checker"),
-    [("подарок", "check-gift"), ("the gift one", "check-gift"), ("туыстар", "check-relatives")],
+    [
+        ("подарок", "check-gift"),
+        ("the gift one", "check-gift"),
+        ("туыстар", "check-relatives"),
+        ("провокация", "check-provocation"),  # no word of its title (round 30's probe)
+        ("provocation", "check-provocation"),
+    ],
 )
 def test_typing_at_the_list_of_checks_opens_the_one_it_names(
     dialog: Dialog, typed: str, checker: str
@@ -417,6 +423,19 @@ def test_typing_at_the_list_of_checks_opens_the_one_it_names(
     (opened,) = dialog.handle_message(who, typed)
     (pressed,) = dialog.handle_button(presser, f"k:{checker}:")
     assert actions(opened) == actions(pressed)
+
+
+def test_a_topic_typed_at_the_list_of_checks_opens_its_check_in_that_language(
+    dialog: Dialog,
+) -> None:
+    """A Russian-speaking user who types "provocation" at the list gets the check in English,
+    and a step answered by its number goes on in English."""
+    who = user("ru")
+    dialog.handle_message(who, "/check")
+    (opened,) = dialog.handle_message(who, "provocation")
+    assert opened.text.startswith("**Am I being provoked into a crime?** · question 1")
+    (step,) = dialog.handle_message(who, "1")
+    assert "question 2" in step.text
 
 
 def test_the_list_of_checks_waits_for_one_message_only(dialog: Dialog) -> None:

@@ -18,7 +18,7 @@ from bot.dialog.entries import MAX_RELATED, entry_button, with_sources
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
 from bot.i18n import N_
-from bot.kb import LANGS
+from bot.kb import LANGS, Lang
 from bot.kb.markup import escape
 from bot.kb.model import Checker, CheckerOutcome, CheckerStep
 from bot.matching.normalize import words
@@ -30,6 +30,7 @@ BACK_TO_CHECK = N_("▶ Back to the check (question {number})")
 FLOW_TIMEOUT = timedelta(minutes=30)  # an open checker untouched this long is abandoned
 BACK = N_("◀ Back")  # a step's control buttons, pressed or typed ("назад", "cancel")
 CANCEL_BUTTON = N_("✖ Cancel")
+TOPIC_WORDS = 2  # a message of at most this many words at the list of checks may name a topic
 STEP_AGAIN_WORDS = 7  # words the base cannot answer, this few and asking nothing: the step again
 
 
@@ -44,6 +45,18 @@ def offer_button(turn: Turn, topic: str) -> Button | None:
     if checker is None:
         return None
     return Button(turn._("Check your situation step by step"), f"{PREFIX}:{checker.id}:")
+
+
+def _topic_named(turn: Turn, text: str) -> tuple[str, Lang] | None:
+    """The topic that a word or two typed at the list of checks names ("провокация" for
+    "Меня провоцируют на преступление?"), as the matcher reads it, and the language it is
+    written in; None for anything longer (a question is answered) or for no topic."""
+    if len(words(text)) > TOPIC_WORDS:
+        return None
+    result = turn.matcher.match(text, turn.written)
+    found = result.entry_id or next(iter(result.suggestions), None)
+    entry = turn.kb.get(found) if found and not result.smalltalk else None
+    return (entry.topic, result.lang) if entry is not None else None
 
 
 class Checkers(Feature):
@@ -156,10 +169,15 @@ class Checkers(Feature):
         checkers = list(turn.kb.checkers.values())
         labels = [[checker.title[lang] for lang in LANGS] for checker in checkers]
         number = typed_option(labels, text, loose=True)
-        if number is None:
+        if number is not None:
+            return self._show(turn, checkers[number], "")
+        named = _topic_named(turn, text)
+        checker = next((c for c in checkers if named and c.topic == named[0]), None)
+        if named is None or checker is None:
             turn.store.end_flow(turn.user.chat_id)
             return None
-        return self._show(turn, checkers[number], "")
+        turn.store.set_written_language(turn.user.chat_id, named[1])  # its steps speak it
+        return self._show(turn.answering(named[1]), checker, "")
 
     def cancel(self, turn: Turn, _args: str) -> list[Reply]:
         """Leave the open checker; or say that what the bot had asked for (a comment, a
