@@ -469,6 +469,8 @@ TRAINING_SETS = (
     "tests/data/train29.jsonl",
     "tests/data/train31.jsonl",
     "tests/data/train32.jsonl",
+    "tests/data/train34.jsonl",
+    "tests/data/train36.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 
