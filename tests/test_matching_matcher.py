@@ -172,9 +172,12 @@ def _with_gift_sibling() -> Matcher:
 
 def test_bare_keywords_of_one_topic_get_its_overview() -> None:
     matcher = _with_gift_sibling()
-    (_, best), (_, second) = matcher.search("gift ban", limit=2)
+    (_, best), (_, second) = matcher.search("ban on gifts", limit=2)
     assert best - second < DEFAULT.min_margin  # a tie the margin alone would abstain on
-    assert matcher.match("gift ban").entry_id == "gifts-ban"
+    assert matcher.match("ban on gifts").entry_id == "gifts-ban"
+    # "gift ban" ties so too; round 30's model is less sure of it (69 %, threshold 77 %) and
+    # asks which of the two it means, as the bundled base does (the strict xfail below)
+    assert matcher.match("gift ban").one_topic
     assert matcher.match("does the gift ban cover my family").entry_id == "gifts-family"
     assert matcher.match("gift ban spouse").entry_id == "gifts-family"  # a clear winner stays
 
@@ -551,13 +554,14 @@ def test_family_gift_rule_needs_a_relative(bundled: Matcher, text: str, family: 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="round 29's retrain puts it at 68.5, the threshold 0.74: offered first, not answered",
+    reason="round 30's retrain puts it at 75.3, the threshold 0.77: offered first, not answered",
 )
 def test_bare_gift_ban_is_answered_with_the_ban(bundled: Matcher) -> None:
     """ "gift ban" was asked which of three gifts entries: with no relative named, the family
     rule is out of the running and the ban leads clearly. (Round 26's retrain put its
     confidence at 61.1, a strict xfail; round 27's at 82.5; round 28's at 65.1, round 29's at
-    68.5, and the bot asks which of the ban and the old threshold is meant, the ban first.)"""
+    68.5, round 30's at 75.3, and the bot asks which of the ban and the old threshold is meant,
+    the ban first.)"""
     assert bundled.match("gift ban").entry_id == "gifts-any-value-ban"
 
 
