@@ -619,6 +619,9 @@ def test_a_message_naming_one_topic_is_never_off_topic(bundled: Matcher) -> None
         ("ты молодец", "thanks"),
         ("операторға қосшы", "human"),  # connect me to an operator: the provocation rules
         ("can I talk to a real person", "human"),  # was: "Yes, I am a bot"
+        ("оператор керек", "human"),  # round 30's probe: provocation questions
+        ("хочу поговорить с юристом", "human"),  # "I don't know"
+        ("I need a lawyer", "human"),  # the off-topic refusal
     ],
 )
 def test_greetings_and_thanks_around_small_talk(bundled: Matcher, text: str, kind: str) -> None:
