@@ -25,7 +25,7 @@ from bot.dialog.subscriptions import find_topic
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, help_text
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.insights.record import record_question
-from bot.kb import LANGS, Entry, as_lang
+from bot.kb import LANGS, Entry, Lang, as_lang
 from bot.kb.markup import escape, to_plain
 from bot.matching import MatchResult
 from bot.matching.normalize import words
@@ -44,12 +44,11 @@ LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {  # /language <a beginning of one 
     "en": ("en", "eng", "англ", "ағылшын", "agylshyn", "english"),
     AUTO: ("auto", "авто", "avto"),
 }
-TYPED_LANGUAGES: dict[str, tuple[str, ...]] = {  # a message of only one of these chooses it
+TYPED_LANGUAGES: dict[Lang, tuple[str, ...]] = {  # besides the buttons' names (LANGUAGE_NAMES)
     "kk": (
         "казахский",
         "на казахском",
         "по-казахски",
-        "қазақша",
         "қазақ тілі",
         "қазақ тілінде",
         "kazakh",
@@ -59,7 +58,6 @@ TYPED_LANGUAGES: dict[str, tuple[str, ...]] = {  # a message of only one of thes
         "kazaksha",
     ),
     "ru": (
-        "русский",
         "на русском",
         "по-русски",
         "орысша",
@@ -78,12 +76,11 @@ TYPED_LANGUAGES: dict[str, tuple[str, ...]] = {  # a message of only one of thes
         "ағылшынша",
         "ағылшын тілі",
         "ағылшын тілінде",
-        "english",
         "in english",
         "angliyskiy",
         "na angliyskom",
     ),
-}
+}  # a message made only of one of these, or of a button's name, chooses that language
 CHECK = "✅ "
 Handoff = Callable[[Turn, str, MatchResult], Button | None]  # "ask a person" where it abstains
 AskPerson = Callable[[Turn, str], list[Reply]]  # "/ask": the question for a person
@@ -107,7 +104,11 @@ def _phrase(text: str) -> str:
     return " ".join(words(text))
 
 
-_NAMED = {_phrase(name): code for code, names in TYPED_LANGUAGES.items() for name in names}
+_NAMED = {
+    _phrase(name): code
+    for code, names in TYPED_LANGUAGES.items()
+    for name in (*names, LANGUAGE_NAMES[code])
+}
 
 
 def language_typed(text: str) -> str | None:
