@@ -39,9 +39,14 @@ def start_button(turn: Turn, checker: Checker) -> Button:
     return Button(checker.title[turn.lang], f"{PREFIX}:{checker.id}:")
 
 
+def _checker_of(turn: Turn, topic: str) -> Checker | None:
+    """The step-by-step check of ``topic``, if it has one."""
+    return next((c for c in turn.kb.checkers.values() if c.topic == topic), None)
+
+
 def offer_button(turn: Turn, topic: str) -> Button | None:
     """ "Check your situation step by step" for a topic that has a checker, else None."""
-    checker = next((c for c in turn.kb.checkers.values() if c.topic == topic), None)
+    checker = _checker_of(turn, topic)
     if checker is None:
         return None
     return Button(turn._("Check your situation step by step"), f"{PREFIX}:{checker.id}:")
@@ -172,12 +177,11 @@ class Checkers(Feature):
         if number is not None:
             return self._show(turn, checkers[number], "")
         named = _topic_named(turn, text)
-        checker = next((c for c in checkers if named and c.topic == named[0]), None)
-        if named is None or checker is None:
-            turn.store.end_flow(turn.user.chat_id)
-            return None
-        turn.store.set_written_language(turn.user.chat_id, named[1])  # its steps speak it
-        return self._show(turn.answering(named[1]), checker, "")
+        if named is not None and (checker := _checker_of(turn, named[0])) is not None:
+            turn.store.set_written_language(turn.user.chat_id, named[1])  # its steps speak it
+            return self._show(turn.answering(named[1]), checker, "")
+        turn.store.end_flow(turn.user.chat_id)
+        return None
 
     def cancel(self, turn: Turn, _args: str) -> list[Reply]:
         """Leave the open checker; or say that what the bot had asked for (a comment, a
