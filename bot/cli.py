@@ -471,6 +471,7 @@ TRAINING_SETS = (
     "tests/data/train32.jsonl",
     "tests/data/train34.jsonl",
     "tests/data/train36.jsonl",
+    "tests/data/train38.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 
