@@ -27,8 +27,22 @@ What is replaced, in this order:
 - ``[NUMBER]`` any other identifier-shaped run that is likely personal: 10 or more digits in a
   row (unless a currency or unit such as ``тенге``/``МРП`` follows, or a Latin letter precedes,
   as in a document code ``K1400000226``), a 12-digit run with a wrong check digit (a mistyped
-  IIN is still an IIN), a 4-4-4-4 card-shaped or an IBAN-shaped run that fails its check.
+  IIN is still an IIN, also in two groups of six: ``870412 300123``), a 4-4-4-4 card-shaped
+  or an IBAN-shaped run that fails its check.
 - ``[USERNAME]`` Telegram-style ``@name`` of 5-32 characters.
+- ``[DOCUMENT]`` the number after a word for an identity document (``паспорт``,
+  ``удостоверение``, ``жеке куәлік``, ``passport``, ``ID``, ``водительские права``): 6-12
+  digits, with up to two letters before them (``N12345678``).
+- ``[PLATE]`` a car's registration plate in Kazakhstan's format, three digits, two or three
+  capital letters and a two-digit region (``777ABC02``, ``123 AB 01``).
+- ``[DATE]`` a date after a word for a birth (``родился``, ``дата рождения``, ``туған``,
+  ``born``): ``12.04.1987``, ``12 апреля 1987``, ``1990 жылы 12 наурыз``, ``May 3, 1990``. A
+  year alone ("a woman born in 1968": when may she retire?) and dates without such a word (a
+  law's date) are kept.
+- ``[ADDRESS]`` a street address: a word for a street, avenue or microdistrict with its name
+  and the number of a house or a flat (``ул. Кенесары 40, кв. 12``, ``Абай көшесі 15 үй``,
+  ``12 Abai street``), and a flat number alone (``кв. 12``, ``3 пәтер``, ``apt 5``). A street
+  without a number ("near Abai avenue") and a town are places, and kept.
 - ``[NAME]`` person names, by rules: a capitalised word (or, after ``меня зовут``/``my name
   is``/``менің атым``, any word) after a cue; a patronymic (``-ович``, ``-овна``, ``-ұлы``,
   ``-қызы``); a surname form (``-ов``, ``-ева``, ``-ин``, ``-ский``, ``-баев`` …) next to another
@@ -64,6 +78,10 @@ PLACEHOLDERS = (
     "[BIN]",
     "[NUMBER]",
     "[USERNAME]",
+    "[ADDRESS]",
+    "[DATE]",
+    "[DOCUMENT]",
+    "[PLATE]",
     "[NAME]",
 )
 
@@ -232,8 +250,11 @@ def _iin(match: re.Match[str]) -> str:
 
 def _grouped_iin(match: re.Match[str]) -> str:
     digits = re.sub(r"\D", "", match.group())
-    if len(digits) != 12 or not iin_valid(digits):
+    if len(digits) != 12:
         return match.group()
+    if not iin_valid(digits):  # a birth date and a serial, mistyped: still personal
+        halves = re.split(r"[ \u00a0.-]", match.group())
+        return "[NUMBER]" if [len(h) for h in halves] == [6, 6] else match.group()
     return "[BIN]" if digits[4] in "456" else "[IIN]"
 
 
@@ -745,6 +766,66 @@ def _names(text: str) -> str:
     return text
 
 
+# --- documents, plates, birth dates, addresses ----------------------------------------------
+
+_DOCUMENT = re.compile(
+    r"(?i)(?<!\w)(?:паспорт\w*|удостоверени\w*|уд\.? ?л\.?|жеке куәлі\w*|куәлі\w*|passport|"
+    r"id(?: card)?|водительск\w* прав\w*|права|свидетельств\w*)(?!\w)"
+    r"(?P<gap>[\s:№#.-]*(?:номер\w*|нөмір\w*|no\.?|number|серии)?[\s:№#.-]*)"
+    r"(?P<num>(?<![\w])[A-ZА-Я]{0,2}[ ]?\d(?:[ -]?\d){5,11})(?![\w])"
+)
+_PLATE = re.compile(r"(?<![\w\[])\d{3}[ ]?[A-ZАВЕКМНОРСТХ]{2,3}[ ]?\d{2}(?![\w])")
+_MONTHS = (
+    r"(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|"
+    r"қаңтар|ақпан|наурыз|сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|желтоқсан|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?"
+)
+_YEAR_WORD = r"(?:\s*(?:г\.|года?|гг?\b|ж\.|жылы?|year))?"
+_DATE = (
+    rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}"
+    rf"|\d{{1,2}}(?:-?(?:го|ші|шы|th|st|nd|rd))?\s+{_MONTHS}(?:\s+\d{{4}}{_YEAR_WORD})?"
+    rf"|\d{{4}}{_YEAR_WORD}\s+\d{{1,2}}(?:-?(?:ші|шы))?\s+{_MONTHS}"
+    rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+\d{{4}})?)"
+)
+_BIRTH = re.compile(
+    r"(?i)(?<!\w)(?:родил(?:ся|ась|и)|дата рождения|год рождения|д\. ?р\.|туған|туылған|"
+    r"туған күн\w*|born|date of birth|dob|birth date)(?!\w)"
+    rf"(?P<gap>[^\d\n\[]{{0,12}}?)(?P<date>(?<!\d){_DATE})(?!\d)"
+)
+_STREET_WORD = (
+    r"(?:ул\.|улица|улице|улицу|пр\.|пр-т|просп\.|проспект\w*|пер\.|переул\w*|б-р|бульвар\w*|"
+    r"мкр\.?|микрорайон\w*|шоссе|street|avenue|ave\.)"
+)
+_KK_STREET_WORD = (
+    r"(?:көшесі\w*|көш\.|даңғылы\w*|даң\.|шағын ?ауданы\w*|ықшам ?ауданы\w*|мөлтек ?ауданы\w*|"
+    r"street|st\.|avenue|ave\.|boulevard|blvd\.?|microdistrict)"
+)
+_STREET_NAME = rf"(?:[{_UP}\d][\w.-]*)(?:[ ][{_UP}][\w.-]*){{0,2}}"  # "8 Марта", "Абая"
+_HOUSE = r"(?:,?\s*(?:д\.|дом|үй|house)?\s*№?\s*\d{1,4}[a-zа-я]?(?:/\d{1,4})?(?!\d)(?:\s*үй)?)"
+_FLAT = (
+    r"(?:,?\s*(?:кв\.?|квартира|пәтер|apt\.?|apartment|flat)\s*№?\s*\d{1,4}(?!\d)(?:\s*пәтер)?"
+    r"|,?\s*\d{1,4}\s*пәтер)"
+)
+# a street is masked with the number of a house or a flat: "near Abai avenue" is a place
+_ADDRESS = re.compile(
+    rf"(?i:(?<!\w){_STREET_WORD})\s*{_STREET_NAME}(?:{_HOUSE}{_FLAT}?|{_FLAT})"
+    rf"|(?<![\w])(?:\d{{1,4}}[a-z]?\s+{_STREET_NAME}\s+(?i:{_KK_STREET_WORD})(?!\w)"
+    rf"(?:{_HOUSE}?{_FLAT}?)|{_STREET_NAME}\s+(?i:{_KK_STREET_WORD})(?!\w)(?:{_HOUSE}{_FLAT}?|{_FLAT}))"
+    rf"|(?i:(?<!\w)(?:кв\.?|квартира|apt\.?|apartment|flat)\s*№?\s*\d{{1,4}}(?!\d)"
+    rf"|(?<![\w,])\d{{1,4}}\s*пәтер\w*)"
+)
+
+
+def _document(match: re.Match[str]) -> str:
+    start = match.start("num") - match.start()
+    return match.group()[:start] + "[DOCUMENT]"
+
+
+def _birth(match: re.Match[str]) -> str:
+    start = match.start("date") - match.start()
+    return match.group()[:start] + "[DATE]"
+
+
 # --- the pipeline ---------------------------------------------------------------------------
 
 _Sub = Callable[[str], str]
@@ -780,6 +861,10 @@ _PASSES: tuple[_Sub, ...] = (
     _sub(_GROUPED_IIN, _grouped_iin, _has_digits),
     _sub(_LONG, _long, _has_digits),
     _sub(_USERNAME, "[USERNAME]", lambda text: "@" in text),
+    _sub(_DOCUMENT, _document, _has_digits),
+    _sub(_PLATE, "[PLATE]", lambda text: any(c.isdigit() for c in text)),
+    _sub(_BIRTH, _birth, lambda text: any(c.isdigit() for c in text)),
+    _sub(_ADDRESS, "[ADDRESS]", lambda text: any(c.isdigit() for c in text) or "." in text),
     lambda text: _names(text) if _names_hint(text) else text,
 )
 

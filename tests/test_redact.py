@@ -135,6 +135,50 @@ def test_not_phones(text: str) -> None:
     assert redact(text) == text
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("мой иин 870412 300123", "мой иин [NUMBER]"),  # a mistyped IIN in two groups of six
+        ("Номер машины 777ABC02, к кому идти?", "Номер машины [PLATE], к кому идти?"),
+        ("госномер 123 AB 01", "госномер [PLATE]"),
+        (
+            "паспорт N12345678, удостоверение 045612378",
+            "паспорт [DOCUMENT], удостоверение [DOCUMENT]",
+        ),
+        ("жеке куәлік нөмірі 041234567", "жеке куәлік нөмірі [DOCUMENT]"),
+        ("my ID card no. 123456789", "my ID card no. [DOCUMENT]"),
+        ("родился 12.04.1987, работаю в акимате", "родился [DATE], работаю в акимате"),
+        ("родилась 5 марта 1985 г.", "родилась [DATE]"),
+        ("Туған күнім 1990 жылы 12 наурыз", "Туған күнім [DATE]"),
+        ("I was born on May 3, 1990.", "I was born on [DATE]."),
+        ("Живу: г. Астана, ул. Кенесары 40, кв. 12.", "Живу: г. Астана, [ADDRESS]."),
+        ("пр. Абая 150/1", "[ADDRESS]"),
+        ("мкр. Самал-2, д. 5", "[ADDRESS]"),
+        ("Мекенжайым: Абай көшесі 15 үй, 3 пәтер.", "Мекенжайым: [ADDRESS]."),
+        ("I live at 12 Abai street, apt 5", "I live at [ADDRESS]"),
+        ("квартира 45, соседи слышали", "[ADDRESS], соседи слышали"),
+    ],
+)
+def test_documents_plates_birth_dates_addresses(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When can I retire? I'm a woman born in 1968",  # a year alone is kept
+        "закон от 18.10.2020 № 365-VI вступил в силу?",  # no birth word: a law's date
+        "The police stopped me on Abay avenue and asked for my passport.",  # a place
+        "подрядчик ремонтирует школу в мкр Кокжиек",
+        "Someone took a microcredit with my ID photo, 150 000 tenge.",
+        "штраф 100 МРП 10 раз подряд?",
+        "A road contractor left a box of cognac in my office",
+    ],
+)
+def test_places_years_and_amounts_are_kept(text: str) -> None:
+    assert redact(text) == text
+
+
 # --- e-mail, card, IBAN, username, URL ------------------------------------------------------
 
 
