@@ -305,6 +305,31 @@ def test_a_question_between_steps_sets_the_check_aside_until_a_step_is_shown(
     assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "01")
 
 
+@pytest.mark.parametrize("command", ["/start", "/topics", "/help", "/subscribe", "/about"])
+def test_a_command_sets_the_check_aside(dialog: Dialog, command: str) -> None:
+    """Round 31's probe: after /start or /subscribe, a typed "да" or "1" (meant for what
+    was on the screen) answered a step of the check no longer shown."""
+    who = user("ru")
+    (step,) = dialog.handle_button(who, "k:check-gift:")
+    dialog.handle_message(who, command)
+    assert dialog.store.flow_aside(who.chat_id)
+    replies = dialog.handle_message(who, "да")
+    assert not any("вопрос 2" in r.text for r in replies)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "")
+    (going_on,) = dialog.handle_button(who, actions(step)[0])  # its buttons still work
+    assert "вопрос 2" in going_on.text and not dialog.store.flow_aside(who.chat_id)
+
+
+def test_a_command_closes_the_list_of_checks(dialog: Dialog) -> None:
+    """ "2" after /check, then /topics, is the second topic, not the second check."""
+    who = user("ru")
+    dialog.handle_message(who, "/check")
+    dialog.handle_message(who, "/topics")
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) is None
+    replies = dialog.handle_message(who, "2")
+    assert not any("вопрос 1" in r.text for r in replies)
+
+
 def test_the_reply_to_a_question_that_sets_a_check_aside_offers_the_way_back(
     dialog: Dialog,
 ) -> None:

@@ -123,6 +123,19 @@ class Checkers(Feature):
             turn.store.set_flow_aside(chat_id)
         return None
 
+    def interrupted(self, turn: Turn) -> bool:
+        """A command or another button: the open step is off the screen, so the check is set
+        aside (typed words are no answer to it until it is shown again; its buttons still
+        work), and the list of checks, which waited for a typed choice, is closed ("да" after
+        /ask, "1" after /subscribe). True when the list was closed."""
+        chat_id = turn.user.chat_id
+        open_flow = turn.store.flow(chat_id, max_age=FLOW_TIMEOUT)
+        if open_flow is not None and open_flow[0] == MENU:
+            return turn.store.end_flow(chat_id)
+        if open_flow is not None:
+            turn.store.set_flow_aside(chat_id)
+        return False
+
     def after_text(self, turn: Turn, replies: list[Reply]) -> list[Reply]:
         """A reply while the open check is set aside by a question, with a button back to its
         step (its last row): a later "2" is then no answer to a step off the screen, and the
