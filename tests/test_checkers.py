@@ -463,6 +463,29 @@ def test_a_topic_typed_at_the_list_of_checks_opens_its_check_in_that_language(
     assert "question 2" in step.text
 
 
+@pytest.mark.parametrize(
+    ("typed", "lang", "heading"),
+    [
+        ("provocation", "en", "question 2"),
+        ("сыйлық", "kk", "2-сұрақ"),  # a word of the Kazakh title
+        ("арандату", "kk", "2-сұрақ"),
+        ("подарок", "ru", "вопрос 2"),
+    ],
+)
+def test_a_check_opened_by_typing_goes_on_in_that_language_when_a_button_is_pressed(
+    dialog: Dialog, typed: str, lang: Lang, heading: str
+) -> None:
+    """Round 31's probe: "provocation" at a Russian list showed question 1 in English, but its
+    buttons were marked Russian, so pressing one went on in Russian; "сыйлық" (a word of the
+    Kazakh title) opened the check in Russian."""
+    who = user("ru")
+    dialog.handle_message(who, "/check")
+    (opened,) = dialog.handle_message(who, typed)
+    assert opened.marked_language() == lang
+    (pressed,) = dialog.handle_button(who, opened.buttons[0][0].action)
+    assert heading in pressed.text
+
+
 def test_the_list_of_checks_waits_for_one_message_only(dialog: Dialog) -> None:
     """A question at the list is answered as usual and closes it; /cancel closes it too."""
     who = user("ru")

@@ -188,13 +188,21 @@ class Checkers(Feature):
         labels = [[checker.title[lang] for lang in LANGS] for checker in checkers]
         number = typed_option(labels, text, loose=True)
         if number is not None:
-            return self._show(turn, checkers[number], "")
+            return self._open_in(turn, checkers[number], _typed_in(labels, number, text))
         named = _topic_named(turn, text)
         if named is not None and (checker := _checker_of(turn, named[0])) is not None:
-            turn.store.set_written_language(turn.user.chat_id, named[1])  # its steps speak it
-            return self._show(turn.answering(named[1]), checker, "")
+            return self._open_in(turn, checker, named[1])
         turn.store.end_flow(turn.user.chat_id)
         return None
+
+    def _open_in(self, turn: Turn, checker: Checker, lang: Lang | None) -> list[Reply]:
+        """``checker`` opened from the list by typed words, its steps (and their buttons, so
+        that pressing one goes on in it) in the language they were typed in, if known."""
+        if lang is None:
+            return self._show(turn, checker, "")
+        turn.store.set_written_language(turn.user.chat_id, lang)
+        answering = turn.answering(lang)
+        return [r.in_language(answering.lang) for r in self._show(answering, checker, "")]
 
     def cancel(self, turn: Turn, _args: str) -> list[Reply]:
         """Leave the open checker; or say that what the bot had asked for (a comment, a
@@ -257,6 +265,17 @@ class Checkers(Feature):
             )
         )
         return Reply(with_sources(turn, outcome.texts[turn.lang], outcome.sources), tuple(rows))
+
+
+def _typed_in(labels: list[list[str]], number: int, text: str) -> Lang | None:
+    """The one language whose labels alone read ``text`` as option ``number`` ("сыйлық" is
+    Kazakh); None when several do ("2") or none."""
+    fits = [
+        lang
+        for at, lang in enumerate(LANGS)
+        if typed_option([[label[at]] for label in labels], text, loose=True) == number
+    ]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _names_control(turn: Turn, text: str, label: str) -> bool:
