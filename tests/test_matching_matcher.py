@@ -620,6 +620,7 @@ def test_a_message_naming_one_topic_is_never_off_topic(bundled: Matcher) -> None
         ("операторға қосшы", "human"),  # connect me to an operator: the provocation rules
         ("can I talk to a real person", "human"),  # was: "Yes, I am a bot"
         ("оператор керек", "human"),  # round 30's probe: provocation questions
+        ("адаммен сөйлессем бола ма?", "human"),  # round 31's probe: the off-topic refusal
         ("хочу поговорить с юристом", "human"),  # "I don't know"
         ("I need a lawyer", "human"),  # the off-topic refusal
     ],
