@@ -30,8 +30,18 @@ GATED = [
     "fresh-everyday",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on: they decide what lands (train27 and train28 since round 27,
-# train30 since round 28, train33 since round 29, train35 and train37 since round 30)
-VALIDATION = ["train19", "train27", "train28", "train30", "train33", "train35", "train37"]
+# train30 since round 28, train33 since round 29, train35 and train37 since round 30, train39
+# since round 31)
+VALIDATION = [
+    "train19",
+    "train27",
+    "train28",
+    "train30",
+    "train33",
+    "train35",
+    "train37",
+    "train39",
+]
 EVERYDAY_WORDS = "everyday-negatives"  # single words (kind everyday-word), no questions
 SETS = [
     *GATED,
