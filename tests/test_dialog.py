@@ -14,7 +14,7 @@ from bot.dialog import Dialog, Reply, UserRef, build_dialog
 from bot.dialog import core as dialog_core
 from bot.dialog.entries import LABEL_LIMIT, button_label
 from bot.dialog.reply import CALLBACK_DATA_LIMIT, split_language
-from bot.kb.markup import to_html, to_plain
+from bot.kb.markup import paragraphs, to_html, to_plain
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -651,12 +651,15 @@ def test_a_follow_up_answered_alone_with_another_topic_is_read_after_the_answer(
     """A probe asked "and if it was before 2020?" after the gift ban and got the history of
     Art. 412-1, the best entry for those words alone. Its runner-up, the old gift threshold,
     is what it asks after a gift answer; the history stays its first button. After an answer
-    of another topic, or with none, the words alone decide as before."""
+    of another topic, or with none, the words alone decide as before (with none, round 31's
+    model offers the history first rather than answers it: 72.9 for the English line)."""
     kb = dialog.library.kb
     lang = dialog.library.matcher.match(follow_up).lang
     history, threshold = kb.entries["provocation-before-law"], kb.entries["gifts-old-threshold"]
     (alone,) = dialog.handle_message(user, follow_up)
-    assert alone.text.startswith(history.answer(lang)[:40])
+    assert alone.text.startswith(history.answer(lang)[:40]) or (
+        actions(alone)[0] == f"e:{history.id}"
+    )
     dialog.handle_message(user, question)
     (reply,) = dialog.handle_message(user, follow_up)
     assert reply.text.startswith(threshold.answer(lang)[:40])
@@ -836,7 +839,7 @@ def test_a_relative_after_another_topic_is_no_family_rule(dialog: Dialog) -> Non
     ("user", "question", "follow_up", "start"),
     [
         (RU, "Можно ли госслужащему принимать подарки?", "почему?", "Не понял, что именно"),
-        (EN, "Can a civil servant accept gifts?", "what if I already took it?", "I am not sure"),
+        (EN, "Can a civil servant accept gifts?", "what if I hesitate?", "I am not sure"),
         (KK, "Мемлекеттік қызметші сыйлық ала ала ма?", "неге?", "Соңғы жауабым"),
         (RU, "Можно ли госслужащему принимать подарки?", "a esli ya uzhe vzyal?", "Не понял"),
         # no word ties it, its best entry does (the ban): "I don't know" (round 28's probe)
@@ -862,6 +865,51 @@ def test_a_follow_up_the_bot_cannot_read_is_about_the_last_answer(
     entries = [e for e in opened if e is not None]
     assert entries[0].topic == "gifts" and entry not in entries  # its topic first
     assert "e:gifts-family-members" in actions(reply)
+
+
+@pytest.mark.parametrize(
+    ("user", "question", "follow_up", "heading", "paragraph"),
+    [
+        (RU, "Что такое статья 412-1?", "какое наказание?", "Из ответа", "**Наказание"),
+        (RU, "Что такое статья 412-1?", "сколько лет дают?", "Из ответа", "**Наказание"),
+        (EN, "What is article 412-1?", "what's the punishment?", "From the answer", "**Punish"),
+        (KK, "412-1 бап деген не?", "жазасы қандай?", "«", "**Жазасы"),
+    ],
+)
+def test_a_follow_up_about_a_point_of_the_last_answer_gets_its_paragraph(
+    dialog: Dialog, user: UserRef, question: str, follow_up: str, heading: str, paragraph: str
+) -> None:
+    """Round 31's probe: the penalty was in the answer just shown, but "какое наказание?" got
+    "Не понял…" and "сколько лет дают?" the off-topic refusal. Now the paragraph its words
+    are in is quoted, under the answer's question, with a button to the whole answer."""
+    entry = dialog.library.kb.entries["provocation-art-412-1"]
+    lang = dialog.library.matcher.match(question).lang
+    (answer,) = dialog.handle_message(user, question)
+    assert answer.text.startswith(entry.answer(lang)[:40])
+    (reply,) = dialog.handle_message(user, follow_up)
+    quoted = next(p for p in paragraphs(entry.texts[lang].answer) if p.startswith(paragraph))
+    assert reply.text.startswith(heading) and quoted in reply.text
+    assert len(reply.text) < len(answer.text) / 2  # a paragraph, not the answer again
+    assert actions(reply) == ["e:provocation-art-412-1"]
+
+
+def test_what_if_i_already_took_it_after_the_gift_ban_gets_what_to_do_with_a_gift(
+    dialog: Dialog,
+) -> None:
+    """It got "I am not sure what you are asking about my last answer", whose paragraph on a
+    gift already received answers it."""
+    dialog.handle_message(EN, "Can a civil servant accept gifts?")
+    (reply,) = dialog.handle_message(EN, "what if I already took it?")
+    assert reply.text.startswith("From the answer to") and "already received a gift" in reply.text
+
+
+def test_a_follow_up_whose_words_the_last_answer_does_not_hold_is_not_quoted(
+    dialog: Dialog,
+) -> None:
+    """The gift ban says nothing of a penalty: "какое наказание?" after it quotes nothing."""
+    dialog.handle_message(RU, "Можно ли госслужащему принимать подарки?")
+    (reply,) = dialog.handle_message(RU, "какое наказание?")
+    assert not reply.text.startswith("Из ответа")
 
 
 def test_a_follow_up_read_as_the_same_answer_gets_its_lead_not_all_of_it_again(

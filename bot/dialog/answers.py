@@ -16,6 +16,7 @@ from bot.dialog.followups import (
     in_context,
     last_answer,
     next_step_after_last_answer,
+    quoted_follow_up,
     repeated_follow_up,
     sources_of_last_answer,
     unread_follow_up,
@@ -174,7 +175,9 @@ class Answers(Feature):
         if tells and result.lang != turn.written:  # commands speak it too (under Auto)
             turn.store.set_written_language(turn.user.chat_id, result.lang)
         turn = turn.answering(result.lang if tells else None)
-        if (unread := unread_follow_up(turn, text, result, last)) is not None:
+        if (quoted := quoted_follow_up(turn, text, result, last)) is not None:
+            replies = [quoted]  # "какое наказание?" after Art. 412-1: its paragraph on it
+        elif (unread := unread_follow_up(turn, text, result, last)) is not None:
             replies = [about_last_answer(turn, unread, result.suggestions)]
         elif (again := repeated_follow_up(turn, text, result, last)) is not None:
             replies = [self._again(turn, again, result.suggestions)]

@@ -12,12 +12,16 @@ from bot.dialog.entries import MAX_RELATED, entry_button, source_list
 from bot.dialog.reply import Reply
 from bot.dialog.turn import Turn, menu_commands
 from bot.kb import Entry
-from bot.kb.markup import escape
+from bot.kb.markup import escape, paragraphs
 from bot.matching import MatchResult
+from bot.matching.function_words import LANGUAGE_WORDS
+from bot.matching.stem import word_stems
 
 FOLLOW_UP_WORDS = 4  # a message of up to this many words may follow up the last answer
 FOLLOW_UP_TIMEOUT = timedelta(minutes=10)  # ... sent within this time of it
 ABOUT_WORDS = 7  # an unanswered message this short, sent within that time, asks about it
+QUOTED_PARAGRAPHS = 2  # ... and is answered with the paragraphs of it its words are in, if this few
+ASKING_WORDS = frozenset().union(*LANGUAGE_WORDS.values())  # "кто", "what": in every paragraph
 CONTEXT_MARGIN = 30.0  # ranking points: a tied follow-up's entry of the answer's topic within
 # this of its best entry is what it asks, read after that answer (see _reread); the regression
 # alone moves a ranking by up to 20 (MatchConfig.logistic_share), and it reads no context. 25
@@ -168,6 +172,40 @@ def repeated_follow_up(
         return None
     smalltalk = turn.matcher.smalltalk
     return last if smalltalk.follows_up(text) or smalltalk.asks_when(text) else None
+
+
+def quoted_follow_up(
+    turn: Turn, text: str, result: MatchResult, last: Entry | None
+) -> Reply | None:
+    """The paragraphs of the last answer (``last``) that a short message sent just after it,
+    which the base cannot answer alone, asks about: its content words are in them, and in
+    QUOTED_PARAGRAPHS of them at most ("какое наказание?" or "сколько лет дают?" after
+    Art. 412-1: the paragraph on the penalty), with a button to the whole answer. None for
+    an answered message, small talk, one that names another topic ("а подарки?" after the
+    relatives rule), or words found nowhere or all over the answer."""
+    if result.entry_id or result.smalltalk or last is None or len(text.split()) > ABOUT_WORDS:
+        return None
+    named = turn.kb.get(result.suggestions[0]) if result.one_topic and result.suggestions else None
+    if result.two_topics or (named is not None and named.topic != last.topic):
+        return None
+    asked = _stems(turn, text)
+    found = [p for p in paragraphs(last.texts[turn.lang].answer) if asked & _stems(turn, p)]
+    if not found or len(found) > QUOTED_PARAGRAPHS:
+        return None
+    heading = turn._(
+        "From the answer to “{question}”:", question=escape(last.questions(turn.lang)[0])
+    )
+    return Reply("\n\n".join([heading, *found]), ((entry_button(last, turn.lang),),))
+
+
+def _stems(turn: Turn, text: str) -> set[str]:
+    """The stems of the content words of ``text``, in any language they may be of."""
+    return {
+        stem
+        for word in turn.matcher.folded(text)
+        if word not in ASKING_WORDS and not word.isdigit()
+        for stem in word_stems(word)
+    }
 
 
 def about_last_answer(turn: Turn, entry: Entry, suggestions: tuple[str, ...]) -> Reply:
