@@ -817,11 +817,13 @@ def test_a_word_of_the_answers_topic_is_read_after_it(
 
 
 @pytest.mark.parametrize(
-    "text", ["speak russian please", "по-русски пожалуйста", "қазақша сөйлеші"]
+    "text", ["speak russian please", "по-русски пожалуйста", "қазақша сөйлеші", "по-русски можно?"]
 )
 def test_asking_for_a_language_shows_the_languages(dialog: Dialog, text: str) -> None:
     """ "speak russian please" got "Sorry, I don't know the answer" (round 28's probe): it gets
-    the languages to choose from, as /language does."""
+    the languages to choose from, as /language does. "по-русски можно?" after the gift ban
+    got the old gift threshold (round 31's probe)."""
+    dialog.handle_message(EN, "Can a civil servant accept gifts?")
     (reply,) = dialog.handle_message(EN, text)
     assert {"l:kk", "l:ru", "l:en"} <= set(actions(reply))
 
