@@ -828,6 +828,19 @@ def test_asking_for_a_language_shows_the_languages(dialog: Dialog, text: str) ->
     assert {"l:kk", "l:ru", "l:en"} <= set(actions(reply))
 
 
+@pytest.mark.parametrize(
+    ("user", "text"),
+    [(RU, "как подписаться на рассылку?"), (EN, "unsubscribe me"), (KK, "жазылымнан бас тарту")],
+)
+def test_asking_about_notices_names_their_commands(
+    dialog: Dialog, user: UserRef, text: str
+) -> None:
+    """Round 31's probe: "хочу подписаться на обновления", "отпишите меня" and "unsubscribe
+    me" got "I don't know", "как изменить время уведомлений?" the off-topic refusal."""
+    (reply,) = dialog.handle_message(user, text)
+    assert "/subscribe" in reply.text and "/unsubscribe" in reply.text
+
+
 def test_a_relative_after_another_topic_is_no_family_rule(dialog: Dialog) -> None:
     """The family gift rule needs the gifts topic's answer before it: "а мой брат?" after
     Art. 380-1 is not read as the family rule."""

@@ -245,8 +245,8 @@ class Answers(Feature):
         understand", goodbye, "are you a bot", "what can you do", "where is that written" (the
         last answer's sources), "what do I do now" (its step-by-step check, or else a related
         question), "what time is it" (what the bot covers), "stop", "menu" (the topics),
-        "speak Russian please" (the languages), or "can I talk to a person" where nobody can be
-        asked."""
+        "speak Russian please" (the languages), "how do I subscribe?" (the notices' commands),
+        or "can I talk to a person" where nobody can be asked."""
         _ = turn._
         if kind == "source":
             return sources_of_last_answer(turn)
@@ -258,6 +258,13 @@ class Answers(Feature):
             return self.topics(turn, "")[0]
         if kind == "language":  # "speak russian please": the languages to choose from
             return self.language(turn, "")[0]
+        if kind == "notices":  # "как подписаться?", "unsubscribe me"
+            return Reply(
+                _(
+                    "Update notices: /subscribe to choose their topics and how often they come, "
+                    "/subscriptions to see yours, /unsubscribe to stop them."
+                )
+            )
         if kind == "stop":  # in a step-by-step check it closes the check (see checkers.py)
             return Reply(_("Good. Ask another question any time."))
         if kind == "ask-leave":

@@ -25,7 +25,7 @@ _POLITE = frozenset({"greeting", "thanks"})
 # kinds a message still is with intensifiers or addressees left out ("спасибо огромное")
 _STRENGTHENED = frozenset({*_POLITE, "goodbye"})
 # kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон",
-# "time", "сағат", "stop", "exit") are ordinary in questions
+# "time", "сағат", "stop", "exit", "уведомления") are ordinary in questions
 _PHRASES_ONLY = frozenset(
     {
         "robot",
@@ -38,6 +38,7 @@ _PHRASES_ONLY = frozenset(
         "stop",
         "menu",
         "language",
+        "notices",
     }
 )
 
