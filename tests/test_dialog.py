@@ -841,6 +841,32 @@ def test_asking_about_notices_names_their_commands(
     assert "/subscribe" in reply.text and "/unsubscribe" in reply.text
 
 
+@pytest.mark.parametrize(
+    ("user", "question", "text", "heading"),
+    [
+        (RU, "Можно ли госслужащему принимать подарки?", "я не понимаю", "Коротко:"),
+        (EN, "Can a civil servant accept gifts?", "explain simpler", "In short:"),
+        (KK, "Мемлекеттік қызметші сыйлық ала ала ма?", "түсінбедім", "Қысқаша:"),
+    ],
+)
+def test_i_do_not_understand_after_an_answer_gets_it_in_short(
+    dialog: Dialog, user: UserRef, question: str, text: str, heading: str
+) -> None:
+    """Round 31's probe: "я не понимаю" just after an answer got "Try rephrasing" (as if the
+    bot had not understood), "explain simpler" the off-topic refusal. Now the answer's first
+    paragraph comes again, with its buttons; with no answer shown, "try rephrasing" as before."""
+    (alone,) = dialog.handle_message(user, text)
+    assert not alone.text.startswith(heading)
+    entry = dialog.library.kb.entries["gifts-any-value-ban"]
+    lang = dialog.library.matcher.match(question).lang
+    dialog.handle_message(user, question)
+    (reply,) = dialog.handle_message(user, text)
+    lead = entry.answer(lang).split("\n\n", 1)[0]
+    assert reply.text.startswith(heading) and lead in reply.text
+    assert len(reply.text) < len(entry.answer(lang))
+    assert "e:gifts-family-members" in actions(reply)
+
+
 def test_a_relative_after_another_topic_is_no_family_rule(dialog: Dialog) -> None:
     """The family gift rule needs the gifts topic's answer before it: "а мой брат?" after
     Art. 380-1 is not read as the family rule."""

@@ -286,7 +286,10 @@ class Answers(Feature):
                     "with /topics."
                 )
             )
-        if kind == "not-understood":
+        if kind == "not-understood":  # after an answer, it is that answer that was unclear
+            last = last_answer(turn)
+            if last is not None:
+                return self._in_short(turn, last)
             return Reply(_("Try rephrasing, or browse the questions with /topics."))
         if kind == "goodbye":
             return Reply(_("Goodbye! Come back with any question."))
@@ -340,6 +343,14 @@ class Answers(Feature):
             ]
         )
         return Reply(text, self._entry_rows(turn, entry, also))
+
+    def _in_short(self, turn: Turn, entry: Entry) -> Reply:
+        """ "I don't understand" just after an answer: its first paragraph, the answer in
+        short, and a request for the part that is unclear."""
+        _ = turn._
+        lead = entry.answer(turn.lang).strip().split("\n\n", 1)[0]
+        ask = _("Tell me which part is unclear, in your own words, and I will try again.")
+        return Reply("\n\n".join([_("In short:"), lead, ask]), self._entry_rows(turn, entry))
 
     def _entry_rows(
         self, turn: Turn, entry: Entry, also: tuple[str, ...] = ()
