@@ -144,6 +144,7 @@ def send_case(dialog: Dialog, text: str = STORY) -> int:
     assert edit.edit and not edit.buttons
     number = int(actions(preview)[0].split(":")[2])
     assert sent.text == ru(dialog, _SENT, number=number, hours=24)
+    assert actions(sent) == [f"a:w:{number}"]  # it can be withdrawn at once
     return number
 
 
@@ -464,6 +465,21 @@ def test_open_cases_are_limited_and_one_can_be_withdrawn(tmp_path: Path, kb_shar
     (closed,) = dialog.handle_message(E1, "Ответ", reply_to=case_message)
     assert "Ваш ответ не передан." in closed.text
     send_case(dialog, "Кто платит за визу в командировке?")  # room for one again
+
+
+def test_a_question_just_sent_can_be_withdrawn_from_its_confirmation(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    """Round 31's probe: the confirmation had no button, /cancel said there was nothing to
+    cancel, and the only way out before the 24 h reminder was /forget, which deletes all."""
+    preview = preview_of(dialog)
+    _edit, sent = press(dialog, ASKER, preview, "a:s:")
+    number = int(actions(sent)[0].split(":")[2])
+    mail.deliver()
+    edit, withdrawn = press(dialog, ASKER, sent, f"a:w:{number}")
+    assert edit.edit and withdrawn.text.startswith(f"Вопрос №{number} отозван")
+    mail.deliver()
+    assert "The asker withdrew this question." in mail.text(OTHER_EXPERT)
 
 
 _LIMIT = (

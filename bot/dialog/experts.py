@@ -515,8 +515,8 @@ class Experts(Feature):
             "tell you where else to turn.",
             number=case.id,
             hours=hours(self.settings.wait),
-        )
-        return [Reply("", edit=True), Reply(text)]
+        )  # withdrawn at once, too: one who sees a detail they would rather not have sent
+        return [Reply("", edit=True), Reply(text, ((withdraw_button(turn, case),),))]
 
     def _edit(self, turn: Turn, case: Case, _more: str) -> list[Reply]:
         if case.state != "draft":
