@@ -482,6 +482,20 @@ def test_a_question_just_sent_can_be_withdrawn_from_its_confirmation(
     assert "The asker withdrew this question." in mail.text(OTHER_EXPERT)
 
 
+def test_the_preview_and_what_follows_speak_the_question_s_language(dialog: Dialog) -> None:
+    """Round 31's probe: an English question typed after /ask by a Russian-speaking user got
+    the preview, the buttons and "sent" in Russian, while the expert's answer came framed in
+    English: one case spoke two languages."""
+    dialog.handle_message(ASKER, "/ask")
+    (preview,) = dialog.handle_message(
+        ASKER, "My manager asked me to sign a fake invoice for a supplier. What should I do?"
+    )
+    assert preview.text.startswith("**This is what the experts will see:**")
+    assert preview.marked_language() == "en"
+    _edit, sent = press(dialog, ASKER, preview, "a:s:")
+    assert sent.text.startswith("Sent to the experts as case #")
+
+
 _LIMIT = (
     "You already have {count} questions waiting for an expert: that is the most I can pass on "
     "at once. Wait for an answer, or withdraw one of them:"

@@ -401,7 +401,10 @@ class Experts(Feature):
 
     def preview(self, turn: Turn, draft: Case, *, known: str | None = None) -> Reply:
         """What the experts will see of a draft, what is kept from them, and the buttons to
-        send, edit or cancel it; ``known`` is an entry that may already answer it."""
+        send, edit or cancel it; ``known`` is an entry that may already answer it. In the
+        language the asker is answered in about it (the question's), buttons included, so
+        that what follows speaks it too."""
+        turn = turn.in_lang(draft.reply_lang)
         _ = turn._
         parts = [
             _("**This is what the experts will see:**"),
@@ -430,7 +433,7 @@ class Experts(Feature):
                 Button(_("✖ Cancel"), f"{ASKER}:c:{draft.id}"),
             )
         )
-        return Reply("\n\n".join(parts), tuple(rows))
+        return Reply("\n\n".join(parts), tuple(rows)).in_language(turn.lang)
 
     def _too_long(self, turn: Turn, text: str) -> str:
         return turn._(
