@@ -841,6 +841,20 @@ def test_asking_about_notices_names_their_commands(
     assert "/subscribe" in reply.text and "/unsubscribe" in reply.text
 
 
+def alone_then_after_the_ban(
+    dialog: Dialog, user: UserRef, question: str, text: str
+) -> tuple[Reply, Reply, str]:
+    """The reply to ``text`` with no answer shown, then just after ``question`` was answered
+    with the gift ban; and that answer's language."""
+    (alone,) = dialog.handle_message(user, text)
+    entry = dialog.library.kb.entries["gifts-any-value-ban"]
+    lang = dialog.library.matcher.match(question).lang
+    (answer,) = dialog.handle_message(user, question)
+    assert answer.text.startswith(entry.answer(lang)[:40])
+    (reply,) = dialog.handle_message(user, text)
+    return alone, reply, lang
+
+
 @pytest.mark.parametrize(
     ("user", "question", "text", "heading"),
     [
@@ -855,12 +869,9 @@ def test_i_do_not_understand_after_an_answer_gets_it_in_short(
     """Round 31's probe: "я не понимаю" just after an answer got "Try rephrasing" (as if the
     bot had not understood), "explain simpler" the off-topic refusal. Now the answer's first
     paragraph comes again, with its buttons; with no answer shown, "try rephrasing" as before."""
-    (alone,) = dialog.handle_message(user, text)
+    alone, reply, lang = alone_then_after_the_ban(dialog, user, question, text)
     assert not alone.text.startswith(heading)
     entry = dialog.library.kb.entries["gifts-any-value-ban"]
-    lang = dialog.library.matcher.match(question).lang
-    dialog.handle_message(user, question)
-    (reply,) = dialog.handle_message(user, text)
     lead = entry.answer(lang).split("\n\n", 1)[0]
     assert reply.text.startswith(heading) and lead in reply.text
     assert len(reply.text) < len(entry.answer(lang))
@@ -894,13 +905,9 @@ def test_a_follow_up_the_bot_cannot_read_is_about_the_last_answer(
     answer questions about…", or "I don't know" with entries of other topics (a probe). Now
     the bot says it did not understand what is asked about that answer, names it, asks for
     the whole question and offers the questions of its topic."""
-    (alone,) = dialog.handle_message(user, follow_up)  # no answer shown: as before
-    assert not alone.text.startswith(start)
+    alone, reply, lang = alone_then_after_the_ban(dialog, user, question, follow_up)
+    assert not alone.text.startswith(start)  # no answer shown: as before
     entry = dialog.library.kb.entries["gifts-any-value-ban"]
-    lang = dialog.library.matcher.match(question).lang
-    (answer,) = dialog.handle_message(user, question)
-    assert answer.text.startswith(entry.answer(lang)[:40])
-    (reply,) = dialog.handle_message(user, follow_up)
     assert reply.text.startswith(start) and entry.questions(lang)[0] in reply.text
     opened = [dialog.library.kb.entries.get(a.removeprefix("e:")) for a in actions(reply)]
     entries = [e for e in opened if e is not None]
