@@ -168,6 +168,8 @@ def _edit(path: Path, old: str, new: str) -> None:
             "related id 'no-such' points to no entry",
         ),
         ("      kk: Сіз мемлекеттік қызметшісіз бе?\n", "", "missing field 'kk'"),
+        ("words: {ru: [жена госслужащего", "words: {de: [жена госслужащего", "unknown field 'de'"),
+        ("ru: [не госслужащий, не госслужащая, не служащий]", "ru: 5", "'ru' must be a list"),
     ],
 )
 def test_kb_check_finds_broken_checkers(kb_copy: Path, old: str, new: str, message: str) -> None:
@@ -484,6 +486,33 @@ def test_a_check_opened_by_typing_goes_on_in_that_language_when_a_button_is_pres
     assert opened.marked_language() == lang
     (pressed,) = dialog.handle_button(who, opened.buttons[0][0].action)
     assert heading in pressed.text
+
+
+@pytest.mark.parametrize(
+    ("checker", "typed", "choices"),
+    [
+        ("check-relatives", "жена", "1"),
+        ("check-relatives", "мой отец", "0"),
+        ("check-relatives", "менің қайын атам", "2"),  # an in-law, though "атам" is kin too
+        ("check-provocation", "полицейский", "0"),
+        ("check-provocation", "police officer", "0"),
+        ("check-gift", "я не госслужащий", "2"),
+        ("check-gift", "я жена госслужащего", "1"),
+        ("check-relatives", "моя теща и мой брат", ""),  # two options: the step again
+    ],
+)
+def test_a_step_answered_in_the_words_people_use(
+    dialog: Dialog, checker: str, typed: str, choices: str
+) -> None:
+    """Round 31's probe: "жена", "отец", "полицейский", "police officer" and "я не
+    госслужащий" got the step again (no option's label has those words), and "я жена
+    госслужащего" was answered as a question, which set the check aside. An option's words
+    in the checker's file are read as that option."""
+    who = user("ru")
+    dialog.handle_button(who, f"k:{checker}:")
+    dialog.handle_message(who, typed)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == (checker, choices)
+    assert not dialog.store.flow_aside(who.chat_id)
 
 
 def test_the_list_of_checks_waits_for_one_message_only(dialog: Dialog) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.dialog.choices import begins_label, readings, typed_option
+from bot.dialog.choices import begins_label, named_option, readings, typed_option
 from bot.dialog.entries import MAX_RELATED, entry_button, with_sources
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
@@ -110,6 +110,11 @@ class Checkers(Feature):
             return self._show(turn, checker, choices[:-1])
         labels = [[option.label[lang] for lang in LANGS] for option in step.options]
         number = typed_option(labels, text)  # "да", "я член семьи госслужащего"
+        if number is None:  # "моя жена", "полицейский": words the option is known by
+            words_of = [
+                [w for found in option.words.values() for w in found] for option in step.options
+            ]
+            number = named_option(words_of, text)
         if number is not None:
             return self._show(turn, checker, f"{choices}{number}")
         result = turn.matcher.match(text)

@@ -63,6 +63,34 @@ def typed_option(labels: Sequence[Sequence[str]], text: str, *, loose: bool = Fa
     return None
 
 
+def named_option(phrases: Sequence[Sequence[str]], text: str) -> int | None:
+    """The number of the option that a short typed message names by one of its ``phrases``
+    (each option's, any language): every word of the phrase among the typed ones, in any
+    order and form ("моя жена" for "жена", "мы оба там работаем" for "оба работаем"). Of
+    several, the one with the longest phrase found ("қайын атам" is an in-law, not "атам");
+    None when none fits, or several equally.
+
+    >>> named_option([["брат", "атам"], ["жена"], ["қайын атам"]], "менің қайын атам")
+    2
+    >>> named_option([["брат"], ["жена"]], "брат и жена") is None
+    True
+    """
+    found = readings(text)
+    if not found[0] or len(found[0]) > OPTION_WORDS:
+        return None
+    longest: dict[int, int] = {}
+    for number, options in enumerate(phrases):
+        for phrase in options:
+            wanted = _words(phrase)
+            if wanted and any(
+                all(any(_same(w, t) for t in typed) for w in wanted) for typed in found
+            ):
+                longest[number] = max(longest.get(number, 0), len(wanted))
+    best = max(longest.values(), default=0)
+    fits = [number for number, size in longest.items() if size == best]
+    return fits[0] if len(fits) == 1 else None
+
+
 def begins_label(labels: Sequence[str], text: str) -> bool:
     """Whether a typed message of two words or more is the beginning of one of ``labels``
     ("back to the check" for "▶ Back to the check (question 2)")."""

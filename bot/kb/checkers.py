@@ -28,7 +28,8 @@ MAX_OPTIONS = 5
 MAX_DEPTH = 9  # questions on one path: a choice is one digit of the button data
 _FIELDS = {"id", "topic", "reviewed", "title", "start", "steps", "outcomes"}
 _STEP_FIELDS = {"question", "options"}
-_OPTION_FIELDS = {"label", "next"}
+_OPTION_FIELDS = {"label", "next", "words"}
+_OPTION_REQUIRED = {"label", "next"}
 _OUTCOME_FIELDS = {"related", "sources", *LANGS}
 
 
@@ -47,6 +48,14 @@ def _label(r: Reader, path: Path, node: Any, line: int, what: str) -> dict[Lang,
     return texts
 
 
+def _words(r: Reader, path: Path, option: Any, what: str) -> dict[Lang, tuple[str, ...]]:
+    """The optional words people type for an option, by language (any of kk/ru/en)."""
+    node = option.get("words")
+    if node is None or not r.fields(path, node, key_line(option, "words"), what, set(LANGS), set()):
+        return {}
+    return {lang: tuple(r.str_list(path, node, lang, what)) for lang in LANGS if lang in node}
+
+
 def _read_step(r: Reader, path: Path, node: Any, line: int, what: str) -> CheckerStep | None:
     if not r.fields(path, node, line, what, _STEP_FIELDS, _STEP_FIELDS):
         return None
@@ -58,9 +67,10 @@ def _read_step(r: Reader, path: Path, node: Any, line: int, what: str) -> Checke
     options = []
     for i, option in enumerate(nodes):
         owhat, oline = f"{what} option {i + 1}", item_line(nodes, i, node, "options")
-        if r.fields(path, option, oline, owhat, _OPTION_FIELDS, _OPTION_FIELDS):
+        if r.fields(path, option, oline, owhat, _OPTION_FIELDS, _OPTION_REQUIRED):
             label = _label(r, path, option.get("label"), oline, f"{owhat} label")
-            options.append(CheckerOption(label, r.text(path, option, "next", owhat)))
+            words = _words(r, path, option, f"{owhat} words")
+            options.append(CheckerOption(label, r.text(path, option, "next", owhat), words))
     return CheckerStep(question, tuple(options))
 
 

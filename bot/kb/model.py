@@ -127,10 +127,12 @@ class Concept:
 
 @dataclass(frozen=True)
 class CheckerOption:
-    """An answer button of a checker's step: its label and the node it leads to."""
+    """An answer button of a checker's step: its label, the node it leads to, and words a
+    typed answer may name it by ("жена" for "Супруг или супруга")."""
 
     label: dict[Lang, str]
     next: str
+    words: dict[Lang, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
