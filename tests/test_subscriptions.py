@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
 from bot.dialog.notice_replies import render_deliveries
 from bot.dialog.reply import split_language
+from bot.kb.markup import escape
 from bot.store import ALL_TOPICS, Delivery, Store
 
 USER = UserRef(chat_id=200, user_id=200, client_lang="en")
@@ -66,6 +67,29 @@ def test_subscribe_shows_topic_buttons_and_modes(dialog: Dialog) -> None:
     assert dialog.store.subscriptions(USER.chat_id) == {"gifts"}
     assert actions(reply)[:3] == ["s:*", "u:gifts", "s:about"]
     assert "✅ Gifts" in labels(reply) and "✅ At once" in labels(reply)
+
+
+@pytest.mark.parametrize(
+    ("user", "args", "mode"),
+    [
+        (USER, "weekly", "weekly"),
+        (RU_USER, "раз в неделю", "weekly"),
+        (RU_USER, "сразу", "instant"),
+    ],
+)
+def test_subscribe_with_a_delivery_word_chooses_how_notices_come(
+    dialog: Dialog, user: UserRef, args: str, mode: str
+) -> None:
+    """Round 31's probe: "/subscribe weekly" got "There is no topic «weekly»"."""
+    dialog.handle_button(user, "d:weekly" if mode == "instant" else "d:instant")
+    (reply,) = dialog.handle_message(user, f"/subscribe {args}")
+    assert dialog.store.delivery_mode(user.chat_id) == mode
+    told = (
+        "Notices come as a weekly digest, on Mondays at 09:00 (Astana time)."
+        if mode == "weekly"
+        else "Each notice comes as soon as it is published."
+    )
+    assert reply.text.startswith(escape(dialog.catalogs.translator(user.client_lang)(told)))
 
 
 def test_subscribe_all_or_a_topic_at_once(dialog: Dialog) -> None:

@@ -15,7 +15,7 @@ from bot.i18n import N_
 from bot.kb import LANGS
 from bot.kb.markup import escape
 from bot.matching.function_words import ALL_STOPWORDS
-from bot.matching.normalize import fold, prepare
+from bot.matching.normalize import fold, prepare, words
 from bot.matching.scripts import has_latin, latin_to_cyrillic
 from bot.notices.schedule import next_digest_at
 from bot.store import ALL_TOPICS, DeliveryMode
@@ -54,9 +54,46 @@ ALL_WORDS = {  # "/subscribe everything", "все темы", "барлық та�
 }
 TOPIC_SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\s(?:и|and|және|men|мен|zhane)\s)\s*")
 MODES: tuple[DeliveryMode, ...] = ("instant", "weekly")
+MODE_WORDS: dict[DeliveryMode, tuple[str, ...]] = {  # "/subscribe weekly": how notices come
+    "weekly": (
+        "weekly",
+        "digest",
+        "weekly digest",
+        "once a week",
+        "еженедельно",
+        "раз в неделю",
+        "дайджест",
+        "апта сайын",
+        "аптасына бір рет",
+        "apta saiyn",
+    ),
+    "instant": (
+        "instant",
+        "at once",
+        "immediately",
+        "сразу",
+        "немедленно",
+        "бірден",
+        "дереу",
+        "birden",
+    ),
+}
 WORD_CUTOFF = 80.0  # similarity (0-100) of a typed word to a word of a topic's name
 MIN_PREFIX = 4  # letters of a typed word that may stand for a longer word it begins
 Change = Callable[[Turn, str], str]  # subscribe or unsubscribe a topic; returns the message
+
+
+def _phrase(text: str) -> str:
+    return " ".join(words(text))
+
+
+_MODE_OF = {_phrase(said): mode for mode, phrases in MODE_WORDS.items() for said in phrases}
+
+
+def _mode_named(text: str) -> DeliveryMode | None:
+    """The delivery mode that ``/subscribe``'s arguments name whole ("weekly", "раз в
+    неделю"), or None."""
+    return _MODE_OF.get(_phrase(text))
 
 
 def _known(turn: Turn, topic: str) -> bool:
@@ -122,8 +159,14 @@ class Subscriptions(Feature):
     # commands -------------------------------------------------------------------------------
 
     def subscribe(self, turn: Turn, args: str) -> list[Reply]:
-        """``/subscribe`` shows the topics; ``/subscribe all`` or ``/subscribe <topic>`` at once."""
-        return self._command(turn, args, self._add) if args.strip() else [self.panel(turn)]
+        """``/subscribe`` shows the topics; ``/subscribe all`` or ``/subscribe <topic>`` at once;
+        ``/subscribe weekly`` (or "сразу", "апта сайын") chooses how notices come."""
+        if not args.strip():
+            return [self.panel(turn)]
+        mode = _mode_named(args)
+        if mode is not None:
+            return [self.panel(turn, escape(self._set_mode(turn, mode)))]
+        return self._command(turn, args, self._add)
 
     def unsubscribe(self, turn: Turn, args: str) -> list[Reply]:
         """``/unsubscribe`` stops all notices; ``/unsubscribe <topic>`` one topic."""
@@ -148,11 +191,15 @@ class Subscriptions(Feature):
         if mode not in MODES:
             return [Reply("", toast=turn._("This button is out of date."))]
         chosen: DeliveryMode = "weekly" if mode == "weekly" else "instant"
+        return [self.panel(turn, toast=self._set_mode(turn, chosen))]
+
+    def _set_mode(self, turn: Turn, mode: DeliveryMode) -> str:
+        """Deliver the user's notices so (``mode``); what it means, to tell them."""
         now = datetime.now(UTC)
         turn.store.set_delivery_mode(
-            turn.user.chat_id, chosen, now=now, digest_at=next_digest_at(now)
+            turn.user.chat_id, mode, now=now, digest_at=next_digest_at(now)
         )
-        return [self.panel(turn, toast=self._mode_text(turn, chosen))]
+        return self._mode_text(turn, mode)
 
     def open_notice(self, turn: Turn, notice_id: str) -> list[Reply]:
         """``n:<id>``: a published notice in full (from the digest)."""
