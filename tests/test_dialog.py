@@ -951,6 +951,18 @@ def test_what_if_i_already_took_it_after_the_gift_ban_gets_what_to_do_with_a_gif
     assert reply.text.startswith("From the answer to") and "already received a gift" in reply.text
 
 
+def test_a_follow_up_whose_best_entry_is_the_last_answer_is_not_read_as_its_sibling(
+    dialog: Dialog,
+) -> None:
+    """Round 31's probe: "who can be punished?" after Art. 412-1 got the time before it (the
+    runner-up of its topic); its best entry is Art. 412-1 itself, which it asks about."""
+    dialog.handle_message(EN, "What is article 412-1?")
+    (reply,) = dialog.handle_message(EN, "who can be punished?")
+    before = dialog.library.kb.entries["provocation-before-law"]
+    assert not reply.text.startswith(before.answer("en")[:40])
+    assert reply.text.startswith("From the answer to")
+
+
 def test_a_follow_up_whose_words_the_last_answer_does_not_hold_is_not_quoted(
     dialog: Dialog,
 ) -> None:

@@ -108,12 +108,15 @@ def _reread(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchRes
     first of its two best-ranked entries that is another entry of the answer's topic, within
     CONTEXT_MARGIN of the best ("and if it was before 2020?" after the gift ban: the old gift
     threshold, not the history of Art. 412-1, which stays the first suggestion). An answered
-    message's own entry must lead."""
+    message's own entry must lead; one whose best entry is the last answer itself asks about
+    that answer ("who can be punished?" after Art. 412-1: not the time before it)."""
     answered = turn.kb.entries[result.entry_id] if result.entry_id else None
     if (answered is not None and answered.topic == last.topic) or len(text.split()) > ABOUT_WORDS:
         return result
     ranked = turn.matcher.search(text, limit=2, written=result.lang)
     if not ranked or (answered is not None and ranked[0][0] != answered.id):
+        return result
+    if ranked[0][0] == last.id:  # "who can be punished?" after Art. 412-1 asks about it
         return result
     if not _of_its_topic(turn, text, ranked, last) and (
         result.off_topic or not turn.matcher.smalltalk.follows_up(text)
