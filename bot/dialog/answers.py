@@ -29,7 +29,7 @@ from bot.insights.record import record_question
 from bot.kb import LANGS, Entry, Lang, as_lang
 from bot.kb.markup import escape, to_plain
 from bot.matching import MatchResult
-from bot.matching.normalize import words
+from bot.matching.normalize import phrase
 from bot.store import ALL_TOPICS
 
 ABOUT_ENTRY = "about-bot"
@@ -101,12 +101,8 @@ def language_named(text: str) -> str | None:
     return fits[0] if len(fits) == 1 else None
 
 
-def _phrase(text: str) -> str:
-    return " ".join(words(text))
-
-
 _NAMED = {
-    _phrase(name): code
+    phrase(name): code
     for code, names in TYPED_LANGUAGES.items()
     for name in (*names, LANGUAGE_NAMES[code])
 }
@@ -119,7 +115,7 @@ def language_typed(text: str) -> str | None:
     >>> language_typed("Қазақша!"), language_typed("in English"), language_typed("Казахстан")
     ('kk', 'en', None)
     """
-    return _NAMED.get(_phrase(text))
+    return _NAMED.get(phrase(text))
 
 
 class Answers(Feature):

@@ -15,7 +15,7 @@ from bot.i18n import N_
 from bot.kb import LANGS
 from bot.kb.markup import escape
 from bot.matching.function_words import ALL_STOPWORDS
-from bot.matching.normalize import fold, prepare, words
+from bot.matching.normalize import fold, phrase, prepare
 from bot.matching.scripts import has_latin, latin_to_cyrillic
 from bot.notices.schedule import next_digest_at
 from bot.store import ALL_TOPICS, DeliveryMode
@@ -83,17 +83,13 @@ MIN_PREFIX = 4  # letters of a typed word that may stand for a longer word it be
 Change = Callable[[Turn, str], str]  # subscribe or unsubscribe a topic; returns the message
 
 
-def _phrase(text: str) -> str:
-    return " ".join(words(text))
-
-
-_MODE_OF = {_phrase(said): mode for mode, phrases in MODE_WORDS.items() for said in phrases}
+_MODE_OF = {phrase(said): mode for mode, phrases in MODE_WORDS.items() for said in phrases}
 
 
 def _mode_named(text: str) -> DeliveryMode | None:
     """The delivery mode that ``/subscribe``'s arguments name whole ("weekly", "раз в
     неделю"), or None."""
-    return _MODE_OF.get(_phrase(text))
+    return _MODE_OF.get(phrase(text))
 
 
 def _known(turn: Turn, topic: str) -> bool:

@@ -65,3 +65,8 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The folded words of ``text``."""
     return fold(text).split()
+
+
+def phrase(text: str) -> str:
+    """The folded words of ``text`` as one string: the key a typed phrase is looked up by."""
+    return " ".join(words(text))
