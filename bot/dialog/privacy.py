@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 
+from bot.dialog.choices import typed_option
 from bot.dialog.reply import Button, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
 from bot.i18n import N_
+from bot.kb import LANGS
 from bot.store import disk_error
 
 PREFIX = "pf"  # the confirmation's buttons: pf:yes deletes, pf:no keeps
+YES = N_("🗑 Yes, delete everything")
+NO = N_("No, keep it")
+CONFIRM_TIMEOUT = timedelta(minutes=10)  # a typed "да" this long after /forget confirms it
 
 
 class Privacy(Feature):
@@ -37,11 +43,25 @@ class Privacy(Feature):
             "This deletes everything I keep about you: your language, subscriptions, votes, "
             "questions to the experts and notices on their way. Delete it all?"
         )
-        choices = (
-            Button(_("🗑 Yes, delete everything"), f"{PREFIX}:yes"),
-            Button(_("No, keep it"), f"{PREFIX}:no"),
-        )
+        choices = (Button(_(YES), f"{PREFIX}:yes"), Button(_(NO), f"{PREFIX}:no"))
+        turn.store.ask_to_forget(turn.user.chat_id)  # a typed "да" or "жоқ" answers it too
         return [Reply(question, (choices,))]
+
+    def text(self, turn: Turn, text: str) -> list[Reply] | None:
+        """A typed answer to "Delete it all?" ("да", "жоқ", "yes, delete"), read as its
+        buttons; None for anything else, which is answered as usual and leaves all as it was."""
+        if not turn.store.take_forget_request(turn.user.chat_id, max_age=CONFIRM_TIMEOUT):
+            return None
+        labels = [[turn.catalogs.translator(lang)(msgid) for lang in LANGS] for msgid in (YES, NO)]
+        chosen = typed_option(labels, text)
+        if chosen is None:
+            return None
+        return self._delete(turn) if chosen == 0 else [Reply(turn._("Nothing was deleted."))]
+
+    def interrupted(self, turn: Turn) -> bool:
+        """A command or a button: a typed word is no longer an answer to "Delete it all?"."""
+        turn.store.take_forget_request(turn.user.chat_id, max_age=CONFIRM_TIMEOUT)
+        return False
 
     def confirmed(self, turn: Turn, payload: str) -> list[Reply]:
         """The answer to "Delete it all?": the question's buttons go, and it is done or not."""

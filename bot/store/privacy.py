@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.store.tables import Tables, marks, stamp, strict
+from bot.store.tables import Tables, marks, now_text, stamp, strict
 
 PERSON_COLUMNS = ("uid", "chat_id")
 KEPT = frozenset(
@@ -47,6 +47,23 @@ class Privacy(Tables):
             for table in self.db.table_names()
             if any(column in PERSON_COLUMNS for column in self._columns(table))
         ]
+
+    def ask_to_forget(self, chat_id: int) -> None:
+        """Remember that the user was just asked to confirm /forget (under their key)."""
+        self._set_user_row("forget_requests", chat_id, asked_at=now_text())
+
+    def take_forget_request(self, chat_id: int, *, max_age: timedelta) -> bool:
+        """Whether the user was asked to confirm /forget within ``max_age``; forgotten once
+        read (the next message answers it or is something else)."""
+        uid = self.uid(chat_id)
+        row = self.db.execute(
+            "SELECT asked_at FROM forget_requests WHERE uid = ?", [uid]
+        ).fetchone()
+        if row is None:  # most messages: nothing to forget, no write
+            return False
+        with self.db.atomic():
+            self.db.execute("DELETE FROM forget_requests WHERE uid = ?", [uid])
+        return datetime.fromisoformat(str(row[0])) >= datetime.now(UTC) - max_age
 
     @strict
     def forget(self, chat_id: int) -> int:

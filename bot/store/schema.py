@@ -310,6 +310,11 @@ def _m15_recent_choices(db: sqlite_utils.Database) -> None:
     db.table("recent_choices").create({"uid": int, "question": int, "asked_at": str}, pk="uid")
 
 
+def _m16_forget_requests(db: sqlite_utils.Database) -> None:
+    """Who was just asked "Delete it all?" by /forget, under their key: a typed "да" answers it."""
+    db.table("forget_requests").create({"uid": int, "asked_at": str}, pk="uid")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_users_feedback,
     _m2_subscriptions_outbox,
@@ -326,6 +331,7 @@ MIGRATIONS: list[Migration] = [
     _m13_written_language,
     _m14_flows_aside,
     _m15_recent_choices,
+    _m16_forget_requests,
 ]
 
 
