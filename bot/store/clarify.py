@@ -4,7 +4,7 @@ Which question a user was asked last is kept apart, under their key, for minutes
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.store.tables import Tables, now_text
 
@@ -36,16 +36,8 @@ class Clarifications(Tables):
     def take_recent_choice(self, chat_id: int, *, max_age: timedelta) -> int | None:
         """The clarifying question the user was asked last, if within ``max_age``; forgotten
         once read (the next message answers it or is another question)."""
-        uid = self.uid(chat_id)
-        row = self.db.execute(
-            "SELECT question, asked_at FROM recent_choices WHERE uid = ?", [uid]
-        ).fetchone()
-        if row is None:  # most messages: nothing to forget, no write
-            return None
-        with self.db.atomic():
-            self.db.execute("DELETE FROM recent_choices WHERE uid = ?", [uid])
-        fresh = datetime.fromisoformat(str(row[1])) >= datetime.now(UTC) - max_age
-        return int(row[0]) if fresh else None
+        row = self._take_user_row("recent_choices", "question", chat_id, max_age)
+        return None if row is None else int(str(row[0]))
 
     def choose(self, question: int, number: int) -> str | None:
         """Record that option ``number`` of clarifying ``question`` was chosen; its entry id,

@@ -55,15 +55,7 @@ class Privacy(Tables):
     def take_forget_request(self, chat_id: int, *, max_age: timedelta) -> bool:
         """Whether the user was asked to confirm /forget within ``max_age``; forgotten once
         read (the next message answers it or is something else)."""
-        uid = self.uid(chat_id)
-        row = self.db.execute(
-            "SELECT asked_at FROM forget_requests WHERE uid = ?", [uid]
-        ).fetchone()
-        if row is None:  # most messages: nothing to forget, no write
-            return False
-        with self.db.atomic():
-            self.db.execute("DELETE FROM forget_requests WHERE uid = ?", [uid])
-        return datetime.fromisoformat(str(row[0])) >= datetime.now(UTC) - max_age
+        return self._take_user_row("forget_requests", "uid", chat_id, max_age) is not None
 
     @strict
     def forget(self, chat_id: int) -> int:

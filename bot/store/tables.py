@@ -16,7 +16,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Concatenate, Literal, ParamSpec, TypeVar
 
 from bot.kb.model import Lang
@@ -94,6 +94,22 @@ class Tables:
     def uid(self, chat_id: int) -> int:
         """The key ``chat_id`` is stored under."""
         return user_key(self.secret, chat_id)
+
+    def _take_user_row(
+        self, table: str, column: str, chat_id: int, max_age: timedelta
+    ) -> tuple[object] | None:
+        """The user's one row in ``table`` (its ``column``), if asked within ``max_age`` (its
+        ``asked_at``); deleted once read: the next message answers it or is something else."""
+        uid = self.uid(chat_id)
+        row = self.db.execute(
+            f"SELECT {column}, asked_at FROM {table} WHERE uid = ?", [uid]
+        ).fetchone()
+        if row is None:  # most messages: nothing to forget, no write
+            return None
+        with self.db.atomic():
+            self.db.execute(f"DELETE FROM {table} WHERE uid = ?", [uid])
+        fresh = datetime.fromisoformat(str(row[1])) >= datetime.now(UTC) - max_age
+        return (row[0],) if fresh else None
 
     def _set_user_row(self, table: str, chat_id: int, **values: object) -> None:
         """Create the user's one row in ``table`` (keyed ``uid``), or set ``values`` (column:
