@@ -845,6 +845,11 @@ def _has_digits(text: str) -> bool:
     return _DIGIT_RUN.search(text) is not None
 
 
+def _any_digit(text: str) -> bool:
+    """Whether ``text`` has a digit: a plate, a birth date and an address all hold one."""
+    return any(c.isdigit() for c in text)
+
+
 def _names_hint(text: str) -> bool:
     return _CAP_RE.search(text) is not None or _CUE_HINT.search(text) is not None
 
@@ -862,9 +867,9 @@ _PASSES: tuple[_Sub, ...] = (
     _sub(_LONG, _long, _has_digits),
     _sub(_USERNAME, "[USERNAME]", lambda text: "@" in text),
     _sub(_DOCUMENT, _document, _has_digits),
-    _sub(_PLATE, "[PLATE]", lambda text: any(c.isdigit() for c in text)),
-    _sub(_BIRTH, _birth, lambda text: any(c.isdigit() for c in text)),
-    _sub(_ADDRESS, "[ADDRESS]", lambda text: any(c.isdigit() for c in text) or "." in text),
+    _sub(_PLATE, "[PLATE]", _any_digit),
+    _sub(_BIRTH, _birth, _any_digit),
+    _sub(_ADDRESS, "[ADDRESS]", _any_digit),
     lambda text: _names(text) if _names_hint(text) else text,
 )
 
