@@ -9,9 +9,11 @@ stored or shown to anyone else.
 
 What is replaced, in this order:
 
-- ``[EMAIL]`` e-mail addresses; ``[URL]`` links (``https://…``, ``www.…``, ``t.me/…`` and other
-  social hosts), except links to official hosts (``*.gov.kz``, ``adilet.zan.kz``, ``egov.kz``,
-  ``akorda.kz``), which are kept.
+- ``[EMAIL]`` e-mail addresses, also with "@" or "." spelled out (``ivan(at)mail.ru``,
+  ``ivan [at] mail dot ru``, ``ivan собака mail.ru``; a bare ``at`` only before a mailbox host
+  such as ``gmail.com`` or a spelled-out dot); ``[URL]`` links (``https://…``, ``www.…``,
+  ``t.me/…`` and other social hosts), except links to official hosts (``*.gov.kz``,
+  ``adilet.zan.kz``, ``egov.kz``, ``akorda.kz``), which are kept.
 - ``[IBAN]`` ``KZ`` + 2 check digits + 16 letters or digits, spaced or not, mod-97 valid.
 - ``[CARD]`` 13-19 digits, in one run or in groups of 4 (or 4-6-5), Luhn valid.
 - ``[PHONE]`` +7 numbers: ``+7``, ``8`` or a bare ``7`` and ten digits, grouped and bracketed
@@ -21,13 +23,16 @@ What is replaced, in this order:
   ``WhatsApp``). Toll-free ``8 800 …`` numbers are organisations' and are kept; so are short
   service numbers (``1424``, ``115``, ``102``), which are never matched.
 - ``[IIN]`` / ``[BIN]`` 12 digits with a valid IIN/BIN check digit (``[BIN]`` when the 5th
-  digit is 4, 5 or 6, as in a BIN's entity-type digit). Choice: the check digit alone decides,
+  digit is 4, 5 or 6, as in a BIN's entity-type digit), in one run or as one number in groups
+  of any sizes split by spaces, dashes or dots (``900 101 300 126``, ``9001013 00126``), unless
+  a currency or unit is next to the groups (an amount). Choice: the check digit alone decides,
   without a birth date or a cue word, since 12-digit runs in a question are personal data far
   more often than not.
 - ``[NUMBER]`` any other identifier-shaped run that is likely personal: 10 or more digits in a
   row (unless a currency or unit such as ``тенге``/``МРП`` follows, or a Latin letter precedes,
   as in a document code ``K1400000226``), a 12-digit run with a wrong check digit (a mistyped
-  IIN is still an IIN, also in two groups of six: ``870412 300123``), a 4-4-4-4 card-shaped
+  IIN is still an IIN, also in groups: ``870412 300123``, ``900 101 300 123``, but not an amount,
+  a round sum such as ``100 000 000 000`` or years and dates in a row), a 4-4-4-4 card-shaped
   or an IBAN-shaped run that fails its check.
 - ``[USERNAME]`` Telegram-style ``@name`` of 5-32 characters.
 - ``[DOCUMENT]`` the number after a word for an identity document (``паспорт``,
@@ -132,7 +137,20 @@ def iban_valid(iban: str) -> bool:
 
 # --- links, e-mail, usernames ---------------------------------------------------------------
 
-_EMAIL = re.compile(r"(?<![\w.+%-])[\w.+%-]+@(?:[\w-]+\.)+[^\W\d_]{2,}(?![\w-])")
+# "@" and "." also spelled out to dodge robots: "(at)", "[at]", "собака", " dot ", "(точка)";
+# a bare " at " only before a mailbox host or a spelled-out dot ("apply at egov.kz" is kept)
+_BRACKETED = r"\s*[(\[{{<«]\s*(?:{0})\s*[)\]}}>»]\s*"
+_DOT = rf"(?i:{_BRACKETED.format('dot|точка')}|\s+(?:dot|точка)\s+)"
+_MAILBOX_HOST = r"(?:g?mail|yandex|ya|inbox|list|bk|rambler|outlook|hotmail|yahoo|icloud|proton)\."
+_AT = (
+    rf"(?:\s?@\s?|(?i:{_BRACKETED.format('at|собака')}|\s+собака\s+"
+    rf"|\s+at\s+(?=[\w-]+{_DOT}|{_MAILBOX_HOST})))"
+)
+_EMAIL = re.compile(
+    rf"(?<![\w.+%-])[\w.+%-]+(?:{_DOT}[\w+%-]+)*{_AT}(?:[\w-]+(?:\.|{_DOT}))+[^\W\d_]{{2,}}"
+    r"(?![\w-])"
+)
+_EMAIL_HINT = re.compile(r"(?i)@|(?<!\w)(?:at|собака)(?!\w)")
 _SOCIAL = (
     r"t\.me|telegram\.me|wa\.me|vk\.com|ok\.ru|(?:www\.)?(?:instagram|facebook|linkedin|"
     r"tiktok|twitter|x|youtube|fb)\.com"
@@ -158,7 +176,10 @@ def _url(match: re.Match[str]) -> str:
 
 _UNIT = re.compile(
     r"(?i)\s?(?:тенге|теңге|тг|tenge|kzt|₸|руб|rub|\$|usd|долл|dollar|евро|eur|"
-    r"мрп|аек|mci|мың|тыс|млн|млрд|million|billion)"
+    r"мрп|аек|mci|мың|тыс|млн|млрд|million|billion|сом(?!\w))"
+)
+_UNIT_BEFORE = re.compile(
+    r"(?i)(?:[$€₸]|(?<!\w)(?:тенге|теңге|тг|tenge|kzt|руб|rub|сом|usd|долл))\.?\s?$"
 )
 _IBAN = re.compile(r"(?i)(?<![\w])KZ\d{2}(?:[ -]?[0-9A-Z]){16}(?![\w])")
 _CARD = re.compile(
@@ -192,13 +213,26 @@ _PHONE_WORD = re.compile(
 _THOUSANDS = re.compile(r"\d{1,3}(?:[ \u00a0]\d{3})+")
 _LONG = re.compile(r"(?<![\dA-Za-z])\d{10,}(?!\d)")  # not in a Latin code such as K1400000226
 _IIN = re.compile(r"(?<!\d)\d{12}(?!\d)")
-# An IIN or BIN written in groups ("900 101 300 126", "9001-0130-0126"): masked when its
-# 12 digits pass the check digit (a grouped amount such as "100 000 000 000" does not).
-_GROUPED_IIN = re.compile(r"(?<![\d.,-])\d{1,6}(?:[ \u00a0.-]\d{1,6}){1,11}(?![\d]|[.,-]\d)")
+# One number in groups, in any grouping ("900 101 300 126", "9001013 00123", "9001-0130-0126"):
+# masked when it holds 12 digits, unless it is an amount, a round sum or a list of years.
+_GROUPED_IIN = re.compile(
+    r"(?<![\d.,-])(?<!\d[ \u00a0])\d+(?:[ \u00a0.-]\d+)+(?!\d|[ \u00a0.,-]\d)"
+)
+_DAY = r"[0-3]?\d\.[01]?\d\.(?:\d\d){1,2}"
+_NOT_AN_ID = re.compile(  # years or dates in a row ("2019 2020 2021"), a round sum in thousands
+    rf"(?:{_YEAR.pattern}|{_DAY})(?:[ .-](?:{_YEAR.pattern}|{_DAY}))+"
+    r"|\d{1,3}(?:[ \u00a0]\d{3})*[ \u00a0]000"
+)
 
 
 def _unit_follows(match: re.Match[str]) -> bool:
     return _UNIT.match(match.string, match.end()) is not None
+
+
+def _amount(match: re.Match[str]) -> bool:
+    """Whether a currency or unit follows the number or a currency precedes it ("$ 1 000")."""
+    before = match.string[max(0, match.start() - 8) : match.start()]
+    return _unit_follows(match) or _UNIT_BEFORE.search(before) is not None
 
 
 def _iban(match: re.Match[str]) -> str:
@@ -241,21 +275,25 @@ def _phone_word(match: re.Match[str]) -> str:
     return match.group()[:start] + "[PHONE]"
 
 
-def _iin(match: re.Match[str]) -> str:
-    digits = match.group()
+def _id_number(digits: str) -> str:
+    """The placeholder for 12 digits: ``[IIN]``/``[BIN]`` by the check digit, else ``[NUMBER]``."""
     if not iin_valid(digits):
-        return "[NUMBER]"
+        return "[NUMBER]"  # a mistyped IIN is still personal
     return "[BIN]" if digits[4] in "456" else "[IIN]"
+
+
+def _iin(match: re.Match[str]) -> str:
+    return _id_number(match.group())
 
 
 def _grouped_iin(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group())
-    if len(digits) != 12:
-        return match.group()
-    if not iin_valid(digits):  # a birth date and a serial, mistyped: still personal
-        halves = re.split(r"[ \u00a0.-]", match.group())
-        return "[NUMBER]" if [len(h) for h in halves] == [6, 6] else match.group()
-    return "[BIN]" if digits[4] in "456" else "[IIN]"
+    text = match.group()
+    digits = re.sub(r"\D", "", text)
+    if len(digits) != 12 or _amount(match):
+        return text
+    if not iin_valid(digits) and _NOT_AN_ID.fullmatch(text):
+        return text  # "2019 2020 2021", "1.1.2020-1.1.2021", "100 000 000 000"
+    return _id_number(digits)
 
 
 def _long(match: re.Match[str]) -> str:
@@ -856,7 +894,7 @@ def _names_hint(text: str) -> bool:
 
 _CUE_HINT = re.compile(r"(?i)зовут|имя|атым|есім|name\s+is")
 _PASSES: tuple[_Sub, ...] = (
-    _sub(_EMAIL, "[EMAIL]", lambda text: "@" in text),
+    _sub(_EMAIL, "[EMAIL]", lambda text: _EMAIL_HINT.search(text) is not None),
     _sub(_URL, _url, lambda text: "/" in text or "www." in text.lower()),
     _sub(_IBAN, _iban, lambda text: "kz" in text.lower()),
     _sub(_CARD, _card, _has_digits),

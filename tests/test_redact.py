@@ -66,6 +66,44 @@ def test_iin_bin(text: str, expected: str) -> None:
     assert redact(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("справка о несудимости ИИН 900 101 300 123", "справка о несудимости ИИН [NUMBER]"),
+        ("справка, ИИН: 9001013 00123", "справка, ИИН: [NUMBER]"),
+        ("ИИН: 9001013 00126", "ИИН: [IIN]"),
+        ("жсн 90-01-01-30-01-26", "жсн [IIN]"),
+        ("IIN 9001.0130.0123 please", "IIN [NUMBER] please"),
+        ("БИН 1511 5012 3451", "БИН [BIN]"),
+        ("ИИН 9 0 0 1 0 1 3 0 0 1 2 3.", "ИИН [NUMBER]."),
+        ("ИИН 900 101 300 123, тел. 8 701 123 45 67", "ИИН [NUMBER], тел. [PHONE]"),
+    ],
+)
+def test_iin_in_any_grouping(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Взятка 900 101 300 123 тг — это сколько лет?",
+        "ущерб $ 900 101 300 123",
+        "KZT 900 101 300 123 похитили",
+        "900 101 300 123 сом",
+        "900 101 300 126 тенге",  # a valid check digit, but an amount
+        "бюджет 100 000 000 000 на закупки",
+        "в 120 500 000 000 обошлось",
+        "1 500 000 tenge, 2 000 000 и 100 000 тенге",
+        "Statistics for 2019 2020 2021",
+        "в 2019-2020-2021 годах",
+        "с 1.1.2020-1.1.2021 по закону № 410-V и 365-VI",
+        "ст. 412-1 и 380-1 за 2020 год",
+    ],
+)
+def test_grouped_amounts_years_and_law_numbers_are_kept(text: str) -> None:
+    assert redact(text) == text
+
+
 def test_iin_with_wrong_check_digit_is_still_masked_as_a_number() -> None:
     # Choice: only a valid check digit earns [IIN]; a 12-digit run that fails it is most likely
     # a mistyped IIN, still personal, so it is masked as [NUMBER] like any run of 10+ digits.
@@ -192,6 +230,37 @@ def test_places_years_and_amounts_are_kept(text: str) -> None:
 )
 def test_email(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("… пишите ivan.petrov(at)mail.ru", "… пишите [EMAIL]"),
+        ("ivan.petrov [at] mail.ru", "[EMAIL]"),
+        ("почта: aigerim_85 {at} gmail dot com.", "почта: [EMAIL]."),
+        ("ответ на ivan собака mail.ru", "ответ на [EMAIL]"),
+        ("поштам serik собака mail точка kz", "поштам [EMAIL]"),
+        ("write to ivan.petrov at gmail.com", "write to [EMAIL]"),
+        ("ivan dot petrov at company dot kz", "[EMAIL]"),
+        ("s.k (AT) mail (DOT) kz", "[EMAIL]"),
+        ("ivan @ mail.ru", "[EMAIL]"),
+    ],
+)
+def test_spelled_out_email(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I file a complaint at egov.kz?",
+        "I paid the fine at kaspi.kz",
+        "Соседская собака бросается на детей, куда жаловаться?",
+        "Meet at 10 at the akimat",
+    ],
+)
+def test_not_spelled_out_email(text: str) -> None:
+    assert redact(text) == text
 
 
 @pytest.mark.parametrize(
