@@ -13,13 +13,22 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.config import ConfigError, Settings
-from bot.kb import LANGS, KnowledgeBase, KnowledgeError, as_lang, load_knowledge, read_knowledge
+from bot.kb import (
+    LANGS,
+    KnowledgeBase,
+    KnowledgeError,
+    Problem,
+    as_lang,
+    load_knowledge,
+    read_knowledge,
+)
 from bot.kb.checks import REVIEW_AGE
+from bot.kb.loader import runnable
 
 if TYPE_CHECKING:  # bot.store (sqlite-utils) is imported by the commands that use it
     from bot.evaluate import Case
     from bot.matching import Matcher
-    from bot.store import DeliveryState
+    from bot.store import DeliveryState, Store
 
 
 def _settings() -> Settings:
@@ -34,6 +43,33 @@ def _knowledge(settings: Settings) -> KnowledgeBase:
         return load_knowledge(settings.knowledge_dir)
     except KnowledgeError as exc:
         raise click.ClickException(f"{exc}\nRun `adal-bot kb check` for the full list.") from None
+
+
+def _notices_base(settings: Settings) -> tuple[KnowledgeBase, list[Problem]]:
+    """The base the bot would run on, and the problems of the notices it leaves out (never
+    sent until fixed), each said on stderr."""
+    try:
+        base, blocking, left_out = runnable(*read_knowledge(settings.knowledge_dir))
+    except OSError as exc:
+        raise click.ClickException(f"the knowledge base could not be read: {exc}") from None
+    if blocking:
+        raise click.ClickException(
+            f"{KnowledgeError(blocking)}\nRun `adal-bot kb check` for the full list."
+        )
+    for problem in left_out:
+        click.echo(f"left out, not sent until fixed: {problem}", err=True)
+    return base, left_out
+
+
+def _existing_store(settings: Settings) -> Store | None:
+    """The database (ADAL_DB) to read from, or None, said on stderr, when there is none yet:
+    a mistyped path gets no new, empty database."""
+    from bot.store import Store
+
+    if settings.db_path.is_file():
+        return Store(settings.db_path, settings.hash_secret)
+    click.echo(f"no database at {settings.db_path} (ADAL_DB) yet: nothing was sent", err=True)
+    return None
 
 
 @click.group(invoke_without_command=True)
@@ -181,7 +217,8 @@ def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict
 @click.argument("new")
 def kb_diff(old: str, new: str) -> None:
     """Entries, question variants and answers added, removed and changed per language from
-    OLD to NEW: each a folder or a git revision (`HEAD~3 HEAD`)."""
+    OLD to NEW: each a folder or a git revision (`HEAD~3 HEAD`). Exits 1, naming them, when
+    a file of either cannot be read (its entries would show as removed)."""
     import tempfile
 
     from bot.kb.diff import RevisionError, diff_bases, read_version
@@ -195,8 +232,15 @@ def kb_diff(old: str, new: str) -> None:
             ]
         except RevisionError as exc:
             raise click.ClickException(str(exc)) from None
-    for line in diff_bases(*bases).lines():
+    for line in diff_bases(*(base for base, _ in bases)).lines():
         click.echo(line)
+    for spec, (_, problems) in zip((old, new), bases, strict=True):
+        for problem in problems:
+            click.echo(f"{spec}: {problem}", err=True)
+    if any(problems for _, problems in bases):
+        raise click.ClickException(
+            "a file could not be read, so its entries show as removed: fix it (`adal-bot kb check`)"
+        )
 
 
 @kb_group.command("export")
@@ -529,13 +573,18 @@ def report_command(since: datetime | None, html_path: Path | None) -> None:
     questions waiting for an expert and the drafts for the base (ADAL_DRAFTS_DIR)."""
     from bot.insights.html import render_html
     from bot.insights.report import build_report, text_lines
-    from bot.store import Store
     from bot.store.keys import private_file
 
     settings = _settings()
     now = datetime.now(UTC)
     start = since.replace(tzinfo=UTC) if since else now - timedelta(days=28)
-    store = Store(settings.db_path, settings.hash_secret)
+    if start > now:
+        raise click.BadParameter("a day in the future", param_hint="--since")
+    if html_path is not None and not html_path.parent.is_dir():
+        raise click.BadParameter(f"no folder {html_path.parent}", param_hint="--html")
+    store = _existing_store(settings)
+    if store is None:
+        raise click.ClickException("no questions to report: ADAL_DB names no database")
     try:
         report = build_report(
             store, _knowledge(settings), start, now, drafts=settings.drafts_folder
@@ -611,11 +660,12 @@ def notices_list() -> None:
     from datetime import UTC, datetime
 
     from bot.notices import local_time, notice_status
-    from bot.store import Store
 
     settings = _settings()
-    base, store = _knowledge(settings), Store(settings.db_path, settings.hash_secret)
-    counts, enqueued = store.delivery_counts(), store.enqueued_notices()
+    base, left_out = _notices_base(settings)
+    store = _existing_store(settings)
+    counts = store.delivery_counts() if store else {}
+    enqueued = store.enqueued_notices() if store else {}
     now = datetime.now(UTC)
     click.echo(
         f"{'id':<40}{'publish_at':<18}{'status':<10}"
@@ -628,7 +678,10 @@ def notices_list() -> None:
             f"{notice_status(notice, enqueued, now):<10}"
             + "".join(f"{row.get(column, 0):>9}" for column in _COUNT_COLUMNS)
         )
-    store.close()
+    if store:
+        store.close()
+    if left_out:
+        raise click.exceptions.Exit(1)
 
 
 @notices_group.command("status")
@@ -636,12 +689,11 @@ def notices_list() -> None:
 def notices_status(notice_id: str) -> None:
     """One notice: when, for which topics, how many got it, and every failure."""
     from bot.notices import local_time
-    from bot.store import Store
 
     settings = _settings()
-    notice = _knowledge(settings).notices.get(notice_id)
-    store = Store(settings.db_path, settings.hash_secret)
-    enqueued = store.enqueued_notices().get(notice_id)
+    notice = _notices_base(settings)[0].notices.get(notice_id)
+    store = _existing_store(settings)
+    enqueued = store.enqueued_notices().get(notice_id) if store else None
     if notice is None and enqueued is None:
         raise click.ClickException(f"no notice {notice_id!r} (see `adal-bot notices list`)")
     if notice is None:
@@ -651,8 +703,8 @@ def notices_status(notice_id: str) -> None:
             f"{notice.id} ({notice.path})\npublish_at: {local_time(notice.publish_at)} "
             f"Asia/Almaty\ntopics: {', '.join(notice.topics)}"
         )
-    if enqueued is None:
-        click.echo("not enqueued yet")
+    if enqueued is None or store is None:
+        click.echo("archived: never sent" if notice and notice.archived else "not enqueued yet")
     else:
         counts = store.delivery_counts()[notice_id]
         click.echo(
@@ -661,7 +713,8 @@ def notices_status(notice_id: str) -> None:
         )
         for recipient, state, error in store.delivery_problems(notice_id):
             click.echo(f"  {recipient}: {state}: {error}")
-    store.close()
+    if store:
+        store.close()
 
 
 def main() -> None:

@@ -47,6 +47,10 @@ def _warn_about_notices(problems: list[Problem]) -> None:
         log.warning("notice left out: %s", problem)
 
 
+def _state(problems: tuple[Problem, ...]) -> tuple[str, ...]:
+    return tuple(str(p) for p in problems)
+
+
 def base_version(root: Path) -> str:
     """A short hash of the base's files (names and contents): which base a process runs."""
     digest = hashlib.sha256()
@@ -121,14 +125,16 @@ class Reload:
 
     ``unchanged``: the live base is the files' content. ``reloaded``: a new base went live
     (``diff`` from the one before). ``broken``: the files have problems and the last good base
-    stays live. ``alert``: broken in a way not reported before (the admins are told once per
-    broken state); ``fixed``: reloaded after a broken state.
+    stays live. ``left_out``: the problems of the notices left out of the live base (they are
+    not sent until fixed). ``alert``: broken, or notices left out, in a way not reported
+    before (the admins are told once per state); ``fixed``: reloaded after a broken state.
     """
 
     status: Literal["unchanged", "reloaded", "broken"]
     base: str  # the live base after the look
     problems: tuple[Problem, ...] = ()
     diff: BaseDiff | None = None
+    left_out: tuple[Problem, ...] = ()
     alert: bool = False
     fixed: bool = False
 
@@ -154,6 +160,7 @@ class Library:
         _settle()
         self.last_problems: list[Problem] = []
         self._broken: tuple[str, ...] | None = None  # the problems of the broken state, if any
+        self._left_out = _state(tuple(self.relative(p) for p in skipped))  # notices' problems
         self._lock = threading.Lock()  # one reload at a time
 
     @property
@@ -183,32 +190,41 @@ class Library:
 
     def refresh(self, *, force: bool = False) -> Reload:
         """Re-read the base if a file changed (always with ``force``), build its matcher in
-        the calling thread and swap both in; the live base stays when the files have problems."""
+        the calling thread and swap both in; the live base stays when the files have problems.
+        Files that cannot be read right now (one being saved, say) leave the live base and
+        are looked at again next time."""
         with self._lock:
             fingerprint = _fingerprint(self.root)
             old = self.snapshot
             if fingerprint == self._fingerprint and not force:
                 return Reload("unchanged", old.base)
+            try:
+                kb, problems, skipped = runnable(*read_knowledge(self.root))
+                base = base_version(self.root)
+            except OSError as exc:  # not stored as seen: the next look reads the files again
+                log.warning("knowledge base not read: %s", type(exc).__name__)
+                return Reload("unchanged", old.base)
             self._fingerprint = fingerprint
-            kb, problems, skipped = runnable(*read_knowledge(self.root))
             self.last_problems = problems
             _warn_about_notices(skipped)
             if problems:
                 return self._broken_state(problems)
-            base = base_version(self.root)
+            left_out = tuple(self.relative(p) for p in skipped)
+            news = _state(left_out) != self._left_out and bool(left_out)
+            self._left_out = _state(left_out)
             fixed, self._broken = self._broken is not None, None
             if base == old.base:
-                return Reload("unchanged", base, fixed=fixed)
+                return Reload("unchanged", base, left_out=left_out, alert=news, fixed=fixed)
             self.snapshot = Snapshot(kb, self._matcher(kb, base), base, old.version + 1)
             diff = diff_bases(old.kb, kb)
             del old
             _settle()
             log.info("knowledge base reloaded: %d entries", len(kb.entries))
-            return Reload("reloaded", base, diff=diff, fixed=fixed)
+            return Reload("reloaded", base, diff=diff, left_out=left_out, alert=news, fixed=fixed)
 
     def _broken_state(self, problems: list[Problem]) -> Reload:
         problems = [self.relative(p) for p in problems]
-        state = tuple(str(p) for p in problems)
+        state = _state(tuple(problems))
         alert, self._broken = state != self._broken, state
         if alert:
             log.error(

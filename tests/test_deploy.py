@@ -12,6 +12,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
@@ -86,6 +87,25 @@ def test_the_deploy_guide_covers_the_operators_questions() -> None:
         "adal_hash_secret",
     ):
         assert topic in guide, topic
+
+
+@pytest.mark.parametrize("target", ["", ".", "notes.txt"])
+def test_a_backup_refuses_a_folder_and_a_file_that_is_no_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    """A probe: `backup ""` made the current folder owner-only without its execute bit (0600),
+    then failed; `backup notes.txt` made the notes owner-only, then failed."""
+    db = tmp_path / "adal.db"
+    Store(db).close()
+    monkeypatch.chdir(tmp_path)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes", encoding="utf-8")
+    notes.chmod(0o644)
+    before = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [tmp_path, *tmp_path.iterdir()]}
+    result = CliRunner().invoke(cli, ["backup", target], env={"ADAL_DB": str(db)})
+    assert result.exit_code in (1, 2) and "Traceback" not in result.output, result.output
+    after = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [tmp_path, *tmp_path.iterdir()]}
+    assert after == before and notes.read_text(encoding="utf-8") == "my notes"
 
 
 def test_an_online_backup_copies_the_database_and_its_key(tmp_path: Path) -> None:

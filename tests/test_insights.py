@@ -303,6 +303,30 @@ def test_the_html_report_is_one_self_contained_page_with_its_sections(
     assert "add as a variant of compliance-services?" in text
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--html", "{tmp}/no/such/folder/r.html"], "no folder"),  # was a traceback
+        (["--since", "2999-01-01"], "a day in the future"),  # was "Questions …: 0"
+    ],
+)
+def test_report_refuses_a_missing_folder_and_a_future_day(
+    report_store: Path, tmp_path: Path, args: list[str], said: str
+) -> None:
+    args = [a.format(tmp=tmp_path) for a in args]
+    result = CliRunner().invoke(cli, ["report", *args], env={"ADAL_DB": str(report_store)})
+    assert result.exit_code == 2 and said in result.output, result.output
+
+
+def test_report_on_a_mistyped_database_path_makes_no_database(tmp_path: Path) -> None:
+    """A probe: `ADAL_DB=typo.db adal-bot report` made an empty database and its key, and
+    reported "0 questions"."""
+    typo = tmp_path / "typo.db"
+    result = CliRunner().invoke(cli, ["report"], env={"ADAL_DB": str(typo)})
+    assert result.exit_code == 1 and f"no database at {typo}" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_empty_report_renders() -> None:
     kb = build_dialog(Settings(), Store(":memory:")).library.kb
     now = datetime.now(UTC)

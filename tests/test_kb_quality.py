@@ -234,6 +234,20 @@ def test_diff_of_two_folders(small_kb: Path, tmp_path: Path) -> None:
     assert same.stdout.splitlines() == ["no differences in the entries"]
 
 
+def test_diff_to_a_folder_with_a_file_that_cannot_be_read_says_so(
+    small_kb: Path, tmp_path: Path
+) -> None:
+    """A probe: a tab in gifts.yaml made `kb diff` list its entries as removed, exit 0."""
+    new = tmp_path / "new"
+    shutil.copytree(small_kb, new)
+    path = next(p for p in sorted(new.glob("*.yaml")) if "id:" in p.read_text(encoding="utf-8"))
+    path.write_text("\t" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = kb_cli("kb", "diff", str(small_kb), str(new), knowledge=small_kb)
+    assert result.exit_code == 1
+    assert f"{new}: {path}:1: YAML syntax" in result.stderr
+    assert "a file could not be read, so its entries show as removed" in result.stderr
+
+
 def _git(repo: Path, *args: str) -> None:
     subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],

@@ -78,6 +78,50 @@ def test_a_broken_state_is_reported_once_and_its_fix_is_announced(kb_copy: Path)
     assert library.refresh().status == "unchanged"
 
 
+def test_a_notice_left_out_is_reported_once_and_listed_by_reload(
+    dialog: Dialog, kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A probe added a notice whose time had no offset with the chat open: the rest of the
+    base went live, the notice was left out (never to be sent) and only a log line said so;
+    /reload said "nothing has changed". The admin is now told once, and /reload lists it."""
+    monkeypatch.setattr(dialog_core, "RELOAD_INTERVAL", 0.0)
+    notice = kb_copy / "notices" / "new-rule.yaml"
+    text = (kb_copy / "notices" / "law-365-vi-in-force.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: law-365-vi-in-force", "id: new-rule").replace("archived: true", "")
+    save(notice, text.replace("publish_at: 2020-10-18", "publish_at: 2030-03-02T10:00"))
+    alert, *answer = dialog.handle_message(ADMIN_EN, "hello")
+    assert "Notices left out for their problems (1)" in alert.text
+    assert "notices/new-rule.yaml:" in alert.text and "offset" in alert.text and answer
+    assert not dialog.handle_message(ADMIN_EN, "hello")[0].text.startswith("Notices")  # once
+    (reply,) = dialog.handle_message(ADMIN_EN, "/reload")
+    assert reply.text.startswith("Nothing has changed") and "notices/new-rule.yaml:" in reply.text
+    save(notice, text.replace("publish_at: 2020-10-18", "publish_at: 2030-03-02T10:00+05:00"))
+    dialog.handle_message(ADMIN_EN, "hello")
+    assert "new-rule" in dialog.library.kb.notices
+    (fixed,) = dialog.handle_message(ADMIN_EN, "/reload")
+    assert "left out" not in fixed.text
+
+
+def test_files_that_cannot_be_read_now_keep_the_base_and_are_read_next_time(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit being saved (a file gone between the listing and the reading): the last good
+    base stays, nothing is raised to the message waiting, and the next look reads the edit.
+    Before, the fingerprint was stored first, so the edit waited for another change."""
+    library = Library(kb_copy)
+    add_variant(kb_copy)
+    read = library_module.read_knowledge
+
+    def vanished(root: Path) -> object:
+        raise FileNotFoundError(root / "about.yaml")
+
+    monkeypatch.setattr(library_module, "read_knowledge", vanished)
+    assert library.refresh().status == "unchanged" and library.version == 1
+    monkeypatch.setattr(library_module, "read_knowledge", read)
+    assert library.refresh().status == "reloaded"
+    assert library.matcher.match(MARKER).entry_id == "about-bot"
+
+
 @pytest.mark.logs_errors
 def test_the_paths_a_problem_names_are_inside_knowledge(kb_copy: Path) -> None:
     library = Library(kb_copy)

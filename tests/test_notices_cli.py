@@ -13,6 +13,7 @@ from bot.cli import cli
 from bot.kb import load_knowledge
 from bot.notices import publish_due
 from bot.store import ALL_TOPICS, Store, user_ref
+from bot.store.keys import key_path
 from tests.helpers.knowledge_files import NOTICE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,3 +244,28 @@ def test_notices_commands_open_the_database_with_its_secret(notice_path: Path) -
     for args in (["notices", "list"], ["notices", "status", "gift-rules"]):
         result = CliRunner().invoke(cli, args, env=env)
         assert result.exit_code == 0, result.output
+
+
+def test_a_notice_left_out_is_named_and_a_mistyped_database_is_not_made(
+    notice_path: Path, tmp_path: Path
+) -> None:
+    """A probe: a notice whose time had no offset vanished from `notices list`, which exited
+    0, and the mistyped ADAL_DB got a new, empty database."""
+    text = notice_path.read_text(encoding="utf-8")
+    notice_path.write_text(text.replace("2020-10-18", "2030-03-02T10:00"), encoding="utf-8")
+    typo = tmp_path / "typo.db"
+    result = run(["notices", "list"], notice_path.parent.parent, typo)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:] == []  # the header alone
+    left_out = f"left out, not sent until fixed: {notice_path}:{line_of(notice_path, 'publish_at')}"
+    assert left_out in result.stderr and f"no database at {typo}" in result.stderr
+    assert not typo.exists() and not key_path(typo).exists()
+
+
+def test_status_of_an_archived_notice_says_it_is_never_sent(
+    notice_path: Path, tmp_path: Path
+) -> None:
+    text = notice_path.read_text(encoding="utf-8")
+    notice_path.write_text(text.replace("topics:", "archived: true\ntopics:"), encoding="utf-8")
+    result = run(["notices", "status", "gift-rules"], notice_path.parent.parent, tmp_path / "x.db")
+    assert result.exit_code == 0 and result.stdout.splitlines()[-1] == "archived: never sent"

@@ -32,7 +32,7 @@ class KnowledgeAdmin(Feature):
 
     def reloaded(self, turn: Turn, reload: Reload) -> list[Reply]:
         """An admin is told, before the reply to their message, that an edit broke the base
-        (once per broken state) or that it is sound again."""
+        or left notices out (once per such state), or that it is sound again."""
         if turn.user.is_admin and (reload.alert or reload.fixed):
             return reload_replies(turn, reload)
         return []
@@ -45,8 +45,8 @@ class KnowledgeAdmin(Feature):
 
 def reload_replies(turn: Turn, reload: Reload) -> list[Reply]:
     """What a reload found, for /reload and for the admins' alert after an edit: the problems
-    that keep the last good base live, or (after them) that it is sound again, and then
-    nothing changed or what changed."""
+    that keep the last good base live, or (after them) that it is sound again, then nothing
+    changed or what changed, then the notices left out for their problems."""
     _ = turn._
     if reload.status == "broken":
         head = _(
@@ -63,6 +63,15 @@ def reload_replies(turn: Turn, reload: Reload) -> list[Reply]:
         parts.append(_("Version {base} of the knowledge base is live.", base=reload.base))
         if reload.diff is not None:
             parts.append(_diff_text(turn, reload.diff))
+    if reload.left_out:
+        parts.append(
+            _(
+                "Notices left out for their problems ({count}): they will not be sent until "
+                "you fix them.",
+                count=len(reload.left_out),
+            )
+        )
+        parts.append(_listed(turn, [str(p) for p in reload.left_out]))
     return [Reply("\n\n".join(parts))]
 
 

@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.kb.loader import read_knowledge
-from bot.kb.model import LANGS, Entry, KnowledgeBase, Lang
+from bot.kb.model import LANGS, Entry, KnowledgeBase, Lang, Problem
+
+# the problems bot.kb.reader.Reader.parse reports for a file it could not read at all: its
+# entries would show as removed
+UNREADABLE = ("YAML syntax", "not UTF-8 text", "a control character")
 
 
 class RevisionError(Exception):
@@ -142,12 +146,13 @@ def diff_bases(old: KnowledgeBase, new: KnowledgeBase) -> BaseDiff:
     return result
 
 
-def read_version(spec: str, knowledge_dir: Path, into: Path) -> KnowledgeBase:
-    """The base at ``spec``: a folder, or else a git revision of the repository holding
-    ``knowledge_dir``, whose copy of that folder is unpacked under ``into``."""
+def read_version(spec: str, knowledge_dir: Path, into: Path) -> tuple[KnowledgeBase, list[Problem]]:
+    """The base at ``spec`` and the problems of its files that could not be read: a folder,
+    or else a git revision of the repository holding ``knowledge_dir``, whose copy of that
+    folder is unpacked under ``into``."""
     folder = Path(spec)
     if folder.is_dir():
-        return read_knowledge(folder)[0]
+        return _read(folder)
     knowledge_dir = knowledge_dir.resolve()
     try:
         top = _git(knowledge_dir, "rev-parse", "--show-toplevel").decode().strip()
@@ -157,7 +162,12 @@ def read_version(spec: str, knowledge_dir: Path, into: Path) -> KnowledgeBase:
         raise RevisionError(f"{spec!r} is neither a folder nor a git revision: {exc}") from None
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
-    return read_knowledge(into / relative)[0]
+    return _read(into / relative)
+
+
+def _read(folder: Path) -> tuple[KnowledgeBase, list[Problem]]:
+    base, problems = read_knowledge(folder)
+    return base, [p for p in problems if p.message.startswith(UNREADABLE)]
 
 
 def _git(cwd: Path, *args: str) -> bytes:

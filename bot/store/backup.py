@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.store.keys import PRIVATE_FILE, key_path, private_dir, private_file
 
 PAGES_PER_STEP = 256  # pages copied between two looks at the bot's writes
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
 
 
 def backup(source: Path, target: Path) -> list[Path]:
@@ -18,6 +19,7 @@ def backup(source: Path, target: Path) -> list[Path]:
     ``target``, owner-only; return the files written."""
     if not source.is_file():
         raise FileNotFoundError(f"no database at {source}")
+    _check_target(target)
     private_dir(target.parent)
     private_file(target)
     with (
@@ -31,3 +33,14 @@ def backup(source: Path, target: Path) -> list[Path]:
         key_path(target).chmod(PRIVATE_FILE)
         written.append(key_path(target))
     return written
+
+
+def _check_target(target: Path) -> None:
+    """Refuse a folder (``""`` is the current one) and an existing file that is not an
+    SQLite database, before anything is made owner-only or written."""
+    if not target.name or target.is_dir():
+        raise IsADirectoryError(f"{target} is a folder: name the backup file")
+    if target.is_file() and target.stat().st_size:
+        with target.open("rb") as existing:
+            if existing.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise FileExistsError(f"{target} exists and is no database: not overwritten")
