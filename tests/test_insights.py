@@ -150,6 +150,27 @@ def test_the_report_groups_paraphrases_of_one_question_apart_from_another() -> N
     assert [g.count for g in english] == [2, 1]
 
 
+def test_a_question_whose_few_words_are_in_another_does_not_join_it() -> None:
+    """A probe: "[USERNAME] сказал что можно, правда?" joined a criminal-record question that
+    also had "сказал" and "правда", and through it housing questions joined too; "а брат?"
+    joined a question naming an uncle. Stems as sets equalled any longer question holding
+    them."""
+    record = [
+        ("ru", "[NAME] сказал, что справку о несудимости дают в ЦОНе, правда?"),
+        ("ru", "справку о несудимости как получить, тел [PHONE]"),
+        ("ru", "справка о несудимости, ИИН: [NUMBER]"),
+    ]
+    housing = [
+        ("ru", "как встать в очередь на квартиру по госпрограмме"),
+        ("ru", "очередь на жилье по госпрограмме как встать"),
+    ]
+    alone = [("ru", "[USERNAME] сказал что можно, правда?"), ("ru", "а брат?")]
+    groups = group_unanswered(_asked([*record, alone[0], *housing, alone[1]]))
+    found = sorted(sorted(q.text for q in g.questions) for g in groups)
+    expected = [sorted(t for _, t in record), sorted(t for _, t in housing)]
+    assert found == sorted([*expected, *([t] for _, t in alone)])
+
+
 def test_a_bare_word_is_not_suggested_as_a_variant() -> None:
     """ "why?" after an answer, offered that answer's entry, made "add as a variant of …?"
     (a probe); a question of two content words or more still does."""

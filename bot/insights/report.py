@@ -72,11 +72,13 @@ class _Shape:
         self.norm = math.sqrt(sum(n * n for n in self.pieces.values())) or 1.0
 
     def similarity(self, other: _Shape) -> float:
-        """How alike two questions are, 0-1: their stems as sets of words (rapidfuzz), or
-        their pieces (cosine), whichever says more."""
+        """How alike two questions are, 0-1: their sorted stems as one string (rapidfuzz), or
+        their pieces (cosine), whichever says more. Not the stems as sets: a question whose
+        few stems are among another's ("а брат?", "[USERNAME] сказал что можно, правда?")
+        would equal any longer one that holds them, and chain unrelated questions."""
         shared = sum(n * other.pieces[p] for p, n in self.pieces.items() if p in other.pieces)
         cosine = shared / (self.norm * other.norm)
-        stems = fuzz.token_set_ratio(self.stems, other.stems) / 100 if self.stems else 0.0
+        stems = fuzz.token_sort_ratio(self.stems, other.stems) / 100 if self.stems else 0.0
         return max(cosine, stems * 0.9)  # equal stems alone are a strong, not a sure sign
 
 
@@ -121,9 +123,10 @@ class Group:
 def group_unanswered(
     questions: Iterable[Asked], synonyms: Iterable[tuple[str, ...]] = ()
 ) -> list[Group]:
-    """The unanswered questions grouped by similarity (a question joins the group of its
-    most similar earlier question, if similar enough), the most frequent group first;
-    ``synonyms`` (the base's groups) make their words one."""
+    """The unanswered questions grouped by similarity (a question joins the group it is most
+    like on average over the group's questions, if that is enough), the most frequent group
+    first; ``synonyms`` (the base's groups) make their words one. On average, not its most
+    similar question: a question like one of a group alone would chain another topic in."""
     concepts = concept_keys(synonyms)
     groups: list[Group] = []
     for asked in questions:
@@ -132,7 +135,7 @@ def group_unanswered(
         shape = _Shape(asked.text, asked.lang, concepts)
         best, best_score = None, GROUP_SIMILARITY
         for group in groups:
-            score = max(shape.similarity(other) for other in group.shapes)
+            score = sum(shape.similarity(other) for other in group.shapes) / group.count
             if score >= best_score:
                 best, best_score = group, score
         if best is None:
