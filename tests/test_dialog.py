@@ -830,7 +830,13 @@ def test_asking_for_a_language_shows_the_languages(dialog: Dialog, text: str) ->
 
 @pytest.mark.parametrize(
     ("user", "text"),
-    [(RU, "как подписаться на рассылку?"), (EN, "unsubscribe me"), (KK, "жазылымнан бас тарту")],
+    [
+        (RU, "как подписаться на рассылку?"),
+        (EN, "unsubscribe me"),
+        (KK, "жазылымнан бас тарту"),
+        (RU, "хочу получать уведомления об изменениях закона"),  # this round's probe
+        (KK, "жаңалықтарға жазылғым келеді"),
+    ],
 )
 def test_asking_about_notices_names_their_commands(
     dialog: Dialog, user: UserRef, text: str
@@ -876,6 +882,28 @@ def test_i_do_not_understand_after_an_answer_gets_it_in_short(
     assert reply.text.startswith(heading) and lead in reply.text
     assert len(reply.text) < len(entry.answer(lang))
     assert "e:gifts-family-members" in actions(reply)
+
+
+@pytest.mark.parametrize(
+    ("user", "question", "text", "alone_starts"),
+    [
+        (RU, "учитель может принять подарок от родителей?", "можно?", "Можно что"),
+        (KK, "Мемлекеттік қызметші сыйлық ала ала ма?", "болады ма?", "Не істеуге"),
+        (EN, "Can a civil servant accept gifts?", "is it allowed?", "Allowed to do what?"),
+    ],
+)
+def test_is_it_allowed_after_an_answer_gets_that_answer_again(
+    dialog: Dialog, user: UserRef, question: str, text: str, alone_starts: str
+) -> None:
+    """This round's probe: "можно?" just after the gift ban got the old 10 MCI threshold,
+    which reads as a yes. It asks the answer just shown again: its first paragraph; alone it
+    asks what is meant."""
+    alone, reply, lang = alone_then_after_the_ban(dialog, user, question, text)
+    assert alone.text.startswith(alone_starts)
+    entry = dialog.library.kb.entries["gifts-any-value-ban"]
+    lead = entry.answer(lang).split("\n\n", 1)[0]
+    assert lead in reply.text and len(reply.text) < len(entry.answer(lang))
+    assert "10" not in reply.text.replace(lead, "")  # not the old threshold
 
 
 def test_a_relative_after_another_topic_is_no_family_rule(dialog: Dialog) -> None:

@@ -282,6 +282,16 @@ class Answers(Feature):
                     "with /topics."
                 )
             )
+        if kind == "allowed":  # "можно?" after an answer asks it again, not a sibling
+            last = last_answer(turn)
+            if last is not None:
+                return self._again(turn, last, ())
+            return Reply(
+                _(
+                    "Allowed to do what? Write the whole question in a sentence or two: who, "
+                    "what happened, and what you want to know."
+                )
+            )
         if kind == "not-understood":  # after an answer, it is that answer that was unclear
             last = last_answer(turn)
             if last is not None:

@@ -35,6 +35,7 @@ _PHRASES_ONLY = frozenset(
         "next-step",
         "off-topic",
         "ask-leave",
+        "allowed",
         "stop",
         "menu",
         "language",
@@ -90,9 +91,10 @@ class SmallTalk:
 
         Small talk is a message close to one of the phrases; a greeting, thanks or goodbye
         close to one once its intensifiers are left out ("спасибо огромное", "рахмет үлкен
-        сізге"); or a message made only of small-talk words and function words: then its last
-        small-talk word's kind ("thanks, bye"); or two phrases; or a robot or insult phrase
-        with words no entry's question uses around it ("ақымақ бот екенсің").
+        сізге"); or a message made only of small-talk words and function words, intensifiers
+        aside ("жарайсың бот, керемет"): then its last small-talk word's kind ("thanks, bye");
+        or two phrases; or a robot or insult phrase with words no entry's question uses around
+        it ("ақымақ бот екенсің").
         """
         if not folded:
             return None
@@ -107,7 +109,7 @@ class SmallTalk:
             kind = self._phrase_kind(" ".join(plain))
             if kind in _STRENGTHENED:
                 return kind
-        if own and all(word in self._words or word in ALL_STOPWORDS for word in folded):
+        if own and all(word in self._words or word in ALL_STOPWORDS for word in plain):
             return self._words[own[-1]]
         return self._two_phrases_kind(folded) or self._framed_kind(folded)
 
