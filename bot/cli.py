@@ -178,21 +178,18 @@ def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict
     one the rest of the base reads as another entry or as none, is a warning (an error with
     --strict); entries not reviewed for --max-review-age days are listed as stale."""
     from bot.insights.variants import misplaced_variants, variant_misses
-    from bot.kb.checks import stale_entries, stale_notices, style_warnings
-    from bot.kb.model import WARNING
+    from bot.kb.checks import future_reviews, stale_entries, stale_notices, style_warnings
+    from bot.kb.model import WARNING, Checker, Entry
     from bot.matching import Matcher
 
     root = path or _settings().knowledge_dir
     base, found = read_knowledge(root)
+    now = datetime.now(UTC)
+    reviewed: list[Entry | Checker] = [*base.entries.values(), *base.checkers.values()]
     problems = [p for p in found if not p.message.startswith(WARNING)]
-    problems += stale_notices(
-        base.notices.values(), datetime.now(UTC), timedelta(days=max_notice_age)
-    )
-    warnings = stale_entries(
-        [*base.entries.values(), *base.checkers.values()],
-        datetime.now(UTC).date(),
-        timedelta(days=max_review_age),
-    )
+    problems += stale_notices(base.notices.values(), now, timedelta(days=max_notice_age))
+    problems += future_reviews(reviewed, now.date())
+    warnings = stale_entries(reviewed, now.date(), timedelta(days=max_review_age))
     warnings += [p for p in found if p.message.startswith(WARNING)]
     warnings += style_warnings(base.entries.values())
     if not problems:  # the matcher is built only on a sound base

@@ -22,6 +22,7 @@ from bot.kb import KnowledgeBase, KnowledgeError, Problem, read_knowledge
 from bot.kb.diff import BaseDiff, diff_bases
 from bot.kb.loader import runnable
 from bot.kb.model import Lang
+from bot.kb.reader import yaml_files
 from bot.matching import Matcher
 from bot.matching.index import Index
 from bot.matching.matcher import MatchResult
@@ -33,11 +34,7 @@ log = logging.getLogger(__name__)
 
 def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(
-        sorted(
-            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
-            for p in root.rglob("*.yaml")
-            if p.is_file()
-        )
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in yaml_files(root, recursive=True)
     )
 
 
@@ -54,7 +51,7 @@ def _state(problems: tuple[Problem, ...]) -> tuple[str, ...]:
 def base_version(root: Path) -> str:
     """A short hash of the base's files (names and contents): which base a process runs."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*.yaml") if p.is_file()):
+    for path in yaml_files(root, recursive=True):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:VERSION_DIGITS]
 

@@ -188,6 +188,45 @@ def test_kb_check_finds_an_outcome_without_a_source_and_an_unreachable_one(kb_co
     assert any("outcome 'orphan'" in p and "'sources'" in p for p in problems), problems
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "next: svc-personal\n",
+            "next: svc-persnal\n",
+            "'svc-persnal' (from step 'giver') is neither a step nor an outcome; "
+            "did you mean 'svc-personal'?",  # not also "'svc-personal' is reached by no path"
+        ),
+        (
+            "next: fam-refuse\n",
+            "next: fam-giver\n",
+            "a cycle: fam-giver -> fam-accepted -> fam-giver",  # once, though two paths loop
+        ),
+    ],
+)
+def test_a_broken_next_is_one_problem_at_its_line(
+    kb_copy: Path, old: str, new: str, message: str
+) -> None:
+    """Both were told at the checker's first line, the cycle twice, the typo with an
+    'unreachable' of the node it meant (a probe)."""
+    path = kb_copy / "checkers" / "gift.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    _edit(path, old, new)
+    assert [p for p in _problems(kb_copy) if "checker" in p] == [
+        f"{path}:{line}: checker 'check-gift': {message}"
+    ]
+
+
+def test_a_node_no_path_reaches_is_told_at_its_line(kb_copy: Path) -> None:
+    path = kb_copy / "checkers" / "relatives.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "  orphan:\n    kk: a\n    ru: b\n    en: c\n", encoding="utf-8")
+    line = len(text.splitlines()) + 1
+    unreached = f"{path}:{line}: checker 'check-relatives': 'orphan' is reached by no path"
+    assert f"{unreached} from the start" in _problems(kb_copy)
+
+
 def test_a_flow_untouched_for_long_is_abandoned(dialog: Dialog) -> None:
     who = user("en")
     (step,) = dialog.handle_button(who, "k:check-gift:")

@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.kb import load_knowledge, read_knowledge
+from bot.kb.cache import _key
+from bot.library import _fingerprint, base_version
 from tests.helpers.knowledge_files import entry_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -297,3 +299,218 @@ def test_reading_the_base_leaves_other_yaml_readers_as_they_were(small_kb: Path)
 
     _problems(small_kb)
     assert isinstance(YAML(typ="rt").load("day: 2020-10-18")["day"], date)
+
+
+# ------------------------------------------------------- files the base does not read (a probe)
+
+
+@pytest.mark.parametrize(
+    "name", [".#gifts.yaml", "notices/.#n.yaml", "checkers/.#c.yaml", ".hidden.yaml", "dir.yaml"]
+)
+def test_hidden_files_and_what_is_not_a_file_are_read_by_nobody(small_kb: Path, name: str) -> None:
+    """An Emacs lock (``.#gifts.yaml``, a symlink to nowhere) crashed `kb check`, `ask` and
+    the start with FileNotFoundError (a probe): not the loader, the parsed copy's name, the
+    library's fingerprint or the base's version reads it."""
+    before = base_version(small_kb), _fingerprint(small_kb), _key(small_kb)
+    (small_kb / "notices").mkdir()
+    (small_kb / "checkers").mkdir()
+    path = small_kb / name
+    if name == "dir.yaml":
+        path.mkdir()
+    elif name == ".hidden.yaml":
+        path.write_text("not: [yaml", encoding="utf-8")
+    else:
+        path.symlink_to("root@vm.1:1")
+    assert _problems(small_kb) == []
+    assert (base_version(small_kb), _fingerprint(small_kb), _key(small_kb)) == before
+
+
+def test_a_yml_file_is_warned_about_until_it_is_gone(small_kb: Path) -> None:
+    path = small_kb / "more.yml"
+    path.write_text(entry_yaml("more-one"), encoding="utf-8")
+    assert _problems(small_kb) == [
+        f"{path}:1: warning: not read: only *.yaml files are; rename it more.yaml"
+    ]
+    assert "more-one" not in load_knowledge(small_kb).entries  # a warning: the base loads
+    path.unlink()
+    assert _problems(small_kb) == []  # the parsed copy knows *.yml files too
+
+
+# ----------------------------------------------------------- the line of the mistake (a probe)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "message"),
+    [
+        (
+            "related: [gift-family]",
+            "related:\n    - gift-family\n    - gift-nowhere",
+            "- gift-nowhere",
+            "entry 'gift-ban': related id 'gift-nowhere' points to no entry",
+        ),
+        (
+            "      Answer. (en)",
+            "      Fine.\n\n      See [x](javascript:alert).",
+            "[x](javascript",
+            "entry 'gift-ban' [en]: answer: link 'javascript:alert' is not an http(s) URL",
+        ),
+        (
+            "      Answer. (ru)",
+            "      Fine.\n      **Not closed.",
+            "**Not closed",
+            "entry 'gift-ban' [ru]: answer: unbalanced '**' (bold is **text** on one line)",
+        ),
+        (
+            "    answer: |\n      Answer. (kk)",
+            '    answer: "**Not closed"',
+            '"**Not closed',
+            "entry 'gift-ban' [kk]: answer: unbalanced '**' (bold is **text** on one line)",
+        ),
+        (
+            "gift-family question 2",
+            "GIFT-BAN question 1?",
+            "GIFT-BAN question 1?",
+            "entry 'gift-family' [en]: question 'GIFT-BAN question 1?' is also a question of "
+            "entry 'gift-ban'",
+        ),
+        (
+            "topic: gifts\n  reviewed: 2020-10-18\n  related: [gift-family]",
+            "topic: gifts\n  reviewed: 2020-10-18\n  related: [gift-family]\n  requires: [nope]",
+            "requires: [nope]",
+            "entry 'gift-ban': requires concept 'nope', which concepts.yaml does not define",
+        ),
+    ],
+)
+def test_a_problem_is_told_at_the_line_of_the_mistake(
+    small_kb: Path, old: str, new: str, needle: str, message: str
+) -> None:
+    path = small_kb / "gifts.yaml"
+    _edit(path, old, new)
+    assert _problems(small_kb) == [f"{path}:{_line_of(path, needle)}: {message}"]
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        ("# подарки\n".encode("cp1251") + b"- id: x\n", 1),
+        (b"# gifts\n- id: x\n  topic: gifts \xff\xfe\n", 3),
+    ],
+)
+def test_text_not_in_utf8_is_told_at_its_first_bad_byte(
+    small_kb: Path, data: bytes, line: int
+) -> None:
+    path = small_kb / "gifts.yaml"
+    path.write_bytes(data)
+    (problem,) = _problems(small_kb)
+    assert problem.startswith(f"{path}:{line}: not UTF-8 text: ")
+    assert problem.endswith("; save the file as UTF-8")
+
+
+URL = "https://adilet.zan.kz/rus/docs/Z1500000410"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [  # closed by the next quote, a line later; closed by none
+        (f"en: Art. 12\n      url: {URL}", f'en: "Art. 12\n      url: "{URL}"', '"Art'),
+        (f"en: Art. 12\n      url: {URL}", f"en: 'Art. 12\n      url: '{URL}'", "'Art"),
+        ("en: Art. 12", 'en: "Art. 12', '"Art'),
+    ],
+)
+def test_an_unclosed_quote_is_told_where_it_opens(
+    small_kb: Path, old: str, new: str, needle: str
+) -> None:
+    path = small_kb / "gifts.yaml"
+    _edit(path, old, new)
+    assert _problems(small_kb) == [
+        f"{path}:{_line_of(path, needle)}: YAML syntax: a quote opened on this line is not closed"
+    ]
+
+
+# --------------------------------------------------- one mistake, one problem (a probe)
+
+
+def test_a_duplicate_id_is_not_also_every_reference_to_the_entry_it_hid(small_kb: Path) -> None:
+    """gift-ban's related gift-family went missing with the id: not a problem of its own."""
+    path = small_kb / "gifts.yaml"
+    _edit(path, "- id: gift-family", "- id: gift-ban")
+    assert _problems(small_kb) == [
+        f"{path}:{_line_of(path, 'id: gift-ban', 2)}: entry 'gift-ban': id or alias 'gift-ban' "
+        f"is already used by entry 'gift-ban' ({path}:1)"
+    ]
+
+
+def test_an_entry_listing_itself_twice_is_one_problem(small_kb: Path) -> None:
+    path = small_kb / "gifts.yaml"
+    _edit(path, "related: [gift-family]", "related: [gift-ban, gift-ban]")
+    assert _problems(small_kb) == [
+        f"{path}:{_line_of(path, 'related:')}: entry 'gift-ban': lists itself as related"
+    ]
+
+
+def test_an_emptied_file_is_one_problem_not_every_reference_to_its_entries(
+    small_kb: Path,
+) -> None:
+    _edit(small_kb / "gifts.yaml", "related: [gift-family]", "related: [about-bot]")
+    about = small_kb / "about.yaml"
+    about.write_text("# nothing yet\n", encoding="utf-8")
+    assert _problems(small_kb) == [f"{about}:1: the file is empty"]
+
+
+# ------------------------------------------------------------------------- small (a probe)
+
+
+KK_RU = [("kk", "және"), ("ru", "и"), ("ru", "на")]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "told"),
+    [
+        (
+            "synonyms.yaml",
+            "- [взятка, и, the, bribe]\n",
+            [("[", "synonym group 1: 'и'"), ("[", "synonym group 1: 'the'")],
+        ),
+        (
+            "concepts.yaml",
+            "gift-item:\n  topics: [gifts]\n  kk: [кәмпит, және, той]\n  ru: [и, на, коньяк]\n"
+            "  en: [cognac]\n",  # той (a feast) is a Russian function word only
+            [(f"{lang}:", f"concept 'gift-item' [{lang}]: {word!r}") for lang, word in KK_RU],
+        ),
+    ],
+)
+def test_a_function_word_matching_ignores_is_warned_about(
+    small_kb: Path, name: str, text: str, told: list[tuple[str, str]]
+) -> None:
+    path = small_kb / name
+    path.write_text(text, encoding="utf-8")
+    assert _problems(small_kb) == [
+        f"{path}:{_line_of(path, needle)}: warning: {word} is a function word, which matching "
+        "ignores"
+        for needle, word in told
+    ]
+
+
+def test_a_variant_twice_in_one_entry_is_warned_about(small_kb: Path) -> None:
+    path = small_kb / "gifts.yaml"
+    _edit(path, "      - gift-ban вопрос 2\n", "      - Gift-ban вопрос 1?\n")
+    assert _problems(small_kb) == [
+        f"{path}:{_line_of(path, 'Gift-ban вопрос 1?')}: warning: entry 'gift-ban' [ru]: "
+        f"question 'Gift-ban вопрос 1?' is listed twice (line {_line_of(path, 'вопрос 1')})"
+    ]
+
+
+def test_a_review_date_in_the_future_is_a_problem(small_kb: Path) -> None:
+    path = small_kb / "gifts.yaml"
+    _edit(path, "  reviewed: 2020-10-18", "  reviewed: 2099-01-01")
+    code, lines = run_check(small_kb)
+    assert code == 1
+    assert [line for line in lines if "warning: " not in line] == [
+        f"{path}:{_line_of(path, '2099')}: entry 'gift-ban': reviewed 2099-01-01 is in the future"
+    ]
+
+
+def test_a_file_given_for_the_folder_is_told_so(small_kb: Path) -> None:
+    code, lines = run_check(small_kb / "gifts.yaml")
+    assert code == 1
+    assert lines == [f"{small_kb / 'gifts.yaml'}:1: a file, not the knowledge folder ({small_kb})"]

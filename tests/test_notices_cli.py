@@ -216,6 +216,18 @@ def test_a_bad_publish_at_is_one_problem(notice_path: Path, moment: str) -> None
     assert len(problems) == 1 and "bad publish_at" in problems[0], problems
 
 
+@pytest.mark.parametrize("value", ["yes", "'true'", "1"])
+def test_an_unreadable_archived_is_one_problem(notice_path: Path, value: str) -> None:
+    """Not also 'more than 30 days in the past' (a probe): it was meant as archived."""
+    text = notice_path.read_text(encoding="utf-8")
+    notice_path.write_text(text.replace("topics:", f"archived: {value}\ntopics:"), "utf-8")
+    result = run(["kb", "check"], notice_path.parent.parent)  # 30 days, not AGES
+    assert [line for line in result.stdout.splitlines() if "gift-rules" in line] == [
+        f"{notice_path}:{line_of(notice_path, 'archived')}: notice 'gift-rules': 'archived' "
+        "must be true or false"
+    ]
+
+
 def test_notices_list_shows_an_archived_notice_as_archived(
     notice_path: Path, tmp_path: Path
 ) -> None:

@@ -2,7 +2,8 @@
 when no file changed skips parsing the YAML (about 0.7 s of the start-up on the bundled base).
 
 The copy is named by a hash of everything the result depends on: the folder's path, the bytes
-of every YAML file under it, and the code that reads them (``bot/kb``). Any change makes a new
+of every YAML file under it (``*.yml`` too: the check warns of them), and the code that reads
+them (``bot/kb`` and the function words it warns of). Any change makes a new
 name, so a copy is never stale. A folder that cannot be written (a read-only image) is simply
 read each time. Whoever can write the copy can edit the base itself: it is trusted as the base
 is.
@@ -19,9 +20,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from bot.kb.reader import yaml_files
+
 CACHE_DIR = "__pycache__"
 PREFIX = "knowledge-"
-_CODE = Path(__file__).resolve().parent
+_KB = Path(__file__).resolve().parent
+_CODE = [
+    *sorted(_KB.glob("*.py")),
+    *(_KB.parent / "matching" / f"{name}.py" for name in ("function_words", "normalize")),
+]
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
@@ -52,8 +59,8 @@ def cached(root: Path, read: Callable[[Path], T]) -> T:
 def _key(root: Path) -> str:
     """A hash of the folder's path, its YAML files' names and bytes, and the reading code."""
     digest = hashlib.sha256(str(root.resolve()).encode())
-    files = sorted(p for p in root.rglob("*.yaml") if CACHE_DIR not in p.parts)
-    for path in [*files, *sorted(_CODE.glob("*.py"))]:
+    files = [*yaml_files(root, recursive=True), *yaml_files(root, ".yml", recursive=True)]
+    for path in [*(p for p in files if CACHE_DIR not in p.parts), *_CODE]:
         digest.update(str(path).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]

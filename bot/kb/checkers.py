@@ -18,8 +18,19 @@ from bot.kb.model import (
     KnowledgeBase,
     Lang,
     Problem,
+    line_at,
 )
-from bot.kb.reader import Reader, item_line, key_line, node_line, read_date, read_sources, valid_id
+from bot.kb.reader import (
+    Reader,
+    item_line,
+    key_line,
+    node_line,
+    read_date,
+    read_sources,
+    typo_of,
+    valid_id,
+    yaml_files,
+)
 
 CHECKERS_DIR = "checkers"
 LABEL_LIMIT = 40  # characters of a button label or title: what a phone shows on one line
@@ -70,7 +81,8 @@ def _read_step(r: Reader, path: Path, node: Any, line: int, what: str) -> Checke
         if r.fields(path, option, oline, owhat, _OPTION_FIELDS, _OPTION_REQUIRED):
             label = _label(r, path, option.get("label"), oline, f"{owhat} label")
             words = _words(r, path, option, f"{owhat} words")
-            options.append(CheckerOption(label, r.text(path, option, "next", owhat), words))
+            nxt = r.text(path, option, "next", owhat)
+            options.append(CheckerOption(label, nxt, words, key_line(option, "next")))
     return CheckerStep(question, tuple(options))
 
 
@@ -79,7 +91,10 @@ def _read_outcome(r: Reader, path: Path, node: Any, line: int, what: str) -> Che
         return None
     texts = {lang: r.text(path, node, lang, f"{what} [{lang}]") for lang in LANGS}
     sources = tuple(read_sources(r, path, node, what))
-    return CheckerOutcome(texts, sources, tuple(r.str_list(path, node, "related", what)))
+    related = r.str_items(path, node, "related", what)
+    return CheckerOutcome(
+        texts, sources, tuple(i for i, _ in related), tuple(line for _, line in related)
+    )
 
 
 def _nodes(r: Reader, path: Path, data: CommentedMap, key: str, what: str) -> dict[str, Any]:
@@ -115,14 +130,15 @@ def read_checker(r: Reader, path: Path) -> Checker | None:
             f"and have at most {MAX_CHECKER_ID} characters",
         )
     title = _label(r, path, data.get("title"), key_line(data, "title"), f"{what} title")
-    steps = {}
+    steps, outcomes, lines = {}, {}, {}
     for name, (node, line) in _nodes(r, path, data, "steps", what).items():
         step = _read_step(r, path, node, line, f"{what} step {name!r}")
+        lines[name] = line
         if step is not None:
             steps[name] = step
-    outcomes = {}
     for name, (node, line) in _nodes(r, path, data, "outcomes", what).items():
         outcome = _read_outcome(r, path, node, line, f"{what} outcome {name!r}")
+        lines.setdefault(name, line)
         if outcome is not None:
             outcomes[name] = outcome
     return Checker(
@@ -135,12 +151,14 @@ def read_checker(r: Reader, path: Path) -> Checker | None:
         read_date(r, path, data, "reviewed", what),
         r.rel(path),
         node_line(data),
+        {str(key): key_line(data, key) for key in data},
+        lines,
     )
 
 
 def read_checkers(r: Reader, root: Path) -> list[Checker]:
     """Every checker file under ``root/checkers``."""
-    found = (read_checker(r, path) for path in sorted((root / CHECKERS_DIR).glob("*.yaml")))
+    found = (read_checker(r, path) for path in yaml_files(root / CHECKERS_DIR))
     return [checker for checker in found if checker is not None]
 
 
@@ -151,55 +169,69 @@ def check_checkers(checkers: list[Checker], base: KnowledgeBase) -> list[Problem
     seen: set[str] = set()
     for checker in checkers:
 
-        def add(message: str, checker: Checker = checker) -> None:
+        def add(message: str, line: int = 0, checker: Checker = checker) -> None:
             problems.append(
-                Problem(checker.path, checker.line, f"checker {checker.id!r}: {message}")
+                Problem(checker.path, line or checker.line, f"checker {checker.id!r}: {message}")
             )
 
         if checker.id in seen:
-            add("id is already used by another checker")
+            add("id is already used by another checker", checker.lines.get("id", 0))
         seen.add(checker.id)
         if base.topics and checker.topic not in base.topics:
-            add(f"topic {checker.topic!r} is not in topics.yaml")
+            add(f"topic {checker.topic!r} is not in topics.yaml", checker.lines.get("topic", 0))
         for name in set(checker.steps) & set(checker.outcomes):
-            add(f"{name!r} is both a step and an outcome")
+            add(f"{name!r} is both a step and an outcome", checker.node_lines.get(name, 0))
         for name, outcome in checker.outcomes.items():
             if not outcome.sources:
-                add(f"outcome {name!r} names no source")
-            for target in outcome.related:
+                add(f"outcome {name!r} names no source", checker.node_lines.get(name, 0))
+            for i, target in enumerate(outcome.related):
                 if base.get(target) is None:
-                    add(f"outcome {name!r}: related id {target!r} {DANGLING}")
-        for message in _walk(checker):
-            add(message)
+                    line = line_at(outcome.related_lines, i, checker.line)
+                    add(f"outcome {name!r}: related id {target!r} {DANGLING}", line)
+        for line, message in _walk(checker):
+            add(message, line)
     return problems
 
 
-def _walk(checker: Checker) -> list[str]:
-    """Follow every path from the start: where one goes nowhere, loops, or is too deep; and
-    the nodes no path reaches."""
-    out: list[str] = []
+def _walk(checker: Checker) -> list[tuple[int, str]]:
+    """Follow every path from the start: where one goes nowhere (with a guess among the nodes
+    no path reaches), loops (each loop once) or is too deep; and, when no ``next`` goes
+    nowhere or loops (it may have been meant for them), the nodes no path reaches. Each
+    (line of the ``next`` or the node, message) once."""
+    out: list[tuple[int, str]] = []
     reached: set[str] = set()
+    loops: set[frozenset[str]] = set()
+    nowhere: list[tuple[int, str, str]] = []  # (line, name, where from)
 
-    def visit(name: str, trail: tuple[str, ...]) -> None:
+    def visit(name: str, trail: tuple[str, ...], line: int) -> None:
         if name in trail:
-            out.append("a cycle: " + " -> ".join((*trail, name)))
+            loop = trail[trail.index(name) :]
+            if frozenset(loop) not in loops:
+                loops.add(frozenset(loop))
+                out.append((line, "a cycle: " + " -> ".join((*loop, name))))
             return
         reached.add(name)
         if name in checker.outcomes:
             return
         step = checker.steps.get(name)
         if step is None:
-            where = f"from step {trail[-1]!r}" if trail else "as the start"
-            out.append(f"{name!r} ({where}) is neither a step nor an outcome")
+            nowhere.append((line, name, f"from step {trail[-1]!r}" if trail else "as the start"))
             return
         if len(trail) >= MAX_DEPTH:
-            out.append(f"a path is deeper than {MAX_DEPTH} questions at {name!r}")
+            out.append((line, f"a path is deeper than {MAX_DEPTH} questions at {name!r}"))
             return
         for option in step.options:
-            visit(option.next, (*trail, name))
+            visit(option.next, (*trail, name), option.line)
 
-    visit(checker.start, ())
-    for name in [*checker.steps, *checker.outcomes]:
-        if name not in reached:
-            out.append(f"{name!r} is reached by no path from the start")
-    return out
+    visit(checker.start, (), checker.lines.get("start", 0))
+    unreached = [name for name in [*checker.steps, *checker.outcomes] if name not in reached]
+    for line, name, where in nowhere:
+        meant = typo_of(name, unreached)
+        hint = f"; did you mean {meant!r}?" if meant else ""
+        out.append((line, f"{name!r} ({where}) is neither a step nor an outcome{hint}"))
+    if not nowhere and not loops:
+        out += [
+            (checker.node_lines.get(name, 0), f"{name!r} is reached by no path from the start")
+            for name in unreached
+        ]
+    return list(dict.fromkeys(out))

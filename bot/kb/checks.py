@@ -15,9 +15,11 @@ from bot.kb.model import (
     Checker,
     Entry,
     KnowledgeBase,
+    LangText,
     Notice,
     Problem,
     Topic,
+    line_at,
 )
 
 MESSAGE_LIMIT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
@@ -44,8 +46,8 @@ def check_entries(
     answers."""
     problems: list[Problem] = []
 
-    def add(entry: Entry, message: str) -> None:
-        problems.append(Problem(entry.path, entry.line, f"entry {entry.id!r}: {message}"))
+    def add(entry: Entry, message: str, line: int = 0) -> None:
+        problems.append(Problem(entry.path, line or entry.line, f"entry {entry.id!r}: {message}"))
 
     owners: dict[str, Entry] = {}
     duplicates: set[int] = set()
@@ -61,54 +63,64 @@ def check_entries(
                     entry,
                     f"id or alias {name!r} is already used by entry {first.id!r} "
                     f"({first.path}:{first.line})",
+                    entry.lines.get("id" if name == entry.id else "aliases", 0),
                 )
             else:
                 owners[name] = entry
-    seen_questions: dict[tuple[str, str], Entry] = {}
+    seen_questions: dict[tuple[str, str], tuple[Entry, int]] = {}  # (entry, question index)
     for entry in (e for e in entries if id(e) not in duplicates):
         if entry.topic and topics and entry.topic not in topics:
-            add(entry, f"topic {entry.topic!r} is not in topics.yaml")
+            add(entry, f"topic {entry.topic!r} is not in topics.yaml", entry.lines.get("topic", 0))
         for concept in entry.requires:
             if concept not in concepts:
-                add(entry, f"requires concept {concept!r}, which concepts.yaml does not define")
-        for target in entry.related:
+                add(
+                    entry,
+                    f"requires concept {concept!r}, which concepts.yaml does not define",
+                    entry.lines.get("requires", 0),
+                )
+        for target in dict.fromkeys(entry.related):  # an id listed twice is told once
+            line = line_at(entry.related_lines, entry.related.index(target), entry.line)
             if target not in owners:
-                add(entry, f"related id {target!r} {DANGLING}")
+                add(entry, f"related id {target!r} {DANGLING}", line)
             elif owners[target] is entry:
-                add(entry, "lists itself as related")
+                add(entry, "lists itself as related", line)
         for lang in LANGS:
             text = entry.texts.get(lang)
             if text is None:  # missing or not a mapping: the reader told
                 continue
-            problems.extend(_check_lang(entry, lang, text.questions, text.answer, seen_questions))
+            problems.extend(_check_lang(entry, lang, text, seen_questions))
     return problems
 
 
 def _check_lang(
-    entry: Entry,
-    lang: str,
-    questions: tuple[str, ...],
-    answer: str,
-    seen: dict[tuple[str, str], Entry],
+    entry: Entry, lang: str, text: LangText, seen: dict[tuple[str, str], tuple[Entry, int]]
 ) -> list[Problem]:
     out: list[Problem] = []
 
-    def add(message: str) -> None:
-        out.append(Problem(entry.path, entry.line, f"entry {entry.id!r} [{lang}]: {message}"))
+    def add(message: str, line: int = 0, warning: str = "") -> None:
+        out.append(
+            Problem(
+                entry.path, line or entry.line, f"{warning}entry {entry.id!r} [{lang}]: {message}"
+            )
+        )
 
-    if len(questions) < MIN_QUESTIONS:
-        add(f"has {len(questions)} questions, at least {MIN_QUESTIONS} are needed")
-    for question in questions:
-        key = question_key(question)
+    if len(text.questions) < MIN_QUESTIONS:
+        add(f"has {len(text.questions)} questions, at least {MIN_QUESTIONS} are needed")
+    for i, question in enumerate(text.questions):
+        key, line = question_key(question), line_at(text.question_lines, i, entry.line)
         if not key:
-            add(f"question {question!r} has no words")
+            add(f"question {question!r} has no words", line)
             continue
-        other = seen.setdefault((lang, key), entry)
+        other, first = seen.setdefault((lang, key), (entry, i))
         if other is not entry:
-            add(f"question {question!r} is also a question of entry {other.id!r}")
-    for message in markup_problems(answer):
-        add(f"answer: {message}")
-    length = visible_length(answer)
+            add(f"question {question!r} is also a question of entry {other.id!r}", line)
+        elif first != i:
+            before = line_at(text.question_lines, first, entry.line)
+            add(f"question {question!r} is listed twice (line {before})", line, WARNING)
+    for i, answer_line in enumerate(text.answer.split("\n")):  # markup never spans lines
+        for message in markup_problems(answer_line):
+            add(f"answer: {message}", line_at(text.answer_lines, i, entry.line))
+    length = visible_length(text.answer)
     if length > MESSAGE_LIMIT:
         add(f"answer is {length} characters once rendered, over Telegram's {MESSAGE_LIMIT}")
     return out
@@ -160,6 +172,10 @@ def stale_notices(notices: Iterable[Notice], now: datetime, max_age: timedelta) 
     ]
 
 
+def _name(item: Entry | Checker) -> str:
+    return f"{'checker' if isinstance(item, Checker) else 'entry'} {item.id!r}"
+
+
 def stale_entries(
     entries: Iterable[Entry | Checker], today: date, max_age: timedelta
 ) -> list[Problem]:
@@ -169,11 +185,24 @@ def stale_entries(
         Problem(
             e.path,
             e.line,
-            f"{WARNING}{'checker' if isinstance(e, Checker) else 'entry'} {e.id!r}: stale, "
+            f"{WARNING}{_name(e)}: stale, "
             f"reviewed {e.reviewed.isoformat()}, more than {max_age.days} days ago",
         )
         for e in entries
         if date.min < e.reviewed < today - max_age  # date.min: unread, told already
+    ]
+
+
+def future_reviews(entries: Iterable[Entry | Checker], today: date) -> list[Problem]:
+    """Entries and checkers ``reviewed`` after ``today`` (a day later for time zones): a typo."""
+    return [
+        Problem(
+            e.path,
+            e.lines.get("reviewed", e.line),
+            f"{_name(e)}: reviewed {e.reviewed.isoformat()} is in the future",
+        )
+        for e in entries
+        if e.reviewed > today + timedelta(days=1)
     ]
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.kb.cache import cached
-from bot.kb.checkers import check_checkers, read_checkers
+from bot.kb.checkers import CHECKERS_DIR, check_checkers, read_checkers
 from bot.kb.checks import UNDATED, check_entries, check_notices
 from bot.kb.model import (
     DANGLING,
@@ -38,8 +38,12 @@ from bot.kb.reader import (
     node_line,
     read_date,
     read_sources,
+    text_lines,
     valid_id,
+    yaml_files,
 )
+from bot.matching.function_words import ALL_STOPWORDS, STOPWORDS
+from bot.matching.normalize import words as folded_words
 
 _Item = TypeVar("_Item", Entry, Notice, Checker)
 SPECIAL_FILES = frozenset({"topics.yaml", "synonyms.yaml", "smalltalk.yaml", "concepts.yaml"})
@@ -65,9 +69,28 @@ class KnowledgeError(Exception):
 
 
 def _entry_files(root: Path) -> Iterator[Path]:
-    for path in sorted(root.glob("*.yaml")):
+    for path in yaml_files(root):
         if path.name not in SPECIAL_FILES:
             yield path
+
+
+def _unread_files(r: Reader, root: Path) -> None:
+    """Warn of the ``*.yml`` files where the base is read: only ``*.yaml`` is."""
+    for folder in (root, root / NOTICES_DIR, root / CHECKERS_DIR):
+        for path in yaml_files(folder, ".yml"):
+            r.add(path, 1, f"{WARNING}not read: only *.yaml files are; rename it {path.stem}.yaml")
+
+
+def _function_words(
+    r: Reader, path: Path, items: list[tuple[str, int]], what: str, stopwords: frozenset[str]
+) -> None:
+    """Warn of the items (text, line) that are only ``stopwords`` ("и", "the", "және"):
+    matching ignores those, so they link nothing."""
+    for item, line in items:
+        if all(word in stopwords for word in folded_words(item)):
+            r.add(
+                path, line, f"{WARNING}{what}: {item!r} is a function word, which matching ignores"
+            )
 
 
 def _read_topics(r: Reader, root: Path) -> dict[str, Topic]:
@@ -108,19 +131,28 @@ def _read_entry(r: Reader, path: Path, node: Any, line: int) -> Entry | None:
             path, lnode, key_line(node, lang), lwhat, _LANG_FIELDS, _LANG_FIELDS
         ):
             continue
-        questions = r.str_list(path, lnode, "questions", lwhat)
-        texts[lang] = LangText(tuple(questions), r.text(path, lnode, "answer", lwhat))
+        questions = r.str_items(path, lnode, "questions", lwhat)
+        answer = r.text(path, lnode, "answer", lwhat)
+        texts[lang] = LangText(
+            tuple(q for q, _ in questions),
+            answer,
+            tuple(line for _, line in questions),
+            text_lines(lnode, "answer", answer),
+        )
+    related = r.str_items(path, node, "related", what)
     return Entry(
         id=entry_id,
         topic=r.text(path, node, "topic", what),
         texts=texts,
         sources=tuple(read_sources(r, path, node, what)),
         reviewed=read_date(r, path, node, "reviewed", what),
-        related=tuple(r.str_list(path, node, "related", what)),
+        related=tuple(target for target, _ in related),
         aliases=tuple(r.str_list(path, node, "aliases", what)),
         requires=tuple(r.str_list(path, node, "requires", what)),
         path=r.rel(path),
         line=line,
+        lines={str(key): key_line(node, key) for key in node},
+        related_lines=tuple(line for _, line in related),
     )
 
 
@@ -154,7 +186,9 @@ def _read_synonyms(r: Reader, root: Path) -> list[tuple[str, ...]]:
         if not words or len(words) < 2 or not all(isinstance(w, str) and w.strip() for w in words):
             r.add(path, item_line(data, i, data, ""), "a synonym group must list two or more words")
             continue
-        groups.append(tuple(w.strip() for w in words))
+        items = [(w.strip(), item_line(words, j, data, "")) for j, w in enumerate(words)]
+        _function_words(r, path, items, f"synonym group {i + 1}", ALL_STOPWORDS)
+        groups.append(tuple(w for w, _ in items))
     return groups
 
 
@@ -192,9 +226,11 @@ def _read_concepts(r: Reader, root: Path, topics: dict[str, Topic]) -> dict[str,
                 )
         words: dict[Lang, tuple[str, ...]] = {}
         for lang in LANGS:
-            listed = r.str_list(path, node, lang, f"{what} [{lang}]")
+            items = r.str_items(path, node, lang, f"{what} [{lang}]")
+            listed = [w for w, _ in items]
             for word in {w for w in listed if listed.count(w) > 1}:
                 r.add(path, key_line(node, lang), f"{what} [{lang}]: {word!r} is listed twice")
+            _function_words(r, path, items, f"{what} [{lang}]", STOPWORDS[lang])
             words[lang] = tuple(listed)
         concepts[str(name)] = Concept(str(name), tuple(found), words)
     return concepts
@@ -238,7 +274,7 @@ def _read_notice(r: Reader, path: Path, node: Any) -> Notice | None:
     except (ValueError, OverflowError) as exc:
         r.add(path, key_line(node, "publish_at"), f"{what}: bad publish_at: {exc}")
     archived = node.get("archived", False)
-    if not isinstance(archived, bool):
+    if not isinstance(archived, bool):  # told; taken as archived: not also called stale
         r.add(path, key_line(node, "archived"), f"{what}: 'archived' must be true or false")
     texts: dict[Lang, NoticeText] = {}
     for lang in LANGS:
@@ -259,7 +295,7 @@ def _read_notice(r: Reader, path: Path, node: Any) -> Notice | None:
         tuple(topics),
         texts,
         tuple(r.str_list(path, node, "related", what)),
-        archived is True,
+        archived is not False,
         r.rel(path),
         node_line(node),
     )
@@ -267,7 +303,7 @@ def _read_notice(r: Reader, path: Path, node: Any) -> Notice | None:
 
 def _read_notices(r: Reader, root: Path) -> list[Notice]:
     notices = []
-    for path in sorted((root / NOTICES_DIR).glob("*.yaml")):
+    for path in yaml_files(root / NOTICES_DIR):
         data = r.parse(path)
         if data is not None:
             notice = _read_notice(r, path, data)
@@ -287,16 +323,19 @@ def parse_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     """Parse every file under ``root``; return the base and all problems found (maybe none).
 
     Entries, notices and checkers that cannot be read are left out; of two with the same id
-    the first wins. While a file is not valid YAML, references to entries are not checked
-    (the entries it holds would all be reported missing). Cross-entry checks (duplicates,
+    the first wins. While a file cannot be read (not YAML, or empty) or two entries share an
+    id, references to entries are not checked: the entries it lost would all be reported
+    missing (one mistake, one problem). Cross-entry checks (duplicates,
     dangling references, lengths) are in :mod:`bot.kb.checks`, the checkers' trees in
     :mod:`bot.kb.checkers`.
     """
     root = Path(root)
     r = Reader(root)
     if not root.is_dir():
-        r.add(root, 1, "knowledge folder not found")
+        found = f"a file, not the knowledge folder ({root.parent})" if root.is_file() else ""
+        r.add(root, 1, found or "knowledge folder not found")
         return KnowledgeBase(), r.problems
+    _unread_files(r, root)
     topics = _read_topics(r, root)
     entries = _read_entries(r, root)
     notices = _read_notices(r, root)
@@ -315,7 +354,8 @@ def parse_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         *check_notices(notices, base),
         *check_checkers(checkers, base),
     ]
-    if r.unparsed:  # its entries are missing: the references to them only follow from it
+    ids = [entry.id for entry in entries]
+    if r.unparsed or len(set(ids)) < len(ids):  # entries lost: references follow from it
         across = [p for p in across if not p.message.endswith(DANGLING)]
     return base, [*r.problems, *across]
 

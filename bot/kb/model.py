@@ -19,6 +19,11 @@ def as_lang(code: str | None) -> Lang | None:
     return next((lang for lang in LANGS if lang == base), None)
 
 
+def line_at(lines: tuple[int, ...], index: int, default: int) -> int:
+    """``lines[index]``, or ``default`` when the lines are not known (an object built in code)."""
+    return lines[index] if index < len(lines) else default
+
+
 DANGLING = "points to no entry"  # the end of a reference problem's message
 WARNING = "warning: "  # the start of a problem's message that does not stop the base loading
 
@@ -55,6 +60,8 @@ class LangText:
 
     questions: tuple[str, ...]
     answer: str
+    question_lines: tuple[int, ...] = field(default=(), compare=False)  # each question's line
+    answer_lines: tuple[int, ...] = field(default=(), compare=False)  # each answer line's line
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,8 @@ class Entry:
     requires: tuple[str, ...] = ()  # concepts, one of which a message must name to get it
     path: str = ""
     line: int = 0
+    lines: dict[str, int] = field(default_factory=dict, compare=False)  # each field's line
+    related_lines: tuple[int, ...] = field(default=(), compare=False)  # each related id's line
 
     def answer(self, lang: Lang) -> str:
         """The answer markup in ``lang``."""
@@ -133,6 +142,7 @@ class CheckerOption:
     label: dict[Lang, str]
     next: str
     words: dict[Lang, tuple[str, ...]] = field(default_factory=dict)
+    line: int = field(default=0, compare=False)  # the line of its ``next``
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,7 @@ class CheckerOutcome:
     texts: dict[Lang, str]
     sources: tuple[Source, ...]
     related: tuple[str, ...] = ()
+    related_lines: tuple[int, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -165,6 +176,8 @@ class Checker:
     reviewed: date
     path: str = ""
     line: int = 0
+    lines: dict[str, int] = field(default_factory=dict, compare=False)  # each field's line
+    node_lines: dict[str, int] = field(default_factory=dict, compare=False)  # steps', outcomes'
 
     def node(self, choices: str) -> CheckerStep | CheckerOutcome | None:
         """The step or outcome reached by ``choices`` (option numbers from the start, one digit

@@ -15,6 +15,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.tokens import ScalarToken
 
 from bot.kb.model import LANGS, WARNING, Lang, Problem, Source
 
@@ -28,6 +30,25 @@ TYPO_SIMILARITY = 75  # rapidfuzz ratio: an unknown field this close to a missin
 def valid_id(value: str) -> bool:
     """Whether ``value`` can be an id or topic key: kebab-case, short enough for callback data."""
     return bool(ID_RE.match(value)) and len(value) <= MAX_ID_BYTES
+
+
+def yaml_files(folder: Path, suffix: str = ".yaml", *, recursive: bool = False) -> list[Path]:
+    """The regular ``*<suffix>`` files in ``folder`` (and its subfolders if ``recursive``),
+    sorted. Hidden names are left out, as is what is not a regular file: an editor's lock
+    ``.#law.yaml`` is a symlink to nowhere. Every reader of the knowledge folder lists here."""
+    found = folder.rglob(f"*{suffix}") if recursive else folder.glob(f"*{suffix}")
+    return sorted(
+        path
+        for path in found
+        if not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        and path.is_file()
+    )
+
+
+def typo_of(name: str, choices: list[str]) -> str | None:
+    """The one of ``choices`` that ``name`` looks like a typo of, if any."""
+    found = process.extractOne(name, choices, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
+    return str(found[0]) if found else None
 
 
 class _TextDates(RoundTripConstructor):
@@ -57,24 +78,25 @@ class Reader:
         self.problems.append(Problem(self.rel(path), line, message))
 
     def parse(self, path: Path) -> Any:
-        """The YAML of ``path``, or None (a problem added, the file noted in ``unparsed``)."""
+        """The YAML of ``path``, or None (a problem added, the file noted in ``unparsed``):
+        not UTF-8, not YAML, or empty."""
         yaml = YAML(typ="rt")
         yaml.Constructor = _TextDates
+        data = path.read_bytes()
+        text = ""
         try:
-            text = path.read_text(encoding="utf-8")
+            text = data.decode("utf-8")
             self.lines[path] = text.splitlines()
-            return yaml.load(text)
+            found = yaml.load(text)
+            if found is not None:
+                return found
+            self.add(path, 1, "the file is empty")
         except MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else 1
-            found = str(exc.problem or exc.context)
-            if "'\\t'" in found:  # "found character '\t' that cannot start any token"
-                found = "a tab; indent with spaces, not tabs"
-            self.add(path, line, f"YAML syntax: {found}")
+            self.add(path, *_syntax_error(text, exc))
         except UnicodeDecodeError as exc:
-            self.add(path, 1, f"not UTF-8 text: {exc.reason}")
+            line = data.count(b"\n", 0, exc.start) + 1
+            self.add(path, line, f"not UTF-8 text: {exc.reason}; save the file as UTF-8")
         except ReaderError as exc:  # a control character such as NUL
-            text = path.read_text(encoding="utf-8", errors="replace")
             line = text.count("\n", 0, exc.position) + 1
             self.add(path, line, f"a control character ({exc.character!r}) is not allowed")
         self.unparsed.add(path)
@@ -92,14 +114,9 @@ class Reader:
         missing = required - set(node)
         for key in node:
             if key not in allowed:
-                found = process.extractOne(
-                    str(key),
-                    sorted(allowed - set(node)),
-                    scorer=fuzz.ratio,
-                    score_cutoff=TYPO_SIMILARITY,
-                )
-                hint = f"; did you mean {found[0]!r}?" if found else ""
-                missing -= {found[0]} if found else set()
+                meant = typo_of(str(key), sorted(allowed - set(node)))
+                hint = f"; did you mean {meant!r}?" if meant else ""
+                missing.discard(meant or "")
                 self.add(path, key_line(node, key), f"{what}: unknown field {key!r}{hint}")
         for key in sorted(missing):
             self.add(path, line, f"{what}: missing field {key!r}")
@@ -117,6 +134,14 @@ class Reader:
         return value.strip()
 
     def str_list(self, path: Path, node: CommentedMap, key: str, what: str) -> list[str]:
+        """The texts listed under ``key`` (see :meth:`str_items`)."""
+        return [text for text, _ in self.str_items(path, node, key, what)]
+
+    def str_items(
+        self, path: Path, node: CommentedMap, key: str, what: str
+    ) -> list[tuple[str, int]]:
+        """The stripped texts listed under ``key`` (one text is a list of one), each with its
+        line; an item that is empty or not text is a problem and left out."""
         value = node.get(key)
         if value is None:
             return []
@@ -131,7 +156,7 @@ class Reader:
             if not isinstance(item, str) or not item.strip():
                 self.add(path, line, f"{what}: {key!r} item {i + 1} is empty or not text")
                 continue
-            out.append(item.strip())
+            out.append((item.strip(), line))
             source = self.lines.get(path, [])
             if " - " in item and 0 < line <= len(source) and item.strip() not in source[line - 1]:
                 self.add(
@@ -141,6 +166,49 @@ class Reader:
                     "holds ' - ': two items, one indented a space too far?",
                 )
         return out
+
+
+def _syntax_error(text: str, exc: MarkedYAMLError) -> tuple[int, str]:
+    """The line and message of a YAML syntax error. A quote left open is told where it opens:
+    the scanner reads on to the next quote, and the error comes a line or more later."""
+    mark = exc.problem_mark or exc.context_mark
+    opened = exc.context_mark if exc.context == "while scanning a quoted scalar" else None
+    if opened is None and exc.problem_mark is not None:
+        before = _token_before(text, (exc.problem_mark.line, exc.problem_mark.column))
+        quoted = isinstance(before, ScalarToken) and before.style in ('"', "'")
+        if quoted and before.start_mark.line < before.end_mark.line:
+            opened = before.start_mark
+    if opened is not None:
+        return opened.line + 1, "YAML syntax: a quote opened on this line is not closed"
+    found = str(exc.problem or exc.context)
+    if "'\\t'" in found:  # "found character '\t' that cannot start any token"
+        found = "a tab; indent with spaces, not tabs"
+    return (mark.line + 1 if mark else 1), f"YAML syntax: {found}"
+
+
+def _token_before(text: str, where: tuple[int, int]) -> Any:
+    """The last YAML token that starts before ``where`` (line, column), or None."""
+    before = None
+    try:
+        for token in YAML(typ="rt").scan(text):
+            if (token.start_mark.line, token.start_mark.column) >= where:
+                break
+            before = token
+    except MarkedYAMLError:
+        pass
+    return before
+
+
+def text_lines(node: CommentedMap, key: str, text: str) -> tuple[int, ...]:
+    """The line of each line of ``text``, the stripped text under ``key``: a literal block's
+    (``|``) lines follow one another from the line after the key; any other text is all on
+    its key's line (a folded or quoted text's lines are not the file's)."""
+    value, line = node.get(key), key_line(node, key)
+    count = text.count("\n") + 1
+    if not isinstance(value, LiteralScalarString):
+        return (line,) * count
+    first = line + 1 + value[: len(value) - len(value.lstrip())].count("\n")
+    return tuple(range(first, first + count))
 
 
 def key_line(node: CommentedMap | CommentedSeq, key: str) -> int:
