@@ -554,6 +554,31 @@ def test_a_step_answered_in_the_words_people_use(
     assert not dialog.store.flow_aside(who.chat_id)
 
 
+@pytest.mark.parametrize(
+    ("checker", "typed", "choices"),
+    [
+        ("check-gift", ["да", "подрядчик", "уже взял"], "001"),
+        ("check-gift", ["иә", "мердігер", "алмадым"], "000"),
+        ("check-gift", ["yes", "not sure", "not accepted"], "020"),
+        ("check-provocation", ["не знаю", "он намекал", "я отказался"], "300"),
+        ("check-provocation", ["полиция", "ничего такого"], "02"),
+        ("check-relatives", ["мой брат", "мы оба работаем", "ол маған бағынады"], "010"),
+        ("check-relatives", ["мой брат", "мы оба работаем", "не подчиняется"], "011"),
+    ],
+)
+def test_later_steps_answered_in_the_words_people_use(
+    dialog: Dialog, checker: str, typed: list[str], choices: str
+) -> None:
+    """This round's probe: "уже взял" at the gift check's third step, "не знаю" at the
+    provocation check's first, and "ол маған бағынады" at the relatives check's last got
+    the step again or were answered as questions. Their options list those words now."""
+    who = user("ru")
+    dialog.handle_button(who, f"k:{checker}:")
+    for text in typed:
+        dialog.handle_message(who, text)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == (checker, choices)
+
+
 def test_the_list_of_checks_waits_for_one_message_only(dialog: Dialog) -> None:
     """A question at the list is answered as usual and closes it; /cancel closes it too."""
     who = user("ru")

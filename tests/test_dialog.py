@@ -1077,6 +1077,8 @@ def test_an_unread_message_with_nothing_tying_it_to_the_answer_is_still_off_topi
         (RU, "а где это написано?", "Последний ответ («"),
         (EN, "Which law says that?", "The last answer, “"),
         (KK, "бұл қай заңда жазылған?", "Соңғы жауап («"),
+        (KK, "сілтеме бересіз бе?", "Соңғы жауап («"),  # this round's probe: "I don't know"
+        (KK, "источник қайда?", "Соңғы жауап («"),
     ],
 )
 def test_where_is_that_written_lists_the_last_answers_sources(

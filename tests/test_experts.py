@@ -254,6 +254,18 @@ def test_cancel_after_a_bare_ask_cancels_the_question_awaited(dialog: Dialog) ->
     assert not any("a:s:" in "".join(actions(r)) for r in replies)  # a question, no draft
 
 
+@pytest.mark.parametrize("text", ["отмена", "жоқ керек емес", "never mind"])
+def test_cancel_in_words_after_a_bare_ask_is_no_question(dialog: Dialog, text: str) -> None:
+    """This round's probe: after /ask, "жоқ керек емес" (no, not needed) was previewed as a
+    question for the experts. Words that stop, as /cancel, send and keep nothing."""
+    dialog.handle_message(ASKER, "/ask")
+    (cancelled,) = dialog.handle_message(ASKER, text)
+    assert cancelled.text == ru(dialog, "Cancelled: nothing was sent.")
+    assert not dialog.store.awaited_case(ASKER.chat_id, timedelta(hours=1))
+    replies = dialog.handle_message(ASKER, "Кто оплачивает обучение за рубежом?")
+    assert not any("a:s:" in "".join(actions(r)) for r in replies)  # a question, no draft
+
+
 @pytest.mark.parametrize(
     "text", ["хочу задать вопрос эксперту", "Можно поговорить с живым человеком?"]
 )

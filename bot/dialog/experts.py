@@ -266,6 +266,10 @@ class Experts(Feature):
         if awaited is None:
             return None
         if awaited.awaiting == "text":
+            if turn.matcher.match(text).smalltalk == "stop":  # "отмена", «керек емес»: /cancel
+                self.interrupted(turn)
+                self.cancelled(turn)
+                return [Reply(turn._("Cancelled: nothing was sent."))]
             return self._new_question(turn, text, replaces=awaited.id)
         return self._followup(turn, awaited.id, text)
 
