@@ -715,6 +715,8 @@ RELATIVES_EN, RELATIVES_RU, RELATIVES_KK = (
         (EN, GIFTS_EN, "and my brother?", "gifts-family-members", False),
         (RU, GIFTS_RU, "а мой брат?", "gifts-family-members", False),
         (KK, GIFTS_KK, "ал менің ағам ше?", "gifts-family-members", False),
+        (KK, GIFTS_KK, "ал жұбайына ше?", "gifts-family-members", False),  # this round's probe
+        (KK, GIFTS_KK, "al zhubaiyna she?", "gifts-family-members", False),
         (EN, RELATIVES_EN, "and my wife?", "relatives-same-agency", True),
         (RU, RELATIVES_RU, "а жена?", "relatives-same-agency", True),
         (KK, RELATIVES_KK, "ал әйелім ше?", "relatives-same-agency", True),
