@@ -981,6 +981,20 @@ def test_what_if_i_already_took_it_after_the_gift_ban_gets_what_to_do_with_a_gif
     assert reply.text.startswith("From the answer to") and "already received a gift" in reply.text
 
 
+@pytest.mark.parametrize("follow_up", ["қайда тапсырамын?", "кімге тапсырамын?"])
+def test_where_do_i_hand_it_over_in_kazakh_gets_the_paragraph_on_a_gift_received(
+    dialog: Dialog, follow_up: str
+) -> None:
+    """This round's probe: «қайда тапсырамын?» (where do I hand it over?) after the gift ban
+    got "not understood": the stemmer leaves «тапсырам» of it and «тапсыры» of the answer's
+    «тапсырыңыз» (hand it over). Stems sharing their first six letters are one word."""
+    entry = dialog.library.kb.entries["gifts-any-value-ban"]
+    dialog.handle_message(KK, GIFTS_KK)
+    (reply,) = dialog.handle_message(KK, follow_up)
+    quoted = next(p for p in paragraphs(entry.texts["kk"].answer) if "7 күн ішінде" in p)
+    assert reply.text.startswith("«") and quoted in reply.text
+
+
 def test_a_follow_up_whose_best_entry_is_the_last_answer_is_not_read_as_its_sibling(
     dialog: Dialog,
 ) -> None:

@@ -20,6 +20,7 @@ from bot.matching.stem import word_stems
 FOLLOW_UP_WORDS = 4  # a message of up to this many words may follow up the last answer
 FOLLOW_UP_TIMEOUT = timedelta(minutes=10)  # ... sent within this time of it
 ABOUT_WORDS = 7  # an unanswered message this short, sent within that time, asks about it
+QUOTE_PREFIX = 6  # letters two stems share to be one word of a quoted paragraph (see _shared)
 QUOTED_PARAGRAPHS = 2  # ... and is answered with the paragraphs of it its words are in, if this few
 ASKING_WORDS = frozenset().union(*LANGUAGE_WORDS.values())  # "кто", "what": in every paragraph
 CONTEXT_MARGIN = 30.0  # ranking points: a tied follow-up's entry of the answer's topic within
@@ -192,13 +193,26 @@ def quoted_follow_up(
     if result.two_topics or (named is not None and named.topic != last.topic):
         return None
     asked = _stems(turn, text)
-    found = [p for p in paragraphs(last.texts[turn.lang].answer) if asked & _stems(turn, p)]
+    found = [p for p in paragraphs(last.texts[turn.lang].answer) if _shared(asked, _stems(turn, p))]
     if not found or len(found) > QUOTED_PARAGRAPHS:
         return None
     heading = turn._(
         "From the answer to “{question}”:", question=escape(last.questions(turn.lang)[0])
     )
     return Reply("\n\n".join([heading, *found]), ((entry_button(last, turn.lang),),))
+
+
+def _shared(asked: set[str], said: set[str]) -> bool:
+    """Whether a stem of ``asked`` is one of ``said``, or shares its first QUOTE_PREFIX letters
+    with one: the stemmer leaves «тапсырамын» (I hand over) «тапсырам» and «тапсырыңыз» (hand
+    over!) «тапсыры»."""
+    return bool(asked & said) or any(
+        a[:QUOTE_PREFIX] == s[:QUOTE_PREFIX]
+        for a in asked
+        if len(a) >= QUOTE_PREFIX
+        for s in said
+        if len(s) >= QUOTE_PREFIX
+    )
 
 
 def _stems(turn: Turn, text: str) -> set[str]:
