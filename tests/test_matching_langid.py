@@ -26,6 +26,8 @@ from tests.helpers.matching_kb import NO_USAGE, make_kb
         ("сәлем", "kk"),
         ("привет", "ru"),
         ("hello", "en"),
+        ("ал балама ше?", "kk"),  # "and my child?": the frame, not its words (a probe)
+        ("ал 2023 ше?", "kk"),
     ],
 )
 def test_detect_language(text: str, lang: str) -> None:

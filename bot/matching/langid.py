@@ -68,6 +68,7 @@ def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
                     score["ru"] += ENDING_WEIGHT * bool(RUSSIAN_ENDINGS.search(word))
             elif chunk.form == "typed" and has_latin(word):
                 latin_typed += 1
+    kazakh_only |= _kazakh_frame([word for chunk in chunks for word in chunk.words])
     if not kazakh_only and sum(len(chunk.words) for chunk in chunks) <= SHORT_MESSAGE:
         score["kk"] = 0.0
     best = max(score.values())
@@ -75,6 +76,12 @@ def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
         tied = [lang for lang in LANGS if score[lang] == best]
         return DEFAULT_LANG if DEFAULT_LANG in tied else tied[0]
     return "en" if latin_typed > cyrillic else DEFAULT_LANG
+
+
+def _kazakh_frame(words: list[str]) -> bool:
+    """Whether a message is framed «ал … ше?» ("and what about …?"), which only Kazakh says:
+    «ал балама ше?» has no Kazakh letter, and its words are two letters or shared."""
+    return len(words) >= 2 and words[0] == "ал" and words[-1] == "ше"
 
 
 def _telling(chunk: Chunk, lexicon: Lexicon) -> tuple[str, ...]:
