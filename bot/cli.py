@@ -19,7 +19,6 @@ from bot.kb import (
     KnowledgeError,
     Problem,
     as_lang,
-    load_knowledge,
     read_knowledge,
 )
 from bot.kb.checks import REVIEW_AGE
@@ -39,15 +38,13 @@ def _settings() -> Settings:
 
 
 def _knowledge(settings: Settings) -> KnowledgeBase:
-    try:
-        return load_knowledge(settings.knowledge_dir)
-    except KnowledgeError as exc:
-        raise click.ClickException(f"{exc}\nRun `adal-bot kb check` for the full list.") from None
+    """The base the bot would run on (see :func:`_runnable`)."""
+    return _runnable(settings)[0]
 
 
-def _notices_base(settings: Settings) -> tuple[KnowledgeBase, list[Problem]]:
-    """The base the bot would run on, and the problems of the notices it leaves out (never
-    sent until fixed), each said on stderr."""
+def _runnable(settings: Settings) -> tuple[KnowledgeBase, list[Problem]]:
+    """The base the bot would run on, and the problems of the notices it leaves out; a base
+    that cannot be read, or has other problems, is refused with a message."""
     try:
         base, blocking, left_out = runnable(*read_knowledge(settings.knowledge_dir))
     except OSError as exc:
@@ -56,6 +53,12 @@ def _notices_base(settings: Settings) -> tuple[KnowledgeBase, list[Problem]]:
         raise click.ClickException(
             f"{KnowledgeError(blocking)}\nRun `adal-bot kb check` for the full list."
         )
+    return base, left_out
+
+
+def _notices_base(settings: Settings) -> tuple[KnowledgeBase, list[Problem]]:
+    """:func:`_runnable`, each notice left out (never sent until fixed) said on stderr."""
+    base, left_out = _runnable(settings)
     for problem in left_out:
         click.echo(f"left out, not sent until fixed: {problem}", err=True)
     return base, left_out
