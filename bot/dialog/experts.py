@@ -266,11 +266,12 @@ class Experts(Feature):
         if awaited is None:
             return None
         if awaited.awaiting == "text":
-            if turn.matcher.match(text).smalltalk == "stop":  # "отмена", «керек емес»: /cancel
+            result = turn.matcher.match(text)
+            if result.smalltalk == "stop":  # "отмена", «керек емес»: /cancel
                 self.interrupted(turn)
                 self.cancelled(turn)
                 return [Reply(turn._("Cancelled: nothing was sent."))]
-            return self._new_question(turn, text, replaces=awaited.id)
+            return self._new_question(turn, text, replaces=awaited.id, result=result)
         return self._followup(turn, awaited.id, text)
 
     def non_text(self, turn: Turn) -> list[Reply] | None:
@@ -371,9 +372,16 @@ class Experts(Feature):
 
         return self._guarded(turn, wait_for_text) or []
 
-    def _new_question(self, turn: Turn, text: str, *, replaces: int | None = None) -> list[Reply]:
+    def _new_question(
+        self,
+        turn: Turn,
+        text: str,
+        *,
+        replaces: int | None = None,
+        result: MatchResult | None = None,
+    ) -> list[Reply]:
         """A typed question becomes the user's draft (instead of the draft ``replaces``, being
-        edited), shown as the experts will see it."""
+        edited), shown as the experts will see it; ``result`` is its match, when made."""
         _ = turn._
         if len(text) > MAX_QUESTION:
             return [
@@ -388,7 +396,7 @@ class Experts(Feature):
             ]
         if not any(ch.isalnum() for ch in text):
             return [Reply(_("Please type your question in words."))]
-        result = turn.matcher.match(text)
+        result = result or turn.matcher.match(text)
         nearest = tuple(dict.fromkeys([*filter(None, [result.entry_id]), *result.suggestions]))
         number = turn.store.new_draft(
             turn.user.chat_id,
