@@ -184,6 +184,7 @@ def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict
     from bot.kb.checks import future_reviews, stale_entries, stale_notices, style_warnings
     from bot.kb.model import WARNING, Checker, Entry
     from bot.matching import Matcher
+    from bot.matching.built import built_index
 
     root = path or _settings().knowledge_dir
     base, found = read_knowledge(root)
@@ -196,7 +197,7 @@ def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict
     warnings += [p for p in found if p.message.startswith(WARNING)]
     warnings += style_warnings(base.entries.values())
     if not problems:  # the matcher is built only on a sound base
-        matcher = Matcher(base)
+        matcher = Matcher(base, index=built_index(root, base))
         misses = [m.problem(strict=strict) for m in variant_misses(base, matcher)]
         misses += [m.problem(strict=strict) for m in misplaced_variants(base, matcher)]
         for problem in misses:
@@ -296,9 +297,11 @@ def ask_command(question: str, lang: str | None, explain: bool) -> None:
     """Answer one question in plain text, with the entry id, score and detected language."""
     from bot.kb.markup import to_plain
     from bot.matching import Matcher
+    from bot.matching.built import built_index
 
-    base = _knowledge(_settings())
-    matcher = Matcher(base)
+    settings = _settings()
+    base = _knowledge(settings)
+    matcher = Matcher(base, index=built_index(settings.knowledge_dir, base))
     result = matcher.match(question)
     reply_lang = as_lang(lang) or result.lang
     entry = base.get(result.entry_id) if result.entry_id else None
@@ -359,8 +362,11 @@ def _explanation(matcher: Matcher, question: str) -> list[str]:
 def match_command(as_json: bool) -> None:
     """Match queries from stdin, one per line, writing one result per line in order."""
     from bot.matching import Matcher
+    from bot.matching.built import built_index
 
-    matcher = Matcher(_knowledge(_settings()))
+    settings = _settings()
+    base = _knowledge(settings)
+    matcher = Matcher(base, index=built_index(settings.knowledge_dir, base))
     gc.freeze()  # the index stays out of full collections (100 ms each): see bot/library.py
     for line in sys.stdin:
         query = line.rstrip("\r\n")

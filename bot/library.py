@@ -24,6 +24,7 @@ from bot.kb.loader import runnable
 from bot.kb.model import Lang
 from bot.kb.reader import yaml_files
 from bot.matching import Matcher
+from bot.matching.built import built_index
 from bot.matching.index import Index
 from bot.matching.matcher import MatchResult
 
@@ -75,17 +76,19 @@ def outcome(result: MatchResult) -> str:
 class _LastIndex:
     """The index of the base whose matcher this process built last, by the base's content
     hash: another library of the same files' content takes it instead of building its own
-    (about a second on the bundled base). An index depends on nothing else a library can
+    (about a second on the bundled base; a fifth of that from the copy kept on disk,
+    :mod:`bot.matching.built`). An index depends on nothing else a library can
     change: every library's matcher has the default config and the shipped usage. Only the
     last is kept, so a replaced base is still let go."""
 
     def __init__(self) -> None:
         self._last: tuple[str, Index] | None = None
 
-    def matcher(self, kb: KnowledgeBase, base: str) -> CountingMatcher:
-        """A counting matcher of ``kb``, whose content hash is ``base``."""
+    def matcher(self, root: Path, kb: KnowledgeBase, base: str) -> CountingMatcher:
+        """A counting matcher of ``kb``, read from ``root``, whose content hash is ``base``."""
         last = self._last
-        matcher = CountingMatcher(kb, index=last[1] if last and last[0] == base else None)
+        index = last[1] if last and last[0] == base else built_index(root, kb)
+        matcher = CountingMatcher(kb, index=index)
         self._last = (base, matcher.index)
         return matcher
 
@@ -181,7 +184,7 @@ class Library:
         return self.snapshot.version
 
     def _matcher(self, kb: KnowledgeBase, base: str) -> CountingMatcher:
-        matcher = _INDEXES.matcher(kb, base)
+        matcher = _INDEXES.matcher(self.root, kb, base)
         matcher.outcomes = self.outcomes
         return matcher
 

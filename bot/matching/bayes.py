@@ -37,7 +37,7 @@ class EntryModel:
             self._counts.append(
                 {canonical.setdefault(f, f): min(n, _MAX_COUNT - 1) for f, n in counts.items()}
             )
-        self._vocabulary = canonical.keys()
+        self._vocabulary = canonical  # a dict's keys: a view would not pickle
         size = len(canonical)
         self._log_total = [
             math.log(sum(counts.values()) + SMOOTHING * size) for counts in self._counts

@@ -113,6 +113,9 @@ class Question:
     total: float
 
 
+_CACHES = frozenset({"_keys_of_word", "kin_role", "_word_features", "similar"})
+
+
 class Index:
     """Every question variant of a knowledge base, ready for :class:`~bot.matching.Matcher`."""
 
@@ -128,22 +131,8 @@ class Index:
         raw: list[tuple[int, Lang, list[str], list[frozenset[str]]]] = []
         documents: list[list[list[str]]] = [[] for _ in self.entry_ids]
         self.entry_keys: list[set[str]] = [set() for _ in self.entry_ids]
-        # a message's words are read for their keys again and again (tokens, concepts)
-        self._keys_of_word: Callable[
-            [str, tuple[Lang, ...] | None], tuple[frozenset[str], frozenset[str]]
-        ] = functools.lru_cache(maxsize=WORDS_CACHED)(self._forms_and_keys)
+        self._caches()
         self._concepts = self._concept_phrases(kb)
-        self.kin_role: Callable[[str], Role | None] = functools.lru_cache(maxsize=WORDS_CACHED)(
-            self._role
-        )
-        # a word's naive Bayes features: asked for each word of each message (and its question)
-        self._word_features: Callable[[str], tuple[str, ...]] = functools.lru_cache(
-            maxsize=WORDS_CACHED
-        )(self._features_of)
-        # an unknown word is looked up again in a story's question sentence, and recurs
-        self.similar: Callable[[str], Mapping[str, float]] = functools.lru_cache(
-            maxsize=WORDS_CACHED
-        )(self._similar)
         for number, entry in enumerate(kb.entries.values()):
             for lang in LANGS:
                 for question in entry.questions(lang) if lang in entry.texts else ():
@@ -367,6 +356,33 @@ class Index:
     @functools.cached_property
     def _sorted(self) -> list[str]:
         return sorted(self._word_keys)
+
+    def _caches(self) -> None:
+        """The caches of what is asked of a word again and again (empty at first)."""
+        # a message's words are read for their keys again and again (tokens, concepts)
+        self._keys_of_word: Callable[
+            [str, tuple[Lang, ...] | None], tuple[frozenset[str], frozenset[str]]
+        ] = functools.lru_cache(maxsize=WORDS_CACHED)(self._forms_and_keys)
+        self.kin_role: Callable[[str], Role | None] = functools.lru_cache(maxsize=WORDS_CACHED)(
+            self._role
+        )
+        # a word's naive Bayes features: asked for each word of each message (and its question)
+        self._word_features: Callable[[str], tuple[str, ...]] = functools.lru_cache(
+            maxsize=WORDS_CACHED
+        )(self._features_of)
+        # an unknown word is looked up again in a story's question sentence, and recurs
+        self.similar: Callable[[str], Mapping[str, float]] = functools.lru_cache(
+            maxsize=WORDS_CACHED
+        )(self._similar)
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a pickled copy keeps (:mod:`bot.matching.built`): the index, not its caches."""
+        return {k: v for k, v in vars(self).items() if k not in _CACHES}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """A copy read back, with empty caches."""
+        vars(self).update(state)
+        self._caches()
 
     def _question(
         self, entry: int, lang: Lang, folded: list[str], slots: list[frozenset[str]]

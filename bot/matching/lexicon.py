@@ -31,12 +31,24 @@ class Lexicon:
     def __init__(self, texts: Iterable[tuple[Lang | None, str]] = ()) -> None:
         self._counts: dict[str, Counter[Lang]] = defaultdict(Counter)
         self._stems: dict[str, Counter[Lang]] = defaultdict(Counter)
-        # a word's shares are asked for each word of each message (kept until a text is added)
-        self._shares = functools.lru_cache(maxsize=WORDS_CACHED)(self._count_shares)
+        self._cache()
         for lang, found in LANGUAGE_WORDS.items():
             self.add(lang, " ".join(found))
         for text_lang, text in texts:
             self.add(text_lang, text)
+
+    def _cache(self) -> None:
+        # a word's shares are asked for each word of each message (kept until a text is added)
+        self._shares = functools.lru_cache(maxsize=WORDS_CACHED)(self._count_shares)
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a pickled copy keeps: the counts, not the cache of shares."""
+        return {k: v for k, v in vars(self).items() if k != "_shares"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """A copy read back, with an empty cache of shares."""
+        vars(self).update(state)
+        self._cache()
 
     def add(self, lang: Lang | None, text: str) -> None:
         """Learn the words of ``text`` (``lang`` None: known words of no particular language)."""
