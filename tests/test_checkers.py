@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
 from bot.dialog.reply import split_language
 from bot.kb import LANGS, Lang, read_knowledge
-from bot.kb.markup import paragraphs, to_plain
+from bot.kb.markup import escape, paragraphs, to_plain
 from bot.kb.model import Checker, CheckerOutcome, CheckerStep
 from bot.store import Store
 
@@ -169,7 +169,12 @@ def _edit(path: Path, old: str, new: str) -> None:
         ),
         ("      kk: Сіз мемлекеттік қызметшісіз бе?\n", "", "missing field 'kk'"),
         ("words: {ru: [жена госслужащего", "words: {de: [жена госслужащего", "unknown field 'de'"),
-        ("ru: [не госслужащий, не госслужащая, не служащий]", "ru: 5", "'ru' must be a list"),
+        (
+            "ru: [не госслужащий, не госслужащая, не служащий, не чиновник, нет предприниматель,"
+            " нет бизнесмен]",
+            "ru: 5",
+            "'ru' must be a list",
+        ),
     ],
 )
 def test_kb_check_finds_broken_checkers(kb_copy: Path, old: str, new: str, message: str) -> None:
@@ -605,3 +610,114 @@ def test_an_option_typed_in_full_chooses_it(dialog: Dialog) -> None:
     (typed,) = dialog.handle_message(who, label.lower())
     (pressed,) = dialog.handle_button(presser, f"k:check-gift:{number}")
     assert typed.text == pressed.text
+
+
+@pytest.mark.parametrize(
+    ("checker", "lang", "typed", "choices"),
+    [
+        ("check-gift", "en", ["yes I am civil servant"], "0"),  # no article
+        ("check-gift", "en", ["I'm civil servant"], "0"),
+        ("check-gift", "en", ["yes, civil servant"], "0"),
+        ("check-gift", "en", ["i am official"], "0"),
+        ("check-gift", "en", ["no I am businessman"], "2"),
+        ("check-gift", "en", ["I am not civil servant"], "2"),  # its words: "not a civil servant"
+        ("check-gift", "en", ["I am wife of civil servant"], "1"),  # was answered from the base
+        ("check-gift", "en", ["my husband is civil servant"], "1"),
+        ("check-gift", "en", ["yes", "yes", "yes I took"], "001"),
+        ("check-gift", "en", ["yes", "it was a visitor"], "00"),  # came on business: connected
+        ("check-gift", "en", ["yes", "from citizen"], "00"),
+        ("check-gift", "en", ["yes", "he is visitor"], "00"),
+        ("check-gift", "ru", ["да", "посетитель"], "00"),
+        ("check-gift", "kk", ["иә", "келуші"], "00"),
+        ("check-gift", "en", ["yes", "no he is my friend"], "01"),
+        ("check-gift", "en", ["yes", "award for achievement"], "03"),
+        ("check-relatives", "en", ["my cousin"], "3"),  # "Another relative / not sure"
+        ("check-relatives", "en", ["my uncle"], "3"),
+        ("check-relatives", "ru", ["дядя"], "3"),
+        ("check-relatives", "ru", ["двоюродный брат"], "3"),  # not "брат", a close relative
+        ("check-gift", "kk", ["ия"], "0"),  # "иә" as it is said
+        ("check-gift", "kk", ["иә мен мемлекеттік қызметшімін"], "0"),
+        ("check-provocation", "en", ["police officer", "he asked money"], "00"),
+    ],
+)
+def test_a_step_answered_as_people_type_it(
+    dialog: Dialog, checker: str, lang: Lang, typed: list[str], choices: str
+) -> None:
+    """Round 33's probe: English without its articles ("yes I am civil servant"), "ия" for
+    "иә", a visitor or a citizen for the giver, a cousin or an uncle, "he asked money" got
+    "Please choose one of the answers below" again and again, and "I am wife of civil
+    servant" left the check for an answer of the base."""
+    who = user(lang)
+    dialog.handle_button(who, f"k:{checker}:")
+    for text in typed:
+        dialog.handle_message(who, text)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == (checker, choices)
+    assert not dialog.store.flow_aside(who.chat_id)
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "choices"),
+    [
+        ("en", ["yes", "can a citizen give me a gift"], "0"),  # "citizen" is an option's word
+        ("en", ["yes", "a gift from a citizen?"], "0"),  # asks: with no other word
+        ("ru", ["да", "может ли гражданин подарить подарок"], "0"),
+        ("en", ["can a civil servant accept gifts"], ""),  # "civil servant" is one too
+    ],
+)
+def test_a_question_with_an_options_words_is_answered(
+    dialog: Dialog, lang: Lang, typed: list[str], choices: str
+) -> None:
+    """An option's words in a question between steps do not answer the step: the question
+    is answered from the base, with the sources, and the check is set aside."""
+    who = user(lang)
+    dialog.handle_button(who, "k:check-gift:")
+    *steps, question = typed
+    for text in steps:
+        dialog.handle_message(who, text)
+    replies = dialog.handle_message(who, question)
+    sources = {"en": "Sources", "ru": "Источники"}[lang]
+    assert any(sources in r.text for r in replies)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", choices)
+    assert dialog.store.flow_aside(who.chat_id)
+
+
+def test_a_no_or_a_question_word_is_no_answer_by_an_options_words(dialog: Dialog) -> None:
+    """ "no, he is a visitor" contradicts "Yes: contractor, applicant, subordinate", and "who
+    is an applicant" asks: neither chooses it by its words."""
+    who = user("en")
+    dialog.handle_button(who, "k:check-gift:")
+    dialog.handle_message(who, "yes")
+    for typed in ("no, he is a visitor", "who is an applicant"):
+        dialog.handle_message(who, typed)
+        assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "0")
+
+
+@pytest.mark.parametrize(
+    ("command", "checker", "lang", "heading"),
+    [
+        ("/check gift", "check-gift", "en", "question 1"),
+        ("/check подарок", "check-gift", "ru", "вопрос 1"),
+        ("/check сыйлық", "check-gift", "kk", "1-сұрақ"),
+        ("/check provocation", "check-provocation", "en", "question 1"),
+    ],
+)
+def test_check_with_the_name_of_a_check_opens_it(
+    dialog: Dialog, command: str, checker: str, lang: Lang, heading: str
+) -> None:
+    """Round 33's probe: "/check gift" showed the list, its word ignored, while "/start
+    check-gift" opened the check. A check named in any language opens in that language."""
+    who = user("ru")
+    (opened,) = dialog.handle_message(who, command)
+    title = escape(BUNDLED.checkers[checker].title[lang])
+    assert opened.text.startswith(f"**{title}** · {heading}")
+    assert opened.marked_language() == lang
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == (checker, "")
+
+
+@pytest.mark.parametrize("command", ["/check provocation gift", "/check something else"])
+def test_check_with_words_of_no_single_check_shows_the_list(dialog: Dialog, command: str) -> None:
+    """Words of two checks' topics, or of none, after /check: the list, as /check alone."""
+    who = user("en")
+    (listed,) = dialog.handle_message(who, command)
+    (plain,) = dialog.handle_message(user("en", 301), "/check")
+    assert listed.text == plain.text and actions(listed) == actions(plain)

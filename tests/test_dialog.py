@@ -111,6 +111,70 @@ def test_a_message_nowhere_near_the_base_is_told_what_the_bot_covers(
     assert reply.text.startswith(start) and "/topics" in reply.text and not reply.buttons
 
 
+_NAME_IIN_PHONE = {
+    "kk": "Менің атым Асқар Нұрланов, ЖСН 900101300123, телефон 87011112233, ",
+    "ru": "Меня зовут Аскар Нурланов, ИИН 900101300123, телефон 87011112233, ",
+    "en": "My name is Askar Nurlanov, IIN 900101300123, phone 87011112233, ",
+}
+
+
+@pytest.mark.parametrize(
+    ("user", "question"),
+    [
+        (KK, "сыйлық туралы сұрағым бар"),
+        (RU, "у меня вопрос о подарке"),
+        (EN, "I have a question about a gift"),
+    ],
+)
+def test_personal_data_does_not_make_a_question_off_topic(
+    dialog: Dialog, user: UserRef, question: str
+) -> None:
+    """A probe: a gift question after a name, an IIN and a phone number was told what the bot
+    covers, as if it were about the weather: words the base has never seen weigh as much as
+    its rarest words, and these were most of the message. It is offered the gift entries
+    (not answered), in its language; with the weather after them it is still off topic."""
+    lang = dialog.language(user)
+    intro = _NAME_IIN_PHONE[lang]
+    text = intro + question
+    result = dialog.library.matcher.match(text)
+    assert result.entry_id is None and not result.off_topic
+    assert result.suggestions[0] == "gifts-any-value-ban"
+    (reply, *_contacts) = dialog.handle_message(user, text)
+    off_topic = dialog.catalogs.translator(lang)(
+        "I only answer questions about Kazakhstan's anti-corruption rules: gifts, "
+        "relatives at work, provocation by officials, compliance services, attacks on "
+        "officers. Browse them with /topics."
+    )
+    assert reply.text != off_topic and reply.buttons
+    assert dialog.library.matcher.match(intro + "какая погода завтра в Астане?").off_topic
+
+
+def test_a_question_typed_on_the_wrong_keyboard_layout_is_answered_in_its_language(
+    dialog: Dialog,
+) -> None:
+    """A probe: «Какой код?» typed on the Latin layout got the Kazakh off-topic reply, as no
+    other message: the q of "rfrjq" (the key of к) was taken for a letter of Kazakh Latin."""
+    no_client = UserRef(105, 105)
+    (typed,) = dialog.handle_message(no_client, "Какой код?")
+    (reply,) = dialog.handle_message(UserRef(106, 106), "Rfrjq rjl?")
+    assert reply.text == typed.text and reply.text.startswith("Я отвечаю только на вопросы")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sıylyq alýǵa bola ma?",
+        "Sıylıq alwǵa bola ma memlekettik qızmetshi",  # ı for ы, as on a Turkish keyboard
+        "Memlekettik qyzmetşi syılyq ala ala ma?",  # ı for й, as the 2018 alphabet spells it
+    ],
+)
+def test_kazakh_in_latin_letters_with_a_dotless_i_is_answered(dialog: Dialog, text: str) -> None:
+    """A probe: "Sıylıq … qızmetshi" was refused as off topic, its ı read as і where the
+    writer meant ы, and the 2018 alphabet's ý and ǵ (алуға) were left unread."""
+    (reply,) = dialog.handle_message(KK, text)
+    assert "f:+:gifts-any-value-ban" in actions(reply), reply.text[:200]
+
+
 def test_case_words_bring_report_contacts(dialog: Dialog) -> None:
     text = "следователь вымогает у меня взятку прямо сейчас, что мне делать с этим ужасом"
     replies = dialog.handle_message(RU, text)
@@ -566,6 +630,34 @@ def test_only_words_typed_alike_in_any_language_tell_no_language(dialog: Dialog)
     assert smalltalk.tells_no_language("OK!") and smalltalk.tells_no_language("ok lol")
     assert not smalltalk.tells_no_language("ok thanks")
     assert not smalltalk.tells_no_language("") and not smalltalk.tells_no_language("ок")
+    assert smalltalk.tells_no_language(LINK) and smalltalk.tells_no_language(f"ok {LINK}")
+    assert not smalltalk.tells_no_language(f"что тут написано? {LINK}")
+
+
+LINK = "https://adilet.zan.kz/rus/docs/Z1500000410"
+
+
+@pytest.mark.parametrize(
+    ("user", "before", "start"),
+    [
+        (EN, None, "I only answer questions about"),
+        (UserRef(104, 104), "сәлеметсіз бе", "Мен тек Қазақстанның"),
+        (RU, "hello", "I only answer questions about"),
+    ],
+)
+def test_a_bare_link_is_answered_in_the_users_language(
+    dialog: Dialog, user: UserRef, before: str | None, start: str
+) -> None:
+    """A probe: under an English client a link to a law got the Russian off-topic reply, its
+    words ("https", "adilet", "kz", "rus") read as a message in Russian, while "ok" or an
+    emoji are answered in the user's language: the client's, or the one they wrote in."""
+    if before is not None:
+        dialog.handle_message(user, before)
+    (reply,) = dialog.handle_message(user, LINK)
+    assert reply.text.startswith(start)
+    assert dialog.store.written_language(user.chat_id) == (
+        None if before is None else dialog.library.matcher.match(before).lang
+    )  # nor does it change the language they write in
 
 
 @pytest.mark.parametrize(
@@ -993,6 +1085,74 @@ def test_where_do_i_hand_it_over_in_kazakh_gets_the_paragraph_on_a_gift_received
     (reply,) = dialog.handle_message(KK, follow_up)
     quoted = next(p for p in paragraphs(entry.texts["kk"].answer) if "7 күн ішінде" in p)
     assert reply.text.startswith("«") and quoted in reply.text
+
+
+@pytest.mark.parametrize(
+    ("user", "question", "follow_up", "listed"),
+    [
+        (RU, "можно ли жене принимать подарки?", "а тёща?", "- родители;"),
+        (KK, "жұбайыма сыйлық беруге бола ма?", "ал енеме ше?", "- ата-ана"),
+        (EN, "Does the gift ban apply to family members?", "and my nephew?", "- parents;"),
+    ],
+)
+def test_a_relative_named_alone_after_the_family_rule_gets_who_counts_as_family(
+    dialog: Dialog, user: UserRef, question: str, follow_up: str, listed: str
+) -> None:
+    """Round 32's probe: «а тёща?» and «ал енеме ше?» (and my mother-in-law?) after the family
+    gift rule got "not understood", "and my nephew?" a choice of the relatives rule or the age
+    of criminal liability. The answer's paragraphs on who counts as family, and who does not,
+    answer it: they are quoted."""
+    entry = dialog.library.kb.entries["gifts-family-members"]
+    (answer,) = dialog.handle_message(user, question)
+    lang = dialog.library.matcher.match(question).lang
+    assert answer.text.startswith(entry.answer(lang)[:40])
+    (reply,) = dialog.handle_message(user, follow_up)
+    first, *_rest = paragraphs(entry.texts[lang].answer)
+    assert listed in reply.text and first not in reply.text
+    assert actions(reply) == ["e:gifts-family-members"]
+
+
+@pytest.mark.parametrize(
+    ("user", "question", "follow_up", "entry_id", "span"),
+    [
+        (RU, "Можно ли принимать подарки?", "какой срок?", "gifts-any-value-ban", "7 дней"),
+        (RU, "Можно ли принимать подарки?", "в какой срок?", "gifts-any-value-ban", "7 дней"),
+        (EN, "Can I accept gifts?", "what is the deadline?", "gifts-any-value-ban", "7 days"),
+        (EN, "Can I accept gifts?", "within how many days?", "gifts-any-value-ban", "7 days"),
+        (KK, GIFTS_KK, "мерзімі қандай?", "gifts-any-value-ban", "7 күн"),
+        (RU, "Что такое статья 412-1?", "какой срок?", "provocation-art-412-1", "10 лет"),
+        (
+            RU,
+            "Могут ли родственники работать в одном госоргане?",
+            "какой срок?",
+            "relatives-same-agency",
+            "3 месяца",
+        ),
+    ],
+)
+def test_a_time_limit_asked_after_an_answer_gets_its_paragraph_naming_one(
+    dialog: Dialog, user: UserRef, question: str, follow_up: str, entry_id: str, span: str
+) -> None:
+    """Round 33's probe: "какой срок?" after the gift ban got the off-topic refusal, "what is
+    the deadline?" "I don't know", "within how many days?" the paragraph on the law's wording
+    (its "within"). The paragraph that names a time span (7 days to hand a gift over; up to
+    10 years for Art. 412-1; 3 months to end a relative's subordination) answers them."""
+    entry = dialog.library.kb.entries[entry_id]
+    dialog.handle_message(user, question)
+    (reply,) = dialog.handle_message(user, follow_up)
+    lang = dialog.library.matcher.match(question).lang
+    (quoted,) = [p for p in paragraphs(entry.texts[lang].answer) if span in p.replace("*", "")]
+    assert quoted in reply.text and actions(reply) == [f"e:{entry_id}"]
+
+
+def test_a_time_limit_asked_after_an_answer_naming_none_quotes_nothing(dialog: Dialog) -> None:
+    """The compliance services' answer names no time span: "какой срок?" after it is no quote
+    of it."""
+    (answer,) = dialog.handle_message(RU, "Что такое антикоррупционная комплаенс-служба?")
+    compliance = dialog.library.kb.entries["compliance-services"]
+    assert answer.text.startswith(compliance.answer("ru")[:40])
+    (reply,) = dialog.handle_message(RU, "какой срок?")
+    assert not reply.text.startswith("Из ответа")
 
 
 def test_a_follow_up_whose_best_entry_is_the_last_answer_is_not_read_as_its_sibling(

@@ -457,6 +457,48 @@ def test_the_asker_rates_and_replies_once_and_the_expert_answers_once_more(
 _REPLIED = "You have replied once on case #{number}: the exchange with the expert is over."
 
 
+@pytest.mark.parametrize(
+    "replies",
+    [("Thanks, and what about lunch?", "ok"), ("ok", "Thanks, and what about lunch?")],
+)
+def test_the_asker_s_reply_to_the_expert_is_acknowledged_in_the_language_they_write(
+    dialog: Dialog, mail: Mailroom, replies: tuple[str, str]
+) -> None:
+    """A probe: an English asker with no client language got the preview, "sent" and the
+    answer in English, but «Передано эксперту…» and «Вы уже ответили эксперту…» in Russian.
+    A reply is answered in its language; one that tells none ("ok") in the language of the
+    question, the one they last wrote in."""
+    asker = UserRef(7002, 7002)
+    dialog.handle_message(asker, "/ask")
+    (preview,) = dialog.handle_message(asker, "Is a free conference ticket from an NGO a gift?")
+    _edit, _sent = press(dialog, asker, preview, "a:s:")
+    number = int(next(a for a in actions(preview) if a.startswith("a:s:")).split(":")[2])
+    mail.deliver()
+    case_message, _ = mail.inbox[EXPERT][0]
+    dialog.handle_button(E1, f"c:t:{number}|ru")
+    dialog.handle_message(E1, "Yes.", reply_to=case_message)
+    mail.deliver()
+    answer_id, _answer = mail.last(asker.chat_id)
+    first, second = replies
+    (passed,) = dialog.handle_message(asker, first, reply_to=answer_id)
+    head = f"Passed on to the expert of case #{number}, with personal data removed:"
+    assert plain(passed).startswith(head)
+    (late,) = dialog.handle_message(asker, second, reply_to=answer_id)
+    assert late.text == _REPLIED.format(number=number)
+
+
+def test_a_reply_to_the_expert_in_another_language_is_acknowledged_in_it(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    """The Russian-speaking asker of a Russian case who replies in English is told in English
+    that it went, as the answerer would answer them."""
+    number = answered_case(dialog, mail)
+    answer_id, _answer = mail.last(ASKER.chat_id)
+    (passed,) = dialog.handle_message(ASKER, "What if my manager agrees?", reply_to=answer_id)
+    assert plain(passed).startswith(f"Passed on to the expert of case #{number}")
+    assert dialog.store.written_language(ASKER.chat_id) == "en"
+
+
 # --------------------------------------------------------------------------- care
 
 

@@ -135,6 +135,14 @@ def test_a_russian_word_quoted_once_in_a_kazakh_question_is_no_kazakh_evidence()
     assert language("орысша понимаешь") == "kk"  # a word only Kazakh uses
 
 
+@pytest.mark.parametrize("text", ["саламатсызба", "саламатсыз ба", "Саламатсыздар!"])
+def test_a_kazakh_greeting_without_kazakh_letters_is_kazakh(bundled: Matcher, text: str) -> None:
+    """Round 32's probe: «саламатсызба» (hello) was greeted in Russian: it has no Kazakh
+    letter, and no word of the base's told its language."""
+    result = bundled.match(text)
+    assert (result.smalltalk, result.lang) == ("greeting", "kk")
+
+
 def test_the_bundled_base_reads_ничего_не_понимаешь_as_russian(bundled: Matcher) -> None:
     result = bundled.match("ничего не понимаешь")
     assert (result.smalltalk, result.lang) == ("insult", "ru")
@@ -237,3 +245,30 @@ def test_a_latin_word_no_reading_decides_is_read_in_the_script_of_the_rest(
     assert "примеры" in bundled.folded("дайте primery", "en")
     assert "primery" in bundled.folded("what about primery?", "ru")
     assert "primery" in bundled.folded("дайте primery")
+
+
+@pytest.mark.parametrize(
+    ("text", "typed_as"),
+    [
+        ("Rfrjq rjl?", "Какой код?"),
+        ("rjvgkfty-cke;,f j,zpfntkmyf?", "Комплаенс-служба обязательна?"),  # "-" is no ө
+        ("csqks0 fkeuf ,jkf vf?", "Сыйлық алуға бола ма?"),  # 0 is the key of қ
+        ("vty3 fhfylfnns, xnj ltkfnm?", "Мені арандатты, что делать?"),  # 3: і
+    ],
+)
+def test_text_typed_on_the_wrong_layout_is_in_the_language_of_what_was_meant(
+    bundled: Matcher, text: str, typed_as: str
+) -> None:
+    """A probe: «Какой код?» typed on the Latin layout was Kazakh, the q of "rfrjq" (the key
+    of к) taken for a letter of Kazakh Latin. The letters of a word read from the wrong
+    layout are those it was meant to be typed with."""
+    assert bundled.language(text) == bundled.match(typed_as).lang == bundled.match(text).lang
+
+
+def test_a_link_is_no_evidence_of_a_language(bundled: Matcher) -> None:
+    """The words of a web address ("entities", "anticorruption", "rus") are no language's:
+    «что тут …» with an address of English words was English."""
+    link = "https://www.gov.kz/memleket/entities/anticorruption?lang=kk"
+    assert bundled.match(f"что тут {link}").lang == "ru"
+    assert bundled.match(f"what is this? {link}").lang == "en"
+    assert bundled.smalltalk.tells_no_language(link)

@@ -69,10 +69,30 @@ def test_words_splits_on_any_punctuation() -> None:
         ("kakoy shtraf", "какои штраф"),
         ("bauyrym auylda", "бауырым ауылда"),  # Kazakh уы: y after u is ы, not й
         ("provokatsiya", "провокация"),
+        # 2018 acutes: á ә, ǵ ғ, ń ң, ó ө, ú ү, ý у; ı is и or й, y is ы
+        ("syılyq alýǵa", "сыилык алуга"),
+        ("zań ózgeristeri", "зан озгеристери"),
+        ("áskerı qyzmetshi kúıeýim", "аскери кызметши куиеуим"),
     ],
 )
 def test_latin_to_cyrillic(latin: str, cyrillic: str) -> None:
     assert fold(latin_to_cyrillic(prepare(latin))) == cyrillic
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("Sıylıq", "сыилык"),  # y after ı (ы) is й
+        ("Sıylyq", "сыилык"),
+        ("qızmetshi", "кызметши"),
+        ("qılmıstıq", "кылмыстык"),
+    ],
+)
+def test_a_dotless_i_typed_on_a_turkish_keyboard_reads_as_y(latin: str, cyrillic: str) -> None:
+    """Informal Kazakh typed on a Turkish keyboard means ы by ı (the alphabets mean і, и or
+    й): read so when asked for."""
+    assert fold(latin_to_cyrillic(prepare(latin), dotless="ы")) == cyrillic
+    assert fold(latin_to_cyrillic(prepare(latin))) != cyrillic
 
 
 def test_has_latin() -> None:

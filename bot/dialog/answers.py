@@ -153,7 +153,7 @@ class Answers(Feature):
         to "What was missing?" is kept first, and a short follow-up is read with the last
         answer, or said to be unclear about it (see :mod:`~bot.dialog.followups`). Text
         without letters (an emoji, "1") or only of words typed alike in any language ("ok",
-        "lol") tells no language: it is answered in the user's; a number with ARTICLE_DIGITS
+        "lol", a link) tells no language: it is answered in the user's; a number with ARTICLE_DIGITS
         digits or more ("380", "412-1") is a question.
         A 👍 or 👎 typed after an answer is a vote on it; a language's name alone chooses it."""
         last = last_answer(turn)  # what a vote or a follow-up is about (read once)
@@ -167,10 +167,7 @@ class Answers(Feature):
         if not letters and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
             return [Reply(turn._("Please type your question in words."))]
         result = in_context(turn, text, turn.matcher.match(text, turn.written), last)
-        tells = letters and not turn.matcher.smalltalk.tells_no_language(text)
-        if tells and result.lang != turn.written:  # commands speak it too (under Auto)
-            turn.store.set_written_language(turn.user.chat_id, result.lang)
-        turn = turn.answering(result.lang if tells else None)
+        turn = turn.answering_message(text, result.lang)
         if (quoted := quoted_follow_up(turn, text, result, last)) is not None:
             replies = [quoted]  # "какое наказание?" after Art. 412-1: its paragraph on it
         elif (unread := unread_follow_up(turn, text, result, last)) is not None:

@@ -52,13 +52,16 @@ def offer_button(turn: Turn, topic: str) -> Button | None:
     return Button(turn._("Check your situation step by step"), f"{PREFIX}:{checker.id}:")
 
 
-def _topic_named(turn: Turn, text: str) -> tuple[str, Lang] | None:
+def _topic_named(turn: Turn, text: str, *, sure: bool = False) -> tuple[str, Lang] | None:
     """The topic that a word or two typed at the list of checks names ("провокация" for
     "Меня провоцируют на преступление?"), as the matcher reads it, and the language it is
-    written in; None for anything longer (a question is answered) or for no topic."""
+    written in; None for anything longer (a question is answered) or for no topic, and with
+    ``sure`` for words of two topics ("provocation gift")."""
     if len(words(text)) > TOPIC_WORDS:
         return None
     result = turn.matcher.match(text, turn.written)
+    if sure and result.two_topics:
+        return None
     found = result.entry_id or next(iter(result.suggestions), None)
     entry = turn.kb.get(found) if found and not result.smalltalk else None
     return (entry.topic, result.lang) if entry is not None else None
@@ -114,7 +117,7 @@ class Checkers(Feature):
             words_of = [
                 [w for found in option.words.values() for w in found] for option in step.options
             ]
-            number = named_option(words_of, text)
+            number = named_option(words_of, text, labels)
         if number is not None:
             return self._show(turn, checker, f"{choices}{number}")
         result = turn.matcher.match(text)
@@ -177,9 +180,13 @@ class Checkers(Feature):
                 results.append(InlineResult(f"{checker.id}:{turn.lang}", title, title, text))
         return results
 
-    def show_list(self, turn: Turn, _args: str) -> list[Reply]:
-        """The checkers, one button each; until another message, typing one's words
-        ("подарок", "the gift one", "2") opens it, and /cancel closes the list."""
+    def show_list(self, turn: Turn, args: str) -> list[Reply]:
+        """The checker ``/check подарок`` names (as typed at the list), opened; else the
+        checkers, one button each: until another message, typing one's words ("подарок",
+        "the gift one", "2") opens it, and /cancel closes the list."""
+        named = _checker_named(turn, args, sure=True) if args.strip() else None
+        if named is not None:
+            return self._open_in(turn, *named)
         rows = tuple((start_button(turn, c),) for c in turn.kb.checkers.values())
         if not rows:
             return [Reply(turn._("There are no step-by-step checks yet."))]
@@ -189,14 +196,9 @@ class Checkers(Feature):
     def _chosen_from_list(self, turn: Turn, text: str) -> list[Reply] | None:
         """The checker a message typed at the list of checks names, opened; None (and the
         list closed) for anything else: a question is answered as usual."""
-        checkers = list(turn.kb.checkers.values())
-        labels = [[checker.title[lang] for lang in LANGS] for checker in checkers]
-        number = typed_option(labels, text, loose=True)
-        if number is not None:
-            return self._open_in(turn, checkers[number], _typed_in(labels, number, text))
-        named = _topic_named(turn, text)
-        if named is not None and (checker := _checker_of(turn, named[0])) is not None:
-            return self._open_in(turn, checker, named[1])
+        named = _checker_named(turn, text)
+        if named is not None:
+            return self._open_in(turn, *named)
         turn.store.end_flow(turn.user.chat_id)
         return None
 
@@ -270,6 +272,22 @@ class Checkers(Feature):
             )
         )
         return Reply(with_sources(turn, outcome.texts[turn.lang], outcome.sources), tuple(rows))
+
+
+def _checker_named(
+    turn: Turn, text: str, *, sure: bool = False
+) -> tuple[Checker, Lang | None] | None:
+    """The one checker that ``text`` names by its number, its title's words or its topic
+    ("2", "the gift one", "провокация"; with ``sure``, not words of two topics), and the
+    language it is named in, if known."""
+    checkers = list(turn.kb.checkers.values())
+    labels = [[checker.title[lang] for lang in LANGS] for checker in checkers]
+    number = typed_option(labels, text, loose=True)
+    if number is not None:
+        return checkers[number], _typed_in(labels, number, text)
+    named = _topic_named(turn, text, sure=sure)
+    checker = _checker_of(turn, named[0]) if named is not None else None
+    return (checker, named[1]) if checker is not None and named is not None else None
 
 
 def _typed_in(labels: list[list[str]], number: int, text: str) -> Lang | None:

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.matching.function_words import ALL_STOPWORDS
+from bot.matching.function_words import ALL_STOPWORDS, NEGATIONS, QUESTION_WORDS
 from bot.matching.normalize import fold, prepare, words
 from bot.matching.scripts import has_latin, latin_to_cyrillic
 
 OPTION_WORDS = 6  # a typed choice ("да", "я член семьи госслужащего") has at most this many words
 TYPED_WORD_STEM = 4  # a typed word this long may end otherwise than the label's ("уверена")
 ENDING = 2  # ... by this many letters at most ("семью" for "семьи")
+OTHER_WORDS = 1  # an option named by its words: this many other words may come with them
 CONTRACTIONS = {"m": "am", "re": "are", "ve": "have", "ll": "will"}  # "I'm" is "I am"
+SPELLINGS = {"ия": "иа"}  # folded: Kazakh "ия" is "иә" as it is said
+ARTICLES = frozenset(("a", "an", "the"))  # left out as often as typed: "I am civil servant"
 ORDINALS = {  # folded, from the first option: "второй", "екіншісі", "the second one"
     number: frozenset(fold(word) for word in spelled.split())
     for number, spelled in enumerate(
@@ -63,27 +66,38 @@ def typed_option(labels: Sequence[Sequence[str]], text: str, *, loose: bool = Fa
     return None
 
 
-def named_option(phrases: Sequence[Sequence[str]], text: str) -> int | None:
+def named_option(
+    phrases: Sequence[Sequence[str]], text: str, labels: Sequence[Sequence[str]] = ()
+) -> int | None:
     """The number of the option that a short typed message names by one of its ``phrases``
     (each option's, any language): every word of the phrase among the typed ones, in any
-    order and form ("моя жена" for "жена", "мы оба там работаем" for "оба работаем"). Of
-    several, the one with the longest phrase found ("қайын атам" is an in-law, not "атам");
-    None when none fits, or several equally.
+    order and form ("моя жена" for "жена", "мы оба там работаем" for "оба работаем"), with
+    little else (see :func:`_says_little_else`; the option's own words, its phrases' and
+    ``labels``', do not count: "yes" in "yes I took" for "Yes, or it was left with me"), so
+    that a question with an option's words ("can a civil servant accept gifts", "citizen
+    gifts?") is no answer. Of several, the one with the longest phrase found ("қайын атам"
+    is an in-law, not "атам"); None when none fits, or several equally.
 
     >>> named_option([["брат", "атам"], ["жена"], ["қайын атам"]], "менің қайын атам")
     2
     >>> named_option([["брат"], ["жена"]], "брат и жена") is None
     True
+    >>> named_option([["civil servant"], ["wife"]], "can civil servant accept gifts") is None
+    True
     """
     found = readings(text)
     if not found[0] or len(found[0]) > OPTION_WORDS:
         return None
+    spare = 0 if text.rstrip().endswith("?") else OTHER_WORDS
     longest: dict[int, int] = {}
     for number, options in enumerate(phrases):
+        own = [w for said in (*options, *(labels[number] if labels else ())) for w in _words(said)]
         for phrase in options:
             wanted = _words(phrase)
             if wanted and any(
-                all(any(_same(w, t) for t in typed) for w in wanted) for typed in found
+                all(any(_same(w, t) for t in typed) for w in wanted)
+                and _says_little_else(typed, own, spare)
+                for typed in found
             ):
                 longest[number] = max(longest.get(number, 0), len(wanted))
     best = max(longest.values(), default=0)
@@ -106,8 +120,20 @@ def readings(text: str) -> list[list[str]]:
 
 
 def _words(text: str) -> list[str]:
-    """Folded words, English contractions spelt out ("I'm" as "i am")."""
-    return [CONTRACTIONS.get(word, word) for word in words(text)]
+    """Folded words, English contractions spelt out ("I'm" as "i am"), "ия" as "иә", and no
+    articles ("I am civil servant" is "I'm a civil servant")."""
+    spelt = (CONTRACTIONS.get(word, SPELLINGS.get(word, word)) for word in words(text))
+    return [word for word in spelt if word not in ARTICLES]
+
+
+def _says_little_else(typed: list[str], own: list[str], spare: int) -> bool:
+    """Whether the typed words, but for ``own`` and function words, are at most ``spare``
+    words, none of them a question word or a "no" ("no, a visitor" is no "Yes: … applicant",
+    "who is an applicant" no answer)."""
+    others = [w for w in typed if not any(_same(w, o) for o in own)]
+    if any(w in QUESTION_WORDS or w in NEGATIONS for w in others):
+        return False
+    return sum(w not in ALL_STOPWORDS for w in others) <= spare
 
 
 def _whole(label: list[str], typed: list[str]) -> bool:

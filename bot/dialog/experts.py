@@ -402,7 +402,7 @@ class Experts(Feature):
             turn.user.chat_id,
             redact(text),
             lang=result.lang,
-            reply_lang=turn.answering(result.lang).lang,
+            reply_lang=turn.answering_message(text, result.lang).lang,
             nearest=nearest,
             keep=DRAFT_TIMEOUT,
             replaces=replaces,
@@ -603,7 +603,9 @@ class Experts(Feature):
         return [Reply("", rows, toast=_("Thank you! I told the expert."), edit=True)]
 
     def _followup(self, turn: Turn, case_id: int, text: str) -> list[Reply]:
-        """The asker's one reply to the expert, personal data removed, passed on."""
+        """The asker's one reply to the expert, personal data removed, passed on; what they
+        are told is in the language they write in."""
+        turn = turn.answering_message(text, turn.matcher.language(text, turn.written))
         _, store = turn._, turn.store
         case = store.case(case_id)
         if case is None or case.uid != store.uid(turn.user.chat_id):

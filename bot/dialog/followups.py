@@ -14,7 +14,7 @@ from bot.dialog.turn import Turn, menu_commands
 from bot.kb import Entry
 from bot.kb.markup import escape, paragraphs
 from bot.matching import MatchResult
-from bot.matching.function_words import LANGUAGE_WORDS
+from bot.matching.function_words import ALL_LANGUAGE_WORDS
 from bot.matching.stem import word_stems
 
 FOLLOW_UP_WORDS = 4  # a message of up to this many words may follow up the last answer
@@ -22,7 +22,7 @@ FOLLOW_UP_TIMEOUT = timedelta(minutes=10)  # ... sent within this time of it
 ABOUT_WORDS = 7  # an unanswered message this short, sent within that time, asks about it
 QUOTE_PREFIX = 6  # letters two stems share to be one word of a quoted paragraph (see _shared)
 QUOTED_PARAGRAPHS = 2  # ... and is answered with the paragraphs of it its words are in, if this few
-ASKING_WORDS = frozenset().union(*LANGUAGE_WORDS.values())  # "кто", "what": in every paragraph
+KIN_NAMED = 2  # relatives a paragraph names to say who counts as family (see _naming_kin)
 CONTEXT_MARGIN = 30.0  # ranking points: a tied follow-up's entry of the answer's topic within
 # this of its best entry is what it asks, read after that answer (see _reread); the regression
 # alone moves a ranking by up to 20 (MatchConfig.logistic_share), and it reads no context. 25
@@ -189,17 +189,42 @@ def quoted_follow_up(
     relatives rule), or words found nowhere or all over the answer."""
     if result.entry_id or result.smalltalk or last is None or len(text.split()) > ABOUT_WORDS:
         return None
+    said = paragraphs(last.texts[turn.lang].answer)
+    kin = _naming_kin(turn, text, said)  # a relative alone names no other topic here
     named = turn.kb.get(result.suggestions[0]) if result.one_topic and result.suggestions else None
-    if result.two_topics or (named is not None and named.topic != last.topic):
+    if not kin and (result.two_topics or (named is not None and named.topic != last.topic)):
         return None
     asked = _stems(turn, text)
-    found = [p for p in paragraphs(last.texts[turn.lang].answer) if _shared(asked, _stems(turn, p))]
+    found = _stating_durations(turn, text, said)
+    found = found or [p for p in said if _shared(asked, _stems(turn, p))] or kin
     if not found or len(found) > QUOTED_PARAGRAPHS:
         return None
     heading = turn._(
         "From the answer to “{question}”:", question=escape(last.questions(turn.lang)[0])
     )
     return Reply("\n\n".join([heading, *found]), ((entry_button(last, turn.lang),),))
+
+
+def _stating_durations(turn: Turn, text: str, said: list[str]) -> list[str]:
+    """For a message that asks for a time limit alone ("какой срок?", "deadline?"), the
+    paragraphs of ``said`` that name a time span ("within 7 days", "up to 10 years")."""
+    smalltalk = turn.matcher.smalltalk
+    if not smalltalk.asks_deadline(text):
+        return []
+    return [p for p in said if smalltalk.states_duration(p)]
+
+
+def _naming_kin(turn: Turn, text: str, said: list[str]) -> list[str]:
+    """For a message that only names a relative ("а тёща?", «ал енеме ше?» after the family
+    gift rule), the paragraphs of ``said`` that name KIN_NAMED relatives or more (not one twice,
+    "члены семьи"): the list of who counts as family, and who does not."""
+    kin = turn.matcher.index.kin_role
+    asked = [w for w in turn.matcher.folded(text) if w not in ALL_LANGUAGE_WORDS]
+    if not asked or any(kin(w) != "kin" for w in asked):
+        return []
+    return [
+        p for p in said if len({w for w in turn.matcher.folded(p) if kin(w) == "kin"}) >= KIN_NAMED
+    ]
 
 
 def _shared(asked: set[str], said: set[str]) -> bool:
@@ -220,7 +245,7 @@ def _stems(turn: Turn, text: str) -> set[str]:
     return {
         stem
         for word in turn.matcher.folded(text)
-        if word not in ASKING_WORDS and not word.isdigit()
+        if word not in ALL_LANGUAGE_WORDS and not word.isdigit()
         for stem in word_stems(word)
     }
 

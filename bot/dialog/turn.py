@@ -78,6 +78,19 @@ class Turn:
             reply_language(self.chosen, detected or self.written, self.user.client_lang)
         )
 
+    def answering_message(self, text: str, detected: Lang) -> Turn:
+        """The same turn, speaking the language to answer the message ``text``, detected as
+        ``detected``. A message with letters tells its language, unless all its words are
+        typed alike in any language ("ok", "lol", a link): the user writes in it from now on
+        (stored; commands speak it too, under Auto). One that tells none is answered in the
+        language last written in."""
+        letters = any(ch.isalpha() for ch in text)
+        if not letters or self.matcher.smalltalk.tells_no_language(text):
+            return self.answering(None)
+        if detected != self.written:
+            self.store.set_written_language(self.user.chat_id, detected)
+        return replace(self, written=detected).answering(detected)
+
 
 class Turns(Protocol):
     """Whatever makes turns (the dialog): for replies made outside a user's message."""

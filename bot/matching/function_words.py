@@ -20,7 +20,8 @@ _FUNCTION_WORDS: dict[Lang, str] = {
         еді екен емес ия жоқ бар иә иа ал енді сонымен әлі тағы
         маған саған оған бізге сізге оларға мені сені оны бізді сізді менің сенің оның
         біздің сіздің олардың мұнда осында онда сондай мұндай осындай
-        сәлем сәлеметсіз сәлеметсіздер рахмет рақмет сау болыңыз қайырлы
+        сәлем сәлеметсіз сәлеметсіздер саламатсыз саламатсызба саламатсыздар рахмет рақмет
+        сау болыңыз қайырлы
         жарайды мақұл түсінікті түсіндім түсінбедім
     """,
     "ru": """
@@ -46,16 +47,27 @@ _FUNCTION_WORDS: dict[Lang, str] = {
     """,
 }
 
-_QUESTION_WORDS: dict[Lang, str] = {
-    "kk": "неге қалай қандай қашан кім кімге кімнен қайда қайдан қанша неше дейін кейін бірге",
-    "ru": "где когда куда зачем почему сколько кто какой какая какое какие до после",
-    "en": "what which who whom whose when where why how before after",
+_QUESTION_WORDS: dict[Lang, str] = {  # with the particles that make a question
+    "kk": "неге қалай қандай қашан кім кімге кімнен қайда қайдан қанша неше ма ме ба бе па пе",
+    "ru": "где когда куда зачем почему сколько кто какой какая какое какие что ли",
+    "en": "what which who whom whose when where why how",
+}
+_TIME_WORDS: dict[Lang, str] = {"kk": "дейін кейін бірге", "ru": "до после", "en": "before after"}
+_NEGATIONS: dict[Lang, str] = {
+    "kk": "жоқ емес емеспін емеспіз емессіз",
+    "ru": "не нет ни ничего никто никак",
+    "en": "no not never nothing nobody neither nor don didn doesn isn aren wasn weren haven hasn",
 }
 
 STOPWORDS: dict[Lang, frozenset[str]] = {
     lang: frozenset(words(text)) for lang, text in _FUNCTION_WORDS.items()
 }
 LANGUAGE_WORDS: dict[Lang, frozenset[str]] = {
-    lang: STOPWORDS[lang] | frozenset(words(_QUESTION_WORDS[lang])) for lang in STOPWORDS
+    lang: STOPWORDS[lang] | frozenset(words(f"{_QUESTION_WORDS[lang]} {_TIME_WORDS[lang]}"))
+    for lang in STOPWORDS
 }
+QUESTION_WORDS: frozenset[str] = frozenset(words(" ".join(_QUESTION_WORDS.values())))
+NEGATIONS: frozenset[str] = frozenset(words(" ".join(_NEGATIONS.values())))
 ALL_STOPWORDS: frozenset[str] = frozenset().union(*STOPWORDS.values())
+# every language's: "кто", "what", "and" are in any paragraph, and asked of anything
+ALL_LANGUAGE_WORDS: frozenset[str] = frozenset().union(*LANGUAGE_WORDS.values())

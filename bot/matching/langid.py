@@ -18,7 +18,9 @@ import re
 
 from bot.kb.model import DEFAULT_LANG, LANGS, Lang
 from bot.matching.function_words import LANGUAGE_WORDS
+from bot.matching.layout import to_cyrillic_layout, to_latin_layout
 from bot.matching.lexicon import CYRILLIC_WORD, Lexicon
+from bot.matching.normalize import LINK
 from bot.matching.reading import Chunk, read
 from bot.matching.scripts import has_latin
 
@@ -39,12 +41,14 @@ KAZAKH_WORD = 0.8  # share of a word's uses in Kazakh that makes it a Kazakh wor
 
 
 def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
-    """The most likely language of a message already :func:`read`."""
+    """The most likely language of a message already :func:`read` (its web addresses left
+    out: their words are no language's)."""
+    chunks = [chunk for chunk in chunks if not LINK.search(chunk.typed)]
     score = dict.fromkeys(LANGS, 0.0)
     latin_typed = cyrillic = 0
     kazakh_only = False  # a Kazakh letter, or a word (almost) only Kazakh uses
     for chunk in chunks:
-        if KAZAKH_LETTERS.search(chunk.typed):
+        if KAZAKH_LETTERS.search(_meant(chunk)):
             score["kk"] += LETTER_WEIGHT
             kazakh_only = True
         for word in _telling(chunk, lexicon):
@@ -76,6 +80,18 @@ def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
         tied = [lang for lang in LANGS if score[lang] == best]
         return DEFAULT_LANG if DEFAULT_LANG in tied else tied[0]
     return "en" if latin_typed > cyrillic else DEFAULT_LANG
+
+
+def _meant(chunk: Chunk) -> str:
+    """The letters a chunk was meant to be typed with: switched to the other keyboard layout
+    when it is read so (the q of "rfrjq", какой, is the key of к, no Kazakh letter). A hyphen
+    stays one ("rjvgkfty-cke;,f", комплаенс-служба), though the Kazakh layout has ө there."""
+    typed = chunk.typed
+    if chunk.form != "layout":
+        return typed
+    if has_latin(typed):
+        return to_cyrillic_layout(typed.replace("-", " "))
+    return to_latin_layout(typed)
 
 
 def _kazakh_frame(words: list[str]) -> bool:

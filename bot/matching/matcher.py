@@ -55,6 +55,11 @@ from bot.matching.usage import shipped as load_usage
 log = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _ARTICLE = re.compile(r"\d{3,}_\d{1,2}")  # an article with its part, folded ("380_1"; not "14_15")
+# clauses of a message: split at commas, semicolons, new lines and the end of a sentence (not
+# at the dot of "тел. [PHONE]")
+_CLAUSE_END = re.compile(r"[,;\n]|(?<=[.!?])\s+(?!\[)")
+_WORD = re.compile(r"\w+")
+PERSONAL_CLAUSE = 3  # words besides personal data: a clause this short only gives it
 
 SMALLTALK_ENTRIES = {"capabilities": "about-bot"}  # small talk that an entry answers best
 
@@ -162,6 +167,12 @@ class Matcher:
             log.exception("matcher failed on a message of %d characters", len(text))
             return MatchResult(None, 0.0, DEFAULT_LANG, (), failed=True)
 
+    def language(self, text: str, written: Lang | None = None) -> Lang:
+        """The language of ``text`` as :meth:`match` finds it (``written``: see there), without
+        matching it: a message passed on to a person is answered in its language."""
+        chunks = read(text[: self.config.max_input], self._known, _writes_cyrillic(written))
+        return guess_language(chunks, self.index.lexicon)
+
     def search(
         self, text: str, limit: int = 5, written: Lang | None = None
     ) -> list[tuple[str, float]]:
@@ -231,7 +242,9 @@ class Matcher:
                 joined.append(word)
         return joined
 
-    def _match(self, text: str, written: Lang | None) -> MatchResult:
+    def _match(self, text: str, written: Lang | None, *, personal: bool = True) -> MatchResult:
+        """The match of ``text``; with ``personal``, an abstention off topic is judged again
+        without its personal data (see :meth:`_judged_without_personal_data`)."""
         folded, lang = self._words(text, written)
         signal = self.smalltalk.case_signal(folded)
         kind = self.smalltalk.kind(folded)
@@ -260,7 +273,7 @@ class Matcher:
         if one_topic:  # which of the topic's entries is meant: offer no other topic's
             topic = self.kb.entries[suggestions[0]].topic
             suggestions = tuple(e for e in suggestions if self.kb.entries[e].topic == topic)
-        return MatchResult(
+        result = MatchResult(
             None,
             score,
             lang,
@@ -270,6 +283,33 @@ class Matcher:
             # a message naming one topic ("What about presents?") is not off topic however
             # unsure the model is of its entries
             off_topic=not one_topic and score < self.config.off_topic_score,
+        )
+        return self._judged_without_personal_data(result, text, written) if personal else result
+
+    def _judged_without_personal_data(
+        self, result: MatchResult, text: str, written: Lang | None
+    ) -> MatchResult:
+        """An abstention off topic, unless the message is on topic once its personal data is
+        left out (:func:`without_personal_data`): a name, an IIN or a phone number are words
+        the base has never seen, which weigh as much as its rarest words, and they drowned
+        "I have a question about gifts". It then offers what the rest of the message asks for;
+        it is never answered so."""
+        if not result.off_topic:
+            return result
+        rest = without_personal_data(text)
+        if rest == text or not rest:
+            return result
+        again = self._match(rest, written, personal=False)
+        if again.off_topic or again.smalltalk:
+            return result
+        suggestions = tuple(dict.fromkeys([*filter(None, [again.entry_id]), *again.suggestions]))
+        return replace(
+            again,
+            entry_id=None,
+            score=result.score,
+            lang=result.lang,
+            suggestions=suggestions[: self.config.max_suggestions],
+            case_signal=result.case_signal or again.case_signal,
         )
 
     def _suggestions(self, ranked: list[tuple[str, float]]) -> tuple[str, ...]:
@@ -829,6 +869,31 @@ def _typo_features(tokens: list[_Token], config: MatchConfig) -> list[str]:
 def _flatten(chunks: list[Chunk], config: MatchConfig) -> list[str]:
     """The folded words of a message's chunks (its first config.max_words)."""
     return [word for chunk in chunks for word in chunk.words][: config.max_words]
+
+
+def without_personal_data(text: str) -> str:
+    """``text`` without its personal data (:func:`~bot.redact.redact`) and without the clauses
+    that only give it ("Менің атым Асқар", "ИИН 900101300126", "tel. +7 701 …"); as it is when
+    it holds none.
+
+    >>> without_personal_data("Меня зовут Аскар, ИИН 900101300126, у меня вопрос о подарке")
+    'у меня вопрос о подарке'
+    """
+    # imported here: compiling its rules takes 50 ms of start-up (``match --json``), and only
+    # an abstention off topic needs them
+    from bot.redact import PLACEHOLDERS, redact
+
+    redacted = redact(text)
+    if redacted == text:
+        return text
+    kept = []
+    for clause in _CLAUSE_END.split(redacted):
+        rest = clause
+        for mark in PLACEHOLDERS:
+            rest = rest.replace(mark, " ")
+        if rest == clause or len(_WORD.findall(rest)) > PERSONAL_CLAUSE:
+            kept.append(rest)
+    return " ".join(" ".join(kept).split())
 
 
 def _writes_cyrillic(written: Lang | None) -> bool | None:

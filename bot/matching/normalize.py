@@ -45,6 +45,8 @@ _HYPHEN_ENDING = re.compile(
     r"|н?[дт][ае]г[ыи]|н?ш[ыи])\b"
 )
 _SPACES = re.compile(r"\s+")
+# A web address: its words ("https", "rus", "docs") are in no language the user writes in.
+LINK = re.compile(r"(?i)(?:https?://|www\.)\S+")
 
 
 def prepare(text: str) -> str:

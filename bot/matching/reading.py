@@ -19,6 +19,7 @@ Form = Literal["typed", "latin", "layout"]
 FORMS: tuple[Form, ...] = ("typed", "latin", "layout")
 _CYRILLIC = frozenset(map(chr, range(0x400, 0x530)))
 WORDS_CACHED = 16384  # words whose readings (and everyday share) are kept: most words recur
+DOTLESS_I = "ı"  # і, и or й in the Kazakh Latin alphabets; ы on a Turkish keyboard
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,24 @@ def _readings(chunk: str) -> dict[Form, tuple[str, ...]]:
     return {form: found for form, found in readings.items() if found}
 
 
+@functools.lru_cache(maxsize=WORDS_CACHED)
+def _turkish_reading(chunk: str) -> tuple[str, ...]:
+    """The folded words a piece reads as from Latin letters with ``ı`` for ы."""
+    return tuple(fold(latin_to_cyrillic(chunk, dotless="ы")).split())
+
+
+def _dotless_as_y(
+    piece: str, readings: dict[Form, tuple[str, ...]], known: Callable[[str], bool]
+) -> dict[Form, tuple[str, ...]]:
+    """The readings of a piece with a dotless ``ı``: its Latin reading takes ``ı`` for ы, as
+    typed on a Turkish keyboard ("qızmetshi"), where that reading is wholly known and the
+    alphabets' (ı for і, и or й: "syılyq") is not."""
+    turkish = _turkish_reading(piece)
+    if not turkish or not all(map(known, turkish)) or all(map(known, readings.get("latin", ()))):
+        return readings
+    return {**readings, "latin": turkish}
+
+
 def read(text: str, known: Callable[[str], bool], cyrillic: bool | None = None) -> list[Chunk]:
     """Split ``text`` into chunks and choose for each the reading with the largest share of
     known words (another reading than the typed one must be wholly known). An everyday English
@@ -64,6 +83,8 @@ def read(text: str, known: Callable[[str], bool], cyrillic: bool | None = None) 
     unresolved: list[int] = []
     for piece in prepare(text).split(" "):
         readings = _readings(piece)
+        if DOTLESS_I in piece:
+            readings = _dotless_as_y(piece, readings, known)
         if not readings:
             continue
         share = {

@@ -1,18 +1,21 @@
-"""Latin-script Kazakh (2021 alphabet, 2017 apostrophes, informal) and Russian translit to
-Cyrillic, in the folded form of :mod:`bot.matching.normalize`.
+"""Latin-script Kazakh (2021 alphabet, 2018 acutes, 2017 apostrophes, informal) and Russian
+translit to Cyrillic, in the folded form of :mod:`bot.matching.normalize`.
 
 One table serves both: they agree on almost every letter, and where they differ the folded
 result is the same (``q`` and ``k`` both give к; ``y`` gives ы, or й after a, e or o; the 2021
-``ı`` is і and ``i`` is и/й, all folded to и).
+``ı`` is і and ``i`` is и/й, the 2018 ``ı`` is и/й and ``i`` is і, all folded to и). Only
+informal Kazakh typed on a Turkish keyboard means ы by ``ı`` ("qızmet", "sıylıq"): that
+reading is asked for with ``dotless="ы"``.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from bot.matching.normalize import KAZAKH_FOLD
 
-VOWELS = "aeiouyäöüūıé"  # "y" after i, ı or u is ы (syilyq, tyiym, bauyr); else й (kakoy)
+VOWELS = "aeiouyäöüūıéáóúý"  # "y" after i, ı or u is ы (syilyq, tyiym, bauyr); else й (kakoy)
 _MULTI = {
     "shch": "щ",
     "sch": "щ",
@@ -43,6 +46,7 @@ _MULTI = {
 _SINGLE = {
     "a": "а",
     "ä": "а",
+    "á": "а",  # 2018 acutes: á ә, ǵ ғ, ń ң, ó ө, ú ү, ý у
     "b": "б",
     "c": "ц",
     "ç": "ч",
@@ -52,6 +56,7 @@ _SINGLE = {
     "f": "ф",
     "g": "г",
     "ğ": "г",
+    "ǵ": "г",
     "h": "х",
     "i": "и",
     "ı": "і",
@@ -61,9 +66,11 @@ _SINGLE = {
     "m": "м",
     "n": "н",
     "ñ": "н",
+    "ń": "н",
     "ŋ": "н",
     "o": "о",
     "ö": "о",
+    "ó": "о",
     "p": "п",
     "q": "к",
     "r": "р",
@@ -73,6 +80,8 @@ _SINGLE = {
     "u": "у",
     "ū": "у",
     "ü": "у",
+    "ú": "у",
+    "ý": "у",
     "v": "в",
     "w": "у",
     "x": "х",
@@ -87,7 +96,7 @@ _TOKEN = re.compile(
 LATIN_LETTER = re.compile(f"[a-z{''.join(c for c in _SINGLE if c.isalpha())}]")
 
 
-def _replace(match: re.Match[str]) -> str:
+def _replace(match: re.Match[str], dotless: str = "і") -> str:
     piece = match.group()
     if piece in _MULTI:
         return _MULTI[piece]
@@ -95,16 +104,21 @@ def _replace(match: re.Match[str]) -> str:
         return "н"
     if piece in ("iy", "yy"):  # Russian adjective endings: gossluzhashchiy, novyy
         return "ий" if piece == "iy" else "ый"
+    if piece == "ı":
+        return dotless
     if piece == "y":
         text, at = match.string, match.start()
-        after_vowel = at > 0 and text[at - 1] in VOWELS and text[at - 1] not in "iıuūü"
+        close = "iuūüúý" if dotless == "ы" else "iıuūüúý"  # y after them is ы: syilyq, bauyr
+        after_vowel = at > 0 and text[at - 1] in VOWELS and text[at - 1] not in close
         before_vowel = at + 1 < len(text) and text[at + 1] in VOWELS
         return "й" if after_vowel and not before_vowel else "ы"
     return _SINGLE[piece]
 
 
-def latin_to_cyrillic(text: str) -> str:
-    """Convert the Latin letters of prepared (case-folded) text to folded Cyrillic.
+def latin_to_cyrillic(text: str, dotless: str = "і") -> str:
+    """Convert the Latin letters of prepared (case-folded) text to folded Cyrillic; ``dotless``
+    is the letter ``ı`` stands for: і (и, й), or ы as on a Turkish keyboard, whose ``y`` after
+    it is then й.
 
     >>> latin_to_cyrillic("syilyq")
     'сыилык'
@@ -112,8 +126,10 @@ def latin_to_cyrillic(text: str) -> str:
     'можно ли взят подарок'
     >>> latin_to_cyrillic("zhubayym")
     'жубаиым'
+    >>> latin_to_cyrillic("sıylıq"), latin_to_cyrillic("sıylıq", dotless="ы")
+    ('сиылик', 'сыилык')
     """
-    return _TOKEN.sub(_replace, text).translate(KAZAKH_FOLD)
+    return _TOKEN.sub(functools.partial(_replace, dotless=dotless), text).translate(KAZAKH_FOLD)
 
 
 def has_latin(text: str) -> bool:

@@ -4,17 +4,21 @@ corruption case, both from ``knowledge/smalltalk.yaml``."""
 from __future__ import annotations
 
 from collections.abc import Container, Mapping, Sequence
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
-from bot.matching.function_words import ALL_STOPWORDS
-from bot.matching.normalize import fold, words
+from bot.matching.function_words import ALL_LANGUAGE_WORDS, ALL_STOPWORDS
+from bot.matching.normalize import LINK, fold, words
 
 CASE_SIGNALS = "case-signals"
 NEUTRAL = "language-neutral"
 INTENSIFIERS = "intensifiers"
 FOLLOW_UP = "follow-up"
 ASKS_WHEN = "asks-when"
+ASKS_DEADLINE = "asks-deadline"
+DURATIONS = "durations"
+DURATION_DIGITS = 2  # a number of up to this many digits before a unit is a time span ("7 дней")
 PHRASE_CUTOFF = 85.0
 TWO_PHRASES_WORDS = 8  # longer messages are never read as two small-talk phrases
 FRAMED_WORDS = 12  # longer messages are never read as a phrase with words around it
@@ -22,6 +26,7 @@ FRAMED_WORDS = 12  # longer messages are never read as a phrase with words aroun
 # ("ақымақ бот екенсің", "ты робот что ли?"): about the bot itself, never about the base
 _FRAMED = frozenset({"robot", "insult"})
 _POLITE = frozenset({"greeting", "thanks"})
+_SPANS = (ASKS_DEADLINE, DURATIONS)
 # kinds a message still is with intensifiers or addressees left out ("спасибо огромное")
 _STRENGTHENED = frozenset({*_POLITE, "goodbye"})
 # kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон",
@@ -60,7 +65,7 @@ class SmallTalk:
         )
         self._polite_words = {word for phrase in self._polite for word in phrase}
         for kind, texts in phrases.items():
-            if kind in (CASE_SIGNALS, NEUTRAL, INTENSIFIERS, FOLLOW_UP, ASKS_WHEN):
+            if kind in (CASE_SIGNALS, NEUTRAL, INTENSIFIERS, FOLLOW_UP, ASKS_WHEN, *_SPANS):
                 continue
             for text in texts:
                 folded = fold(text)
@@ -78,6 +83,9 @@ class SmallTalk:
         self._neutral = frozenset(fold(text) for text in phrases.get(NEUTRAL, ()))
         self._follow_up = frozenset(w for text in phrases.get(FOLLOW_UP, ()) for w in words(text))
         self._asks_when = frozenset(w for text in phrases.get(ASKS_WHEN, ()) for w in words(text))
+        self._asks_deadline, self._durations = (
+            frozenset(w for text in phrases.get(kind, ()) for w in words(text)) for kind in _SPANS
+        )
         self._intensifiers = frozenset(
             w for text in phrases.get(INTENSIFIERS, ()) for w in words(text)
         )
@@ -184,9 +192,11 @@ class SmallTalk:
         return folded[start:end]
 
     def tells_no_language(self, text: str) -> bool:
-        """True when every word of ``text`` is typed alike in any language ("ok", "lol")."""
-        found = words(text)
-        return bool(found) and all(word in self._neutral for word in found)
+        """True when every word of ``text`` is typed alike in any language ("ok", "lol") or
+        is part of a web address ("https://adilet.zan.kz/rus/docs/…")."""
+        found = words(LINK.sub(" ", text))
+        typed = bool(found) or LINK.search(text) is not None
+        return typed and all(word in self._neutral for word in found)
 
     def follows_up(self, text: str) -> bool:
         """True when ``text`` has a word that makes a short message a question about the
@@ -197,9 +207,31 @@ class SmallTalk:
         """True when ``text`` asks for a date and nothing else: its words are those of a
         date ("когда", «с какого числа», "when did it come into force", «қашаннан бастап»),
         follow-up words and function words."""
+        return self._asks_only(text, self._asks_when)
+
+    def asks_deadline(self, text: str) -> bool:
+        """True when ``text`` asks for a time limit and nothing else ("какой срок?", "what is
+        the deadline?", «мерзімі қандай?»): its words are those of a time limit, follow-up
+        words, question words and function words."""
+        return self._asks_only(text, self._asks_deadline, ALL_LANGUAGE_WORDS)
+
+    def _asks_only(
+        self, text: str, asked: frozenset[str], also: frozenset[str] = frozenset()
+    ) -> bool:
+        """Whether ``text`` has a word of ``asked``, and no word but those, follow-up words,
+        function words and ``also``."""
         found = set(words(text))
-        rest = found - self._asks_when - self._follow_up - ALL_STOPWORDS
-        return not rest and not found.isdisjoint(self._asks_when)
+        rest = found - asked - self._follow_up - ALL_STOPWORDS - also
+        return not rest and not found.isdisjoint(asked)
+
+    def states_duration(self, text: str) -> bool:
+        """True when ``text`` names a time span: a number of up to DURATION_DIGITS digits
+        before a unit of time ("7 дней", «7 күн», "10 years"; not "2020 года")."""
+        found = words(text)
+        return any(
+            number.isdigit() and len(number) <= DURATION_DIGITS and unit in self._durations
+            for number, unit in pairwise(found)
+        )
 
     def case_signal(self, folded: list[str]) -> bool:
         """True when every word of some case signal begins a word of the message."""
