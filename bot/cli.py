@@ -42,6 +42,16 @@ def _knowledge(settings: Settings) -> KnowledgeBase:
     return _runnable(settings)[0]
 
 
+def _base_and_matcher(settings: Settings) -> tuple[KnowledgeBase, Matcher]:
+    """The base the bot would run on (see :func:`_runnable`) and its matcher, whose index is
+    the copy kept next to the base when there is one (:mod:`bot.matching.built`)."""
+    from bot.matching import Matcher
+    from bot.matching.built import built_index
+
+    base = _knowledge(settings)
+    return base, Matcher(base, index=built_index(settings.knowledge_dir, base))
+
+
 def _runnable(settings: Settings) -> tuple[KnowledgeBase, list[Problem]]:
     """The base the bot would run on, and the problems of the notices it leaves out; a base
     that cannot be read, or has other problems, is refused with a message."""
@@ -296,12 +306,8 @@ def kb_stats() -> None:
 def ask_command(question: str, lang: str | None, explain: bool) -> None:
     """Answer one question in plain text, with the entry id, score and detected language."""
     from bot.kb.markup import to_plain
-    from bot.matching import Matcher
-    from bot.matching.built import built_index
 
-    settings = _settings()
-    base = _knowledge(settings)
-    matcher = Matcher(base, index=built_index(settings.knowledge_dir, base))
+    base, matcher = _base_and_matcher(_settings())
     result = matcher.match(question)
     reply_lang = as_lang(lang) or result.lang
     entry = base.get(result.entry_id) if result.entry_id else None
@@ -361,12 +367,7 @@ def _explanation(matcher: Matcher, question: str) -> list[str]:
 )
 def match_command(as_json: bool) -> None:
     """Match queries from stdin, one per line, writing one result per line in order."""
-    from bot.matching import Matcher
-    from bot.matching.built import built_index
-
-    settings = _settings()
-    base = _knowledge(settings)
-    matcher = Matcher(base, index=built_index(settings.knowledge_dir, base))
+    _, matcher = _base_and_matcher(_settings())
     gc.freeze()  # the index stays out of full collections (100 ms each): see bot/library.py
     for line in sys.stdin:
         query = line.rstrip("\r\n")
