@@ -170,8 +170,9 @@ class Matcher:
     def language(self, text: str, written: Lang | None = None) -> Lang:
         """The language of ``text`` as :meth:`match` finds it (``written``: see there), without
         matching it: a message passed on to a person is answered in its language."""
-        chunks = read(text[: self.config.max_input], self._known, _writes_cyrillic(written))
-        return guess_language(chunks, self.index.lexicon)
+        return guess_language(
+            self._read(text[: self.config.max_input], written), self.index.lexicon
+        )
 
     def search(
         self, text: str, limit: int = 5, written: Lang | None = None
@@ -215,11 +216,15 @@ class Matcher:
         return self._folded(text[: self.config.max_input], written)
 
     def _words(self, text: str, written: Lang | None = None) -> tuple[list[str], Lang]:
-        chunks = read(text, self._known, _writes_cyrillic(written))
+        chunks = self._read(text, written)
         return self._prepared(chunks), guess_language(chunks, self.index.lexicon)
 
     def _folded(self, text: str, written: Lang | None = None) -> list[str]:
-        return self._prepared(read(text, self._known, _writes_cyrillic(written)))
+        return self._prepared(self._read(text, written))
+
+    def _read(self, text: str, written: Lang | None) -> list[Chunk]:
+        """``text`` read into chunks (``written``: see :meth:`match`)."""
+        return read(text, self._known, _writes_cyrillic(written))
 
     def _prepared(self, chunks: list[Chunk]) -> list[str]:
         """The folded words the message is matched by: article numbers joined, and the

@@ -26,7 +26,7 @@ FRAMED_WORDS = 12  # longer messages are never read as a phrase with words aroun
 # ("ақымақ бот екенсің", "ты робот что ли?"): about the bot itself, never about the base
 _FRAMED = frozenset({"robot", "insult"})
 _POLITE = frozenset({"greeting", "thanks"})
-_SPANS = (ASKS_DEADLINE, DURATIONS)
+_WORD_LISTS = (FOLLOW_UP, ASKS_WHEN, ASKS_DEADLINE, DURATIONS, INTENSIFIERS)  # words, no phrases
 # kinds a message still is with intensifiers or addressees left out ("спасибо огромное")
 _STRENGTHENED = frozenset({*_POLITE, "goodbye"})
 # kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон",
@@ -49,6 +49,11 @@ _PHRASES_ONLY = frozenset(
 )
 
 
+def _word_list(phrases: Mapping[str, Sequence[str]], kind: str) -> frozenset[str]:
+    """The folded words of one of smalltalk.yaml's word lists ("follow-up", "durations")."""
+    return frozenset(word for text in phrases.get(kind, ()) for word in words(text))
+
+
 class SmallTalk:
     """Recognises small-talk messages and case signals in folded words."""
 
@@ -65,7 +70,7 @@ class SmallTalk:
         )
         self._polite_words = {word for phrase in self._polite for word in phrase}
         for kind, texts in phrases.items():
-            if kind in (CASE_SIGNALS, NEUTRAL, INTENSIFIERS, FOLLOW_UP, ASKS_WHEN, *_SPANS):
+            if kind in (CASE_SIGNALS, NEUTRAL, *_WORD_LISTS):
                 continue
             for text in texts:
                 folded = fold(text)
@@ -81,14 +86,11 @@ class SmallTalk:
         self._signals = [tuple(words(s)) for s in phrases.get(CASE_SIGNALS, ()) if words(s)]
         self._signal_lengths = {len(part) for signal in self._signals for part in signal}
         self._neutral = frozenset(fold(text) for text in phrases.get(NEUTRAL, ()))
-        self._follow_up = frozenset(w for text in phrases.get(FOLLOW_UP, ()) for w in words(text))
-        self._asks_when = frozenset(w for text in phrases.get(ASKS_WHEN, ()) for w in words(text))
-        self._asks_deadline, self._durations = (
-            frozenset(w for text in phrases.get(kind, ()) for w in words(text)) for kind in _SPANS
-        )
-        self._intensifiers = frozenset(
-            w for text in phrases.get(INTENSIFIERS, ()) for w in words(text)
-        )
+        self._follow_up = _word_list(phrases, FOLLOW_UP)
+        self._asks_when = _word_list(phrases, ASKS_WHEN)
+        self._asks_deadline = _word_list(phrases, ASKS_DEADLINE)
+        self._durations = _word_list(phrases, DURATIONS)
+        self._intensifiers = _word_list(phrases, INTENSIFIERS)
 
     def is_smalltalk_word(self, word: str) -> bool:
         """True for a word of the greetings and thanks that the entries never use."""
