@@ -28,6 +28,7 @@ from bot.matching.config import DEFAULT, MatchConfig
 from bot.matching.function_words import ALL_STOPWORDS
 from bot.matching.kinship import Role, not_receiving_kin, others_kin
 from bot.matching.lexicon import Lexicon
+from bot.matching.neighbours import Neighbours
 from bot.matching.ngrams import EntryProfiles
 from bot.matching.normalize import words
 from bot.matching.reading import WORDS_CACHED
@@ -187,6 +188,13 @@ class Index:
             if known is not None:
                 documents[known].extend(self.features(list(doc)) for doc in used)
         self.model = EntryModel(documents)
+        # the nearest ways of asking: the questions and the tuning lines, searchable by word
+        self.neighbours = Neighbours(
+            ((self.entry_ids[q.entry], q.text.split()) for q in self.questions),
+            usage or {},
+            kb.resolve,
+            config.nearest_lines,
+        )
         # each entry's documents (its questions' features, then its tuning lines'), then those
         # of no entry: what the naive Bayes model counts and the logistic regression is fitted on
         self.documents: list[list[list[str]]] = documents

@@ -46,7 +46,6 @@ from bot.matching.index import GROUP_PREFIX, Index, content_words
 from bot.matching.langid import guess_language
 from bot.matching.logistic import Logistic
 from bot.matching.logistic import shipped as load_logistic
-from bot.matching.neighbours import Neighbours
 from bot.matching.reading import WORDS_CACHED, Chunk, read
 from bot.matching.smalltalk import SmallTalk
 from bot.matching.usage import Usage
@@ -124,14 +123,9 @@ class Matcher:
         self.config = config
         self.confidence = confidence or ConfidenceModel.load()
         self.logistic = load_logistic() if logistic is None else logistic
-        used = load_usage() if usage is None else usage
-        self.index = index if index is not None else Index(kb, config, used)
-        self.neighbours = Neighbours(
-            ((self.index.entry_ids[q.entry], q.text.split()) for q in self.index.questions),
-            used,
-            kb.resolve,
-            config.nearest_lines,
-        )
+        if index is None:
+            index = Index(kb, config, load_usage() if usage is None else usage)
+        self.index = index
         self.smalltalk = SmallTalk(kb.smalltalk, self.index.words)
         self._topics = [kb.entries[entry_id].topic for entry_id in self.index.entry_ids]
         self._leads = {topic: kb.by_topic(topic)[0].id for topic in set(self._topics)}
@@ -403,7 +397,7 @@ class Matcher:
             normalized({0: ranking.logs[self.index.number[candidate]], 1: ranking.no_entry})[1],
             # a short message is like many lines by chance: no neighbours
             *(
-                self.neighbours.nearest(folded, candidate)
+                self.index.neighbours.nearest(folded, candidate)
                 if len(tokens) > self.config.short_query
                 else (0.0, 0.0)
             ),

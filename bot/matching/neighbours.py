@@ -42,9 +42,11 @@ class Neighbours:
             if label is not None:
                 for document in documents:
                     labels[document].add(label)
-        self._labels = [frozenset(found) for found in labels.values()]
+        # one object for each set alike: the index is kept pickled (bot.matching.built)
+        sets: dict[frozenset[str], frozenset[str]] = {}
+        self._labels = [_one(frozenset(found), sets) for found in labels.values()]
         self._sizes = [len(document) for document in labels]
-        self._function_words = [frozenset(ALL_STOPWORDS.intersection(d)) for d in labels]
+        self._function_words = [_one(ALL_STOPWORDS.intersection(d), sets) for d in labels]
         self._postings: dict[str, list[int]] = defaultdict(list)
         for number, document in enumerate(labels):
             for word in document:
@@ -73,3 +75,8 @@ class Neighbours:
             else:
                 other = max(other, likeness)
         return own, own - other
+
+
+def _one(found: frozenset[str], sets: dict[frozenset[str], frozenset[str]]) -> frozenset[str]:
+    """The set of ``sets`` equal to ``found``, ``found`` itself the first time."""
+    return sets.setdefault(found, found)
