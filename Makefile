@@ -17,7 +17,7 @@ run: $(STAMP)  ## start the bot (terminal chat when TELEGRAM_BOT_TOKEN is unset)
 
 test: lint typecheck  ## lint, types, validate the knowledge base, the tests and the evaluation gates
 	$(BIN)/adal-bot kb check --strict
-	$(BIN)/python -m pytest -q -n 2  # both cores: the suite takes half the time
+	$(BIN)/python -m pytest -q -n 2 --durations=15  # both cores: half the time; the slowest listed
 	$(MAKE) --no-print-directory -j2 gates  # both cores: 16 evaluations, 3.5 s each but the pooled one (20 s)
 
 # The evaluation gates: each held-out set at the figures it was first measured at (the
