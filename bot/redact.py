@@ -20,8 +20,9 @@ What is replaced, in this order:
   in any of the usual ways (``+7 (727) 250-12-34``, ``8-701-111-22-33``, ``87011234567``);
   ten digits from ``7xx`` without a prefix (``(701) 765 43 21``, ``701 765 43 21``); local
   ``250-33-44``; and a number of 5 or more digits right after a phone word (``тел.``,
-  ``WhatsApp``). Toll-free ``8 800 …`` numbers are organisations' and are kept; so are short
-  service numbers (``1424``, ``115``, ``102``), which are never matched.
+  ``WhatsApp``), unless a word for an IIN or a BIN comes between them. Toll-free ``8 800 …``
+  numbers are organisations' and are kept; so are short service numbers (``1424``, ``115``,
+  ``102``), which are never matched.
 - ``[IIN]`` / ``[BIN]`` 12 digits with a valid IIN/BIN check digit (``[BIN]`` when the 5th
   digit is 4, 5 or 6, as in a BIN's entity-type digit), in one run or as one number in groups
   of any sizes split by spaces, dashes or dots (``900 101 300 126``, ``9001013 00126``), unless
@@ -205,11 +206,13 @@ _PHONE = re.compile(
     # a local number, 3-2-2 with dashes or dots
     r"|(?<![\w+.,-])\d{3}(?P<s>[-.])\d\d(?P=s)\d\d(?![\w]|[.,-]\d)"
 )
+# a phone word (not the one in a "[PHONE]" placeholder) and the number after it
 _PHONE_WORD = re.compile(
-    r"(?i)(?<!\w)(?:тел|телефон\w*|phone|tel|mobile|моб|мобильн\w*|сотов\w*|whats ?app|вотсап|"
-    r"ватсап|вацап|ұялы|uyaly)(?!\w)[^\d\n\[]{0,20}?(?P<num>\+?\(?\d(?:[ ().-]{0,2}\d){4,11})"
-    r"(?![\w]|[.,-]\d)"
+    r"(?i)(?<![\w\[])(?:тел|телефон\w*|phone|tel|mobile|моб|мобильн\w*|сотов\w*|whats ?app|"
+    r"вотсап|ватсап|вацап|ұялы|uyaly)(?!\w)[^\d\n\[]{0,20}?"
+    r"(?P<num>\+?\(?\d(?:[ ().-]{0,2}\d){4,11})(?![\w]|[.,-]\d)"
 )
+_ID_WORD = re.compile(r"(?i)(?<!\w)(?:иин|iin|жсн|бин|bin|бсн)(?!\w)")  # an IIN's or a BIN's
 _THOUSANDS = re.compile(r"\d{1,3}(?:[ \u00a0]\d{3})+")
 _LONG = re.compile(r"(?<![\dA-Za-z])\d{10,}(?!\d)")  # not in a Latin code such as K1400000226
 _IIN = re.compile(r"(?<!\d)\d{12}(?!\d)")
@@ -271,6 +274,8 @@ def _phone_word(match: re.Match[str]) -> str:
     digits = re.sub(r"\D", "", number)
     if digits[1:4] == "800" or digits.startswith("800") or _unit_follows(match):
         return match.group()
+    if _ID_WORD.search(match.string, match.start(), match.start("num")):
+        return match.group()  # "phone: none, IIN 900101300126": the IIN's, not a phone's
     start = match.start("num") - match.start()
     return match.group()[:start] + "[PHONE]"
 

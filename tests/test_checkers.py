@@ -721,3 +721,75 @@ def test_check_with_words_of_no_single_check_shows_the_list(dialog: Dialog, comm
     (listed,) = dialog.handle_message(who, command)
     (plain,) = dialog.handle_message(user("en", 301), "/check")
     assert listed.text == plain.text and actions(listed) == actions(plain)
+
+
+@pytest.mark.parametrize(("chosen", "typed"), [("l:ru", "да"), ("l:kk", "иә")])
+def test_a_language_chosen_during_a_check_shows_its_step_again_in_that_language(
+    dialog: Dialog, chosen: str, typed: str
+) -> None:
+    """A probe: /language at the third step of the gift check and "Русский" pressed, then
+    "да" typed got "Извините, на этот вопрос я ответа не знаю": the command had set the check
+    aside. The check goes on: the same step again, in the new language, and typed words
+    answer it."""
+    who = user("en")
+    for action in ("k:check-gift:", "k:check-gift:0", "k:check-gift:00"):
+        (third,) = dialog.handle_button(who, action)
+    dialog.handle_message(who, "/language")
+    _confirmed, step = dialog.handle_button(who, f"{chosen}|en")
+    lang = chosen.removeprefix("l:")
+    assert step.marked_language() == lang and actions(step) == actions(third)
+    assert BUNDLED.checkers["check-gift"].steps["accepted"].question[lang] in to_plain(step.text)
+    assert not dialog.store.flow_aside(who.chat_id)
+    (answered,) = dialog.handle_message(who, typed)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "001")
+    assert answered.marked_language() == lang
+
+
+def test_a_language_chosen_with_no_check_open_only_confirms(dialog: Dialog) -> None:
+    (confirmed,) = dialog.handle_message(user("en"), "/language ru")
+    assert confirmed.text == "Теперь я буду отвечать на русском языке."
+
+
+@pytest.mark.parametrize("opening", ["relatives", "туыстар"])
+@pytest.mark.parametrize("typed", ["нағашы атам", "менің нағашы әжем"])
+def test_the_mothers_parents_are_grandparents(dialog: Dialog, opening: str, typed: str) -> None:
+    """A probe: «нағашы атам» (the mother's father) tied "close relative" ("атам") with
+    "another relative" ("нағашым") and got the step again. A grandparent is a close relative
+    on either side, as «атам», «дедушка» and "grandfather" are (the first option)."""
+    who = user("ru")
+    dialog.handle_message(who, "/check")
+    dialog.handle_message(who, opening)
+    dialog.handle_message(who, typed)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == (
+        "check-relatives",
+        "0",
+    )
+
+
+@pytest.mark.parametrize(
+    ("opening", "typed"),
+    [
+        (["provocation", "police officer", "yes"], "nothing yet"),
+        (["провокация", "полицейский", "да"], "ничего пока"),
+        (["провокация", "полицейский", "да"], "я ещё не ответил"),
+        (["арандату", "полиция", "иә"], "әзірге ештеңе"),
+    ],
+)
+def test_nothing_yet_at_what_has_happened_is_an_option(
+    dialog: Dialog, opening: list[str], typed: str
+) -> None:
+    """A probe: "nothing yet" at the provocation check's "What has happened so far?" had no
+    option (refused, paid, detained) and got the step again. It leads to what to do now, with
+    the base's victim-help and report-corruption answers."""
+    who = user("ru")
+    for text in ["/check", *opening]:
+        dialog.handle_message(who, text)
+    (outcome,) = dialog.handle_message(who, typed)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == (
+        "check-provocation",
+        "003",
+    )
+    checker = BUNDLED.checkers["check-provocation"]
+    assert checker.node("003") is checker.outcomes["not-yet"]
+    assert actions(outcome)[:2] == ["e:provocation-victim-help", "e:report-corruption"]
+    assert "1424" in outcome.text and "412-1" in outcome.text

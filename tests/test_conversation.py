@@ -338,13 +338,34 @@ def test_one_vote_per_answer_and_the_buttons_give_way_to_a_thank_you(dialog: Dia
     assert edit.edit and edit.text == "" and edit.toast == "Thank you for the feedback!"
     # in place: the vote row (the pressed button's) becomes the thank-you, the others stay
     assert edit.in_place and [b.label for b in buttons(edit)] == ["✓ Thank you for the feedback!"]
-    for again in (f"f:-:{GIFTS}", split_language(buttons(edit)[-1].action)[0]):
+    for again in (f"f:+:{GIFTS}", split_language(buttons(edit)[-1].action)[0]):
         (refused,) = dialog.handle_button(EN, again)
         assert refused.toast == "You have already rated this answer." and not refused.edit
     assert dialog.store.feedback_counts() == {GIFTS: (1, 0)}
     (later,) = dialog.handle_message(EN, f"/start {GIFTS}")  # the same answer, asked again
     assert not any(b.action.startswith("f:") for b in buttons(later))
     assert later.text.endswith("Related questions are below.")
+
+
+def test_the_other_vote_replaces_the_first(dialog: Dialog) -> None:
+    """A probe: 👍 and then 👎 on one answer got "You have already rated this answer." The
+    other vote replaces the first: the maintainers' counts move from one to the other, the
+    same vote twice counts once, and a 👍 after a 👎 no longer waits for "What was missing?"."""
+    (answer,) = dialog.handle_message(EN, f"/start {GIFTS}")
+    dialog.handle_button(EN, button(answer, f"f:+:{GIFTS}").action)
+    edit, question = dialog.handle_button(EN, button(answer, f"f:-:{GIFTS}").action)
+    assert edit.edit and edit.toast == "Thank you for the feedback!"
+    assert [split_language(b.action)[0] for b in buttons(edit)] == [f"f:-:{GIFTS}"]
+    assert question.text.startswith("What was missing?")
+    assert dialog.store.feedback_counts() == {GIFTS: (0, 1)}
+    (refused,) = dialog.handle_button(EN, f"f:-:{GIFTS}")
+    assert refused.toast == "You have already rated this answer."
+    assert dialog.store.feedback_counts() == {GIFTS: (0, 1)}
+    dialog.handle_message(EN, "👍")  # typed, about the answer just given: no button pressed
+    assert dialog.store.feedback_counts() == {GIFTS: (1, 0)}
+    replies = dialog.handle_message(EN, "Can my wife accept a gift from a colleague?")
+    assert not any(r.text.startswith("Thank you! I passed it on") for r in replies)
+    assert dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1)) == []
 
 
 def test_a_thumbs_down_asks_what_was_missing_and_keeps_the_reply_redacted(

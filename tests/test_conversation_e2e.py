@@ -178,7 +178,7 @@ async def test_subscribe_accepts_a_topic_name(
 
 
 @pytest.mark.parametrize("lang", LANGS)
-async def test_a_second_vote_on_one_answer_is_refused(
+async def test_the_other_vote_on_one_answer_replaces_the_first_and_the_same_is_refused(
     app: Application, emu: BotAPIEmulator, lang: Lang
 ) -> None:
     dialog = dialog_of(app)
@@ -188,9 +188,12 @@ async def test_a_second_vote_on_one_answer_is_refused(
     _ = dialog.catalogs.translator(lang)
     thanks, _sent = await tap(emu, answer, f"f:+:{entry.id}", count=0)
     assert thanks["text"] == _("Thank you for the feedback!")
+    changed, [question] = await tap(emu, answer, f"f:-:{entry.id}")
+    assert changed["text"] == _("Thank you for the feedback!")
+    assert question.plain_text == shown(_(WHAT_WAS_MISSING))
     refused, sent = await tap(emu, answer, f"f:-:{entry.id}", count=0)
     assert refused["text"] == _("You have already rated this answer.")
-    assert sent == [] and dialog.store.feedback_counts() == {entry.id: (1, 0)}
+    assert sent == [] and dialog.store.feedback_counts() == {entry.id: (0, 1)}
 
 
 @pytest.mark.parametrize("lang", LANGS)

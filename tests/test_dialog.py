@@ -222,7 +222,7 @@ def test_related_and_feedback_buttons(dialog: Dialog) -> None:
     assert f"f:+:{related[0][2:]}" in actions(opened)
     (ack,) = dialog.handle_button(EN, "f:+:gifts-any-value-ban")
     assert ack.edit and ack.toast == "Thank you for the feedback!"
-    (refused,) = dialog.handle_button(EN, "f:-:gifts-any-value-ban")
+    (refused,) = dialog.handle_button(EN, "f:+:gifts-any-value-ban")
     assert refused.toast == "You have already rated this answer."
     assert dialog.store.feedback_counts() == {"gifts-any-value-ban": (1, 0)}
 

@@ -245,6 +245,41 @@ def test_ask_command_with_text_alone_or_nothing(dialog: Dialog) -> None:
     assert "обучение" in preview.text and "a:s:" in "".join(actions(preview))
 
 
+_ITSELF = (
+    "Please write the question itself in one message: who, what happened, and what you want to "
+    "know. Before it goes to the experts, I will show you what they will see."
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "texts"),
+    [("/ask", ["hi", "ok", "спасибо"]), ("/ask привет", ["сәлем", "взятка"])],
+)
+def test_a_message_that_asks_nothing_is_not_offered_to_the_experts(
+    dialog: Dialog, command: str, texts: list[str]
+) -> None:
+    """A probe: "hi" after /ask was previewed for sending to the experts. Small talk, or a
+    word that is no question, gets a request for the question itself, and /ask still waits
+    for it."""
+    dialog.handle_message(ASKER, command)
+    for text in texts:
+        (prompt,) = dialog.handle_message(ASKER, text)
+        lang = dialog.store.written_language(ASKER.chat_id) or "ru"
+        assert prompt.text == dialog.catalogs.translator(lang)(_ITSELF) and not prompt.buttons
+    assert dialog.store.awaited_case(ASKER.chat_id, timedelta(minutes=5)) is not None
+    (preview,) = dialog.handle_message(ASKER, "Кто оплачивает обучение за рубежом?")
+    assert "обучение" in preview.text and "a:s:" in "".join(actions(preview))
+    assert dialog.store.db["cases"].count == 1  # the draft previewed, nothing else kept
+
+
+@pytest.mark.parametrize("text", ["взятка", "test"])
+def test_a_single_word_is_not_offered_to_the_experts(dialog: Dialog, text: str) -> None:
+    """A word that is no question gets no "Ask an expert" button: it asks them nothing."""
+    replies = dialog.handle_message(ASKER, text)
+    assert not any(a.startswith("a:p:") for r in replies for a in actions(r))
+    assert dialog.store.db["cases"].count == 0
+
+
 def test_cancel_after_a_bare_ask_cancels_the_question_awaited(dialog: Dialog) -> None:
     (prompt,) = dialog.handle_message(ASKER, "/ask")
     assert prompt.text == ru(dialog, _WRITE)

@@ -104,6 +104,33 @@ def test_grouped_amounts_years_and_law_numbers_are_kept(text: str) -> None:
     assert redact(text) == text
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "My name is Aigul Serikova, phone 87011234567, IIN 900101400123. My manager at "
+            "akimat Almaty is my uncle Bolat Serikov. What to do?",
+            "My name is [NAME], phone [PHONE], IIN [NUMBER]. My manager at akimat Almaty is my "
+            "uncle [NAME]. What to do?",
+        ),
+        ("phone 87011234567, IIN 900101300126", "phone [PHONE], IIN [IIN]"),
+        ("тел. 8 701 123 45 67, ИИН 900101300126", "тел. [PHONE], ИИН [IIN]"),
+        ("Телефон: 87011234567, ЖСН 900101300126", "Телефон: [PHONE], ЖСН [IIN]"),
+        ("телефон жоқ, ЖСН 900101300126", "телефон жоқ, ЖСН [IIN]"),
+        ("phone: none, IIN 900101300126", "phone: none, IIN [IIN]"),
+        ("ИИН 900101400123", "ИИН [NUMBER]"),
+        ("ЖСН 900101400123", "ЖСН [NUMBER]"),
+        ("900101300126", "[IIN]"),
+        ("WhatsApp 87011234567", "WhatsApp [PHONE]"),
+    ],
+)
+def test_an_iin_after_a_phone_is_no_phone(text: str, expected: str) -> None:
+    """A probe: "phone 87011234567, IIN 900101400123" showed "IIN [PHONE]" to the experts:
+    the "PHONE" of the placeholder just written was read as a phone word. An IIN keeps its
+    own label ([IIN]; [NUMBER] for one whose check digit fails, as 900101400123's does)."""
+    assert redact(text) == expected
+
+
 def test_iin_with_wrong_check_digit_is_still_masked_as_a_number() -> None:
     # Choice: only a valid check digit earns [IIN]; a 12-digit run that fails it is most likely
     # a mistyped IIN, still personal, so it is masked as [NUMBER] like any run of 10+ digits.

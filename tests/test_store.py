@@ -36,12 +36,19 @@ def test_language_and_activity() -> None:
     assert store.count_users() == {"users": 1, "active": 0}
 
 
-def test_feedback_first_vote_counts() -> None:
+def test_feedback_the_latest_vote_counts_once() -> None:
+    """A user's other vote on an entry replaces their first (the counts move from one to the
+    other); the same vote again changes nothing."""
     store = Store(":memory:")
     assert store.add_feedback(1, "gifts", 1, "ru")
-    assert not store.add_feedback(1, "gifts", -1, "ru")
     assert store.add_feedback(2, "gifts", 1, "en")
     assert store.feedback_counts() == {"gifts": (2, 0)}
+    assert store.add_feedback(1, "gifts", -1, "ru")
+    assert store.feedback_counts() == {"gifts": (1, 1)}
+    assert not store.add_feedback(1, "gifts", -1, "ru")
+    assert store.feedback_counts() == {"gifts": (1, 1)}
+    assert store.db["feedback"].count == 2  # one row a user, under their key
+    assert {row["uid"] for row in store.db["feedback"].rows} == {store.uid(1), store.uid(2)}
     with pytest.raises(ValueError):
         store.add_feedback(1, "gifts", 0, "ru")
 

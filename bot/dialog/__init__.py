@@ -37,13 +37,14 @@ def build_dialog(settings: Settings, store: Store | None = None) -> Dialog:
     store = store or Store(settings.db_path, settings.hash_secret)
     library = Library(settings.knowledge_dir)
     experts = Experts(ExpertSettings.of(settings))
+    checkers = Checkers()
     features: list[Feature] = [
-        Checkers(),
+        checkers,
         Subscriptions(),
         NoticeAdmin(),
         KnowledgeAdmin(library),
         Privacy(forgetting=[experts.forgetting]),
         experts,
     ]
-    answers = Answers(handoff=experts.offer, ask_person=experts.ask)
+    answers = Answers(handoff=experts.offer, ask_person=experts.ask, resume=checkers.resume)
     return Dialog(library, store, Catalogs(settings.locales_dir), answers, features)

@@ -85,6 +85,7 @@ TYPED_LANGUAGES: dict[Lang, tuple[str, ...]] = {  # besides the buttons' names (
 CHECK = "✅ "
 Handoff = Callable[[Turn, str, MatchResult], Button | None]  # "ask a person" where it abstains
 AskPerson = Callable[[Turn, str], list[Reply]]  # "/ask": the question for a person
+Resume = Callable[[Turn], list[Reply]]  # after /language: the open check's step again
 
 
 def language_named(text: str) -> str | None:
@@ -121,11 +122,18 @@ def language_typed(text: str) -> str | None:
 class Answers(Feature):
     """Answers questions from the knowledge base and lets people browse it; where it cannot
     answer, ``handoff`` may offer a button to ask a person (the experts), and "can I talk to a
-    person?" goes to ``ask_person``."""
+    person?" goes to ``ask_person``; a language chosen, ``resume`` shows what the user was in
+    the middle of (a check's step) in it."""
 
-    def __init__(self, handoff: Handoff | None = None, ask_person: AskPerson | None = None) -> None:
+    def __init__(
+        self,
+        handoff: Handoff | None = None,
+        ask_person: AskPerson | None = None,
+        resume: Resume | None = None,
+    ) -> None:
         self.handoff = handoff
         self.ask_person = ask_person
+        self.resume = resume
 
     def commands(self) -> list[Command]:
         """/start, /about, /language, /topics."""
@@ -548,17 +556,26 @@ class Answers(Feature):
 
     def set_language(self, turn: Turn, lang: str) -> list[Reply]:
         """``l:<lang>``: store the language choice and confirm in it; ``l:auto``: answer in
-        the language the user writes in again."""
+        the language the user writes in again. Then what the user was in the middle of (a
+        check's step) goes on, in the language now theirs."""
         if lang == AUTO:
             turn.store.set_language(turn.user.chat_id, None)
             message = turn._("From now on I will answer in the language you write in.")
-            return [Reply(message, toast=message)]
+            return [Reply(message, toast=message), *self._resumed(replace(turn, chosen=None))]
         chosen = as_lang(lang) if lang in LANGS else None
         if chosen is None:
             return [Reply("", toast=turn._("This button is out of date."))]
         turn.store.set_language(turn.user.chat_id, chosen)
         message = turn.in_lang(chosen)._("From now on I will answer in English.")
-        return [Reply(message, toast=message)]
+        return [Reply(message, toast=message), *self._resumed(replace(turn, chosen=chosen))]
+
+    def _resumed(self, turn: Turn) -> list[Reply]:
+        """What ``resume`` shows again, in the reply language of ``turn`` (whose ``chosen`` is
+        the language just set), its buttons marked with it."""
+        if self.resume is None:
+            return []
+        now = turn.answering(None)
+        return [reply.in_language(now.lang) for reply in self.resume(now)]
 
     def open_topic(self, turn: Turn, key: str) -> list[Reply]:
         """``t:<topic>``: the entries of a topic, as buttons."""

@@ -148,19 +148,21 @@ class Checkers(Feature):
         """A reply while the open check is set aside by a question, with a button back to its
         step (its last row): a later "2" is then no answer to a step off the screen, and the
         check is not lost from view."""
-        chat_id = turn.user.chat_id
-        open_flow = turn.store.flow(chat_id, max_age=FLOW_TIMEOUT)
-        checker = turn.kb.checkers.get(open_flow[0]) if open_flow else None
-        if not replies or checker is None or not turn.store.flow_aside(chat_id):
+        at_step = _open_step(turn)
+        if not replies or at_step is None or not turn.store.flow_aside(turn.user.chat_id):
             return replies
-        choices = open_flow[1] if open_flow else ""
-        if not isinstance(checker.node(choices), CheckerStep):
-            return replies
+        checker, choices = at_step
         last = replies[-1]
         lang = last.marked_language() or turn.lang  # the answer's, not the user's client's
         label = turn.in_lang(lang)._(BACK_TO_CHECK, number=len(choices) + 1)
         back = Button(label, f"{PREFIX}:{checker.id}:{choices}").in_language(lang)
         return [*replies[:-1], replace(last, buttons=(*last.buttons, (back,)))]
+
+    def resume(self, turn: Turn) -> list[Reply]:
+        """The open check's step shown again in the language of ``turn`` (one just chosen with
+        /language), so that typed words answer it again; none when no step is open."""
+        at_step = _open_step(turn)
+        return [] if at_step is None else self._show(turn, *at_step)
 
     def deep_link(self, turn: Turn, payload: str) -> list[Reply] | None:
         """``/start check-gift`` opens that checker."""
@@ -272,6 +274,16 @@ class Checkers(Feature):
             )
         )
         return Reply(with_sources(turn, outcome.texts[turn.lang], outcome.sources), tuple(rows))
+
+
+def _open_step(turn: Turn) -> tuple[Checker, str] | None:
+    """The user's open checker and the choices that reach its current step; None when no
+    checker is open or it is at an outcome."""
+    open_flow = turn.store.flow(turn.user.chat_id, max_age=FLOW_TIMEOUT)
+    checker = turn.kb.checkers.get(open_flow[0]) if open_flow else None
+    if open_flow is None or checker is None:
+        return None
+    return (checker, open_flow[1]) if isinstance(checker.node(open_flow[1]), CheckerStep) else None
 
 
 def _checker_named(

@@ -39,6 +39,7 @@ from bot.kb import DEFAULT_LANG, Lang
 from bot.kb.drafts import write_draft
 from bot.kb.markup import escape
 from bot.matching import MatchResult
+from bot.matching.normalize import words
 from bot.redact import redact
 from bot.store import OPEN_STATES, TO_EXPERTS, Case, CaseMailRow, Mail, Store, describe, disk_error
 
@@ -83,6 +84,13 @@ def case_number(text: str) -> int | None:
     if not (text.isascii() and text.isdigit()) or len(text) > MAX_NUMBER_DIGITS:
         return None
     return int(text)
+
+
+def _asks_nothing(text: str, result: MatchResult) -> bool:
+    """Whether a message, matched as ``result``, asks the experts nothing: small talk ("hi",
+    "ok", "thanks"), or a single word that is no question ("взятка", not "взятка?")."""
+    one_word = len(words(text)) == 1 and not text.rstrip().endswith("?")
+    return result.smalltalk is not None or one_word
 
 
 def _stale(turn: Turn) -> list[Reply]:
@@ -321,9 +329,12 @@ class Experts(Feature):
 
     def offer(self, turn: Turn, text: str, result: MatchResult) -> Button | None:
         """The "Ask an expert" button for a question the bot could not answer (kept as the
-        user's draft, personal data removed), or None when experts cannot be asked here or
-        no entry is anywhere near the message and it tells no case (noise, an insult)."""
+        user's draft, personal data removed), or None when experts cannot be asked here, when
+        no entry is anywhere near the message and it tells no case (noise, an insult), or when
+        it asks nothing (a single word)."""
         if self.refusal(turn) is not None or not (result.suggestions or result.case_signal):
+            return None
+        if _asks_nothing(text, result):
             return None
         try:
             number = turn.store.new_draft(
@@ -351,26 +362,24 @@ class Experts(Feature):
         draft = turn.store.draft_of(turn.user.chat_id, DRAFT_TIMEOUT)
         if draft is not None and draft.text:
             return [self.preview(turn, draft)]
+        prompt = turn._(
+            "Write your question for the experts in one message. Before it goes, I will show "
+            "you what they will see."
+        )
+        return self._guarded(turn, lambda: self._wait_for_question(turn, prompt)) or []
 
-        def wait_for_text() -> list[Reply]:
-            turn.store.new_draft(
-                turn.user.chat_id,
-                "",
-                lang=turn.lang,
-                reply_lang=turn.lang,
-                awaiting="text",
-                keep=DRAFT_TIMEOUT,
-            )
-            return [
-                Reply(
-                    turn._(
-                        "Write your question for the experts in one message. Before it goes, I "
-                        "will show you what they will see."
-                    )
-                )
-            ]
-
-        return self._guarded(turn, wait_for_text) or []
+    def _wait_for_question(self, turn: Turn, prompt: str) -> list[Reply]:
+        """An empty draft that waits for the user's next typed message, its question, and
+        ``prompt`` asking for it."""
+        turn.store.new_draft(
+            turn.user.chat_id,
+            "",
+            lang=turn.lang,
+            reply_lang=turn.lang,
+            awaiting="text",
+            keep=DRAFT_TIMEOUT,
+        )
+        return [Reply(prompt)]
 
     def _new_question(
         self,
@@ -381,7 +390,9 @@ class Experts(Feature):
         result: MatchResult | None = None,
     ) -> list[Reply]:
         """A typed question becomes the user's draft (instead of the draft ``replaces``, being
-        edited), shown as the experts will see it; ``result`` is its match, when made."""
+        edited), shown as the experts will see it; ``result`` is its match, when made. A
+        message that asks nothing ("hi", "ok") is no question: the user is asked for the
+        question itself, and their next message is still awaited."""
         _ = turn._
         if len(text) > MAX_QUESTION:
             return [
@@ -397,6 +408,16 @@ class Experts(Feature):
         if not any(ch.isalnum() for ch in text):
             return [Reply(_("Please type your question in words."))]
         result = result or turn.matcher.match(text)
+        if _asks_nothing(text, result):
+            answering = turn.answering_message(text, result.lang)
+            prompt = answering._(
+                "Please write the question itself in one message: who, what happened, and what "
+                "you want to know. Before it goes to the experts, I will show you what they "
+                "will see."
+            )
+            if replaces is None:  # "/ask hi": the question is waited for from now on
+                return self._wait_for_question(answering, prompt)
+            return [Reply(prompt)]
         nearest = tuple(dict.fromkeys([*filter(None, [result.entry_id]), *result.suggestions]))
         number = turn.store.new_draft(
             turn.user.chat_id,

@@ -1,5 +1,6 @@
-"""Votes on answers: 👍 or 👎 once per answer, and after a 👎 one optional question, "What
-was missing?", whose typed reply is kept for the maintainers without personal data."""
+"""Votes on answers: one 👍 or 👎 per answer (the other one pressed later replaces it), and
+after a 👎 one optional question, "What was missing?", whose typed reply is kept for the
+maintainers without personal data."""
 
 from __future__ import annotations
 
@@ -40,12 +41,14 @@ def vote_by_message(turn: Turn, entry: Entry, sign: str) -> list[Reply]:
 
 
 def vote(turn: Turn, entry: Entry, sign: str) -> list[Reply]:
-    """Store the user's vote on ``entry`` unless they voted on it before. The answer's vote
-    buttons give way to a thank-you, its other buttons staying as they are; a 👎 asks what
-    was missing."""
+    """Store the user's vote on ``entry``, in place of their other one on it; the same vote
+    again is not counted twice. The answer's vote buttons give way to a thank-you, its other
+    buttons staying as they are; a 👎 asks what was missing, a 👍 no longer waits for that."""
     _ = turn._
     if not turn.store.add_feedback(turn.user.chat_id, entry.id, VOTES[sign], turn.lang):
         return [Reply("", toast=_("You have already rated this answer."))]
+    if sign == "+":  # no "What was missing?" waits after a 👍 (a 👎 changed to one)
+        turn.store.drop_comment_request(turn.user.chat_id)
     thanks = _("Thank you for the feedback!")
     done = Button(f"✓ {thanks}", f"{PREFIX}:{sign}:{entry.id}")  # pressed again: already rated
     replies = [Reply("", ((done,),), toast=thanks, edit=True, in_place=True)]

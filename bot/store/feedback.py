@@ -24,29 +24,34 @@ class Feedback(Tables):
     only by their key (:meth:`Tables.uid`)."""
 
     def add_feedback(self, chat_id: int, entry_id: str, vote: int, lang: Lang) -> bool:
-        """Store a 👍 (+1) or 👎 (-1) on an entry; False, and nothing changes, when the user
-        has voted on it before (one vote per user and answer). A vote the database cannot
-        take now is held and written later (True)."""
+        """Store a 👍 (+1) or 👎 (-1) on an entry, in place of the user's earlier vote on it
+        (one vote per user and answer, the latest); False, and nothing changes, when it is the
+        vote they gave before. A vote the database cannot take now is held and written later
+        (True)."""
         if vote not in (1, -1):
             raise ValueError("vote must be +1 or -1")
         with self.db.atomic():
-            if self.has_voted(chat_id, entry_id):
+            if self._vote(chat_id, entry_id) == vote:
                 return False
             self.db.execute(
-                "INSERT OR IGNORE INTO feedback (uid, entry_id, vote, lang, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO feedback (uid, entry_id, vote, lang, created_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (uid, entry_id) DO UPDATE SET"
+                " vote = excluded.vote, lang = excluded.lang, created_at = excluded.created_at",
                 [self.uid(chat_id), entry_id, vote, lang, now_text()],
             )
         return True
 
     def has_voted(self, chat_id: int, entry_id: str) -> bool:
         """Whether the user has voted on the entry."""
-        return bool(
-            self.db.execute(
-                "SELECT 1 FROM feedback WHERE uid = ? AND entry_id = ?",
-                [self.uid(chat_id), entry_id],
-            ).fetchone()
-        )
+        return self._vote(chat_id, entry_id) is not None
+
+    def _vote(self, chat_id: int, entry_id: str) -> int | None:
+        """The user's vote on the entry (+1 or -1), None when they have not voted on it."""
+        row = self.db.execute(
+            "SELECT vote FROM feedback WHERE uid = ? AND entry_id = ?",
+            [self.uid(chat_id), entry_id],
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     def feedback_counts(self, since: datetime | None = None) -> dict[str, tuple[int, int]]:
         """Per entry: (👍 count, 👎 count), of the votes cast since ``since`` (all by default)."""
