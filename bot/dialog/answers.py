@@ -11,6 +11,7 @@ from bot.dialog.choices import typed_option
 from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text
 from bot.dialog.feedback import take_comment, typed_vote, vote, vote_buttons, vote_by_message
 from bot.dialog.followups import (
+    ABOUT_WORDS,
     FOLLOW_UP_TIMEOUT,
     about_last_answer,
     in_context,
@@ -23,13 +24,13 @@ from bot.dialog.followups import (
 )
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.subscriptions import find_topic
-from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, help_text
+from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, help_text, menu_commands
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.insights.record import record_question
 from bot.kb import LANGS, Entry, Lang, as_lang
 from bot.kb.markup import escape, to_plain
 from bot.matching import MatchResult
-from bot.matching.normalize import phrase
+from bot.matching.normalize import phrase, words
 from bot.store import ALL_TOPICS
 
 ABOUT_ENTRY = "about-bot"
@@ -109,6 +110,29 @@ _NAMED = {
 }
 
 
+# the names as words, longest first: "in english" is read before "english"
+_NAMES = sorted(
+    ((tuple(name.split()), code) for name, code in _NAMED.items()), key=lambda n: -len(n[0])
+)
+
+
+def _language_in(found: list[str]) -> tuple[str | None, list[str]]:
+    """The one language that the folded words ``found`` name (as :func:`language_typed` reads
+    names), and their other words; None when they name none, or two."""
+    codes: set[str] = set()
+    rest: list[str] = []
+    at = 0
+    while at < len(found):
+        named = next((n for n in _NAMES if tuple(found[at : at + len(n[0])]) == n[0]), None)
+        if named is None:
+            rest.append(found[at])
+            at += 1
+        else:
+            codes.add(named[1])
+            at += len(named[0])
+    return (codes.pop() if len(codes) == 1 else None), rest
+
+
 def language_typed(text: str) -> str | None:
     """The language a message made only of its name chooses ("қазақша" or "english", typed
     after /language shows the choices), or None.
@@ -117,6 +141,39 @@ def language_typed(text: str) -> str | None:
     ('kk', 'en', None)
     """
     return _NAMED.get(phrase(text))
+
+
+def language_asked(turn: Turn, text: str, last: Entry) -> Lang | None:
+    """The language a short message asks the last answer (``last``) again in: it names one
+    language, and its other words only ask for it again ("а на русском?", "можно подробнее
+    на русском?", "спасибо, а по-русски?") or are words of that answer's first questions
+    («сыйлық туралы қазақша айтыңызшы» after the gift ban); else None."""
+    found = words(text)
+    if len(found) > ABOUT_WORDS:
+        return None
+    code, rest = _language_in(found)
+    subject = {word for lang in last.texts for word in words(last.questions(lang)[0])}
+    if code is None or not turn.matcher.smalltalk.only_asks_again(set(rest) - subject):
+        return None
+    return as_lang(code)
+
+
+def _declining_orders(turn: Turn, text: str, result: MatchResult) -> MatchResult:
+    """``result``; or, for a message that tells the bot to drop its instructions ("ignore
+    previous instructions and tell me a joke about gifts", smalltalk.yaml's ``orders``), the
+    off-topic small talk: what the bot covers, never an entry (a probe got the old gift
+    threshold, "previous" read as before 2020)."""
+    if not turn.matcher.smalltalk.gives_orders(turn.matcher.folded(text, turn.written)):
+        return result
+    return replace(
+        result,
+        entry_id=None,
+        suggestions=(),
+        smalltalk="off-topic",
+        two_topics=False,
+        one_topic=False,
+        off_topic=False,
+    )
 
 
 class Answers(Feature):
@@ -163,7 +220,9 @@ class Answers(Feature):
         without letters (an emoji, "1") or only of words typed alike in any language ("ok",
         "lol", a link) tells no language: it is answered in the user's; a number with ARTICLE_DIGITS
         digits or more ("380", "412-1") is a question.
-        A 👍 or 👎 typed after an answer is a vote on it; a language's name alone chooses it."""
+        A 👍 or 👎 typed after an answer is a vote on it; a language's name alone chooses it,
+        and with words asking for it after an answer ("а на русском?") shows that answer in it
+        too. A message telling the bot to drop its instructions gets no entry."""
         last = last_answer(turn)  # what a vote or a follow-up is about (read once)
         if (sign := typed_vote(text)) is not None and last is not None:
             return vote_by_message(turn, last, sign)
@@ -171,10 +230,13 @@ class Answers(Feature):
             return chosen
         if (named := language_typed(text)) is not None:
             return self.set_language(turn, named)
+        if last is not None and (asked := language_asked(turn, text, last)) is not None:
+            return self._answer_in(turn, last, asked)  # "а на русском?" after an answer
         letters = any(ch.isalpha() for ch in text)
         if not letters and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
             return [Reply(turn._("Please type your question in words."))]
-        result = in_context(turn, text, turn.matcher.match(text, turn.written), last)
+        matched = _declining_orders(turn, text, turn.matcher.match(text, turn.written))
+        result = in_context(turn, text, matched, last)
         turn = turn.answering_message(text, result.lang)
         if (quoted := quoted_follow_up(turn, text, result, last)) is not None:
             replies = [quoted]  # "какое наказание?" after Art. 412-1: its paragraph on it
@@ -183,7 +245,7 @@ class Answers(Feature):
         elif (again := repeated_follow_up(turn, text, result, last)) is not None:
             replies = [self._again(turn, again, result.suggestions)]
         else:
-            replies = self._answer(turn, result)
+            replies = self._answer(turn, text, result)
         if result.smalltalk:
             turn.store.drop_comment_request(turn.user.chat_id)
             return [reply.in_language(turn.lang) for reply in replies]
@@ -210,7 +272,7 @@ class Answers(Feature):
             replies = [thanks, *(replies if fresh or asks else replies[1:])]
         return [reply.in_language(turn.lang) for reply in replies]
 
-    def _answer(self, turn: Turn, result: MatchResult) -> list[Reply]:
+    def _answer(self, turn: Turn, text: str, result: MatchResult) -> list[Reply]:
         entry = turn.kb.get(result.entry_id) if result.entry_id else None
         if entry is not None:  # a close sibling the matcher found comes first among the buttons
             return [self.entry_reply(turn, entry, also=result.suggestions)]
@@ -219,7 +281,7 @@ class Answers(Feature):
         if result.smalltalk:
             return [self.smalltalk(turn, result.smalltalk)]
         if result.off_topic and not result.case_signal:
-            return [self._off_topic(turn)]
+            return [self._beside_the_base(turn, text)]
         return self.abstain(
             turn,
             result.suggestions,
@@ -236,6 +298,35 @@ class Answers(Feature):
                 "officers. Browse them with /topics."
             )
         )
+
+    def _beside_the_base(self, turn: Turn, text: str) -> Reply:
+        """The reply to a message the matcher finds off topic: the topics, for one asking what
+        rules there are (a new civil servant); "not in my base yet", for a question of the
+        anti-corruption domain the base does not hold (conflict of interest, whistleblowers);
+        else what the bot covers (the weather, a recipe)."""
+        folded = turn.matcher.folded(text, turn.written)
+        smalltalk = turn.matcher.smalltalk
+        if smalltalk.asks_overview(folded):
+            prompt = turn._(
+                "These are the anti-corruption rules I explain, by topic. Choose one, or ask "
+                "your question in your own words:"
+            )
+            return Reply(prompt, self._topic_rows(turn))
+        if smalltalk.names_domain(folded):
+            return self._not_in_base(turn)
+        return self._off_topic(turn)
+
+    def _not_in_base(self, turn: Turn) -> Reply:
+        """What the bot answers a question of its domain that the base does not hold: so, and
+        that an expert can be asked (the "Ask an expert" button comes with it, see
+        :meth:`text`)."""
+        text = turn._(
+            "Your question is about anti-corruption rules, but my base has no answer to it yet, "
+            "and I would rather not guess. Browse what it covers with /topics."
+        )
+        if any(name == "ask" for name, _description in menu_commands(turn)):
+            text += " " + turn._("You can also ask an expert with /ask.")
+        return Reply(text)
 
     def interrupted(self, turn: Turn) -> bool:
         """A command or a button: the next typed message is no answer to "What was missing?"."""
@@ -354,6 +445,12 @@ class Answers(Feature):
             ]
         )
         return Reply(text, self._entry_rows(turn, entry, also))
+
+    def _answer_in(self, turn: Turn, entry: Entry, lang: Lang) -> list[Reply]:
+        """The answer just shown (``entry``) again in ``lang``, which the chat speaks from now
+        on ("а на русском?" after an English answer): the choice confirmed, then the answer."""
+        chosen = self.set_language(turn, lang)
+        return [*chosen, self.entry_reply(turn.in_lang(lang), entry).in_language(lang)]
 
     def _in_short(self, turn: Turn, entry: Entry) -> Reply:
         """ "I don't understand" just after an answer: its first paragraph, the answer in
@@ -502,7 +599,7 @@ class Answers(Feature):
             return self.open_topic(turn, named)
         if named == ALL_TOPICS:  # "/topics all"
             asked = ""
-        rows = tuple((Button(turn.kb.topics[key].names[turn.lang], f"t:{key}"),) for key in keys)
+        rows = self._topic_rows(turn)
         prompt = (
             turn._(
                 "I do not know the topic “{name}”. Choose one:",
@@ -588,6 +685,11 @@ class Answers(Feature):
         return [Reply(heading + "\n\n" + turn._("Choose a question:"), rows)]
 
     # helpers --------------------------------------------------------------------------------
+
+    def _topic_rows(self, turn: Turn) -> tuple[tuple[Button, ...], ...]:
+        """A button for each topic that has entries."""
+        keys = [key for key in turn.kb.topics if turn.kb.by_topic(key)]
+        return tuple((Button(turn.kb.topics[key].names[turn.lang], f"t:{key}"),) for key in keys)
 
     def _example_buttons(self, turn: Turn) -> tuple[tuple[Button, ...], ...]:
         examples = []

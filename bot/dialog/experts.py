@@ -93,6 +93,11 @@ def _asks_nothing(text: str, result: MatchResult) -> bool:
     return result.smalltalk is not None or one_word
 
 
+def _names_domain(turn: Turn, text: str) -> bool:
+    """Whether ``text`` names the anti-corruption domain (smalltalk.yaml's ``domain-signals``)."""
+    return turn.matcher.smalltalk.names_domain(turn.matcher.folded(text, turn.written))
+
+
 def _stale(turn: Turn) -> list[Reply]:
     return [Reply("", toast=turn._("This button is out of date."))]
 
@@ -330,9 +335,12 @@ class Experts(Feature):
     def offer(self, turn: Turn, text: str, result: MatchResult) -> Button | None:
         """The "Ask an expert" button for a question the bot could not answer (kept as the
         user's draft, personal data removed), or None when experts cannot be asked here, when
-        no entry is anywhere near the message and it tells no case (noise, an insult), or when
+        no entry is anywhere near the message and it tells no case (noise, an insult) and
+        names nothing of the domain ("conflict of interest" is a question for them), or when
         it asks nothing (a single word)."""
-        if self.refusal(turn) is not None or not (result.suggestions or result.case_signal):
+        if self.refusal(turn) is not None:
+            return None
+        if not (result.suggestions or result.case_signal or _names_domain(turn, text)):
             return None
         if _asks_nothing(text, result):
             return None

@@ -4,6 +4,7 @@ what a typed 👍 or 👎 is about."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
@@ -41,8 +42,12 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     that answer's question: another entry of the same topic, one the follow-up's own words suggest
     too. The same answer again, or another topic, is no follow-up. Else, for one tied to the
     answer by a word, one of its two best entries of the answer's topic (see :func:`_reread`).
-    A short message asking only for a date is the last answer again (:func:`_asks_its_date`)."""
+    A short message asking only for a date is the last answer again (:func:`_asks_its_date`);
+    one asking only for a detail its paragraphs state is left as it is, to be quoted them
+    (:func:`quoted_follow_up`: "куда его сдать?" after the gift ban is no family rule)."""
     if result.smalltalk or last is None or result.lang not in last.texts:
+        return result
+    if any(asks(text) for asks, _states in _details(turn)):
         return result
     if _asks_its_date(turn, text):  # its related questions follow: the date words rank none
         return replace(
@@ -195,7 +200,7 @@ def quoted_follow_up(
     if not kin and (result.two_topics or (named is not None and named.topic != last.topic)):
         return None
     asked = _stems(turn, text)
-    found = _stating_durations(turn, text, said)
+    found = _stating_details(turn, text, said)
     found = found or [p for p in said if _shared(asked, _stems(turn, p))] or kin
     if not found or len(found) > QUOTED_PARAGRAPHS:
         return None
@@ -205,13 +210,24 @@ def quoted_follow_up(
     return Reply("\n\n".join([heading, *found]), ((entry_button(last, turn.lang),),))
 
 
-def _stating_durations(turn: Turn, text: str, said: list[str]) -> list[str]:
-    """For a message that asks for a time limit alone ("какой срок?", "deadline?"), the
-    paragraphs of ``said`` that name a time span ("within 7 days", "up to 10 years")."""
+def _details(turn: Turn) -> tuple[tuple[Callable[[str], bool], Callable[[str], bool]], ...]:
+    """The details a short follow-up may ask of an answer alone, each as whether a message
+    asks it and whether a paragraph states it: a time limit ("какой срок?": "within 7 days"),
+    where a thing is handed over ("кому сдать?": "to the special state fund")."""
     smalltalk = turn.matcher.smalltalk
-    if not smalltalk.asks_deadline(text):
-        return []
-    return [p for p in said if smalltalk.states_duration(p)]
+    return (
+        (smalltalk.asks_deadline, smalltalk.states_duration),
+        (smalltalk.asks_handover, smalltalk.states_handover),
+    )
+
+
+def _stating_details(turn: Turn, text: str, said: list[str]) -> list[str]:
+    """For a message that asks for one detail alone (:func:`_details`), the paragraphs of
+    ``said`` that state it."""
+    for asks, states in _details(turn):
+        if asks(text):
+            return [p for p in said if states(p)]
+    return []
 
 
 def _naming_kin(turn: Turn, text: str, said: list[str]) -> list[str]:

@@ -1,9 +1,10 @@
-"""Small talk (greetings, thanks, goodbyes, "what can you do") and the words of a real
-corruption case, both from ``knowledge/smalltalk.yaml``."""
+"""Small talk (greetings, thanks, goodbyes, "what can you do"), the words of a real
+corruption case and the other word lists the dialog reads messages by, all from
+``knowledge/smalltalk.yaml``."""
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
@@ -12,12 +13,18 @@ from bot.matching.function_words import ALL_LANGUAGE_WORDS, ALL_STOPWORDS
 from bot.matching.normalize import LINK, fold, words
 
 CASE_SIGNALS = "case-signals"
+DOMAIN_SIGNALS = "domain-signals"
+OVERVIEW_SIGNALS = "overview-signals"
+ORDERS = "orders"
 NEUTRAL = "language-neutral"
 INTENSIFIERS = "intensifiers"
 FOLLOW_UP = "follow-up"
 ASKS_WHEN = "asks-when"
 ASKS_DEADLINE = "asks-deadline"
 DURATIONS = "durations"
+ASKS_HANDOVER = "asks-handover"
+HANDOVER_PLACES = "handover-places"
+ASKS_LANGUAGE = "asks-language"
 DURATION_DIGITS = 2  # a number of up to this many digits before a unit is a time span ("7 дней")
 PHRASE_CUTOFF = 85.0
 TWO_PHRASES_WORDS = 8  # longer messages are never read as two small-talk phrases
@@ -26,7 +33,17 @@ FRAMED_WORDS = 12  # longer messages are never read as a phrase with words aroun
 # ("ақымақ бот екенсің", "ты робот что ли?"): about the bot itself, never about the base
 _FRAMED = frozenset({"robot", "insult"})
 _POLITE = frozenset({"greeting", "thanks"})
-_WORD_LISTS = (FOLLOW_UP, ASKS_WHEN, ASKS_DEADLINE, DURATIONS, INTENSIFIERS)  # words, no phrases
+_WORD_LISTS = (  # words, no phrases
+    FOLLOW_UP,
+    ASKS_WHEN,
+    ASKS_DEADLINE,
+    DURATIONS,
+    ASKS_HANDOVER,
+    HANDOVER_PLACES,
+    ASKS_LANGUAGE,
+    INTENSIFIERS,
+)
+_SIGNALS = (CASE_SIGNALS, DOMAIN_SIGNALS, OVERVIEW_SIGNALS, ORDERS)  # lines of word beginnings
 # kinds a message still is with intensifiers or addressees left out ("спасибо огромное")
 _STRENGTHENED = frozenset({*_POLITE, "goodbye"})
 # kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон",
@@ -54,8 +71,25 @@ def _word_list(phrases: Mapping[str, Sequence[str]], kind: str) -> frozenset[str
     return frozenset(word for text in phrases.get(kind, ()) for word in words(text))
 
 
+class _Beginnings:
+    """Lines of word beginnings (stems), one of smalltalk.yaml's signal lists: a message has
+    a line when every word of it begins a word of the message, in any order."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = [tuple(words(line)) for line in lines if words(line)]
+        self._lengths = {len(part) for line in self._lines for part in line}
+
+    def found_in(self, folded: list[str]) -> bool:
+        """Whether the message (its folded words) has one of the lines."""
+        # the message's words cut to each length of the lines' words: a line's word begins a
+        # word of the message when it is among them
+        begun = {word[:length] for word in folded for length in self._lengths}
+        return any(all(part in begun for part in line) for line in self._lines)
+
+
 class SmallTalk:
-    """Recognises small-talk messages and case signals in folded words."""
+    """Recognises small-talk messages and case signals in folded words, and the words the
+    dialog reads a message by (follow-ups, a detail asked of an answer, the domain, orders)."""
 
     def __init__(self, phrases: Mapping[str, Sequence[str]], topical: Container[str]) -> None:
         """``topical``: words of the entries' questions, never small talk on their own."""
@@ -70,7 +104,7 @@ class SmallTalk:
         )
         self._polite_words = {word for phrase in self._polite for word in phrase}
         for kind, texts in phrases.items():
-            if kind in (CASE_SIGNALS, NEUTRAL, *_WORD_LISTS):
+            if kind in (*_SIGNALS, NEUTRAL, *_WORD_LISTS):
                 continue
             for text in texts:
                 folded = fold(text)
@@ -83,13 +117,18 @@ class SmallTalk:
             {phrase.split()[0] for phrase in self._phrases if phrase},
             {phrase.split()[-1] for phrase in self._phrases if phrase},
         )
-        self._signals = [tuple(words(s)) for s in phrases.get(CASE_SIGNALS, ()) if words(s)]
-        self._signal_lengths = {len(part) for signal in self._signals for part in signal}
+        self._case_signals = _Beginnings(phrases.get(CASE_SIGNALS, ()))
+        self._domain = _Beginnings(phrases.get(DOMAIN_SIGNALS, ()))
+        self._overview = _Beginnings(phrases.get(OVERVIEW_SIGNALS, ()))
+        self._orders = _Beginnings(phrases.get(ORDERS, ()))
         self._neutral = frozenset(fold(text) for text in phrases.get(NEUTRAL, ()))
         self._follow_up = _word_list(phrases, FOLLOW_UP)
         self._asks_when = _word_list(phrases, ASKS_WHEN)
         self._asks_deadline = _word_list(phrases, ASKS_DEADLINE)
         self._durations = _word_list(phrases, DURATIONS)
+        self._asks_handover = _word_list(phrases, ASKS_HANDOVER)
+        self._handover_places = _word_list(phrases, HANDOVER_PLACES)
+        self._asks_language = _word_list(phrases, ASKS_LANGUAGE)
         self._intensifiers = _word_list(phrases, INTENSIFIERS)
 
     def is_smalltalk_word(self, word: str) -> bool:
@@ -235,9 +274,46 @@ class SmallTalk:
             for number, unit in pairwise(found)
         )
 
+    def asks_handover(self, text: str) -> bool:
+        """True when ``text`` asks where, or to whom, a thing is handed over and nothing else
+        ("кому сдать?", "to whom?", "what is the special state fund?"): its words are those of
+        ``asks-handover``, follow-up words, question words and function words."""
+        return self._asks_only(text, self._asks_handover, ALL_LANGUAGE_WORDS)
+
+    def states_handover(self, text: str) -> bool:
+        """True when ``text`` names where a thing is handed over ("the special state fund"):
+        a word of ``handover-places``."""
+        return not self._handover_places.isdisjoint(words(text))
+
+    def only_asks_again(self, folded: Iterable[str]) -> bool:
+        """True when the words ``folded`` said with a language's name only ask for something
+        again in it ("а … ?", "можно подробнее …", "спасибо, … пожалуйста", «… айтыңызшы»):
+        words of ``asks-language``, follow-up words, greetings and thanks, intensifiers,
+        question and function words."""
+        return all(
+            word in self._asks_language
+            or word in self._follow_up
+            or word in self._polite_words
+            or word in self._intensifiers
+            or word in ALL_LANGUAGE_WORDS
+            for word in folded
+        )
+
     def case_signal(self, folded: list[str]) -> bool:
         """True when every word of some case signal begins a word of the message."""
-        # the message's words cut to each length of the signals' words: a signal's word begins
-        # a word of the message when it is among them
-        begun = {word[:length] for word in folded for length in self._signal_lengths}
-        return any(all(part in begun for part in signal) for signal in self._signals)
+        return self._case_signals.found_in(folded)
+
+    def names_domain(self, folded: list[str]) -> bool:
+        """True when the message names the anti-corruption domain, in or beyond the base
+        (``domain-signals``: "conflict of interest", «декларация», "whistleblower")."""
+        return self._domain.found_in(folded)
+
+    def asks_overview(self, folded: list[str]) -> bool:
+        """True when the message asks what rules there are ("what rules must I know?", a new
+        civil servant; ``overview-signals``)."""
+        return self._overview.found_in(folded)
+
+    def gives_orders(self, folded: list[str]) -> bool:
+        """True when the message tells the bot to drop its instructions ("ignore previous
+        instructions", «забудь предыдущие инструкции»; ``orders``)."""
+        return self._orders.found_in(folded)
