@@ -190,7 +190,7 @@ def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict
     Every question variant is run through the matcher: one its own entry does not answer, or
     one the rest of the base reads as another entry or as none, is a warning (an error with
     --strict); entries not reviewed for --max-review-age days are listed as stale."""
-    from bot.insights.variants import misplaced_variants, variant_misses
+    from bot.insights.variants import checked_variants
     from bot.kb.checks import future_reviews, stale_entries, stale_notices, style_warnings
     from bot.kb.model import WARNING, Checker, Entry
     from bot.matching import Matcher
@@ -208,8 +208,9 @@ def kb_check(path: Path | None, max_notice_age: int, max_review_age: int, strict
     warnings += style_warnings(base.entries.values())
     if not problems:  # the matcher is built only on a sound base
         matcher = Matcher(base, index=built_index(root, base))
-        misses = [m.problem(strict=strict) for m in variant_misses(base, matcher)]
-        misses += [m.problem(strict=strict) for m in misplaced_variants(base, matcher)]
+        missed, misplaced = checked_variants(root, base, matcher)
+        misses = [m.problem(strict=strict) for m in missed]
+        misses += [m.problem(strict=strict) for m in misplaced]
         for problem in misses:
             (warnings if problem.message.startswith(WARNING) else problems).append(problem)
     for problem in [*problems, *warnings]:

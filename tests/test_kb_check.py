@@ -6,13 +6,15 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from bot.insights import variants
 from bot.kb import load_knowledge, read_knowledge
-from bot.kb.cache import _key
+from bot.kb.cache import CACHE_DIR, _key
 from bot.library import _fingerprint, base_version
 from tests.helpers.knowledge_files import entry_yaml
 
@@ -514,3 +516,25 @@ def test_a_file_given_for_the_folder_is_told_so(small_kb: Path) -> None:
     code, lines = run_check(small_kb / "gifts.yaml")
     assert code == 1
     assert lines == [f"{small_kb / 'gifts.yaml'}:1: a file, not the knowledge folder ({small_kb})"]
+
+
+def test_a_second_check_of_the_same_files_reads_what_the_first_found(
+    small_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Matching every variant is most of a check: it is kept next to the base, as its index
+    is, and done again only when a file changed."""
+    matched: list[int] = []
+    misses = variants.variant_misses
+
+    def counted(*args: Any) -> list[variants.VariantMiss]:
+        matched.append(1)
+        return misses(*args)
+
+    monkeypatch.setattr(variants, "variant_misses", counted)
+    first = run_check(small_kb)
+    assert run_check(small_kb) == first and first[0] == 0
+    assert len(matched) == 1 and list((small_kb / CACHE_DIR).glob(f"{variants.PREFIX}*"))
+    gifts = small_kb / "gifts.yaml"
+    gifts.write_text(gifts.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert run_check(small_kb) == first
+    assert len(matched) == 2

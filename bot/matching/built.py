@@ -5,7 +5,9 @@ data that build an index (``bot/matching``), so a copy is never stale."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from bot.kb.cache import cached
 from bot.kb.loader import read_knowledge
@@ -16,7 +18,8 @@ from bot.matching.usage import shipped as load_usage
 
 PREFIX = "index-"
 _HERE = Path(__file__).resolve().parent
-_CODE = sorted(p for p in _HERE.iterdir() if p.suffix in {".py", ".gz", ".json"})
+CODE = sorted(p for p in _HERE.iterdir() if p.suffix in {".py", ".gz", ".json"})
+T = TypeVar("T")
 
 
 def built_index(root: Path, kb: KnowledgeBase) -> Index:
@@ -24,12 +27,19 @@ def built_index(root: Path, kb: KnowledgeBase) -> Index:
     the copy kept since the same files were indexed by the same code, or a new one. A ``kb``
     that is no longer what the files say (one changed since) is indexed and not kept."""
 
-    def build(_: Path) -> Index:
-        return Index(kb, DEFAULT, load_usage())
+    return kept(root, kb, lambda: Index(kb, DEFAULT, load_usage()), PREFIX, CODE)
 
+
+def kept(
+    root: Path, kb: KnowledgeBase, make: Callable[[], T], prefix: str, code: Sequence[Path]
+) -> T:
+    """``make()``, made of what ``kb`` holds for the matcher and kept as the index is (copies
+    named ``prefix``; ``code``: the files the result depends on beyond the base and ``bot/kb``),
+    or the copy kept since. A ``kb`` that is no longer what the files of ``root`` say is made
+    for and not kept."""
     if not _indexed_alike(read_knowledge(root)[0], kb):
-        return build(root)
-    return cached(root, build, PREFIX, _CODE)
+        return make()
+    return cached(root, lambda _: make(), prefix, code)
 
 
 def _indexed_alike(one: KnowledgeBase, other: KnowledgeBase) -> bool:
