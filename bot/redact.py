@@ -37,8 +37,8 @@ What is replaced, in this order:
   or an IBAN-shaped run that fails its check.
 - ``[USERNAME]`` Telegram-style ``@name`` of 5-32 characters.
 - ``[DOCUMENT]`` the number after a word for an identity document (``паспорт``,
-  ``удостоверение``, ``жеке куәлік``, ``passport``, ``ID``, ``водительские права``): 6-12
-  digits, with up to two letters before them (``N12345678``).
+  ``удостоверение (личности)``, ``уд. личности``, ``жеке куәлік``, ``passport``, ``ID card``,
+  ``водительские права``): 6-12 digits, with up to two letters before them (``N12345678``).
 - ``[PLATE]`` a car's registration plate in Kazakhstan's format, three digits, two or three
   capital letters and a two-digit region (``777ABC02``, ``123 AB 01``).
 - ``[DATE]`` a date after a word for a birth (``родился``, ``дата рождения``, ``туған``,
@@ -46,22 +46,29 @@ What is replaced, in this order:
   year alone ("a woman born in 1968": when may she retire?) and dates without such a word (a
   law's date) are kept.
 - ``[ADDRESS]`` a street address: a word for a street, avenue or microdistrict with its name
-  and the number of a house or a flat (``ул. Кенесары 40, кв. 12``, ``Абай көшесі 15 үй``,
-  ``12 Abai street``), and a flat number alone (``кв. 12``, ``3 пәтер``, ``apt 5``). A street
-  without a number ("near Abai avenue") and a town are places, and kept.
+  and the number of a house or a flat (``ул. Кенесары 40, кв. 12``, ``ул Абая 10``, ``пр.
+  Кабанбай батыра 11``, ``Абай көшесі 15 үй``, ``12 Abai street``); a capitalised name with a
+  house and a flat and no such word (``Абая 10-25``, ``Мангилик Ел 55/20``), unless the name is
+  a law's or a calendar's word or the pair is a range, a pair of years or an article's number
+  (``Статья 412-1``, ``Возраст 18-25 лет``); and a flat number alone (``кв. 12``, ``3 пәтер``,
+  ``apt 5``). A street without a number ("near Abai avenue") and a town are places, and kept.
 - ``[NAME]`` person names, by rules: a capitalised word (or, after ``меня зовут``/``my name
   is``/``менің атым``, any word) after a cue; a patronymic (``-ович``, ``-овна``, ``-ұлы``,
   ``-қызы``); a surname form (``-ов``, ``-ева``, ``-ин``, ``-ский``, ``-баев`` …) next to another
   capitalised word, or alone mid-sentence; a given name from a short kk/ru/Latin list, in any
   case form (``Данияру``, ``Айгерімге``); a name with initials (``Иванов И.И.``); a pair of
-  capitalised Latin words not at a sentence start. Legal and domain words (``Закон``,
-  ``Агентство``, ``Article``), cities, months, pronouns and the bot's name Adal are never names,
-  and the first word of a sentence is a name only when it looks like one.
+  capitalised Latin words not at a sentence start; in lower case, a surname or patronymic in
+  the nominative next to a listed given name (``ерлан нурланов``, ``aigerim nurlanova``). Legal
+  and domain words (``Закон``, ``Агентство``, ``Article``), cities, months, pronouns and the
+  bot's name Adal are never names, and the first word of a sentence is a name only when it
+  looks like one.
 
 Not found: a lone surname that starts a sentence (``Петрова подала …``), a name written in lower
-case without a cue, all-caps names. Where in doubt the rules mask: an unknown first word of a
-sentence followed by a surname is taken for a given name (``Айсулу Иванова`` -> ``[NAME]``), and
-a surname after a word for a post or for kin is a name (``Сосед Иванов`` -> ``Сосед [NAME]``).
+case without a cue unless it is a listed given name with a surname, all-caps names, a house and
+a flat shaped as an article's number without a street word (``Абая 150-3``). Where in doubt
+the rules mask: an unknown first word of a sentence followed by a surname is taken for a given
+name (``Айсулу Иванова`` -> ``[NAME]``), and a surname after a word for a post or for kin is a
+name (``Сосед Иванов`` -> ``Сосед [NAME]``).
 ``redact`` never raises, and it is idempotent: the passes are repeated until nothing changes,
 which only glued-together input (``a@b.kz900101300126``) needs.
 """
@@ -481,7 +488,8 @@ _STOP_WORDS = _words("""
     годовщина старшина тишина ширина доктрина рутина витрина кабина малина пружина дружина
     община вершина равнина низина сердцевина один магазин бензин витамин карантин мандарин
     апельсин керосин жасмин пингвин дельфин мусульманин христианин гражданин горожанин
-    крестьянин семьянин готов здоров каков таков основа слова снова голова корова остров
+    крестьянин семьянин готов готова готовы здоров здорова виновна невиновна каков таков основа
+    слова снова голова корова остров
     покров улов итогов часов слов документов сотрудников работников специалистов результатов
     вопросов ответов подарков депутатов законов кодексов органов налогов
 """)
@@ -711,13 +719,8 @@ def _cue_span(text: str, match: re.Match[str]) -> list[tuple[int, int]]:
     if match.group("low") is not None:
         if not _lowercase_name(text, match):
             return []
-        end = match.end("low")  # and the surname or patronymic after it, also in lower case
-        while (more := _NEXT_LOW.match(text, end)) and _kind(more.group(1).capitalize()) in (
-            _SURN,
-            _PATR,
-        ):
-            end = more.end()
-        return [(match.start("low"), end)]
+        # and the surname or patronymic after it, also in lower case
+        return [(match.start("low"), _family_tail(text, match.end("low")))]
     start = end = match.start("name")
     weak = match.group("weak") is not None
     for word in _CAP_RE.finditer(text, start, match.end("name")):
@@ -728,6 +731,38 @@ def _cue_span(text: str, match: re.Match[str]) -> list[tuple[int, int]]:
             break
         end = word.end()
     return [(start, end)] if end > start else []
+
+
+def _family_tail(text: str, end: int) -> int:
+    """The end of the lower-case surnames and patronymics that follow ``end`` ("… серикович")."""
+    while (more := _NEXT_LOW.match(text, end)) and _kind(more.group(1)) in (_SURN, _PATR):
+        end = more.end()
+    return end
+
+
+# A surname or patronymic typed in lower case, in the nominative: one of these endings, and
+# next to a given name of the list, also in the nominative ("ерлан нурланов", "нурланов
+# ерлан", "aigerim nurlanova"). Kazakh accusatives such as «көлігін», «ақшасын» are no surnames.
+_LOW_SURNAME = re.compile(
+    rf"(?<![\w@#/.\-'’])[{_LO}]{{3,}}(?:ов|ова|ев|ева|ёв|ёва|ин|ина|улы|ұлы|кызы|қызы|ович|евич|"
+    rf"овна|евна|ov|ova|ev|eva|ina|uly|kyzy|qyzy|ovich|evich|ovna|evna)(?![\w@'’])"
+)
+_WORD_BEFORE = re.compile(rf"(?<![\w@#/.\-'’])([{_UP}{_LO}][{_LO}]{{2,}})[ \u00a0]+$")
+
+
+def _lowercase_spans(text: str) -> list[tuple[int, int]]:
+    """Names in lower case: a surname or patronymic next to a given name ("ерлан нурланов")."""
+    spans: list[tuple[int, int]] = []
+    for match in _LOW_SURNAME.finditer(text):
+        if _kind(match.group()) not in (_SURN, _PATR):
+            continue  # a stop word: «готов», «один»
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        after = _NEXT_LOW.match(text, match.end())
+        if before and _norm(before.group(1)) in _GIVEN:
+            spans.append((before.start(1), _family_tail(text, match.end())))
+        elif after and _norm(after.group(1)) in _GIVEN:
+            spans.append((match.start(), _family_tail(text, after.end())))
+    return spans
 
 
 def _run_spans(text: str) -> list[tuple[int, int]]:
@@ -795,7 +830,7 @@ def _segment(
 
 def _names(text: str) -> str:
     """``text`` with every name span, merged with its neighbours, replaced by ``[NAME]``."""
-    spans = sorted(_cue_spans(text) + _run_spans(text))
+    spans = sorted(_cue_spans(text) + _run_spans(text) + _lowercase_spans(text))
     merged: list[list[int]] = []
     for start, end in spans:
         if merged and (
@@ -812,9 +847,12 @@ def _names(text: str) -> str:
 # --- documents, plates, birth dates, addresses ----------------------------------------------
 
 _DOCUMENT = re.compile(
-    r"(?i)(?<!\w)(?:паспорт\w*|удостоверени\w*|уд\.? ?л\.?|жеке куәлі\w*|куәлі\w*|passport|"
-    r"id(?: card)?|водительск\w* прав\w*|права|свидетельств\w*)(?!\w)"
-    r"(?P<gap>[\s:№#.-]*(?:номер\w*|нөмір\w*|no\.?|number|серии)?[\s:№#.-]*)"
+    r"(?i)(?<!\w)(?:паспорт\w*|удостоверени\w*|уд\.? ?(?:л\.?|личн\w*)|жеке куәлі\w*|куәлі\w*|"
+    r"passport|(?:national )?id(?: card)?|identity card|водительск\w* прав\w*|права|"
+    r"свидетельств\w*)(?!\w)"
+    # the document's kind between the cue and the number: "удостоверение личности №…"
+    r"(?P<gap>(?:\s+(?:личност\w*|личн\.))?"
+    r"[\s:№#.-]*(?:номер\w*|нөмір\w*|no\.?|number|серии)?[\s:№#.-]*)"
     r"(?P<num>(?<![\w])[A-ZА-Я]{0,2}[ ]?\d(?:[ -]?\d){5,11})(?![\w])"
 )
 _PLATE = re.compile(r"(?<![\w\[])\d{3}[ ]?[A-ZАВЕКМНОРСТХ]{2,3}[ ]?\d{2}(?![\w])")
@@ -836,27 +874,72 @@ _BIRTH = re.compile(
     rf"(?P<gap>[^\d\n\[]{{0,12}}?)(?P<date>(?<!\d){_DATE})(?!\d)"
 )
 _STREET_WORD = (
-    r"(?:ул\.|улица|улице|улицу|пр\.|пр-т|просп\.|проспект\w*|пер\.|переул\w*|б-р|бульвар\w*|"
-    r"мкр\.?|микрорайон\w*|шоссе|street|avenue|ave\.)"
+    rf"(?:(?:ул|пр)(?:\.|(?-i:(?=\s+[{_UP}])))|улица|улице|улицу|пр-т|просп\.|проспект\w*|пер\.|"
+    r"переул\w*|б-р|бульвар\w*|мкр\.?|микрорайон\w*|шоссе|street|st\.|avenue|ave\.)"
 )
 _KK_STREET_WORD = (
     r"(?:көшесі\w*|көш\.|даңғылы\w*|даң\.|шағын ?ауданы\w*|ықшам ?ауданы\w*|мөлтек ?ауданы\w*|"
     r"street|st\.|avenue|ave\.|boulevard|blvd\.?|microdistrict)"
 )
-_STREET_NAME = rf"(?:[{_UP}\d][\w.-]*)(?:[ ][{_UP}][\w.-]*){{0,2}}"  # "8 Марта", "Абая"
-_HOUSE = r"(?:,?\s*(?:д\.|дом|үй|house)?\s*№?\s*\d{1,4}[a-zа-я]?(?:/\d{1,4})?(?!\d)(?:\s*үй)?)"
+# the lower-case words of a street's name ("Кабанбай батыра", "Төле би", "Абылай хана")
+_STREET_LOW = r"(?:батыр\w*|би|бия|хана?|ата|ана|жырау|ақын\w*|акын\w*)(?!\w)"
+_STREET_NAME = rf"(?:[{_UP}\d][\w.-]*)(?:[ ](?:[{_UP}][\w.-]*|{_STREET_LOW})){{0,2}}"  # "8 Марта"
+_HOUSE_FLAT = r"\d{1,4}[a-zа-я]?[/-]\d{1,4}(?![\w/-]|[.,]\d)"  # "10-25", "55/20", not "380-1-бап"
+_HOUSE = r"(?:,?\s*(?:д\.|дом|үй|house)?\s*№?\s*\d{1,4}[a-zа-я]?(?:[/-]\d{1,4})?(?!\d)(?:\s*үй)?)"
 _FLAT = (
     r"(?:,?\s*(?:кв\.?|квартира|пәтер|apt\.?|apartment|flat)\s*№?\s*\d{1,4}(?!\d)(?:\s*пәтер)?"
     r"|,?\s*\d{1,4}\s*пәтер)"
 )
-# a street is masked with the number of a house or a flat: "near Abai avenue" is a place
+# a street is masked with the number of a house or a flat: "near Abai avenue" is a place; a
+# capitalised name without a word for a street only with a house and a flat ("Абая 10-25")
 _ADDRESS = re.compile(
     rf"(?i:(?<!\w){_STREET_WORD})\s*{_STREET_NAME}(?:{_HOUSE}{_FLAT}?|{_FLAT})"
     rf"|(?<![\w])(?:\d{{1,4}}[a-z]?\s+{_STREET_NAME}\s+(?i:{_KK_STREET_WORD})(?!\w)"
     rf"(?:{_HOUSE}?{_FLAT}?)|{_STREET_NAME}\s+(?i:{_KK_STREET_WORD})(?!\w)(?:{_HOUSE}{_FLAT}?|{_FLAT}))"
     rf"|(?i:(?<!\w)(?:кв\.?|квартира|apt\.?|apartment|flat)\s*№?\s*\d{{1,4}}(?!\d)"
     rf"|(?<![\w,])\d{{1,4}}\s*пәтер\w*)"
+    rf"|(?<![\w.-])(?P<bare>{_CAP}(?:[ ](?:{_CAP}|{_STREET_LOW})){{0,2}})"
+    rf"[ ]+(?P<numbers>{_HOUSE_FLAT})"
 )
+# Capitalised words before a pair of numbers that make it no house and flat: a law's article
+# ("Статья 412-1"), a page, a class, a month or a weekday ("Мая 1-9", "Вторник 10-12").
+_NOT_A_STREET = re.compile(
+    r"(?:стать|пункт|част|глав|бап|баб|тармак|закон|зан|кодекс|указ|приказ|постанов|раздел|"
+    r"section|chapter|clause|paragraph|article|page|страниц|таблиц|table|form|приложен|annex|"
+    r"appendix|номер|number|класс|сынып|курс|групп|group|кабинет|room|этаж|кабат|возраст|рейс|"
+    r"flight|верси|version|statist|статист|январ|феврал|март|апрел|июн|июл|август|сентябр|"
+    r"октябр|ноябр|декабр|кантар|акпан|наурыз|сауир|мамыр|маусым|шилде|тамыз|кыркуйек|караша|"
+    r"желтоксан|january|february|march|april|june|july|september|october|november|december|"
+    r"понедельн|вторник|сред|четверг|пятниц|суббот|воскресен|дуйсенби|сейсенби|сарсенби|"
+    r"бейсенби|жума|сенби|жексенби|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\w*"
+    r"|ст|п|пп|ч|art|стр|рис|бет|no|май|мая|may|казан|age|ages|жас|in|on|at|from|to|by|for|"
+    r"с|со|по|от|до|в|на|за|и"
+)
+# what after the pair makes it a range ("18-25 лет", "10-15%", "2-3 раза") or a law's article
+# ("380-1 бабы", "412-1 УК") rather than a house and a flat
+_RANGE_UNIT = re.compile(
+    r"(?i)\s?(?:%|ст\.|п\.|ч\.|(?:лет|год|жыл|жас|year|месяц|day|дн|күн|час|сағат|минут|раз|рет|"
+    r"бап|баб|тармақ|бөлім|тарау|стать|пункт|част|кодекс|закон|заң)\w*"
+    r"|(?:ай|айы|шт|кг|км|мин|ук|коап|қк|әқбтк)(?!\w))"
+)
+
+_ARTICLE_NUMBER = re.compile(r"\d{3}-\d")  # the shape of a code's article: "380-1", "412-1"
+
+
+def _address(match: re.Match[str]) -> str:
+    """``[ADDRESS]``, unless a bare name and a pair of numbers are no street, house and flat."""
+    if match.group("bare") is None:
+        return "[ADDRESS]"
+    numbers = re.findall(r"\d+", match.group("numbers"))
+    if (
+        any(_NOT_A_STREET.fullmatch(_norm(word)) for word in match.group("bare").split())
+        or all(_YEAR.fullmatch(number) for number in numbers)
+        or _ARTICLE_NUMBER.fullmatch(match.group("numbers"))
+        or _unit_follows(match)
+        or _RANGE_UNIT.match(match.string, match.end())
+    ):
+        return match.group()
+    return "[ADDRESS]"
 
 
 def _document(match: re.Match[str]) -> str:
@@ -894,7 +977,11 @@ def _any_digit(text: str) -> bool:
 
 
 def _names_hint(text: str) -> bool:
-    return _CAP_RE.search(text) is not None or _CUE_HINT.search(text) is not None
+    return (
+        _CAP_RE.search(text) is not None
+        or _CUE_HINT.search(text) is not None
+        or _LOW_SURNAME.search(text) is not None
+    )
 
 
 _CUE_HINT = re.compile(r"(?i)зовут|имя|атым|есім|name\s+is")
@@ -912,7 +999,7 @@ _PASSES: tuple[_Sub, ...] = (
     _sub(_DOCUMENT, _document, _has_digits),
     _sub(_PLATE, "[PLATE]", _any_digit),
     _sub(_BIRTH, _birth, _any_digit),
-    _sub(_ADDRESS, "[ADDRESS]", _any_digit),
+    _sub(_ADDRESS, _address, _any_digit),
     lambda text: _names(text) if _names_hint(text) else text,
 )
 
