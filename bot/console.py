@@ -85,7 +85,8 @@ class Console:
 
     def notices(self) -> list[Reply]:
         """The local user's notices that are due, taken from the outbox as the Telegram sender
-        takes them (claimed, then marked sent); notices whose time has come are enqueued first."""
+        takes them (claimed, then marked sent); notices whose time has come are enqueued first.
+        Rows of a notice left out of the base for a problem wait until it is fixed."""
         store, now = self.dialog.store, datetime.now(UTC)
         publish_due(store, self.dialog.library.kb, now, DEFAULT_LANG)
         messages: list[Reply] = []
@@ -96,12 +97,14 @@ class Console:
                 if row.chat_id != self.user.chat_id:
                     continue  # another chat's (ADAL_DB shared with the Telegram bot)
                 batch = store.digest_batch(row.chat_id, now) if row.digest else [row]
+                kb = self.dialog.library.kb
+                batch = [r for r in batch if not kb.may_return(r.notice_id)]  # they wait
                 ids = [r.id for r in batch]
                 if not ids or not store.claim(ids):
-                    continue  # a digest printed with an earlier row
+                    continue  # a digest printed with an earlier row, or rows that wait
                 message = render_deliveries(self.dialog, batch)
                 if message is None:
-                    store.finish(ids, "skipped", now=now, error="notice no longer in the base")
+                    store.finish(ids, "skipped", now=now, error="notice removed from the base")
                 else:
                     messages.append(message)
                     store.finish(ids, "sent", now=now)

@@ -14,7 +14,6 @@ import pytest
 
 from bot.config import Settings
 from bot.console import CONSOLE_CHAT_ID, CONSOLE_DB, console_settings, run_console
-from bot.kb import read_knowledge
 from bot.matching import Matcher
 from bot.store import Store
 from tests.conftest import answered_with_a_sibling
@@ -171,17 +170,28 @@ def test_help_and_greeting_say_how_the_terminal_works(
 
 
 def test_a_notice_sent_by_send_reaches_the_local_user(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, small_kb: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LANG", "en_US.UTF-8")
-    notice = "law-365-vi-in-force"
-    output = chat(tmp_path, "/subscribe all", f"/send {notice}")
+    notice = "gift-rules-to-come"
+    (small_kb / "notices").mkdir()
+    (small_kb / "notices" / "later.yaml").write_text(
+        f"""\
+id: {notice}
+publish_at: 2099-01-15
+topics: [gifts]
+kk: {{title: "Сыйлық ережелері өзгереді", body: "Мәтін."}}
+ru: {{title: "Правила о подарках изменятся", body: "Текст."}}
+en: {{title: "Gift rules will change", body: "The text."}}
+""",
+        encoding="utf-8",
+    )
+    output = chat(tmp_path, "/subscribe all", f"/send {notice}", knowledge=small_kb)
     confirm = button_number(output, "Send now")
-    output = chat(tmp_path, f"/send {notice}", confirm, "/notices")
+    output = chat(tmp_path, f"/send {notice}", confirm, "/notices", knowledge=small_kb)
     _, after = output.split("is on its way. Recipients: 1.", 1)
-    title = read_knowledge(Settings().knowledge_dir)[0].notices[notice].texts["en"].title
-    assert title in after.split("Sent")[0]  # printed right after the confirmation
-    assert f"• {notice} 2020-10-18 09:00: sent 1" in after
+    assert "Gift rules will change" in after.split("Sent")[0]  # printed after the confirmation
+    assert f"• {notice} 2099-01-15 09:00: sent 1" in after
     store = Store(tmp_path / "adal.db")
     assert store.delivery_counts()[notice]["sent"] == 1
     store.close()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.kb.loader import parse_publish_at
+from bot.kb.loader import parse_knowledge, parse_publish_at, runnable
 from bot.kb.model import KnowledgeBase, Notice, NoticeText
 from bot.notices import (
     due_notices,
@@ -16,6 +17,7 @@ from bot.notices import (
     upcoming_notices,
 )
 from bot.store import ALL_TOPICS, Store
+from tests.helpers.notice_broadcast import NOTICE, NOTICE_ID, write_knowledge
 
 ALMATY = ZoneInfo("Asia/Almaty")
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday
@@ -71,3 +73,22 @@ def test_past_due_notice_is_sent_on_start_and_never_again() -> None:
         n: {"pending": 2, "sending": 0, "sent": 0, "failed": 0, "skipped": 0}
         for n in ("missed", "future")
     }
+
+
+def test_a_notice_may_come_back_only_while_a_notice_file_is_left_out(tmp_path: Path) -> None:
+    root = write_knowledge(tmp_path / "knowledge")
+    notices = root / "notices"
+    path = notices / f"{NOTICE_ID}.yaml"
+    path.write_text(NOTICE.replace("2020-10-18", "2020-10-18T09:00"), encoding="utf-8")
+    kb, _, left_out = runnable(*parse_knowledge(root))
+    assert NOTICE_ID not in kb.notices and kb.may_return(NOTICE_ID)
+    assert not kb.may_return("removed")  # every left-out file names its notice
+    found = kb.left_out_notice(NOTICE_ID)
+    assert found is not None and found.problems == tuple(left_out)
+    (notices / "unreadable.yaml").write_text("id: [", encoding="utf-8")
+    kb, _, _ = runnable(*parse_knowledge(root))
+    assert kb.may_return("removed")  # that file might be its notice
+    path.unlink()
+    (notices / "unreadable.yaml").unlink()
+    kb, _, _ = runnable(*parse_knowledge(root))
+    assert not kb.left_out and not kb.may_return(NOTICE_ID)  # removed from a sound base

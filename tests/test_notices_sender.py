@@ -62,9 +62,12 @@ def enqueue(dialog: Dialog, chat_ids: range, *, only: str | None = NOTICE_ID) ->
     publish_due(dialog.store, kb, datetime.now(UTC), "ru")
 
 
-def sender(dialog: Dialog, bot: Bot, limits: Limits = FAST) -> Sender[Reply]:
-    """A sender holding the database's lease."""
-    lease = Lease(dialog.store)
+def sender(
+    dialog: Dialog, bot: Bot, limits: Limits = FAST, at: datetime | None = None
+) -> Sender[Reply]:
+    """A sender holding the database's lease, wired as the bot's (at the time ``at``)."""
+    clock = (lambda: at) if at is not None else (lambda: datetime.now(UTC))
+    lease = Lease(dialog.store, now=clock)
     assert lease.take() is not None
     return Sender(
         dialog.store,
@@ -72,6 +75,8 @@ def sender(dialog: Dialog, bot: Bot, limits: Limits = FAST) -> Sender[Reply]:
         partial(render_deliveries, dialog),
         lease=lease,
         limits=limits,
+        now=clock,
+        waits=lambda notice_id: dialog.library.kb.may_return(notice_id),
     )
 
 
@@ -185,3 +190,54 @@ async def test_weekly_subscribers_get_one_digest(
     digest = emu.last_message(7001)
     assert digest is not None and digest.plain_text is not None
     assert digest.plain_text.count("Ban on gifts") == 2  # 7001's client is English
+
+
+def edit_notice(dialog: Dialog, notice_id: str, old: str, new: str) -> None:
+    """Edit a notice's file and reload the base."""
+    path = dialog.library.root / "notices" / f"{notice_id}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    dialog.library.refresh(force=True)
+
+
+async def test_rows_of_a_notice_left_out_for_a_problem_wait_and_go_once_it_is_fixed(
+    emu: BotAPIEmulator, dialog: Dialog, bot: Bot
+) -> None:
+    add_subscribers(dialog.store, range(7100, 7102))
+    now = datetime.now(UTC)
+    dialog.store.set_delivery_mode(7101, "weekly", now=now, digest_at=now)
+    for notice_id in (NOTICE_ID, SECOND_ID):
+        dialog.store.enqueue_notice(
+            notice_id, ["gifts"], now=now, digest_at=now - timedelta(seconds=1), default_lang="ru"
+        )
+    edit_notice(dialog, SECOND_ID, "publish_at: 2020-10-19", "publish_at: 2020-10-19T09:00")
+    assert dialog.library.kb.may_return(SECOND_ID)
+    first = sender(dialog, bot)
+    report = await first.drain()
+    first.lease.release()
+    assert (report.sent, report.skipped) == (2, 0)  # the first notice, alone and in the digest
+    assert delivered(emu) == Counter({7100: 1, 7101: 1})
+    assert dialog.store.delivery_counts()[SECOND_ID] == {
+        "pending": 2,
+        "sending": 0,
+        "sent": 0,
+        "failed": 0,
+        "skipped": 0,
+    }
+    edit_notice(dialog, SECOND_ID, "publish_at: 2020-10-19T09:00", "publish_at: 2020-10-19")
+    later = now + timedelta(seconds=sender_module.HELD_RETRY + 1)
+    report = await sender(dialog, bot, at=later).drain()
+    assert (report.sent, report.skipped) == (2, 0)
+    assert delivered(emu) == Counter({7100: 2, 7101: 2})
+    assert dialog.store.delivery_counts()[SECOND_ID]["sent"] == 2
+    assert (await sender(dialog, bot, at=later + timedelta(days=8)).drain()).sent == 0
+
+
+async def test_rows_of_a_notice_removed_from_a_sound_base_are_skipped(
+    emu: BotAPIEmulator, dialog: Dialog, bot: Bot
+) -> None:
+    enqueue(dialog, range(7200, 7202), only=SECOND_ID)
+    (dialog.library.root / "notices" / f"{SECOND_ID}.yaml").unlink()
+    dialog.library.refresh(force=True)
+    report = await drain(dialog, bot)
+    assert (report.sent, report.skipped) == (0, 2)
+    assert not delivered(emu)

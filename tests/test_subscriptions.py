@@ -238,3 +238,64 @@ def test_an_archived_notice_is_listed_as_archived_not_due(small_kb: Path) -> Non
     (listing,) = dialog.handle_message(ADMIN, "/notices")
     assert listing.text.startswith("**Archived (kept for reference, never sent)**\n- old-rules")
     assert "Due" not in listing.text
+
+
+def test_subscribe_weekly_says_how_notices_come_once(dialog: Dialog) -> None:
+    """A probe saw "Notices come as a weekly digest…" twice in one message."""
+    dialog.handle_message(USER, "/subscribe gifts")
+    (reply,) = dialog.handle_message(USER, "/subscribe weekly")
+    assert reply.text.count("Notices come as a weekly digest") == 1
+
+
+def test_an_archived_notice_is_refused_by_send(small_kb: Path) -> None:
+    """A probe's /send sent the archived 2020 notice to every subscriber as news."""
+    (small_kb / "notices").mkdir()
+    old = notice_yaml("old-rules", "2020-10-18", "Old rules") + "archived: true\n"
+    (small_kb / "notices" / "old.yaml").write_text(old, encoding="utf-8")
+    dialog = build_dialog(Settings(knowledge_dir=small_kb), Store(":memory:"))
+    dialog.handle_message(USER, "/subscribe all")
+    (refused,) = dialog.handle_message(ADMIN, "/send old-rules")
+    assert refused.text.startswith("The notice old-rules is archived") and not refused.buttons
+    assert "notices/old.yaml" in refused.text
+    (stale,) = dialog.handle_button(ADMIN, "x:old-rules")  # a confirm shown before archiving
+    assert stale.toast == refused.text
+    assert dialog.store.enqueued_notices() == {}
+
+
+def test_a_notice_sent_before_its_time_opens_from_the_digest(dialog: Dialog) -> None:
+    """A probe's digest listed a notice sent early with /send, whose button said "no longer
+    available"."""
+    dialog.handle_message(USER, "/subscribe gifts")
+    dialog.handle_button(ADMIN, "x:future-one")
+    (opened,) = dialog.handle_button(USER, "n:future-one")
+    assert opened.text.startswith("**Future en**")
+
+
+def test_the_digest_speaks_the_language_chosen_after_it_was_queued(dialog: Dialog) -> None:
+    dialog.handle_message(RU_USER, "/subscribe gifts")
+    dialog.handle_button(RU_USER, "d:weekly")
+    dialog.handle_button(ADMIN, "x:gift-rules")  # queued in Russian
+    dialog.store.set_language(RU_USER.chat_id, "en")
+    row = Delivery(1, "gift-rules", RU_USER.chat_id, "ru", True, 0)
+    digest = render_deliveries(dialog, [row])
+    assert digest is not None and digest.text.startswith("**This week's updates**")
+
+
+def test_unsubscribing_a_topic_drops_its_notices_from_the_digest(small_kb: Path) -> None:
+    """A probe's /unsubscribe relatives left the relatives notice in the coming digest."""
+    (small_kb / "notices").mkdir()
+    topics_of = {"on-gifts": "[gifts]", "on-about": "[about]", "on-both": "[gifts, about]"}
+    for notice_id, topics in topics_of.items():
+        text = notice_yaml(notice_id, "2020-10-18", notice_id).replace("[gifts]", topics)
+        (small_kb / "notices" / f"{notice_id}.yaml").write_text(text, encoding="utf-8")
+    dialog = build_dialog(Settings(knowledge_dir=small_kb), Store(":memory:"))
+    dialog.handle_message(USER, "/subscribe gifts, about")
+    dialog.handle_button(USER, "d:weekly")
+    for notice_id in ("on-gifts", "on-about", "on-both"):
+        dialog.handle_button(ADMIN, f"x:{notice_id}")
+    dialog.handle_message(USER, "/unsubscribe gifts")
+    states = {
+        notice_id: {state for state, count in counts.items() if count}
+        for notice_id, counts in dialog.store.delivery_counts().items()
+    }
+    assert states == {"on-gifts": {"skipped"}, "on-about": {"pending"}, "on-both": {"pending"}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from bot.dialog.notice_replies import notice_reply
 from bot.dialog.reply import Button, Reply
@@ -10,6 +11,7 @@ from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
 from bot.i18n import N_
 from bot.insights.report import group_unanswered
 from bot.kb import DEFAULT_LANG
+from bot.kb.loader import NOTICES_DIR
 from bot.kb.markup import escape
 from bot.kb.model import Notice
 from bot.notices.schedule import NoticeStatus, local_time, notice_status, publish
@@ -91,8 +93,9 @@ class NoticeAdmin(Feature):
         notice = self._notice(turn, args)
         if not isinstance(notice, Notice):
             return notice
-        if notice.id in turn.store.enqueued_notices():
-            return [Reply(turn._("The notice {id} has already been sent.", id=notice.id))]
+        refusal = _refusal(turn, notice)
+        if refusal is not None:
+            return [Reply(refusal)]
         question = turn._("Send the notice {id} to its subscribers now?", id=notice.id)
         return [Reply(question, ((Button(turn._("Send now"), f"x:{notice.id}"),),))]
 
@@ -101,6 +104,9 @@ class NoticeAdmin(Feature):
         notice = turn.kb.notices.get(notice_id)
         if not turn.user.is_admin or notice is None:
             return [Reply("", toast=turn._("This button is out of date."))]
+        refusal = _refusal(turn, notice)
+        if refusal is not None:
+            return [Reply(refusal, toast=refusal)]
         created = publish(turn.store, notice, datetime.now(UTC), DEFAULT_LANG)
         if created is None:
             text = turn._("The notice {id} has already been sent.", id=notice.id)
@@ -187,6 +193,25 @@ class NoticeAdmin(Feature):
                 Reply(turn._("There is no notice “{id}”: name one of {ids}.", id=named, ids=ids))
             ]
         return [Reply(turn._("Name a notice: one of {ids}.", ids=ids))]
+
+
+def _refusal(turn: Turn, notice: Notice) -> str | None:
+    """Why ``notice`` may not be sent (sent already, or archived: history, never sent)."""
+    if notice.id in turn.store.enqueued_notices():
+        return turn._("The notice {id} has already been sent.", id=notice.id)
+    if notice.archived:
+        return turn._(
+            "The notice {id} is archived: kept for reference, never sent. To send it as news, "
+            "remove “archived: true” from its file ({path}) and date it anew.",
+            id=notice.id,
+            path=_file(notice.path),
+        )
+    return None
+
+
+def _file(path: str) -> str:
+    """A notice file as maintainers name it, inside ``knowledge/`` (markup)."""
+    return escape(f"{NOTICES_DIR}/{Path(path).name}")
 
 
 def _preview(text: str) -> str:

@@ -9,12 +9,14 @@ from bot.dialog.reply import Button, Reply, UserRef
 from bot.dialog.turn import Turn, Turns
 from bot.kb.markup import escape
 from bot.kb.model import Notice
+from bot.notices.sender import DeliveryHeld
 from bot.store import Delivery
 
 
-def published(notice: Notice) -> bool:
-    """Whether the notice's time has come (a later one is not shown to users)."""
-    return notice.publish_at <= datetime.now(UTC)
+def published(turn: Turn, notice: Notice) -> bool:
+    """Whether the notice's time has come or it was sent already (with /send, before its
+    time); a later one is not shown to users."""
+    return notice.publish_at <= datetime.now(UTC) or notice.id in turn.store.enqueued_notices()
 
 
 def notice_reply(turn: Turn, notice: Notice) -> Reply:
@@ -41,8 +43,14 @@ def digest_reply(turn: Turn, notices: list[Notice]) -> Reply:
 
 
 def render_deliveries(dialog: Turns, rows: list[Delivery]) -> Reply | None:
-    """The message for a chat's outbox rows (a notice, or a digest); None if all are gone."""
-    turn = dialog.turn(UserRef(rows[0].chat_id), rows[-1].lang)
+    """The message for a chat's outbox rows (a notice, or a digest), in the chat's language
+    now; None if all their notices are removed. Raises :class:`DeliveryHeld` when one is left
+    out of the base for a problem (see :meth:`KnowledgeBase.may_return`): the rows wait."""
+    chat_id = rows[0].chat_id
+    turn = dialog.turn(UserRef(chat_id), rows[-1].lang)
+    turn = turn.in_lang(turn.store.preferred_language(chat_id) or turn.lang)
+    if any(turn.kb.may_return(row.notice_id) for row in rows):
+        raise DeliveryHeld
     notices = [n for n in (turn.kb.notices.get(row.notice_id) for row in rows) if n is not None]
     if not notices:
         return None

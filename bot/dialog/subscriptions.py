@@ -161,7 +161,8 @@ class Subscriptions(Feature):
             return [self.panel(turn)]
         mode = _mode_named(args)
         if mode is not None:
-            return [self.panel(turn, escape(self._set_mode(turn, mode)))]
+            said = self._set_mode(turn, mode)  # the panel says it to a subscriber
+            return [self.panel(turn, None if self._covered(turn) else escape(said))]
         return self._command(turn, args, self._add)
 
     def unsubscribe(self, turn: Turn, args: str) -> list[Reply]:
@@ -198,9 +199,9 @@ class Subscriptions(Feature):
         return self._mode_text(turn, mode)
 
     def open_notice(self, turn: Turn, notice_id: str) -> list[Reply]:
-        """``n:<id>``: a published notice in full (from the digest)."""
+        """``n:<id>``: a published (or sent) notice in full (from the digest)."""
         notice = turn.kb.notices.get(notice_id)
-        if notice is None or not published(notice):
+        if notice is None or not published(turn, notice):
             return [Reply("", toast=turn._("This notice is no longer available."))]
         return [notice_reply(turn, notice)]
 
@@ -254,7 +255,9 @@ class Subscriptions(Feature):
         # written even when nothing seems covered: a change held while the database refused
         # writes (a subscription) is not read back yet
         turn.store.set_subscriptions(
-            turn.user.chat_id, () if topic == ALL_TOPICS else covered - {topic}
+            turn.user.chat_id,
+            () if topic == ALL_TOPICS else covered - {topic},
+            notices={notice.id: notice.topics for notice in turn.kb.notices.values()},
         )
         if topic == ALL_TOPICS:
             if not covered:

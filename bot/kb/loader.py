@@ -25,6 +25,7 @@ from bot.kb.model import (
     KnowledgeBase,
     Lang,
     LangText,
+    LeftOutNotice,
     Notice,
     NoticeText,
     Problem,
@@ -376,7 +377,12 @@ def runnable(
     problems = [p for p in problems if not p.message.startswith(WARNING)]
     broken = {p.path for p in problems if Path(p.path).parent.name == NOTICES_DIR}
     notices = {key: n for key, n in base.notices.items() if n.path not in broken}
-    kept = replace(base, notices=notices)
+    named = {n.path: n.id for n in base.notices.values() if n.path in broken}
+    left_out = tuple(
+        LeftOutNotice(path, tuple(p for p in problems if p.path == path), named.get(path, ""))
+        for path in sorted(broken)
+    )
+    kept = replace(base, notices=notices, left_out=left_out)
     return (
         kept,
         [p for p in problems if p.path not in broken],

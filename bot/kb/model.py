@@ -125,6 +125,15 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class LeftOutNotice:
+    """A notice file left out of the running base for its problems: not sent until fixed."""
+
+    path: str
+    problems: tuple[Problem, ...]
+    id: str = ""  # "" when the file cannot be read far enough to name its notice
+
+
+@dataclass(frozen=True)
 class Concept:
     """Everyday words of kk/ru/en that are a kind of something the base's rules are about
     (cognac, кәмпит, a fruit basket: a gift item), and the topics it points to."""
@@ -203,6 +212,7 @@ class KnowledgeBase:
     notices: dict[str, Notice] = field(default_factory=dict)
     checkers: dict[str, Checker] = field(default_factory=dict)
     concepts: dict[str, Concept] = field(default_factory=dict)
+    left_out: tuple[LeftOutNotice, ...] = ()  # notice files left out for their problems
     _aliases: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -219,6 +229,18 @@ class KnowledgeBase:
         """The current id for an id or an alias, or None."""
         entry = self.get(entry_id)
         return entry.id if entry else None
+
+    def left_out_notice(self, notice_id: str) -> LeftOutNotice | None:
+        """The left-out file of the notice ``notice_id``, if that is why the base lacks it."""
+        if notice_id in self.notices:
+            return None
+        return next((n for n in self.left_out if n.id == notice_id), None)
+
+    def may_return(self, notice_id: str) -> bool:
+        """Whether a notice the base lacks may come back once a file is fixed: its own file,
+        or one too broken to name its notice, is left out for its problems. A notice that is
+        neither is removed for good."""
+        return notice_id not in self.notices and any(n.id in ("", notice_id) for n in self.left_out)
 
     def by_topic(self, topic: str) -> list[Entry]:
         """The entries of one topic, in file order."""

@@ -13,6 +13,7 @@ from bot.notices.schedule import (
 from bot.notices.sender import (
     DeliveryBlocked,
     DeliveryError,
+    DeliveryHeld,
     DeliveryRejected,
     DeliveryRetryAfter,
     DeliveryTransient,
@@ -25,6 +26,7 @@ from bot.notices.sender import (
 __all__ = [
     "DeliveryBlocked",
     "DeliveryError",
+    "DeliveryHeld",
     "DeliveryRejected",
     "DeliveryRetryAfter",
     "DeliveryTransient",

@@ -43,6 +43,8 @@ BACKOFF_CAP = 600.0
 IDLE_STEP = 0.01  # shortest pause between two passes over the outbox
 LONGEST_NAP = 1.0  # longest: keep_going is asked again at least this often
 STORE_RETRY = 2.0  # seconds between two tries to write to a database that refused a write
+HELD_RETRY = 60.0  # seconds between two looks at rows whose notice is left out for a problem
+HELD = "notice left out of the knowledge base for a problem: waits until it is fixed"
 
 
 class DeliveryError(Exception):
@@ -63,6 +65,10 @@ class DeliveryRetryAfter(DeliveryError):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"retry after {seconds:g} s")
         self.seconds = seconds
+
+
+class DeliveryHeld(DeliveryError):
+    """The notice is left out of the base for a problem: its rows wait until it is fixed."""
 
 
 class DeliveryTransient(DeliveryError):
@@ -185,6 +191,8 @@ def failure(exc: DeliveryError, attempts: int) -> Outcome:
         return Outcome("pending", str(exc), retry_after=exc.seconds)
     if isinstance(exc, DeliveryBlocked):
         return Outcome("skipped", f"blocked: {exc}", blocked=True)
+    if isinstance(exc, DeliveryHeld):
+        return Outcome("pending", HELD, retry_after=HELD_RETRY)
     if isinstance(exc, DeliveryTransient):
         if attempts >= MAX_ATTEMPTS:
             return Outcome("failed", f"gave up after {attempts}: {exc}")
@@ -196,8 +204,11 @@ class Sender(Generic[Message]):
     """Sends the outbox's due rows through a transport, within the limits, under ``lease``.
 
     ``render`` turns a chat's rows (one notice, or a digest's several) into a message; None
-    means the notice is gone from the knowledge base and the rows are skipped. Every store call
-    (``render`` included, which reads the user's language) goes through ``run``.
+    means the notice is removed from the knowledge base for good and the rows are skipped.
+    Rows of a notice that ``waits`` (left out of the base for a problem, to come back when the
+    file is fixed) are not claimed: they are looked at again every ``HELD_RETRY`` seconds.
+    Every store call (``render`` included, which reads the user's language) goes through
+    ``run``.
     """
 
     def __init__(
@@ -210,6 +221,7 @@ class Sender(Generic[Message]):
         limits: Limits | None = None,
         now: Callable[[], datetime] = utc_now,
         run: Offload = in_place,
+        waits: Callable[[str], bool] = lambda _notice_id: False,
     ) -> None:
         self.store = store
         self.transport = transport
@@ -218,6 +230,7 @@ class Sender(Generic[Message]):
         self.limits = limits or Limits()
         self.now = now
         self.run = run
+        self.waits = waits
         self.limiter = RateLimiter(self.limits.rate, self.limits.chat_interval)
         self.busy = False
         self.unrecorded: dict[tuple[int, ...], tuple[int, Outcome]] = {}  # (chat, outcome)
@@ -344,9 +357,10 @@ class Sender(Generic[Message]):
             if first.digest
             else [first]
         )
+        batch = await self._not_held(batch)
         ids = [row.id for row in batch]
         if not ids:
-            return  # a digest already sent with an earlier row
+            return  # a digest already sent with an earlier row, or rows that wait
         await self.limiter.acquire()
         if self.store_error is not None:
             return
@@ -368,13 +382,21 @@ class Sender(Generic[Message]):
             self.unrecorded[tuple(ids)] = (first.chat_id, outcome)
             self._refused(exc)
 
+    async def _not_held(self, batch: list[Delivery]) -> list[Delivery]:
+        """``batch`` without the rows whose notice waits; those are postponed."""
+        held = [row.id for row in batch if self.waits(row.notice_id)]
+        if held:
+            until = self.now() + timedelta(seconds=HELD_RETRY)
+            await self.run(partial(self.store.postpone, held, until=until, error=HELD))
+        return [row for row in batch if row.id not in held]
+
     async def _send(self, chat_id: int, batch: list[Delivery]) -> Outcome:
         """Render and send the claimed rows; what became of them."""
         attempts = max(row.attempts for row in batch) + 1
         try:
             message = await self.run(partial(self.render, batch))
             if message is None:
-                return Outcome("skipped", "notice no longer in the knowledge base")
+                return Outcome("skipped", "notice removed from the knowledge base")
             await self.transport.send(chat_id, message)
         except DeliveryError as exc:
             if isinstance(exc, DeliveryRetryAfter):

@@ -205,6 +205,15 @@ class Outbox(Tables):
             ],
         )
 
+    @strict
+    def postpone(self, ids: list[int], *, until: datetime, error: str) -> None:
+        """Leave pending rows unsent until ``until``, saying why (``error``); not an attempt."""
+        self.db.execute(
+            f"UPDATE outbox SET ready_at = ?, error = ? WHERE state = 'pending'"
+            f" AND id IN ({marks(ids)})",
+            [stamp(until), error, *ids],
+        )
+
     def next_ready_at(self) -> datetime | None:
         """When the earliest pending row becomes due, if any is pending."""
         (at,) = self.db.execute(

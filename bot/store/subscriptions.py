@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from bot.store.tables import DeliveryMode, now_text, stamp
+from bot.store.tables import ALL_TOPICS, DeliveryMode, marks, now_text, stamp
 from bot.store.users import Users
 
 
@@ -17,13 +17,26 @@ class Subscriptions(Users):
         rows = self.db.execute("SELECT topic FROM subscriptions WHERE uid = ?", [self.uid(chat_id)])
         return {topic for (topic,) in rows}
 
-    def set_subscriptions(self, chat_id: int, topics: Iterable[str]) -> None:
+    def set_subscriptions(
+        self,
+        chat_id: int,
+        topics: Iterable[str],
+        *,
+        notices: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
         """Replace a chat's subscriptions.
 
         A subscriber's row keeps the chat id notices are sent to; with no subscription left
-        the chat id is removed and the chat's undelivered notices are dropped.
+        the chat id is removed and the chat's undelivered notices are dropped. ``notices``
+        (each notice's topics): the chat's undelivered ones of no topic still subscribed are
+        dropped too.
         """
         topics = set(topics)
+        dropped = [
+            notice_id
+            for notice_id, about in (notices or {}).items()
+            if ALL_TOPICS not in topics and not topics & set(about)
+        ]
         uid = self.uid(chat_id)
         with self.db.atomic():
             self._touch(uid)
@@ -42,6 +55,13 @@ class Subscriptions(Users):
                     "UPDATE outbox SET state = 'skipped', error = 'unsubscribed',"
                     " chat_id = NULL WHERE uid = ? AND state = 'pending'",
                     [uid],
+                )
+            elif dropped:
+                self.db.execute(
+                    "UPDATE outbox SET state = 'skipped', error = 'unsubscribed from its topics',"
+                    f" chat_id = NULL WHERE uid = ? AND state = 'pending'"
+                    f" AND notice_id IN ({marks(dropped)})",
+                    [uid, *dropped],
                 )
 
     def delivery_mode(self, chat_id: int) -> DeliveryMode:

@@ -160,6 +160,7 @@ async def setup_notice_jobs(application: App, lease: Lease) -> None:
         partial(render_deliveries, dialog),
         lease=lease,
         run=worker,
+        waits=lambda notice_id: dialog.library.kb.may_return(notice_id),
     )
     schedule_notices(job_queue, dialog, await worker(dialog.store.enqueued_notices))
     job_queue.run_repeating(
