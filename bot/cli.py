@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.config import ConfigError, Settings
+from bot.config import Settings
+from bot.errors import OneLineError
 from bot.kb import (
     LANGS,
     KnowledgeBase,
@@ -30,11 +31,19 @@ if TYPE_CHECKING:  # bot.store (sqlite-utils) is imported by the commands that u
     from bot.store import DeliveryState, Store
 
 
+class _Commands(click.Group):
+    """The command group: a failure the user mends (:class:`OneLineError`: a setting, the
+    database, a file given) is said in one line naming it, never as a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OneLineError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
 def _settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    return Settings.from_env()
 
 
 def _knowledge(settings: Settings) -> KnowledgeBase:
@@ -77,15 +86,15 @@ def _notices_base(settings: Settings) -> tuple[KnowledgeBase, list[Problem]]:
 def _existing_store(settings: Settings) -> Store | None:
     """The database (ADAL_DB) to read from, or None, said on stderr, when there is none yet:
     a mistyped path gets no new, empty database."""
-    from bot.store import Store
+    from bot.store import open_database
 
     if settings.db_path.is_file():
-        return Store(settings.db_path, settings.hash_secret)
+        return open_database(settings.db_path, settings.hash_secret)
     click.echo(f"no database at {settings.db_path} (ADAL_DB) yet: nothing was sent", err=True)
     return None
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=_Commands, invoke_without_command=True)
 @click.version_option(package_name="adal-bot")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -107,12 +116,9 @@ def run_command() -> None:
         raise click.ClickException(
             "TELEGRAM_BOT_TOKEN is not set (use `adal-bot chat` to chat in the terminal)"
         )
-    from bot.telegram.app import StartError, run_bot
+    from bot.telegram.app import run_bot
 
-    try:
-        run_bot(settings)
-    except StartError as exc:
-        raise click.ClickException(str(exc)) from None
+    run_bot(settings)
 
 
 @cli.command("health")
@@ -233,17 +239,14 @@ def kb_diff(old: str, new: str) -> None:
     a file of either cannot be read (its entries would show as removed)."""
     import tempfile
 
-    from bot.kb.diff import RevisionError, diff_bases, read_version
+    from bot.kb.diff import diff_bases, read_version
 
     knowledge_dir = _settings().knowledge_dir
     with tempfile.TemporaryDirectory(prefix="adal-diff-") as tmp:
-        try:
-            bases = [
-                read_version(spec, knowledge_dir, Path(tmp) / str(n))
-                for n, spec in enumerate((old, new))
-            ]
-        except RevisionError as exc:
-            raise click.ClickException(str(exc)) from None
+        bases = [
+            read_version(spec, knowledge_dir, Path(tmp) / str(n))
+            for n, spec in enumerate((old, new))
+        ]
     for line in diff_bases(*(base for base, _ in bases)).lines():
         click.echo(line)
     for spec, (_, problems) in zip((old, new), bases, strict=True):
@@ -460,18 +463,22 @@ def eval_command(
 
     Each line: {"q": "…", "expect": ["entry-id"], "lang": "ru", "kind": "plain"}; "expect": []
     when the bot must not answer; lang and kind optional (docs/maintainers.md)."""
-    from bot.evaluate import Thresholds, evaluate, flipped, save_run
+    from bot.evaluate import Thresholds, evaluate, flipped, read_run, save_run
 
     base = _knowledge(_settings())
     cases = _labelled_cases(paths, base)
+    previous = read_run(compare) if compare is not None and not summary else None
     report = evaluate(base, cases)
     for line in report.lines(cases=not summary):
         click.echo(line)
-    if compare is not None and not summary:
-        changes = flipped(report, compare)
-        click.echo(f"\n{len(changes)} case(s) changed since {compare}:")
-        for change in changes:
-            click.echo("  " + change)
+    if previous is not None:
+        flips = flipped(report, previous)
+        click.echo(
+            f"\n{len(flips.changed)} case(s) changed, {len(flips.new)} new and "
+            f"{len(flips.gone)} gone since {compare}:"
+        )
+        for line in flips.lines():
+            click.echo("  " + line)
     if save_to is not None:
         save_run(report, save_to)
     failures = report.failures(Thresholds(min_accuracy, min_abstention, max_wrong, min_kind))
@@ -483,12 +490,9 @@ def eval_command(
 
 def _labelled_cases(paths: tuple[Path, ...], base: KnowledgeBase) -> list[Case]:
     """The cases of the labelled sets, in order; a bad line stops the command, naming it."""
-    from bot.evaluate import EvalFileError, load_cases
+    from bot.evaluate import load_cases
 
-    try:
-        return [case for path in paths for case in load_cases(path, base)]
-    except EvalFileError as exc:
-        raise click.ClickException(str(exc)) from None
+    return [case for path in paths for case in load_cases(path, base)]
 
 
 TRAINING_SETS = (

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bot.errors import OneLineError
 from bot.paths import bundled
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
@@ -18,7 +19,7 @@ _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")  # <bot id>:<base64url secret>
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
-class ConfigError(ValueError):
+class ConfigError(OneLineError, ValueError):
     """A setting is malformed; the message names the variable."""
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.errors import OneLineError
 from bot.kb.model import LANGS, KnowledgeBase
 from bot.matching import Matcher, MatchResult
 
@@ -21,8 +22,8 @@ EVERYDAY_WORD = "everyday-word"  # a single common word (wordfreq), not a line p
 ABSTAIN_KINDS = frozenset({"out-of-scope", "near-domain", "chatter", EVERYDAY_WORD})
 
 
-class EvalFileError(ValueError):
-    """A line of the evaluation file is not a valid case."""
+class EvalFileError(OneLineError, ValueError):
+    """An evaluation file, or a line of it, or a saved run, cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def load_cases(path: Path, base: KnowledgeBase | None = None) -> list[Case]:
     an entry (or alias) of it. Raises :class:`EvalFileError` naming each bad line."""
     cases = []
     problems = []
-    for number, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    for number, raw in enumerate(_utf8_text(Path(path)).splitlines(), 1):
         if not raw.strip():
             continue
         try:
@@ -109,6 +110,16 @@ def load_cases(path: Path, base: KnowledgeBase | None = None) -> list[Case]:
         more = f"\n… and {len(problems) - 10} more" if len(problems) > 10 else ""
         raise EvalFileError("\n".join(problems[:10]) + more + f"\nExpected {CASE_FORMAT}.")
     return cases
+
+
+def _utf8_text(path: Path) -> str:
+    """The text of ``path``; :class:`EvalFileError` at the line of a byte not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise EvalFileError(f"{path}:{line}: not UTF-8 text: save the file as UTF-8") from None
 
 
 def _case_problem(data: object, base: KnowledgeBase | None) -> str | None:
@@ -284,22 +295,59 @@ def save_run(report: Report, path: Path) -> None:
     path.write_text(json.dumps(rows, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
 
 
-def flipped(report: Report, previous: Path) -> list[str]:
-    """The cases whose outcome changed since a run saved by :func:`save_run`, as lines."""
-    rows = json.loads(previous.read_text(encoding="utf-8"))
-    before = dict(zip(_occurrences(row["q"] for row in rows), rows, strict=True))
-    out = []
-    for key, o in zip(
-        _occurrences(o.case.q for o in report.outcomes), report.outcomes, strict=True
+def read_run(path: Path) -> list[dict[str, object]]:
+    """The outcomes saved by :func:`save_run`; :class:`EvalFileError` when ``path`` holds
+    none."""
+    try:
+        rows = json.loads(_utf8_text(path))
+    except ValueError as exc:
+        raise EvalFileError(f"{path}: not JSON ({exc}): {_SAVED}") from None
+    if not isinstance(rows, list) or not all(
+        isinstance(row, dict) and row.keys() >= _RUN_KEYS for row in rows
     ):
+        raise EvalFileError(f"{path}: not a saved run: {_SAVED}")
+    return rows
+
+
+_RUN_KEYS = frozenset({"line", "q", "got", "right"})
+_SAVED = "give a file written by `adal-bot eval … --save FILE`"
+
+
+@dataclass(frozen=True)
+class Flips:
+    """What changed since a saved run, each as a line: the cases whose outcome changed, the
+    cases new since (a reworded question is one) and the cases gone."""
+
+    changed: list[str]
+    new: list[str]
+    gone: list[str]
+
+    def lines(self) -> list[str]:
+        """Every line, the changed cases first."""
+        return [*self.changed, *self.new, *self.gone]
+
+
+def flipped(report: Report, rows: list[dict[str, object]]) -> Flips:
+    """What changed since a run read by :func:`read_run` (see :class:`Flips`)."""
+    before = dict(zip(_occurrences(str(row["q"]) for row in rows), rows, strict=True))
+    now = dict(zip(_occurrences(o.case.q for o in report.outcomes), report.outcomes, strict=True))
+    flips = Flips([], [], [])
+    for key, o in now.items():
         old = before.get(key)
-        if old is not None and (old["got"], old["right"]) != (o.result.entry_id, o.right):
+        got = o.result.entry_id or "-"
+        expected = f"(expected {', '.join(o.case.expect) or 'none'})"
+        if old is None:
+            verdict = "right" if o.right else "wrong"
+            flips.new.append(f"NEW {o.case.where}: {o.case.q!r}: {got} {expected}: {verdict}")
+        elif (old["got"], old["right"]) != (o.result.entry_id, o.right):
             mark = "FIXED" if o.right else "BROKEN" if old["right"] else "CHANGED"
-            out.append(
-                f"{mark} {o.case.where}: {o.case.q!r}: {old['got'] or '-'} -> "
-                f"{o.result.entry_id or '-'} (expected {', '.join(o.case.expect) or 'none'})"
+            flips.changed.append(
+                f"{mark} {o.case.where}: {o.case.q!r}: {old['got'] or '-'} -> {got} {expected}"
             )
-    return out
+    flips.gone.extend(
+        f"GONE line {row['line']}: {row['q']!r}" for key, row in before.items() if key not in now
+    )
+    return flips
 
 
 def _occurrences(questions: Iterable[str]) -> list[tuple[str, int]]:

@@ -296,6 +296,23 @@ def test_eval_compare_lists_the_cases_that_flipped(kb_dir: Path, tmp_path: Path)
     assert f"FIXED {cases}:1: 'можно ли взять подарок': gift-family -> gift-ban" in result.stdout
 
 
+def test_eval_compare_lists_a_reworded_case_as_new_and_its_old_wording_as_gone(
+    kb_dir: Path, tmp_path: Path
+) -> None:
+    """A probe reworded line 2 of a set so that it went wrong, and compare said "0 case(s)
+    changed": the new wording is a new case, the old one a case gone."""
+    cases = _eval_file(tmp_path, GOOD)
+    saved = tmp_path / "run.json"
+    assert run(["eval", cases, "--save", str(saved)], kb_dir).exit_code == 0
+    reworded = {**GOOD[1], "q": "may my family accept a gift", "expect": ["gift-family"]}
+    _eval_file(tmp_path, [GOOD[0], reworded, *GOOD[2:]])
+    result = run(["eval", cases, "--compare", str(saved)], kb_dir)
+    assert "0 case(s) changed, 1 new and 1 gone since" in result.stdout, result.stdout
+    new = f"  NEW {cases}:2: 'may my family accept a gift': gift-ban (expected gift-family): wrong"
+    assert new in result.stdout
+    assert "  GONE line 2: 'may an official accept a gift'" in result.stdout
+
+
 def test_eval_summary_prints_the_figures_but_no_case(kb_dir: Path, tmp_path: Path) -> None:
     """A held-out set is measured without its lines being read (`make eval` uses it)."""
     wrong = [

@@ -138,9 +138,21 @@ def test_a_variant_the_rest_of_the_base_reads_as_another_entry_is_flagged(kb_cop
     ]
 
 
+def test_a_variant_is_reported_once_at_its_own_line(kb_copy: Path) -> None:
+    """A probe found the misplaced nephew reported twice (as answered by another entry, at the
+    entry's line, and as misplaced) and the weather at the entry's first line."""
+    gifts, line = _put_in_the_gift_ban(kb_copy, PROBE_VARIANTS)
+    result = kb_cli("kb", "check", str(kb_copy), "--strict", *NEVER_STALE)
+    nephew = [row for row in result.stdout.splitlines() if "мой племянник" in row]
+    assert [row.split(": entry ")[0] for row in nephew] == [f"{gifts}:{line}"]
+    [weather] = [row for row in result.stdout.splitlines() if "погода в астане" in row]
+    assert weather.startswith(f"{gifts}:{line + 1}: {WARNING}")
+    assert "1 problem(s) found" in result.stderr
+
+
 def test_chatter_put_in_an_entry_is_reported(kb_copy: Path) -> None:
     """The weather, put in the gift ban, is reported: not answered by it, or read as no
-    entry of the base."""
+    entry of the base (docs/maintainers.md, '3. Check')."""
     _put_in_the_gift_ban(kb_copy, PROBE_VARIANTS[1:])
     result = kb_cli("kb", "check", str(kb_copy), "--strict", *NEVER_STALE)
     assert "'погода в астане завтра'" in result.stdout

@@ -143,7 +143,10 @@ def test_a_database_that_cannot_be_created_is_one_line_naming_adal_db(
     env["ADAL_DB"] = str(tmp_path / "a-file" / "adal.db")
     done = run_once(env, tmp_path)
     assert done.returncode == 1
-    assert done.stderr == f"Error: ADAL_DB={env['ADAL_DB']} cannot be created (Not a directory)\n"
+    assert done.stderr == (
+        f"Error: ADAL_DB={env['ADAL_DB']} cannot be created (Not a directory): "
+        "set ADAL_DB to a file in a folder that can be written to\n"
+    )
 
 
 def test_no_network_at_start_is_waited_out_with_a_warning_then_it_runs(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from bot.dialog.subscriptions import Subscriptions
 from bot.dialog.turn import Command, Feature, Turn
 from bot.i18n import Catalogs
 from bot.library import Library
-from bot.store import Store
+from bot.store import Store, open_database
 
 __all__ = [
     "Button",
@@ -34,7 +34,7 @@ __all__ = [
 
 def build_dialog(settings: Settings, store: Store | None = None) -> Dialog:
     """Open the store, load the knowledge base and catalogs, and assemble the dialog."""
-    store = store or Store(settings.db_path, settings.hash_secret)
+    store = store or open_database(settings.db_path, settings.hash_secret)
     library = Library(settings.knowledge_dir)
     experts = Experts(ExpertSettings.of(settings))
     checkers = Checkers()

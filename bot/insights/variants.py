@@ -106,7 +106,7 @@ def variant_misses(base: KnowledgeBase, matcher: Matcher | None = None) -> list[
                         result.score,
                         scores.get(entry.id, 0.0),
                         entry.path,
-                        entry.line,
+                        entry.question_line(lang, question),
                         result.entry_id is None and result.suggestions[:1] == (entry.id,),
                     )
                 )
@@ -179,7 +179,7 @@ def misplaced_variants(
             continue
         found.append(
             MisplacedVariant(
-                entry_id, lang, question, reads_as, entry.path, _question_line(entry, question)
+                entry_id, lang, question, reads_as, entry.path, entry.question_line(lang, question)
             )
         )
     return found
@@ -234,29 +234,20 @@ def _answer_share(index: Index, entry: Entry, lang: Lang, question: str) -> floa
     return used / total if total else 1.0
 
 
-def _question_line(entry: Entry, question: str) -> int:
-    """The line of ``question`` in its entry's file (the entry's own line if not found)."""
-    try:
-        lines = Path(entry.path).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return entry.line
-    for number in range(entry.line - 1, len(lines)):
-        if question in lines[number]:
-            return number + 1
-    return entry.line
-
-
 def checked_variants(
     root: Path, base: KnowledgeBase, matcher: Matcher
 ) -> tuple[list[VariantMiss], list[MisplacedVariant]]:
     """:func:`variant_misses` and :func:`misplaced_variants` of ``base``, read from the
     folder ``root``, by ``matcher`` (the default one: default config, shipped models), kept
     next to the base as its index is (:func:`bot.matching.built.kept`): a second check of the
-    same files takes no matching (it matched every variant, about 20 s of CPU here)."""
-    return kept(
+    same files takes no matching (it matched every variant, about 20 s of CPU here). A
+    misplaced variant is not listed as missed too."""
+    missed, misplaced = kept(
         root,
         base,
         lambda: (variant_misses(base, matcher), misplaced_variants(base, matcher)),
         PREFIX,
         [Path(__file__), *CODE],
     )
+    told = {(m.entry_id, m.lang, m.question) for m in misplaced}  # each mistake said once
+    return [m for m in missed if (m.entry_id, m.lang, m.question) not in told], misplaced

@@ -14,6 +14,7 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.errors import OneLineError
 from bot.kb.loader import read_knowledge
 from bot.kb.model import LANGS, Entry, KnowledgeBase, Lang, Problem
 
@@ -22,7 +23,7 @@ from bot.kb.model import LANGS, Entry, KnowledgeBase, Lang, Problem
 UNREADABLE = ("YAML syntax", "not UTF-8 text", "a control character")
 
 
-class RevisionError(Exception):
+class RevisionError(OneLineError):
     """A version that is neither a folder nor a git revision holding the knowledge folder."""
 
 

@@ -89,6 +89,11 @@ class Entry:
         """The ways of asking in ``lang``."""
         return self.texts[lang].questions
 
+    def question_line(self, lang: Lang, question: str) -> int:
+        """The line of a question variant in its file (the entry's line when not known)."""
+        text = self.texts[lang]
+        return line_at(text.question_lines, text.questions.index(question), self.line)
+
 
 @dataclass(frozen=True)
 class Topic:

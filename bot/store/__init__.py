@@ -14,6 +14,7 @@ import sqlite3
 from collections import deque
 from pathlib import Path
 
+from bot.errors import OneLineError
 from bot.store.case_mail import TO_EXPERTS, CaseMailRow, Mail
 from bot.store.cases import OPEN_STATES, Case, Cases
 from bot.store.clarify import Clarifications
@@ -60,8 +61,10 @@ __all__ = [
     "KeyMismatch",
     "Mail",
     "Store",
+    "StoreError",
     "describe",
     "disk_error",
+    "open_database",
     "stamp",
     "user_ref",
 ]
@@ -135,3 +138,29 @@ class Store(
         if self.held:
             self.catch_up()
         self.db.close()
+
+
+class StoreError(OneLineError):
+    """The database cannot be opened; the message names the file and what to do."""
+
+
+def open_database(path: Path, secret: str | None = None) -> Store:
+    """The database at ``path`` (created when there is none); raises :class:`StoreError`,
+    one line, when it cannot be created or opened or was keyed with another secret."""
+    try:
+        return Store(path, secret)
+    except KeyMismatch:
+        raise StoreError(
+            f"ADAL_HASH_SECRET (or {path.name}.key) is not the secret the users in ADAL_DB={path}"
+            " were keyed with"
+        ) from None
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"ADAL_DB={path} cannot be opened ({describe(exc)}): it must be the bot's database, "
+            "in a folder that can be written to (SQLite writes beside it; copy a read-only one)"
+        ) from None
+    except OSError as exc:
+        raise StoreError(
+            f"ADAL_DB={path} cannot be created ({exc.strerror}): "
+            "set ADAL_DB to a file in a folder that can be written to"
+        ) from None

@@ -38,9 +38,10 @@ from telegram.ext import (
 from bot import __version__
 from bot.config import Settings
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
+from bot.errors import OneLineError
 from bot.kb import DEFAULT_LANG, LANGS, KnowledgeError, Lang
 from bot.notices.lease import RENEWALS, Lease, keep_lease, wait_for_lease
-from bot.store import Heartbeat, KeyMismatch, Store, describe, disk_error
+from bot.store import Heartbeat, Store, StoreError, describe, disk_error, open_database
 from bot.telegram import handlers
 from bot.telegram.cases import setup_case_jobs
 from bot.telegram.handlers import DIALOG, METRICS, SETTINGS, WORKER, dialog_of, send_replies
@@ -74,7 +75,7 @@ def heartbeat_max_age(settings: Settings) -> timedelta:
     return timedelta(seconds=STALE_BEATS * settings.lease_seconds / RENEWALS)
 
 
-class StartError(Exception):
+class StartError(OneLineError):
     """The bot cannot start or go on; the message is one line naming the variable or cause."""
 
 
@@ -88,22 +89,18 @@ def open_store(settings: Settings) -> Store:
     """The database of ``ADAL_DB``, created owner-only and written once to prove it can be."""
     path = settings.db_path
     try:
-        store = Store(path, settings.hash_secret)
+        store = open_database(path, settings.hash_secret)
+    except StoreError as exc:
+        raise StartError(str(exc)) from None
+    try:
         with store.db.strictly():
             store.db.execute(
                 "INSERT INTO meta (key, value) VALUES ('written_at', ?) ON CONFLICT(key)"
                 " DO UPDATE SET value = excluded.value",
                 [datetime.now(UTC).isoformat(timespec="seconds")],
             )
-    except KeyMismatch:
-        raise StartError(
-            f"ADAL_HASH_SECRET (or {path.name}.key) is not the secret the users in ADAL_DB={path}"
-            " were keyed with"
-        ) from None
     except sqlite3.Error as exc:
         raise StartError(f"ADAL_DB={path} cannot be written ({describe(exc)})") from None
-    except OSError as exc:
-        raise StartError(f"ADAL_DB={path} cannot be created ({exc.strerror})") from None
     return store
 
 
