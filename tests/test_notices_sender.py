@@ -224,7 +224,9 @@ async def test_rows_of_a_notice_left_out_for_a_problem_wait_and_go_once_it_is_fi
         "skipped": 0,
     }
     edit_notice(dialog, SECOND_ID, "publish_at: 2020-10-19T09:00", "publish_at: 2020-10-19")
-    later = now + timedelta(seconds=sender_module.HELD_RETRY + 1)
+    # the rows wait HELD_RETRY from when the first drain looked at them (a clock that never
+    # moves must be past that, or the drain would wait for it for ever)
+    later = datetime.now(UTC) + timedelta(seconds=sender_module.HELD_RETRY + 1)
     report = await sender(dialog, bot, at=later).drain()
     assert (report.sent, report.skipped) == (2, 0)
     assert delivered(emu) == Counter({7100: 2, 7101: 2})
