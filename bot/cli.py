@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # bot.store (sqlite-utils) is imported by the commands that u
     from bot.store import DeliveryState, Store
 
 
+EMPTY_QUESTION = "the question is empty"
+
+
 class _Commands(click.Group):
     """The command group: a failure the user mends (:class:`OneLineError`: a setting, the
     database, a file given) is said in one line naming it, never as a traceback."""
@@ -83,15 +86,22 @@ def _notices_base(settings: Settings) -> tuple[KnowledgeBase, list[Problem]]:
     return base, left_out
 
 
-def _existing_store(settings: Settings) -> Store | None:
-    """The database (ADAL_DB) to read from, or None, said on stderr, when there is none yet:
-    a mistyped path gets no new, empty database."""
+def _database(settings: Settings) -> Store | None:
+    """The database (ADAL_DB) to read from, or None when there is none yet: a mistyped path
+    gets no new, empty database."""
     from bot.store import open_database
 
     if settings.db_path.is_file():
         return open_database(settings.db_path, settings.hash_secret)
-    click.echo(f"no database at {settings.db_path} (ADAL_DB) yet: nothing was sent", err=True)
     return None
+
+
+def _existing_store(settings: Settings) -> Store | None:
+    """:func:`_database` for the notice commands: none yet is said on stderr."""
+    store = _database(settings)
+    if store is None:
+        click.echo(f"no database at {settings.db_path} (ADAL_DB) yet: nothing was sent", err=True)
+    return store
 
 
 @click.group(cls=_Commands, invoke_without_command=True)
@@ -311,6 +321,10 @@ def ask_command(question: str, lang: str | None, explain: bool) -> None:
     """Answer one question in plain text, with the entry id, score and detected language."""
     from bot.kb.markup import to_plain
 
+    if not question.strip():
+        raise click.ClickException(
+            f'{EMPTY_QUESTION}: ask e.g. adal-bot ask "Can I accept a gift?"'
+        )
     base, matcher = _base_and_matcher(_settings())
     result = matcher.match(question)
     reply_lang = as_lang(lang) or result.lang
@@ -362,35 +376,65 @@ def _explanation(matcher: Matcher, question: str) -> list[str]:
     return lines
 
 
+def _stdin_question(line: str) -> tuple[str, str]:
+    """A line of `match`'s input as (question, error): the line as typed, or the "q" of a
+    JSON object line (a labelled set's line); the error, "" if none, says why it is not
+    matched."""
+    text = line.rstrip("\r\n")
+    try:
+        data = json.loads(text) if text.lstrip().startswith("{") else None
+    except ValueError:  # a question that only starts with a brace
+        data = None
+    if isinstance(data, dict):
+        if not isinstance(data.get("q"), str):
+            return text, 'a JSON line needs "q": the question as text'
+        text = data["q"]
+    return text, "" if text.strip() else EMPTY_QUESTION
+
+
 @cli.command("match")
 @click.option(
     "--json",
     "as_json",
     is_flag=True,
-    help='One JSON object per line: {"q", "id", "score", "lang", "suggestions"}.',
+    help='One JSON object per line: {"q", "id", "score", "lang", "suggestions"}, or '
+    '{"q", "error"} for a line not matched (an empty question).',
 )
 def match_command(as_json: bool) -> None:
-    """Match queries from stdin, one per line, writing one result per line in order."""
+    """Match queries from stdin, one per line (as typed, or a JSON object's "q" such as a
+    labelled set's line), writing one result per line in order."""
     _, matcher = _base_and_matcher(_settings())
     gc.freeze()  # the index stays out of full collections (100 ms each): see bot/library.py
     for line in sys.stdin:
-        query = line.rstrip("\r\n")
-        result = matcher.match(query)
-        if as_json:
-            out = json.dumps(
-                {
-                    "q": query,
-                    "id": result.entry_id,
-                    "score": result.score,
-                    "lang": result.lang,
-                    "suggestions": list(result.suggestions),
-                },
-                ensure_ascii=False,
-            )
-        else:
-            out = f"{result.entry_id or '-'}\t{result.score:.1f}\t{result.lang}\t{query}"
-        click.echo(out)
+        query, error = _stdin_question(line)
+        click.echo(
+            _error_line(query, error, as_json) if error else _match_line(matcher, query, as_json)
+        )
         sys.stdout.flush()
+
+
+def _match_line(matcher: Matcher, query: str, as_json: bool) -> str:
+    """`match`'s line for a question: its entry, score, language (and suggestions in JSON)."""
+    result = matcher.match(query)
+    if not as_json:
+        return f"{result.entry_id or '-'}\t{result.score:.1f}\t{result.lang}\t{query}"
+    return json.dumps(
+        {
+            "q": query,
+            "id": result.entry_id,
+            "score": result.score,
+            "lang": result.lang,
+            "suggestions": list(result.suggestions),
+        },
+        ensure_ascii=False,
+    )
+
+
+def _error_line(query: str, error: str, as_json: bool) -> str:
+    """`match`'s line for an input line it does not match, saying why."""
+    if as_json:
+        return json.dumps({"q": query, "error": error}, ensure_ascii=False)
+    return f"error: {error}\t{query}"
 
 
 def _kind_shares(
@@ -594,9 +638,12 @@ def report_command(since: datetime | None, html_path: Path | None) -> None:
         raise click.BadParameter("a day in the future", param_hint="--since")
     if html_path is not None and not html_path.parent.is_dir():
         raise click.BadParameter(f"no folder {html_path.parent}", param_hint="--html")
-    store = _existing_store(settings)
+    store = _database(settings)
     if store is None:
-        raise click.ClickException("no questions to report: ADAL_DB names no database")
+        raise click.ClickException(
+            f"no questions recorded yet: no database at {settings.db_path} (ADAL_DB); "
+            "the bot records them once it runs"
+        )
     try:
         report = build_report(
             store, _knowledge(settings), start, now, drafts=settings.drafts_folder
@@ -703,12 +750,15 @@ def notices_status(notice_id: str) -> None:
     from bot.notices import local_time
 
     settings = _settings()
-    notice = _notices_base(settings)[0].notices.get(notice_id)
+    base = _notices_base(settings)[0]
+    notice, left = base.notices.get(notice_id), base.left_out_notice(notice_id)
     store = _existing_store(settings)
     enqueued = store.enqueued_notices().get(notice_id) if store else None
-    if notice is None and enqueued is None:
+    if notice is None and left is None and enqueued is None:
         raise click.ClickException(f"no notice {notice_id!r} (see `adal-bot notices list`)")
-    if notice is None:
+    if left is not None:
+        click.echo(f"{notice_id}: left out, not sent until fixed: {left.problems[0]}")
+    elif notice is None:
         click.echo(f"{notice_id}: no longer in the knowledge base")
     else:
         click.echo(

@@ -56,7 +56,7 @@ def run(args: list[str], root: Path | None = None, stdin: str | None = None) -> 
 def test_match_json_one_object_per_line_in_order(kb_dir: Path) -> None:
     queries = [
         "можно ли взять подарок 3",
-        "",
+        "?",
         "😂",
         "привет",
         "may family members receive presents",
@@ -78,6 +78,39 @@ def test_match_json_one_object_per_line_in_order(kb_dir: Path) -> None:
 def test_match_plain_is_tab_separated(kb_dir: Path) -> None:
     result = run(["match"], kb_dir, "можно ли взять подарок\n")
     assert result.stdout.split("\t")[0] == "gift-ban"
+
+
+def test_match_says_an_empty_question_is_empty_and_goes_on(kb_dir: Path) -> None:
+    lines = ['{"q": ""}', "   ", "", '{"q": "may family members receive presents"}', '{"x": 1}']
+    result = run(["match", "--json"], kb_dir, "\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    empty = {"error": "the question is empty"}
+    assert rows[:3] == [{"q": "", **empty}, {"q": "   ", **empty}, {"q": "", **empty}]
+    assert rows[3]["q"] == "may family members receive presents"
+    assert rows[3]["id"] == "gift-family" and rows[3]["lang"] == "en"
+    assert rows[4] == {"q": '{"x": 1}', "error": 'a JSON line needs "q": the question as text'}
+    plain = run(["match"], kb_dir, " \nможно ли взять подарок\n").stdout.splitlines()
+    assert plain[0] == "error: the question is empty\t "
+    assert plain[1].split("\t")[0] == "gift-ban"
+
+
+def test_match_reads_a_labelled_line_as_its_question(kb_dir: Path) -> None:
+    """A JSON line is matched by its "q", not as text: {"q": "gift?"} is English, whose
+    brace-and-q wrapper read as words was Kazakh (q is a letter of Latin Kazakh)."""
+    result = run(["match", "--json"], kb_dir, '{"q": "gift?", "expect": []}\n{ a brace\n')
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (rows[0]["q"], rows[0]["lang"]) == ("gift?", "en")
+    assert rows[1]["q"] == "{ a brace" and list(rows[1]) == KEYS
+
+
+@pytest.mark.parametrize("question", ["", "  \t "])
+def test_ask_refuses_an_empty_question_in_one_line(kb_dir: Path, question: str) -> None:
+    result = run(["ask", question], kb_dir)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        'Error: the question is empty: ask e.g. adal-bot ask "Can I accept a gift?"'
+    ]
 
 
 def test_ask_prints_plain_answer_and_details(kb_dir: Path) -> None:

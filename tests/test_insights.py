@@ -348,6 +348,17 @@ def test_report_on_a_mistyped_database_path_makes_no_database(tmp_path: Path) ->
     assert list(tmp_path.iterdir()) == []
 
 
+def test_report_with_no_database_says_no_questions_were_recorded(tmp_path: Path) -> None:
+    """A probe: it said "nothing was sent", the notice commands' wording, before its own."""
+    none = tmp_path / "adal.db"
+    result = CliRunner().invoke(cli, ["report"], env={"ADAL_DB": str(none)})
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: no questions recorded yet: no database at {none} (ADAL_DB); "
+        "the bot records them once it runs"
+    ]
+
+
 def test_an_empty_report_renders() -> None:
     kb = build_dialog(Settings(), Store(":memory:")).library.kb
     now = datetime.now(UTC)

@@ -193,6 +193,44 @@ def test_related_pointing_nowhere(small_kb: Path) -> None:
     assert any("related id 'gift-nowhere' points to no entry" in p for p in _problems(small_kb))
 
 
+def test_a_misspelt_topic_or_related_id_gets_a_guess(small_kb: Path) -> None:
+    """A probe: 'giftz' and 'gifts-family-member' got no "did you mean", as fields did."""
+    gifts = small_kb / "gifts.yaml"
+    _edit(gifts, "topic: gifts", "topic: giftz")
+    _edit(gifts, "related: [gift-family]", "related: [gift-famly]")
+    (small_kb / "concepts.yaml").write_text(
+        "gift-item:\n  topics: [abuot]\n  kk: [кәмпит]\n  ru: [коньяк]\n  en: [cognac]\n",
+        encoding="utf-8",
+    )
+    problems = _problems(small_kb)
+    topic, related = _line_of(gifts, "topic: giftz"), _line_of(gifts, "gift-famly")
+    assert (
+        f"{gifts}:{topic}: entry 'gift-ban': topic 'giftz' is not in topics.yaml; "
+        "did you mean 'gifts'?"
+    ) in problems
+    assert (
+        f"{gifts}:{related}: entry 'gift-ban': related id 'gift-famly' points to no entry; "
+        "did you mean 'gift-family'?"
+    ) in problems
+    assert any(
+        p.endswith(
+            "concept 'gift-item': topic 'abuot' is not in topics.yaml; did you mean 'about'?"
+        )
+        for p in problems
+    ), problems
+
+
+def test_a_synonym_group_read_as_a_mapping_says_how_to_quote(small_kb: Path) -> None:
+    """A probe: `- [отпуск: vacation]` was told "must list two or more words"."""
+    path = small_kb / "synonyms.yaml"
+    path.write_text("- [взятка, bribe]\n- [отпуск: vacation]\n- отгул: day off\n", "utf-8")
+    assert _problems(small_kb) == [
+        f"{path}:{line}: a synonym group: '{text}' was read as a mapping (a colon and a space "
+        f'make one); separate the words with commas, or quote a word with a colon: "{text}"'
+        for line, text in ((2, "отпуск: vacation"), (3, "отгул: day off"))
+    ]
+
+
 def test_empty_question(small_kb: Path) -> None:
     path = small_kb / "gifts.yaml"
     _edit(path, "      - gift-ban вопрос 3", '      - ""')

@@ -193,7 +193,7 @@ def test_a_notice_long_past_is_history_unless_archived(notice_path: Path) -> Non
     result = run(["kb", "check"], notice_path.parent.parent)
     assert result.exit_code == 1
     assert (
-        f"{notice_path}:{line_of(notice_path, 'id:')}: notice 'gift-rules': publish_at is "
+        f"{notice_path}:{line_of(notice_path, 'publish_at:')}: notice 'gift-rules': publish_at is "
         "more than 30 days in the past" in result.stdout
     )
     text = notice_path.read_text(encoding="utf-8")
@@ -281,3 +281,16 @@ def test_status_of_an_archived_notice_says_it_is_never_sent(
     notice_path.write_text(text.replace("topics:", "archived: true\ntopics:"), encoding="utf-8")
     result = run(["notices", "status", "gift-rules"], notice_path.parent.parent, tmp_path / "x.db")
     assert result.exit_code == 0 and result.stdout.splitlines()[-1] == "archived: never sent"
+
+
+def test_status_of_a_notice_left_out_names_its_problem(notice_path: Path, tmp_path: Path) -> None:
+    """A probe: `notices status` said "no longer in the knowledge base" for a notice whose file
+    is there, left out for a bad publish_at."""
+    text = notice_path.read_text(encoding="utf-8")
+    notice_path.write_text(text.replace("2020-10-18", "02.03.2031"), encoding="utf-8")
+    result = run(["notices", "status", "gift-rules"], notice_path.parent.parent, tmp_path / "x.db")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith(
+        f"gift-rules: left out, not sent until fixed: {notice_path}:"
+        f"{line_of(notice_path, 'publish_at')}: notice 'gift-rules': bad publish_at"
+    )

@@ -299,3 +299,45 @@ def test_unsubscribing_a_topic_drops_its_notices_from_the_digest(small_kb: Path)
         for notice_id, counts in dialog.store.delivery_counts().items()
     }
     assert states == {"on-gifts": {"skipped"}, "on-about": {"pending"}, "on-both": {"pending"}}
+
+
+def test_a_notice_left_out_is_named_to_admins(small_kb: Path) -> None:
+    """A probe: a notice left out for a bad publish_at was missing from /notices, and /send
+    and /preview said "There is no notice"."""
+    (small_kb / "notices").mkdir()
+    broken = notice_yaml("bad-time", "02.03.2031", "Bad time")
+    (small_kb / "notices" / "bad.yaml").write_text(broken, encoding="utf-8")
+    dialog = build_dialog(Settings(knowledge_dir=small_kb), Store(":memory:"))
+    problem = "notices/bad.yaml:2: notice 'bad-time': bad publish_at: '02.03.2031' is not a date"
+    (listing,) = dialog.handle_message(ADMIN, "/notices")
+    assert listing.text.startswith(
+        "**Left out for a problem in the file, not sent until fixed**\n- " + escape(problem)
+    )
+    for command in ("/send", "/preview"):
+        (reply,) = dialog.handle_message(ADMIN, f"{command} bad-time")
+        assert reply.text.startswith(
+            "The notice bad-time is left out for a problem in its file; it can be sent once the "
+            "file is fixed:\n" + escape(problem)
+        )
+        assert not reply.buttons
+    assert dialog.store.enqueued_notices() == {}
+
+
+def test_send_to_nobody_warns_and_keeps_the_notice(dialog: Dialog) -> None:
+    """A probe's /send with no subscribers said "Recipients: 0" and used the notice up."""
+    (confirm,) = dialog.handle_message(ADMIN, "/send future-one")
+    assert confirm.text == (
+        "Nobody is subscribed to the topics of future-one now: sent now, it would reach nobody."
+    )
+    assert actions(confirm) == ["x:future-one"]
+    (done,) = dialog.handle_button(ADMIN, "x:future-one")
+    assert done.toast == (
+        "Nobody is subscribed to the topics of future-one now, so it was not sent: it can be "
+        "sent later."
+    )
+    assert dialog.store.enqueued_notices() == {}
+    dialog.handle_message(USER, "/subscribe gifts")
+    (confirm,) = dialog.handle_message(ADMIN, "/send future-one")
+    assert confirm.text == "Send the notice future-one to its subscribers now?"
+    (done,) = dialog.handle_button(ADMIN, "x:future-one")
+    assert done.toast == "The notice future-one is on its way. Recipients: 1."

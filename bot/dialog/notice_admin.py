@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from bot.insights.report import group_unanswered
 from bot.kb import DEFAULT_LANG
 from bot.kb.loader import NOTICES_DIR
 from bot.kb.markup import escape
-from bot.kb.model import Notice
+from bot.kb.model import LeftOutNotice, Notice
 from bot.notices.schedule import NoticeStatus, local_time, notice_status, publish
 from bot.store import DELIVERY_STATES, DeliveryState
 
@@ -78,10 +79,15 @@ class NoticeAdmin(Feature):
             "enqueued": _("**Sent**"),
             "archived": _("**Archived (kept for reference, never sent)**"),
         }
-        text = "\n\n".join(
+        groups = [
             titles[status] + "\n" + "\n".join(lines) for status, lines in sections.items() if lines
-        )
-        return [Reply(text or _("There are no notices."))]
+        ]
+        if turn.kb.left_out:
+            groups.append(
+                _("**Left out for a problem in the file, not sent until fixed**")
+                + "".join(f"\n- {_problem(left)}" for left in turn.kb.left_out)
+            )
+        return [Reply("\n\n".join(groups) or _("There are no notices."))]
 
     def preview(self, turn: Turn, args: str) -> list[Reply]:
         """``/preview <id>``: the notice as subscribers will get it, to the admin only."""
@@ -96,7 +102,13 @@ class NoticeAdmin(Feature):
         refusal = _refusal(turn, notice)
         if refusal is not None:
             return [Reply(refusal)]
-        question = turn._("Send the notice {id} to its subscribers now?", id=notice.id)
+        if turn.store.count_recipients(notice.topics):
+            question = turn._("Send the notice {id} to its subscribers now?", id=notice.id)
+        else:
+            question = turn._(
+                "Nobody is subscribed to the topics of {id} now: sent now, it would reach nobody.",
+                id=notice.id,
+            )
         return [Reply(question, ((Button(turn._("Send now"), f"x:{notice.id}"),),))]
 
     def confirm_send(self, turn: Turn, notice_id: str) -> list[Reply]:
@@ -107,9 +119,15 @@ class NoticeAdmin(Feature):
         refusal = _refusal(turn, notice)
         if refusal is not None:
             return [Reply(refusal, toast=refusal)]
-        created = publish(turn.store, notice, datetime.now(UTC), DEFAULT_LANG)
+        created = publish(turn.store, notice, datetime.now(UTC), DEFAULT_LANG, unless_empty=True)
         if created is None:
             text = turn._("The notice {id} has already been sent.", id=notice.id)
+        elif created == 0:
+            text = turn._(
+                "Nobody is subscribed to the topics of {id} now, so it was not sent: it can be "
+                "sent later.",
+                id=notice.id,
+            )
         else:
             text = turn._(
                 "The notice {id} is on its way. Recipients: {count}.", id=notice.id, count=created
@@ -186,6 +204,9 @@ class NoticeAdmin(Feature):
         notice = turn.kb.notices.get(asked)
         if notice is not None:
             return notice
+        left = turn.kb.left_out_notice(asked)
+        if left is not None:
+            return [Reply(_left_out(turn, left))]
         ids = ", ".join(turn.kb.notices) or "—"
         if asked:
             named = escape(asked[:NOTICE_ID_LIMIT])
@@ -207,6 +228,24 @@ def _refusal(turn: Turn, notice: Notice) -> str | None:
             path=_file(notice.path),
         )
     return None
+
+
+def _left_out(turn: Turn, left: LeftOutNotice) -> str:
+    """Why the notice of ``left`` can be neither previewed nor sent (markup)."""
+    return turn._(
+        "The notice {id} is left out for a problem in its file; it can be sent once the file "
+        "is fixed:\n{problem}",
+        id=escape(left.id),
+        problem=_problem(left),
+    )
+
+
+def _problem(left: LeftOutNotice) -> str:
+    """The first problem of a left-out notice file as ``kb check`` prints it, the file named
+    inside ``knowledge/`` (markup)."""
+    problem = left.problems[0]
+    root = f"{Path(left.path).parent.parent}{os.sep}"
+    return f"{_file(left.path)}:{problem.line}: {escape(problem.message.replace(root, ''))}"
 
 
 def _file(path: str) -> str:

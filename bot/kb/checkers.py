@@ -8,8 +8,8 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from bot.kb.checks import dangling, unknown_topic
 from bot.kb.model import (
-    DANGLING,
     LANGS,
     Checker,
     CheckerOption,
@@ -22,6 +22,7 @@ from bot.kb.model import (
 )
 from bot.kb.reader import (
     Reader,
+    did_you_mean,
     item_line,
     key_line,
     node_line,
@@ -178,7 +179,7 @@ def check_checkers(checkers: list[Checker], base: KnowledgeBase) -> list[Problem
             add("id is already used by another checker", checker.lines.get("id", 0))
         seen.add(checker.id)
         if base.topics and checker.topic not in base.topics:
-            add(f"topic {checker.topic!r} is not in topics.yaml", checker.lines.get("topic", 0))
+            add(unknown_topic(checker.topic, base.topics), checker.lines.get("topic", 0))
         for name in set(checker.steps) & set(checker.outcomes):
             add(f"{name!r} is both a step and an outcome", checker.node_lines.get(name, 0))
         for name, outcome in checker.outcomes.items():
@@ -187,7 +188,7 @@ def check_checkers(checkers: list[Checker], base: KnowledgeBase) -> list[Problem
             for i, target in enumerate(outcome.related):
                 if base.get(target) is None:
                     line = line_at(outcome.related_lines, i, checker.line)
-                    add(f"outcome {name!r}: related id {target!r} {DANGLING}", line)
+                    add(f"outcome {name!r}: {dangling(target, base.entries)}", line)
         for line, message in _walk(checker):
             add(message, line)
     return problems
@@ -226,8 +227,7 @@ def _walk(checker: Checker) -> list[tuple[int, str]]:
     visit(checker.start, (), checker.lines.get("start", 0))
     unreached = [name for name in [*checker.steps, *checker.outcomes] if name not in reached]
     for line, name, where in nowhere:
-        meant = typo_of(name, unreached)
-        hint = f"; did you mean {meant!r}?" if meant else ""
+        hint = did_you_mean(typo_of(name, unreached))
         out.append((line, f"{name!r} ({where}) is neither a step nor an outcome{hint}"))
     if not nowhere and not loops:
         out += [

@@ -21,6 +21,7 @@ from bot.kb.model import (
     Topic,
     line_at,
 )
+from bot.kb.reader import did_you_mean, typo_of
 
 MESSAGE_LIMIT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
 MIN_QUESTIONS = 8
@@ -37,6 +38,16 @@ SOURCES_LINE = re.compile(
 def question_key(question: str) -> str:
     """A question folded for duplicate detection: case, punctuation and spacing ignored."""
     return " ".join(re.findall(r"\w+", question.casefold().replace("ё", "е")))
+
+
+def unknown_topic(topic: str, topics: Iterable[str]) -> str:
+    """The problem of a topic key topics.yaml does not define, guessing the one meant."""
+    return f"topic {topic!r} is not in topics.yaml{did_you_mean(typo_of(topic, sorted(topics)))}"
+
+
+def dangling(target: str, ids: Iterable[str]) -> str:
+    """The problem of a related id no entry has, guessing the one meant."""
+    return f"related id {target!r} {DANGLING}{did_you_mean(typo_of(target, sorted(ids)))}"
 
 
 def check_entries(
@@ -70,7 +81,7 @@ def check_entries(
     seen_questions: dict[tuple[str, str], tuple[Entry, int]] = {}  # (entry, question index)
     for entry in (e for e in entries if id(e) not in duplicates):
         if entry.topic and topics and entry.topic not in topics:
-            add(entry, f"topic {entry.topic!r} is not in topics.yaml", entry.lines.get("topic", 0))
+            add(entry, unknown_topic(entry.topic, topics), entry.lines.get("topic", 0))
         for concept in entry.requires:
             if concept not in concepts:
                 add(
@@ -81,7 +92,7 @@ def check_entries(
         for target in dict.fromkeys(entry.related):  # an id listed twice is told once
             line = line_at(entry.related_lines, entry.related.index(target), entry.line)
             if target not in owners:
-                add(entry, f"related id {target!r} {DANGLING}", line)
+                add(entry, dangling(target, owners), line)
             elif owners[target] is entry:
                 add(entry, "lists itself as related", line)
         for lang in LANGS:
@@ -150,10 +161,10 @@ def check_notices(notices: list[Notice], base: KnowledgeBase) -> list[Problem]:
                 add(f"[{lang}] title and body are too long for one Telegram message")
         for topic in notice.topics:
             if base.topics and topic not in base.topics:
-                add(f"topic {topic!r} is not in topics.yaml")
+                add(unknown_topic(topic, base.topics))
         for target in notice.related:
             if base.get(target) is None:
-                add(f"related id {target!r} {DANGLING}")
+                add(dangling(target, base.entries))
     return problems
 
 
@@ -163,7 +174,7 @@ def stale_notices(notices: Iterable[Notice], now: datetime, max_age: timedelta) 
     return [
         Problem(
             n.path,
-            n.line,
+            n.lines.get("publish_at", n.line),
             f"notice {n.id!r}: publish_at is more than "
             f"{max_age.days} days in the past; mark it 'archived: true' or date it anew",
         )

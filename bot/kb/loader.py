@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.kb.cache import cached
 from bot.kb.checkers import CHECKERS_DIR, check_checkers, read_checkers
-from bot.kb.checks import UNDATED, check_entries, check_notices
+from bot.kb.checks import UNDATED, check_entries, check_notices, unknown_topic
 from bot.kb.model import (
     DANGLING,
     LANGS,
@@ -184,6 +184,10 @@ def _read_synonyms(r: Reader, root: Path) -> list[tuple[str, ...]]:
     groups = []
     for i, group in enumerate(data):
         words = group if isinstance(group, list) else None
+        mapping = next((w for w in [group, *(words or ())] if isinstance(w, CommentedMap)), None)
+        if mapping is not None:
+            r.add(path, item_line(data, i, data, ""), _read_as_mapping(mapping))
+            continue
         if not words or len(words) < 2 or not all(isinstance(w, str) and w.strip() for w in words):
             r.add(path, item_line(data, i, data, ""), "a synonym group must list two or more words")
             continue
@@ -191,6 +195,17 @@ def _read_synonyms(r: Reader, root: Path) -> list[tuple[str, ...]]:
         _function_words(r, path, items, f"synonym group {i + 1}", ALL_STOPWORDS)
         groups.append(tuple(w for w, _ in items))
     return groups
+
+
+def _read_as_mapping(node: CommentedMap) -> str:
+    """The problem of a synonym group's words YAML read as a mapping (``[отпуск: vacation]``:
+    a colon and a space make one)."""
+    key, value = next(iter(node.items()))
+    text = f"{key}: {value}" if value is not None else f"{key}:"
+    return (
+        f"a synonym group: '{text}' was read as a mapping (a colon and a space make one); "
+        f'separate the words with commas, or quote a word with a colon: "{text}"'
+    )
 
 
 def _read_smalltalk(r: Reader, root: Path) -> dict[str, tuple[str, ...]]:
@@ -222,9 +237,7 @@ def _read_concepts(r: Reader, root: Path, topics: dict[str, Topic]) -> dict[str,
         found = r.str_list(path, node, "topics", what)
         for topic in found:
             if topics and topic not in topics:
-                r.add(
-                    path, key_line(node, "topics"), f"{what}: topic {topic!r} is not in topics.yaml"
-                )
+                r.add(path, key_line(node, "topics"), f"{what}: {unknown_topic(topic, topics)}")
         words: dict[Lang, tuple[str, ...]] = {}
         for lang in LANGS:
             items = r.str_items(path, node, lang, f"{what} [{lang}]")
@@ -299,6 +312,7 @@ def _read_notice(r: Reader, path: Path, node: Any) -> Notice | None:
         archived is not False,
         r.rel(path),
         node_line(node),
+        {str(key): key_line(node, key) for key in node},
     )
 
 
@@ -357,7 +371,7 @@ def parse_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     ]
     ids = [entry.id for entry in entries]
     if r.unparsed or len(set(ids)) < len(ids):  # entries lost: references follow from it
-        across = [p for p in across if not p.message.endswith(DANGLING)]
+        across = [p for p in across if DANGLING not in p.message]
     return base, [*r.problems, *across]
 
 

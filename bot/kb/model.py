@@ -24,7 +24,7 @@ def line_at(lines: tuple[int, ...], index: int, default: int) -> int:
     return lines[index] if index < len(lines) else default
 
 
-DANGLING = "points to no entry"  # the end of a reference problem's message
+DANGLING = "points to no entry"  # in every reference problem's message
 WARNING = "warning: "  # the start of a problem's message that does not stop the base loading
 
 
@@ -127,6 +127,7 @@ class Notice:
     archived: bool = False  # history kept for reference: never sent
     path: str = ""
     line: int = 0
+    lines: dict[str, int] = field(default_factory=dict, compare=False)  # each field's line
 
 
 @dataclass(frozen=True)

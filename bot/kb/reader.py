@@ -51,6 +51,11 @@ def typo_of(name: str, choices: list[str]) -> str | None:
     return str(found[0]) if found else None
 
 
+def did_you_mean(meant: str | None) -> str:
+    """The end of a problem's message guessing what was meant (see :func:`typo_of`)."""
+    return f"; did you mean {meant!r}?" if meant else ""
+
+
 class _TextDates(RoundTripConstructor):
     """ruamel's round-trip constructor keeping timestamps as text: dates are parsed (and
     checked) by this module. A subclass, so other YAML readers in the process are unchanged."""
@@ -115,9 +120,9 @@ class Reader:
         for key in node:
             if key not in allowed:
                 meant = typo_of(str(key), sorted(allowed - set(node)))
-                hint = f"; did you mean {meant!r}?" if meant else ""
                 missing.discard(meant or "")
-                self.add(path, key_line(node, key), f"{what}: unknown field {key!r}{hint}")
+                message = f"{what}: unknown field {key!r}{did_you_mean(meant)}"
+                self.add(path, key_line(node, key), message)
         for key in sorted(missing):
             self.add(path, line, f"{what}: missing field {key!r}")
         return True

@@ -59,10 +59,18 @@ def upcoming_notices(kb: KnowledgeBase, now: datetime) -> list[Notice]:
     )
 
 
-def publish(store: Store, notice: Notice, now: datetime, default_lang: Lang) -> int | None:
-    """Enqueue ``notice`` for its subscribers; None when it had been enqueued before."""
+def publish(
+    store: Store, notice: Notice, now: datetime, default_lang: Lang, *, unless_empty: bool = False
+) -> int | None:
+    """Enqueue ``notice`` for its subscribers; None when it had been enqueued before. With
+    ``unless_empty``, one nobody would get now stays unsent (0)."""
     return store.enqueue_notice(
-        notice.id, notice.topics, now=now, digest_at=next_digest_at(now), default_lang=default_lang
+        notice.id,
+        notice.topics,
+        now=now,
+        digest_at=next_digest_at(now),
+        default_lang=default_lang,
+        unless_empty=unless_empty,
     )
 
 

@@ -23,6 +23,16 @@ from bot.store.tables import (
 LEASE = "active"  # the lease's name: the process holding it polls and sends
 
 
+def _subscribed(topics: list[str]) -> tuple[str, list[str]]:
+    """The condition on ``users u`` picking a notice's recipients (active, with a chat, and
+    subscribed to all topics or one of ``topics``), and its parameters."""
+    return (
+        "active = 1 AND chat_id IS NOT NULL AND EXISTS (SELECT 1 FROM subscriptions s"
+        f" WHERE s.uid = u.uid AND (s.topic = ? OR s.topic IN ({marks(topics)})))",
+        [ALL_TOPICS, *topics],
+    )
+
+
 class _Taken(Exception):
     """A row to claim is no longer pending (rolls the claim back)."""
 
@@ -43,15 +53,18 @@ class Outbox(Tables):
         now: datetime,
         digest_at: datetime,
         default_lang: Lang,
+        unless_empty: bool = False,
     ) -> int | None:
         """Create the notice's outbox rows, once: one per active subscriber of its topics.
 
         One transaction: the rows and the mark that the notice is enqueued. Returns how many
         rows were created, or None when the notice had been enqueued before (nothing changes).
-        Digest subscribers' rows wait until ``digest_at``. Each row's language is the user's
-        choice, else their Telegram client's (``en-US`` → en), else ``default_lang``.
+        With ``unless_empty``, a notice nobody would get is not marked (0: it may be enqueued
+        later). Digest subscribers' rows wait until ``digest_at``. Each row's language is the
+        user's choice, else their Telegram client's (``en-US`` → en), else ``default_lang``.
         """
         topics = sorted(set(topics))
+        subscribed, params = _subscribed(topics)
         with self.db.atomic():
             marked = self.db.execute(
                 "INSERT OR IGNORE INTO notices_state (notice_id, enqueued_at, recipients)"
@@ -69,10 +82,7 @@ class Outbox(Tables):
                            lower(CASE WHEN instr(client_lang, '-') > 0
                                       THEN substr(client_lang, 1, instr(client_lang, '-') - 1)
                                       ELSE client_lang END) AS client
-                    FROM users u
-                    WHERE active = 1 AND chat_id IS NOT NULL AND EXISTS (
-                        SELECT 1 FROM subscriptions s WHERE s.uid = u.uid
-                        AND (s.topic = ? OR s.topic IN ({marks(topics)}))))
+                    FROM users u WHERE {subscribed})
                 SELECT ?, uid, chat_id,
                        CASE WHEN lang IN ({marks(LANGS)}) THEN lang
                             WHEN written_lang IN ({marks(LANGS)}) THEN written_lang
@@ -81,8 +91,7 @@ class Outbox(Tables):
                        CASE delivery WHEN 'weekly' THEN ? ELSE ? END, ?
                 FROM recipients ORDER BY uid""",
                 [
-                    ALL_TOPICS,
-                    *topics,
+                    *params,
                     notice_id,
                     *LANGS,
                     *LANGS,
@@ -93,11 +102,22 @@ class Outbox(Tables):
                     stamp(now),
                 ],
             )
+            if created.rowcount == 0 and unless_empty:
+                self.db.execute("DELETE FROM notices_state WHERE notice_id = ?", [notice_id])
+                return 0
             self.db.execute(
                 "UPDATE notices_state SET recipients = ? WHERE notice_id = ?",
                 [created.rowcount, notice_id],
             )
         return created.rowcount
+
+    def count_recipients(self, topics: Iterable[str]) -> int:
+        """How many would get a notice of ``topics`` enqueued now."""
+        subscribed, params = _subscribed(sorted(set(topics)))
+        (count,) = self.db.execute(
+            f"SELECT count(*) FROM users u WHERE {subscribed}", params
+        ).fetchone()
+        return int(count)
 
     def enqueued_notices(self) -> dict[str, datetime]:
         """When each enqueued notice was enqueued."""
