@@ -341,3 +341,23 @@ def test_send_to_nobody_warns_and_keeps_the_notice(dialog: Dialog) -> None:
     assert confirm.text == "Send the notice future-one to its subscribers now?"
     (done,) = dialog.handle_button(ADMIN, "x:future-one")
     assert done.toast == "The notice future-one is on its way. Recipients: 1."
+
+
+@pytest.mark.parametrize(
+    ("user", "args"),
+    [(USER, "gifts weekly"), (RU_USER, "подарки еженедельно"), (USER, "weekly digest gifts")],
+)
+def test_a_topic_and_a_delivery_word_in_one_subscribe_do_both(
+    dialog: Dialog, user: UserRef, args: str
+) -> None:
+    """The maintainers' probe: "/subscribe gifts weekly" got "There is no topic …"."""
+    dialog.handle_message(user, f"/subscribe {args}")
+    assert dialog.store.subscriptions(user.chat_id) == {"gifts"}
+    assert dialog.store.delivery_mode(user.chat_id) == "weekly"
+
+
+def test_a_delivery_word_beside_an_unknown_topic_changes_nothing(dialog: Dialog) -> None:
+    (reply,) = dialog.handle_message(USER, "/subscribe giftz, weather weekly")
+    assert "There is no topic" in reply.text
+    assert dialog.store.subscriptions(USER.chat_id) == set()
+    assert dialog.store.delivery_mode(USER.chat_id) == "instant"

@@ -92,6 +92,19 @@ def _mode_named(text: str) -> DeliveryMode | None:
     return _MODE_OF.get(phrase(text))
 
 
+def _mode_and_topics(text: str) -> tuple[DeliveryMode | None, str]:
+    """The delivery mode that ``/subscribe``'s arguments name at their end or start, with
+    topics beside it ("gifts, relatives weekly", «еженедельно подарки»), and the rest (the
+    topics, as typed); (None, ``text``) when they name none."""
+    said = text.split()
+    for size in range(len(said) - 1, 0, -1):  # the longest phrase first: "weekly digest"
+        for mode_words, rest in ((said[-size:], said[:-size]), (said[:size], said[size:])):
+            mode = _mode_named(" ".join(mode_words))
+            if mode is not None:
+                return mode, " ".join(rest)
+    return None, text
+
+
 def _known(turn: Turn, topic: str) -> bool:
     return topic == ALL_TOPICS or topic in turn.kb.topics
 
@@ -163,7 +176,8 @@ class Subscriptions(Feature):
         if mode is not None:
             said = self._set_mode(turn, mode)  # the panel says it to a subscriber
             return [self.panel(turn, None if self._covered(turn) else escape(said))]
-        return self._command(turn, args, self._add)
+        mode, topics = _mode_and_topics(args)  # "/subscribe gifts weekly"
+        return self._command(turn, topics, self._add, mode)
 
     def unsubscribe(self, turn: Turn, args: str) -> list[Reply]:
         """``/unsubscribe`` stops all notices; ``/unsubscribe <topic>`` one topic."""
@@ -207,9 +221,12 @@ class Subscriptions(Feature):
 
     # helpers --------------------------------------------------------------------------------
 
-    def _command(self, turn: Turn, args: str, change: Change) -> list[Reply]:
+    def _command(
+        self, turn: Turn, args: str, change: Change, mode: DeliveryMode | None = None
+    ) -> list[Reply]:
         """Apply ``change`` to each topic named in ``args`` ("gifts, relatives"; all when
-        none); show the result. When one names no topic, nothing changes."""
+        none), and choose ``mode`` of delivery if given; show the result. When one names no
+        topic, nothing changes."""
         named = {part: find_topic(turn, part) for part in TOPIC_SEPARATORS.split(args) if part}
         unknown = [part for part, topic in named.items() if topic is None]
         if unknown:
@@ -224,6 +241,8 @@ class Subscriptions(Feature):
             return [self.panel(turn, escape(message) + "\n" + listing)]
         topics = dict.fromkeys(topic for topic in named.values() if topic) or [ALL_TOPICS]
         done = [change(turn, topic) for topic in topics]
+        if mode is not None:  # the panel says how notices come to a subscriber
+            self._set_mode(turn, mode)
         return [self.panel(turn, escape("\n".join(done)))]
 
     def _press(self, turn: Turn, topic: str, change: Change) -> list[Reply]:
