@@ -174,16 +174,21 @@ async def test_rate_stays_under_the_flood_limits(emu: BotAPIEmulator, dialog: Di
         assert second - first >= 1.0
 
 
-async def test_weekly_subscribers_get_one_digest(
-    emu: BotAPIEmulator, dialog: Dialog, bot: Bot
-) -> None:
-    add_subscribers(dialog.store, range(7000, 7003))
+def both_notices_with_a_weekly_reader(dialog: Dialog, chats: range, weekly: int) -> None:
+    """Subscribe ``chats`` (``weekly`` to the digest, due now) and enqueue both notices."""
+    add_subscribers(dialog.store, chats)
     now = datetime.now(UTC)
-    dialog.store.set_delivery_mode(7001, "weekly", now=now, digest_at=now)
+    dialog.store.set_delivery_mode(weekly, "weekly", now=now, digest_at=now)
     for notice_id in (NOTICE_ID, SECOND_ID):
         dialog.store.enqueue_notice(
             notice_id, ["gifts"], now=now, digest_at=now - timedelta(seconds=1), default_lang="ru"
         )
+
+
+async def test_weekly_subscribers_get_one_digest(
+    emu: BotAPIEmulator, dialog: Dialog, bot: Bot
+) -> None:
+    both_notices_with_a_weekly_reader(dialog, range(7000, 7003), weekly=7001)
     report = await drain(dialog, bot)
     assert report.sent == 6
     assert delivered(emu) == Counter({7000: 2, 7001: 1, 7002: 2})
@@ -202,13 +207,7 @@ def edit_notice(dialog: Dialog, notice_id: str, old: str, new: str) -> None:
 async def test_rows_of_a_notice_left_out_for_a_problem_wait_and_go_once_it_is_fixed(
     emu: BotAPIEmulator, dialog: Dialog, bot: Bot
 ) -> None:
-    add_subscribers(dialog.store, range(7100, 7102))
-    now = datetime.now(UTC)
-    dialog.store.set_delivery_mode(7101, "weekly", now=now, digest_at=now)
-    for notice_id in (NOTICE_ID, SECOND_ID):
-        dialog.store.enqueue_notice(
-            notice_id, ["gifts"], now=now, digest_at=now - timedelta(seconds=1), default_lang="ru"
-        )
+    both_notices_with_a_weekly_reader(dialog, range(7100, 7102), weekly=7101)
     edit_notice(dialog, SECOND_ID, "publish_at: 2020-10-19", "publish_at: 2020-10-19T09:00")
     assert dialog.library.kb.may_return(SECOND_ID)
     first = sender(dialog, bot)
