@@ -122,3 +122,21 @@ async def test_subscribing_with_buttons_and_admin_send(
         assert answer["text"] == "The notice later is on its way. Recipients: 4."
         await until(lambda: len(received(emu, "Новое правило")) == 4)
     assert received(emu, "Новое правило") == dict.fromkeys([*SUBSCRIBERS, 904], 1)
+
+
+async def test_pressing_the_panel_edits_it_instead_of_sending_a_new_one(
+    emu: BotAPIEmulator, settings: Settings
+) -> None:
+    async with running(settings):
+        [panel] = await ask(emu, "/subscribe", chat_id=905, lang="en")
+        _answer, [subscribed] = await press(emu, panel, "s:gifts")
+        _answer, [unsubscribed] = await press(emu, subscribed, "u:gifts")
+        # the same panel again: Telegram refuses the edit as "not modified", nothing is sent
+        answer, [] = await press(emu, unsubscribed, "d:instant", count=0)
+    assert [r.method for r in (subscribed, unsubscribed)] == ["editMessageText"] * 2
+    assert {r.message_id for r in (subscribed, unsubscribed)} == {panel.message_id}
+    assert emu.messages_to(905) == [panel]
+    assert [r.method for r in emu.rejected] == ["editMessageText"]
+    assert "You get notices on: Gifts." in (subscribed.plain_text or "")
+    assert "You are not subscribed" in emu.message(905, panel.message_id)["text"]
+    assert answer["text"] == "Each notice comes as soon as it is published."

@@ -139,3 +139,21 @@ def test_a_database_path_that_cannot_be_created_or_written_stops_the_start(
                 pytest.skip("chattr +i is not available here (needs root and ext4/xfs)")
     with pytest.raises(StartError, match=r"^ADAL_DB=.*adal.db cannot be written \(SQLITE_READ"):
         open_store(Settings(db_path=path))
+
+
+@pytest.mark.logs_errors
+@pytest.mark.parametrize("fault", ["read-only", "locked"])  # "full" may leave a row room
+def test_subscriptions_read_back_the_change_held_for_later(
+    dialog: Dialog, store: Store, tmp_path: Path, fault: str
+) -> None:
+    """A probe, the database full or locked: ``/subscribe gifts`` answered "You are subscribed
+    to “Ban on gifts”. You are not subscribed to update notices.", and /unsubscribe read the
+    subscription back after saying "You will get no more notices"."""
+    user = NEWCOMERS[1]
+    with unwritable(store, tmp_path / "adal.db", fault):
+        (subscribed,) = dialog.handle_message(user, "/subscribe gifts")
+        (unsubscribed,) = dialog.handle_message(user, "/unsubscribe")
+        assert store.held
+    assert "You get notices on: Ban on gifts." in subscribed.text
+    assert unsubscribed.text.startswith("You will get no more notices.\n\nYou are not subscribed")
+    assert store.catch_up() and store.subscriptions(user.chat_id) == set()

@@ -109,8 +109,8 @@ def test_subscribe_all_or_a_topic_at_once(dialog: Dialog) -> None:
         ("/subscribe everything", {ALL_TOPICS}),
         ("/subscribe все темы", {ALL_TOPICS}),
         ("/subscribe барлық тақырыптар", {ALL_TOPICS}),
-        ("/subscribe gifts, about", {"gifts", "about"}),
-        ("/subscribe подарки и о боте", {"gifts", "about"}),
+        ("/subscribe gifts, about", {ALL_TOPICS}),  # both topics of the small base: all
+        ("/subscribe подарки и о боте", {ALL_TOPICS}),
         ("/subscribe syilyqtar", {"gifts"}),  # Kazakh in Latin letters
         (".ыгиыскшиу фдд", {ALL_TOPICS}),  # /subscribe all on the Russian keyboard layout
     ],
@@ -140,6 +140,17 @@ def test_unsubscribe_one_topic_from_all_keeps_the_others(dialog: Dialog) -> None
     assert reply.text.startswith("You will get no more notices.")
     (reply,) = dialog.handle_message(USER, "/subscriptions")
     assert "not subscribed" in reply.text
+
+
+def test_a_topic_pressed_off_and_on_again_gives_all_topics_back(dialog: Dialog) -> None:
+    """A probe pressed "All topics", then a topic off and on again: it was left with an
+    explicit list (topics added later left out) and "All topics" unticked."""
+    dialog.handle_message(USER, "/subscribe all")
+    dialog.handle_button(USER, "u:gifts")
+    assert dialog.store.subscriptions(USER.chat_id) == {"about"}
+    (reply,) = dialog.handle_button(USER, "s:gifts")
+    assert dialog.store.subscriptions(USER.chat_id) == {ALL_TOPICS}
+    assert labels(reply)[0] == "✅ All topics" and "new ones included" in reply.text
 
 
 def test_unsubscribing_what_was_never_subscribed_says_so(dialog: Dialog) -> None:
@@ -361,3 +372,47 @@ def test_a_delivery_word_beside_an_unknown_topic_changes_nothing(dialog: Dialog)
     assert "There is no topic" in reply.text
     assert dialog.store.subscriptions(USER.chat_id) == set()
     assert dialog.store.delivery_mode(USER.chat_id) == "instant"
+
+
+def test_a_renamed_topic_key_is_told_to_its_subscribers_and_the_admins(small_kb: Path) -> None:
+    """A probe renamed ``about:`` in topics.yaml: its subscribers' panel said "You get notices
+    on: ." (an empty list), and nobody was told they get nothing more."""
+    store = Store(":memory:")
+    store.set_subscriptions(RU_USER.chat_id, {"about"})
+    store.set_subscriptions(USER.chat_id, {"gifts", "about"})
+    topics = small_kb / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace("about:", "contacts:"), "utf-8")
+    about = small_kb / "about.yaml"
+    about.write_text(about.read_text(encoding="utf-8").replace("topic: about", "topic: contacts"))
+    dialog = build_dialog(Settings(knowledge_dir=small_kb), store)
+    (panel,) = dialog.handle_message(RU_USER, "/subscriptions")
+    assert panel.text.startswith("Темы, на которую вы были подписаны, больше нет.")
+    assert "Вы не подписаны на уведомления" in panel.text and "темам: ." not in panel.text
+    assert actions(panel) == ["s:*", "s:gifts", "s:contacts", "d:instant", "d:weekly"]
+    (panel,) = dialog.handle_message(USER, "/subscriptions")
+    assert "You get notices on: Gifts." in panel.text and "no longer offered" in panel.text
+    dialog.handle_button(USER, "s:contacts")  # a change keeps the topics offered now
+    assert store.subscriptions(USER.chat_id) == {ALL_TOPICS}
+    (listing,) = dialog.handle_message(ADMIN, "/notices")
+    assert listing.text.endswith(
+        "**Subscribed topics no longer in topics.yaml: their subscribers get nothing**\n- about: 1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "lang", "reply"),
+    [
+        (RU_USER, "/subscribe сыйлықтар", "kk", "Сіз «Сыйлықтар» тақырыбына жазылдыңыз."),
+        (RU_USER, "/subscribe syilyqtar", "kk", "Сіз «Сыйлықтар» тақырыбына жазылдыңыз."),
+        (USER, "/unsubscribe подарки", "ru", "Вы не были подписаны на тему «Подарки»."),
+        (RU_USER, "/subscribe gifts", None, "Вы подписаны на тему «Подарки»."),  # the key
+    ],
+)
+def test_a_topic_typed_in_a_language_is_answered_and_kept_in_it(
+    dialog: Dialog, user: UserRef, text: str, lang: str | None, reply: str
+) -> None:
+    """A probe: ``/subscribe туыстар`` from a Russian client got its panel, and later its
+    notices, in Russian."""
+    (panel,) = dialog.handle_message(user, text)
+    assert panel.text.startswith(reply)
+    assert dialog.store.written_language(user.chat_id) == lang

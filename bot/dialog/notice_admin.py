@@ -16,7 +16,7 @@ from bot.kb.loader import NOTICES_DIR
 from bot.kb.markup import escape
 from bot.kb.model import LeftOutNotice, Notice
 from bot.notices.schedule import NoticeStatus, local_time, notice_status, publish
-from bot.store import DELIVERY_STATES, DeliveryState
+from bot.store import ALL_TOPICS, DELIVERY_STATES, DeliveryState
 
 STATE_NAMES: dict[DeliveryState, str] = {
     "pending": N_("waiting"),
@@ -39,6 +39,16 @@ def _states(turn: Turn, counts: dict[DeliveryState, int]) -> str:
     )
 
 
+def _gone_topics(turn: Turn) -> dict[str, int]:
+    """Topic keys users are subscribed to that the base no longer has (renamed in
+    topics.yaml, say), each with its number of subscribers."""
+    return {
+        key: count
+        for key, count in sorted(turn.store.topic_subscribers().items())
+        if key != ALL_TOPICS and key not in turn.kb.topics
+    }
+
+
 class NoticeAdmin(Feature):
     """The admins' commands: /notices, /preview, /send (after a confirm button), /stats."""
 
@@ -56,7 +66,8 @@ class NoticeAdmin(Feature):
         return {"x": self.confirm_send}
 
     def notices(self, turn: Turn, _args: str) -> list[Reply]:
-        """Upcoming notices, due ones, and sent ones with their delivery counts."""
+        """Upcoming notices, due ones, and sent ones with their delivery counts; subscribed
+        topics the base no longer has, with their subscribers."""
         _ = turn._
         counts = turn.store.delivery_counts()
         enqueued = turn.store.enqueued_notices()
@@ -86,6 +97,12 @@ class NoticeAdmin(Feature):
             groups.append(
                 _("**Left out for a problem in the file, not sent until fixed**")
                 + "".join(f"\n- {_problem(left)}" for left in turn.kb.left_out)
+            )
+        gone = _gone_topics(turn)
+        if gone:
+            groups.append(
+                _("**Subscribed topics no longer in topics.yaml: their subscribers get nothing**")
+                + "".join(f"\n- {escape(key)}: {count}" for key, count in gone.items())
             )
         return [Reply("\n\n".join(groups) or _("There are no notices."))]
 

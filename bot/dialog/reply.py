@@ -64,6 +64,8 @@ class Reply:
     become ``buttons`` (its text stays; an edit has none of its own). ``in_place`` (with
     ``edit``): only the pressed button's row becomes ``buttons``; the other rows stay as they
     are, in their order (a vote's 👍 👎 give way to a thank-you under the same questions).
+    ``replaces``: the pressed message becomes this one, text and buttons (a panel shown again
+    with the press applied); a new message where there is none to replace.
     """
 
     text: str
@@ -71,6 +73,7 @@ class Reply:
     toast: str | None = None
     edit: bool = False
     in_place: bool = False
+    replaces: bool = False
 
     def __post_init__(self) -> None:
         if any(len(row) > ROW_LIMIT for row in self.buttons):
@@ -79,6 +82,8 @@ class Reply:
             raise ValueError("an edit replaces the pressed message's buttons, not its text")
         if self.in_place and not self.edit:
             raise ValueError("only an edit replaces the pressed button's row")
+        if self.replaces and (self.edit or not self.text):
+            raise ValueError("a reply replacing the pressed message has a text of its own")
 
     def in_language(self, lang: Lang) -> Reply:
         """The reply with its buttons marked as belonging to a message in ``lang``."""

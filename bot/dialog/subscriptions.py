@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from rapidfuzz import fuzz
@@ -12,7 +13,7 @@ from bot.dialog.notice_replies import notice_reply, published
 from bot.dialog.reply import Button, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
 from bot.i18n import N_
-from bot.kb import LANGS
+from bot.kb import LANGS, Lang
 from bot.kb.markup import escape
 from bot.matching.function_words import ALL_STOPWORDS
 from bot.matching.normalize import fold, phrase, prepare
@@ -123,26 +124,81 @@ def find_topic(turn: Turn, text: str) -> str | None:
     typed = fold(text)
     if typed.split() and set(typed.split()) <= ALL_WORDS:
         return ALL_TOPICS
-    if has_latin(text):  # "syilyq": Kazakh in Latin letters too
-        found = _find_topic(turn, typed)
-        return found or _find_topic(turn, latin_to_cyrillic(prepare(text)))
-    return _find_topic(turn, typed)
+    return next(filter(None, (_find_topic(turn, form) for form in _typed_forms(text))), None)
+
+
+def _typed_forms(text: str) -> list[str]:
+    """``text`` folded, and in Cyrillic letters too when it has Latin ones ("syilyq": Kazakh
+    in Latin letters)."""
+    return [fold(text), *([latin_to_cyrillic(prepare(text))] if has_latin(text) else [])]
+
+
+def _fit(typed: str, names: set[str]) -> float | None:
+    """How well the folded ``typed`` fits the folded ``names`` word by word: the mean
+    similarity of its words to theirs; None when one of its words fits none."""
+    words = [w for w in typed.split() if w not in ALL_STOPWORDS] or typed.split()
+    vocabulary = {w for name in names for w in name.split() if w not in ALL_STOPWORDS}
+    fits = [max((_similarity(w, v) for v in vocabulary), default=0.0) for w in words]
+    return sum(fits) / len(fits) if fits and min(fits) >= WORD_CUTOFF else None
 
 
 def _find_topic(turn: Turn, typed: str) -> str | None:
     """The topic key that the folded ``typed`` names (see :func:`find_topic`)."""
-    words = [w for w in typed.split() if w not in ALL_STOPWORDS] or typed.split()
     scores: dict[str, float] = {}
     for key, topic in turn.kb.topics.items():
         names = {fold(key), *(fold(topic.names[lang]) for lang in LANGS)}
         if typed in names:
             return key
-        vocabulary = {w for name in names for w in name.split() if w not in ALL_STOPWORDS}
-        fits = [max((_similarity(w, v) for v in vocabulary), default=0.0) for w in words]
-        if fits and min(fits) >= WORD_CUTOFF:
-            scores[key] = sum(fits) / len(fits)
+        fit = _fit(typed, names)
+        if fit is not None:
+            scores[key] = fit
     best = [key for key, score in scores.items() if score == max(scores.values())]
     return best[0] if len(best) == 1 else None
+
+
+def topic_language(turn: Turn, text: str, key: str) -> Lang | None:
+    """The language ``text``, naming the topic ``key``, is written in: the one whose name of
+    the topic it fits (``туыстар``: kk); None when it is the key or fits the names of several
+    languages (``о боте``: ru and kk) or of none."""
+    names = {lang: fold(turn.kb.topics[key].names[lang]) for lang in LANGS}
+    for typed in _typed_forms(text):
+        if typed == fold(key):
+            return None
+        fitting = [lang for lang, name in names.items() if typed == name or _fit(typed, {name})]
+        if fitting:
+            return fitting[0] if len(fitting) == 1 else None
+    return None
+
+
+def _written_in(turn: Turn, named: dict[str, str | None]) -> Turn:
+    """The turn answering in the language the topics were typed in (each typed part with the
+    topic it names), stored as the user's as a typed question's is; unchanged when they tell
+    no one language."""
+    found = [
+        topic_language(turn, part, key)
+        for part, key in named.items()
+        if key is not None and key != ALL_TOPICS
+    ]
+    langs = {lang for lang in found if lang is not None}
+    if len(langs) != 1:
+        return turn
+    (lang,) = langs
+    return turn.answering_message(" ".join(named), lang)
+
+
+def _all_when_every(turn: Turn, topics: set[str]) -> set[str]:
+    """``topics``, or all topics (new ones included) when they name every topic of the base."""
+    return {ALL_TOPICS} if set(turn.kb.topics) <= topics else topics
+
+
+def _replacing(press: ButtonHandler) -> ButtonHandler:
+    """``press`` whose panel takes the place of the pressed one (a toast alone stays a toast),
+    so that no panel with stale ticks is left above."""
+
+    def handler(turn: Turn, payload: str) -> list[Reply]:
+        return [replace(reply, replaces=bool(reply.text)) for reply in press(turn, payload)]
+
+    return handler
 
 
 class Subscriptions(Feature):
@@ -159,9 +215,9 @@ class Subscriptions(Feature):
     def buttons(self) -> dict[str, ButtonHandler]:
         """s: subscribe, u: unsubscribe, d: delivery mode, n: open a notice."""
         return {
-            "s": self.press_subscribe,
-            "u": self.press_unsubscribe,
-            "d": self.set_mode,
+            "s": _replacing(self.press_subscribe),
+            "u": _replacing(self.press_unsubscribe),
+            "d": _replacing(self.set_mode),
             "n": self.open_notice,
         }
 
@@ -239,6 +295,7 @@ class Subscriptions(Feature):
                 topic=", ".join(unknown),
             )
             return [self.panel(turn, escape(message) + "\n" + listing)]
+        turn = _written_in(turn, named)
         topics = dict.fromkeys(topic for topic in named.values() if topic) or [ALL_TOPICS]
         done = [change(turn, topic) for topic in topics]
         if mode is not None:  # the panel says how notices come to a subscriber
@@ -252,9 +309,10 @@ class Subscriptions(Feature):
         return [self.panel(turn, toast=change(turn, topic))]
 
     def _covered(self, turn: Turn) -> set[str]:
-        """The topics whose notices the user gets (every topic for an all-topics subscription)."""
+        """The topics whose notices the user gets (every topic for an all-topics subscription);
+        a topic no longer in the base (its key renamed, say) is none of them."""
         subscribed = turn.store.subscriptions(turn.user.chat_id)
-        return set(turn.kb.topics) if ALL_TOPICS in subscribed else subscribed
+        return set(turn.kb.topics) if ALL_TOPICS in subscribed else subscribed & set(turn.kb.topics)
 
     def _add(self, turn: Turn, topic: str) -> str:
         chat_id = turn.user.chat_id
@@ -264,7 +322,9 @@ class Subscriptions(Feature):
             return turn._("You are subscribed to notices on all topics.")
         subscribed = turn.store.subscriptions(chat_id)
         if ALL_TOPICS not in subscribed:  # else the topic is covered already
-            turn.store.set_subscriptions(chat_id, subscribed | {topic})
+            turn.store.set_subscriptions(
+                chat_id, _all_when_every(turn, self._covered(turn) | {topic})
+            )
         return turn._(
             "You are subscribed to “{topic}”.", topic=turn.kb.topics[topic].names[turn.lang]
         )
@@ -307,10 +367,18 @@ class Subscriptions(Feature):
             status = _("You get notices on: {topics}.", topics=names)
         else:
             status = _("You are not subscribed to update notices.")
+        gone = subscribed - set(turn.kb.topics) - {ALL_TOPICS}
         text = "\n\n".join(
             part
             for part in (
                 note or "",
+                escape(
+                    _(
+                        "A topic you subscribed to is no longer offered."
+                        " The topics offered now are on the buttons below."
+                    )
+                )
+                * bool(gone),
                 escape(status),
                 escape(self._mode_text(turn, mode)) if covered else "",
                 escape(

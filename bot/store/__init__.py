@@ -104,6 +104,7 @@ class Store(
             self.secret = secret.encode() if secret else read_or_create_key(path)
             connection = sqlite3.connect(path, timeout=busy_timeout, check_same_thread=False)
         self.db = JournaledDatabase(connection, int(busy_timeout * 1000))
+        self.held_topics = {}
         connection.create_function("adal_uid", 1, self.uid, deterministic=True)
         with self.db.strictly():
             if str(path) != ":memory:":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from bot.store.journal import Statement
 from bot.store.tables import ALL_TOPICS, DeliveryMode, marks, now_text, stamp
 from bot.store.users import Users
 
@@ -12,10 +13,26 @@ from bot.store.users import Users
 class Subscriptions(Users):
     """Subscriptions to topics and how notices are delivered (at once or weekly)."""
 
+    held_topics: dict[int, tuple[list[Statement], set[str]]]  # uid: its held change, topics
+
     def subscriptions(self, chat_id: int) -> set[str]:
-        """The topics a chat subscribed to (``ALL_TOPICS`` for every topic)."""
-        rows = self.db.execute("SELECT topic FROM subscriptions WHERE uid = ?", [self.uid(chat_id)])
+        """The topics a chat subscribed to (``ALL_TOPICS`` for every topic); while its latest
+        change is held (the database refusing writes), the topics it will have once made."""
+        uid = self.uid(chat_id)
+        held = self.held_topics.get(uid)
+        if held is not None and any(unit is held[0] for unit in self.db.held):
+            return set(held[1])
+        self.held_topics.pop(uid, None)  # made (or dropped): the database has it
+        rows = self.db.execute("SELECT topic FROM subscriptions WHERE uid = ?", [uid])
         return {topic for (topic,) in rows}
+
+    def _note_held(self, uid: int, topics: set[str]) -> None:
+        """Remember ``topics`` while the change just written is held (a write made while
+        others are held is held after them: the last one is this change)."""
+        if self.db.held:
+            self.held_topics[uid] = (self.db.held[-1], topics)
+        else:
+            self.held_topics.pop(uid, None)
 
     def set_subscriptions(
         self,
@@ -63,6 +80,7 @@ class Subscriptions(Users):
                     f" AND notice_id IN ({marks(dropped)})",
                     [uid, *dropped],
                 )
+        self._note_held(uid, topics)
 
     def delivery_mode(self, chat_id: int) -> DeliveryMode:
         """How a chat gets notices: each at once (instant) or in a weekly digest."""
@@ -84,6 +102,14 @@ class Subscriptions(Users):
                 "UPDATE outbox SET digest = ?, ready_at = ? WHERE uid = ? AND state = 'pending'",
                 [int(weekly), stamp(digest_at if weekly else now), uid],
             )
+
+    def topic_subscribers(self) -> dict[str, int]:
+        """Each subscribed topic key (``ALL_TOPICS`` too) with its number of active subscribers."""
+        rows = self.db.execute(
+            "SELECT s.topic, count(*) FROM subscriptions s JOIN users u ON u.uid = s.uid"
+            " WHERE u.active = 1 GROUP BY s.topic"
+        )
+        return dict(rows.fetchall())
 
     def count_subscribers(self) -> dict[str, int]:
         """Active users with at least one subscription, and how many of them take the digest."""

@@ -210,8 +210,8 @@ async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Handle a pressed inline button: answer the callback (with the toast), change the pressed
-    message's buttons when a reply says so, send the other replies. A group member who may not
-    change its subscriptions is told so in the toast, to them alone."""
+    message's buttons, or the whole message, when a reply says so, send the other replies. A
+    group member who may not change its subscriptions is told so in the toast, to them alone."""
     query = update.callback_query
     if query is None:
         return
@@ -238,10 +238,31 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     except BadRequest as exc:
         log.warning("callback query of %s not answered: %s", who(context, user.chat_id), exc)
+    new = []
     for reply in replies:
         if reply.edit:
             await query.edit_message_reply_markup(_edited(query, reply))
-    await send_replies(context.bot, user.chat_id, [r for r in replies if not r.edit])
+        elif not (reply.replaces and await _replace_pressed(context, query, reply)):
+            new.append(reply)
+    await send_replies(context.bot, user.chat_id, new)
+
+
+async def _replace_pressed(
+    context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, reply: Reply
+) -> bool:
+    """Show ``reply`` in place of the pressed message; False when that cannot be edited (it is
+    gone, say): the reply is then sent as a new message."""
+    message = query.message
+    if message is None:
+        return False
+    try:
+        await edit_reply(context.bot, message.chat.id, message.message_id, reply)
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():  # it shows this already (pressed twice)
+            return True
+        log.warning("message of %s not edited: %s", who(context, message.chat.id), exc)
+        return False
+    return True
 
 
 def _edited(query: CallbackQuery, reply: Reply) -> InlineKeyboardMarkup | None:
