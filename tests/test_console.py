@@ -107,7 +107,7 @@ def test_subscriptions_work_in_the_terminal(
         knowledge=small_kb,
     )
     assert "You are subscribed to “Gifts”." in output
-    assert "  [2] ✅ Gifts" in output and "  [5] Weekly digest" in output
+    assert "  [2] ✅ Gifts" in output and "  [5] Daily digest\n  [6] Weekly digest" in output
     assert "(You are unsubscribed from “Gifts”.)" in output  # the pressed button's notice
     assert "You are subscribed to notices on all topics." in output
     assert "You will get no more notices." in output

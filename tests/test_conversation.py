@@ -299,10 +299,11 @@ def test_every_button_group_has_a_line_saying_what_it_chooses(dialog: Dialog) ->
     (panel,) = dialog.handle_message(EN, "/subscribe")
     assert panel.text.endswith(
         "Press a topic to subscribe or unsubscribe. "
-        "The last two buttons choose how notices come: at once or weekly."
+        "The last buttons choose how notices come: at once, or in a daily or weekly digest. "
+        "To choose its hour, type it: /subscribe 18:00 \\(Astana time\\)."
     )
     # not subscribed yet: no way of delivery is ticked
-    assert [b.label for b in panel.buttons[-1]] == ["At once", "Weekly digest"]
+    assert [b.label for b in panel.buttons[-1]] == ["At once", "Daily digest", "Weekly digest"]
     (answer,) = dialog.handle_message(EN, "/start gifts-any-value-ban")
     assert answer.text.endswith(
         "Related questions are below. Did this answer help? Rate it with 👍 or 👎."

@@ -47,6 +47,14 @@ def test_digest_is_the_next_monday_nine_in_almaty() -> None:
     assert next_digest_at(monday_nine) == monday_nine + timedelta(days=7)  # strictly after
 
 
+def test_a_digest_comes_at_the_hour_chosen_daily_or_on_mondays() -> None:
+    wednesday = datetime(2026, 3, 4, 18, 0, tzinfo=ALMATY)  # NOW is 17:00 in Almaty
+    assert next_digest_at(NOW, "daily", 18) == wednesday
+    assert next_digest_at(wednesday, "daily", 18) == wednesday + timedelta(days=1)
+    assert next_digest_at(NOW, "daily", 8) == datetime(2026, 3, 5, 8, 0, tzinfo=ALMATY)
+    assert next_digest_at(NOW, "weekly", 0) == datetime(2026, 3, 9, 0, 0, tzinfo=ALMATY)
+
+
 def test_due_upcoming_and_status() -> None:
     past, soon, later = (
         notice("past", NOW - timedelta(days=400)),

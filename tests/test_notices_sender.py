@@ -18,6 +18,7 @@ from telegram.request import HTTPXRequest
 from bot.config import Settings
 from bot.dialog import Dialog, Reply, build_dialog
 from bot.dialog.notice_replies import render_deliveries
+from bot.kb.loader import ALMATY
 from bot.notices import DrainReport, Limits, Sender, publish_due
 from bot.notices import sender as sender_module
 from bot.notices.lease import Lease
@@ -181,7 +182,11 @@ def both_notices_with_a_weekly_reader(dialog: Dialog, chats: range, weekly: int)
     dialog.store.set_delivery_mode(weekly, "weekly", now=now, digest_at=now)
     for notice_id in (NOTICE_ID, SECOND_ID):
         dialog.store.enqueue_notice(
-            notice_id, ["gifts"], now=now, digest_at=now - timedelta(seconds=1), default_lang="ru"
+            notice_id,
+            ["gifts"],
+            now=now,
+            digest_at=lambda _mode, _hour: now - timedelta(seconds=1),
+            default_lang="ru",
         )
 
 
@@ -195,6 +200,27 @@ async def test_weekly_subscribers_get_one_digest(
     digest = emu.last_message(7001)
     assert digest is not None and digest.plain_text is not None
     assert digest.plain_text.count("Ban on gifts") == 2  # 7001's client is English
+
+
+async def test_a_daily_reader_gets_the_digest_at_the_hour_chosen(
+    emu: BotAPIEmulator, dialog: Dialog, bot: Bot
+) -> None:
+    """Chat 7301 takes the daily digest at 18:00: at 17:59 (a fixed clock) the sender sends
+    only 7300's notices and returns; at 18:00 the digest goes, once."""
+    add_subscribers(dialog.store, range(7300, 7302))
+    noon = datetime(2026, 3, 4, 12, 0, tzinfo=ALMATY)
+    dialog.store.set_delivery_mode(7301, "daily", now=noon, digest_at=noon, hour=18)
+    publish_due(dialog.store, dialog.library.kb, noon, "ru")
+    early = sender(dialog, bot, at=datetime(2026, 3, 4, 17, 59, tzinfo=ALMATY))
+    assert (await early.drain()).sent == 2
+    early.lease.release()
+    assert delivered(emu) == Counter({7300: 2})
+    six = datetime(2026, 3, 4, 18, 0, tzinfo=ALMATY)
+    assert (await sender(dialog, bot, at=six).drain()).sent == 2  # both rows, one message
+    assert delivered(emu) == Counter({7300: 2, 7301: 1})
+    digest = emu.last_message(7301)
+    assert digest is not None and digest.plain_text is not None
+    assert digest.plain_text.startswith("Daily digest of updates")  # 7301's client: English
 
 
 def edit_notice(dialog: Dialog, notice_id: str, old: str, new: str) -> None:

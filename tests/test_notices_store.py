@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from bot.kb.loader import ALMATY
+from bot.notices import next_digest_at
 from bot.store import ALL_TOPICS, Store, user_ref
-from bot.store.schema import MIGRATIONS
+from bot.store.schema import MIGRATIONS, migrate
+from bot.store.tables import user_key
 
 NOW = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
 OWNER = "this-process"
@@ -18,7 +22,9 @@ DIGEST = NOW + timedelta(days=7)
 
 
 def enqueue(store: Store, notice_id: str = "n1") -> int | None:
-    return store.enqueue_notice(notice_id, ["gifts"], now=NOW, digest_at=DIGEST, default_lang="ru")
+    return store.enqueue_notice(
+        notice_id, ["gifts"], now=NOW, digest_at=lambda _mode, _hour: DIGEST, default_lang="ru"
+    )
 
 
 def outbox(store: Store) -> dict[int, dict[str, object]]:
@@ -98,7 +104,7 @@ def test_weekly_subscribers_wait_for_the_digest_and_can_switch(store: Store) -> 
     assert [d.notice_id for d in batch] == ["n1", "n2"] and all(d.digest for d in batch)
     store.set_delivery_mode(2, "instant", now=NOW, digest_at=DIGEST)
     assert sorted(d.chat_id for d in store.ready_deliveries(NOW)) == [1, 1, 2, 2, 5, 5]
-    assert store.count_subscribers() == {"subscribers": 4, "weekly": 0}
+    assert store.count_subscribers() == {"subscribers": 4, "daily": 0, "weekly": 0}
 
 
 def claim(store: Store, ids: list[int], owner: str = OWNER) -> bool:
@@ -196,4 +202,56 @@ def test_migration_keeps_existing_users(tmp_path: Path) -> None:
     store = Store(path)
     assert store.schema_version == len(MIGRATIONS)
     assert store.language(7) == "kk" and store.delivery_mode(7) == "instant"
+    store.close()
+
+
+def test_digest_rows_wait_for_each_subscribers_mode_and_hour(store: Store) -> None:
+    """NOW is Monday 09:00 in Almaty: a daily reader at 18:00 gets the digest tonight, a
+    weekly one at 08:00 next Monday (this Monday's 08:00 has passed), one at once now."""
+    store.set_delivery_mode(2, "daily", now=NOW, digest_at=DIGEST, hour=18)
+    store.set_delivery_mode(5, "weekly", now=NOW, digest_at=DIGEST, hour=8)
+    store.enqueue_notice(
+        "n1", ["gifts"], now=NOW, digest_at=partial(next_digest_at, NOW), default_lang="ru"
+    )
+    ready = {
+        chat: datetime.fromisoformat(str(row["ready_at"])) for chat, row in outbox(store).items()
+    }
+    assert ready == {
+        1: NOW,
+        2: datetime(2026, 3, 2, 18, 0, tzinfo=ALMATY),
+        5: datetime(2026, 3, 9, 8, 0, tzinfo=ALMATY),
+    }
+    assert {chat: row["digest"] for chat, row in outbox(store).items()} == {1: 0, 2: 1, 5: 1}
+    assert (store.delivery_mode(2), store.digest_hour(2)) == ("daily", 18)
+    assert store.count_subscribers() == {"subscribers": 4, "daily": 1, "weekly": 1}
+
+
+def test_the_digest_hour_migration_keeps_each_users_delivery(tmp_path: Path) -> None:
+    """A database made before the digest hour: weekly readers stay weekly, at 09:00, and
+    their queued digest rows keep their moment."""
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    db.conn.create_function("adal_uid", 1, partial(user_key, b"key"))
+    migrate(db, MIGRATIONS[:-1])
+    for chat_id, delivery in ((7, "weekly"), (8, "instant")):
+        db["users"].insert(
+            {"uid": user_key(b"key", chat_id), "chat_id": chat_id, "delivery": delivery}
+        )
+    db["outbox"].insert(
+        {
+            "notice_id": "n1",
+            "uid": user_key(b"key", 7),
+            "chat_id": 7,
+            "lang": "kk",
+            "digest": 1,
+            "ready_at": DIGEST.isoformat(),
+            "created_at": NOW.isoformat(),
+        }
+    )
+    db.close()
+    store = Store(path, "key")
+    assert store.schema_version == len(MIGRATIONS)
+    assert (store.delivery_mode(7), store.digest_hour(7)) == ("weekly", 9)
+    assert (store.delivery_mode(8), store.digest_hour(8)) == ("instant", 9)
+    assert [d.notice_id for d in store.digest_batch(7, DIGEST)] == ["n1"]
     store.close()

@@ -15,6 +15,7 @@ from bot.store import ALL_TOPICS, Delivery, Store
 
 USER = UserRef(chat_id=200, user_id=200, client_lang="en")
 RU_USER = UserRef(chat_id=201, user_id=201, client_lang="ru")
+KK_USER = UserRef(chat_id=202, user_id=202, client_lang="kk")
 ADMIN = UserRef(chat_id=300, user_id=300, client_lang="en", is_admin=True)
 ADMIN_COMMANDS = ("notices", "preview", "send", "stats")
 
@@ -56,7 +57,7 @@ def labels(reply: Reply) -> list[str]:
 def test_subscribe_shows_topic_buttons_and_modes(dialog: Dialog) -> None:
     (reply,) = dialog.handle_message(USER, "/subscribe")
     assert "not subscribed" in reply.text
-    assert actions(reply) == ["s:*", "s:gifts", "s:about", "d:instant", "d:weekly"]
+    assert actions(reply) == ["s:*", "s:gifts", "s:about", "d:instant", "d:daily", "d:weekly"]
     assert not any("✅" in label for label in labels(reply))  # was "✅ At once", subscribed to none
     (chosen,) = dialog.handle_button(USER, "d:weekly")  # chosen first: a probe saw no tick
     assert "✅ Weekly digest" in labels(chosen) and "At once" in labels(chosen)
@@ -85,11 +86,12 @@ def test_subscribe_with_a_delivery_word_chooses_how_notices_come(
     (reply,) = dialog.handle_message(user, f"/subscribe {args}")
     assert dialog.store.delivery_mode(user.chat_id) == mode
     told = (
-        "Notices come as a weekly digest, on Mondays at 09:00 (Astana time)."
+        "Notices come as a weekly digest, on Mondays at {hour} (Astana time)."
         if mode == "weekly"
         else "Each notice comes as soon as it is published."
     )
-    assert reply.text.startswith(escape(dialog.catalogs.translator(user.client_lang)(told)))
+    translated = dialog.catalogs.translator(user.client_lang)(told, hour="09:00")
+    assert reply.text.startswith(escape(translated))
 
 
 def test_subscribe_all_or_a_topic_at_once(dialog: Dialog) -> None:
@@ -216,7 +218,7 @@ def test_admin_previews_and_sends_after_confirming(dialog: Dialog) -> None:
     (listing,) = dialog.handle_message(ADMIN, "/notices")
     assert "- gift-rules 2020-10-18 09:00: waiting 1" in listing.text
     (stats,) = dialog.handle_message(ADMIN, "/stats")
-    assert "Subscribers: 1, of them weekly digest: 0." in stats.text
+    assert "Subscribers: 1; digests: daily 0, weekly 0." in stats.text
 
 
 def test_notice_and_digest_messages(dialog: Dialog) -> None:
@@ -251,11 +253,92 @@ def test_an_archived_notice_is_listed_as_archived_not_due(small_kb: Path) -> Non
     assert "Due" not in listing.text
 
 
-def test_subscribe_weekly_says_how_notices_come_once(dialog: Dialog) -> None:
+@pytest.mark.parametrize("args", ["weekly", "weekly at 8:00", "gifts weekly 8:00"])
+def test_subscribe_weekly_says_how_notices_come_once(dialog: Dialog, args: str) -> None:
     """A probe saw "Notices come as a weekly digest…" twice in one message."""
     dialog.handle_message(USER, "/subscribe gifts")
-    (reply,) = dialog.handle_message(USER, "/subscribe weekly")
+    (reply,) = dialog.handle_message(USER, f"/subscribe {args}")
     assert reply.text.count("Notices come as a weekly digest") == 1
+
+
+@pytest.mark.parametrize(
+    ("user", "args", "mode", "hour", "topics"),
+    [
+        (USER, "daily", "daily", 9, set()),
+        (RU_USER, "ежедневно", "daily", 9, set()),
+        (RU_USER, "каждый день", "daily", 9, set()),
+        (KK_USER, "күн сайын", "daily", 9, set()),
+        (USER, "at 18:00", "daily", 18, set()),
+        (RU_USER, "в 18:00", "daily", 18, set()),
+        (USER, "18:00", "daily", 18, set()),
+        (KK_USER, "сағат 18-де", "daily", 18, set()),
+        (RU_USER, "в 9 утра", "daily", 9, set()),
+        (RU_USER, "в 6 вечера", "daily", 18, set()),
+        (USER, "at 7 pm", "daily", 19, set()),
+        (USER, "weekly at 8:00", "weekly", 8, set()),
+        (KK_USER, "апта сайын сағат 8-де", "weekly", 8, set()),
+        (USER, "gifts daily 18:00", "daily", 18, {"gifts"}),
+        (RU_USER, "подарки еженедельно в 8:00", "weekly", 8, {"gifts"}),
+        (KK_USER, "сыйлықтар күн сайын сағат 18-де", "daily", 18, {"gifts"}),
+    ],
+)
+def test_subscribe_chooses_the_digest_and_its_hour(
+    dialog: Dialog, user: UserRef, args: str, mode: str, hour: int, topics: set[str]
+) -> None:
+    dialog.handle_message(user, f"/subscribe {args}")
+    chat_id = user.chat_id
+    assert (dialog.store.delivery_mode(chat_id), dialog.store.digest_hour(chat_id)) == (mode, hour)
+    assert dialog.store.subscriptions(chat_id) == topics
+
+
+@pytest.mark.parametrize("typed", ["25:00", "в 99", "at 9:30", "gifts at 24"])
+def test_a_bad_hour_is_explained_and_changes_nothing(dialog: Dialog, typed: str) -> None:
+    dialog.handle_message(USER, "/subscribe weekly")
+    (reply,) = dialog.handle_message(USER, f"/subscribe {typed}")
+    assert reply.text.startswith("“")
+    assert "is not an hour the digest can come at: type a whole hour from 0 to 23" in reply.text
+    assert "/subscribe 18:00, /subscribe at 8:00, /subscribe daily 18:00" in reply.text
+    chat_id = USER.chat_id
+    assert (dialog.store.delivery_mode(chat_id), dialog.store.digest_hour(chat_id)) == ("weekly", 9)
+    assert dialog.store.subscriptions(chat_id) == set()
+
+
+def test_a_number_alone_is_no_hour(dialog: Dialog) -> None:
+    """A topic key may hold a year ("law-2020"): "/subscribe 2020" is looked up as a topic."""
+    (reply,) = dialog.handle_message(USER, "/subscribe 2020")
+    assert reply.text.startswith("There is no topic “2020”.")
+
+
+def test_an_hour_chosen_while_at_once_switches_to_the_daily_digest(dialog: Dialog) -> None:
+    dialog.handle_message(USER, "/subscribe gifts")
+    (reply,) = dialog.handle_message(USER, "/subscribe at 18:00")
+    assert reply.text.startswith("With an hour chosen, notices come in a daily digest.")
+    told = escape("Notices come as a daily digest, every day at 18:00 (Astana time).")
+    assert reply.text.count(told) == 1
+    assert dialog.store.delivery_mode(USER.chat_id) == "daily"
+
+
+def test_the_panel_shows_the_digest_and_its_hour(dialog: Dialog) -> None:
+    dialog.handle_message(RU_USER, "/subscribe подарки")
+    dialog.handle_message(RU_USER, "/subscribe в 18:00")
+    (panel,) = dialog.handle_button(RU_USER, "d:weekly")
+    assert panel.toast == (
+        "Уведомления приходят еженедельной сводкой — по понедельникам в 18:00 (время Астаны)."
+    )
+    assert escape(panel.toast) in panel.text
+    assert "Чтобы выбрать час сводки, напишите его: /subscribe 18:00" in panel.text
+    assert actions(panel)[-3:] == ["d:instant", "d:daily", "d:weekly"]
+    assert labels(panel)[-3:] == ["Сразу", "Ежедневная сводка", "✅ Еженедельная сводка"]
+    (panel,) = dialog.handle_button(RU_USER, "d:daily")
+    assert "ежедневной сводкой — каждый день в 18:00" in panel.text
+    assert labels(panel)[-2] == "✅ Ежедневная сводка"
+
+
+def test_the_daily_digest_says_daily(dialog: Dialog) -> None:
+    dialog.handle_message(USER, "/subscribe gifts daily")
+    row = Delivery(1, "gift-rules", USER.chat_id, "en", True, 0)
+    digest = render_deliveries(dialog, [row])
+    assert digest is not None and digest.text.startswith("**Daily digest of updates**")
 
 
 def test_an_archived_notice_is_refused_by_send(small_kb: Path) -> None:

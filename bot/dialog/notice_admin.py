@@ -162,7 +162,10 @@ class NoticeAdmin(Feature):
                 totals[state] += count
         lines = [
             _("Users: {users}, active: {active}.", **users),
-            _("Subscribers: {subscribers}, of them weekly digest: {weekly}.", **subscribers),
+            _(
+                "Subscribers: {subscribers}; digests: daily {daily}, weekly {weekly}.",
+                **subscribers,
+            ),
             _("Deliveries:") + " " + (_states(turn, totals) or _("none yet.")),
         ]
         sections = [escape("\n".join(lines)), *self._questions(turn), *self._feedback(turn)]

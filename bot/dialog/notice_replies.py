@@ -1,4 +1,4 @@
-"""Notices as messages: one notice, the weekly digest, and a chat's outbox rows."""
+"""Notices as messages: one notice, the daily or weekly digest, and a chat's outbox rows."""
 
 from __future__ import annotations
 
@@ -29,15 +29,19 @@ def notice_reply(turn: Turn, notice: Notice) -> Reply:
     return Reply(text, rows)
 
 
-def digest_reply(turn: Turn, notices: list[Notice]) -> Reply:
-    """The weekly digest: the week's notices listed, each a button opening it."""
+def digest_reply(turn: Turn, notices: list[Notice], *, daily: bool = False) -> Reply:
+    """The weekly (or ``daily``) digest: its notices listed, each a button opening it."""
     titles = [notice.texts[turn.lang].title for notice in notices]
     lines = [f"{n}. **{escape(title)}**" for n, title in enumerate(titles, start=1)]
     rows = tuple(
         (Button(title, f"n:{notice.id}"),) for title, notice in zip(titles, notices, strict=True)
     )
     text = "\n\n".join(
-        [turn._("**This week's updates**"), "\n".join(lines), turn._("Press one to read it.")]
+        [
+            turn._("**Daily digest of updates**") if daily else turn._("**This week's updates**"),
+            "\n".join(lines),
+            turn._("Press one to read it."),
+        ]
     )
     return Reply(text, rows)
 
@@ -54,5 +58,10 @@ def render_deliveries(dialog: Turns, rows: list[Delivery]) -> Reply | None:
     notices = [n for n in (turn.kb.notices.get(row.notice_id) for row in rows) if n is not None]
     if not notices:
         return None
-    reply = digest_reply(turn, notices) if rows[0].digest else notice_reply(turn, notices[0])
+    daily = turn.store.delivery_mode(chat_id) == "daily"
+    reply = (
+        digest_reply(turn, notices, daily=daily)
+        if rows[0].digest
+        else notice_reply(turn, notices[0])
+    )
     return reply.in_language(turn.lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from rapidfuzz import fuzz
@@ -19,7 +19,7 @@ from bot.matching.function_words import ALL_STOPWORDS
 from bot.matching.normalize import fold, phrase, prepare
 from bot.matching.scripts import has_latin, latin_to_cyrillic
 from bot.notices.schedule import next_digest_at
-from bot.store import ALL_TOPICS, DeliveryMode
+from bot.store import ALL_TOPICS, DIGEST_HOURS, DeliveryMode
 
 ALL_WORDS = {  # "/subscribe everything", "все темы", "барлық тақырыптар", "vse": all topics
     ALL_TOPICS,
@@ -54,8 +54,20 @@ ALL_WORDS = {  # "/subscribe everything", "все темы", "барлық та�
     ),
 }
 TOPIC_SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\s(?:и|and|және|men|мен|zhane)\s)\s*")
-MODES: tuple[DeliveryMode, ...] = ("instant", "weekly")
+MODES: tuple[DeliveryMode, ...] = ("instant", "daily", "weekly")
 MODE_WORDS: dict[DeliveryMode, tuple[str, ...]] = {  # "/subscribe weekly": how notices come
+    "daily": (
+        "daily",
+        "every day",
+        "daily digest",
+        "once a day",
+        "ежедневно",
+        "каждый день",
+        "раз в день",
+        "күн сайын",
+        "күнде",
+        "kun saiyn",
+    ),
     "weekly": (
         "weekly",
         "digest",
@@ -85,6 +97,40 @@ Change = Callable[[Turn, str], str]  # subscribe or unsubscribe a topic; returns
 
 
 _MODE_OF = {phrase(said): mode for mode, phrases in MODE_WORDS.items() for said in phrases}
+HOUR_PHRASE = re.compile(  # "at 18:00", «в 9 утра», "сағат 18-де", "18:00", "6 pm"
+    r"(?<!\S)(?:(?P<at>at|в|во|к|сағат|sagat|saghat)\s+)?"
+    r"(?:(?P<half>таңғы|кешкі|tangy|keshki)\s+)?"
+    r"(?P<hour>\d+)(?:[:.](?P<minutes>\d+))?"
+    r"(?:\s*-?\s*(?P<suffix>де|да|те|та|ге|ке|ға|қа|de|da|te|ta|h|ч|час|часа|часов|утра|вечера"
+    r"|дня|ночи|am|pm|o'clock))?(?!\S)",
+    re.IGNORECASE,
+)
+AFTERNOON = {"кешкі", "keshki", "вечера", "дня", "pm"}  # "6 pm", «в 6 вечера»: 18:00
+
+
+@dataclass(frozen=True)
+class HourSaid:
+    """An hour of the day typed in ``/subscribe``'s arguments, and the arguments without it."""
+
+    hour: int | None  # 0-23; None when the words name no whole hour ("25:00", "в 99", "9:30")
+    typed: str  # the hour as typed
+    rest: str
+
+
+def hour_said(text: str) -> HourSaid | None:
+    """The digest hour ``text`` names ("at 18:00", «в 9 утра», "сағат 18-де", "18:00"), if
+    it names one: a number with minutes, a word before it (at, в, сағат) or after it (-де,
+    утра, pm); a bare number ("2020") is none."""
+    found = HOUR_PHRASE.search(text)
+    if found is None or not any(found.group("at", "minutes", "suffix", "half")):
+        return None
+    hour = int(found["hour"])
+    said = {(found["half"] or "").lower(), (found["suffix"] or "").lower()}
+    if said & AFTERNOON and hour < 12:
+        hour += 12
+    whole = hour in DIGEST_HOURS and int(found["minutes"] or 0) == 0
+    rest = " ".join((text[: found.start()] + " " + text[found.end() :]).split())
+    return HourSaid(hour if whole else None, found[0].strip(), rest)
 
 
 def _mode_named(text: str) -> DeliveryMode | None:
@@ -202,7 +248,8 @@ def _replacing(press: ButtonHandler) -> ButtonHandler:
 
 
 class Subscriptions(Feature):
-    """/subscribe, /unsubscribe, /subscriptions: topics (or all), instant or weekly delivery."""
+    """/subscribe, /unsubscribe, /subscriptions: topics (or all), at once or in a daily or
+    weekly digest at the user's hour."""
 
     def commands(self) -> list[Command]:
         """/subscribe, /unsubscribe, /subscriptions."""
@@ -228,6 +275,9 @@ class Subscriptions(Feature):
         ``/subscribe weekly`` (or "сразу", "апта сайын") chooses how notices come."""
         if not args.strip():
             return [self.panel(turn)]
+        hour = hour_said(args)  # "/subscribe daily at 18:00"
+        if hour is not None:
+            return self._subscribe_at(turn, hour)
         mode = _mode_named(args)
         if mode is not None:
             said = self._set_mode(turn, mode)  # the panel says it to a subscriber
@@ -254,19 +304,53 @@ class Subscriptions(Feature):
         return self._press(turn, topic, self._remove)
 
     def set_mode(self, turn: Turn, mode: str) -> list[Reply]:
-        """``d:instant`` / ``d:weekly``: each notice at once, or a digest on Mondays."""
+        """``d:instant`` / ``d:daily`` / ``d:weekly``: each notice at once, or in a digest."""
         if mode not in MODES:
             return [Reply("", toast=turn._("This button is out of date."))]
-        chosen: DeliveryMode = "weekly" if mode == "weekly" else "instant"
+        chosen = next(m for m in MODES if m == mode)
         return [self.panel(turn, toast=self._set_mode(turn, chosen))]
 
-    def _set_mode(self, turn: Turn, mode: DeliveryMode) -> str:
-        """Deliver the user's notices so (``mode``); what it means, to tell them."""
+    def _set_mode(self, turn: Turn, mode: DeliveryMode, hour: int | None = None) -> str:
+        """Deliver the user's notices so (``mode``, a digest at ``hour`` or the hour chosen
+        before); what it means, to tell them."""
         now = datetime.now(UTC)
-        turn.store.set_delivery_mode(
-            turn.user.chat_id, mode, now=now, digest_at=next_digest_at(now)
-        )
+        chat_id = turn.user.chat_id
+        hour = turn.store.digest_hour(chat_id) if hour is None else hour
+        digest_at = next_digest_at(now, mode, hour)
+        turn.store.set_delivery_mode(chat_id, mode, now=now, digest_at=digest_at, hour=hour)
         return self._mode_text(turn, mode)
+
+    def _subscribe_at(self, turn: Turn, said: HourSaid) -> list[Reply]:
+        """``/subscribe [topics] [daily|weekly] at 18:00``: the digest comes at that hour (a
+        user getting notices at once switches to the daily digest, and is told so); a bad
+        hour changes nothing."""
+        if said.hour is None:
+            return [self.panel(turn, escape(self._hour_help(turn, said.typed)))]
+        mode = _mode_named(said.rest)
+        topics = "" if mode else said.rest
+        if mode is None:
+            mode, topics = _mode_and_topics(said.rest)
+        told: list[str] = []
+        if mode is None:  # the digest chosen before; "at once" becomes the daily digest
+            mode = turn.store.delivery_mode(turn.user.chat_id)
+            if mode == "instant":
+                mode = "daily"
+                told.append(turn._("With an hour chosen, notices come in a daily digest."))
+        if topics:
+            return self._command(turn, topics, self._add, mode, said.hour, told)
+        said_mode = self._set_mode(turn, mode, said.hour)  # the panel says it to a subscriber
+        told += [] if self._covered(turn) else [said_mode]
+        return [self.panel(turn, escape("\n".join(told)) or None)]
+
+    @staticmethod
+    def _hour_help(turn: Turn, typed: str) -> str:
+        """Why ``typed`` is no digest hour, and the forms that are."""
+        return turn._(
+            "“{typed}” is not an hour the digest can come at: type a whole hour from 0 to 23, "
+            "Astana time, like this: /subscribe 18:00, /subscribe at 8:00, "
+            "/subscribe daily 18:00, /subscribe weekly at 9:00. Nothing was changed.",
+            typed=typed,
+        )
 
     def open_notice(self, turn: Turn, notice_id: str) -> list[Reply]:
         """``n:<id>``: a published (or sent) notice in full (from the digest)."""
@@ -278,11 +362,17 @@ class Subscriptions(Feature):
     # helpers --------------------------------------------------------------------------------
 
     def _command(
-        self, turn: Turn, args: str, change: Change, mode: DeliveryMode | None = None
+        self,
+        turn: Turn,
+        args: str,
+        change: Change,
+        mode: DeliveryMode | None = None,
+        hour: int | None = None,
+        told: list[str] | None = None,
     ) -> list[Reply]:
         """Apply ``change`` to each topic named in ``args`` ("gifts, relatives"; all when
-        none), and choose ``mode`` of delivery if given; show the result. When one names no
-        topic, nothing changes."""
+        none), and choose ``mode`` of delivery (at ``hour``) if given; show the result, and
+        ``told``. When one names no topic, nothing changes."""
         named = {part: find_topic(turn, part) for part in TOPIC_SEPARATORS.split(args) if part}
         unknown = [part for part, topic in named.items() if topic is None]
         if unknown:
@@ -297,9 +387,9 @@ class Subscriptions(Feature):
             return [self.panel(turn, escape(message) + "\n" + listing)]
         turn = _written_in(turn, named)
         topics = dict.fromkeys(topic for topic in named.values() if topic) or [ALL_TOPICS]
-        done = [change(turn, topic) for topic in topics]
+        done = [change(turn, topic) for topic in topics] + (told or [])
         if mode is not None:  # the panel says how notices come to a subscriber
-            self._set_mode(turn, mode)
+            self._set_mode(turn, mode, hour)
         return [self.panel(turn, escape("\n".join(done)))]
 
     def _press(self, turn: Turn, topic: str, change: Change) -> list[Reply]:
@@ -348,8 +438,15 @@ class Subscriptions(Feature):
         return turn._("You are unsubscribed from “{topic}”.", topic=name)
 
     def _mode_text(self, turn: Turn, mode: DeliveryMode) -> str:
+        hour = f"{turn.store.digest_hour(turn.user.chat_id):02d}:00"
         if mode == "weekly":
-            return turn._("Notices come as a weekly digest, on Mondays at 09:00 (Astana time).")
+            return turn._(
+                "Notices come as a weekly digest, on Mondays at {hour} (Astana time).", hour=hour
+            )
+        if mode == "daily":
+            return turn._(
+                "Notices come as a daily digest, every day at {hour} (Astana time).", hour=hour
+            )
         return turn._("Each notice comes as soon as it is published.")
 
     def panel(self, turn: Turn, note: str | None = None, *, toast: str | None = None) -> Reply:
@@ -384,7 +481,11 @@ class Subscriptions(Feature):
                 escape(
                     _("Press a topic to subscribe or unsubscribe.")
                     + " "
-                    + _("The last two buttons choose how notices come: at once or weekly.")
+                    + _(
+                        "The last buttons choose how notices come: at once, or in a daily or "
+                        "weekly digest. To choose its hour, type it: /subscribe 18:00 (Astana "
+                        "time)."
+                    )
                 ),
             )
             if part
@@ -413,6 +514,7 @@ class Subscriptions(Feature):
                 # "at once", the default, is ticked once notices come at all; the digest
                 # whenever it was chosen (before subscribing too)
                 Button(tick * (bool(covered) and mode == "instant") + _("At once"), "d:instant"),
+                Button(tick * (mode == "daily") + _("Daily digest"), "d:daily"),
                 Button(tick * (mode == "weekly") + _("Weekly digest"), "d:weekly"),
             )
         )

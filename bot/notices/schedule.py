@@ -1,17 +1,17 @@
-"""When notices go out: which are due, which are still to come, when the weekly digest is."""
+"""When notices go out: which are due, which are still to come, when a digest is."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, time, timedelta
+from functools import partial
 from typing import Literal
 
 from bot.kb.loader import ALMATY
 from bot.kb.model import KnowledgeBase, Lang, Notice
-from bot.store import Store
+from bot.store import DEFAULT_DIGEST_HOUR, DeliveryMode, Store
 
 DIGEST_WEEKDAY = 0  # Monday
-DIGEST_TIME = time(9, 0)  # in Asia/Almaty, like a bare publish_at date
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 NoticeStatus = Literal["upcoming", "due", "enqueued", "archived"]
 
@@ -31,12 +31,16 @@ def notice_status(notice: Notice, enqueued: Collection[str], now: datetime) -> N
     return "due" if notice.publish_at <= now else "upcoming"
 
 
-def next_digest_at(after: datetime) -> datetime:
-    """The first weekly digest moment (Monday 09:00 Asia/Almaty) strictly after ``after``."""
+def next_digest_at(
+    after: datetime, mode: DeliveryMode = "weekly", hour: int = DEFAULT_DIGEST_HOUR
+) -> datetime:
+    """The first digest moment strictly after ``after``: ``hour``:00 Asia/Almaty, on a Monday
+    for the weekly digest (by default Monday 09:00), every day for the daily one."""
     local = after.astimezone(ALMATY)
-    days = (DIGEST_WEEKDAY - local.weekday()) % 7
-    moment = datetime.combine(local.date() + timedelta(days=days), DIGEST_TIME, tzinfo=ALMATY)
-    return moment if moment > local else moment + timedelta(days=7)
+    period = 7 if mode == "weekly" else 1
+    days = (DIGEST_WEEKDAY - local.weekday()) % period
+    moment = datetime.combine(local.date() + timedelta(days=days), time(hour), tzinfo=ALMATY)
+    return moment if moment > local else moment + timedelta(days=period)
 
 
 def due_notices(kb: KnowledgeBase, enqueued: Collection[str], now: datetime) -> list[Notice]:
@@ -68,7 +72,7 @@ def publish(
         notice.id,
         notice.topics,
         now=now,
-        digest_at=next_digest_at(now),
+        digest_at=partial(next_digest_at, now),
         default_lang=default_lang,
         unless_empty=unless_empty,
     )

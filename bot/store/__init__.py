@@ -37,10 +37,13 @@ from bot.store.schema import migrate, schema_version
 from bot.store.subscriptions import Subscriptions
 from bot.store.tables import (
     ALL_TOPICS,
+    DEFAULT_DIGEST_HOUR,
     DELIVERY_STATES,
+    DIGEST_HOURS,
     Delivery,
     DeliveryMode,
     DeliveryState,
+    DigestMoment,
     stamp,
     user_ref,
 )
@@ -48,7 +51,9 @@ from bot.store.tables import (
 __all__ = [
     "ALL_TOPICS",
     "BUSY_TIMEOUT",
+    "DEFAULT_DIGEST_HOUR",
     "DELIVERY_STATES",
+    "DIGEST_HOURS",
     "OPEN_STATES",
     "TO_EXPERTS",
     "Case",
@@ -56,6 +61,7 @@ __all__ = [
     "Delivery",
     "DeliveryMode",
     "DeliveryState",
+    "DigestMoment",
     "Heartbeat",
     "Holder",
     "KeyMismatch",

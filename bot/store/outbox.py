@@ -10,8 +10,11 @@ from bot.store.tables import (
     ALL_TOPICS,
     DELIVERY_COLUMNS,
     DELIVERY_STATES,
+    DIGEST_HOURS,
+    DIGEST_MODES,
     Delivery,
     DeliveryState,
+    DigestMoment,
     Tables,
     deliveries,
     marks,
@@ -33,6 +36,15 @@ def _subscribed(topics: list[str]) -> tuple[str, list[str]]:
     )
 
 
+def _digest_moments(digest_at: DigestMoment) -> tuple[str, list[object]]:
+    """A ``moments(delivery, hour, at)`` table for a WITH clause: when a digest subscriber's rows
+    wait until, for every digest mode and hour; and its parameters."""
+    moments = [(mode, hour) for mode in DIGEST_MODES for hour in DIGEST_HOURS]
+    values = ", ".join("(?, ?, ?)" for _ in moments)
+    params: list[object] = [value for m, h in moments for value in (m, h, stamp(digest_at(m, h)))]
+    return f"moments (delivery, hour, at) AS (VALUES {values})", params
+
+
 class _Taken(Exception):
     """A row to claim is no longer pending (rolls the claim back)."""
 
@@ -51,7 +63,7 @@ class Outbox(Tables):
         topics: Iterable[str],
         *,
         now: datetime,
-        digest_at: datetime,
+        digest_at: DigestMoment,
         default_lang: Lang,
         unless_empty: bool = False,
     ) -> int | None:
@@ -60,11 +72,13 @@ class Outbox(Tables):
         One transaction: the rows and the mark that the notice is enqueued. Returns how many
         rows were created, or None when the notice had been enqueued before (nothing changes).
         With ``unless_empty``, a notice nobody would get is not marked (0: it may be enqueued
-        later). Digest subscribers' rows wait until ``digest_at``. Each row's language is the
-        user's choice, else their Telegram client's (``en-US`` → en), else ``default_lang``.
+        later). Digest subscribers' rows wait until ``digest_at`` their mode and hour. Each
+        row's language is the user's choice, else their Telegram client's (``en-US`` → en),
+        else ``default_lang``.
         """
         topics = sorted(set(topics))
         subscribed, params = _subscribed(topics)
+        moments, moment_params = _digest_moments(digest_at)
         with self.db.atomic():
             marked = self.db.execute(
                 "INSERT OR IGNORE INTO notices_state (notice_id, enqueued_at, recipients)"
@@ -77,8 +91,8 @@ class Outbox(Tables):
                 f"""
                 INSERT OR IGNORE INTO outbox
                     (notice_id, uid, chat_id, lang, digest, ready_at, created_at)
-                WITH recipients AS (
-                    SELECT uid, chat_id, delivery, lang, written_lang,
+                WITH {moments}, recipients AS (
+                    SELECT uid, chat_id, delivery, digest_hour, lang, written_lang,
                            lower(CASE WHEN instr(client_lang, '-') > 0
                                       THEN substr(client_lang, 1, instr(client_lang, '-') - 1)
                                       ELSE client_lang END) AS client
@@ -87,17 +101,20 @@ class Outbox(Tables):
                        CASE WHEN lang IN ({marks(LANGS)}) THEN lang
                             WHEN written_lang IN ({marks(LANGS)}) THEN written_lang
                             WHEN client IN ({marks(LANGS)}) THEN client ELSE ? END,
-                       delivery = 'weekly',
-                       CASE delivery WHEN 'weekly' THEN ? ELSE ? END, ?
-                FROM recipients ORDER BY uid""",
+                       delivery IN ({marks(DIGEST_MODES)}),
+                       coalesce((SELECT at FROM moments m
+                                 WHERE m.delivery = r.delivery AND m.hour = r.digest_hour), ?),
+                       ?
+                FROM recipients r ORDER BY uid""",
                 [
+                    *moment_params,
                     *params,
                     notice_id,
                     *LANGS,
                     *LANGS,
                     *LANGS,
                     default_lang,
-                    stamp(digest_at),
+                    *DIGEST_MODES,
                     stamp(now),
                     stamp(now),
                 ],

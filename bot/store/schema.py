@@ -315,6 +315,11 @@ def _m16_forget_requests(db: sqlite_utils.Database) -> None:
     db.table("forget_requests").create({"uid": int, "asked_at": str}, pk="uid")
 
 
+def _m17_digest_hour(db: sqlite_utils.Database) -> None:
+    """The hour (Asia/Almaty) each user's digest comes at: 09:00 for everyone so far."""
+    db.execute("ALTER TABLE users ADD COLUMN digest_hour INTEGER NOT NULL DEFAULT 9")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_users_feedback,
     _m2_subscriptions_outbox,
@@ -332,6 +337,7 @@ MIGRATIONS: list[Migration] = [
     _m14_flows_aside,
     _m15_recent_choices,
     _m16_forget_requests,
+    _m17_digest_hour,
 ]
 
 

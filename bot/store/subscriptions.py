@@ -1,4 +1,5 @@
-"""Subscriptions to topics and how notices are delivered (at once or weekly)."""
+"""Subscriptions to topics and how notices are delivered (at once, or a daily or weekly digest
+at the user's hour)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,20 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from bot.store.journal import Statement
-from bot.store.tables import ALL_TOPICS, DeliveryMode, marks, now_text, stamp
+from bot.store.tables import (
+    ALL_TOPICS,
+    DEFAULT_DIGEST_HOUR,
+    DIGEST_MODES,
+    DeliveryMode,
+    marks,
+    now_text,
+    stamp,
+)
 from bot.store.users import Users
 
 
 class Subscriptions(Users):
-    """Subscriptions to topics and how notices are delivered (at once or weekly)."""
+    """Subscriptions to topics and how notices are delivered (at once, or in a digest)."""
 
     held_topics: dict[int, tuple[list[Statement], set[str]]]  # uid: its held change, topics
 
@@ -83,24 +92,42 @@ class Subscriptions(Users):
         self._note_held(uid, topics)
 
     def delivery_mode(self, chat_id: int) -> DeliveryMode:
-        """How a chat gets notices: each at once (instant) or in a weekly digest."""
+        """How a chat gets notices: each at once (instant) or in a daily or weekly digest."""
         row = self.db.execute(
             "SELECT delivery FROM users WHERE uid = ?", [self.uid(chat_id)]
         ).fetchone()
-        return "weekly" if row and row[0] == "weekly" else "instant"
+        return next((mode for mode in DIGEST_MODES if row and row[0] == mode), "instant")
+
+    def digest_hour(self, chat_id: int) -> int:
+        """The hour (Asia/Almaty) a chat's digest comes at."""
+        row = self.db.execute(
+            "SELECT digest_hour FROM users WHERE uid = ?", [self.uid(chat_id)]
+        ).fetchone()
+        return int(row[0]) if row else DEFAULT_DIGEST_HOUR
 
     def set_delivery_mode(
-        self, chat_id: int, mode: DeliveryMode, *, now: datetime, digest_at: datetime
+        self,
+        chat_id: int,
+        mode: DeliveryMode,
+        *,
+        now: datetime,
+        digest_at: datetime,
+        hour: int | None = None,
     ) -> None:
-        """Switch a chat to ``mode``; its undelivered notices follow (now, or at ``digest_at``)."""
+        """Switch a chat to ``mode`` (and its digest to ``hour``, if given); its undelivered
+        notices follow (now, or at ``digest_at``)."""
         uid = self.uid(chat_id)
-        weekly = mode == "weekly"
+        digest = mode in DIGEST_MODES
         with self.db.atomic():
             self._touch(uid)
-            self.db.execute("UPDATE users SET delivery = ? WHERE uid = ?", [mode, uid])
+            self.db.execute(
+                "UPDATE users SET delivery = ?, digest_hour = coalesce(?, digest_hour)"
+                " WHERE uid = ?",
+                [mode, hour, uid],
+            )
             self.db.execute(
                 "UPDATE outbox SET digest = ?, ready_at = ? WHERE uid = ? AND state = 'pending'",
-                [int(weekly), stamp(digest_at if weekly else now), uid],
+                [int(digest), stamp(digest_at if digest else now), uid],
             )
 
     def topic_subscribers(self) -> dict[str, int]:
@@ -112,9 +139,11 @@ class Subscriptions(Users):
         return dict(rows.fetchall())
 
     def count_subscribers(self) -> dict[str, int]:
-        """Active users with at least one subscription, and how many of them take the digest."""
-        total, weekly = self.db.execute(
-            "SELECT count(*), coalesce(sum(delivery = 'weekly'), 0) FROM users u WHERE active = 1"
+        """Active users with at least one subscription, and how many of them take the daily
+        and the weekly digest."""
+        total, daily, weekly = self.db.execute(
+            "SELECT count(*), coalesce(sum(delivery = 'daily'), 0),"
+            " coalesce(sum(delivery = 'weekly'), 0) FROM users u WHERE active = 1"
             " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.uid = u.uid)"
         ).fetchone()
-        return {"subscribers": total, "weekly": weekly}
+        return {"subscribers": total, "daily": daily, "weekly": weekly}

@@ -55,7 +55,11 @@ def user_ref(uid: int) -> str:
 
 
 ALL_TOPICS = "*"  # a subscription to every topic, present and future
-DeliveryMode = Literal["instant", "weekly"]
+DeliveryMode = Literal["instant", "daily", "weekly"]
+DIGEST_MODES: tuple[DeliveryMode, ...] = ("daily", "weekly")
+DIGEST_HOURS = range(24)  # whole hours, Asia/Almaty, a digest may come at
+DEFAULT_DIGEST_HOUR = 9  # like a bare publish_at date
+DigestMoment = Callable[[DeliveryMode, int], datetime]  # a digest's next moment: mode, hour
 DeliveryState = Literal["pending", "sending", "sent", "failed", "skipped"]
 DELIVERY_STATES: tuple[DeliveryState, ...] = ("pending", "sending", "sent", "failed", "skipped")
 
