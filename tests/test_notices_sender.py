@@ -160,6 +160,30 @@ async def test_a_timed_out_call_is_retried_and_may_arrive_twice(
     assert delivered(emu) == Counter({5000: 2})
 
 
+async def test_slots_missed_while_stalled_are_not_made_up_in_a_burst(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A busy machine stalled the sender for half a second; the slots it missed came out at
+    once and the emulator counted 31 sends in a second (a flood). On a fake clock: after a
+    stall, no second holds more than ceil(rate) slots, and the rate holds afterwards."""
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    monkeypatch.setattr(sender_module.asyncio, "sleep", sleep)
+    limiter = sender_module.RateLimiter(28.5, 1.05, clock=lambda: now[0])
+    taken = []
+    for n in range(120):
+        if n == 10:
+            now[0] += 0.5  # the stall
+        await limiter.acquire()
+        taken.append(now[0])
+    busiest = max(sum(t <= other < t + 1.0 for other in taken) for t in taken)
+    assert busiest == 29
+    assert taken[-1] - taken[0] < 120 / 28.5 + 0.5  # and the rate is kept
+
+
 async def test_rate_stays_under_the_flood_limits(emu: BotAPIEmulator, dialog: Dialog) -> None:
     emu.limits = True
     chats = range(6000, 6060)

@@ -18,9 +18,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import sqlite3
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -115,9 +116,10 @@ class RateLimiter:
     """Spaces messages ``1/rate`` apart overall and ``chat_interval`` apart per chat.
 
     Even spacing (rather than bursts) keeps any one-second window under the limit as Telegram
-    counts it; waiters are served in order. A chat's next message waits ``chat_interval`` from
-    the end of its previous call, so Telegram sees them at least that far apart. A 429 pauses
-    everything for its ``retry_after``.
+    counts it; waiters are served in order. Slots missed while the process was stalled (a busy
+    machine) are not made up in a burst: no more than ``ceil(rate)`` messages go in any second.
+    A chat's next message waits ``chat_interval`` from the end of its previous call, so Telegram
+    sees them at least that far apart. A 429 pauses everything for its ``retry_after``.
     """
 
     def __init__(
@@ -128,6 +130,7 @@ class RateLimiter:
         self._clock = clock
         self._next = 0.0
         self._paused_until = 0.0
+        self._taken: deque[float] = deque(maxlen=math.ceil(rate))  # the latest slots' times
         self._lock = asyncio.Lock()  # FIFO: slots go to waiters in arrival order
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._chat_waiters: Counter[int] = Counter()
@@ -159,11 +162,20 @@ class RateLimiter:
     async def acquire(self) -> None:
         """Wait for the next overall slot (and for a pause to end), then take it."""
         async with self._lock:
-            while (start := max(self._next, self._paused_until)) > (now := self._clock()):
+            while (start := max(self._next, self._paused_until, self._second_free())) > (
+                now := self._clock()
+            ):
                 await asyncio.sleep(start - now)
             # the next slot counts from this one's due time, not from the (slightly later)
             # wake-up, unless the limiter has been idle
             self._next = (start if now - start < self._gap else now) + self._gap
+            self._taken.append(now)
+
+    def _second_free(self) -> float:
+        """When one more message leaves at most ``ceil(rate)`` in a second: a second after the
+        oldest of the latest ``ceil(rate)`` (0 while fewer were sent)."""
+        full = len(self._taken) == self._taken.maxlen
+        return self._taken[0] + 1.0 if full else 0.0
 
     def pause(self, seconds: float) -> None:
         """Send nothing for ``seconds``."""
