@@ -228,7 +228,7 @@ class Library:
         alert, self._broken = state != self._broken, state
         if alert:
             log.error(
-                "knowledge base not reloaded, %d problem(s):\n%s", len(problems), "\n".join(state)
+                "knowledge base not reloaded, %d problem(s): %s", len(problems), "; ".join(state)
             )
         return Reload("broken", self.snapshot.base, tuple(problems), alert=alert)
 

@@ -187,7 +187,7 @@ en: {{title: "Gift rules will change", body: "The text."}}
         encoding="utf-8",
     )
     output = chat(tmp_path, "/subscribe all", f"/send {notice}", knowledge=small_kb)
-    confirm = button_number(output, "Send now")
+    confirm = button_number(output, "✅ Yes, send now")
     output = chat(tmp_path, f"/send {notice}", confirm, "/notices", knowledge=small_kb)
     _, after = output.split("is on its way. Recipients: 1.", 1)
     assert "Gift rules will change" in after.split("Sent")[0]  # printed after the confirmation

@@ -14,7 +14,7 @@ import time
 import weakref
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -34,6 +34,7 @@ from tests.helpers.telegram_e2e import CHAT, actions, ask, dialog_of, on_worker,
 
 ADMIN = 777
 MARKER = "Zebra-quokka marker phrase"
+SECOND_MARKER = "Okapi-wombat second marker"
 RELOAD_WAIT = 30.0  # seconds a /reload's reply may take (it builds a new matcher)
 ADMIN_EN = UserRef(ADMIN, ADMIN, "en", is_admin=True)
 
@@ -45,11 +46,11 @@ def save(path: Path, text: str) -> None:
     os.utime(path, (later, later))
 
 
-def add_variant(root: Path) -> None:
-    """Add MARKER as an English question of the about-bot entry."""
+def add_variant(root: Path, phrase: str = MARKER) -> None:
+    """Add ``phrase`` as an English question of the about-bot entry."""
     path = root / "about.yaml"
     head = "  en:\n    questions:\n"
-    save(path, path.read_text(encoding="utf-8").replace(head, f"{head}      - {MARKER}\n", 1))
+    save(path, path.read_text(encoding="utf-8").replace(head, f"{head}      - {phrase}\n", 1))
 
 
 # ------------------------------------------------------------------------------ the library
@@ -299,12 +300,9 @@ async def test_reload_in_telegram_replies_with_what_changed(
     assert dialog_of(app).library.matcher.match(MARKER).entry_id == "about-bot"
 
 
-@pytest.mark.e2e
-async def test_a_reload_does_not_hold_up_another_users_answer(
-    app: Application, emu: BotAPIEmulator, kb_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """While a new base is being built (held half way here), another user's question is
-    answered from the live base: the build runs off the dialog's thread."""
+def hold_builds(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """New bases are held half way (their matcher) until the second event is set; the first is
+    set when a build has reached that point."""
     building, release = threading.Event(), threading.Event()
 
     class HeldMatcher(library_module.CountingMatcher):
@@ -314,6 +312,16 @@ async def test_a_reload_does_not_hold_up_another_users_answer(
             super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(library_module, "CountingMatcher", HeldMatcher)
+    return building, release
+
+
+@pytest.mark.e2e
+async def test_a_reload_does_not_hold_up_another_users_answer(
+    app: Application, emu: BotAPIEmulator, kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a new base is being built (held half way here), another user's question is
+    answered from the live base: the build runs off the dialog's thread."""
+    building, release = hold_builds(monkeypatch)
     library = dialog_of(app).library
     version = library.version
     add_variant(kb_copy)
@@ -326,6 +334,37 @@ async def test_a_reload_does_not_hold_up_another_users_answer(
     await reloading
     assert library.version == version + 1
     assert await on_worker(app, lambda: library.matcher.match(MARKER).entry_id) == "about-bot"
+
+
+@pytest.mark.e2e
+async def test_the_watch_job_never_overlaps_itself_and_loses_no_edit(
+    app: Application,
+    kb_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The scheduler starts the reload job while its previous run still builds a base: nothing
+    is skipped with a warning, and an edit saved meanwhile goes live after it."""
+    building, release = hold_builds(monkeypatch)
+    library = dialog_of(app).library
+    version = library.version
+    add_variant(kb_copy)
+    assert await asyncio.to_thread(building.wait, RELOAD_WAIT)  # the job's own run builds
+    job = _reload_job(app)
+    nudge = datetime.now(UTC)
+    job.job.modify(next_run_time=nudge)  # type: ignore[attr-defined]
+    while job.next_t <= nudge:  # type: ignore[attr-defined]
+        await asyncio.sleep(0.01)  # until the scheduler has started the job again
+    add_variant(kb_copy, SECOND_MARKER)
+    release.set()
+    deadline = time.monotonic() + RELOAD_WAIT
+    while library.version < version + 2 and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert library.version == version + 2
+    assert await on_worker(app, lambda: library.matcher.match(SECOND_MARKER).entry_id) == (
+        "about-bot"
+    )
+    assert "maximum number of running instances" not in caplog.text
 
 
 async def watch_knowledge_now(app: Application) -> None:

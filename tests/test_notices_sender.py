@@ -3,11 +3,15 @@ network errors, flood limits, digests."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import sqlite3
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import pytest_asyncio
@@ -31,6 +35,7 @@ pytestmark = pytest.mark.e2e
 
 FAST = Limits(rate=500, chat_interval=0.2)
 SECOND_ID = "second-notice"
+T = TypeVar("T")
 
 
 @pytest_asyncio.fixture
@@ -292,3 +297,50 @@ async def test_rows_of_a_notice_removed_from_a_sound_base_are_skipped(
     report = await drain(dialog, bot)
     assert (report.sent, report.skipped) == (0, 2)
     assert not delivered(emu)
+
+
+def sender_messages(caplog: pytest.LogCaptureFixture) -> list[tuple[int, str]]:
+    """(level, message) of what the sender logged so far."""
+    return [(r.levelno, r.getMessage()) for r in caplog.records if r.name == sender_module.__name__]
+
+
+@pytest.mark.logs_errors
+async def test_a_database_locked_by_another_process_logs_one_error_and_one_recovery(
+    emu: BotAPIEmulator,
+    dialog: Dialog,
+    bot: Bot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(sender_module, "STORE_RETRY", 0.01)
+    dialog.store.db.busy_timeout_ms = 20  # a refused write fails fast
+    dialog.store.db.conn.execute("PRAGMA busy_timeout = 20")
+    chats = range(7300, 7305)
+    enqueue(dialog, chats)
+    refusals = 0
+
+    async def counting(call: Callable[[], T]) -> T:
+        nonlocal refusals
+        try:
+            return call()
+        except sqlite3.OperationalError:
+            refusals += 1
+            raise
+
+    locked = sender(dialog, bot)
+    locked.run = counting
+    other = sqlite3.connect(tmp_path / "adal.db")
+    other.execute("BEGIN EXCLUSIVE")
+    draining = asyncio.create_task(locked.drain())
+    while refusals < 6:  # the sender has tried again several times
+        await asyncio.sleep(0.005)
+    during = sender_messages(caplog)
+    other.rollback()
+    other.close()
+    report = await draining
+    assert report.sent == len(chats) and delivered(emu) == Counter(chats)
+    assert [level for level, _ in during] == [logging.ERROR]
+    assert "outbox not writable (SQLITE_BUSY" in during[0][1]
+    recovered = (logging.WARNING, "outbox writable again: sending goes on")
+    assert sender_messages(caplog)[1:] == [recovered]

@@ -115,6 +115,18 @@ async def test_a_flooding_user_is_throttled_while_another_is_answered_at_once(
     print(f"patient user's reply latencies during the flood: {sorted(latencies)}")
 
 
+async def test_the_flood_notice_goes_out_at_once_ahead_of_the_queued_replies(
+    emu: BotAPIEmulator, settings: Settings
+) -> None:
+    async with running(settings):
+        for n in range(LIMIT + 5):
+            emu.push_text(FLOODER, f"{QUESTION} {n}", language_code="ru")
+        await until(lambda: len(emu.messages_to(FLOODER)) == LIMIT + 1, timeout=3 * LIMIT)
+    texts = [m.plain_text or "" for m in emu.messages_to(FLOODER)]
+    (notice,) = [n for n, text in enumerate(texts) if "быстрее, чем я успеваю" in text]
+    assert notice <= 1  # behind the reply under way at most, not after the queued ones
+
+
 async def test_flood_control_for_one_chat_holds_back_no_other(
     emu: BotAPIEmulator, settings: Settings
 ) -> None:

@@ -209,7 +209,7 @@ def test_admin_previews_and_sends_after_confirming(dialog: Dialog) -> None:
     (listing,) = dialog.handle_message(ADMIN, "/notices")
     assert "Upcoming" in listing.text and "Due" in listing.text
     (confirm,) = dialog.handle_message(ADMIN, "/send gift-rules")
-    assert actions(confirm) == ["x:gift-rules"]
+    assert actions(confirm) == ["x:gift-rules", "xc:gift-rules"]
     assert dialog.store.enqueued_notices() == {}  # nothing before the button is pressed
     (done,) = dialog.handle_button(ADMIN, "x:gift-rules")
     assert done.toast == "The notice gift-rules is on its way. Recipients: 1."
@@ -219,6 +219,65 @@ def test_admin_previews_and_sends_after_confirming(dialog: Dialog) -> None:
     assert "- gift-rules 2020-10-18 09:00: waiting 1" in listing.text
     (stats,) = dialog.handle_message(ADMIN, "/stats")
     assert "Subscribers: 1; digests: daily 0, weekly 0." in stats.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "sent"),
+    [("en", "yes", True), ("ru", "да", True), ("kk", "иә", True), ("kk", "жоқ", False)],
+)
+def test_a_typed_yes_or_no_answers_the_send_confirmation(
+    dialog: Dialog, lang: str, typed: str, sent: bool
+) -> None:
+    """A probe's typed "yes" after /send got "Sorry, I don't know the answer"."""
+    admin = UserRef(chat_id=301, user_id=301, client_lang=lang, is_admin=True)
+    dialog.handle_message(USER, "/subscribe gifts")
+    dialog.handle_message(admin, "/send gift-rules")
+    (reply,) = dialog.handle_message(admin, typed)
+    assert ("gift-rules" in dialog.store.enqueued_notices()) is sent
+    _ = dialog.turn(admin)._
+    on_its_way = _("The notice {id} is on its way. Recipients: {count}.", id="gift-rules", count=1)
+    assert reply.text == (on_its_way if sent else _("Cancelled: nothing was sent."))
+    (again,) = dialog.handle_message(admin, typed)  # answered once: now it is a message again
+    assert again.text != reply.text
+
+
+def test_another_message_leaves_the_send_confirmation_unanswered(dialog: Dialog) -> None:
+    dialog.handle_message(USER, "/subscribe gifts")
+    dialog.handle_message(ADMIN, "/send gift-rules")
+    (answer,) = dialog.handle_message(ADMIN, "Can I accept a gift?")
+    assert "Cancelled" not in answer.text and "on its way" not in answer.text
+    dialog.handle_message(ADMIN, "yes")
+    assert dialog.store.enqueued_notices() == {}
+
+
+def test_the_send_confirmation_has_a_cancel_button(dialog: Dialog) -> None:
+    dialog.handle_message(USER, "/subscribe gifts")
+    (confirm,) = dialog.handle_message(ADMIN, "/send gift-rules")
+    assert labels(confirm) == ["✅ Yes, send now", "No, cancel"]
+    edit, cancelled = dialog.handle_button(ADMIN, "xc:gift-rules")
+    assert edit.edit and not edit.buttons and cancelled.text == "Cancelled: nothing was sent."
+    dialog.handle_message(ADMIN, "yes")  # the question was answered by the button
+    assert dialog.store.enqueued_notices() == {}
+    assert dialog.handle_button(USER, "xc:gift-rules")[0].toast == "This button is out of date."
+
+
+@pytest.mark.parametrize(
+    ("named", "lang"),
+    [
+        ("en", "en"),
+        ("ru", "ru"),
+        ("kk", "kk"),
+        ("english", "en"),
+        ("русский", "ru"),
+        ("қазақша", "kk"),
+        ("на казахском", "kk"),
+    ],
+)
+def test_preview_in_a_named_language(dialog: Dialog, named: str, lang: str) -> None:
+    """A probe's "/preview id en" answered "There is no notice “id en”"."""
+    (preview,) = dialog.handle_message(ADMIN, f"/preview gift-rules {named}")
+    assert preview.text.startswith(f"**New gift rules {lang}**")
+    assert actions(preview) == ["e:gift-ban"] and preview.marked_language() == lang
 
 
 def test_notice_and_digest_messages(dialog: Dialog) -> None:
@@ -423,7 +482,7 @@ def test_send_to_nobody_warns_and_keeps_the_notice(dialog: Dialog) -> None:
     assert confirm.text == (
         "Nobody is subscribed to the topics of future-one now: sent now, it would reach nobody."
     )
-    assert actions(confirm) == ["x:future-one"]
+    assert actions(confirm) == ["x:future-one", "xc:future-one"]
     (done,) = dialog.handle_button(ADMIN, "x:future-one")
     assert done.toast == (
         "Nobody is subscribed to the topics of future-one now, so it was not sent: it can be "

@@ -36,6 +36,18 @@ def test_secrets_are_replaced_in_messages_and_tracebacks() -> None:
     assert TOKEN not in text and "hook-secret" not in text and text.count("<secret>") == 2
 
 
+def test_every_record_is_one_line_its_traceback_included() -> None:
+    try:
+        raise ValueError("first line\nsecond line")
+    except ValueError as exc:
+        failed = record("bot.library", "knowledge base not reloaded:\r\n%s", "a.yaml:3: error")
+        failed.exc_info = (type(exc), exc, exc.__traceback__)
+    text = Scrubbing([TOKEN]).format(failed)
+    assert "\n" not in text and "\r" not in text
+    assert "not reloaded:\\na.yaml:3: error\\nTraceback" in text
+    assert "ValueError: first line\\nsecond line" in text
+
+
 @pytest.fixture
 def restored() -> Iterator[None]:
     """The root logger and the libraries' levels as they were."""

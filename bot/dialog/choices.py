@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.i18n import Catalogs
+from bot.kb.model import LANGS
 from bot.matching.function_words import ALL_STOPWORDS, NEGATIONS, QUESTION_WORDS
 from bot.matching.normalize import fold, prepare, words
 from bot.matching.scripts import has_latin, latin_to_cyrillic
@@ -64,6 +66,12 @@ def typed_option(labels: Sequence[Sequence[str]], text: str, *, loose: bool = Fa
             if len(fitting) == 1:
                 return fitting.pop()
     return None
+
+
+def typed_button(catalogs: Catalogs, msgids: Sequence[str], text: str) -> int | None:
+    """The number (from 0) of the button labelled ``msgids`` that a typed message names, each
+    label read in every language ("да", "иә" or "yes" for "Yes, …"; see :func:`typed_option`)."""
+    return typed_option([[catalogs.translator(lang)(m) for lang in LANGS] for m in msgids], text)
 
 
 def named_option(

@@ -1,4 +1,5 @@
-"""The admins' commands: /notices, /preview, /send (after a confirm button), /stats."""
+"""The admins' commands: /notices, /preview, /send (after a confirmation, pressed or typed),
+/stats."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.dialog.answers import language_named, language_typed
+from bot.dialog.choices import typed_button
 from bot.dialog.notice_replies import notice_reply
+from bot.dialog.privacy import CONFIRM_TIMEOUT
 from bot.dialog.reply import Button, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
 from bot.i18n import N_
@@ -14,7 +18,7 @@ from bot.insights.report import group_unanswered
 from bot.kb import DEFAULT_LANG
 from bot.kb.loader import NOTICES_DIR
 from bot.kb.markup import escape
-from bot.kb.model import LeftOutNotice, Notice
+from bot.kb.model import Lang, LeftOutNotice, Notice, as_lang
 from bot.notices.schedule import NoticeStatus, local_time, notice_status, publish
 from bot.store import ALL_TOPICS, DELIVERY_STATES, DeliveryState
 
@@ -25,6 +29,8 @@ STATE_NAMES: dict[DeliveryState, str] = {
     "failed": N_("failed"),
     "skipped": N_("skipped"),
 }
+SEND = N_("✅ Yes, send now")  # the confirmation's buttons: x:<id> sends, xc:<id> does not
+CANCEL = N_("No, cancel")
 WEEK = timedelta(days=7)
 MAX_COMMENTS = 10  # the week's latest comments shown by /stats
 TOP_GROUPS = 3  # the week's most asked unanswered questions shown by /stats
@@ -50,20 +56,50 @@ def _gone_topics(turn: Turn) -> dict[str, int]:
 
 
 class NoticeAdmin(Feature):
-    """The admins' commands: /notices, /preview, /send (after a confirm button), /stats."""
+    """The admins' commands: /notices, /preview, /send (after a confirmation), /stats.
+
+    The notice each admin was just asked to confirm sending is kept in memory: a typed "yes"
+    or "жоқ" answers it within ``CONFIRM_TIMEOUT`` (after a restart, the buttons still do).
+    """
+
+    def __init__(self) -> None:
+        self._asked: dict[int, tuple[str, datetime]] = {}  # chat: (notice id, asked at)
 
     def commands(self) -> list[Command]:
         """Admin-only commands (hidden from everyone else)."""
         return [
             Command("notices", self.notices, N_("Notices: upcoming and sent"), admin=True),
-            Command("preview", self.preview, N_("Preview a notice: /preview <id>"), admin=True),
+            Command(
+                "preview",
+                self.preview,
+                N_("Preview a notice: /preview <id> [en|ru|kk]"),
+                admin=True,
+            ),
             Command("send", self.send, N_("Send a notice now: /send <id>"), admin=True),
             Command("stats", self.stats, N_("Users, deliveries and the week's votes"), admin=True),
         ]
 
     def buttons(self) -> dict[str, ButtonHandler]:
-        """x: confirm sending a notice now."""
-        return {"x": self.confirm_send}
+        """x: confirm sending a notice now; xc: do not send it."""
+        return {"x": self.confirm_send, "xc": self.cancel_send}
+
+    def text(self, turn: Turn, text: str) -> list[Reply] | None:
+        """A typed answer to "Send the notice … now?" ("yes", "да", "иә", "no", "жоқ"), read
+        as its buttons; None for anything else, which is answered as usual and sends nothing."""
+        asked = self._asked.pop(turn.user.chat_id, None)
+        if asked is None or datetime.now(UTC) - asked[1] > CONFIRM_TIMEOUT:
+            return None
+        chosen = typed_button(turn.catalogs, (SEND, CANCEL), text)
+        if chosen is None:
+            return None
+        if chosen == 1:
+            return [Reply(_cancelled(turn))]
+        notice = self._notice(turn, asked[0])  # gone from the base meanwhile: it says so
+        return [Reply(_send_now(turn, notice))] if isinstance(notice, Notice) else notice
+
+    def interrupted(self, turn: Turn) -> bool:
+        """A command or a button: a typed word no longer answers "Send the notice … now?"."""
+        return self._asked.pop(turn.user.chat_id, None) is not None
 
     def notices(self, turn: Turn, _args: str) -> list[Reply]:
         """Upcoming notices, due ones, and sent ones with their delivery counts; subscribed
@@ -107,9 +143,15 @@ class NoticeAdmin(Feature):
         return [Reply("\n\n".join(groups) or _("There are no notices."))]
 
     def preview(self, turn: Turn, args: str) -> list[Reply]:
-        """``/preview <id>``: the notice as subscribers will get it, to the admin only."""
-        notice = self._notice(turn, args)
-        return [notice_reply(turn, notice)] if isinstance(notice, Notice) else notice
+        """``/preview <id> [language]``: the notice as subscribers will get it (in the language
+        named: "en", "русский", "қазақша"; else the admin's), to the admin only."""
+        asked, lang = _id_and_language(args)
+        notice = self._notice(turn, asked)
+        if not isinstance(notice, Notice):
+            return notice
+        if lang is None:
+            return [notice_reply(turn, notice)]
+        return [notice_reply(turn.in_lang(lang), notice).in_language(lang)]
 
     def send(self, turn: Turn, args: str) -> list[Reply]:
         """``/send <id>``: ask for confirmation before sending the notice to its subscribers."""
@@ -126,30 +168,26 @@ class NoticeAdmin(Feature):
                 "Nobody is subscribed to the topics of {id} now: sent now, it would reach nobody.",
                 id=notice.id,
             )
-        return [Reply(question, ((Button(turn._("Send now"), f"x:{notice.id}"),),))]
+        choices = (
+            Button(turn._(SEND), f"x:{notice.id}"),
+            Button(turn._(CANCEL), f"xc:{notice.id}"),
+        )
+        self._asked[turn.user.chat_id] = (notice.id, datetime.now(UTC))
+        return [Reply(question, (choices,))]
 
     def confirm_send(self, turn: Turn, notice_id: str) -> list[Reply]:
         """``x:<id>``: enqueue the notice for every subscriber; the sender delivers it."""
         notice = turn.kb.notices.get(notice_id)
         if not turn.user.is_admin or notice is None:
             return [Reply("", toast=turn._("This button is out of date."))]
-        refusal = _refusal(turn, notice)
-        if refusal is not None:
-            return [Reply(refusal, toast=refusal)]
-        created = publish(turn.store, notice, datetime.now(UTC), DEFAULT_LANG, unless_empty=True)
-        if created is None:
-            text = turn._("The notice {id} has already been sent.", id=notice.id)
-        elif created == 0:
-            text = turn._(
-                "Nobody is subscribed to the topics of {id} now, so it was not sent: it can be "
-                "sent later.",
-                id=notice.id,
-            )
-        else:
-            text = turn._(
-                "The notice {id} is on its way. Recipients: {count}.", id=notice.id, count=created
-            )
+        text = _send_now(turn, notice)
         return [Reply(text, toast=text)]
+
+    def cancel_send(self, turn: Turn, _notice_id: str) -> list[Reply]:
+        """``xc:<id>``: the notice is not sent; the question's buttons go."""
+        if not turn.user.is_admin:
+            return [Reply("", toast=turn._("This button is out of date."))]
+        return [Reply("", edit=True), Reply(_cancelled(turn))]
 
     def stats(self, turn: Turn, _args: str) -> list[Reply]:
         """Users, subscribers, delivery totals by state; the last seven days' votes per entry
@@ -234,6 +272,39 @@ class NoticeAdmin(Feature):
                 Reply(turn._("There is no notice “{id}”: name one of {ids}.", id=named, ids=ids))
             ]
         return [Reply(turn._("Name a notice: one of {ids}.", ids=ids))]
+
+
+def _id_and_language(args: str) -> tuple[str, Lang | None]:
+    """The notice id of ``/preview`` arguments, and the language the words after it name
+    ("en", "english", "русский", «на казахском»), if they name one."""
+    asked, _, rest = args.strip().partition(" ")
+    lang = as_lang(language_named(rest) or language_typed(rest)) if rest else None
+    return (asked, lang) if lang else (args.strip(), None)
+
+
+def _send_now(turn: Turn, notice: Notice) -> str:
+    """Enqueue ``notice`` for every subscriber (the sender delivers it), unless it may not be
+    sent; what became of it."""
+    refusal = _refusal(turn, notice)
+    if refusal is not None:
+        return refusal
+    created = publish(turn.store, notice, datetime.now(UTC), DEFAULT_LANG, unless_empty=True)
+    if created is None:
+        return turn._("The notice {id} has already been sent.", id=notice.id)
+    if created == 0:
+        return turn._(
+            "Nobody is subscribed to the topics of {id} now, so it was not sent: it can be "
+            "sent later.",
+            id=notice.id,
+        )
+    return turn._(
+        "The notice {id} is on its way. Recipients: {count}.", id=notice.id, count=created
+    )
+
+
+def _cancelled(turn: Turn) -> str:
+    """The reply to a confirmation answered "no"."""
+    return turn._("Cancelled: nothing was sent.")
 
 
 def _refusal(turn: Turn, notice: Notice) -> str | None:

@@ -7,11 +7,10 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
-from bot.dialog.choices import typed_option
+from bot.dialog.choices import typed_button
 from bot.dialog.reply import Button, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
 from bot.i18n import N_
-from bot.kb import LANGS
 from bot.store import disk_error
 
 PREFIX = "pf"  # the confirmation's buttons: pf:yes deletes, pf:no keeps
@@ -52,8 +51,7 @@ class Privacy(Feature):
         buttons; None for anything else, which is answered as usual and leaves all as it was."""
         if not turn.store.take_forget_request(turn.user.chat_id, max_age=CONFIRM_TIMEOUT):
             return None
-        labels = [[turn.catalogs.translator(lang)(msgid) for lang in LANGS] for msgid in (YES, NO)]
-        chosen = typed_option(labels, text)
+        chosen = typed_button(turn.catalogs, (YES, NO), text)
         if chosen is None:
             return None
         return self._delete(turn) if chosen == 0 else [Reply(turn._("Nothing was deleted."))]

@@ -10,7 +10,8 @@ also have been delivered: it is retried, with the same caveat.
 
 When the database cannot be written (full, read-only, locked) the sender claims nothing more,
 keeps the outcomes of the calls already made in memory, logs one error, and records them and
-goes on as soon as it can: no delivered row is left ``sending`` to be sent again.
+goes on as soon as it can (one warning, once a write has really gone through): no delivered
+row is left ``sending`` to be sent again.
 """
 
 from __future__ import annotations
@@ -279,8 +280,9 @@ class Sender(Generic[Message]):
         return report
 
     async def _step(self, report: DrainReport, keep_going: Callable[[], bool]) -> float | None:
-        """Record what is unrecorded, then one pass; the seconds to wait, or None to return."""
-        await self._record_unrecorded()
+        """Recover from a refused write, then one pass; the seconds to wait, or None to return."""
+        if self.store_error is not None:
+            await self._recover()
         await self.run(self.store.skip_inactive)
         await self._pass(report, keep_going)
         if self.store_error is not None:
@@ -301,19 +303,21 @@ class Sender(Generic[Message]):
             )
         self.store_error = exc
 
-    async def _record_unrecorded(self) -> None:
-        """Write the outcomes the store refused before (raises while it still refuses)."""
+    async def _recover(self) -> None:
+        """Write the outcomes the store refused, or a probe when there are none (raises while it
+        still refuses); once a write went through, say so once."""
+        if not self.unrecorded:
+            await self.run(partial(self.store.probe_write, self.now()))
         for ids, (chat_id, outcome) in list(self.unrecorded.items()):
             await self._write(chat_id, list(ids), outcome)
             del self.unrecorded[ids]
-        if self.store_error is not None:
-            self.store_error = None
-            log.warning("outbox writable again: sending goes on")
+        self.store_error = None
+        log.warning("outbox writable again: sending goes on")
 
     async def _last_record(self) -> None:
         """Try once more to record the outcomes the store refused, before the drain returns."""
         try:
-            await self._record_unrecorded()
+            await self._recover()
         except sqlite3.Error as exc:
             if not disk_error(exc):
                 raise

@@ -251,6 +251,16 @@ class Outbox(Tables):
             [stamp(until), error, *ids],
         )
 
+    @strict
+    def probe_write(self, now: datetime) -> None:
+        """Stamp ``now`` in ``meta``: a write that changes a row, raising while the database
+        refuses writes (the sender's sign that it takes them again)."""
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES ('outbox_write_at', ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [stamp(now)],
+        )
+
     def next_ready_at(self) -> datetime | None:
         """When the earliest pending row becomes due, if any is pending."""
         (at,) = self.db.execute(

@@ -39,6 +39,10 @@ from bot.telegram.types import App
 log = logging.getLogger(__name__)
 
 WEEK = timedelta(days=7)
+WATCHING = "knowledge_watch"  # application.bot_data key: the lock of the reload job's run
+# the reload job may start while its previous run builds a base: that second run returns at
+# once, where APScheduler would skip it with a warning
+_OVERLAP = {"max_instances": 2}
 
 
 async def refresh(context: ContextTypes.DEFAULT_TYPE, *, force: bool = False) -> Reload:
@@ -71,10 +75,15 @@ def _made(make: Callable[[Turn], list[Reply]], dialog: Dialog, admin_id: int) ->
 
 async def watch_knowledge(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The reload job: a changed base goes live; a broken edit (once per broken state) and its
-    fix are told to the admins."""
-    reload = await refresh(context)
-    if reload.alert or reload.fixed:
-        await tell_admins(context, partial(reload_replies, reload=reload))
+    fix are told to the admins. A run that finds the previous one still under way (a build
+    takes seconds) returns at once: the next run sees any edit made meanwhile."""
+    watching: asyncio.Lock = context.bot_data.setdefault(WATCHING, asyncio.Lock())
+    if watching.locked():
+        return
+    async with watching:
+        reload = await refresh(context)
+        if reload.alert or reload.fixed:
+            await tell_admins(context, partial(reload_replies, reload=reload))
 
 
 async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -115,7 +124,11 @@ def setup_knowledge_jobs(application: App) -> None:
         return
     application.bot_data[DIALOG].watch_edits = False  # the job watches, off the dialog's thread
     jobs.run_repeating(
-        watch_knowledge, interval=RELOAD_INTERVAL, first=RELOAD_INTERVAL, name="reload-knowledge"
+        watch_knowledge,
+        interval=RELOAD_INTERVAL,
+        first=RELOAD_INTERVAL,
+        name="reload-knowledge",
+        job_kwargs=_OVERLAP,
     )
     jobs.run_repeating(
         review_reminder,

@@ -48,18 +48,19 @@ class LibraryValues(logging.Filter):
 
 
 class Scrubbing(logging.Formatter):
-    """A formatter that replaces the secrets wherever they appear in a formatted record."""
+    """A formatter that replaces the secrets wherever they appear in a formatted record, and
+    keeps each record on one line (a line break, a traceback's included, is written ``\\n``)."""
 
     def __init__(self, secrets: Iterable[str | None]) -> None:
         super().__init__(FORMAT)
         self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
 
     def format(self, record: logging.LogRecord) -> str:
-        """The record, then each secret replaced."""
+        """The record, then each secret replaced and the line breaks escaped."""
         text = super().format(record)
         for secret in self.secrets:
             text = text.replace(secret, "<secret>")
-        return text
+        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
 def configure(level: str, secrets: Iterable[str | None]) -> logging.Handler:

@@ -4,8 +4,9 @@ throttled before their updates cost anything.
 Each update waits for its chat's turn (the updates of one chat run one after the other, so
 replies keep the order of the questions), then for one of ``concurrency`` slots; updates of
 other chats do not wait for it. A user over ``ADAL_RATE_LIMIT`` messages a minute gets one
-polite notice and is ignored until the minute has passed, from the moment their update
-arrives: a flood never queues up.
+polite notice, sent at once (ahead of the replies still queued for them, so the seconds it
+names are right when it arrives), and is ignored until the minute has passed, from the moment
+their update arrives: a flood never queues up.
 """
 
 from __future__ import annotations
@@ -128,9 +129,10 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             if isinstance(coroutine, Coroutine):
                 coroutine.close()
             self.on_throttled()
-            if verdict is Verdict.DROP or not isinstance(update, Update):
-                return
-            coroutine = self.notice(update)
+            if verdict is Verdict.NOTICE and isinstance(update, Update):
+                async with self._slots:  # at once: not behind the chat's queued updates
+                    await self.notice(update)
+            return
         async with self._chat_turn(_chat_key(update)), self._slots:
             await coroutine
 
