@@ -60,7 +60,10 @@ def base_version(root: Path) -> str:
 def _settle() -> None:
     """Keep what is alive now (above all the matcher's index, about 130,000 objects) out of
     the garbage collector's full passes: each took 65–110 ms over the bundled base, a pause
-    some message waited for. What was kept before (the previous base) is let go first."""
+    some message waited for. What was kept before (the previous base) is let go first. A
+    library taking the index kept for its content skips it: that index was frozen when built
+    (unless something unfroze everything since), and a full collection of a process holding
+    much else (a test worker) took seconds."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()
@@ -83,6 +86,10 @@ class _LastIndex:
 
     def __init__(self) -> None:
         self._last: tuple[str, Index] | None = None
+
+    def holds(self, base: str) -> bool:
+        """Whether the index kept is that of the base whose content hash is ``base``."""
+        return self._last is not None and self._last[0] == base
 
     def matcher(self, root: Path, kb: KnowledgeBase, base: str) -> CountingMatcher:
         """A counting matcher of ``kb``, read from ``root``, whose content hash is ``base``."""
@@ -156,8 +163,10 @@ class Library:
         _warn_about_notices(skipped)
         self.outcomes: Counter[str] = Counter()
         base = base_version(self.root)
+        kept = _INDEXES.holds(base)
         self.snapshot = Snapshot(kb, self._matcher(kb, base), base, 1)
-        _settle()
+        if not (kept and gc.get_freeze_count()):
+            _settle()
         self.last_problems: list[Problem] = []
         self._broken: tuple[str, ...] | None = None  # the problems of the broken state, if any
         self._left_out = _state(tuple(self.relative(p) for p in skipped))  # notices' problems

@@ -159,6 +159,22 @@ def test_the_live_base_is_out_of_full_collections_and_a_replaced_one_is_let_go(
     assert library.matcher.match(MARKER).entry_id == "about-bot"
 
 
+def test_a_library_taking_the_kept_index_does_not_collect_again(
+    kb_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full collection per library made the suite's many libraries of the bundled base slow;
+    the kept index was frozen when it was built. Once everything is unfrozen, it settles."""
+    Library(kb_copy)
+    collections = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(args) or 0)
+    Library(Path(shutil.copytree(kb_copy, tmp_path / "same")))
+    assert collections == []
+    gc.unfreeze()
+    Library(Path(shutil.copytree(kb_copy, tmp_path / "again")))
+    assert collections == [()]
+    assert gc.get_freeze_count() > 0
+
+
 def test_a_library_of_the_same_content_shares_the_index_and_an_edited_one_does_not(
     kb_copy: Path, tmp_path: Path
 ) -> None:
