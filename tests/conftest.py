@@ -10,11 +10,20 @@ from pathlib import Path
 import pytest
 
 from bot.kb import Lang, load_knowledge
+from bot.kb.cache import CACHE_DIR
 from bot.library import base_version
 from bot.matching import Matcher
 from tests.helpers.knowledge_files import TOPICS, entry_yaml
 
 BUNDLED_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+
+
+def copy_of_the_base(target: Path) -> Path:
+    """The bundled base's files copied to ``target``, without its kept copies (``__pycache__``,
+    about 10 MB): their names hash the folder's path, so a copy elsewhere never reads them."""
+    return Path(
+        shutil.copytree(BUNDLED_KNOWLEDGE, target, ignore=shutil.ignore_patterns(CACHE_DIR))
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -54,12 +63,12 @@ def small_kb(tmp_path: Path) -> Path:
 @pytest.fixture
 def kb_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled knowledge base."""
-    return Path(shutil.copytree(BUNDLED_KNOWLEDGE, tmp_path / "knowledge"))
+    return copy_of_the_base(tmp_path / "knowledge")
 
 
 @pytest.fixture(scope="session")
 def _one_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return Path(shutil.copytree(BUNDLED_KNOWLEDGE, tmp_path_factory.mktemp("shared") / "knowledge"))
+    return copy_of_the_base(tmp_path_factory.mktemp("shared") / "knowledge")
 
 
 @pytest.fixture
