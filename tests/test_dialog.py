@@ -898,33 +898,62 @@ RELATIVES_EN, RELATIVES_RU, RELATIVES_KK = (
 
 
 @pytest.mark.parametrize(
-    ("user", "question", "follow_up", "entry_id", "again"),
+    ("user", "question", "follow_up"),
     [
-        (EN, GIFTS_EN, "and my brother?", "gifts-family-members", False),
-        (RU, GIFTS_RU, "а мой брат?", "gifts-family-members", False),
-        (KK, GIFTS_KK, "ал менің ағам ше?", "gifts-family-members", False),
-        (KK, GIFTS_KK, "ал жұбайына ше?", "gifts-family-members", False),  # this round's probe
-        (KK, GIFTS_KK, "al zhubaiyna she?", "gifts-family-members", False),
-        (EN, RELATIVES_EN, "and my wife?", "relatives-same-agency", True),
-        (RU, RELATIVES_RU, "а жена?", "relatives-same-agency", True),
-        (KK, RELATIVES_KK, "ал әйелім ше?", "relatives-same-agency", True),
+        (EN, GIFTS_EN, "and my brother?"),
+        (RU, GIFTS_RU, "а мой брат?"),
+        (KK, GIFTS_KK, "ал менің ағам ше?"),
+        (KK, GIFTS_KK, "ал жұбайына ше?"),  # this round's probe
+        (KK, GIFTS_KK, "al zhubaiyna she?"),
     ],
 )
-def test_a_relative_asked_about_after_an_answer_is_read_after_it(
-    dialog: Dialog, user: UserRef, question: str, follow_up: str, entry_id: str, again: bool
+def test_a_relative_asked_about_after_the_gift_ban_is_the_family_rule(
+    dialog: Dialog, user: UserRef, question: str, follow_up: str
 ) -> None:
     """ "and my brother?" just after the gift ban asks whether the ban binds a relative: the
     family rule, which requires a relative, answers it. Until round 27 it hung on the words'
     own ranking ("а мой брат?" got "I am not sure what you are asking"; round 27's retrain
-    ranked three other entries above the family rule for "and my brother?"). "and my wife?"
-    names the relatives rule and the family gift rule: just after the relatives rule it is
-    that rule again, its lead (a probe of round 27 got "which of these?")."""
+    ranked three other entries above the family rule for "and my brother?")."""
     lang = dialog.library.matcher.match(question).lang
     dialog.handle_message(user, question)
     (reply,) = dialog.handle_message(user, follow_up)
-    answer = dialog.library.kb.entries[entry_id].answer(lang)
-    lead = answer.strip().split("\n\n", 1)[0]
-    assert lead in reply.text and reply.text.startswith(answer[:40]) is not again
+    answer = dialog.library.kb.entries["gifts-family-members"].answer(lang)
+    assert reply.text.startswith(answer[:40])
+
+
+NOT_LISTED = {"en": "was not given in the sources", "ru": "не приведён", "kk": "келтірілмеген"}
+
+
+@pytest.mark.parametrize(
+    ("user", "question", "follow_up"),
+    [
+        (EN, RELATIVES_EN, "and my wife?"),
+        (RU, RELATIVES_RU, "а жена?"),
+        (KK, RELATIVES_KK, "ал әйелім ше?"),
+        (EN, RELATIVES_EN, "and my nephew?"),
+        (EN, RELATIVES_EN, "and if it is my cousin?"),
+        (RU, RELATIVES_RU, "а племянник?"),
+        (RU, RELATIVES_RU, "а если это брат?"),
+        (KK, RELATIVES_KK, "ал жиенім ше?"),
+        (KK, RELATIVES_KK, "ал жиеним ше?"),
+        (KK, RELATIVES_KK, "ал күйеу балам ше?"),
+    ],
+)
+def test_a_relative_asked_about_after_the_relatives_rule_gets_that_the_list_is_not_given(
+    dialog: Dialog, user: UserRef, question: str, follow_up: str
+) -> None:
+    """probeU: "а племянник?", «ал жиеним ше?», «ал күйеу балам ше?» after the relatives rule
+    got "my answer is the one above" (as if it covered a nephew), while "а если это брат?"
+    got the paragraph saying the exact list of close relatives is not in the sources. Every
+    "and my X?" gets that paragraph now, and the rule's paragraph on who may not serve under
+    whom; not the answer again."""
+    lang = dialog.library.matcher.match(question).lang
+    entry = dialog.library.kb.entries["relatives-same-agency"]
+    dialog.handle_message(user, question)
+    (reply,) = dialog.handle_message(user, follow_up)
+    (listed,) = [p for p in paragraphs(entry.texts[lang].answer) if NOT_LISTED[lang] in p]
+    assert listed in reply.text and not reply.text.startswith(entry.answer(lang)[:40])
+    assert actions(reply) == ["e:relatives-same-agency"]
 
 
 def test_a_relative_after_art_380_1_is_asked_which_rule(dialog: Dialog) -> None:
@@ -1197,6 +1226,95 @@ def test_a_follow_up_about_a_point_of_the_last_answer_gets_its_paragraph(
     assert reply.text.startswith(heading) and quoted in reply.text
     assert len(reply.text) < len(answer.text) / 2  # a paragraph, not the answer again
     assert actions(reply) == ["e:provocation-art-412-1"]
+
+
+@pytest.mark.parametrize(
+    ("user", "question", "follow_up", "elsewhere"),
+    [
+        (
+            RU,
+            "Что должна делать комплаенс-служба?",
+            "а её руководитель кому подчиняется?",
+            "relatives-same-agency",
+        ),
+        (
+            EN,
+            "I'm a newly appointed compliance officer. What should I set up first?",
+            "and who do I report to?",
+            "report-corruption",
+        ),
+        (
+            KK,
+            "Комплаенс қызметі не істейді?",
+            "ал оның басшысы кімге бағынады?",
+            "relatives-same-agency",
+        ),
+    ],
+)
+def test_a_follow_up_pulled_to_another_topic_by_one_word_is_said_not_understood(
+    dialog: Dialog, user: UserRef, question: str, follow_up: str, elsewhere: str
+) -> None:
+    """probeU: after the compliance answer, "а её руководитель кому подчиняется?" got the
+    relatives rule ("подчиняется") and "and who do I report to?" the hotline ("report"). A
+    short follow-up tied by "а"/"and"/«ал» whose words name no topic asks about the answer
+    just shown: the bot says it did not understand it, naming that answer."""
+    compliance = dialog.library.kb.entries["compliance-services"]
+    lang = dialog.library.matcher.match(question).lang
+    (answer,) = dialog.handle_message(user, question)
+    assert answer.text.startswith(compliance.answer(lang)[:40])
+    (reply,) = dialog.handle_message(user, follow_up)
+    other = dialog.library.kb.entries[elsewhere]
+    assert not reply.text.startswith(other.answer(lang)[:40])
+    assert compliance.questions(lang)[0] in reply.text.split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("user", "follow_ups"),
+    [
+        (KK, ("Сыйлық алуға бола ма?", "бағасы 5000-нан аз болса?", "қайда тапсырамын?")),
+        (KK, ("Сыйлық алуға бола ма?", "бағасы 5000-нан аз болса?", "кайда тапсырамын?")),
+        (
+            RU,
+            (
+                "Можно ли брать подарки?",
+                "Какие подарки раньше разрешалось принимать?",
+                "куда сдать?",
+            ),
+        ),
+        (
+            EN,
+            ("Can I accept gifts?", "and if it costs less than 5000?", "where do I hand it over?"),
+        ),
+    ],
+)
+def test_where_to_hand_a_gift_over_after_an_answer_not_saying_it_gets_the_gift_ban(
+    dialog: Dialog, user: UserRef, follow_ups: tuple[str, ...]
+) -> None:
+    """probeU: «қайда тапсырамын?» after the old gift threshold got "not understood", while
+    Russian and English got the gift ban with its 7-day hand-over. The answer just shown
+    says nothing of where a gift goes: the question is read like any follow-up of its topic
+    (the gift ban), in Kazakh too."""
+    *before, follow_up = follow_ups
+    replies = [dialog.handle_message(user, text) for text in before]
+    lang = dialog.library.matcher.match(before[0]).lang
+    old = dialog.library.kb.entries["gifts-old-threshold"]
+    assert replies[-1][0].text.startswith(old.answer(lang)[:40])
+    (reply,) = dialog.handle_message(user, follow_up)
+    ban = dialog.library.kb.entries["gifts-any-value-ban"]
+    assert reply.text.startswith(ban.answer(lang)[:40])
+
+
+def test_a_follow_up_whose_words_rank_other_topics_is_no_quote_of_a_shared_word(
+    dialog: Dialog,
+) -> None:
+    """probeU: "what happens if I don't report it?" after the relatives rule was quoted its
+    paragraph on a news report ("report"). Its words rank only other topics' entries: it is
+    said not understood, naming that answer."""
+    relatives = dialog.library.kb.entries["relatives-same-agency"]
+    dialog.handle_message(EN, RELATIVES_EN)
+    (reply,) = dialog.handle_message(EN, "what happens if I don't report it?")
+    assert not reply.text.startswith("From the answer to")
+    assert reply.text.startswith("I am not sure") and relatives.questions("en")[0] in reply.text
 
 
 def test_what_if_i_already_took_it_after_the_gift_ban_gets_what_to_do_with_a_gift(

@@ -40,14 +40,17 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     """``result``; or, for a short follow-up of the last answer (``last``) that the matcher
     cannot answer alone ("and my wife?" after the gift ban), the entry it asks for read after
     that answer's question: another entry of the same topic, one the follow-up's own words suggest
-    too. The same answer again, or another topic, is no follow-up. Else, for one tied to the
+    too. The same answer again, or another topic, is no follow-up; one answered alone with
+    another topic's entry that its words do not name is read so too (see
+    :func:`_unless_pulled_away`). Else, for one tied to the
     answer by a word, one of its two best entries of the answer's topic (see :func:`_reread`).
     A short message asking only for a date is the last answer again (:func:`_asks_its_date`);
     one asking only for a detail its paragraphs state is left as it is, to be quoted them
     (:func:`quoted_follow_up`: "куда его сдать?" after the gift ban is no family rule)."""
     if result.smalltalk or last is None or result.lang not in last.texts:
         return result
-    if any(asks(text) for asks, _states in _details(turn)):
+    said = paragraphs(last.texts[result.lang].answer)
+    if _stating_details(turn, text, said):  # "куда сдать?" after the gift ban: quoted
         return result
     if _asks_its_date(turn, text):  # its related questions follow: the date words rank none
         return replace(
@@ -58,6 +61,7 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
             one_topic=False,
             off_topic=False,
         )
+    result = _unless_pulled_away(turn, text, result, last)
     # an off-topic reading of the words alone does not rule a follow-up out: "and my brother?"
     # names no topic, and the entry it asks for must be one of its own suggestions anyway
     unanswered = result.entry_id is None and bool(result.suggestions)
@@ -76,6 +80,22 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
         if read is not None:
             return read
     return _reread(turn, text, result, last)
+
+
+def _unless_pulled_away(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchResult:
+    """``result``; or, as unanswered (its entry the first suggestion), a short message tied
+    to the last answer by a word (``follow-up``) and answered alone with an entry of another
+    topic although its words name no topic: a word of it merely pulled that entry in ("а её
+    руководитель кому подчиняется?" or "and who do I report to?" after the compliance
+    services: not the relatives rule or the hotline), and it asks about the last answer. One
+    naming a topic ("а подарки?") is a new question."""
+    if result.entry_id is None or len(text.split()) > ABOUT_WORDS:
+        return result
+    if turn.kb.entries[result.entry_id].topic == last.topic:
+        return result
+    if not turn.matcher.smalltalk.follows_up(text) or turn.matcher.names_topic(text, result.lang):
+        return result
+    return replace(result, entry_id=None, suggestions=(result.entry_id, *result.suggestions))
 
 
 def _asks_its_date(turn: Turn, text: str) -> bool:
@@ -192,22 +212,36 @@ def quoted_follow_up(
     Art. 412-1: the paragraph on the penalty), with a button to the whole answer. None for
     an answered message, small talk, one that names another topic ("а подарки?" after the
     relatives rule), or words found nowhere or all over the answer."""
-    if result.entry_id or result.smalltalk or last is None or len(text.split()) > ABOUT_WORDS:
+    if result.smalltalk or last is None or len(text.split()) > ABOUT_WORDS:
         return None
     said = paragraphs(last.texts[turn.lang].answer)
     kin = _naming_kin(turn, text, said)  # a relative alone names no other topic here
-    named = turn.kb.get(result.suggestions[0]) if result.one_topic and result.suggestions else None
-    if not kin and (result.two_topics or (named is not None and named.topic != last.topic)):
-        return None
-    asked = _stems(turn, text)
-    found = _stating_details(turn, text, said)
-    found = found or [p for p in said if _shared(asked, _stems(turn, p))] or kin
+    if result.entry_id is not None:  # "а племянник?" read as the relatives rule again
+        found = kin if result.entry_id == last.id else []
+    else:
+        found = _stating_details(turn, text, said) or kin or _sharing(turn, text, result, last)
     if not found or len(found) > QUOTED_PARAGRAPHS:
         return None
     heading = turn._(
         "From the answer to “{question}”:", question=escape(last.questions(turn.lang)[0])
     )
     return Reply("\n\n".join([heading, *found]), ((entry_button(last, turn.lang),),))
+
+
+def _sharing(turn: Turn, text: str, result: MatchResult, last: Entry) -> list[str]:
+    """The paragraphs of the last answer (``last``) that hold a content word of a message
+    whose two best-ranked entries include one of that answer's topic (see :func:`_shared`);
+    none for one that names another topic, or whose words rank only other topics' entries
+    ("what happens if I don't report it?" after the relatives rule is no question about its
+    paragraph on a news report)."""
+    named = turn.kb.get(result.suggestions[0]) if result.one_topic and result.suggestions else None
+    if result.two_topics or (named is not None and named.topic != last.topic):
+        return []
+    ranked = turn.matcher.search(text, limit=2, written=result.lang)
+    if all(turn.kb.entries[entry_id].topic != last.topic for entry_id, _score in ranked):
+        return []
+    asked = _stems(turn, text)
+    return [p for p in paragraphs(last.texts[turn.lang].answer) if _shared(asked, _stems(turn, p))]
 
 
 def _details(turn: Turn) -> tuple[tuple[Callable[[str], bool], Callable[[str], bool]], ...]:
@@ -233,14 +267,24 @@ def _stating_details(turn: Turn, text: str, said: list[str]) -> list[str]:
 def _naming_kin(turn: Turn, text: str, said: list[str]) -> list[str]:
     """For a message that only names a relative ("а тёща?", «ал енеме ше?» after the family
     gift rule), the paragraphs of ``said`` that name KIN_NAMED relatives or more (not one twice,
-    "члены семьи"): the list of who counts as family, and who does not."""
+    in any form: "члены семьи", «родственники … родственников»): the list of who counts as
+    family, and who does not."""
     kin = turn.matcher.index.kin_role
     asked = [w for w in turn.matcher.folded(text) if w not in ALL_LANGUAGE_WORDS]
     if not asked or any(kin(w) != "kin" for w in asked):
         return []
-    return [
-        p for p in said if len({w for w in turn.matcher.folded(p) if kin(w) == "kin"}) >= KIN_NAMED
-    ]
+    return [p for p in said if len(_kin_named(turn, p)) >= KIN_NAMED]
+
+
+def _kin_named(turn: Turn, text: str) -> set[str]:
+    """The relatives ``text`` names, each once in any of its forms: the first QUOTE_PREFIX
+    letters of its shortest stem («родственники» and «родственников» are one)."""
+    kin = turn.matcher.index.kin_role
+    return {
+        min(word_stems(word), key=len)[:QUOTE_PREFIX]
+        for word in turn.matcher.folded(text)
+        if kin(word) == "kin"
+    }
 
 
 def _shared(asked: set[str], said: set[str]) -> bool:

@@ -177,6 +177,13 @@ class Matcher:
         folded = self._folded(text, written)
         return self._rank(text, folded).ranked[:limit] if folded else []
 
+    def names_topic(self, text: str, written: Lang | None = None) -> bool:
+        """Whether ``text`` has a word that names a topic (see :meth:`_named_topics`: "а
+        подарки?" names gifts; "а её руководитель кому подчиняется?" none; ``written``: see
+        :meth:`match`)."""
+        folded = self._folded(text[: self.config.max_input], written)
+        return bool(self._named_topics(self._tokens(folded)))
+
     def requirement_named(self, text: str, written: Lang | None = None) -> tuple[str, ...]:
         """The entries that require a concept (``requires`` in the base) which ``text`` names
         ("and my brother?" names the relative the family gift rule requires; ``written``: see
