@@ -47,10 +47,12 @@ What is replaced, in this order:
   law's date) are kept.
 - ``[ADDRESS]`` a street address: a word for a street, avenue or microdistrict with its name
   and the number of a house or a flat (``ул. Кенесары 40, кв. 12``, ``ул Абая 10``, ``пр.
-  Кабанбай батыра 11``, ``Абай көшесі 15 үй``, ``12 Abai street``); a capitalised name with a
-  house and a flat and no such word (``Абая 10-25``, ``Мангилик Ел 55/20``), unless the name is
-  a law's or a calendar's word or the pair is a range, a pair of years or an article's number
-  (``Статья 412-1``, ``Возраст 18-25 лет``); and a flat number alone (``кв. 12``, ``3 пәтер``,
+  Кабанбай батыра 11``, ``Абай көшесі 15 үй``, ``12 Abai street``, ``мкр Самал 2, дом 5, кв
+  17``, ``Самал-2 мкр 5 үй``); a capitalised name with a house and a flat and no such word
+  (``Абая 10-25``, ``Абая 150-3``, ``Мангилик Ел 55/20``), unless the name is a law's or a
+  calendar's word or the pair is a range, a pair of years or, in a message with a word for an
+  article, a code or a law, an article's number (``Статья 412-1``, ``Провокация 412-1 УК``,
+  ``Возраст 18-25 лет``); and a flat number alone (``кв. 12``, ``3 пәтер``,
   ``apt 5``). A street without a number ("near Abai avenue") and a town are places, and kept.
 - ``[NAME]`` person names, by rules: a capitalised word (or, after ``меня зовут``/``my name
   is``/``менің атым``, any word) after a cue; a patronymic (``-ович``, ``-овна``, ``-ұлы``,
@@ -58,14 +60,17 @@ What is replaced, in this order:
   capitalised word, or alone mid-sentence; a given name from a short kk/ru/Latin list, in any
   case form (``Данияру``, ``Айгерімге``); a name with initials (``Иванов И.И.``); a pair of
   capitalised Latin words not at a sentence start; in lower case, a surname or patronymic in
-  the nominative next to a listed given name (``ерлан нурланов``, ``aigerim nurlanova``). Legal
+  the nominative next to a listed given name (``ерлан нурланов``, ``aigerim nurlanova``); a
+  surname made of a listed given name and -ов/-ев, in any case form and case, alone too
+  (``нурланову``, ``Нұрлановқа``, ``ерлану нурланову``). Legal
   and domain words (``Закон``, ``Агентство``, ``Article``), cities, months, pronouns and the
   bot's name Adal are never names, and the first word of a sentence is a name only when it
   looks like one.
 
-Not found: a lone surname that starts a sentence (``Петрова подала …``), a name written in lower
-case without a cue unless it is a listed given name with a surname, all-caps names, a house and
-a flat shaped as an article's number without a street word (``Абая 150-3``). Where in doubt
+Not found: a lone surname that starts a sentence (``Петрова подала …``) unless it is made of a
+given name, a name written in lower case without a cue unless it is a listed given name with a
+surname or such a surname (a lone ``асқарға``), all-caps names, a house and a flat shaped as an
+article's number without a street word in a message that names a law. Where in doubt
 the rules mask: an unknown first word of a sentence followed by a surname is taken for a given
 name (``Айсулу Иванова`` -> ``[NAME]``), and a surname after a word for a post or for kin is a
 name (``Сосед Иванов`` -> ``Сосед [NAME]``).
@@ -750,8 +755,23 @@ _LOW_SURNAME = re.compile(
 _WORD_BEFORE = re.compile(rf"(?<![\w@#/.\-'’])([{_UP}{_LO}][{_LO}]{{2,}})[ \u00a0]+$")
 
 
+# A surname made of a listed given name and -ов/-ев, in any case form ("нурланову",
+# «нұрлановқа», "Асқаровтың"): a name in lower case too, alone and opening a sentence, as no
+# ordinary word is so made («голову», «деловой», «основе» are not).
+_GIVEN_SURNAME = re.compile(rf"(?P<stem>[а-я]{{3,}})(?:ов|ев)(?:а|у|ым|ом|е|ой|ых|ы|а?{_KK_CASE})?")
+_ANY_WORD = re.compile(rf"(?<![\w@#/.\-'’])[{_UP}{_LO}][{_LO}]{{4,}}(?![\w@'’])")
+
+
+def _given_surname(word: str) -> bool:
+    """Whether ``word`` is a surname made of a listed given name (see _GIVEN_SURNAME)."""
+    match = _GIVEN_SURNAME.fullmatch(_norm(word))
+    return match is not None and match.group("stem") in _GIVEN_CYRILLIC
+
+
 def _lowercase_spans(text: str) -> list[tuple[int, int]]:
-    """Names in lower case: a surname or patronymic next to a given name ("ерлан нурланов")."""
+    """Names in lower case: a surname or patronymic next to a given name ("ерлан нурланов"),
+    and a surname made of a given name in any case form, with a given name next to it in any
+    case form ("ерлану нурланову")."""
     spans: list[tuple[int, int]] = []
     for match in _LOW_SURNAME.finditer(text):
         if _kind(match.group()) not in (_SURN, _PATR):
@@ -762,6 +782,14 @@ def _lowercase_spans(text: str) -> list[tuple[int, int]]:
             spans.append((before.start(1), _family_tail(text, match.end())))
         elif after and _norm(after.group(1)) in _GIVEN:
             spans.append((match.start(), _family_tail(text, after.end())))
+    for match in _ANY_WORD.finditer(text):
+        if not _given_surname(match.group()):
+            continue
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        after = _NEXT_LOW.match(text, match.end())
+        start = before.start(1) if before and _is_given(_norm(before.group(1))) else match.start()
+        end = after.end() if after and _is_given(_norm(after.group(1))) else match.end()
+        spans.append((start, _family_tail(text, end)))
     return spans
 
 
@@ -879,13 +907,17 @@ _STREET_WORD = (
 )
 _KK_STREET_WORD = (
     r"(?:көшесі\w*|көш\.|даңғылы\w*|даң\.|шағын ?ауданы\w*|ықшам ?ауданы\w*|мөлтек ?ауданы\w*|"
-    r"street|st\.|avenue|ave\.|boulevard|blvd\.?|microdistrict)"
+    r"мкр\.?|микрорайон\w*|street|st\.|avenue|ave\.|boulevard|blvd\.?|microdistrict)"
 )
 # the lower-case words of a street's name ("Кабанбай батыра", "Төле би", "Абылай хана")
 _STREET_LOW = r"(?:батыр\w*|би|бия|хана?|ата|ана|жырау|ақын\w*|акын\w*)(?!\w)"
 _STREET_NAME = rf"(?:[{_UP}\d][\w.-]*)(?:[ ](?:[{_UP}][\w.-]*|{_STREET_LOW})){{0,2}}"  # "8 Марта"
 _HOUSE_FLAT = r"\d{1,4}[a-zа-я]?[/-]\d{1,4}(?![\w/-]|[.,]\d)"  # "10-25", "55/20", not "380-1-бап"
-_HOUSE = r"(?:,?\s*(?:д\.|дом|үй|house)?\s*№?\s*\d{1,4}[a-zа-я]?(?:[/-]\d{1,4})?(?!\d)(?:\s*үй)?)"
+_HOUSE = (
+    r"(?:,?\s*(?:д\.|дом|үй|house)?\s*№?\s*\d{1,4}[a-zа-я]?(?:[/-]\d{1,4})?(?!\d)"
+    r"(?:\s*(?:үй|дом)(?!\w))?)"
+)
+_WORDED_HOUSE = r"(?:,?\s*(?:д\.|дом|үй|house)\s*№?\s*\d{1,4}[a-zа-я]?(?!\d))"  # "Самал 2, дом 5"
 _FLAT = (
     r"(?:,?\s*(?:кв\.?|квартира|пәтер|apt\.?|apartment|flat)\s*№?\s*\d{1,4}(?!\d)(?:\s*пәтер)?"
     r"|,?\s*\d{1,4}\s*пәтер)"
@@ -893,7 +925,7 @@ _FLAT = (
 # a street is masked with the number of a house or a flat: "near Abai avenue" is a place; a
 # capitalised name without a word for a street only with a house and a flat ("Абая 10-25")
 _ADDRESS = re.compile(
-    rf"(?i:(?<!\w){_STREET_WORD})\s*{_STREET_NAME}(?:{_HOUSE}{_FLAT}?|{_FLAT})"
+    rf"(?i:(?<!\w){_STREET_WORD})\s*{_STREET_NAME}(?:{_HOUSE}{_WORDED_HOUSE}?{_FLAT}?|{_FLAT})"
     rf"|(?<![\w])(?:\d{{1,4}}[a-z]?\s+{_STREET_NAME}\s+(?i:{_KK_STREET_WORD})(?!\w)"
     rf"(?:{_HOUSE}?{_FLAT}?)|{_STREET_NAME}\s+(?i:{_KK_STREET_WORD})(?!\w)(?:{_HOUSE}{_FLAT}?|{_FLAT}))"
     rf"|(?i:(?<!\w)(?:кв\.?|квартира|apt\.?|apartment|flat)\s*№?\s*\d{{1,4}}(?!\d)"
@@ -924,6 +956,11 @@ _RANGE_UNIT = re.compile(
 )
 
 _ARTICLE_NUMBER = re.compile(r"\d{3}-\d")  # the shape of a code's article: "380-1", "412-1"
+# a word for an article, a code or a law: with one in the message, that shape is an article
+_LAW_WORD = re.compile(
+    r"(?i)(?<!\w)(?:стать\w*|ст|бап\w*|баб\w*|тармақ\w*|кодекс\w*|ук|қк|кк|коап|әқбтк|"
+    r"закон\w*|заң\w*|article\w*|art|code|law\w*)(?!\w)"
+)
 
 
 def _address(match: re.Match[str]) -> str:
@@ -934,7 +971,7 @@ def _address(match: re.Match[str]) -> str:
     if (
         any(_NOT_A_STREET.fullmatch(_norm(word)) for word in match.group("bare").split())
         or all(_YEAR.fullmatch(number) for number in numbers)
-        or _ARTICLE_NUMBER.fullmatch(match.group("numbers"))
+        or (_ARTICLE_NUMBER.fullmatch(match.group("numbers")) and _LAW_WORD.search(match.string))
         or _unit_follows(match)
         or _RANGE_UNIT.match(match.string, match.end())
     ):
@@ -981,10 +1018,12 @@ def _names_hint(text: str) -> bool:
         _CAP_RE.search(text) is not None
         or _CUE_HINT.search(text) is not None
         or _LOW_SURNAME.search(text) is not None
+        or _SURNAME_HINT.search(text) is not None
     )
 
 
 _CUE_HINT = re.compile(r"(?i)зовут|имя|атым|есім|name\s+is")
+_SURNAME_HINT = re.compile(r"[оеё]в")  # a surname made of a given name (_GIVEN_SURNAME)
 _PASSES: tuple[_Sub, ...] = (
     _sub(_EMAIL, "[EMAIL]", lambda text: _EMAIL_HINT.search(text) is not None),
     _sub(_URL, _url, lambda text: "/" in text or "www." in text.lower()),

@@ -646,6 +646,40 @@ def test_a_newcomer_asking_what_rules_there_are_gets_the_topics(
     assert actions(reply) == topics
 
 
+@pytest.mark.parametrize(
+    ("user", "text"),
+    [
+        (KK, "Мен жаңа мемлекеттік қызметшімін, қандай ережелерді білуім керек?"),
+        (KK, "men jana memlekettik kyzmetshimin, kandai erejelerdi biluim kerek?"),
+        (KK, "Мемлекеттік қызметке жаңа келдім, не білуім керек?"),
+        (EN, "I'm a new civil servant, what rules must I know?"),
+    ],
+)
+def test_a_newcomer_the_matcher_is_unsure_of_still_gets_the_topics(
+    dialog: Dialog, user: UserRef, text: str
+) -> None:
+    """Round 35's probe: the Kazakh newcomer got "I don't know" with three entries, the model
+    being unsure (5 %) rather than finding it off topic. A message asking what rules there are,
+    its other words naming nothing of the base, gets the topics however unsure the model is;
+    «мемлекеттік қызметке жаңа» is a newcomer too."""
+    (reply,) = dialog.handle_message(user, text)
+    topics = [f"t:{key}" for key in dialog.library.kb.topics if dialog.library.kb.by_topic(key)]
+    assert actions(reply) == topics
+
+
+@pytest.mark.parametrize(
+    ("user", "text"),
+    [(EN, "what rules apply to gifts?"), (RU, "какие правила для подарков от иностранцев?")],
+)
+def test_asking_the_rules_of_one_thing_keeps_its_entries(
+    dialog: Dialog, user: UserRef, text: str
+) -> None:
+    """Rules asked of a thing the base knows (a gift) are no newcomer's overview: its entries
+    stay offered."""
+    (reply,) = dialog.handle_message(user, text)
+    assert "e:gifts-any-value-ban" in actions(reply)
+
+
 DOMAIN_NOT_IN_BASE = [
     (EN, "What is conflict of interest?"),
     (EN, "Is whistleblower protected?"),
@@ -701,6 +735,27 @@ def test_a_message_off_topic_is_still_told_what_the_bot_covers(
     )
     (reply,) = dialog.handle_message(user, text)
     assert reply.text.startswith(("I only answer questions", "Я отвечаю только на вопросы"))
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "start"),
+    [
+        (EN, "How much tax do I pay on my car?", "I only answer questions"),
+        (RU, "сколько налога платить за машину в год?", "Я отвечаю только на вопросы"),
+        (KK, "Көлігіме қанша салық төлеймін?", "Мен тек Қазақстанның"),
+    ],
+)
+def test_a_question_about_taxes_is_told_what_the_bot_covers(
+    dialog: Dialog, user: UserRef, text: str, start: str
+) -> None:
+    """Round 35's probe: "How much tax do I pay on my car?" was asked which gift entry it
+    meant (a car is a gift item), the Kazakh one got "I don't know" with gift entries. Taxes
+    are outside the base (smalltalk.yaml's ``outside-words``); a tax inspector is no tax."""
+    result = dialog.library.matcher.match(text)
+    assert result.off_topic and not result.one_topic
+    (reply,) = dialog.handle_message(user, text)
+    assert reply.text.startswith(start)
+    assert not dialog.library.matcher.match("салық инспекторы менен ақша сұрады").off_topic
 
 
 @pytest.mark.parametrize(

@@ -790,3 +790,19 @@ def test_inflected_relatives_name_their_concepts(
     concepts = bundled.index.concepts_in(bundled.folded(text))
     assert named in concepts
     assert not_named not in concepts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Мой начальник требует 500 000 тенге, что делать?",
+        "бастығым менен 500 мың теңге талап етіп жатыр",
+        "my boss demands 300,000 tenge from me",
+    ],
+)
+def test_a_boss_demanding_a_sum_is_told_where_to_report(bundled: Matcher, text: str) -> None:
+    """A probe's boss demanding a sum, with no word for a bribe, got "I don't know" (the sum
+    named no concept). A sum demanded is extortion (concepts.yaml), and report-corruption has
+    such demands among its questions."""
+    assert "extortion-demand" in bundled.index.concepts_in(bundled.folded(text))
+    assert bundled.match(text).entry_id == "report-corruption"

@@ -280,7 +280,10 @@ class Answers(Feature):
             return self.ask_person(turn, "")
         if result.smalltalk:
             return [self.smalltalk(turn, result.smalltalk)]
-        if result.off_topic and not result.case_signal:
+        if not result.case_signal and (
+            result.off_topic
+            or turn.matcher.asks_only_overview(turn.matcher.folded(text, turn.written))
+        ):
             return [self._beside_the_base(turn, text)]
         return self.abstain(
             turn,
@@ -300,10 +303,10 @@ class Answers(Feature):
         )
 
     def _beside_the_base(self, turn: Turn, text: str) -> Reply:
-        """The reply to a message the matcher finds off topic: the topics, for one asking what
-        rules there are (a new civil servant); "not in my base yet", for a question of the
-        anti-corruption domain the base does not hold (conflict of interest, whistleblowers);
-        else what the bot covers (the weather, a recipe)."""
+        """The reply to a message the matcher finds off topic, or that only asks what rules
+        there are: the topics, for one asking so (a new civil servant); "not in my base yet",
+        for a question of the anti-corruption domain the base does not hold (conflict of
+        interest, whistleblowers); else what the bot covers (the weather, a recipe)."""
         folded = turn.matcher.folded(text, turn.written)
         smalltalk = turn.matcher.smalltalk
         if smalltalk.asks_overview(folded):

@@ -216,6 +216,24 @@ class Matcher:
         ``written``: see :meth:`match`)."""
         return self._folded(text[: self.config.max_input], written)
 
+    def _outside_the_base(self, folded: list[str]) -> bool:
+        """Whether a message asks of a matter the base leaves out ("How much tax do I pay on
+        my car?"; smalltalk.yaml's ``outside-words``): not when it names the anti-corruption
+        domain ("bribe"), nor when the word is part of an everyday concept ("tax inspector"
+        is an official)."""
+        outside = self.smalltalk.outside_words(folded)
+        if not outside or self.smalltalk.names_domain(folded):
+            return False
+        rest = [word for word in folded if word not in outside]
+        return self.index.concepts_in(rest) == self.index.concepts_in(folded)
+
+    def asks_only_overview(self, folded: list[str]) -> bool:
+        """Whether a message (its folded words) asks what rules there are and names nothing
+        of the base besides: "I'm a new civil servant, what rules must I know?", not "what
+        rules apply to gifts?" (an everyday concept, see ``concepts.yaml``)."""
+        rest = self.smalltalk.besides_overview(folded)
+        return rest is not None and not self.index.concepts_in(rest)
+
     def _words(self, text: str, written: Lang | None = None) -> tuple[list[str], Lang]:
         chunks = self._read(text, written)
         return self._prepared(chunks), guess_language(chunks, self.index.lexicon)
@@ -275,7 +293,8 @@ class Matcher:
                 candidate, score, lang, self._sibling(ranked, candidate), case_signal=signal
             )
         suggestions = self._suggestions(ranked)
-        one_topic = self._asks_one_topic(tokens, suggestions)
+        outside = self._outside_the_base(folded)
+        one_topic = not outside and self._asks_one_topic(tokens, suggestions)
         if one_topic:  # which of the topic's entries is meant: offer no other topic's
             topic = self.kb.entries[suggestions[0]].topic
             suggestions = tuple(e for e in suggestions if self.kb.entries[e].topic == topic)
@@ -287,8 +306,8 @@ class Matcher:
             case_signal=signal,
             one_topic=one_topic,
             # a message naming one topic ("What about presents?") is not off topic however
-            # unsure the model is of its entries
-            off_topic=not one_topic and score < self.config.off_topic_score,
+            # unsure the model is of its entries; one asking of taxes is, whatever it names
+            off_topic=outside or (not one_topic and score < self.config.off_topic_score),
         )
         return self._judged_without_personal_data(result, text, written) if personal else result
 

@@ -25,6 +25,7 @@ DURATIONS = "durations"
 ASKS_HANDOVER = "asks-handover"
 HANDOVER_PLACES = "handover-places"
 ASKS_LANGUAGE = "asks-language"
+OUTSIDE_WORDS = "outside-words"
 DURATION_DIGITS = 2  # a number of up to this many digits before a unit is a time span ("7 дней")
 PHRASE_CUTOFF = 85.0
 TWO_PHRASES_WORDS = 8  # longer messages are never read as two small-talk phrases
@@ -42,6 +43,7 @@ _WORD_LISTS = (  # words, no phrases
     HANDOVER_PLACES,
     ASKS_LANGUAGE,
     INTENSIFIERS,
+    OUTSIDE_WORDS,
 )
 _SIGNALS = (CASE_SIGNALS, DOMAIN_SIGNALS, OVERVIEW_SIGNALS, ORDERS)  # lines of word beginnings
 # kinds a message still is with intensifiers or addressees left out ("спасибо огромное")
@@ -81,10 +83,21 @@ class _Beginnings:
 
     def found_in(self, folded: list[str]) -> bool:
         """Whether the message (its folded words) has one of the lines."""
+        return bool(self._found(folded))
+
+    def outside(self, folded: list[str]) -> list[str] | None:
+        """The message's words that no word of a line it has begins (None: it has no line)."""
+        parts = {part for line in self._found(folded) for part in line}
+        if not parts:
+            return None
+        return [word for word in folded if not any(word.startswith(part) for part in parts)]
+
+    def _found(self, folded: list[str]) -> list[tuple[str, ...]]:
+        """The lines the message has."""
         # the message's words cut to each length of the lines' words: a line's word begins a
         # word of the message when it is among them
         begun = {word[:length] for word in folded for length in self._lengths}
-        return any(all(part in begun for part in line) for line in self._lines)
+        return [line for line in self._lines if all(part in begun for part in line)]
 
 
 class SmallTalk:
@@ -130,6 +143,7 @@ class SmallTalk:
         self._handover_places = _word_list(phrases, HANDOVER_PLACES)
         self._asks_language = _word_list(phrases, ASKS_LANGUAGE)
         self._intensifiers = _word_list(phrases, INTENSIFIERS)
+        self._outside = _word_list(phrases, OUTSIDE_WORDS)
 
     def is_smalltalk_word(self, word: str) -> bool:
         """True for a word of the greetings and thanks that the entries never use."""
@@ -312,6 +326,17 @@ class SmallTalk:
         """True when the message asks what rules there are ("what rules must I know?", a new
         civil servant; ``overview-signals``)."""
         return self._overview.found_in(folded)
+
+    def besides_overview(self, folded: list[str]) -> list[str] | None:
+        """The words of a message asking what rules there are besides those that ask it
+        ("I'm a new civil servant, what rules must I know?": I'm, must, I, know); None when it
+        does not ask (see :meth:`asks_overview`)."""
+        return self._overview.outside(folded)
+
+    def outside_words(self, folded: list[str]) -> frozenset[str]:
+        """The words of a message that name a matter the base leaves out (taxes;
+        ``outside-words``)."""
+        return self._outside.intersection(folded)
 
     def gives_orders(self, folded: list[str]) -> bool:
         """True when the message tells the bot to drop its instructions ("ignore previous
