@@ -385,13 +385,13 @@ def test_a_thumbs_down_asks_what_was_missing_and_keeps_the_reply_redacted(
     assert not any(r.text.startswith("Спасибо! Я передал") for r in replies)  # one reply kept
 
 
-def test_a_question_typed_after_the_thumbs_down_is_kept_and_answered(dialog: Dialog) -> None:
+def test_a_question_answered_after_the_thumbs_down_is_answered_not_kept(dialog: Dialog) -> None:
+    """A question the base answers with another entry, of any topic, is a new question."""
     (answer,) = dialog.handle_message(EN, f"/start {GIFTS}")
     dialog.handle_button(EN, button(answer, f"f:-:{GIFTS}").action)
-    thanks, reply = dialog.handle_message(EN, "Can my wife accept a gift from a colleague?")
-    assert thanks.text.startswith("Thank you! I passed it on")
+    (reply,) = dialog.handle_message(EN, "Can my wife accept a gift from a colleague?")
     assert "f:+:gifts-family-members" in [split_language(b.action)[0] for b in buttons(reply)]
-    assert len(dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1))) == 1
+    assert dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1)) == []
 
 
 def test_a_question_of_another_topic_after_the_thumbs_down_is_answered_not_filed(
@@ -516,3 +516,135 @@ def test_a_vote_the_database_cannot_take_now_is_thanked_and_written_later(
     assert store.feedback_counts() == {GIFTS: (0, 1)}
     (thanks,) = dialog.handle_message(EN, "Nothing about flowers")
     assert thanks.text.startswith("Thank you! I passed it on")
+
+
+def _answered(replies: list[Reply]) -> str | None:
+    """The entry the replies answer with (its 👍 button), or None."""
+    actions = [split_language(b.action)[0] for r in replies for b in buttons(r)]
+    return next((a.removeprefix("f:+:") for a in actions if a.startswith("f:+:")), None)
+
+
+HINTED = {
+    RU: "Полицейский намекнул, что за деньги дело закроют. Что мне делать?",
+    EN: "A police officer hinted that money would close my case. What do I do?",
+    KK: "Полиция қызметкері ақша берсең іс жабылады деп меңзеді. Не істеймін?",
+}
+PAID = {RU: "а если я уже заплатил?", EN: "and if I already paid?", KK: "ал мен төлеп қойсам ше?"}
+WHERE = {RU: "а куда звонить?", EN: "phone number?", KK: "қайда хабарласамын?"}
+
+
+@pytest.mark.parametrize("user", [RU, EN, KK], ids=["ru", "en", "kk"])
+def test_paid_and_where_to_turn_after_a_provocation_hint_jump_to_their_entries(
+    dialog: Dialog, user: UserRef
+) -> None:
+    """probeU 15, 22: after the hint (answered, or a clarification offering provocation
+    entries) "and if I already paid?" was "not understood" or off topic, and "а куда
+    звонить?" was pulled away from the hotline (``follow-up-jumps``)."""
+    dialog.handle_message(user, HINTED[user])
+    assert _answered(dialog.handle_message(user, PAID[user])) == "provocation-victim-help"
+    assert _answered(dialog.handle_message(user, WHERE[user])) == "report-corruption"
+
+
+@pytest.mark.parametrize("user", [RU, EN, KK], ids=["ru", "en", "kk"])
+def test_where_to_turn_after_a_provocation_answer_is_the_hotline(
+    dialog: Dialog, user: UserRef
+) -> None:
+    dialog.handle_message(user, "/start provocation-examples")
+    assert _answered(dialog.handle_message(user, WHERE[user])) == "report-corruption"
+
+
+def test_where_to_turn_is_no_jump_after_a_topic_that_never_leads_to_the_hotline(
+    dialog: Dialog,
+) -> None:
+    """The relatives rule lists no hotline: "а куда звонить?" is read as any follow-up."""
+    dialog.handle_message(RU, "/start attack-on-officer-age")
+    assert _answered(dialog.handle_message(RU, "а куда звонить?")) != "report-corruption"
+
+
+ANONYMOUS = {RU: "а анонимно можно?", EN: "can I do it anonymously?", KK: "анонимді түрде бола ма?"}
+NOT_SURE = {
+    RU: "Не понял, что именно вы спрашиваете о моём последнем ответе",
+    EN: "I am not sure what you are asking about my last answer",
+    KK: "Соңғы жауабым",
+}
+
+
+@pytest.mark.parametrize("user", [RU, EN, KK], ids=["ru", "en", "kk"])
+def test_anonymity_asked_of_the_hotline_answer_is_read_as_about_it(
+    dialog: Dialog, user: UserRef
+) -> None:
+    """probeU 17: the hotline answer names no anonymity: "not understood" about it, never
+    another topic (in Kazakh it was off topic)."""
+    dialog.handle_message(user, "/start report-corruption")
+    (reply,) = dialog.handle_message(user, ANONYMOUS[user])
+    assert reply.text.startswith(NOT_SURE[user])
+    assert _answered([reply]) is None
+
+
+@pytest.mark.parametrize(
+    ("user", "asked", "quoted"),
+    [
+        (RU, "а сколько лет?", "до 10 лет"),
+        (EN, "and how many years?", "10 years"),
+        (KK, "ал қанша жыл?", "10 жылға дейін"),
+    ],
+    ids=["ru", "en", "kk"],
+)
+def test_years_asked_after_art_412_1_quote_its_penalty(
+    dialog: Dialog, user: UserRef, asked: str, quoted: str
+) -> None:
+    """probeU 17: "а сколько лет?" was a clarification, «ал қанша жыл?» the statistics."""
+    dialog.handle_message(user, "/start provocation-art-412-1")
+    (reply,) = dialog.handle_message(user, asked)
+    assert quoted in reply.text
+    assert "f:+:" not in " ".join(b.action for b in buttons(reply))
+
+
+@pytest.mark.parametrize("user", [RU, EN, KK], ids=["ru", "en", "kk"])
+def test_a_clarification_is_the_context_of_the_message_typed_after_it(
+    dialog: Dialog, user: UserRef
+) -> None:
+    """probeU 15: what a clarifying question offered is what the next message is read with
+    (it was off topic in English)."""
+    clarified = {**HINTED, RU: "провокация"}  # the Russian hint is answered at once
+    (asked, *_rest) = dialog.handle_message(user, clarified[user])
+    assert any(b.action.startswith("q:") for b in buttons(asked))
+    assert _answered(dialog.handle_message(user, PAID[user])) == "provocation-victim-help"
+
+
+def test_a_pressed_choice_replaces_the_clarification_as_context(dialog: Dialog) -> None:
+    (asked, *_rest) = dialog.handle_message(EN, HINTED[EN])
+    choice = next(b for b in buttons(asked) if b.action.startswith("q:"))
+    dialog.handle_button(EN, choice.action)
+    assert dialog.store.take_recent_choice(EN.chat_id, max_age=timedelta(hours=1)) is None
+
+
+FOLLOW_UP_AFTER_DOWN = {RU: "а жене можно?", EN: "and my wife?", KK: "ал әйелім алса ше?"}
+
+
+@pytest.mark.parametrize("user", [RU, EN, KK], ids=["ru", "en", "kk"])
+def test_a_follow_up_after_the_thumbs_down_is_answered_not_filed(
+    dialog: Dialog, user: UserRef
+) -> None:
+    """probeU 20: "а жене можно?" after 👎 was thanked for as a comment and answered."""
+    (answer,) = dialog.handle_message(user, f"/start {GIFTS}")
+    dialog.handle_button(user, button(answer, f"f:-:{GIFTS}").action)
+    replies = dialog.handle_message(user, FOLLOW_UP_AFTER_DOWN[user])
+    assert _answered(replies) == "gifts-family-members"
+    assert len(replies) == 1  # no thanks for a comment
+    assert dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1)) == []
+
+
+@pytest.mark.parametrize(
+    ("user", "asked"),
+    [(RU, "а сколько лет?"), (EN, "and how many years?"), (KK, "ал қанша жыл?")],
+    ids=["ru", "en", "kk"],
+)
+def test_a_follow_up_question_quoted_after_the_thumbs_down_is_not_filed(
+    dialog: Dialog, user: UserRef, asked: str
+) -> None:
+    (answer,) = dialog.handle_message(user, "/start provocation-art-412-1")
+    dialog.handle_button(user, button(answer, "f:-:provocation-art-412-1").action)
+    (quoted,) = dialog.handle_message(user, asked)
+    assert "10" in quoted.text
+    assert dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1)) == []

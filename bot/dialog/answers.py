@@ -215,8 +215,10 @@ class Answers(Feature):
 
     def text(self, turn: Turn, text: str) -> list[Reply]:
         """Answer free text: small talk, a matched entry, or an honest "I don't know"; a reply
-        to "What was missing?" is kept first, and a short follow-up is read with the last
-        answer, or said to be unclear about it (see :mod:`~bot.dialog.followups`). Text
+        to "What was missing?" is kept first, unless the base answers it with another entry or
+        it is a question read as a follow-up; a short follow-up is read with the last answer,
+        or with what a clarifying question just offered, or said to be unclear about it (see
+        :mod:`~bot.dialog.followups`). Text
         without letters (an emoji, "1") or only of words typed alike in any language ("ok",
         "lol", a link) tells no language: it is answered in the user's; a number with ARTICLE_DIGITS
         digits or more ("380", "412-1") is a question.
@@ -226,7 +228,8 @@ class Answers(Feature):
         last = last_answer(turn)  # what a vote or a follow-up is about (read once)
         if (sign := typed_vote(text)) is not None and last is not None:
             return vote_by_message(turn, last, sign)
-        if (chosen := self._typed_choice(turn, text)) is not None:
+        offered = self._offered(turn)  # a clarifying question just asked, if it was
+        if (chosen := self._typed_choice(turn, text, offered)) is not None:
             return chosen
         if (named := language_typed(text)) is not None:
             return self.set_language(turn, named)
@@ -236,8 +239,11 @@ class Answers(Feature):
         if not letters and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
             return [Reply(turn._("Please type your question in words."))]
         matched = _declining_orders(turn, text, turn.matcher.match(text, turn.written))
-        result = in_context(turn, text, matched, last)
+        # typed instead of a choice: read with what the question offered, as after an answer
+        context = next(filter(None, offered[1]), None) if offered else None
+        result = in_context(turn, text, matched, context or last)
         turn = turn.answering_message(text, result.lang)
+        followed = True  # read as a question about the last answer
         if (quoted := quoted_follow_up(turn, text, result, last)) is not None:
             replies = [quoted]  # "какое наказание?" after Art. 412-1: its paragraph on it
         elif (unread := unread_follow_up(turn, text, result, last)) is not None:
@@ -245,11 +251,13 @@ class Answers(Feature):
         elif (again := repeated_follow_up(turn, text, result, last)) is not None:
             replies = [self._again(turn, again, result.suggestions)]
         else:
+            followed = False
             replies = self._answer(turn, text, result)
         if result.smalltalk:
             turn.store.drop_comment_request(turn.user.chat_id)
             return [reply.in_language(turn.lang) for reply in replies]
-        commented = take_comment(turn, text, result.entry_id)
+        follow_up_question = followed and text.rstrip().endswith("?")  # "а сколько лет?" after 👎
+        commented = take_comment(turn, text, result.entry_id, asked=follow_up_question)
         # a comment that asks something the base has no answer for ("what about a gift from a
         # foreign delegation?") is a question too: kept, and answered with "I don't know"
         asks = result.entry_id is None and text.rstrip().endswith("?")
@@ -266,10 +274,9 @@ class Answers(Feature):
             thanks = Reply(
                 turn._("Thank you! I passed it on to the people who maintain the answers.")
             )
-            # an answer to what they wrote if it asks another entry; not "I don't know" to a
-            # comment that asks nothing, nor again the answer they have just rated down
-            fresh = result.entry_id is not None and result.entry_id != commented
-            replies = [thanks, *(replies if fresh or asks else replies[1:])]
+            # not "I don't know" to a comment that asks nothing, nor again the answer they
+            # have just rated down (a comment answered with another entry is no comment)
+            replies = [thanks, *(replies if asks else replies[1:])]
         return [reply.in_language(turn.lang) for reply in replies]
 
     def _answer(self, turn: Turn, text: str, result: MatchResult) -> list[Reply]:
@@ -615,15 +622,23 @@ class Answers(Feature):
 
     # buttons --------------------------------------------------------------------------------
 
-    def _typed_choice(self, turn: Turn, text: str) -> list[Reply] | None:
-        """The answer to the clarifying question just asked, when the message names one of
-        its entries ("2", "второй", "the family one", "туыстар"); None otherwise (and that
-        question is no longer waited for)."""
+    def _offered(self, turn: Turn) -> tuple[int, list[Entry | None]] | None:
+        """The clarifying question the user was just asked and the entries it offered (None
+        for one no longer in the base), or None; no longer waited for once read."""
         question = turn.store.take_recent_choice(turn.user.chat_id, max_age=FOLLOW_UP_TIMEOUT)
         if question is None:
             return None
-        offered = [turn.kb.get(entry_id) for entry_id in turn.store.offered(question)]
-        labels = [[e.questions(lang)[0] for lang in LANGS] if e else [] for e in offered]
+        return question, [turn.kb.get(entry_id) for entry_id in turn.store.offered(question)]
+
+    def _typed_choice(
+        self, turn: Turn, text: str, offered: tuple[int, list[Entry | None]] | None
+    ) -> list[Reply] | None:
+        """The answer to the clarifying question just asked (``offered``), when the message
+        names one of its entries ("2", "второй", "the family one", "туыстар"); else None."""
+        if offered is None:
+            return None
+        question, entries = offered
+        labels = [[e.questions(lang)[0] for lang in LANGS] if e else [] for e in entries]
         number = typed_option(labels, text, loose=True)
         return None if number is None else self.clarified(turn, f"{question}:{number}")
 
@@ -637,6 +652,8 @@ class Answers(Feature):
         )
         if chosen is None:
             return [Reply("", toast=turn._("This button is out of date."))]
+        # answered: the next message is read with this answer, not with what was offered
+        turn.store.take_recent_choice(turn.user.chat_id, max_age=FOLLOW_UP_TIMEOUT)
         return self.open_entry(turn, chosen)
 
     def open_entry(self, turn: Turn, entry_id: str) -> list[Reply]:

@@ -65,24 +65,23 @@ def vote(turn: Turn, entry: Entry, sign: str) -> list[Reply]:
     return replies
 
 
-def take_comment(turn: Turn, text: str, answered: str | None) -> str | None:
+def take_comment(turn: Turn, text: str, answered: str | None, *, asked: bool) -> str | None:
     """Keep ``text``, personal data removed, when it answers the user's open "What was
     missing?"; the id of the entry it is about when it was kept, else None. A message the
-    base answers with an entry of another topic (``answered``: "what is Art. 412-1?" after
-    the gift ban) is a new question, not a comment: the request is dropped. One of the same
-    topic ("and my wife?") says what was missing, and is kept."""
+    base answers with another entry than the one rated (``answered``: "а жене можно?" or
+    "what is Art. 412-1?" after the gift ban), or a question read as a follow-up of the last
+    answer (``asked``: "а сколько лет?"), is a new question, not a comment: the request is
+    dropped. One answered with the rated entry itself names what it is about, and is kept."""
+    if asked:
+        turn.store.drop_comment_request(turn.user.chat_id)
+        return None
     if answered is not None:  # only then does the request's entry matter: read it once
         rated = turn.store.comment_request(turn.user.chat_id)
         if rated is None:
             return None
-        if _topic(turn, rated) != _topic(turn, answered):
+        if rated != answered:
             turn.store.drop_comment_request(turn.user.chat_id)
             return None
     return turn.store.add_comment(
         turn.user.chat_id, redact(text)[:COMMENT_LIMIT], max_age=COMMENT_TIMEOUT
     )
-
-
-def _topic(turn: Turn, entry_id: str) -> str | None:
-    entry = turn.kb.get(entry_id)
-    return None if entry is None else entry.topic

@@ -44,11 +44,15 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     another topic's entry that its words do not name is read so too (see
     :func:`_unless_pulled_away`). Else, for one tied to the
     answer by a word, one of its two best entries of the answer's topic (see :func:`_reread`).
+    A short message that leads to an entry whatever the answer (:func:`_jumped`: "куда
+    звонить?" after a provocation answer) is that entry.
     A short message asking only for a date is the last answer again (:func:`_asks_its_date`);
     one asking only for a detail its paragraphs state is left as it is, to be quoted them
     (:func:`quoted_follow_up`: "куда его сдать?" after the gift ban is no family rule)."""
     if result.smalltalk or last is None or result.lang not in last.texts:
         return result
+    if (jumped := _jumped(turn, text, result, last)) is not None:
+        return jumped
     said = paragraphs(last.texts[result.lang].answer)
     if _stating_details(turn, text, said):  # "куда сдать?" after the gift ban: quoted
         return result
@@ -82,9 +86,35 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     return _reread(turn, text, result, last)
 
 
+def _jumped(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchResult | None:
+    """For a message of up to ABOUT_WORDS words that smalltalk.yaml's ``follow-up-jumps``
+    lead to an entry ("а куда звонить?", "phone number?": the hotline; "and if I already
+    paid?": the help for a provoked person), that entry, when the last answer's topic leads
+    to it (:func:`_leads_to`); else None."""
+    if len(text.split()) > ABOUT_WORDS:
+        return None
+    target = turn.kb.get(turn.matcher.smalltalk.jump(turn.matcher.folded(text)) or "")
+    if target is None or not _leads_to(turn, last.topic, target):
+        return None
+    return replace(  # its own related entries follow it, not the message's other readings
+        result,
+        entry_id=target.id,
+        suggestions=(),
+        two_topics=False,
+        one_topic=False,
+        off_topic=False,
+    )
+
+
+def _leads_to(turn: Turn, topic: str, target: Entry) -> bool:
+    """Whether ``target`` is of ``topic``, or an entry of that topic lists it as related (the
+    hotline after a gift, provocation or extortion answer; not after the relatives rule)."""
+    return target.topic == topic or any(target.id in e.related for e in turn.kb.by_topic(topic))
+
+
 def _unless_pulled_away(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchResult:
     """``result``; or, as unanswered (its entry the first suggestion), a short message tied
-    to the last answer by a word (``follow-up``) and answered alone with an entry of another
+    to the last answer by a word (:func:`_tied`) and answered alone with an entry of another
     topic although its words name no topic: a word of it merely pulled that entry in ("а её
     руководитель кому подчиняется?" or "and who do I report to?" after the compliance
     services: not the relatives rule or the hotline), and it asks about the last answer. One
@@ -93,7 +123,7 @@ def _unless_pulled_away(turn: Turn, text: str, result: MatchResult, last: Entry)
         return result
     if turn.kb.entries[result.entry_id].topic == last.topic:
         return result
-    if not turn.matcher.smalltalk.follows_up(text) or turn.matcher.names_topic(text, result.lang):
+    if not _tied(turn, text) or turn.matcher.names_topic(text, result.lang):
         return result
     return replace(result, entry_id=None, suggestions=(result.entry_id, *result.suggestions))
 
@@ -171,8 +201,8 @@ def unread_follow_up(
     turn: Turn, text: str, result: MatchResult, last: Entry | None
 ) -> Entry | None:
     """The last answer (``last``), when ``result`` leaves a short message sent just after it
-    unanswered and a word ties it to that answer (smalltalk.yaml's ``follow-up``: "а мой
-    брат?", "why?", "what if I already took it?") or its topic does (see
+    unanswered and a word ties it to that answer (:func:`_tied`: "а мой брат?", "why?", "what
+    if I already took it?", "а анонимно можно?") or its topic does (see
     :func:`_of_its_topic`: "куда сдать?" after the gift ban): it asks something about that
     answer. One that nothing ties ("бастығым маған сыйлық берді", "кто президент?"), or that
     names another topic ("а подарки?" after the relatives rule), is a new question."""
@@ -180,7 +210,7 @@ def unread_follow_up(
         return None
     if len(text.split()) > ABOUT_WORDS:
         return None
-    tied = turn.matcher.smalltalk.follows_up(text)
+    tied = _tied(turn, text)
     if not tied and not _of_its_topic(turn, text, turn.matcher.search(text, 1, result.lang), last):
         return None
     named = turn.kb.get(result.suggestions[0]) if result.one_topic and result.suggestions else None
@@ -247,12 +277,21 @@ def _sharing(turn: Turn, text: str, result: MatchResult, last: Entry) -> list[st
 def _details(turn: Turn) -> tuple[tuple[Callable[[str], bool], Callable[[str], bool]], ...]:
     """The details a short follow-up may ask of an answer alone, each as whether a message
     asks it and whether a paragraph states it: a time limit ("какой срок?": "within 7 days"),
-    where a thing is handed over ("кому сдать?": "to the special state fund")."""
+    where a thing is handed over ("кому сдать?": "to the special state fund"), anonymity ("а
+    анонимно можно?": a paragraph naming it)."""
     smalltalk = turn.matcher.smalltalk
     return (
         (smalltalk.asks_deadline, smalltalk.states_duration),
         (smalltalk.asks_handover, smalltalk.states_handover),
+        (smalltalk.asks_anonymity, smalltalk.asks_anonymity),
     )
+
+
+def _tied(turn: Turn, text: str) -> bool:
+    """Whether a word ties a short message to the last answer: a ``follow-up`` word, or it
+    asks a detail of it (:func:`_details`: "анонимді түрде бола ма?")."""
+    asked = (asks(text) for asks, _states in _details(turn))
+    return turn.matcher.smalltalk.follows_up(text) or any(asked)
 
 
 def _stating_details(turn: Turn, text: str, said: list[str]) -> list[str]:

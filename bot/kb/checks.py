@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Container, Iterable
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from bot.kb.markup import markup_problems, paragraphs, visible_length
 from bot.kb.model import (
     DANGLING,
+    FOLLOW_UP_JUMPS,
     LANGS,
     WARNING,
     Checker,
@@ -48,6 +50,26 @@ def unknown_topic(topic: str, topics: Iterable[str]) -> str:
 def dangling(target: str, ids: Iterable[str]) -> str:
     """The problem of a related id no entry has, guessing the one meant."""
     return f"related id {target!r} {DANGLING}{did_you_mean(typo_of(target, sorted(ids)))}"
+
+
+def check_follow_up_jumps(
+    path: Path, name: str, smalltalk: Mapping[str, Sequence[str]], ids: Collection[str]
+) -> list[Problem]:
+    """smalltalk.yaml's ``follow-up-jumps`` (at ``path``, reported as ``name``): each line
+    must name a list of the file and an entry of the base; a line naming neither would be left
+    out unsaid."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    problems = []
+    for jump in smalltalk.get(FOLLOW_UP_JUMPS, ()):
+        kind, _, target = jump.partition(" ")
+        line = next((n for n, text in enumerate(lines, 1) if jump in text), 1)
+        if kind not in smalltalk or kind == FOLLOW_UP_JUMPS:
+            problems.append(Problem(name, line, f"follow-up jump {jump!r}: no list {kind!r}"))
+        if target.strip() not in ids:
+            problems.append(
+                Problem(name, line, f"follow-up jump {jump!r}: {dangling(target.strip(), ids)}")
+            )
+    return problems
 
 
 def check_entries(

@@ -14,7 +14,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.kb.cache import cached
 from bot.kb.checkers import CHECKERS_DIR, check_checkers, read_checkers
-from bot.kb.checks import UNDATED, check_entries, check_notices, unknown_topic
+from bot.kb.checks import (
+    UNDATED,
+    check_entries,
+    check_follow_up_jumps,
+    check_notices,
+    unknown_topic,
+)
 from bot.kb.model import (
     DANGLING,
     LANGS,
@@ -364,10 +370,12 @@ def parse_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         notices=_first_by_id(notices),
         checkers=_first_by_id(checkers),
     )
+    talk = root / "smalltalk.yaml"
     across = [
         *check_entries(entries, topics, base.concepts),
         *check_notices(notices, base),
         *check_checkers(checkers, base),
+        *check_follow_up_jumps(talk, r.rel(talk), base.smalltalk, base.entries),
     ]
     ids = [entry.id for entry in entries]
     if r.unparsed or len(set(ids)) < len(ids):  # entries lost: references follow from it

@@ -9,6 +9,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
+from bot.kb.model import FOLLOW_UP_JUMPS
 from bot.matching.function_words import ALL_LANGUAGE_WORDS, ALL_STOPWORDS
 from bot.matching.normalize import LINK, fold, words
 
@@ -26,6 +27,7 @@ ASKS_HANDOVER = "asks-handover"
 HANDOVER_PLACES = "handover-places"
 ASKS_LANGUAGE = "asks-language"
 OUTSIDE_WORDS = "outside-words"
+ASKS_ANONYMITY = "asks-anonymity"
 DURATION_DIGITS = 2  # a number of up to this many digits before a unit is a time span ("7 дней")
 PHRASE_CUTOFF = 85.0
 TWO_PHRASES_WORDS = 8  # longer messages are never read as two small-talk phrases
@@ -42,6 +44,7 @@ _WORD_LISTS = (  # words, no phrases
     ASKS_HANDOVER,
     HANDOVER_PLACES,
     ASKS_LANGUAGE,
+    ASKS_ANONYMITY,
     INTENSIFIERS,
     OUTSIDE_WORDS,
 )
@@ -71,6 +74,16 @@ _PHRASES_ONLY = frozenset(
 def _word_list(phrases: Mapping[str, Sequence[str]], kind: str) -> frozenset[str]:
     """The folded words of one of smalltalk.yaml's word lists ("follow-up", "durations")."""
     return frozenset(word for text in phrases.get(kind, ()) for word in words(text))
+
+
+def _jumps(phrases: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """smalltalk.yaml's ``follow-up-jumps``: each line a kind of that file (lines of word
+    beginnings) and the id of the entry a follow-up of that kind leads to."""
+    jumps = {}
+    for line in phrases.get(FOLLOW_UP_JUMPS, ()):
+        kind, _, entry = line.partition(" ")
+        jumps[kind] = entry.strip()
+    return jumps
 
 
 class _Beginnings:
@@ -116,8 +129,9 @@ class SmallTalk:
             reverse=True,
         )
         self._polite_words = {word for phrase in self._polite for word in phrase}
+        self._jumps = _jumps(phrases)
         for kind, texts in phrases.items():
-            if kind in (*_SIGNALS, NEUTRAL, *_WORD_LISTS):
+            if kind in (*_SIGNALS, NEUTRAL, *_WORD_LISTS, FOLLOW_UP_JUMPS, *self._jumps):
                 continue
             for text in texts:
                 folded = fold(text)
@@ -144,6 +158,8 @@ class SmallTalk:
         self._asks_language = _word_list(phrases, ASKS_LANGUAGE)
         self._intensifiers = _word_list(phrases, INTENSIFIERS)
         self._outside = _word_list(phrases, OUTSIDE_WORDS)
+        self._asks_anonymity = _word_list(phrases, ASKS_ANONYMITY)
+        self._jump_signals = {kind: _Beginnings(phrases.get(kind, ())) for kind in self._jumps}
 
     def is_smalltalk_word(self, word: str) -> bool:
         """True for a word of the greetings and thanks that the entries never use."""
@@ -298,6 +314,24 @@ class SmallTalk:
         """True when ``text`` names where a thing is handed over ("the special state fund"):
         a word of ``handover-places``."""
         return not self._handover_places.isdisjoint(words(text))
+
+    def asks_anonymity(self, text: str) -> bool:
+        """True when ``text`` names anonymity ("а анонимно можно?", "can I do it anonymously?",
+        «анонимді түрде бола ма?»; ``asks-anonymity``)."""
+        return not self._asks_anonymity.isdisjoint(words(text))
+
+    def jump(self, folded: list[str]) -> str | None:
+        """The entry a follow-up leads to whatever the answer before it (``follow-up-jumps``:
+        "куда звонить?", "phone number?" lead to the hotline), or None: the first jump one of
+        whose lines of word beginnings the message (its folded words) has."""
+        return next(
+            (
+                entry
+                for kind, entry in self._jumps.items()
+                if self._jump_signals[kind].found_in(folded)
+            ),
+            None,
+        )
 
     def only_asks_again(self, folded: Iterable[str]) -> bool:
         """True when the words ``folded`` said with a language's name only ask for something
