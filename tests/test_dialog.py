@@ -689,6 +689,12 @@ DOMAIN_NOT_IN_BASE = [
     (RU, "что такое конфликт интересов?"),
     (KK, "мүдделер қақтығысы деген не?"),
     (RU, "как подать декларацию о доходах?"),
+    # round 35's probe: a civil servant's business, shares or second job were off topic
+    (RU, "Можно ли госслужащему заниматься предпринимательством?"),
+    (RU, "Можно ли получать зарплату в двух местах если я госслужащий?"),
+    (KK, "Мемлекеттік қызметші кәсіпкерлікпен айналыса ала ма?"),
+    (KK, "Шенеунік акция ұстай ала ма?"),
+    (EN, "Can an official have a second job?"),
 ]
 NOT_IN_BASE = {
     "en": "Your question is about anti-corruption rules, but my base has no answer",
@@ -724,7 +730,12 @@ def test_without_experts_a_question_beyond_the_base_names_no_expert(
 
 
 @pytest.mark.parametrize(
-    ("user", "text"), [(EN, "what is the weather tomorrow?"), (RU, "как оформить отпуск?")]
+    ("user", "text"),
+    [
+        (EN, "what is the weather tomorrow?"),
+        (RU, "как оформить отпуск?"),
+        (RU, "как открыть бизнес?"),  # a business, not a civil servant's
+    ],
 )
 def test_a_message_off_topic_is_still_told_what_the_bot_covers(
     kb_shared: Path, user: UserRef, text: str
