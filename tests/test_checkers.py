@@ -294,12 +294,12 @@ def test_a_few_words_that_name_no_option_get_the_step_again(dialog: Dialog) -> N
     (first,) = dialog.handle_button(who, "k:check-gift:")
     for typed in ("не помню", "мы оба там работаем"):  # no option says so, nothing asked
         (again,) = dialog.handle_message(who, typed)
-        assert again.text.startswith("Выберите один из ответов ниже или введите его номер.")
+        assert again.text.startswith("Это первый вопрос: назад вернуться некуда.")
         assert again.text.endswith(first.text) and actions(again) == actions(first)
     assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "")
     # a short question is a question: before, "выберите один из ответов" (a second probe)
     (asked,) = dialog.handle_message(who, "какое наказание?")
-    assert not asked.text.startswith("Выберите один из ответов")
+    assert not asked.text.startswith("Это первый вопрос")
     assert dialog.store.flow_aside(who.chat_id)  # the check is set aside, as for any question
 
 
@@ -793,3 +793,28 @@ def test_nothing_yet_at_what_has_happened_is_an_option(
     assert checker.node("003") is checker.outcomes["not-yet"]
     assert actions(outcome)[:2] == ["e:provocation-victim-help", "e:report-corruption"]
     assert "1424" in outcome.text and "412-1" in outcome.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "first_question", "cancel"),
+    [
+        ("ru", "назад", "Это первый вопрос", "✖ Отмена"),
+        ("ru", "не знаю", "Это первый вопрос", "✖ Отмена"),
+        ("kk", "артқа", "Бұл — бірінші сұрақ", "✖ Тоқтату"),
+        ("en", "back", "This is the first question", "✖ Cancel"),
+    ],
+)
+def test_back_or_i_don_t_know_at_the_first_question_says_how_to_leave(
+    dialog: Dialog, lang: Lang, typed: str, first_question: str, cancel: str
+) -> None:
+    """Round 35's probe: "назад" and "не знаю" at question 1 got "choose one of the answers"
+    again and again, with no word on how to leave. The first question says it is the first
+    and names the cancel button; a later step asks to choose, as before."""
+    who = user(lang)
+    (first,) = dialog.handle_button(who, "k:check-gift:")
+    (again,) = dialog.handle_message(who, typed)
+    assert again.text.startswith(first_question) and cancel in again.text
+    assert again.text.endswith(first.text) and actions(again) == actions(first)
+    dialog.handle_button(who, "k:check-gift:0")
+    (later,) = dialog.handle_message(who, "не помню")
+    assert not later.text.startswith(first_question)

@@ -1107,7 +1107,7 @@ def test_a_word_of_the_answers_topic_is_read_after_it(
 def test_asking_for_a_language_shows_the_languages(dialog: Dialog, text: str) -> None:
     """ "speak russian please" got "Sorry, I don't know the answer" (round 28's probe): it gets
     the languages to choose from, as /language does (after an answer, see
-    :func:`test_the_last_answer_asked_in_another_language_is_shown_in_it`)."""
+    :func:`test_the_last_answer_asked_in_another_language_is_shown_in_it_once`)."""
     (reply,) = dialog.handle_message(EN, text)
     assert {"l:kk", "l:ru", "l:en"} <= set(actions(reply))
 
@@ -1127,20 +1127,22 @@ def test_asking_for_a_language_shows_the_languages(dialog: Dialog, text: str) ->
         (RU, "Можно ли госслужащему принимать подарки?", "in English please", "en"),
     ],
 )
-def test_the_last_answer_asked_in_another_language_is_shown_in_it(
+def test_the_last_answer_asked_in_another_language_is_shown_in_it_once(
     dialog: Dialog, user: UserRef, question: str, text: str, lang: str
 ) -> None:
     """Round 34's probe: "а на русском?" after the gift ban got "not understood", "Можно
     подробнее на русском?" the off-topic refusal, "по-казахски пожалуйста" a clarifying
-    question. They get the answer again in that language, which the chat speaks from then on
-    (as a language's name alone chooses it)."""
+    question. They get the answer again in that language. Round 35's probe: that acted as a
+    permanent /language ("and in Kazakh?", then "where is this written?" answered in
+    Kazakh); it is one-off: the question asked again is answered in its own language."""
     dialog.handle_message(user, question)
-    chosen, again = dialog.handle_message(user, text)
-    (done,) = dialog.handle_button(user, f"l:{lang}")
+    (again,) = dialog.handle_message(user, text)
     gifts = dialog.library.kb.entries["gifts-any-value-ban"]
-    assert chosen.text == done.text and dialog.store.language(user.chat_id) == lang
     assert again.text.startswith(gifts.answer(lang)[:40])
     assert "f:+:gifts-any-value-ban" in actions(again)
+    assert dialog.store.language(user.chat_id) is None
+    (own,) = dialog.handle_message(user, question)
+    assert own.text.startswith(gifts.answer(str(user.client_lang))[:40])
 
 
 @pytest.mark.parametrize(
@@ -1742,3 +1744,155 @@ def test_a_thumb_typed_after_an_answer_is_a_vote_on_it(dialog: Dialog) -> None:
         "gifts-any-value-ban": (1, 0),
         "relatives-same-agency": (0, 1),
     }
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "lang"),
+    [
+        (KK, "иди нахер тупой бот", "ru"),  # Cyrillic, no Kazakh letter or word: Russian
+        (EN, "иди нахер тупой бот", "ru"),
+        (RU, "Сыйлық алуға бола ма?", "kk"),
+    ],
+)
+def test_a_message_that_tells_its_language_is_answered_and_kept_in_it(
+    dialog: Dialog, user: UserRef, text: str, lang: str
+) -> None:
+    """Round 35's probe: a Russian insult was answered in Kazakh ("бот" leans Kazakh)."""
+    (_reply,) = dialog.handle_message(user, text)
+    assert dialog.store.written_language(user.chat_id) == lang
+    assert dialog.language(user) == lang
+
+
+@pytest.mark.parametrize(
+    ("user", "text"),
+    [
+        (KK, "asdfghjkl"),
+        (EN, "qwerty Иван Петров asdf"),
+        (RU, "qwerty Иван Петров 87017778899 asdf"),
+        (EN, "ывапролджэ"),
+    ],
+)
+def test_gibberish_keeps_the_user_s_language_and_stores_none(
+    dialog: Dialog, user: UserRef, text: str
+) -> None:
+    """Round 35's probe: "asdfghjkl" was answered in English with a Kazakh client, and
+    "qwerty Иван Петров asdf" in Kazakh, stored as the user's language. A message whose
+    language is only a guess is answered in the user's language and stores none; after a
+    message that told one, that one stays."""
+    client = str(user.client_lang)
+    (reply,) = dialog.handle_message(user, text)
+    assert reply.text == dialog.catalogs.translator(client)(
+        "Sorry, I don't know the answer to that one."
+    ) + "\n\n" + dialog.catalogs.translator(client)(
+        "Try rephrasing, or browse the questions with /topics."
+    )
+    assert dialog.store.written_language(user.chat_id) is None
+    dialog.handle_message(user, "Can I accept gifts?")
+    dialog.handle_message(user, text)
+    assert dialog.store.written_language(user.chat_id) == "en"
+
+
+def _said(dialog: Dialog, lang: str, msgid: str) -> str:
+    return dialog.catalogs.translator(lang)(msgid)
+
+
+@pytest.mark.parametrize(
+    ("user", "text"),
+    [
+        (RU, "Здравствуйте, меня зовут Болат"),
+        (EN, "Hi, my name is John Smith"),
+        (KK, "Сәлеметсіз бе, менің атым Болат"),
+        (RU, "меня зовут Айгерим"),
+    ],
+)
+def test_a_greeting_with_a_self_introduction_is_greeted(
+    dialog: Dialog, user: UserRef, text: str
+) -> None:
+    """Round 35's probe: "Здравствуйте, меня зовут Болат" got "I don't know" with
+    suggestions and the expert button."""
+    (reply,) = dialog.handle_message(user, text)
+    hello = "Hello! I answer questions about Kazakhstan's anti-corruption rules."
+    assert reply.text.startswith(_said(dialog, str(user.client_lang), hello))
+
+
+@pytest.mark.parametrize(
+    ("user", "text"),
+    [
+        (RU, "не помогло"),
+        (RU, "вообще не помогло"),
+        (RU, "не то"),
+        (EN, "didn't help"),
+        (KK, "көмектеспеді"),
+        (RU, "плохой ответ"),
+    ],
+)
+def test_didn_t_help_is_sorry_not_you_re_welcome(dialog: Dialog, user: UserRef, text: str) -> None:
+    """Round 35's probe: "не помогло" got "Пожалуйста!", "didn't help" the off-topic text.
+    With no answer to rate they get "sorry I could not help"; just after an answer, a 👎 on
+    it and "what was missing?" (the same as the button)."""
+    lang = str(user.client_lang)
+    (reply,) = dialog.handle_message(user, text)
+    sorry = (
+        "Sorry I could not help. Try asking in other words, or browse the questions with /topics."
+    )
+    assert reply.text == _said(dialog, lang, sorry)
+    dialog.handle_message(user, {"ru": GIFTS_RU, "en": GIFTS_EN, "kk": GIFTS_KK}[lang])
+    thanks, missing = dialog.handle_message(user, text)
+    assert thanks.text == _said(dialog, lang, "Thank you for the feedback!")
+    what_was_missing = (
+        "What was missing? Write it in one message: I will pass it on to the people who "
+        "maintain the answers, without your personal data."
+    )
+    assert missing.text == _said(dialog, lang, what_was_missing)
+    assert dialog.store.comment_request(user.chat_id) == "gifts-any-value-ban"
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "vote"),
+    [
+        (RU, "хороший ответ", 1),
+        (EN, "good answer", 1),
+        (KK, "жақсы жауап", 1),
+        (RU, "нормально", None),
+    ],
+)
+def test_a_word_on_the_answer_just_given_is_feedback(
+    dialog: Dialog, user: UserRef, text: str, vote: int | None
+) -> None:
+    """Round 35's probe: "плохой ответ" and "нормально" after an answer got the off-topic
+    text with the expert button. Praise is a 👍 on it; "нормально" a short acknowledgement."""
+    lang = str(user.client_lang)
+    dialog.handle_message(user, {"ru": GIFTS_RU, "en": GIFTS_EN, "kk": GIFTS_KK}[lang])
+    (reply,) = dialog.handle_message(user, text)
+    votes = [row["vote"] for row in dialog.store.db["feedback"].rows]
+    if vote is None:
+        assert reply.text == _said(dialog, lang, "Good. Ask another question any time.")
+        assert votes == []
+    else:
+        assert reply.text == _said(dialog, lang, "Thank you for the feedback!")
+        assert votes == [vote]
+    assert not reply.buttons
+
+
+def test_thanks_for_the_help_in_kazakh_is_thanks(dialog: Dialog) -> None:
+    """Round 35's probe: «Рахмет, көп көмек болды» got "Жақсы" (good), not «Оқасы жоқ»."""
+    for text in ("Рахмет, көп көмек болды", "Рахмет, коп комек болды"):
+        (reply,) = dialog.handle_message(KK, text)
+        welcome = "You are welcome! Ask another question any time."
+        assert reply.text == _said(dialog, "kk", welcome)
+
+
+@pytest.mark.parametrize(("user", "text"), [(RU, "да"), (RU, "нет"), (KK, "иә"), (EN, "no")])
+def test_yes_or_no_alone_gets_how_to_ask(dialog: Dialog, user: UserRef, text: str) -> None:
+    """Round 35's probe: "да" got "I don't know", "нет" the off-topic text."""
+    (reply,) = dialog.handle_message(user, text)
+    how = "Ask your question in your own words, in Kazakh, Russian or English."
+    assert reply.text == _said(dialog, str(user.client_lang), how)
+
+
+def test_an_admin_command_is_no_misspelling_for_others(dialog: Dialog) -> None:
+    """Round 35's probe: "/stats" from a user got "did you mean /start?"."""
+    (stats,) = dialog.handle_message(RU, "/stats")
+    assert stats.text.startswith("Я не знаю такой команды.\n\n")
+    (typo,) = dialog.handle_message(RU, "/strat")
+    assert typo.text.startswith("Я не знаю такой команды. Может быть, вы имели в виду /start?")

@@ -233,6 +233,26 @@ def test_noise_and_insults_are_not_offered_to_the_experts(dialog: Dialog, text: 
     assert dialog.store.db["cases"].count == 0
 
 
+@pytest.mark.parametrize(
+    "text", ["Кто президент Казахстана?", "what's the weather in Astana?", "Ауа райы қандай?"]
+)
+def test_off_topic_questions_are_not_offered_to_the_experts(dialog: Dialog, text: str) -> None:
+    """Round 35's probe: an off-topic question got the off-topic reply with "Ask an expert",
+    which invites the experts to be spammed; a question of the domain the base lacks (a trip
+    abroad, which others may not pay for) keeps the button."""
+    off_topic = (
+        "I only answer questions about Kazakhstan's anti-corruption rules: gifts, relatives at "
+        "work, provocation by officials, compliance services, attacks on officers. Browse them "
+        "with /topics."
+    )
+    (reply,) = dialog.handle_message(ASKER, text)
+    lang = dialog.library.matcher.language(text)
+    assert reply.text == dialog.catalogs.translator(lang)(off_topic)
+    assert not any(a.startswith("a:p:") for a in actions(reply))
+    (domain,) = dialog.handle_message(ASKER, "Как оформить командировку за рубеж?")
+    assert any(a.startswith("a:p:") for a in actions(domain))
+
+
 def test_ask_command_with_text_alone_or_nothing(dialog: Dialog) -> None:
     (preview,) = dialog.handle_message(ASKER, f"/ask Можно ли оплатить курсы? ИИН {IIN}")
     assert "[IIN]" in plain(preview) and "a:s:" in "".join(actions(preview))
@@ -520,6 +540,28 @@ def test_the_asker_s_reply_to_the_expert_is_acknowledged_in_the_language_they_wr
     assert plain(passed).startswith(head)
     (late,) = dialog.handle_message(asker, second, reply_to=answer_id)
     assert late.text == _REPLIED.format(number=number)
+
+
+@pytest.mark.parametrize(
+    ("thanks", "lang"), [("спасибо большое", "ru"), ("Рахмет!", "kk"), ("thank you", "en")]
+)
+def test_a_bare_thank_you_to_the_expert_does_not_use_up_the_one_reply(
+    dialog: Dialog, mail: Mailroom, thanks: str, lang: str
+) -> None:
+    """Round 35's probe: "рахмет" in reply to the expert's answer spent the asker's only
+    reply, with no warning. A bare thank-you tells the expert the answer helped (👍) and
+    says the reply is still there; the real reply then goes through."""
+    number = answered_case(dialog, mail)
+    answer_id, _answer = mail.last(ASKER.chat_id)
+    (kept,) = dialog.handle_message(ASKER, thanks, reply_to=answer_id)
+    kept_msgid = (
+        "A thank-you alone does not use up your one reply to the expert: you can still write it."
+    )
+    assert kept.text.endswith(dialog.catalogs.translator(lang)(kept_msgid))
+    mail.deliver()
+    assert "👍" in mail.text(EXPERT)
+    (passed,) = dialog.handle_message(ASKER, "А если поездка за счёт НКО?", reply_to=answer_id)
+    assert plain(passed).startswith(f"Передано эксперту по вопросу №{number}")
 
 
 def test_a_reply_to_the_expert_in_another_language_is_acknowledged_in_it(

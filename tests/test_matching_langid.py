@@ -7,7 +7,7 @@ import pytest
 from bot.kb import DEFAULT_LANG
 from bot.kb.model import Lang
 from bot.matching import Matcher, detect_language
-from bot.matching.langid import guess_language
+from bot.matching.langid import guess_language, read_language
 from bot.matching.lexicon import Lexicon
 from bot.matching.reading import read
 from tests.helpers.matching_kb import NO_USAGE, make_kb
@@ -272,3 +272,20 @@ def test_a_link_is_no_evidence_of_a_language(bundled: Matcher) -> None:
     assert bundled.match(f"что тут {link}").lang == "ru"
     assert bundled.match(f"what is this? {link}").lang == "en"
     assert bundled.smalltalk.tells_no_language(link)
+
+
+def test_a_message_tells_its_language_only_with_known_words_or_kazakh_letters() -> None:
+    """Round 35's probe: "иди нахер тупой бот" was Kazakh ("бот" leans Kazakh), and keyboard
+    mashing picked a language by guess ("qwerty": a Kazakh q). Cyrillic with no Kazakh
+    letter or word is Russian; a message with no known word tells no language."""
+    lexicon = Lexicon([("kk", "бот не істейді"), ("kk", "бот"), ("ru", "бот отвечает")])
+
+    def guess(text: str) -> tuple[str, bool]:
+        found = read_language(read(text, lexicon.__contains__), lexicon)
+        return found.lang, found.told
+
+    assert guess("иди нахер тупой бот") == ("ru", True)
+    assert guess("бот истейди") == ("kk", True)
+    assert guess("asdfghjkl") == ("en", False)
+    assert guess("qwerty Иван Петров asdf") == ("ru", False)
+    assert guess("qazaq") == ("kk", True)  # a Kazakh letter in Latin script still tells

@@ -84,6 +84,7 @@ TYPED_LANGUAGES: dict[Lang, tuple[str, ...]] = {  # besides the buttons' names (
     ),
 }  # a message made only of one of these, or of a button's name, chooses that language
 CHECK = "✅ "
+RATINGS = {"bad-answer": "-", "good-answer": "+"}  # small talk just after an answer: a vote
 Handoff = Callable[[Turn, str, MatchResult], Button | None]  # "ask a person" where it abstains
 AskPerson = Callable[[Turn, str], list[Reply]]  # "/ask": the question for a person
 Resume = Callable[[Turn], list[Reply]]  # after /language: the open check's step again
@@ -222,7 +223,8 @@ class Answers(Feature):
         without letters (an emoji, "1") or only of words typed alike in any language ("ok",
         "lol", a link) tells no language: it is answered in the user's; a number with ARTICLE_DIGITS
         digits or more ("380", "412-1") is a question.
-        A 👍 or 👎 typed after an answer is a vote on it; a language's name alone chooses it,
+        A 👍 or 👎 typed after an answer is a vote on it, and so are words rating it ("не
+        помогло", "плохой ответ", "good answer"); a language's name alone chooses it,
         and with words asking for it after an answer ("а на русском?") shows that answer in it
         too. A message telling the bot to drop its instructions gets no entry."""
         last = last_answer(turn)  # what a vote or a follow-up is about (read once)
@@ -242,7 +244,9 @@ class Answers(Feature):
         # typed instead of a choice: read with what the question offered, as after an answer
         context = next(filter(None, offered[1]), None) if offered else None
         result = in_context(turn, text, matched, context or last)
-        turn = turn.answering_message(text, result.lang)
+        turn = turn.answering_message(text, result.told_lang)
+        if last is not None and (sign := RATINGS.get(result.smalltalk or "")) is not None:
+            return [r.in_language(turn.lang) for r in vote_by_message(turn, last, sign)]
         followed = True  # read as a question about the last answer
         if (quoted := quoted_follow_up(turn, text, result, last)) is not None:
             replies = [quoted]  # "какое наказание?" after Art. 412-1: its paragraph on it
@@ -344,7 +348,8 @@ class Answers(Feature):
 
     def smalltalk(self, turn: Turn, kind: str) -> Reply:
         """A reply to a greeting, "may I ask?", thanks, "ok", laughter, an insult, "I don't
-        understand", goodbye, "are you a bot", "what can you do", "where is that written" (the
+        understand", "didn't help" or "good answer" with no answer to rate, "да" or "нет" alone,
+        goodbye, "are you a bot", "what can you do", "where is that written" (the
         last answer's sources), "what do I do now" (its step-by-step check, or else a related
         question), "what time is it" (what the bot covers), "stop", "menu" (the topics),
         "speak Russian please" (the languages), "how do I subscribe?" (the notices' commands),
@@ -375,13 +380,15 @@ class Answers(Feature):
             )
         if kind == "thanks":
             return Reply(_("You are welcome! Ask another question any time."))
-        if kind == "okay":
+        if kind in ("okay", "good-answer"):  # "good answer" with no answer to rate
             return Reply(_("Good. Ask another question any time."))
+        if kind == "yes-no":  # "да" or "нет" alone
+            return Reply(_("Ask your question in your own words, in Kazakh, Russian or English."))
         if kind == "laughter":
             return Reply(_("😄 Ask another question any time."))
         if kind == "human":
             return Reply(_("Asking an expert is not available: this bot has no experts set up."))
-        if kind == "insult":
+        if kind in ("insult", "bad-answer"):  # "didn't help" with no answer to rate
             return Reply(
                 _(
                     "Sorry I could not help. Try asking in other words, or browse the questions "
@@ -457,10 +464,10 @@ class Answers(Feature):
         return Reply(text, self._entry_rows(turn, entry, also))
 
     def _answer_in(self, turn: Turn, entry: Entry, lang: Lang) -> list[Reply]:
-        """The answer just shown (``entry``) again in ``lang``, which the chat speaks from now
-        on ("а на русском?" after an English answer): the choice confirmed, then the answer."""
-        chosen = self.set_language(turn, lang)
-        return [*chosen, self.entry_reply(turn.in_lang(lang), entry).in_language(lang)]
+        """The answer just shown (``entry``) again in ``lang``, once ("а на русском?" after an
+        English answer): the next message is answered in its own language, as ever; only
+        /language, or a language's name alone, chooses one for good."""
+        return [self.entry_reply(turn.in_lang(lang), entry).in_language(lang)]
 
     def _in_short(self, turn: Turn, entry: Entry) -> Reply:
         """ "I don't understand" just after an answer: its first paragraph, the answer in

@@ -125,7 +125,15 @@ class Checkers(Feature):
         unread = result.entry_id is None and not result.smalltalk
         if len(typed) <= STEP_AGAIN_WORDS and unread and not asks:
             again = self._step(turn, checker, choices, step)
-            hint = turn._("Please choose one of the answers below, or type its number.")
+            hint = (
+                turn._("Please choose one of the answers below, or type its number.")
+                if choices
+                else turn._(
+                    "This is the first question: there is no step back. Choose one of the "
+                    "answers below or type its number; to leave the check, press {cancel}.",
+                    cancel=turn._(CANCEL_BUTTON),
+                )
+            )  # "назад", "не знаю" at the first question: how to leave, not the same again
             return [replace(again, text=f"{escape(hint)}\n\n{again.text}")]
         if not result.smalltalk:  # "спасибо" between steps leaves the check as it is
             turn.store.set_flow_aside(chat_id)

@@ -213,7 +213,9 @@ class Dialog:
             known = [c.name for c in self._commands.values() if turn.user.is_admin or not c.admin]
             close = process.extractOne(name, known, scorer=fuzz.ratio, score_cutoff=COMMAND_CUTOFF)
             unknown = turn._("I don't know this command.")
-            if close is not None:  # "/subscrbe all": "did you mean /subscribe all?"
+            # "/subscrbe all": "did you mean /subscribe all?"; an admin's own command typed by
+            # someone else is no misspelling ("/stats" is not "/start")
+            if close is not None and command is None:
                 meant = escape(f"{close[0]} {args}".strip())  # the user's words, in markup
                 unknown += " " + turn._("Did you mean /{command}?", command=meant)
             return [Reply(unknown + "\n\n" + help_text(turn))]

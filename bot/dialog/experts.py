@@ -335,12 +335,14 @@ class Experts(Feature):
     def offer(self, turn: Turn, text: str, result: MatchResult) -> Button | None:
         """The "Ask an expert" button for a question the bot could not answer (kept as the
         user's draft, personal data removed), or None when experts cannot be asked here, when
-        no entry is anywhere near the message and it tells no case (noise, an insult) and
-        names nothing of the domain ("conflict of interest" is a question for them), or when
-        it asks nothing (a single word)."""
+        no entry is anywhere near the message, or the matcher finds it off topic ("who is the
+        president?", the weather), and it tells no case (noise, an insult) and names nothing of
+        the domain ("conflict of interest" is a question for them), or when it asks nothing (a
+        single word)."""
         if self.refusal(turn) is not None:
             return None
-        if not (result.suggestions or result.case_signal or _names_domain(turn, text)):
+        domain = result.case_signal or _names_domain(turn, text)
+        if not (result.suggestions or domain) or (result.off_topic and not domain):
             return None
         if _asks_nothing(text, result):
             return None
@@ -417,7 +419,7 @@ class Experts(Feature):
             return [Reply(_("Please type your question in words."))]
         result = result or turn.matcher.match(text)
         if _asks_nothing(text, result):
-            answering = turn.answering_message(text, result.lang)
+            answering = turn.answering_message(text, result.told_lang)
             prompt = answering._(
                 "Please write the question itself in one message: who, what happened, and what "
                 "you want to know. Before it goes to the experts, I will show you what they "
@@ -431,7 +433,7 @@ class Experts(Feature):
             turn.user.chat_id,
             redact(text),
             lang=result.lang,
-            reply_lang=turn.answering_message(text, result.lang).lang,
+            reply_lang=turn.answering_message(text, result.told_lang).lang,
             nearest=nearest,
             keep=DRAFT_TIMEOUT,
             replaces=replaces,
@@ -620,21 +622,39 @@ class Experts(Feature):
             return _stale(turn)
         if case.helped is not None:
             return [Reply("", toast=_("You have told the expert already. Thank you!"))]
+        self._rate(store, case, expert, more)
+        rows: tuple[tuple[Button, ...], ...] = ()
+        if case.followups == 0:
+            rows = ((Button(_("✍️ Reply to the expert"), f"{ASKER}:r:{case.id}"),),)
+        return [Reply("", rows, toast=_("Thank you! I told the expert."), edit=True)]
+
+    def _rate(self, store: Store, case: Case, expert: int, more: str) -> None:
+        """Tell the expert whether their answer helped (``more``: "1" or "0"), once."""
         store.change_case(
             case.id,
             expect={"helped": None},
             changes={"helped": int(more)},
             mails=[Mail("rating", expert, self._language(store, expert), body=more)],
         )
-        rows: tuple[tuple[Button, ...], ...] = ()
-        if case.followups == 0:
-            rows = ((Button(_("✍️ Reply to the expert"), f"{ASKER}:r:{case.id}"),),)
-        return [Reply("", rows, toast=_("Thank you! I told the expert."), edit=True)]
+
+    def _thanked(self, turn: Turn, case: Case, expert: int) -> list[Reply]:
+        """A bare thank-you in reply to the expert's answer: a 👍 for the expert, unless the
+        asker rated the answer already; the one reply is kept for something to say."""
+        _ = turn._
+        kept = _(
+            "A thank-you alone does not use up your one reply to the expert: you can still "
+            "write it."
+        )
+        if case.helped is not None:
+            return [Reply(kept)]
+        self._rate(turn.store, case, expert, "1")
+        return [Reply(_("Thank you! I told the expert.") + " " + kept)]
 
     def _followup(self, turn: Turn, case_id: int, text: str) -> list[Reply]:
-        """The asker's one reply to the expert, personal data removed, passed on; what they
-        are told is in the language they write in."""
-        turn = turn.answering_message(text, turn.matcher.language(text, turn.written))
+        """The asker's one reply to the expert, personal data removed, passed on (a bare
+        thank-you is no reply, see :meth:`_thanked`); what they are told is in the language
+        they write in."""
+        turn = turn.answering_message(text, turn.matcher.told_language(text, turn.written))
         _, store = turn._, turn.store
         case = store.case(case_id)
         if case is None or case.uid != store.uid(turn.user.chat_id):
@@ -665,6 +685,8 @@ class Experts(Feature):
                     )
                 )
             ]
+        if turn.matcher.smalltalk.kind(turn.matcher.folded(text, turn.written)) == "thanks":
+            return self._thanked(turn, case, expert)
         clean = redact(text)
         store.change_case(
             case.id,

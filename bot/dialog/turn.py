@@ -78,14 +78,15 @@ class Turn:
             reply_language(self.chosen, detected or self.written, self.user.client_lang)
         )
 
-    def answering_message(self, text: str, detected: Lang) -> Turn:
+    def answering_message(self, text: str, detected: Lang | None) -> Turn:
         """The same turn, speaking the language to answer the message ``text``, detected as
-        ``detected``. A message with letters tells its language, unless all its words are
-        typed alike in any language ("ok", "lol", a link): the user writes in it from now on
-        (stored; commands speak it too, under Auto). One that tells none is answered in the
-        language last written in."""
+        ``detected`` (None: the message does not tell it, its language only a guess:
+        "asdfghjkl", "qwerty Иван Петров"). A message that tells its language, unless all its
+        words are typed alike in any language ("ok", "lol", a link), is in the language the
+        user writes in from now on (stored; commands speak it too, under Auto). One that
+        tells none is answered in the language last written in, else the client's."""
         letters = any(ch.isalpha() for ch in text)
-        if not letters or self.matcher.smalltalk.tells_no_language(text):
+        if detected is None or not letters or self.matcher.smalltalk.tells_no_language(text):
             return self.answering(None)
         if detected != self.written:
             self.store.set_written_language(self.user.chat_id, detected)

@@ -9,14 +9,24 @@ A short message ("ok bye", "бот возможности") is Kazakh only on Ka
 only Kazakh has or a word of three letters or more (almost) only Kazakh uses; a word shared
 with Russian, a particle read from Latin letters ("bye" as бе), a two-letter word ("ок", a
 bullet in Kazakh when spelt оқ) or a common Russian word a single Kazakh question quotes
-("понимаешь") is too little to go on.
+("понимаешь") is too little to go on. A longer one needs that too, or a two-letter word only
+Kazakh uses ("ма"), or a word unknown to the lexicon with a Kazakh (and no Russian) ending: a
+message in Cyrillic with none of these is Russian («иди нахер тупой бот»), however much its
+shared words ("бот", "не") lean Kazakh.
+
+A message tells its language when a word of it is known in that language (English: read as
+English, "bye"), or (Kazakh) it has a Kazakh letter or frame; otherwise ("asdfghjkl", "qwerty
+Иван Петров") its language is only a guess (:attr:`Guess.told` is False), which the dialog
+never takes for the user's.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.kb.model import DEFAULT_LANG, LANGS, Lang
+from bot.matching.common_words import reads_as_english
 from bot.matching.function_words import LANGUAGE_WORDS
 from bot.matching.layout import to_cyrillic_layout, to_latin_layout
 from bot.matching.lexicon import CYRILLIC_WORD, Lexicon
@@ -25,6 +35,7 @@ from bot.matching.reading import Chunk, read
 from bot.matching.scripts import has_latin
 
 KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]|[äöüğışñū]|q(?!u)")
+NOT_KAZAKH_LATIN = re.compile(r"[cwx]")  # letters the Kazakh Latin alphabet has not ("qwerty")
 KAZAKH_ENDINGS = re.compile(
     r"(лар|лер|дар|дер|тар|тер|га|ге|нын|нин|дын|дин|тын|тин|"
     r"ды|ди|ты|ти|ма|ме|ба|бе|уга|уге|мыз|миз|сыз|сиз)$"
@@ -40,26 +51,42 @@ LATIN_FUNCTION_WORD = 4  # letters: "nege" is неге; "men" may be English, no
 KAZAKH_WORD = 0.8  # share of a word's uses in Kazakh that makes it a Kazakh word (not a quote)
 
 
+@dataclass(frozen=True)
+class Guess:
+    """A message's most likely language, and whether the message tells it (see the module)."""
+
+    lang: Lang
+    told: bool
+
+
 def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
+    """The most likely language of a message already :func:`read` (see :func:`read_language`)."""
+    return read_language(chunks, lexicon).lang
+
+
+def read_language(chunks: list[Chunk], lexicon: Lexicon) -> Guess:
     """The most likely language of a message already :func:`read` (its web addresses left
-    out: their words are no language's)."""
+    out: their words are no language's), and whether the message tells it."""
     chunks = [chunk for chunk in chunks if not LINK.search(chunk.typed)]
     score = dict.fromkeys(LANGS, 0.0)
+    known: set[str] = set()  # the languages a word of the message is known in
     latin_typed = cyrillic = 0
     kazakh_only = False  # a Kazakh letter, or a word (almost) only Kazakh uses
+    # enough in a longer message: a two-letter word only Kazakh uses ("ма"), or a word the
+    # lexicon does not know with a Kazakh ending and no Russian one
+    kazakh_hint = False
     for chunk in chunks:
-        if KAZAKH_LETTERS.search(_meant(chunk)):
+        if _has_kazakh_letter(chunk):
             score["kk"] += LETTER_WEIGHT
             kazakh_only = True
         for word in _telling(chunk, lexicon):
             if len(word) < 2 or not word.isalpha():
                 continue  # numbers and single letters tell nothing
             langs = lexicon.shares(word)
-            kazakh_only |= (
-                langs.get("kk", 0.0) >= KAZAKH_WORD
-                and len(word) > 2
-                and not lexicon.quoted_in_kazakh(word)
-            )
+            known.update(langs)
+            kazakh_word = langs.get("kk", 0.0) >= KAZAKH_WORD and not lexicon.quoted_in_kazakh(word)
+            kazakh_only |= kazakh_word and len(word) > 2
+            kazakh_hint |= kazakh_word
             for lang, share in langs.items():
                 score[lang] += share
             if CYRILLIC_WORD.match(word):
@@ -68,18 +95,33 @@ def guess_language(chunks: list[Chunk], lexicon: Lexicon) -> Lang:
                 else:
                     cyrillic += 1
                 if not langs and len(word) > 3:
-                    score["kk"] += ENDING_WEIGHT * bool(KAZAKH_ENDINGS.search(word))
-                    score["ru"] += ENDING_WEIGHT * bool(RUSSIAN_ENDINGS.search(word))
+                    kazakh, russian = KAZAKH_ENDINGS.search(word), RUSSIAN_ENDINGS.search(word)
+                    score["kk"] += ENDING_WEIGHT * bool(kazakh)
+                    score["ru"] += ENDING_WEIGHT * bool(russian)
+                    kazakh_hint |= bool(kazakh) and not russian
             elif chunk.form == "typed" and has_latin(word):
                 latin_typed += 1
+                if reads_as_english(word):  # "bye": an everyday word tells English
+                    known.add("en")
     kazakh_only |= _kazakh_frame([word for chunk in chunks for word in chunk.words])
-    if not kazakh_only and sum(len(chunk.words) for chunk in chunks) <= SHORT_MESSAGE:
+    short = sum(len(chunk.words) for chunk in chunks) <= SHORT_MESSAGE
+    if not kazakh_only and (short or not kazakh_hint):
         score["kk"] = 0.0
     best = max(score.values())
     if best > 0:
         tied = [lang for lang in LANGS if score[lang] == best]
-        return DEFAULT_LANG if DEFAULT_LANG in tied else tied[0]
-    return "en" if latin_typed > cyrillic else DEFAULT_LANG
+        lang = DEFAULT_LANG if DEFAULT_LANG in tied else tied[0]
+        return Guess(lang, lang in known or (lang == "kk" and kazakh_only))
+    return Guess("en" if latin_typed > cyrillic else DEFAULT_LANG, told=False)
+
+
+def _has_kazakh_letter(chunk: Chunk) -> bool:
+    """Whether a chunk has a letter only Kazakh has, as it was meant to be typed; a Latin word
+    with a letter the Kazakh Latin alphabet has not has none ("qwerty": no Қ)."""
+    return any(
+        KAZAKH_LETTERS.search(word) and not (has_latin(word) and NOT_KAZAKH_LATIN.search(word))
+        for word in _meant(chunk).split()
+    )
 
 
 def _meant(chunk: Chunk) -> str:

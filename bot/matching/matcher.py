@@ -43,7 +43,7 @@ from bot.matching.common_words import everyday_share, load_word_lists
 from bot.matching.confidence import ConfidenceModel
 from bot.matching.config import DEFAULT, MatchConfig
 from bot.matching.index import GROUP_PREFIX, Index, content_words
-from bot.matching.langid import guess_language
+from bot.matching.langid import Guess, read_language
 from bot.matching.logistic import Logistic
 from bot.matching.logistic import shipped as load_logistic
 from bot.matching.reading import WORDS_CACHED, Chunk, read
@@ -77,6 +77,12 @@ class MatchResult:
     two_topics: bool = False  # bare keywords named two topics: ask which of the suggestions
     one_topic: bool = False  # the message names the topic its two best suggestions share: ask
     off_topic: bool = False  # an abstention too unlikely to be about the base: no suggestions
+    told: bool = True  # the message tells its language; False: ``lang`` is only a guess
+
+    @property
+    def told_lang(self) -> Lang | None:
+        """The language the message tells, or None when ``lang`` is only a guess."""
+        return self.lang if self.told else None
 
 
 @dataclass(frozen=True)
@@ -164,9 +170,16 @@ class Matcher:
     def language(self, text: str, written: Lang | None = None) -> Lang:
         """The language of ``text`` as :meth:`match` finds it (``written``: see there), without
         matching it: a message passed on to a person is answered in its language."""
-        return guess_language(
-            self._read(text[: self.config.max_input], written), self.index.lexicon
-        )
+        return self._guess(text, written).lang
+
+    def told_language(self, text: str, written: Lang | None = None) -> Lang | None:
+        """The language ``text`` tells (see :meth:`language`), or None when that is only a
+        guess ("asdfghjkl", "qwerty Иван Петров")."""
+        guess = self._guess(text, written)
+        return guess.lang if guess.told else None
+
+    def _guess(self, text: str, written: Lang | None) -> Guess:
+        return read_language(self._read(text[: self.config.max_input], written), self.index.lexicon)
 
     def search(
         self, text: str, limit: int = 5, written: Lang | None = None
@@ -234,9 +247,9 @@ class Matcher:
         rest = self.smalltalk.besides_overview(folded)
         return rest is not None and not self.index.concepts_in(rest)
 
-    def _words(self, text: str, written: Lang | None = None) -> tuple[list[str], Lang]:
+    def _words(self, text: str, written: Lang | None = None) -> tuple[list[str], Guess]:
         chunks = self._read(text, written)
-        return self._prepared(chunks), guess_language(chunks, self.index.lexicon)
+        return self._prepared(chunks), read_language(chunks, self.index.lexicon)
 
     def _folded(self, text: str, written: Lang | None = None) -> list[str]:
         return self._prepared(self._read(text, written))
@@ -269,28 +282,44 @@ class Matcher:
     def _match(self, text: str, written: Lang | None, *, personal: bool = True) -> MatchResult:
         """The match of ``text``; with ``personal``, an abstention off topic is judged again
         without its personal data (see :meth:`_judged_without_personal_data`)."""
-        folded, lang = self._words(text, written)
+        folded, guess = self._words(text, written)
+        lang, told = guess.lang, guess.told
         signal = self.smalltalk.case_signal(folded)
         kind = self.smalltalk.kind(folded)
         if kind is not None:
             answer = SMALLTALK_ENTRIES.get(kind)
             entry_id = answer if answer and self.kb.get(answer) else None
-            return MatchResult(entry_id, 100.0, lang, (), smalltalk=kind, case_signal=signal)
+            # a phrase the bot knows tells its language, though no word of the base is in it
+            # ("bye"); words typed alike in any language ("ok") are the dialog's to leave out
+            return MatchResult(
+                entry_id, 100.0, lang, (), smalltalk=kind, case_signal=signal, told=True
+            )
         ranking = self._rank(text, folded)
         tokens, ranked = ranking.tokens, ranking.ranked
         if not ranked:
-            return MatchResult(None, 0.0, lang, (), case_signal=signal)
+            return MatchResult(None, 0.0, lang, (), case_signal=signal, told=told)
         if self._asks_two_topics(tokens, ranked):  # clarify which one: never guess
             choices = self._topic_choices(tokens, ranked)
             return MatchResult(
-                None, ranked[0][1], lang, choices, case_signal=signal, two_topics=True
+                None,
+                ranked[0][1],
+                lang,
+                choices,
+                case_signal=signal,
+                two_topics=True,
+                told=told,
             )
         candidate, values = self.features(folded, ranking, signal)
         confident, probability = self.confidence.answers(values)
         score = round(100 * probability, 1)
         if confident and not self._ruled_out(candidate, tokens):
             return MatchResult(
-                candidate, score, lang, self._sibling(ranked, candidate), case_signal=signal
+                candidate,
+                score,
+                lang,
+                self._sibling(ranked, candidate),
+                case_signal=signal,
+                told=told,
             )
         suggestions = self._suggestions(ranked)
         outside = self._outside_the_base(folded)
@@ -304,6 +333,7 @@ class Matcher:
             lang,
             suggestions,
             case_signal=signal,
+            told=told,
             one_topic=one_topic,
             # a message naming one topic ("What about presents?") is not off topic however
             # unsure the model is of its entries; one asking of taxes is, whatever it names
@@ -333,6 +363,7 @@ class Matcher:
             entry_id=None,
             score=result.score,
             lang=result.lang,
+            told=result.told,
             suggestions=suggestions[: self.config.max_suggestions],
             case_signal=result.case_signal or again.case_signal,
         )

@@ -28,6 +28,8 @@ HANDOVER_PLACES = "handover-places"
 ASKS_LANGUAGE = "asks-language"
 OUTSIDE_WORDS = "outside-words"
 ASKS_ANONYMITY = "asks-anonymity"
+INTRODUCTIONS = "introductions"
+NAME_WORDS = 3  # words of a name after an introduction ("меня зовут Болат Серикович")
 DURATION_DIGITS = 2  # a number of up to this many digits before a unit is a time span ("7 дней")
 PHRASE_CUTOFF = 85.0
 TWO_PHRASES_WORDS = 8  # longer messages are never read as two small-talk phrases
@@ -67,6 +69,9 @@ _PHRASES_ONLY = frozenset(
         "menu",
         "language",
         "notices",
+        "bad-answer",
+        "good-answer",
+        "yes-no",
     }
 )
 
@@ -131,7 +136,14 @@ class SmallTalk:
         self._polite_words = {word for phrase in self._polite for word in phrase}
         self._jumps = _jumps(phrases)
         for kind, texts in phrases.items():
-            if kind in (*_SIGNALS, NEUTRAL, *_WORD_LISTS, FOLLOW_UP_JUMPS, *self._jumps):
+            if kind in (
+                *_SIGNALS,
+                NEUTRAL,
+                INTRODUCTIONS,
+                *_WORD_LISTS,
+                FOLLOW_UP_JUMPS,
+                *self._jumps,
+            ):
                 continue
             for text in texts:
                 folded = fold(text)
@@ -160,6 +172,7 @@ class SmallTalk:
         self._outside = _word_list(phrases, OUTSIDE_WORDS)
         self._asks_anonymity = _word_list(phrases, ASKS_ANONYMITY)
         self._jump_signals = {kind: _Beginnings(phrases.get(kind, ())) for kind in self._jumps}
+        self._introductions = {tuple(words(text)) for text in phrases.get(INTRODUCTIONS, ())}
 
     def is_smalltalk_word(self, word: str) -> bool:
         """True for a word of the greetings and thanks that the entries never use."""
@@ -173,7 +186,8 @@ class SmallTalk:
         сізге"); or a message made only of small-talk words and function words, intensifiers
         aside ("жарайсың бот, керемет"): then its last small-talk word's kind ("thanks, bye");
         or two phrases; or a robot or insult phrase with words no entry's question uses around
-        it ("ақымақ бот екенсің").
+        it ("ақымақ бот екенсің"); or an introduction with a name ("меня зовут Болат"): a
+        greeting.
         """
         if not folded:
             return None
@@ -190,7 +204,26 @@ class SmallTalk:
                 return kind
         if own and all(word in self._words or word in ALL_STOPWORDS for word in plain):
             return self._words[own[-1]]
-        return self._two_phrases_kind(folded) or self._framed_kind(folded)
+        return (
+            self._two_phrases_kind(folded)
+            or self._framed_kind(folded)
+            or self._introduction_kind(folded)
+        )
+
+    def _introduction_kind(self, folded: list[str]) -> str | None:
+        """ "greeting" for a message that only says who the user is, a greeting or thanks
+        around it or not ("Здравствуйте, меня зовут Болат", "my name is John"): one of the
+        ``introductions``, then a name of up to NAME_WORDS words no entry's question uses."""
+        said = self._unwrapped(folded)
+        for introduction in self._introductions:
+            name = said[len(introduction) :]
+            if (
+                tuple(said[: len(introduction)]) == introduction
+                and 0 < len(name) <= NAME_WORDS
+                and not any(word in self._topical for word in name)
+            ):
+                return "greeting"
+        return None
 
     def _framed_kind(self, folded: list[str]) -> str | None:
         """The kind of a robot or insult phrase of two words or more that begins or ends a
