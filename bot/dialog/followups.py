@@ -57,14 +57,7 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     if _stating_details(turn, text, said):  # "куда сдать?" after the gift ban: quoted
         return result
     if _asks_its_date(turn, text):  # its related questions follow: the date words rank none
-        return replace(
-            result,
-            entry_id=last.id,
-            suggestions=(),
-            two_topics=False,
-            one_topic=False,
-            off_topic=False,
-        )
+        return _answered_with(result, last.id)
     result = _unless_pulled_away(turn, text, result, last)
     # an off-topic reading of the words alone does not rule a follow-up out: "and my brother?"
     # names no topic, and the entry it asks for must be one of its own suggestions anyway
@@ -86,6 +79,18 @@ def in_context(turn: Turn, text: str, result: MatchResult, last: Entry | None) -
     return _reread(turn, text, result, last)
 
 
+def _answered_with(result: MatchResult, entry_id: str) -> MatchResult:
+    """``result`` answered with ``entry_id`` alone: no suggestions, no question of topics."""
+    return replace(
+        result,
+        entry_id=entry_id,
+        suggestions=(),
+        two_topics=False,
+        one_topic=False,
+        off_topic=False,
+    )
+
+
 def _jumped(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchResult | None:
     """For a message of up to ABOUT_WORDS words that smalltalk.yaml's ``follow-up-jumps``
     lead to an entry ("а куда звонить?", "phone number?": the hotline; "and if I already
@@ -96,14 +101,7 @@ def _jumped(turn: Turn, text: str, result: MatchResult, last: Entry) -> MatchRes
     target = turn.kb.get(turn.matcher.smalltalk.jump(turn.matcher.folded(text)) or "")
     if target is None or not _leads_to(turn, last.topic, target):
         return None
-    return replace(  # its own related entries follow it, not the message's other readings
-        result,
-        entry_id=target.id,
-        suggestions=(),
-        two_topics=False,
-        one_topic=False,
-        off_topic=False,
-    )
+    return _answered_with(result, target.id)  # its related entries follow, not other readings
 
 
 def _leads_to(turn: Turn, topic: str, target: Entry) -> bool:
