@@ -530,7 +530,7 @@ def test_a_renamed_topic_key_is_told_to_its_subscribers_and_the_admins(small_kb:
     (panel,) = dialog.handle_message(RU_USER, "/subscriptions")
     assert panel.text.startswith("Темы, на которую вы были подписаны, больше нет.")
     assert "Вы не подписаны на уведомления" in panel.text and "темам: ." not in panel.text
-    assert actions(panel) == ["s:*", "s:gifts", "s:contacts", "d:instant", "d:weekly"]
+    assert actions(panel) == ["s:*", "s:gifts", "s:contacts", "d:instant", "d:daily", "d:weekly"]
     (panel,) = dialog.handle_message(USER, "/subscriptions")
     assert "You get notices on: Gifts." in panel.text and "no longer offered" in panel.text
     dialog.handle_button(USER, "s:contacts")  # a change keeps the topics offered now
