@@ -1896,3 +1896,41 @@ def test_an_admin_command_is_no_misspelling_for_others(dialog: Dialog) -> None:
     assert stats.text.startswith("Я не знаю такой команды.\n\n")
     (typo,) = dialog.handle_message(RU, "/strat")
     assert typo.text.startswith("Я не знаю такой команды. Может быть, вы имели в виду /start?")
+
+
+PERSONAL_GIFT = {
+    "ru": "В моих источниках прямо не сказано о сугубо личном подарке",
+    "en": "My sources do not directly cover a purely personal gift",
+    "kk": "Менің дереккөздерімде қызметіңізге еш қатысы жоқ адамның таза жеке сыйлығы",
+}
+
+
+@pytest.mark.parametrize(
+    ("user", "question", "follow_up", "personal"),
+    [
+        (RU, "Можно ли брать подарки?", "а если подарок от друга детства?", True),
+        (RU, "Можно ли брать подарки?", "а от одноклассника?", True),
+        (EN, "Can I accept gifts?", "and if the gift is from my old friend?", True),
+        (EN, "Can I accept gifts?", "what about a friend from school?", True),
+        (KK, "Сыйлық алуға бола ма?", "ал балалық шақтағы досым берсе ше?", True),
+        (KK, "Сыйлық алуға бола ма?", "сыныптасым берсе ше?", True),
+        (RU, "Можно ли брать подарки?", "а если подарок от подрядчика?", False),
+        (EN, "Can I accept gifts?", "and from a contractor?", False),
+        (KK, "Сыйлық алуға бола ма?", "ал мердігер берсе ше?", False),
+    ],
+)
+def test_a_personal_giver_after_the_gift_ban_is_offered_the_gift_check(
+    dialog: Dialog, user: UserRef, question: str, follow_up: str, personal: bool
+) -> None:
+    """probeU: "а если подарок от друга детства?" after the gift ban got its hand-over
+    paragraph ("within 7 days"), while the gift check says the sources do not directly cover
+    a purely personal gift. Now a follow-up naming a giver with no link to one's work says so
+    and offers that check; one naming a contractor is read as before."""
+    lang = dialog.library.matcher.match(question).lang
+    (answer,) = dialog.handle_message(user, question)
+    ban = dialog.library.kb.entries["gifts-any-value-ban"]
+    assert answer.text.startswith(ban.answer(lang)[:40])
+    (reply,) = dialog.handle_message(user, follow_up)
+    assert reply.text.startswith(PERSONAL_GIFT[lang]) is personal
+    if personal:
+        assert actions(reply) == ["k:check-gift:"] and "7" not in reply.text

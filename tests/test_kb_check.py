@@ -69,19 +69,21 @@ def test_yaml_syntax_error_points_at_line(small_kb: Path) -> None:
     assert any(p.startswith(f"{path}:") and "YAML syntax" in p for p in problems), problems
 
 
-def test_a_follow_up_jump_to_nothing_is_reported_at_its_line(small_kb: Path) -> None:
+def test_a_follow_up_jump_or_a_check_to_nothing_is_reported_at_its_line(small_kb: Path) -> None:
     """smalltalk.yaml's follow-up-jumps name a list of the file and an entry: a misspelt one
     was ignored unsaid (a follow-up then never jumped)."""
     path = small_kb / "smalltalk.yaml"
     path.write_text(
         "asks-where-to-turn:\n  - куда звон\nfollow-up-jumps:\n"
-        "  - asks-where-to-turn gift-familly\n  - asks-where gift-ban\n",
+        "  - asks-where-to-turn gift-familly\n  - asks-where gift-ban\n"
+        "personal-gift-check: [check-gfit]\n",
         encoding="utf-8",
     )
     assert _problems(small_kb) == [
         f"{path}:4: follow-up jump 'asks-where-to-turn gift-familly': related id "
         "'gift-familly' points to no entry; did you mean 'gift-family'?",
         f"{path}:5: follow-up jump 'asks-where gift-ban': no list 'asks-where'",
+        f"{path}:6: personal-gift-check: no checker 'check-gfit'",
     ]
 
 

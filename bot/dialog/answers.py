@@ -17,6 +17,7 @@ from bot.dialog.followups import (
     in_context,
     last_answer,
     next_step_after_last_answer,
+    personal_gift_follow_up,
     quoted_follow_up,
     repeated_follow_up,
     sources_of_last_answer,
@@ -248,7 +249,9 @@ class Answers(Feature):
         if last is not None and (sign := RATINGS.get(result.smalltalk or "")) is not None:
             return [r.in_language(turn.lang) for r in vote_by_message(turn, last, sign)]
         followed = True  # read as a question about the last answer
-        if (quoted := quoted_follow_up(turn, text, result, last)) is not None:
+        if (personal := personal_gift_follow_up(turn, text, last)) is not None:
+            replies = [personal]  # "а если от друга детства?" after the gift ban: its check
+        elif (quoted := quoted_follow_up(turn, text, result, last)) is not None:
             replies = [quoted]  # "какое наказание?" after Art. 412-1: its paragraph on it
         elif (unread := unread_follow_up(turn, text, result, last)) is not None:
             replies = [about_last_answer(turn, unread, result.suggestions)]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.dialog.checkers import offer_button
+from bot.dialog.checkers import offer_button, start_button
 from bot.dialog.entries import MAX_RELATED, entry_button, source_list
 from bot.dialog.reply import Reply
 from bot.dialog.turn import Turn, menu_commands
@@ -23,6 +23,8 @@ FOLLOW_UP_TIMEOUT = timedelta(minutes=10)  # ... sent within this time of it
 ABOUT_WORDS = 7  # an unanswered message this short, sent within that time, asks about it
 QUOTE_PREFIX = 6  # letters two stems share to be one word of a quoted paragraph (see _shared)
 QUOTED_PARAGRAPHS = 2  # ... and is answered with the paragraphs of it its words are in, if this few
+GIVER_WORDS = 10  # a follow-up naming a personal giver may be this long ("and if the gift is
+# from my old friend?"; see personal_gift_follow_up)
 KIN_NAMED = 2  # relatives a paragraph names to say who counts as family (see _naming_kin)
 CONTEXT_MARGIN = 30.0  # ranking points: a tied follow-up's entry of the answer's topic within
 # this of its best entry is what it asks, read after that answer (see _reread); the regression
@@ -254,6 +256,27 @@ def quoted_follow_up(
         "From the answer to “{question}”:", question=escape(last.questions(turn.lang)[0])
     )
     return Reply("\n\n".join([heading, *found]), ((entry_button(last, turn.lang),),))
+
+
+def personal_gift_follow_up(turn: Turn, text: str, last: Entry | None) -> Reply | None:
+    """For a message of up to GIVER_WORDS words just after an answer of the gift check's
+    topic that names a giver with no link to one's work ("а если подарок от друга детства?";
+    smalltalk.yaml's ``personal-giver``), that check offered: the sources do not directly
+    cover such a gift, so no rule of the answer is quoted as surely applying. None otherwise
+    ("а от подрядчика?")."""
+    smalltalk = turn.matcher.smalltalk
+    checker = turn.kb.checkers.get(smalltalk.personal_gift_check or "")
+    if last is None or checker is None or checker.topic != last.topic:
+        return None
+    if len(text.split()) > GIVER_WORDS:
+        return None
+    if not smalltalk.names_personal_giver(turn.matcher.folded(text)):
+        return None
+    text = turn._(
+        "My sources do not directly cover a purely personal gift from someone with no link to "
+        "your work. The step-by-step check walks through your case:"
+    )
+    return Reply(text, ((start_button(turn, checker),),))
 
 
 def _sharing(turn: Turn, text: str, result: MatchResult, last: Entry) -> list[str]:

@@ -13,6 +13,7 @@ from bot.kb.model import (
     DANGLING,
     FOLLOW_UP_JUMPS,
     LANGS,
+    PERSONAL_GIFT_CHECK,
     WARNING,
     Checker,
     Entry,
@@ -52,23 +53,36 @@ def dangling(target: str, ids: Iterable[str]) -> str:
     return f"related id {target!r} {DANGLING}{did_you_mean(typo_of(target, sorted(ids)))}"
 
 
-def check_follow_up_jumps(
-    path: Path, name: str, smalltalk: Mapping[str, Sequence[str]], ids: Collection[str]
+def check_smalltalk_references(
+    path: Path,
+    name: str,
+    smalltalk: Mapping[str, Sequence[str]],
+    ids: Collection[str],
+    checkers: Collection[str],
 ) -> list[Problem]:
-    """smalltalk.yaml's ``follow-up-jumps`` (at ``path``, reported as ``name``): each line
-    must name a list of the file and an entry of the base; a line naming neither would be left
-    out unsaid."""
+    """smalltalk.yaml's references (at ``path``, reported as ``name``): each line of
+    ``follow-up-jumps`` must name a list of the file and an entry of the base, and
+    ``personal-gift-check`` a checker; a line naming neither would be left out unsaid."""
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+    def line_of(text: str) -> int:
+        return next((n for n, line in enumerate(lines, 1) if text in line), 1)
+
     problems = []
     for jump in smalltalk.get(FOLLOW_UP_JUMPS, ()):
         kind, _, target = jump.partition(" ")
-        line = next((n for n, text in enumerate(lines, 1) if jump in text), 1)
         if kind not in smalltalk or kind == FOLLOW_UP_JUMPS:
-            problems.append(Problem(name, line, f"follow-up jump {jump!r}: no list {kind!r}"))
-        if target.strip() not in ids:
             problems.append(
-                Problem(name, line, f"follow-up jump {jump!r}: {dangling(target.strip(), ids)}")
+                Problem(name, line_of(jump), f"follow-up jump {jump!r}: no list {kind!r}")
             )
+        if target.strip() not in ids:
+            message = f"follow-up jump {jump!r}: {dangling(target.strip(), ids)}"
+            problems.append(Problem(name, line_of(jump), message))
+    for checker in smalltalk.get(PERSONAL_GIFT_CHECK, ()):
+        if checker not in checkers:
+            guess = did_you_mean(typo_of(checker, sorted(checkers)))
+            message = f"{PERSONAL_GIFT_CHECK}: no checker {checker!r}{guess}"
+            problems.append(Problem(name, line_of(f"{PERSONAL_GIFT_CHECK}:"), message))
     return problems
 
 

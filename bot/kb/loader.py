@@ -17,8 +17,8 @@ from bot.kb.checkers import CHECKERS_DIR, check_checkers, read_checkers
 from bot.kb.checks import (
     UNDATED,
     check_entries,
-    check_follow_up_jumps,
     check_notices,
+    check_smalltalk_references,
     unknown_topic,
 )
 from bot.kb.model import (
@@ -375,7 +375,7 @@ def parse_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         *check_entries(entries, topics, base.concepts),
         *check_notices(notices, base),
         *check_checkers(checkers, base),
-        *check_follow_up_jumps(talk, r.rel(talk), base.smalltalk, base.entries),
+        *check_smalltalk_references(talk, r.rel(talk), base.smalltalk, base.entries, base.checkers),
     ]
     ids = [entry.id for entry in entries]
     if r.unparsed or len(set(ids)) < len(ids):  # entries lost: references follow from it

@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
-from bot.kb.model import FOLLOW_UP_JUMPS
+from bot.kb.model import FOLLOW_UP_JUMPS, PERSONAL_GIFT_CHECK
 from bot.matching.function_words import ALL_LANGUAGE_WORDS, ALL_STOPWORDS
 from bot.matching.normalize import LINK, fold, words
 
@@ -29,6 +29,7 @@ ASKS_LANGUAGE = "asks-language"
 OUTSIDE_WORDS = "outside-words"
 ASKS_ANONYMITY = "asks-anonymity"
 INTRODUCTIONS = "introductions"
+PERSONAL_GIVER = "personal-giver"
 NAME_WORDS = 3  # words of a name after an introduction ("меня зовут Болат Серикович")
 DURATION_DIGITS = 2  # a number of up to this many digits before a unit is a time span ("7 дней")
 PHRASE_CUTOFF = 85.0
@@ -50,7 +51,8 @@ _WORD_LISTS = (  # words, no phrases
     INTENSIFIERS,
     OUTSIDE_WORDS,
 )
-_SIGNALS = (CASE_SIGNALS, DOMAIN_SIGNALS, OVERVIEW_SIGNALS, ORDERS)  # lines of word beginnings
+# lines of word beginnings
+_SIGNALS = (CASE_SIGNALS, DOMAIN_SIGNALS, OVERVIEW_SIGNALS, ORDERS, PERSONAL_GIVER)
 # kinds a message still is with intensifiers or addressees left out ("спасибо огромное")
 _STRENGTHENED = frozenset({*_POLITE, "goodbye"})
 # kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон",
@@ -140,6 +142,7 @@ class SmallTalk:
                 *_SIGNALS,
                 NEUTRAL,
                 INTRODUCTIONS,
+                PERSONAL_GIFT_CHECK,
                 *_WORD_LISTS,
                 FOLLOW_UP_JUMPS,
                 *self._jumps,
@@ -160,6 +163,8 @@ class SmallTalk:
         self._domain = _Beginnings(phrases.get(DOMAIN_SIGNALS, ()))
         self._overview = _Beginnings(phrases.get(OVERVIEW_SIGNALS, ()))
         self._orders = _Beginnings(phrases.get(ORDERS, ()))
+        self._personal_giver = _Beginnings(phrases.get(PERSONAL_GIVER, ()))
+        self.personal_gift_check = next(iter(phrases.get(PERSONAL_GIFT_CHECK, ())), None)
         self._neutral = frozenset(fold(text) for text in phrases.get(NEUTRAL, ()))
         self._follow_up = _word_list(phrases, FOLLOW_UP)
         self._asks_when = _word_list(phrases, ASKS_WHEN)
@@ -404,6 +409,11 @@ class SmallTalk:
         """The words of a message that name a matter the base leaves out (taxes;
         ``outside-words``)."""
         return self._outside.intersection(folded)
+
+    def names_personal_giver(self, folded: list[str]) -> bool:
+        """True when the message names a giver with no link to one's work ("друг детства",
+        "a friend from school", «сыныптасым»; ``personal-giver``)."""
+        return self._personal_giver.found_in(folded)
 
     def gives_orders(self, folded: list[str]) -> bool:
         """True when the message tells the bot to drop its instructions ("ignore previous
