@@ -805,7 +805,7 @@ def test_a_boss_demanding_a_sum_is_told_where_to_report(bundled: Matcher, text: 
     entries (the sum named no concept). A sum demanded is extortion (concepts.yaml): where to
     report is the answer, or the entry offered first. (Variants of such demands put in
     report-corruption answered them, but took right answers from provocation stories on the
-    validation sets: right - 3 x wrong -8; not kept.)"""
+    tuning and validation sets: right - 3 x wrong -6; not kept.)"""
     assert "extortion-demand" in bundled.index.concepts_in(bundled.folded(text))
     result = bundled.match(text)
     assert (result.entry_id or result.suggestions[0]) == "report-corruption"
