@@ -263,11 +263,12 @@ class Answers(Feature):
         if result.smalltalk:
             turn.store.drop_comment_request(turn.user.chat_id)
             return [reply.in_language(turn.lang) for reply in replies]
-        follow_up_question = followed and text.rstrip().endswith("?")  # "а сколько лет?" after 👎
-        commented = take_comment(turn, text, result.entry_id, asked=follow_up_question)
+        question = text.rstrip().endswith("?")
+        # "а сколько лет?" after 👎, read as a follow-up: a question, not a comment
+        commented = take_comment(turn, text, result.entry_id, asked=followed and question)
         # a comment that asks something the base has no answer for ("what about a gift from a
         # foreign delegation?") is a question too: kept, and answered with "I don't know"
-        asks = result.entry_id is None and text.rstrip().endswith("?")
+        asks = result.entry_id is None and question
         if commented is None or asks:  # for the maintainers' report (redacted, no Telegram id)
             record_question(turn.store, turn.kb, turn.user.chat_id, text, result)
             if (
@@ -294,11 +295,10 @@ class Answers(Feature):
             return self.ask_person(turn, "")
         if result.smalltalk:
             return [self.smalltalk(turn, result.smalltalk)]
-        if not result.case_signal and (
-            result.off_topic
-            or turn.matcher.asks_only_overview(turn.matcher.folded(text, turn.written))
-        ):
-            return [self._beside_the_base(turn, text)]
+        if not result.case_signal:
+            folded = turn.matcher.folded(text, turn.written)
+            if result.off_topic or turn.matcher.asks_only_overview(folded):
+                return [self._beside_the_base(turn, folded)]
         return self.abstain(
             turn,
             result.suggestions,
@@ -316,12 +316,12 @@ class Answers(Feature):
             )
         )
 
-    def _beside_the_base(self, turn: Turn, text: str) -> Reply:
+    def _beside_the_base(self, turn: Turn, folded: list[str]) -> Reply:
         """The reply to a message the matcher finds off topic, or that only asks what rules
         there are: the topics, for one asking so (a new civil servant); "not in my base yet",
         for a question of the anti-corruption domain the base does not hold (conflict of
-        interest, whistleblowers); else what the bot covers (the weather, a recipe)."""
-        folded = turn.matcher.folded(text, turn.written)
+        interest, whistleblowers); else what the bot covers (the weather, a recipe).
+        ``folded``: the message's folded words."""
         smalltalk = turn.matcher.smalltalk
         if smalltalk.asks_overview(folded):
             prompt = turn._(
