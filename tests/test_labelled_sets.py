@@ -26,14 +26,14 @@ GATED = [
     "fresh9",
     "fresh10",
     "fresh11",
-    "fresh21",
     "fresh-everyday",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on: they decide what lands (train27 and train28 since round 27,
 # train30 since round 28, train33 since round 29, train35 and train37 since round 30, train39
 # since round 31, train40 since round 32: fresh17, held out in round 31, whose misses were read,
 # train41 since round 33: fresh18, held out in round 32, train42 since round 34: fresh19, held
-# out in round 33, train43 since round 35: fresh20, held out in round 34)
+# out in round 33, train43 since round 35: fresh20, held out in round 34, train44 since round
+# 36: fresh21, held out in round 35)
 VALIDATION = [
     "train19",
     "train27",
@@ -47,6 +47,7 @@ VALIDATION = [
     "train41",
     "train42",
     "train43",
+    "train44",
 ]
 EVERYDAY_WORDS = "everyday-negatives"  # single words (kind everyday-word), no questions
 SETS = [
