@@ -34,7 +34,10 @@ What is replaced, in this order:
   as in a document code ``K1400000226``), a 12-digit run with a wrong check digit (a mistyped
   IIN is still an IIN, also in groups: ``870412 300123``, ``900 101 300 123``, but not an amount,
   a round sum such as ``100 000 000 000`` or years and dates in a row), a 4-4-4-4 card-shaped
-  or an IBAN-shaped run that fails its check.
+  or an IBAN-shaped run that fails its check; and a case's or a record's number after a word
+  for one (``уголовное дело № 2051 0001 0012 34``, ``іс №225-1/2024``, ``case no. 1-23/2024``,
+  ``ЕРДР 231500031000123``), which without a number sign must hold a slash or five digits in a
+  row, so that an article's number (``іс 380-1 бап``) is kept.
 - ``[USERNAME]`` Telegram-style ``@name`` of 5-32 characters.
 - ``[DOCUMENT]`` the number after a word for an identity document (``паспорт``,
   ``удостоверение (личности)``, ``уд. личности``, ``жеке куәлік``, ``passport``, ``ID card``,
@@ -62,15 +65,17 @@ What is replaced, in this order:
   capitalised Latin words not at a sentence start; in lower case, a surname or patronymic in
   the nominative next to a listed given name (``ерлан нурланов``, ``aigerim nurlanova``); a
   surname made of a listed given name and -ов/-ев, in any case form and case, alone too
-  (``нурланову``, ``Нұрлановқа``, ``ерлану нурланову``). Legal
-  and domain words (``Закон``, ``Агентство``, ``Article``), cities, months, pronouns and the
-  bot's name Adal are never names, and the first word of a sentence is a name only when it
-  looks like one.
+  (``нурланову``, ``Нұрлановқа``, ``ерлану нурланову``); a listed given name with a Kazakh
+  case ending, in lower case and alone too (``асқарға``, ``айгүлдің``), unless it is also a
+  common word (``серікпен``, ``мұратқа``). Legal and domain words (``Закон``, ``Агентство``,
+  ``Article``), cities, months, pronouns and the bot's name Adal are never names, and the
+  first word of a sentence is a name only when it looks like one.
 
 Not found: a lone surname that starts a sentence (``Петрова подала …``) unless it is made of a
 given name, a name written in lower case without a cue unless it is a listed given name with a
-surname or such a surname (a lone ``асқарға``), all-caps names, a house and a flat shaped as an
-article's number without a street word in a message that names a law. Where in doubt
+surname, such a surname or a Kazakh case form of a listed name (a lone ``асқар``), all-caps
+names, a house and a flat shaped as an article's number without a street word in a message
+that names a law. Where in doubt
 the rules mask: an unknown first word of a sentence followed by a surname is taken for a given
 name (``Айсулу Иванова`` -> ``[NAME]``), and a surname after a word for a post or for kin is a
 name (``Сосед Иванов`` -> ``Сосед [NAME]``).
@@ -315,6 +320,27 @@ def _grouped_iin(match: re.Match[str]) -> str:
 
 def _long(match: re.Match[str]) -> str:
     return match.group() if _unit_follows(match) else "[NUMBER]"
+
+
+# A case's or a record's number after a word for one: "уголовное дело № 2051 0001 0012 34",
+# «іс №225-1/2024», "case no. 1-23/2024", «ЕРДР 231500031000123». Without a number sign the
+# number must hold a slash or five digits in a row, so "іс 380-1 бап" and "case 2" are kept.
+_CASE_NUMBER = re.compile(
+    r"(?i)(?<!\w)(?:дел[оауе]|делом|іс|ісі|ісін|істі|іске|ісінің|case|docket|ердр|erdr|"
+    r"куи|kui|сдтбт?)(?!\w)"
+    r"(?P<gap>[\s:]*(?:(?P<sign>№|#|no\.?|nr\.?|номер\w*|нөмір\w*|number)[\s:.]*)?)"
+    r"(?P<num>\d+(?:(?: ?[/-] ?|[ \u00a0])\d+)*)(?![\w/-]|[.,]\d)"
+)
+
+
+def _case_number(match: re.Match[str]) -> str:
+    number = match.group("num")
+    if not (match.group("sign") or "/" in number or re.search(r"\d{5}", number)):
+        return match.group()
+    if _RANGE_UNIT.match(match.string, match.end()):
+        return match.group()  # "іс № 380-1 бабы": an article
+    start = match.start("num") - match.start()
+    return match.group()[:start] + "[NUMBER]"
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -768,6 +794,26 @@ def _given_surname(word: str) -> bool:
     return match is not None and match.group("stem") in _GIVEN_CYRILLIC
 
 
+# A listed given name with a Kazakh case ending is a name in lower case and alone too
+# («асқарға», «айгүлдің», «нұрланға берді»), unless the name is also an ordinary Kazakh word
+# whose case forms are common («серікпен» "with a partner", «мұратқа» "to the goal").
+_GIVEN_KK_FORM = re.compile(rf"(?P<stem>[а-я]{{3,}})(?:{'|'.join(_KK_ENDINGS)})")
+_GIVEN_ALSO_WORDS = _words("""
+    серик мурат ермек даурен амир сымбат айдын ляззат лаззат асем молдир жанар кулаш алмас
+    дархан кайсар турар шынар инкар назым нурым айым камшат жазира балауса улан айбар
+""")
+
+
+def _given_case_form(word: str) -> bool:
+    """Whether ``word`` is a listed given name with a Kazakh case ending (see _GIVEN_KK_FORM)."""
+    match = _GIVEN_KK_FORM.fullmatch(_norm(word))
+    return (
+        match is not None
+        and match.group("stem") in _GIVEN_CYRILLIC
+        and match.group("stem") not in _GIVEN_ALSO_WORDS
+    )
+
+
 def _lowercase_spans(text: str) -> list[tuple[int, int]]:
     """Names in lower case: a surname or patronymic next to a given name ("ерлан нурланов"),
     and a surname made of a given name in any case form, with a given name next to it in any
@@ -783,7 +829,7 @@ def _lowercase_spans(text: str) -> list[tuple[int, int]]:
         elif after and _norm(after.group(1)) in _GIVEN:
             spans.append((match.start(), _family_tail(text, after.end())))
     for match in _ANY_WORD.finditer(text):
-        if not _given_surname(match.group()):
+        if not (_given_surname(match.group()) or _given_case_form(match.group())):
             continue
         before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
         after = _NEXT_LOW.match(text, match.end())
@@ -1019,15 +1065,18 @@ def _names_hint(text: str) -> bool:
         or _CUE_HINT.search(text) is not None
         or _LOW_SURNAME.search(text) is not None
         or _SURNAME_HINT.search(text) is not None
+        or _KK_CASE_HINT.search(_norm(text)) is not None
     )
 
 
 _CUE_HINT = re.compile(r"(?i)зовут|имя|атым|есім|name\s+is")
 _SURNAME_HINT = re.compile(r"[оеё]в")  # a surname made of a given name (_GIVEN_SURNAME)
+_KK_CASE_HINT = re.compile(rf"[а-я]{{3}}(?:{'|'.join(_KK_ENDINGS)})(?!\w)")  # _GIVEN_KK_FORM
 _PASSES: tuple[_Sub, ...] = (
     _sub(_EMAIL, "[EMAIL]", lambda text: _EMAIL_HINT.search(text) is not None),
     _sub(_URL, _url, lambda text: "/" in text or "www." in text.lower()),
     _sub(_IBAN, _iban, lambda text: "kz" in text.lower()),
+    _sub(_CASE_NUMBER, _case_number, _any_digit),
     _sub(_CARD, _card, _has_digits),
     _sub(_PHONE, _phone, _has_digits),
     _sub(_PHONE_WORD, _phone_word, _has_digits),

@@ -157,3 +157,26 @@ def test_subscriptions_read_back_the_change_held_for_later(
     assert "You get notices on: Ban on gifts." in subscribed.text
     assert unsubscribed.text.startswith("You will get no more notices.\n\nYou are not subscribed")
     assert store.catch_up() and store.subscriptions(user.chat_id) == set()
+
+
+@pytest.mark.logs_errors
+@pytest.mark.parametrize("fault", ["read-only", "locked"])
+def test_the_delivery_mode_and_hour_read_back_the_change_held_for_later(
+    dialog: Dialog, store: Store, tmp_path: Path, fault: str
+) -> None:
+    """Round 36's probe: ``/subscribe weekly`` while writes were refused showed the old tick
+    (only the topics were read back from the held change)."""
+    user = NEWCOMERS[2]
+    dialog.handle_message(user, "/subscribe gifts")
+    with unwritable(store, tmp_path / "adal.db", fault):
+        (weekly,) = dialog.handle_message(user, "/subscribe weekly")
+        (at_six,) = dialog.handle_message(user, "/subscribe 18:00")
+        (daily,) = dialog.handle_message(user, "/subscribe daily")
+        assert store.held
+    ticked = [b.label for row in weekly.buttons for b in row if b.label.startswith("✅")]
+    assert ticked == ["✅ Ban on gifts", "✅ Weekly digest"]
+    assert "weekly digest, on Mondays at 09:00" in weekly.text
+    assert "weekly digest, on Mondays at 18:00" in at_six.text
+    assert "daily digest, every day at 18:00" in daily.text
+    assert store.catch_up()
+    assert (store.delivery_mode(user.chat_id), store.digest_hour(user.chat_id)) == ("daily", 18)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from bot.config import Settings
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
 from bot.dialog.notice_replies import render_deliveries
+from bot.dialog.privacy import CONFIRM_TIMEOUT
 from bot.dialog.reply import split_language
 from bot.kb.markup import escape
 from bot.store import ALL_TOPICS, Delivery, Store
@@ -239,6 +241,33 @@ def test_a_typed_yes_or_no_answers_the_send_confirmation(
     assert reply.text == (on_its_way if sent else _("Cancelled: nothing was sent."))
     (again,) = dialog.handle_message(admin, typed)  # answered once: now it is a message again
     assert again.text != reply.text
+
+
+def test_a_typed_yes_answers_the_send_confirmation_after_a_restart(
+    dialog: Dialog, small_kb: Path, tmp_path: Path
+) -> None:
+    """Round 36's probe: after a restart a typed "yes" to a pending /send was not understood
+    (the question was held in memory only)."""
+    settings = Settings(knowledge_dir=small_kb)
+    store = Store(tmp_path / "adal.db")
+    before = build_dialog(settings, store)
+    before.handle_message(USER, "/subscribe gifts")
+    before.handle_message(ADMIN, "/send gift-rules")
+    store.close()
+    reopened = Store(tmp_path / "adal.db")
+    (reply,) = build_dialog(settings, reopened).handle_message(ADMIN, "yes")
+    assert reply.text == "The notice gift-rules is on its way. Recipients: 1."
+    assert "gift-rules" in reopened.enqueued_notices()
+    reopened.close()
+
+
+def test_a_typed_yes_after_the_send_confirmation_expired_sends_nothing(dialog: Dialog) -> None:
+    dialog.handle_message(USER, "/subscribe gifts")
+    dialog.handle_message(ADMIN, "/send gift-rules")
+    long_ago = (datetime.now(UTC) - CONFIRM_TIMEOUT - timedelta(minutes=1)).isoformat()
+    dialog.store.db.execute("UPDATE send_requests SET asked_at = ?", [long_ago])
+    (reply,) = dialog.handle_message(ADMIN, "yes")
+    assert "on its way" not in reply.text and dialog.store.enqueued_notices() == {}
 
 
 def test_another_message_leaves_the_send_confirmation_unanswered(dialog: Dialog) -> None:

@@ -58,12 +58,9 @@ def _gone_topics(turn: Turn) -> dict[str, int]:
 class NoticeAdmin(Feature):
     """The admins' commands: /notices, /preview, /send (after a confirmation), /stats.
 
-    The notice each admin was just asked to confirm sending is kept in memory: a typed "yes"
-    or "жоқ" answers it within ``CONFIRM_TIMEOUT`` (after a restart, the buttons still do).
+    The notice each admin was just asked to confirm sending is kept in the store: a typed
+    "yes" or "жоқ" answers it within ``CONFIRM_TIMEOUT``, after a restart too.
     """
-
-    def __init__(self) -> None:
-        self._asked: dict[int, tuple[str, datetime]] = {}  # chat: (notice id, asked at)
 
     def commands(self) -> list[Command]:
         """Admin-only commands (hidden from everyone else)."""
@@ -86,20 +83,20 @@ class NoticeAdmin(Feature):
     def text(self, turn: Turn, text: str) -> list[Reply] | None:
         """A typed answer to "Send the notice … now?" ("yes", "да", "иә", "no", "жоқ"), read
         as its buttons; None for anything else, which is answered as usual and sends nothing."""
-        asked = self._asked.pop(turn.user.chat_id, None)
-        if asked is None or datetime.now(UTC) - asked[1] > CONFIRM_TIMEOUT:
+        asked = turn.store.take_send_request(turn.user.chat_id, max_age=CONFIRM_TIMEOUT)
+        if asked is None:
             return None
         chosen = typed_button(turn.catalogs, (SEND, CANCEL), text)
         if chosen is None:
             return None
         if chosen == 1:
             return [Reply(_cancelled(turn))]
-        notice = self._notice(turn, asked[0])  # gone from the base meanwhile: it says so
+        notice = self._notice(turn, asked)  # gone from the base meanwhile: it says so
         return [Reply(_send_now(turn, notice))] if isinstance(notice, Notice) else notice
 
     def interrupted(self, turn: Turn) -> bool:
         """A command or a button: a typed word no longer answers "Send the notice … now?"."""
-        return self._asked.pop(turn.user.chat_id, None) is not None
+        return turn.store.take_send_request(turn.user.chat_id, max_age=CONFIRM_TIMEOUT) is not None
 
     def notices(self, turn: Turn, _args: str) -> list[Reply]:
         """Upcoming notices, due ones, and sent ones with their delivery counts; subscribed
@@ -172,7 +169,7 @@ class NoticeAdmin(Feature):
             Button(turn._(SEND), f"x:{notice.id}"),
             Button(turn._(CANCEL), f"xc:{notice.id}"),
         )
-        self._asked[turn.user.chat_id] = (notice.id, datetime.now(UTC))
+        turn.store.ask_to_send(turn.user.chat_id, notice.id)
         return [Reply(question, (choices,))]
 
     def confirm_send(self, turn: Turn, notice_id: str) -> list[Reply]:

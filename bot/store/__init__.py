@@ -34,7 +34,7 @@ from bot.store.privacy import Privacy
 from bot.store.questions import Questions
 from bot.store.recent import RecentAnswers
 from bot.store.schema import migrate, schema_version
-from bot.store.subscriptions import Subscriptions
+from bot.store.subscriptions import HeldValues, Subscriptions
 from bot.store.tables import (
     ALL_TOPICS,
     DEFAULT_DIGEST_HOUR,
@@ -110,7 +110,9 @@ class Store(
             self.secret = secret.encode() if secret else read_or_create_key(path)
             connection = sqlite3.connect(path, timeout=busy_timeout, check_same_thread=False)
         self.db = JournaledDatabase(connection, int(busy_timeout * 1000))
-        self.held_topics = {}
+        self.held_topics = HeldValues()
+        self.held_modes = HeldValues()
+        self.held_hours = HeldValues()
         connection.create_function("adal_uid", 1, self.uid, deterministic=True)
         with self.db.strictly():
             if str(path) != ":memory:":

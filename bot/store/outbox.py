@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.kb.model import LANGS, Lang
 from bot.store.tables import (
@@ -18,6 +18,7 @@ from bot.store.tables import (
     Tables,
     deliveries,
     marks,
+    now_text,
     stamp,
     strict,
     user_ref,
@@ -135,6 +136,17 @@ class Outbox(Tables):
             f"SELECT count(*) FROM users u WHERE {subscribed}", params
         ).fetchone()
         return int(count)
+
+    def ask_to_send(self, chat_id: int, notice_id: str) -> None:
+        """Remember that the admin was just asked to confirm sending ``notice_id`` (under their
+        key): a typed "yes" answers it, after a restart too."""
+        self._set_user_row("send_requests", chat_id, notice_id=notice_id, asked_at=now_text())
+
+    def take_send_request(self, chat_id: int, *, max_age: timedelta) -> str | None:
+        """The notice the admin was asked to confirm sending, if within ``max_age``; forgotten
+        once read (the next message answers it or is something else)."""
+        row = self._take_user_row("send_requests", "notice_id", chat_id, max_age)
+        return None if row is None else str(row[0])
 
     def enqueued_notices(self) -> dict[str, datetime]:
         """When each enqueued notice was enqueued."""

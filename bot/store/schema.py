@@ -320,6 +320,12 @@ def _m17_digest_hour(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE users ADD COLUMN digest_hour INTEGER NOT NULL DEFAULT 9")
 
 
+def _m18_send_requests(db: sqlite_utils.Database) -> None:
+    """The notice each admin was just asked to confirm sending by /send, under their key: a
+    typed "yes" answers it, after a restart too."""
+    db.table("send_requests").create({"uid": int, "notice_id": str, "asked_at": str}, pk="uid")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_users_feedback,
     _m2_subscriptions_outbox,
@@ -338,6 +344,7 @@ MIGRATIONS: list[Migration] = [
     _m15_recent_choices,
     _m16_forget_requests,
     _m17_digest_hour,
+    _m18_send_requests,
 ]
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Generic, TypeVar
 
-from bot.store.journal import Statement
+from bot.store.journal import JournaledDatabase, Statement
 from bot.store.tables import (
     ALL_TOPICS,
     DEFAULT_DIGEST_HOUR,
@@ -18,30 +19,49 @@ from bot.store.tables import (
 )
 from bot.store.users import Users
 
+T = TypeVar("T")
+
+
+class HeldValues(Generic[T]):
+    """Per user, the value a change held while the database refuses writes will set, read
+    back instead of the database's until the change is made (or dropped)."""
+
+    def __init__(self) -> None:
+        self._changes: dict[int, tuple[list[Statement], T]] = {}  # uid: its held change, value
+
+    def note(self, db: JournaledDatabase, uid: int, value: T) -> None:
+        """Remember ``value`` while the change just written is held (a write made while others
+        are held is held after them: the last one is this change)."""
+        if db.held:
+            self._changes[uid] = (db.held[-1], value)
+        else:
+            self._changes.pop(uid, None)
+
+    def get(self, db: JournaledDatabase, uid: int) -> T | None:
+        """The value of the user's change still held; None when there is none."""
+        held = self._changes.get(uid)
+        if held is not None and any(unit is held[0] for unit in db.held):
+            return held[1]
+        self._changes.pop(uid, None)  # made (or dropped): the database has it
+        return None
+
 
 class Subscriptions(Users):
-    """Subscriptions to topics and how notices are delivered (at once, or in a digest)."""
+    """Subscriptions to topics and how notices are delivered (at once, or in a digest); while
+    a change is held (the database refusing writes), what it will set is read back."""
 
-    held_topics: dict[int, tuple[list[Statement], set[str]]]  # uid: its held change, topics
+    held_topics: HeldValues[frozenset[str]]
+    held_modes: HeldValues[DeliveryMode]
+    held_hours: HeldValues[int]
 
     def subscriptions(self, chat_id: int) -> set[str]:
-        """The topics a chat subscribed to (``ALL_TOPICS`` for every topic); while its latest
-        change is held (the database refusing writes), the topics it will have once made."""
+        """The topics a chat subscribed to (``ALL_TOPICS`` for every topic)."""
         uid = self.uid(chat_id)
-        held = self.held_topics.get(uid)
-        if held is not None and any(unit is held[0] for unit in self.db.held):
-            return set(held[1])
-        self.held_topics.pop(uid, None)  # made (or dropped): the database has it
+        held = self.held_topics.get(self.db, uid)
+        if held is not None:
+            return set(held)
         rows = self.db.execute("SELECT topic FROM subscriptions WHERE uid = ?", [uid])
         return {topic for (topic,) in rows}
-
-    def _note_held(self, uid: int, topics: set[str]) -> None:
-        """Remember ``topics`` while the change just written is held (a write made while
-        others are held is held after them: the last one is this change)."""
-        if self.db.held:
-            self.held_topics[uid] = (self.db.held[-1], topics)
-        else:
-            self.held_topics.pop(uid, None)
 
     def set_subscriptions(
         self,
@@ -89,20 +109,24 @@ class Subscriptions(Users):
                     f" AND notice_id IN ({marks(dropped)})",
                     [uid, *dropped],
                 )
-        self._note_held(uid, topics)
+        self.held_topics.note(self.db, uid, frozenset(topics))
 
     def delivery_mode(self, chat_id: int) -> DeliveryMode:
         """How a chat gets notices: each at once (instant) or in a daily or weekly digest."""
-        row = self.db.execute(
-            "SELECT delivery FROM users WHERE uid = ?", [self.uid(chat_id)]
-        ).fetchone()
+        uid = self.uid(chat_id)
+        held = self.held_modes.get(self.db, uid)
+        if held is not None:
+            return held
+        row = self.db.execute("SELECT delivery FROM users WHERE uid = ?", [uid]).fetchone()
         return next((mode for mode in DIGEST_MODES if row and row[0] == mode), "instant")
 
     def digest_hour(self, chat_id: int) -> int:
         """The hour (Asia/Almaty) a chat's digest comes at."""
-        row = self.db.execute(
-            "SELECT digest_hour FROM users WHERE uid = ?", [self.uid(chat_id)]
-        ).fetchone()
+        uid = self.uid(chat_id)
+        held = self.held_hours.get(self.db, uid)
+        if held is not None:
+            return held
+        row = self.db.execute("SELECT digest_hour FROM users WHERE uid = ?", [uid]).fetchone()
         return int(row[0]) if row else DEFAULT_DIGEST_HOUR
 
     def set_delivery_mode(
@@ -129,6 +153,9 @@ class Subscriptions(Users):
                 "UPDATE outbox SET digest = ?, ready_at = ? WHERE uid = ? AND state = 'pending'",
                 [int(digest), stamp(digest_at if digest else now), uid],
             )
+        self.held_modes.note(self.db, uid, mode)
+        if hour is not None:  # else an hour held before still holds
+            self.held_hours.note(self.db, uid, hour)
 
     def topic_subscribers(self) -> dict[str, int]:
         """Each subscribed topic key (``ALL_TOPICS`` too) with its number of active subscribers."""
