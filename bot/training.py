@@ -83,9 +83,9 @@ def out_of_fold_rows(
     """:func:`training_rows` of ``cases``, each computed with the usage (how people asked,
     :mod:`bot.matching.usage`) of the other folds' ``documents`` (the cases' own, see
     :func:`usage_documents`) only: with its own words counted, the naive Bayes model would
-    judge a case too kindly."""
+    judge a case too kindly. A fold with no case (fewer cases than folds) builds no matcher."""
     rows: list[tuple[list[float], bool]] = []
-    for fold in range(FOLDS):
+    for fold in range(min(FOLDS, len(cases))):
         others = collect(doc for n, doc in enumerate(documents) if n % FOLDS != fold)
         matcher = trained_matcher(kb, others)
         rows += training_rows(matcher, (c for n, c in enumerate(cases) if n % FOLDS == fold))

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from bot import training
 from bot.cli import TRAINING_SETS
 from bot.evaluate import EVERYDAY_WORD, Case, load_cases
+from bot.kb import KnowledgeBase, load_knowledge
 from bot.matching import Matcher
 from bot.matching.confidence import FEATURES
 from bot.matching.stem import word_stems
-from bot.matching.usage import NONE, USAGE_PATH, collect, load, load_stems, save
+from bot.matching.usage import NONE, USAGE_PATH, Documents, collect, load, load_stems, save
 from bot.training import UNTRAINED, out_of_fold_rows, usage_documents
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +88,27 @@ def test_a_training_line_is_judged_without_its_own_words(bundled: Matcher) -> No
     assert found is not None and found[0] == entry_id and right
     assert values[BAYES] == alone[1][BAYES]
     assert found[1][BAYES] > alone[1][BAYES]
+
+
+def test_a_fold_without_a_case_builds_no_matcher(
+    small_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two cases are judged in two folds: a matcher and a fit for each, none for the rest."""
+    kb = load_knowledge(small_kb)
+    built: list[Documents] = []
+
+    def counting(kb: KnowledgeBase, usage: Documents) -> Matcher:
+        built.append(usage)
+        return trained(kb, usage)
+
+    trained = training.trained_matcher
+    monkeypatch.setattr(training, "trained_matcher", counting)
+    cases = [
+        Case(q=q, lang="en", expect=("gift-ban",), kind="situation", line=n)
+        for n, q in enumerate(("may I take a gift", "a gift from a friend"), 1)
+    ]
+    rows = out_of_fold_rows(kb, cases, usage_documents(kb, cases))
+    assert len(rows) == len(built) == len(cases)
 
 
 def test_the_shipped_usage_is_the_training_sets_and_nothing_else(bundled: Matcher) -> None:
