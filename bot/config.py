@@ -47,6 +47,7 @@ class Settings:
     max_open_cases: int = 3  # cases a user may have waiting for an expert at once
     max_cases_per_day: int = 10  # cases a user may send in 24 hours (withdrawn ones count)
     drafts_dir: Path | None = None  # drafts for the base; None: "drafts" beside the database
+    new_database: bool = False  # start an empty database although its key file is there
 
     @property
     def drafts_folder(self) -> Path:
@@ -116,6 +117,7 @@ class Settings:
                 defaults.max_cases_per_day,
             ),
             drafts_dir=Path(drafts) if (drafts := get("ADAL_DRAFTS_DIR")) else None,
+            new_database=_flag("ADAL_NEW_DATABASE", get("ADAL_NEW_DATABASE")),
         )
 
 
@@ -144,6 +146,14 @@ def _count(name: str, value: str | None, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise ConfigError(f"{name} must be a whole number of at least 1, got {value!r}")
     return int(value)
+
+
+def _flag(name: str, value: str | None) -> bool:
+    if value is None or value == "0":
+        return False
+    if value == "1":
+        return True
+    raise ConfigError(f"{name} must be 1 or 0, got {value!r}")
 
 
 def _log_level(value: str) -> str:

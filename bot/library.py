@@ -222,6 +222,8 @@ class Library:
             news = _state(left_out) != self._left_out and bool(left_out)
             self._left_out = _state(left_out)
             fixed, self._broken = self._broken is not None, None
+            if fixed:
+                log.warning("knowledge base sound again: %d entries", len(kb.entries))
             if base == old.base:
                 return Reload("unchanged", base, left_out=left_out, alert=news, fixed=fixed)
             self.snapshot = Snapshot(kb, self._matcher(kb, base), base, old.version + 1)
@@ -249,5 +251,6 @@ class Library:
         message = problem.message
         for prefix in {f"{root}{os.sep}", f"{self.root}{os.sep}"}:
             message = message.replace(prefix, "")
-        shown = str(path.relative_to(root)) if path.is_relative_to(root) else problem.path
+        inside = path.is_relative_to(root) and path != root  # the folder itself: as given
+        shown = str(path.relative_to(root)) if inside else problem.path
         return Problem(shown, problem.line, message)

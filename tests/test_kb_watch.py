@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import os
 import shutil
 import threading
@@ -404,3 +405,19 @@ async def test_the_weekly_review_message_reaches_the_admin(
     message = await emu.wait_for(lambda r: r.chat_id == ADMIN, after=mark)
     assert (message.plain_text or "").startswith("Entries due for review (1)")
     assert "gifts.yaml:" in (message.plain_text or "")
+
+
+@pytest.mark.logs_errors
+def test_a_missing_folder_is_named_and_its_return_is_logged(
+    kb_copy: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Round 36's probe: the folder gone was logged as ``.:1:``, its return not at all."""
+    library = Library(kb_copy)
+    kb_copy.rename(kb_copy.with_name("moved"))
+    (problem,) = library.refresh().problems
+    assert str(problem) == f"{kb_copy}:1: knowledge folder not found"
+    kb_copy.with_name("moved").rename(kb_copy)
+    assert library.refresh(force=True).fixed
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+        f"knowledge base sound again: {len(library.kb.entries)} entries"
+    ]

@@ -20,7 +20,7 @@ from bot.store import ALL_TOPICS, Store
 from bot.telegram import notices as telegram_notices
 from tests.helpers.botapi_emulator import BotAPIEmulator
 from tests.helpers.knowledge_files import NOTICE
-from tests.helpers.telegram_e2e import ask, press, running, until
+from tests.helpers.telegram_e2e import ask, dialog_of, on_worker, press, running, until
 
 pytestmark = pytest.mark.e2e
 
@@ -140,3 +140,21 @@ async def test_pressing_the_panel_edits_it_instead_of_sending_a_new_one(
     assert "You get notices on: Gifts." in (subscribed.plain_text or "")
     assert "You are not subscribed" in emu.message(905, panel.message_id)["text"]
     assert answer["text"] == "Each notice comes as soon as it is published."
+
+
+@pytest.mark.logs_errors
+async def test_notice_due_while_the_database_refuses_writes_goes_out_once_it_takes_them(
+    emu: BotAPIEmulator, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running(settings) as app:
+        store = dialog_of(app).store
+        await on_worker(app, lambda: store.db.execute("PRAGMA query_only = 1"))
+        add_notice(settings, "refused", "2020-10-18")
+        await until(lambda: "due notices not enqueued" in caplog.text, timeout=10)
+        await ask(emu, "/subscribe all", chat_id=904, lang="ru")  # held until writable
+        await on_worker(app, lambda: store.db.execute("PRAGMA query_only = 0"))
+        await until(lambda: len(received(emu, "Новое правило")) == 4, timeout=10)
+        enqueued = await on_worker(app, store.enqueued_notices)
+    assert received(emu, "Новое правило") == dict.fromkeys([*SUBSCRIBERS, 904], 1)
+    assert list(enqueued) == ["refused"]
+    assert caplog.text.count("due notices not enqueued") == 1

@@ -11,6 +11,7 @@ subscribe the group.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -29,6 +30,7 @@ from tests.helpers.telegram_e2e import (
     dialog_of,
     replies,
     running,
+    serving,
     until,
 )
 
@@ -193,3 +195,28 @@ async def test_only_a_groups_administrators_subscribe_the_group(
         subscribed = await asked(emu, group, "/subscribe all", user_id=admin, language_code="en")
         assert "all topics" in (subscribed.plain_text or "")
         assert store.subscriptions(group) == {ALL_TOPICS}
+
+
+@pytest.mark.logs_errors
+async def test_a_database_deleted_while_running_is_logged_once_told_and_held(
+    emu: BotAPIEmulator, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Round 36's probe: adal.db unlinked under the bot went unnoticed, health said writable."""
+    async with serving(settings) as service:
+        await asked(emu, ADMIN, "/stats", language_code="en")
+        for name in ("adal.db", "adal.db-wal", "adal.db-shm"):
+            (settings.db_path.parent / name).unlink(missing_ok=True)
+        mark = len(emu.sent)
+        await service.beat()
+        await service.beat()
+        [alert] = await replies(emu, ADMIN, mark)
+        await asked(emu, PATIENT, "/subscribe all", language_code="en")
+        healthy, report = await service.health()
+        assert service.store.held
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [
+        f"ADAL_DB={settings.db_path} was deleted or replaced while the bot runs: changes are"
+        " held in memory until the file is back; restore it from a backup (docs/deploy.md)"
+    ]
+    assert (alert.plain_text or "").startswith("The database file was deleted or replaced")
+    assert not healthy and report["database_writable"] is False

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
+import re
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -180,3 +182,71 @@ def test_the_delivery_mode_and_hour_read_back_the_change_held_for_later(
     assert "daily digest, every day at 18:00" in daily.text
     assert store.catch_up()
     assert (store.delivery_mode(user.chat_id), store.digest_hour(user.chat_id)) == ("daily", 18)
+
+
+def test_a_database_file_deleted_under_the_store_holds_its_changes_until_it_is_back(
+    dialog: Dialog, store: Store, tmp_path: Path
+) -> None:
+    """Round 36's probe: with adal.db unlinked, the bot went on "saving" into the unlinked file,
+    lost at the next start, and said nothing."""
+    path, kept = tmp_path / "adal.db", tmp_path / "kept.db"
+    answered(dialog, FIRST, "/start")
+    assert store.watch_file() is None
+    path.rename(kept)
+    assert store.file_gone() and store.watch_file() is True
+    assert store.watch_file() is None  # told once
+    answered(dialog, FIRST, "/subscribe all")
+    assert store.held and not path.exists()
+    kept.rename(path)
+    assert store.watch_file() is False and not store.held
+    assert store.subscriptions(FIRST.chat_id) == {"*"}
+
+
+def test_a_database_replaced_by_another_file_counts_as_gone(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "adal.db"
+    path.unlink()
+    path.write_bytes(b"")
+    assert store.watch_file() is True
+
+
+@pytest.mark.parametrize("new_database", [False, True])
+def test_a_key_file_without_its_database_stops_the_start_unless_asked_for_a_new_one(
+    tmp_path: Path, new_database: bool
+) -> None:
+    """Round 36's probe: a deleted adal.db was silently started anew beside its old key."""
+    path = tmp_path / "adal.db"
+    Store(path).close()
+    for name in ("adal.db", "adal.db-wal", "adal.db-shm"):
+        (tmp_path / name).unlink(missing_ok=True)
+    settings = Settings(db_path=path, new_database=new_database)
+    if new_database:
+        open_store(settings).close()
+        assert path.exists()
+    else:
+        with pytest.raises(StartError, match=r"^ADAL_DB=.*adal.db is missing but its key"):
+            open_store(settings)
+        assert not path.exists()
+
+
+def test_a_fresh_install_starts_without_asking(tmp_path: Path) -> None:
+    open_store(Settings(db_path=tmp_path / "data" / "adal.db")).close()
+    assert (tmp_path / "data" / "adal.db.key").exists()
+
+
+def test_a_database_with_damaged_pages_stops_the_start_in_one_line(tmp_path: Path) -> None:
+    """Round 36's probe: pages 3-5 overwritten gave a 77-line traceback at the lease."""
+    path = tmp_path / "adal.db"
+    store = Store(path)
+    for chat_id in range(1, 200):
+        store.set_subscriptions(chat_id, {"*"})
+    (page_size,) = store.db.execute("PRAGMA page_size").fetchone()
+    store.close()
+    noise = random.Random(5)
+    with path.open("r+b") as db:
+        for page in (3, 4, 5):
+            db.seek((page - 1) * page_size)
+            db.write(noise.randbytes(page_size))
+    with pytest.raises(StartError) as caught:
+        open_store(Settings(db_path=path))
+    assert re.match(r"ADAL_DB=.*adal.db cannot be opened \(SQLITE_CORRUPT: ", str(caught.value))
+    assert "\n" not in str(caught.value)

@@ -34,7 +34,9 @@ __all__ = [
 
 def build_dialog(settings: Settings, store: Store | None = None) -> Dialog:
     """Open the store, load the knowledge base and catalogs, and assemble the dialog."""
-    store = store or open_database(settings.db_path, settings.hash_secret)
+    store = store or open_database(
+        settings.db_path, settings.hash_secret, new_ok=settings.new_database
+    )
     library = Library(settings.knowledge_dir)
     experts = Experts(ExpertSettings.of(settings))
     checkers = Checkers()

@@ -81,7 +81,10 @@ def publish(
 def publish_due(
     store: Store, kb: KnowledgeBase, now: datetime, default_lang: Lang
 ) -> dict[str, int]:
-    """Enqueue every due notice; returns the rows created per notice enqueued now."""
+    """Enqueue every due notice; returns the rows created per notice enqueued now. Changes
+    held while the database refused writes (a subscription, say) are made first."""
+    if store.held:
+        store.catch_up()
     published = {}
     for notice in due_notices(kb, store.enqueued_notices(), now):
         created = publish(store, notice, now, default_lang)

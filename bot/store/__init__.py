@@ -9,6 +9,7 @@ It may be used from any one thread at a time (the Telegram adapter gives it a th
 
 from __future__ import annotations
 
+import os
 import secrets
 import sqlite3
 from collections import deque
@@ -25,6 +26,7 @@ from bot.store.keys import (
     KEY_BYTES,
     KeyMismatch,
     key_check,
+    key_path,
     private_dir,
     private_file,
     read_or_create_key,
@@ -100,6 +102,8 @@ class Store(
     def __init__(
         self, path: Path | str, secret: str | None = None, *, busy_timeout: float = BUSY_TIMEOUT
     ) -> None:
+        self.path: Path | None = None  # the file, None for ``:memory:``
+        self.gone = False  # whether ``path`` no longer names the open file
         if str(path) == ":memory:":
             self.secret = secret.encode() if secret else secrets.token_bytes(KEY_BYTES)
             connection = sqlite3.connect(":memory:", check_same_thread=False)
@@ -109,6 +113,7 @@ class Store(
             private_file(path)
             self.secret = secret.encode() if secret else read_or_create_key(path)
             connection = sqlite3.connect(path, timeout=busy_timeout, check_same_thread=False)
+            self.path, self._file = path, _file_id(path)
         self.db = JournaledDatabase(connection, int(busy_timeout * 1000))
         self.held_topics = HeldValues()
         self.held_modes = HeldValues()
@@ -118,6 +123,7 @@ class Store(
             if str(path) != ":memory:":
                 self.db.enable_wal()
             migrate(self.db)
+            self._check_pages()
             self._check_key()
 
     @property
@@ -128,6 +134,36 @@ class Store(
     def catch_up(self) -> int:
         """Make the held writes if the database takes them now; how many were made."""
         return self.db.catch_up()
+
+    def file_gone(self) -> bool:
+        """Whether ``path`` no longer names the file this store has open (deleted, moved or
+        replaced): what is written then would be lost with the open file."""
+        if self.path is None:
+            return False
+        try:
+            return _file_id(self.path) != self._file
+        except FileNotFoundError:
+            return True
+
+    def watch_file(self) -> bool | None:
+        """Refuse (hold) every write while the file is gone; True when it has just gone, False
+        when it is just back (the held writes are made), None when nothing changed."""
+        gone = self.file_gone()
+        if gone == self.gone:
+            return None
+        self.gone = gone
+        self.db.refuse_all(gone)
+        return gone
+
+    def _check_pages(self) -> None:
+        """Raise SQLITE_CORRUPT when a page is damaged (``PRAGMA quick_check``), at the start
+        rather than as a traceback when a later query reads it."""
+        (found,) = self.db.execute("PRAGMA quick_check(1)").fetchone()
+        if found != "ok":
+            detail = " ".join(found.split())
+            error = sqlite3.DatabaseError(f"database disk image is malformed ({detail})")
+            error.sqlite_errorname = "SQLITE_CORRUPT"
+            raise error
 
     def _check_key(self) -> None:
         check = key_check(self.secret)
@@ -149,13 +185,26 @@ class Store(
         self.db.close()
 
 
+def _file_id(path: Path) -> tuple[int, int]:
+    """The device and inode ``path`` names."""
+    found = os.stat(path)
+    return found.st_dev, found.st_ino
+
+
 class StoreError(OneLineError):
     """The database cannot be opened; the message names the file and what to do."""
 
 
-def open_database(path: Path, secret: str | None = None) -> Store:
+def open_database(path: Path, secret: str | None = None, *, new_ok: bool = False) -> Store:
     """The database at ``path`` (created when there is none); raises :class:`StoreError`,
-    one line, when it cannot be created or opened or was keyed with another secret."""
+    one line, when it cannot be created or opened or was keyed with another secret, or when
+    it is missing beside its key file (deleted or moved) and ``new_ok`` is not given."""
+    if not new_ok and not path.exists() and key_path(path).exists():
+        raise StoreError(
+            f"ADAL_DB={path} is missing but its key {key_path(path).name} is there: the database"
+            " was deleted or moved. Restore it (docs/deploy.md, Backups), or set"
+            " ADAL_NEW_DATABASE=1 to start an empty one"
+        )
     try:
         return Store(path, secret)
     except KeyMismatch:

@@ -201,6 +201,16 @@ class JournaledDatabase(sqlite_utils.Database):
             log.warning("database writable again: %d held change(s) saved", made)
         return made
 
+    def refuse_all(self, refuse: bool) -> None:
+        """Refuse every write from now on (``PRAGMA query_only``), without the usual error line
+        (the caller logged why); with ``refuse`` False, take writes again and make the held
+        ones."""
+        self.conn.execute(f"PRAGMA query_only = {int(refuse)}")
+        if refuse:
+            self._refusing = True
+        else:
+            self.catch_up()
+
     def drop_held(self, values: set[object]) -> None:
         """Forget the held writes that name any of ``values`` (a user's id and key)."""
 

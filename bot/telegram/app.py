@@ -38,6 +38,7 @@ from telegram.ext import (
 from bot import __version__
 from bot.config import Settings
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
+from bot.dialog.store_admin import database_replies
 from bot.errors import OneLineError
 from bot.kb import DEFAULT_LANG, LANGS, KnowledgeError, Lang
 from bot.notices.lease import RENEWALS, Lease, keep_lease, wait_for_lease
@@ -45,7 +46,7 @@ from bot.store import Heartbeat, Store, StoreError, describe, disk_error, open_d
 from bot.telegram import handlers
 from bot.telegram.cases import setup_case_jobs
 from bot.telegram.handlers import DIALOG, METRICS, SETTINGS, WORKER, dialog_of, send_replies
-from bot.telegram.kb_watch import reload_handler, setup_knowledge_jobs
+from bot.telegram.kb_watch import reload_handler, setup_knowledge_jobs, tell_admins
 from bot.telegram.logs import configure
 from bot.telegram.metrics import ErrorCounter, Metrics
 from bot.telegram.notices import SENDER, setup_notice_jobs
@@ -89,7 +90,7 @@ def open_store(settings: Settings) -> Store:
     """The database of ``ADAL_DB``, created owner-only and written once to prove it can be."""
     path = settings.db_path
     try:
-        store = open_database(path, settings.hash_secret)
+        store = open_database(path, settings.hash_secret, new_ok=settings.new_database)
     except StoreError as exc:
         raise StartError(str(exc)) from None
     try:
@@ -142,6 +143,12 @@ async def expire_rows(context: ContextTypes.DEFAULT_TYPE) -> None:
     if deleted:
         counts = ", ".join(f"{table} {count}" for table, count in sorted(deleted.items()))
         log.info("retention: deleted rows older than %d days: %s", days, counts)
+
+
+async def tell_admins_about_database(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The job telling the admins that the database file is gone (job data True) or back."""
+    gone = bool(context.job and context.job.data)
+    await tell_admins(context, partial(database_replies, gone=gone))
 
 
 async def tell_throttled(application: App, update: Update) -> None:
@@ -292,8 +299,25 @@ class Service:
                 raise
 
     async def beat(self) -> None:
-        """:meth:`_beat` in the store's thread."""
+        """:meth:`_beat` in the store's thread, after a look at the database file."""
+        gone = await self.worker(self.store.watch_file)
+        if gone is not None:
+            self._file_changed(gone)
         await self.worker(self._beat)
+
+    def _file_changed(self, gone: bool) -> None:
+        """Log that ``ADAL_DB`` is gone (or back) and have a job tell the admins."""
+        if gone:
+            log.error(
+                "ADAL_DB=%s was deleted or replaced while the bot runs: changes are held in "
+                "memory until the file is back; restore it from a backup (docs/deploy.md)",
+                self.settings.db_path,
+            )
+        else:
+            log.warning("ADAL_DB=%s is back: changes are saved again", self.settings.db_path)
+        jobs = self.application.job_queue
+        if jobs is not None:
+            jobs.run_once(tell_admins_about_database, 0, data=gone, name="database-alert")
 
     async def _beats(self) -> None:
         while True:
@@ -417,7 +441,11 @@ class Service:
         update seen)."""
         library = self.dialog.library
         sender = self.application.bot_data.get(SENDER)
-        writable = not self.store.held and (sender is None or sender.store_error is None)
+        writable = (
+            not self.store.held
+            and not self.store.gone
+            and (sender is None or sender.store_error is None)
+        )
         last = self.metrics.last_update_at
         report = {
             "role": self.role,

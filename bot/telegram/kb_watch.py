@@ -63,7 +63,7 @@ async def tell_admins(
         try:
             await send_replies(context.bot, admin_id, replies)
         except TelegramError as exc:
-            log.warning("an admin was not told about the knowledge base: %s", exc)
+            log.warning("an admin was not told: %s", exc)
 
 
 def _made(make: Callable[[Turn], list[Reply]], dialog: Dialog, admin_id: int) -> list[Reply]:

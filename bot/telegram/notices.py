@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 import warnings
 from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,7 @@ from bot.notices import (
     upcoming_notices,
 )
 from bot.notices.lease import Lease
+from bot.store import describe, disk_error
 from bot.telegram.handlers import DIALOG, WORKER, dialog_of, in_store, send_replies
 from bot.telegram.types import App, Jobs
 from bot.telegram.worker import Worker
@@ -46,6 +48,8 @@ SENDER = "notice_sender"  # application.bot_data key
 DRAIN_INTERVAL = 5.0  # seconds between looks at the outbox
 NOTICE_JOB = "notice:"  # job name prefix: one job per future notice
 _ANY_LATENESS = {"misfire_grace_time": None}  # a job run late (busy loop) still runs
+RETRY = "retry"  # the data of the job trying the due notices again after a refused write
+RETRY_JOB = f"{NOTICE_JOB}retry"
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
@@ -110,15 +114,37 @@ async def _drain(sender: Sender[Reply], running: Callable[[], bool]) -> None:
 
 
 async def publish_notices(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Enqueue every notice whose time has come, then drain the outbox."""
+    """Enqueue every notice whose time has come, then drain the outbox. While the database
+    refuses the writes, this tries again every ``DRAIN_INTERVAL`` (one warning per outage)."""
     dialog = dialog_of(context)
-    published = await in_store(
-        context,
-        lambda: publish_due(dialog.store, dialog.library.kb, datetime.now(UTC), DEFAULT_LANG),
-    )
+    try:
+        published = await in_store(
+            context,
+            lambda: publish_due(dialog.store, dialog.library.kb, datetime.now(UTC), DEFAULT_LANG),
+        )
+    except sqlite3.Error as exc:
+        if not disk_error(exc):
+            raise
+        _publish_again(context, exc)
+        return
     for notice_id, rows in published.items():
         log.info("notice %s enqueued for %d subscribers", notice_id, rows)
     await drain_outbox(context)
+
+
+def _publish_again(context: ContextTypes.DEFAULT_TYPE, exc: sqlite3.Error) -> None:
+    """Try the due notices again in ``DRAIN_INTERVAL`` (once, however many jobs failed)."""
+    if context.job is None or context.job.data != RETRY:
+        log.warning(
+            "due notices not enqueued: database not writable (%s): trying again every %g s",
+            describe(exc),
+            DRAIN_INTERVAL,
+        )
+    job_queue = context.job_queue
+    if job_queue is not None and not job_queue.get_jobs_by_name(RETRY_JOB):
+        job_queue.run_once(
+            publish_notices, DRAIN_INTERVAL, data=RETRY, name=RETRY_JOB, job_kwargs=_ANY_LATENESS
+        )
 
 
 def schedule_notices(job_queue: Jobs, dialog: Dialog, enqueued: Collection[str]) -> None:
