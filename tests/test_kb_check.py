@@ -594,3 +594,20 @@ def test_a_second_check_of_the_same_files_reads_what_the_first_found(
     gifts.write_text(gifts.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert run_check(small_kb) == first
     assert len(matched) == 2
+
+
+def test_a_frame_formula_with_no_word_or_an_address_of_two_words_is_reported(
+    small_kb: Path,
+) -> None:
+    """smalltalk.yaml's frame lists: an empty item (as in every list), a formula with no
+    word (never met) and an address of two words (its second word would open an address)."""
+    path = small_kb / "smalltalk.yaml"
+    path.write_text(
+        "frame:\n  - please clarify\n  - ''\n  - '…'\naddresses:\n  - dear\n  - dear sir\n",
+        encoding="utf-8",
+    )
+    assert _problems(small_kb) == [
+        f"{path}:3: small talk 'frame': 'frame' item 2 is empty or not text",
+        f"{path}:4: frame: '…' has no word",
+        f"{path}:7: addresses: 'dear sir' must be one word",
+    ]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Collection, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.kb.markup import markup_problems, paragraphs, visible_length
 from bot.kb.model import (
+    ADDRESSES,
     DANGLING,
     FOLLOW_UP_JUMPS,
+    FRAME,
     LANGS,
     PERSONAL_GIFT_CHECK,
     WARNING,
@@ -25,6 +27,7 @@ from bot.kb.model import (
     line_at,
 )
 from bot.kb.reader import did_you_mean, typo_of
+from bot.matching.normalize import words as folded_words
 
 MESSAGE_LIMIT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
 MIN_QUESTIONS = 8
@@ -63,11 +66,7 @@ def check_smalltalk_references(
     """smalltalk.yaml's references (at ``path``, reported as ``name``): each line of
     ``follow-up-jumps`` must name a list of the file and an entry of the base, and
     ``personal-gift-check`` a checker; a line naming neither would be left out unsaid."""
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-
-    def line_of(text: str) -> int:
-        return next((n for n, line in enumerate(lines, 1) if text in line), 1)
-
+    line_of = _line_finder(path)
     problems = []
     for jump in smalltalk.get(FOLLOW_UP_JUMPS, ()):
         kind, _, target = jump.partition(" ")
@@ -84,6 +83,32 @@ def check_smalltalk_references(
             message = f"{PERSONAL_GIFT_CHECK}: no checker {checker!r}{guess}"
             problems.append(Problem(name, line_of(f"{PERSONAL_GIFT_CHECK}:"), message))
     return problems
+
+
+def check_frame_lists(
+    path: Path, name: str, smalltalk: Mapping[str, Sequence[str]]
+) -> list[Problem]:
+    """smalltalk.yaml's ``frame`` and ``addresses`` (at ``path``, reported as ``name``): a
+    formula with no word would never be met, and an address must be one word (the words
+    after it are a name: "dear sir" would make "sir" an address)."""
+    line_of = _line_finder(path)
+    problems = [
+        Problem(name, line_of(item), f"{FRAME}: {item!r} has no word")
+        for item in smalltalk.get(FRAME, ())
+        if not folded_words(item)
+    ]
+    problems += [
+        Problem(name, line_of(item), f"{ADDRESSES}: {item!r} must be one word")
+        for item in smalltalk.get(ADDRESSES, ())
+        if len(item.split()) > 1
+    ]
+    return problems
+
+
+def _line_finder(path: Path) -> Callable[[str], int]:
+    """The number of the first line of ``path`` holding a text (1 when none does)."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return lambda text: next((n for n, line in enumerate(lines, 1) if text in line), 1)
 
 
 def check_entries(

@@ -27,6 +27,8 @@ def line_at(lines: tuple[int, ...], index: int, default: int) -> int:
 DANGLING = "points to no entry"  # in every reference problem's message
 FOLLOW_UP_JUMPS = "follow-up-jumps"  # smalltalk.yaml: a follow-up kind and the entry it leads to
 PERSONAL_GIFT_CHECK = "personal-gift-check"  # smalltalk.yaml: the check for a personal gift
+FRAME = "frame"  # smalltalk.yaml: formulas of a letter or a forward, left out around a question
+ADDRESSES = "addresses"  # smalltalk.yaml: words an address begins with ("dear", «уважаемые»)
 WARNING = "warning: "  # the start of a problem's message that does not stop the base loading
 
 

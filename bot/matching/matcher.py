@@ -58,6 +58,10 @@ _ARTICLE = re.compile(r"\d{3,}_\d{1,2}")  # an article with its part, folded ("3
 # at the dot of "тел. [PHONE]")
 _CLAUSE_END = re.compile(r"[,;\n]|(?<=[.!?])\s+(?!\[)")
 _WORD = re.compile(r"\w+")
+# a message's clauses as its frame is found by (see Matcher._unframed): split at new lines,
+# the end of a sentence and commas, semicolons and colons ("Forwarded: …") before a space (in
+# a word, they are letters typed on the wrong keyboard layout: ";tyf" is «жена»)
+_FRAME_CUT = re.compile(r"[,;:]+(?=\s)|\n+|(?<=[.!?…])\s+")
 PERSONAL_CLAUSE = 3  # words besides personal data: a clause this short only gives it
 
 SMALLTALK_ENTRIES = {"capabilities": "about-bot"}  # small talk that an entry answers best
@@ -279,13 +283,45 @@ class Matcher:
                 joined.append(word)
         return joined
 
+    def _asked(self, text: str, written: Lang | None) -> tuple[str, list[str], Guess, str | None]:
+        """What a message asks: its text and folded words without its frame (see
+        :meth:`_unframed`) unless it is small talk as it is, the language guessed from the
+        whole message, and the small-talk kind of what is left (None: no small talk)."""
+        folded, guess = self._words(text, written)
+        kind = self.smalltalk.kind(folded)
+        if kind is None and (asked := self._unframed(text, written)) != text:
+            folded = self._folded(asked, written)
+            return asked, folded, guess, self.smalltalk.kind(folded)
+        return text, folded, guess, kind
+
+    def _unframed(self, text: str, written: Lang | None) -> str:
+        """``text`` without its frame: the clauses at its beginning and end that ask nothing
+        on their own ("Dear Sir or Madam, please clarify the following. … Thank you."; see
+        :meth:`SmallTalk.frames`); as it is when it is all frame or one clause."""
+        cuts = [0, *(end for cut in _FRAME_CUT.finditer(text) for end in cut.span()), len(text)]
+        clauses = list(zip(cuts[::2], cuts[1::2], strict=True))  # (start, end) of each
+        if len(clauses) < 2:
+            return text
+
+        def frames(clause: tuple[int, int]) -> bool:
+            return self.smalltalk.frames(self._folded(text[clause[0] : clause[1]], written))
+
+        first, last = 0, len(clauses)
+        while first < last and frames(clauses[first]):
+            first += 1
+        while last > first and frames(clauses[last - 1]):
+            last -= 1
+        if first == last:
+            return text
+        asked = text[clauses[first][0] : clauses[last - 1][1]].strip()
+        return _asking(asked, text[clauses[last - 1][1] :])
+
     def _match(self, text: str, written: Lang | None, *, personal: bool = True) -> MatchResult:
         """The match of ``text``; with ``personal``, an abstention off topic is judged again
         without its personal data (see :meth:`_judged_without_personal_data`)."""
-        folded, guess = self._words(text, written)
+        text, folded, guess, kind = self._asked(text, written)
         lang, told = guess.lang, guess.told
         signal = self.smalltalk.case_signal(folded)
-        kind = self.smalltalk.kind(folded)
         if kind is not None:
             answer = SMALLTALK_ENTRIES.get(kind)
             entry_id = answer if answer and self.kb.get(answer) else None
@@ -396,9 +432,8 @@ class Matcher:
     def explain(self, text: str) -> tuple[str, list[float]] | None:
         """The candidate entry for ``text`` and its FEATURES values, or None when the message
         is small talk or ranks no entry (what the confidence model is trained on)."""
-        text = text[: self.config.max_input]
-        folded, _ = self._words(text)
-        if self.smalltalk.kind(folded) is not None:
+        text, folded, _, kind = self._asked(text[: self.config.max_input], None)
+        if kind is not None:
             return None
         ranking = self._rank(text, folded)
         if not ranking.ranked:
@@ -961,6 +996,14 @@ def _writes_cyrillic(written: Lang | None) -> bool | None:
 def _between(short: float, story: float, storiness: float) -> float:
     """A setting for a message ``storiness`` of the way (0 to 1) from short to a story."""
     return short + storiness * (story - short)
+
+
+def _asking(asked: str, after: str) -> str:
+    """A message's words without its frame, a question when the frame after them asked it
+    ("Госслужащим можно всё. Это правда?" asks «Госслужащим можно всё?»)."""
+    if "?" in after and not asked.endswith("?"):
+        return asked.rstrip(".!…,;: ") + "?"
+    return asked
 
 
 def _question_sentence(text: str) -> str | None:

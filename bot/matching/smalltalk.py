@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
-from bot.kb.model import FOLLOW_UP_JUMPS, PERSONAL_GIFT_CHECK
+from bot.kb.model import ADDRESSES, FOLLOW_UP_JUMPS, FRAME, PERSONAL_GIFT_CHECK
 from bot.matching.function_words import ALL_LANGUAGE_WORDS, ALL_STOPWORDS
 from bot.matching.normalize import LINK, fold, words
 
@@ -30,7 +30,7 @@ OUTSIDE_WORDS = "outside-words"
 ASKS_ANONYMITY = "asks-anonymity"
 INTRODUCTIONS = "introductions"
 PERSONAL_GIVER = "personal-giver"
-NAME_WORDS = 3  # words of a name after an introduction ("меня зовут Болат Серикович")
+NAME_WORDS = 3  # words of a name after an introduction or an address ("меня зовут Болат Серикович")
 DURATION_DIGITS = 2  # a number of up to this many digits before a unit is a time span ("7 дней")
 PHRASE_CUTOFF = 85.0
 TWO_PHRASES_WORDS = 8  # longer messages are never read as two small-talk phrases
@@ -39,6 +39,8 @@ FRAMED_WORDS = 12  # longer messages are never read as a phrase with words aroun
 # ("ақымақ бот екенсің", "ты робот что ли?"): about the bot itself, never about the base
 _FRAMED = frozenset({"robot", "insult"})
 _POLITE = frozenset({"greeting", "thanks"})
+# kinds said around a question, asking nothing ("Good afternoon! … Thank you. Bye")
+_COURTESY = frozenset({*_POLITE, "goodbye"})
 _WORD_LISTS = (  # words, no phrases
     FOLLOW_UP,
     ASKS_WHEN,
@@ -50,11 +52,12 @@ _WORD_LISTS = (  # words, no phrases
     ASKS_ANONYMITY,
     INTENSIFIERS,
     OUTSIDE_WORDS,
+    ADDRESSES,
 )
 # lines of word beginnings
 _SIGNALS = (CASE_SIGNALS, DOMAIN_SIGNALS, OVERVIEW_SIGNALS, ORDERS, PERSONAL_GIVER)
 # kinds a message still is with intensifiers or addressees left out ("спасибо огромное")
-_STRENGTHENED = frozenset({*_POLITE, "goodbye"})
+_STRENGTHENED = _COURTESY
 # kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон",
 # "time", "сағат", "stop", "exit", "уведомления") are ordinary in questions
 _PHRASES_ONLY = frozenset(
@@ -129,11 +132,11 @@ class SmallTalk:
         self._phrases: dict[str, str] = {}
         self._words: dict[str, str] = {}
         self._topical = topical
-        # greetings and thanks ("привет", "thank you") around a message, longest first
+        # greetings and thanks ("привет", "thank you") around a message, longest first (then
+        # in order: a set's order changes from run to run with the hash seed)
         self._polite = sorted(
             {tuple(words(text)) for kind in _POLITE for text in phrases.get(kind, ())} - {()},
-            key=len,
-            reverse=True,
+            key=lambda phrase: (-len(phrase), phrase),
         )
         self._polite_words = {word for phrase in self._polite for word in phrase}
         self._jumps = _jumps(phrases)
@@ -142,6 +145,7 @@ class SmallTalk:
                 *_SIGNALS,
                 NEUTRAL,
                 INTRODUCTIONS,
+                FRAME,
                 PERSONAL_GIFT_CHECK,
                 *_WORD_LISTS,
                 FOLLOW_UP_JUMPS,
@@ -178,6 +182,8 @@ class SmallTalk:
         self._asks_anonymity = _word_list(phrases, ASKS_ANONYMITY)
         self._jump_signals = {kind: _Beginnings(phrases.get(kind, ())) for kind in self._jumps}
         self._introductions = {tuple(words(text)) for text in phrases.get(INTRODUCTIONS, ())}
+        self._frame = frozenset(fold(text) for text in phrases.get(FRAME, ())) - {""}
+        self._addresses = _word_list(phrases, ADDRESSES)
 
     def is_smalltalk_word(self, word: str) -> bool:
         """True for a word of the greetings and thanks that the entries never use."""
@@ -214,6 +220,22 @@ class SmallTalk:
             or self._framed_kind(folded)
             or self._introduction_kind(folded)
         )
+
+    def frames(self, folded: list[str]) -> bool:
+        """Whether a clause of a message (its folded words) asks nothing on its own, and is
+        left out around a question: no word at all ("🙏"); a greeting, thanks or goodbye; a
+        formula of a letter or a forward (``frame``: "please clarify the following",
+        «Переслано», «Рас па?»); or an address with up to NAME_WORDS words after it
+        (``addresses``: "Dear Sir or Madam", «Уважаемые коллеги»), greetings before it aside."""
+        if not folded:
+            return True
+        addressed = self._without_polite_words(folded)
+        if addressed and addressed[0] in self._addresses and len(addressed) <= NAME_WORDS + 1:
+            return True
+        formula = process.extractOne(
+            " ".join(folded), self._frame, scorer=fuzz.ratio, score_cutoff=PHRASE_CUTOFF
+        )
+        return formula is not None or self.kind(folded) in _COURTESY
 
     def _introduction_kind(self, folded: list[str]) -> str | None:
         """ "greeting" for a message that only says who the user is, a greeting or thanks
