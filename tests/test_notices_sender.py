@@ -13,9 +13,11 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+import httpx
 import pytest
 import pytest_asyncio
 from telegram import Bot
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
@@ -27,7 +29,7 @@ from bot.notices import DrainReport, Limits, Sender, publish_due
 from bot.notices import sender as sender_module
 from bot.notices.lease import Lease
 from bot.telegram.notices import TelegramTransport
-from bot.telegram.ratelimit import ChatRateLimiter
+from bot.telegram.ratelimit import ChatRateLimiter, flood_pause
 from tests.helpers.botapi_emulator import BotAPIEmulator
 from tests.helpers.notice_broadcast import NOTICE, NOTICE_ID, add_subscribers, write_knowledge
 
@@ -71,7 +73,8 @@ def enqueue(dialog: Dialog, chat_ids: range, *, only: str | None = NOTICE_ID) ->
 def sender(
     dialog: Dialog, bot: Bot, limits: Limits = FAST, at: datetime | None = None
 ) -> Sender[Reply]:
-    """A sender holding the database's lease, wired as the bot's (at the time ``at``)."""
+    """A sender holding the database's lease, wired as the bot's (at the time ``at``),
+    sharing the pause of ``bot``'s limiter when it has one."""
     clock = (lambda: at) if at is not None else (lambda: datetime.now(UTC))
     lease = Lease(dialog.store, now=clock)
     assert lease.take() is not None
@@ -83,6 +86,7 @@ def sender(
         limits=limits,
         now=clock,
         waits=lambda notice_id: dialog.library.kb.may_return(notice_id),
+        flood=flood_pause(bot),
     )
 
 
@@ -93,6 +97,20 @@ async def drain(dialog: Dialog, bot: Bot, limits: Limits = FAST) -> DrainReport:
 def delivered(emu: BotAPIEmulator) -> Counter[int]:
     """Messages delivered per chat."""
     return Counter(r.chat_id for r in emu.sent if r.ok and r.chat_id is not None)
+
+
+def connection_refused() -> NetworkError:
+    """PTB's error for a connection refused before anything was sent."""
+    error = NetworkError("httpx.ConnectError: [Errno 111] Connection refused")
+    error.__cause__ = httpx.ConnectError("[Errno 111] Connection refused")
+    return error
+
+
+def dropped_connection() -> NetworkError:
+    """PTB's error for a connection dropped after the request was sent."""
+    error = NetworkError("httpx.RemoteProtocolError: Server disconnected")
+    error.__cause__ = httpx.RemoteProtocolError("Server disconnected")
+    return error
 
 
 async def test_blocked_users_are_marked_inactive_and_others_get_it_once(
@@ -187,6 +205,71 @@ async def test_slots_missed_while_stalled_are_not_made_up_in_a_burst(
     busiest = max(sum(t <= other < t + 1.0 for other in taken) for t in taken)
     assert busiest == 29
     assert taken[-1] - taken[0] < 120 / 28.5 + 0.5  # and the rate is kept
+
+
+async def test_a_429_pauses_every_request_once_for_its_retry_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a fake clock: a 429 (retry after 5 s) for one chat's message holds back another
+    chat's message, a request without a chat and the notice sender sharing the pause until
+    5.1 s; the sender's own pause for the same 429 does not lengthen it."""
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += max(seconds, 0.0)
+
+    monkeypatch.setattr(sender_module.asyncio, "sleep", sleep)
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # PTB's RetryAfter warns about its future type
+    limiter = ChatRateLimiter(max_retries=0, clock=lambda: now[0])
+
+    async def flooded() -> bool:
+        raise RetryAfter(5)
+
+    async def sent() -> bool:
+        return True
+
+    with pytest.raises(RetryAfter):
+        await limiter.process_request(flooded, (), {}, "sendMessage", {"chat_id": 1}, None)
+    shared = flood_pause(ExtBot("1:x", rate_limiter=limiter))
+    assert shared is limiter.flood
+    notices = sender_module.RateLimiter(28.5, 1.05, clock=lambda: now[0], flood=shared)
+    notices.pause(5)  # the sender saw the same 429
+    await limiter.process_request(sent, (), {}, "sendMessage", {"chat_id": 2}, None)
+    assert now[0] == pytest.approx(5.1)
+    now[0] = 1.0
+    await limiter.process_request(sent, (), {}, "getMe", {}, None)
+    assert now[0] == pytest.approx(5.1)
+    now[0] = 1.0
+    await notices.acquire()
+    assert now[0] == pytest.approx(5.1)
+
+
+@pytest.mark.parametrize(
+    ("error", "calls"),
+    [
+        (NetworkError("Internal Server Error"), 3),  # Telegram answered 500: retried twice
+        (connection_refused(), 3),
+        (TimedOut(), 1),  # may have been delivered: never sent again
+        (dropped_connection(), 1),
+        (BadRequest("chat not found"), 1),
+    ],
+)
+async def test_only_a_request_surely_not_delivered_is_sent_again(
+    error: NetworkError, calls: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def sleep(_seconds: float) -> None:
+        pass
+
+    monkeypatch.setattr(sender_module.asyncio, "sleep", sleep)
+    made = []
+
+    async def failing() -> bool:
+        made.append(1)
+        raise error
+
+    with pytest.raises(type(error)):
+        await ChatRateLimiter().process_request(failing, (), {}, "answerCallbackQuery", {}, None)
+    assert len(made) == calls
 
 
 async def test_rate_stays_under_the_flood_limits(emu: BotAPIEmulator, dialog: Dialog) -> None:

@@ -158,3 +158,30 @@ async def test_notice_due_while_the_database_refuses_writes_goes_out_once_it_tak
     assert received(emu, "Новое правило") == dict.fromkeys([*SUBSCRIBERS, 904], 1)
     assert list(enqueued) == ["refused"]
     assert caplog.text.count("due notices not enqueued") == 1
+
+
+async def test_a_429_during_a_broadcast_pauses_every_message(
+    emu: BotAPIEmulator, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The probe's finding: the bot's limiter retried a 429 itself and paused its chat only,
+    and 139 notices went to others within the retry_after. Now nothing at all leaves for the
+    retry_after, neither notices nor a reply to a user who writes meanwhile, and every
+    subscriber still gets the notice once."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # PTB's RetryAfter warns about its future type
+    subscribers = range(9000, 9040)
+    store = Store(settings.db_path)
+    for chat_id in subscribers:
+        store.set_subscriptions(chat_id, {ALL_TOPICS})
+    store.close()
+    add_notice(settings, "missed", "2020-10-18")
+    emu.fail_next("sendMessage", 429, retry_after=1)
+    everyone = [*SUBSCRIBERS, *subscribers]
+    async with running(settings):
+        refused = await emu.wait_for(lambda r: r.error_code == 429)
+        emu.push_text(950, "/help", language_code="en")
+        reply = await emu.wait_for(lambda r: r.chat_id == 950 and r.ok)
+        await until(lambda: len(received(emu, "Новое правило")) == len(everyone), timeout=15)
+    during = [r for r in emu.sent if r.ok and 0 < r.timestamp - refused.timestamp < 1.0]
+    assert during == []
+    assert reply.timestamp - refused.timestamp >= 1.0
+    assert received(emu, "Новое правило") == dict.fromkeys(everyone, 1)

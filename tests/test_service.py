@@ -129,20 +129,20 @@ async def test_the_flood_notice_goes_out_at_once_ahead_of_the_queued_replies(
     assert notice <= 1  # behind the reply under way at most, not after the queued ones
 
 
-async def test_flood_control_for_one_chat_holds_back_no_other(
+async def test_flood_control_for_one_chat_holds_back_every_chat(
     emu: BotAPIEmulator, settings: Settings
 ) -> None:
+    """A 429 pauses every message for its retry_after (docs/notices.md): Telegram's flood
+    control is usually the bot's overall limit, and sending on risks longer bans."""
     async with running(settings):
         emu.fail_next("sendMessage", 429, retry_after=PAUSE)
         mark = len(emu.sent)
         emu.push_text(FLOODER, "/help", language_code="en")
         refused = await emu.wait_for(lambda r: r.error_code == 429, after=mark)
-        pushed = time.monotonic()
         other = await asked(emu, PATIENT, "/help", language_code="en")
         [retried] = await replies(emu, FLOODER, emu.sent.index(refused) + 1)
-    assert other.ok and other.timestamp - pushed < PAUSE  # not held back by the pause
+    assert other.ok and other.timestamp - refused.timestamp >= PAUSE  # held back too
     assert retried.ok and retried.timestamp - refused.timestamp >= PAUSE
-    assert other.timestamp < retried.timestamp
 
 
 async def test_replies_keep_the_order_of_a_chats_messages(

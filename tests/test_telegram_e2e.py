@@ -29,6 +29,7 @@ from bot.dialog import UserRef, build_dialog
 from bot.kb import read_knowledge
 from bot.kb.markup import to_html, visible_length
 from bot.store import Store
+from bot.telegram import ratelimit
 from bot.telegram.webhook import SECRET_HEADER
 from tests.helpers.botapi_emulator import BotAPIEmulator, parse_html, utf16_len
 from tests.helpers.knowledge_files import entry_yaml
@@ -242,6 +243,46 @@ async def test_flood_429_is_retried(
     emu.push_text(CHAT, "/start", language_code="en")
     await emu.wait_for(lambda r: r.chat_id == CHAT and r.ok)
     assert [r.status for r in emu.calls("sendMessage")] == [429, 200]
+
+
+async def test_a_reply_refused_by_a_server_error_is_sent_again(
+    app: Application,
+    emu: BotAPIEmulator,
+    expect_rejections: set[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 500 and a 502 (Telegram answered: nothing was delivered) are retried; the user gets
+    the answer."""
+    monkeypatch.setattr(ratelimit, "SERVER_BACKOFF", 0.01)
+    expect_rejections.update({500, 502})
+    emu.fail_next("sendMessage", 500)
+    emu.fail_next("sendMessage", 502)
+    emu.push_text(CHAT, "/help", language_code="en")
+    answer = await emu.wait_for(lambda r: r.chat_id == CHAT and r.ok)
+    assert "/topics" in (answer.plain_text or "")
+    assert [r.status for r in emu.calls("sendMessage")] == [500, 502, 200]
+
+
+async def test_a_reply_whose_connection_dropped_is_not_sent_twice_and_warned_about(
+    app: Application, emu: BotAPIEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The connection dropped after Telegram took the message: it may have arrived, so it is
+    not sent again, and the log says so in a warning, not as a failure."""
+    emu.drop_next("sendMessage")
+    emu.push_text(CHAT, "/help", language_code="en")
+    await until(lambda: any("may have been delivered" in r.getMessage() for r in caplog.records))
+    assert [r.status for r in emu.calls("sendMessage")] == [200]
+    assert [
+        (record.levelname, record.getMessage())
+        for record in caplog.records
+        if record.name == "bot.telegram.handlers"
+    ] == [
+        (
+            "WARNING",
+            "a message's reply may have been delivered, not sent again: NetworkError: "
+            "httpx.RemoteProtocolError: Server disconnected without sending a response.",
+        )
+    ]
 
 
 @pytest.mark.logs_errors

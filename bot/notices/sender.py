@@ -113,6 +113,27 @@ class DrainReport:
         return (self.finished or time.monotonic()) - self.started
 
 
+class FloodPause:
+    """Until when nothing at all may be sent: the latest 429's ``retry_after``.
+
+    One is shared by everything that sends through a bot (its replies and the notice sender),
+    so a 429 for any message holds back every other one.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.until = 0.0
+
+    def extend(self, seconds: float) -> None:
+        """Send nothing for ``seconds`` from now (a longer pause under way stays as it is)."""
+        self.until = max(self.until, self.clock() + seconds)
+
+    async def wait(self) -> None:
+        """Return once no pause is under way."""
+        while (left := self.until - self.clock()) > 0:
+            await asyncio.sleep(left)
+
+
 class RateLimiter:
     """Spaces messages ``1/rate`` apart overall and ``chat_interval`` apart per chat.
 
@@ -120,17 +141,22 @@ class RateLimiter:
     counts it; waiters are served in order. Slots missed while the process was stalled (a busy
     machine) are not made up in a burst: no more than ``ceil(rate)`` messages go in any second.
     A chat's next message waits ``chat_interval`` from the end of its previous call, so Telegram
-    sees them at least that far apart. A 429 pauses everything for its ``retry_after``.
+    sees them at least that far apart. A 429 pauses everything for its ``retry_after``: the
+    ``flood`` pause, shared with the bot's own limiter when it has one.
     """
 
     def __init__(
-        self, rate: float, chat_interval: float, clock: Callable[[], float] = time.monotonic
+        self,
+        rate: float,
+        chat_interval: float,
+        clock: Callable[[], float] = time.monotonic,
+        flood: FloodPause | None = None,
     ) -> None:
         self._gap = 1.0 / rate
         self._chat_interval = chat_interval
         self._clock = clock
         self._next = 0.0
-        self._paused_until = 0.0
+        self.flood = flood or FloodPause(clock)
         self._taken: deque[float] = deque(maxlen=math.ceil(rate))  # the latest slots' times
         self._lock = asyncio.Lock()  # FIFO: slots go to waiters in arrival order
         self._chat_locks: dict[int, asyncio.Lock] = {}
@@ -163,7 +189,7 @@ class RateLimiter:
     async def acquire(self) -> None:
         """Wait for the next overall slot (and for a pause to end), then take it."""
         async with self._lock:
-            while (start := max(self._next, self._paused_until, self._second_free())) > (
+            while (start := max(self._next, self.flood.until, self._second_free())) > (
                 now := self._clock()
             ):
                 await asyncio.sleep(start - now)
@@ -180,7 +206,7 @@ class RateLimiter:
 
     def pause(self, seconds: float) -> None:
         """Send nothing for ``seconds``."""
-        self._paused_until = max(self._paused_until, self._clock() + seconds)
+        self.flood.extend(seconds)
 
 
 def backoff(attempts: int) -> float:
@@ -221,7 +247,8 @@ class Sender(Generic[Message]):
     Rows of a notice that ``waits`` (left out of the base for a problem, to come back when the
     file is fixed) are not claimed: they are looked at again every ``HELD_RETRY`` seconds.
     Every store call (``render`` included, which reads the user's language) goes through
-    ``run``.
+    ``run``. ``flood`` is the pause the bot's own limiter keeps (when it has one): a 429 seen by
+    either holds back both, once.
     """
 
     def __init__(
@@ -235,6 +262,7 @@ class Sender(Generic[Message]):
         now: Callable[[], datetime] = utc_now,
         run: Offload = in_place,
         waits: Callable[[str], bool] = lambda _notice_id: False,
+        flood: FloodPause | None = None,
     ) -> None:
         self.store = store
         self.transport = transport
@@ -244,7 +272,7 @@ class Sender(Generic[Message]):
         self.now = now
         self.run = run
         self.waits = waits
-        self.limiter = RateLimiter(self.limits.rate, self.limits.chat_interval)
+        self.limiter = RateLimiter(self.limits.rate, self.limits.chat_interval, flood=flood)
         self.busy = False
         self.unrecorded: dict[tuple[int, ...], tuple[int, Outcome]] = {}  # (chat, outcome)
         self.store_error: sqlite3.Error | None = None  # while the store refuses writes

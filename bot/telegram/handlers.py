@@ -43,6 +43,7 @@ from bot.kb import Lang
 from bot.store import describe, disk_error
 from bot.store import user_ref as pseudonym
 from bot.telegram.metrics import Metrics
+from bot.telegram.ratelimit import uncertain
 from bot.telegram.render import keyboard, split_html, to_messages
 from bot.telegram.worker import Worker
 
@@ -337,13 +338,22 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error and keep running; a user who blocked the bot is marked inactive.
 
     Never the update itself: it carries the user's text, name and ids. Telegram's refusals
-    (its own description, no traceback) are one line; anything else is a bug: its traceback.
+    (its own description, no traceback) are one line; a timeout or a dropped connection, after
+    which the reply may have arrived, a warning; anything else is a bug: its traceback.
     """
     error = context.error
     if isinstance(error, Forbidden) and isinstance(update, Update):
         user = user_ref(update, context)
         log.info("%s blocked the bot: %s", who(context, user.chat_id), error)
         await in_store(context, partial(dialog_of(context).set_active, user, False))
+        return
+    if uncertain(error):
+        log.warning(
+            "a %s's reply may have been delivered, not sent again: %s: %s",
+            _kind(update),
+            type(error).__name__,
+            error,
+        )
         return
     if isinstance(error, TelegramError):
         log.error("a %s failed: %s: %s", _kind(update), type(error).__name__, error)

@@ -12,16 +12,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-import warnings
 from collections.abc import Callable, Collection, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import partial
 from typing import cast
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.dialog import Dialog, Reply
 from bot.dialog.core import RELOAD_INTERVAL
@@ -39,6 +37,7 @@ from bot.notices import (
 from bot.notices.lease import Lease
 from bot.store import describe, disk_error
 from bot.telegram.handlers import DIALOG, WORKER, dialog_of, in_store, send_replies
+from bot.telegram.ratelimit import flood_pause, retry_after_seconds
 from bot.telegram.types import App, Jobs
 from bot.telegram.worker import Worker
 
@@ -50,14 +49,6 @@ NOTICE_JOB = "notice:"  # job name prefix: one job per future notice
 _ANY_LATENESS = {"misfire_grace_time": None}  # a job run late (busy loop) still runs
 RETRY = "retry"  # the data of the job trying the due notices again after a refused write
 RETRY_JOB = f"{NOTICE_JOB}retry"
-
-
-def retry_after_seconds(error: RetryAfter) -> float:
-    """``retry_after`` in seconds, whichever type this PTB version returns."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 @contextlib.contextmanager
@@ -187,6 +178,7 @@ async def setup_notice_jobs(application: App, lease: Lease) -> None:
         lease=lease,
         run=worker,
         waits=lambda notice_id: dialog.library.kb.may_return(notice_id),
+        flood=flood_pause(application.bot),
     )
     schedule_notices(job_queue, dialog, await worker(dialog.store.enqueued_notices))
     job_queue.run_repeating(

@@ -45,7 +45,7 @@ import re
 import socket
 import threading
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -727,6 +727,7 @@ class BotAPIEmulator:
         self._open_inline_queries: set[str] = set()
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
         self._delays: dict[str, deque[float]] = defaultdict(deque)
+        self._drops: Counter[str] = Counter()
         self._send_times: deque[float] = deque()
         self._chat_send_times: dict[int, deque[float]] = defaultdict(deque)
 
@@ -927,6 +928,11 @@ class BotAPIEmulator:
         delivered, as with Telegram.
         """
         self._delays[self._canonical(method)].extend([seconds] * count)
+
+    def drop_next(self, method: str, *, count: int = 1) -> None:
+        """Handle the next ``count`` calls of ``method`` ("*": any), then drop the connection
+        without answering: the client sees a network error, the message was delivered."""
+        self._drops[self._canonical(method)] += count
 
     def message(self, chat_id: int, message_id: int) -> dict[str, Any]:
         """The current state of a message (after edits), as a Bot API ``Message`` dict."""
@@ -1264,7 +1270,18 @@ class BotAPIEmulator:
         except _ApiError as exc:
             body, status = exc.payload(), exc.status
         self._record(name, params, status, body)
+        if self._take_drop(name):
+            if request.transport is not None:
+                request.transport.abort()
+            raise ConnectionResetError("emulator: connection dropped after the call")
         return web.json_response(body, status=status)
+
+    def _take_drop(self, method: str) -> bool:
+        for key in (method, "*"):
+            if self._drops[key]:
+                self._drops[key] -= 1
+                return True
+        return False
 
     @staticmethod
     async def _read_params(request: web.Request) -> Params:

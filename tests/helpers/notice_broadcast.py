@@ -37,7 +37,7 @@ from bot.notices.lease import LEASE_TTL, Lease, keep_lease, wait_for_lease  # no
 from bot.notices.offload import in_place  # noqa: E402
 from bot.store import ALL_TOPICS, Store  # noqa: E402
 from bot.telegram.notices import TelegramTransport  # noqa: E402
-from bot.telegram.ratelimit import ChatRateLimiter  # noqa: E402
+from bot.telegram.ratelimit import ChatRateLimiter, flood_pause  # noqa: E402
 from tests.helpers.knowledge_files import entry_yaml  # noqa: E402
 
 NOTICE_ID = "bench-notice"
@@ -119,6 +119,7 @@ async def broadcast(
             partial(render_deliveries, dialog),
             lease=lease,
             limits=limits,
+            flood=flood_pause(bot),
         )
         report = await sender.drain(lambda: not stop.is_set())
     keeper.cancel()
