@@ -809,3 +809,61 @@ def test_a_boss_demanding_a_sum_is_told_where_to_report(bundled: Matcher, text: 
     assert "extortion-demand" in bundled.index.concepts_in(bundled.folded(text))
     result = bundled.match(text)
     assert (result.entry_id or result.suggestions[0]) == "report-corruption"
+
+
+def _with_beyond_base(*lines: str) -> Matcher:
+    """The small base, with smalltalk.yaml's ``beyond-base-matters`` lines."""
+    kb = make_kb()
+    smalltalk = {**kb.smalltalk, "beyond-base-matters": lines}
+    return Matcher(replace(kb, smalltalk=smalltalk), usage=NO_USAGE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Может ли госслужащий принять подарок после увольнения?",
+        "Can a civil servant accept a gift after resigning?",
+        "Мемлекеттік қызметші қызметтен кеткен соң сыйлық ала ала ма?",
+    ],
+)
+def test_a_matter_beyond_the_base_is_not_answered_with_an_entry_about_another(text: str) -> None:
+    """Round 36: near-domain questions the base does not answer (rules after leaving the
+    service, a declaration, the ethics code) got an entry at high confidence. A matter named
+    that the entry's own texts do not name leaves it offered, not answered."""
+    assert _with_beyond_base().match(text).entry_id == "gifts-ban"
+    result = _with_beyond_base("после увольн", "after resign", "қызметтен кеткен соң").match(text)
+    assert (result.entry_id, result.beyond_base) == (None, True)
+    assert result.suggestions[0] == "gifts-ban" and not result.off_topic
+
+
+def test_an_entry_whose_own_question_names_the_matter_is_still_answered() -> None:
+    """ "what is entrapment" names a matter of the list, and the entry's question names it."""
+    result = _with_beyond_base("entrapment").match("what is entrapment")
+    assert (result.entry_id, result.beyond_base) == ("provocation-definition", False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Можно ли бывшему чиновнику после увольнения со службы принимать подарки от подрядчиков?",
+        "After I resign from the ministry, can I accept gifts from the contractors I worked with?",
+        "Сыбайлас жемқорлық туралы хабарлаған қызметкерді бастығы қудалап жүр, оны кім қорғайды?",
+    ],
+)
+def test_the_bundled_base_holds_no_rule_after_leaving_or_on_reprisals(
+    bundled: Matcher, text: str
+) -> None:
+    """The bundled list: after leaving the service, a reprisal for reporting corruption.
+    The gift ban and where to report were answered (89-98 %); they are offered now."""
+    result = bundled.match(text)
+    assert (result.entry_id, result.beyond_base) == (None, True) and result.suggestions
+
+
+def test_a_matter_is_named_in_one_sentence(bundled: Matcher) -> None:
+    """A state revenue inspector («кірістер») whose visitor filed a declaration names no
+    income declaration: its words are in two sentences. The gift is answered."""
+    text = (
+        "Мемлекеттік кірістер басқармасында инспектормын. Бір кәсіпкер декларациясын "
+        "тапсырып болған соң үстелімде бір қорап шоколад қалдырып кетті. Не істеймін?"
+    )
+    assert bundled.match(text).entry_id == "gifts-any-value-ban"
