@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -151,6 +152,41 @@ def test_a_tab_is_told_to_be_spaces(small_kb: Path) -> None:
     assert f"{path}:{line}: YAML syntax: a tab; indent with spaces, not tabs" in _problems(small_kb)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "message"),
+    [
+        (
+            "      - gift-ban вопрос 2",
+            "     - gift-ban вопрос 2",
+            "вопрос 2",
+            "this line is indented 5 spaces, the lines above it 4 or 6: "
+            "line it up with the field or list item it belongs to",
+        ),
+        (
+            "    answer: |\n      Answer. (kk)",
+            "   answer: |\n      Answer. (kk)",
+            "   answer: |",
+            "this line is indented 3 spaces, the lines above it 2 or 4: "
+            "line it up with the field or list item it belongs to",
+        ),
+        (
+            "    answer: |\n      Answer. (ru)",
+            "    answer:\n      **If you** can",
+            "**If you**",
+            "a text starting with '*' (such as **bold**) or '&' must be in quotes, or, for an "
+            "answer, start on the line after 'answer: |'",
+        ),
+    ],
+)
+def test_a_yaml_mistake_is_told_in_plain_words_at_its_line(
+    small_kb: Path, old: str, new: str, needle: str, message: str
+) -> None:
+    """Not the YAML library's "expected <block end>, but found '<block sequence start>'"."""
+    path = small_kb / "gifts.yaml"
+    _edit(path, old, new)
+    assert _problems(small_kb) == [f"{path}:{_line_of(path, needle)}: YAML syntax: {message}"]
+
+
 def test_two_questions_merged_by_an_extra_space_are_a_warning(small_kb: Path) -> None:
     """'      - one\n       - two' is one plain scalar, 'one - two' (a probe): said, as a
     warning that does not stop the base loading."""
@@ -272,14 +308,69 @@ def test_empty_question(small_kb: Path) -> None:
     ), _problems(small_kb)
 
 
+@pytest.mark.parametrize(
+    ("question", "read_as"),
+    [
+        ("Вопрос: что делать?", "a field and its value (': ' makes one)"),
+        ("1424", "a number"),
+    ],
+)
+def test_a_question_yaml_reads_as_no_text_is_one_problem_saying_to_quote_it(
+    small_kb: Path, question: str, read_as: str
+) -> None:
+    """Not "item 3 is empty or not text" and also "has 7 questions, at least 8 are needed"."""
+    path = small_kb / "gifts.yaml"
+    _edit(path, "      - gift-ban вопрос 3", f"      - {question}")
+    assert _problems(small_kb) == [
+        f"{path}:{_line_of(path, f'- {question}')}: entry 'gift-ban' [ru]: 'questions' item "
+        f"{question!r} is read as {read_as}; put it in quotes"
+    ]
+
+
 def test_same_question_under_two_entries(small_kb: Path) -> None:
-    _edit(small_kb / "gifts.yaml", "gift-family question 2", "GIFT-BAN question 1?")
-    problems = _problems(small_kb)
-    assert any(
-        "entry 'gift-family' [en]: question 'GIFT-BAN question 1?' is also a question of "
-        "entry 'gift-ban'" in p
-        for p in problems
-    ), problems
+    """In one file, told at the later copy, naming the first one's place."""
+    path = small_kb / "gifts.yaml"
+    _edit(path, "gift-family question 2", "GIFT-BAN question 1?")
+    assert _problems(small_kb) == [
+        f"{path}:{_line_of(path, 'GIFT-BAN question 1?')}: entry 'gift-family' [en]: question "
+        "'GIFT-BAN question 1?' is also a question of entry 'gift-ban' "
+        f"({path}:{_line_of(path, 'gift-ban question 1')})"
+    ]
+
+
+@pytest.mark.parametrize("newer", ["about.yaml", "gifts.yaml"])
+def test_a_question_of_two_files_is_told_in_the_one_saved_last(small_kb: Path, newer: str) -> None:
+    """A probe: the copy just added was blamed on the untouched file, with no line for it."""
+    about, gifts = small_kb / "about.yaml", small_kb / "gifts.yaml"
+    _edit(about, "about-bot question 2", "gift-ban question 1")
+    older = gifts if newer == "about.yaml" else about
+    os.utime(older, (1_600_000_000, 1_600_000_000))
+    os.utime(small_kb / newer, (1_700_000_000, 1_700_000_000))
+    copy, first = _line_of(about, "gift-ban question 1"), _line_of(gifts, "gift-ban question 1")
+    told = (
+        (about, copy, "about-bot", gifts, first, "gift-ban")
+        if newer == "about.yaml"
+        else (gifts, first, "gift-ban", about, copy, "about-bot")
+    )
+    assert _problems(small_kb) == [
+        f"{told[0]}:{told[1]}: entry {told[2]!r} [en]: question 'gift-ban question 1' is also "
+        f"a question of entry {told[5]!r} ({told[3]}:{told[4]})"
+    ]
+
+
+def test_too_few_questions_and_a_long_answer_are_told_at_their_fields(small_kb: Path) -> None:
+    path = small_kb / "gifts.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("      - gift-ban вопрос 2")
+    end = text.index("    answer: |", start)
+    text = text[:start] + text[end:]
+    path.write_text(text.replace("Answer. (en)", "x" * 4100, 1), encoding="utf-8")
+    assert _problems(small_kb) == [
+        f"{path}:{_line_of(path, 'questions:', 2)}: entry 'gift-ban' [ru]: has 1 question, "
+        "at least 8 are needed",
+        f"{path}:{_line_of(path, 'x' * 4100)}: entry 'gift-ban' [en]: answer is 4100 characters "
+        "once rendered, over Telegram's 4096",
+    ]
 
 
 def test_answer_over_telegram_limit(small_kb: Path) -> None:
@@ -436,13 +527,6 @@ def test_a_yml_file_is_warned_about_until_it_is_gone(small_kb: Path) -> None:
             '    answer: "**Not closed"',
             '"**Not closed',
             "entry 'gift-ban' [kk]: answer: unbalanced '**' (bold is **text** on one line)",
-        ),
-        (
-            "gift-family question 2",
-            "GIFT-BAN question 1?",
-            "GIFT-BAN question 1?",
-            "entry 'gift-family' [en]: question 'GIFT-BAN question 1?' is also a question of "
-            "entry 'gift-ban'",
         ),
         (
             "topic: gifts\n  reviewed: 2020-10-18\n  related: [gift-family]",

@@ -10,6 +10,11 @@ from bot.kb.checks import LONG_ANSWER, LONG_PARAGRAPH, style_warnings
 from tests.helpers.knowledge_files import entry_yaml
 
 
+def _line_of(path: Path, needle: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
 def warnings_for(small_kb: Path, answer: str) -> list[str]:
     (small_kb / "long.yaml").write_text(entry_yaml("long-one", answer=answer), encoding="utf-8")
     base, problems = read_knowledge(small_kb)
@@ -21,7 +26,8 @@ def test_a_paragraph_over_the_limit_is_warned_about(small_kb: Path) -> None:
     warnings = warnings_for(small_kb, "Short first.\n\n      " + "x" * LONG_PARAGRAPH)
     assert len(warnings) == 3  # the paragraph grows by " (kk)" in each language
     assert warnings[0].endswith(
-        f"long.yaml:1: warning: entry 'long-one' [kk]: paragraph 2 is {LONG_PARAGRAPH + 5} "
+        f"long.yaml:{_line_of(small_kb / 'long.yaml', 'x' * LONG_PARAGRAPH)}: warning: entry "
+        f"'long-one' [kk]: paragraph 2 is {LONG_PARAGRAPH + 5} "
         f"characters, over {LONG_PARAGRAPH}"
     )
 

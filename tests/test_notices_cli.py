@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -83,13 +84,13 @@ def test_shipped_notice_and_a_good_one_pass(notice_path: Path) -> None:
         (
             "topics: [gifts]",
             "topics: [gifts, weather]",
-            "id:",
+            "topics:",
             "notice 'gift-rules': topic 'weather' is not in topics.yaml",
         ),
         (
             "related: [gift-ban]",
             "related: [nowhere]",
-            "id:",
+            "related:",
             "notice 'gift-rules': related id 'nowhere' points to no entry",
         ),
         (
@@ -101,14 +102,14 @@ def test_shipped_notice_and_a_good_one_pass(notice_path: Path) -> None:
         (
             "  body: Текст.",
             "  body: Текст [ссылка](javascript:x).",
-            "id:",
+            "body: Текст [",
             "notice 'gift-rules': [ru] body: ",
         ),
         (
             "  body: Text.",
             "  body: " + "Long text. " * 400,
-            "id:",
-            "notice 'gift-rules': [en] title and body are too long for one Telegram message",
+            "body: Long text.",
+            "notice 'gift-rules': [en] title and body are 4409 characters, over Telegram's 4096",
         ),
         (
             "publish_at: 2020-10-18",
@@ -141,13 +142,19 @@ def test_each_broken_notice_is_reported_with_path_and_line(
     assert any(line.startswith(expected) for line in lines), (expected, lines)
 
 
-def test_duplicate_notice_id(notice_path: Path) -> None:
+@pytest.mark.parametrize("copy_is_newer", [True, False])
+def test_duplicate_notice_id_is_told_in_the_file_saved_last(
+    notice_path: Path, copy_is_newer: bool
+) -> None:
     copy = notice_path.with_name("zz-copy.yaml")
     copy.write_text(NOTICE, encoding="utf-8")
+    newer, older = (copy, notice_path) if copy_is_newer else (notice_path, copy)
+    os.utime(older, (1_600_000_000, 1_600_000_000))
+    os.utime(newer, (1_700_000_000, 1_700_000_000))
     lines = check(notice_path.parent.parent)
     assert (
-        f"{copy}:{line_of(copy, 'id:')}: notice 'gift-rules': id is already used by "
-        f"{notice_path}" in lines
+        f"{newer}:{line_of(newer, 'id:')}: notice 'gift-rules': id is already used by "
+        f"{older}:{line_of(older, 'id:')}" in lines
     ), lines
 
 

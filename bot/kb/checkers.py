@@ -28,6 +28,7 @@ from bot.kb.reader import (
     node_line,
     read_date,
     read_sources,
+    text_lines,
     typo_of,
     valid_id,
     yaml_files,
@@ -94,7 +95,11 @@ def _read_outcome(r: Reader, path: Path, node: Any, line: int, what: str) -> Che
     sources = tuple(read_sources(r, path, node, what))
     related = r.str_items(path, node, "related", what)
     return CheckerOutcome(
-        texts, sources, tuple(i for i, _ in related), tuple(line for _, line in related)
+        texts,
+        sources,
+        tuple(i for i, _ in related),
+        tuple(line for _, line in related),
+        {lang: text_lines(node, lang, text) for lang, text in texts.items()},
     )
 
 

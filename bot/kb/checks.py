@@ -22,8 +22,10 @@ from bot.kb.model import (
     Checker,
     Entry,
     KnowledgeBase,
+    Lang,
     LangText,
     Notice,
+    NoticeText,
     Problem,
     Topic,
     line_at,
@@ -184,7 +186,7 @@ def check_entries(
 
 
 def _check_lang(
-    entry: Entry, lang: str, text: LangText, seen: dict[tuple[str, str], tuple[Entry, int]]
+    entry: Entry, lang: Lang, text: LangText, seen: dict[tuple[str, str], tuple[Entry, int]]
 ) -> list[Problem]:
     out: list[Problem] = []
 
@@ -195,8 +197,10 @@ def _check_lang(
             )
         )
 
-    if len(text.questions) < MIN_QUESTIONS:
-        add(f"has {len(text.questions)} questions, at least {MIN_QUESTIONS} are needed")
+    count = len(text.questions)
+    if count < MIN_QUESTIONS:
+        plural = "question" if count == 1 else "questions"
+        add(f"has {count} {plural}, at least {MIN_QUESTIONS} are needed", text.line)
     for i, question in enumerate(text.questions):
         key, line = question_key(question), line_at(text.question_lines, i, entry.line)
         if not key:
@@ -204,17 +208,45 @@ def _check_lang(
             continue
         other, first = seen.setdefault((lang, key), (entry, i))
         if other is not entry:
-            add(f"question {question!r} is also a question of entry {other.id!r}", line)
+            there = other.question_line(lang, other.questions(lang)[first])
+            out.append(_also_of(question, lang, (entry, line), (other, there)))
         elif first != i:
             before = line_at(text.question_lines, first, entry.line)
             add(f"question {question!r} is listed twice (line {before})", line, WARNING)
     for i, answer_line in enumerate(text.answer.split("\n")):  # markup never spans lines
         for message in markup_problems(answer_line):
-            add(f"answer: {message}", line_at(text.answer_lines, i, entry.line))
+            add(f"answer: {message}", text.answer_line(i, entry.line))
     length = visible_length(text.answer)
     if length > MESSAGE_LIMIT:
-        add(f"answer is {length} characters once rendered, over Telegram's {MESSAGE_LIMIT}")
+        add(
+            f"answer is {length} characters once rendered, over Telegram's {MESSAGE_LIMIT}",
+            text.answer_line(0, entry.line),
+        )
     return out
+
+
+def _edited_later(path: str, than: str) -> bool:
+    """Whether the file ``path`` was saved after ``than`` (False when either is gone)."""
+    try:
+        return Path(path).stat().st_mtime > Path(than).stat().st_mtime
+    except OSError:
+        return False
+
+
+def _also_of(
+    question: str, lang: str, here: tuple[Entry, int], there: tuple[Entry, int]
+) -> Problem:
+    """A question of two entries, told at the copy in the file saved last (the one just
+    written, when two files differ), naming the other place."""
+    if _edited_later(there[0].path, here[0].path):
+        here, there = there, here
+    (entry, line), (other, other_line) = here, there
+    return Problem(
+        entry.path,
+        line,
+        f"entry {entry.id!r} [{lang}]: question {question!r} is also a question of entry "
+        f"{other.id!r} ({other.path}:{other_line})",
+    )
 
 
 def check_notices(notices: list[Notice], base: KnowledgeBase) -> list[Problem]:
@@ -225,27 +257,53 @@ def check_notices(notices: list[Notice], base: KnowledgeBase) -> list[Problem]:
     for notice in notices:
         by_id[notice.id].append(notice)
 
-        def add(message: str, notice: Notice = notice) -> None:
-            problems.append(Problem(notice.path, notice.line, f"notice {notice.id!r}: {message}"))
+        def add(message: str, field: str, notice: Notice = notice) -> None:
+            line = notice.lines.get(field, notice.line)
+            problems.append(Problem(notice.path, line, f"notice {notice.id!r}: {message}"))
 
         if len(by_id[notice.id]) > 1:
-            first = by_id[notice.id][0]
-            add(f"id is already used by {first.path}")
+            problems.append(_id_used_twice(by_id[notice.id][0], notice))
         for lang in LANGS:
             text = notice.texts.get(lang)
             if text is None:  # missing or not a mapping: the reader told
                 continue
-            for message in markup_problems(text.body):
-                add(f"[{lang}] body: {message}")
-            if visible_length(text.markup()) > MESSAGE_LIMIT:
-                add(f"[{lang}] title and body are too long for one Telegram message")
+            problems.extend(_check_notice_text(notice, lang, text))
         for topic in notice.topics:
             if base.topics and topic not in base.topics:
-                add(unknown_topic(topic, base.topics))
+                add(unknown_topic(topic, base.topics), "topics")
         for target in notice.related:
             if base.get(target) is None:
-                add(dangling(target, base.entries))
+                add(dangling(target, base.entries), "related")
     return problems
+
+
+def _check_notice_text(notice: Notice, lang: str, text: NoticeText) -> list[Problem]:
+    """A notice's body markup, at each line, and its length, at the body's first line."""
+    out = []
+
+    def add(message: str, index: int = 0) -> None:
+        line = line_at(text.body_lines, index, notice.lines.get(lang, notice.line))
+        out.append(Problem(notice.path, line, f"notice {notice.id!r}: [{lang}] {message}"))
+
+    for i, body_line in enumerate(text.body.split("\n")):
+        for message in markup_problems(body_line):
+            add(f"body: {message}", i)
+    length = visible_length(text.markup())
+    if length > MESSAGE_LIMIT:
+        add(f"title and body are {length} characters, over Telegram's {MESSAGE_LIMIT}")
+    return out
+
+
+def _id_used_twice(first: Notice, second: Notice) -> Problem:
+    """Two notices of one id, told at the file saved last, naming the other."""
+    if _edited_later(first.path, second.path):
+        first, second = second, first
+    return Problem(
+        second.path,
+        second.lines.get("id", second.line),
+        f"notice {second.id!r}: id is already used by "
+        f"{first.path}:{first.lines.get('id', first.line)}",
+    )
 
 
 def stale_notices(notices: Iterable[Notice], now: datetime, max_age: timedelta) -> list[Problem]:
@@ -305,20 +363,40 @@ def style_warnings(entries: Iterable[Entry]) -> list[Problem]:
     for entry in entries:
         for lang, text in entry.texts.items():
 
-            def warn(message: str, entry: Entry = entry, lang: str = lang) -> None:
+            def warn(
+                message: str,
+                index: int,
+                entry: Entry = entry,
+                lang: str = lang,
+                text: LangText = text,
+            ) -> None:
+                line = text.answer_line(index, entry.line)
                 warnings.append(
-                    Problem(
-                        entry.path, entry.line, f"{WARNING}entry {entry.id!r} [{lang}]: {message}"
-                    )
+                    Problem(entry.path, line, f"{WARNING}entry {entry.id!r} [{lang}]: {message}")
                 )
 
             length = visible_length(text.answer)
             if length > LONG_ANSWER:
-                warn(f"answer is {length} characters, over {LONG_ANSWER} (a screen and a half)")
+                warn(f"answer is {length} characters, over {LONG_ANSWER} (a screen and a half)", 0)
+            starts = _paragraph_starts(text.answer)
             for number, paragraph in enumerate(paragraphs(text.answer), start=1):
                 size = visible_length(paragraph)
                 if size > LONG_PARAGRAPH:
-                    warn(f"paragraph {number} is {size} characters, over {LONG_PARAGRAPH}")
-            if SOURCES_LINE.search(text.answer):
-                warn("answer has a sources line; the bot adds the sources block itself")
+                    message = f"paragraph {number} is {size} characters, over {LONG_PARAGRAPH}"
+                    warn(message, line_at(starts, number - 1, 0))
+            found = SOURCES_LINE.search(text.answer)
+            if found:
+                message = "answer has a sources line; the bot adds the sources block itself"
+                warn(message, text.answer.count("\n", 0, found.start()))
     return warnings
+
+
+def _paragraph_starts(text: str) -> tuple[int, ...]:
+    """The index of each paragraph's first line among the lines of ``text`` (as
+    :func:`paragraphs` splits it)."""
+    starts, blank = [], True
+    for index, line in enumerate(text.split("\n")):
+        if line.strip() and blank:
+            starts.append(index)
+        blank = not line.strip()
+    return tuple(starts)

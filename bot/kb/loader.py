@@ -23,6 +23,7 @@ from bot.kb.checks import (
     check_smalltalk_references,
     unknown_topic,
 )
+from bot.kb.citations import check_citations
 from bot.kb.model import (
     DANGLING,
     LANGS,
@@ -147,6 +148,7 @@ def _read_entry(r: Reader, path: Path, node: Any, line: int) -> Entry | None:
             answer,
             tuple(line for _, line in questions),
             text_lines(lnode, "answer", answer),
+            key_line(lnode, "questions"),
         )
     related = r.str_items(path, node, "related", what)
     return Entry(
@@ -305,8 +307,12 @@ def _read_notice(r: Reader, path: Path, node: Any) -> Notice | None:
         if lang in node and r.fields(
             path, lnode, key_line(node, lang), lwhat, _NOTICE_LANG_FIELDS, _NOTICE_LANG_FIELDS
         ):
+            body = r.text(path, lnode, "body", lwhat)
             texts[lang] = NoticeText(
-                r.text(path, lnode, "title", lwhat), r.text(path, lnode, "body", lwhat)
+                r.text(path, lnode, "title", lwhat),
+                body,
+                key_line(lnode, "title"),
+                text_lines(lnode, "body", body),
             )
     topics = r.str_list(path, node, "topics", what)
     if not topics:
@@ -347,10 +353,10 @@ def parse_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
 
     Entries, notices and checkers that cannot be read are left out; of two with the same id
     the first wins. While a file cannot be read (not YAML, or empty) or two entries share an
-    id, references to entries are not checked: the entries it lost would all be reported
-    missing (one mistake, one problem). Cross-entry checks (duplicates,
-    dangling references, lengths) are in :mod:`bot.kb.checks`, the checkers' trees in
-    :mod:`bot.kb.checkers`.
+    id, references to entries are not checked, nor the numbers their sources cite: the entries
+    it lost would all be reported missing (one mistake, one problem). Cross-entry checks
+    (duplicates, dangling references, lengths) are in :mod:`bot.kb.checks`, the checkers'
+    trees in :mod:`bot.kb.checkers`, cited numbers in :mod:`bot.kb.citations`.
     """
     root = Path(root)
     r = Reader(root)
@@ -384,6 +390,8 @@ def parse_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     ids = [entry.id for entry in entries]
     if r.unparsed or len(set(ids)) < len(ids):  # entries lost: references follow from it
         across = [p for p in across if DANGLING not in p.message]
+    else:  # and so would what only their sources cite
+        across += check_citations(base)
     return base, [*r.problems, *across]
 
 

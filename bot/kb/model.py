@@ -54,6 +54,7 @@ class Source:
     article: dict[Lang, str] = field(default_factory=dict)
     url: str | None = None
     urls: dict[Lang, str] = field(default_factory=dict)  # its page in each language, if any
+    contacts: tuple[str, ...] = ()  # the phone numbers it gives (never shown: checked against)
 
     def link(self, lang: Lang) -> str | None:
         """Its address for a reader of ``lang``: the page in that language, if it has one."""
@@ -68,6 +69,11 @@ class LangText:
     answer: str
     question_lines: tuple[int, ...] = field(default=(), compare=False)  # each question's line
     answer_lines: tuple[int, ...] = field(default=(), compare=False)  # each answer line's line
+    line: int = field(default=0, compare=False)  # the line of its ``questions`` field
+
+    def answer_line(self, index: int, default: int) -> int:
+        """The file's line of line ``index`` of the answer (``default`` when not known)."""
+        return line_at(self.answer_lines, index, default)
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,8 @@ class NoticeText:
 
     title: str
     body: str
+    title_line: int = field(default=0, compare=False)  # 0: not known (built in code)
+    body_lines: tuple[int, ...] = field(default=(), compare=False)  # each body line's line
 
     def markup(self) -> str:
         """The notice as one message: the title in bold, then the body."""
@@ -182,6 +190,7 @@ class CheckerOutcome:
     sources: tuple[Source, ...]
     related: tuple[str, ...] = ()
     related_lines: tuple[int, ...] = field(default=(), compare=False)
+    lines: dict[Lang, tuple[int, ...]] = field(default_factory=dict, compare=False)  # each text's
 
 
 @dataclass(frozen=True)

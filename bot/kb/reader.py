@@ -18,12 +18,13 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.tokens import ScalarToken
 
+from bot.kb.citations import article_numbers
 from bot.kb.model import LANGS, WARNING, Lang, Problem, Source
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_BYTES = 48  # leaves room for a callback-data prefix within Telegram's 64 bytes
 ID_RULE = f"kebab-case ASCII of at most {MAX_ID_BYTES} characters"
-SOURCE_FIELDS = {"title", "article", "url"}
+SOURCE_FIELDS = {"title", "article", "url", "contacts"}
 TYPO_SIMILARITY = 75  # rapidfuzz ratio: an unknown field this close to a missing one is its typo
 
 
@@ -158,6 +159,11 @@ class Reader:
         out = []
         for i, item in enumerate(value):
             line = item_line(value, i, node, key)
+            misread = self._misread(path, line, item)
+            if misread:  # one problem: not also too few items
+                self.add(path, line, f"{what}: {key!r} item {misread[0]!r} {misread[1]}")
+                out.append((misread[0], line))
+                continue
             if not isinstance(item, str) or not item.strip():
                 self.add(path, line, f"{what}: {key!r} item {i + 1} is empty or not text")
                 continue
@@ -171,6 +177,19 @@ class Reader:
                     "holds ' - ': two items, one indented a space too far?",
                 )
         return out
+
+    def _misread(self, path: Path, line: int, item: Any) -> tuple[str, str] | None:
+        """(the item as written, what YAML made of it) for a text item of a block list read
+        as a mapping (``- Вопрос: что делать?``) or a number (``- 1424``); else None."""
+        if isinstance(item, CommentedMap):
+            kind = "is read as a field and its value (': ' makes one); put it in quotes"
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            kind = "is read as a number; put it in quotes"
+        else:
+            return None
+        source = self.lines.get(path, [])
+        written = source[line - 1].strip() if 0 < line <= len(source) else ""
+        return (written[2:].strip(), kind) if written.startswith("- ") else None
 
 
 def _syntax_error(text: str, exc: MarkedYAMLError) -> tuple[int, str]:
@@ -186,9 +205,57 @@ def _syntax_error(text: str, exc: MarkedYAMLError) -> tuple[int, str]:
     if opened is not None:
         return opened.line + 1, "YAML syntax: a quote opened on this line is not closed"
     found = str(exc.problem or exc.context)
+    line = mark.line + 1 if mark else 1
     if "'\\t'" in found:  # "found character '\t' that cannot start any token"
-        found = "a tab; indent with spaces, not tabs"
-    return (mark.line + 1 if mark else 1), f"YAML syntax: {found}"
+        return line, "YAML syntax: a tab; indent with spaces, not tabs"
+    if found.startswith(_INDENT_ERRORS):
+        return line, f"YAML syntax: {_misindented(text, exc)}"
+    if found.startswith("could not find expected ':'") and exc.context_mark is not None:
+        return exc.context_mark.line + 1, f"YAML syntax: {_NOT_ONE_LINE}"
+    plain = next((words for start, words in _PLAIN.items() if found.startswith(start)), "")
+    return line, f"YAML syntax: {plain or found}"
+
+
+_INDENT_ERRORS = ("expected <block end>", "did not find expected key", "did not find expected '-'")
+_NOT_ONE_LINE = (
+    "a text that runs over several lines must start with '|' on the line of its field "
+    "('answer: |'), and a one-line text holding ': ' must be in quotes"
+)
+_PLAIN = {  # the start of the YAML library's words: what is wrong and how to fix it
+    "found undefined alias": (
+        "a text starting with '*' (such as **bold**) or '&' must be in quotes, or, for an "
+        "answer, start on the line after 'answer: |'"
+    ),
+    "mapping values are not allowed here": (
+        "a ': ' where no field can start: indent this line like the fields above it, or put "
+        "a text holding ': ' in quotes"
+    ),
+    "found character '@'": "a text starting with '@' must be in quotes",
+    "found character '`'": "a text starting with '`' must be in quotes",
+}
+
+
+def _misindented(text: str, exc: MarkedYAMLError) -> str:
+    """What is wrong with a line indented unlike the lines of its block: its indentation and
+    the nearest ones above it (back to where the block starts), one less and one more."""
+    lines = text.splitlines()
+    mark = exc.problem_mark
+    if mark is None or mark.line >= len(lines):
+        return "a line is indented unlike the lines above it; line it up with them"
+    start = exc.context_mark.line if exc.context_mark is not None else 0
+    spaces = len(lines[mark.line]) - len(lines[mark.line].lstrip(" "))
+    above = {
+        len(line) - len(line.lstrip(" "))
+        for line in lines[start : mark.line]
+        if line.strip() and not line.lstrip().startswith("#")
+    }
+    nearest = [max((n for n in above if n < spaces), default=None)]
+    nearest.append(min((n for n in above if n > spaces), default=None))
+    shown = " or ".join(str(n) for n in nearest if n is not None)
+    return (
+        f"this line is indented {spaces} spaces, the lines above it {shown}: "
+        "line it up with the field or list item it belongs to"
+    )
 
 
 def _token_before(text: str, where: tuple[int, int]) -> Any:
@@ -289,5 +356,28 @@ def read_sources(r: Reader, path: Path, entry: CommentedMap, what: str) -> list[
             articles = {
                 lang: r.text(path, node["article"], lang, f"{swhat} article") for lang in LANGS
             }
-        sources.append(Source(titles, articles, str(url) if url is not None else None, urls))
+            numbers = {lang: article_numbers(text) for lang, text in articles.items()}
+            if len({frozenset(found) for found in numbers.values()}) > 1:
+                shown = ", ".join(f"{lang} {sorted(found)}" for lang, found in numbers.items())
+                r.add(
+                    path,
+                    key_line(node, "article"),
+                    f"{swhat}: its article numbers differ between languages ({shown})",
+                )
+        contacts = _contacts(r, path, node, swhat)
+        sources.append(
+            Source(titles, articles, str(url) if url is not None else None, urls, contacts)
+        )
     return sources
+
+
+def _contacts(r: Reader, path: Path, source: CommentedMap, what: str) -> tuple[str, ...]:
+    """A source's ``contacts``: the phone numbers it gives, as text (``1424`` unquoted too)."""
+    value = source.get("contacts")
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(item, (str, int)) and str(item).strip() for item in items):
+        r.add(path, key_line(source, "contacts"), f"{what}: 'contacts' must list phone numbers")
+        return ()
+    return tuple(str(item).strip() for item in items)
