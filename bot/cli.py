@@ -629,6 +629,7 @@ def report_command(since: datetime | None, html_path: Path | None) -> None:
     questions waiting for an expert and the drafts for the base (ADAL_DRAFTS_DIR)."""
     from bot.insights.html import render_html
     from bot.insights.report import build_report, text_lines
+    from bot.matching.built import built_index
     from bot.store.keys import private_file
 
     settings = _settings()
@@ -645,9 +646,9 @@ def report_command(since: datetime | None, html_path: Path | None) -> None:
             "the bot records them once it runs"
         )
     try:
-        report = build_report(
-            store, _knowledge(settings), start, now, drafts=settings.drafts_folder
-        )
+        base = _knowledge(settings)
+        index = built_index(settings.knowledge_dir, base)
+        report = build_report(store, base, start, now, drafts=settings.drafts_folder, index=index)
     finally:
         store.close()
     if html_path is None:

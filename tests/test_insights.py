@@ -18,7 +18,6 @@ from bot.cli import cli
 from bot.config import Settings
 from bot.dialog import Dialog, UserRef, build_dialog
 from bot.insights.html import render_html
-from bot.insights.record import content_version
 from bot.insights.report import (
     RISING_MIN,
     Report,
@@ -26,6 +25,8 @@ from bot.insights.report import (
     group_unanswered,
     text_lines,
 )
+from bot.library import base_version
+from bot.matching import Matcher
 from bot.store import Store
 from bot.store.questions import Asked
 from tests.helpers.report_data import BUSINESS, FEES, fill
@@ -110,13 +111,15 @@ def test_a_conversation_full_of_personal_data_leaves_none_in_the_database(
 def test_answers_and_abstentions_are_recorded_with_entry_confidence_and_version(
     dialog: Dialog,
 ) -> None:
+    """The version is the live base's, the one the reload messages name: a probe found
+    `работает версия 913513f` in the chat and 5e239f7 in the stored rows, for one base."""
     dialog.handle_message(USER, "Можно ли госслужащему принять подарок?")
     dialog.handle_message(USER, "Какая погода завтра в Астане?")
     dialog.handle_message(USER, "Спасибо!")  # small talk: not a question to keep
     answer, abstention = dialog.store.questions_asked()
     assert answer.entry_id == "gifts-any-value-ban" and answer.answered
     assert answer.confidence > 50 and answer.lang == "ru"
-    assert answer.base == content_version(dialog.library.kb)
+    assert answer.base == dialog.library.base == base_version(dialog.library.root)
     assert abstention.entry_id is None and not abstention.answered
     assert abstention.text == "Какая погода завтра в Астане?"
 
@@ -137,20 +140,20 @@ def _asked(texts: list[tuple[str, str]]) -> list[Asked]:
     return [Asked(now, lang, None, (), 10.0, "v", text) for lang, text in texts]  # type: ignore[arg-type]
 
 
-def test_the_report_groups_paraphrases_of_one_question_apart_from_another() -> None:
+def test_the_report_groups_paraphrases_of_one_question_apart_from_another(bundled: Matcher) -> None:
     fees = [(lang, text) for lang, text in FEES if lang == "ru"]
     business = [(lang, text) for lang, text in BUSINESS if lang == "ru"]
     mixed = [x for pair in zip(fees, business, strict=False) for x in pair] + fees[len(business) :]
-    groups = group_unanswered(_asked(mixed))
+    groups = group_unanswered(_asked(mixed), bundled.index)
     found = sorted(sorted(q.text for q in g.questions) for g in groups)
     assert found == sorted([sorted(t for _, t in fees), sorted(t for _, t in business)])
     english = group_unanswered(
-        _asked([x for x in FEES if x[0] == "en"] + [("en", "What is the weather?")])
+        _asked([x for x in FEES if x[0] == "en"] + [("en", "What is the weather?")]), bundled.index
     )
     assert [g.count for g in english] == [2, 1]
 
 
-def test_a_question_whose_few_words_are_in_another_does_not_join_it() -> None:
+def test_a_question_whose_few_words_are_in_another_does_not_join_it(bundled: Matcher) -> None:
     """A probe: "[USERNAME] сказал что можно, правда?" joined a criminal-record question that
     also had "сказал" and "правда", and through it housing questions joined too; "а брат?"
     joined a question naming an uncle. Stems as sets equalled any longer question holding
@@ -165,30 +168,30 @@ def test_a_question_whose_few_words_are_in_another_does_not_join_it() -> None:
         ("ru", "очередь на жилье по госпрограмме как встать"),
     ]
     alone = [("ru", "[USERNAME] сказал что можно, правда?"), ("ru", "а брат?")]
-    groups = group_unanswered(_asked([*record, alone[0], *housing, alone[1]]))
+    groups = group_unanswered(_asked([*record, alone[0], *housing, alone[1]]), bundled.index)
     found = sorted(sorted(q.text for q in g.questions) for g in groups)
     expected = [sorted(t for _, t in record), sorted(t for _, t in housing)]
     assert found == sorted([*expected, *([t] for _, t in alone)])
 
 
-def test_a_bare_word_is_not_suggested_as_a_variant() -> None:
+def test_a_bare_word_is_not_suggested_as_a_variant(bundled: Matcher) -> None:
     """ "why?" after an answer, offered that answer's entry, made "add as a variant of …?"
     (a probe); a question of two content words or more still does."""
     now = datetime.now(UTC)
     bare = Asked(now, "en", None, ("gifts-any-value-ban",), 10.0, "v", "why?")  # type: ignore[arg-type]
     real = replace(bare, text="may my wife keep the perfume")
-    [short] = group_unanswered([bare, bare])
+    [short] = group_unanswered([bare, bare], bundled.index)
     assert short.suggestion() == "too short for a variant (a follow-up word?)"
-    [group] = group_unanswered([real])
+    [group] = group_unanswered([real], bundled.index)
     assert group.suggestion() == "add as a variant of gifts-any-value-ban?"
 
 
-def test_a_question_the_bot_found_off_topic_is_suggested_as_a_new_entry() -> None:
+def test_a_question_the_bot_found_off_topic_is_suggested_as_a_new_entry(bundled: Matcher) -> None:
     """A probe's "гонорар за лекцию" (told "I only answer questions about…") was suggested as
     a variant of the old gift threshold, the entry that happened to rank first."""
     now = datetime.now(UTC)
     fee = Asked(now, "ru", None, ("gifts-old-threshold",), 1.2, "v", "гонорар за лекцию можно")  # type: ignore[arg-type]
-    [group] = group_unanswered([fee, fee])
+    [group] = group_unanswered([fee, fee], bundled.index)
     assert group.nearest is None and group.suggestion() == "a new entry?"
 
 
@@ -398,3 +401,70 @@ def test_stats_shows_the_week_figures_and_the_top_unanswered_groups(dialog: Dial
     assert fees >= 3 and business == 2  # the matcher answers none of these, or one fee at most
     assert items[0].startswith(f"- ×{fees}: “") and "конференции" in items[0]
     assert items[1].startswith(f"- ×{business}: “") and "ИП" in items[1]
+
+
+# A probe's unanswered questions (as stored, redacted): renting out a flat and paid teaching.
+RENTING = {
+    "ru": [
+        "Здравствуйте, я [NAME], тел [PHONE], можно ли госслужащему сдавать квартиру в аренду?",
+        "можно ли госслужащему сдавать квартиру в аренду",
+        "госслужащий сдает квартиру в аренду это законно?",
+        "мой сосед [NAME], живет на [ADDRESS], работает в акимате и сдает квартиру, можно ли так?",
+        "можно ли сдавать квартиру, звоните [PHONE] или пишите в whatsapp [PHONE]",
+    ],
+    "kk": [
+        "Сәлеметсіз бе, менің атым [NAME], ЖСН [NUMBER], мемлекеттік қызметші пәтерін жалға бере "
+        "ала ма?",
+        "менің ЖСН-ім [NUMBER], [NAME], пәтерді жалға беруге бола ма",
+    ],
+    "en": [
+        "Hi, I'm [NAME] ([PHONE], [EMAIL]). Can a civil servant rent out his apartment?",
+        "can a civil servant rent out an apartment",
+        "my IIN is [NUMBER] and passport [DOCUMENT], can officials rent out property?",
+    ],
+}
+TEACHING = {
+    "ru": [
+        "может ли госслужащий заниматься преподавательской деятельностью за деньги",
+        "могу ли я как госслужащий преподавать в вузе за плату",
+        "Мой начальник [NAME] требует отчет, ИИН [IIN], можно ли преподавать платно?",
+    ],
+    "kk": ["мемлекеттік қызметші университетте ақылы сабақ бере ала ма"],
+    "en": ["can a civil servant teach at a university for money"],
+}
+# One question in three languages, by a word the languages share.
+CHANNEL = [
+    ("ru", "госслужащий блогер монетизация youtube разрешена?"),
+    ("kk", "YouTube арнасынан табыс табуға бола ма"),
+    ("en", "can I earn money from my YouTube channel"),
+    ("en", "is monetizing a youtube channel allowed"),
+]
+
+
+def test_the_report_groups_by_the_words_that_matter_not_by_civil_servant(
+    bundled: Matcher,
+) -> None:
+    """A probe: renting out a flat, asked 10 times, showed as four groups (ru ×5, en ×2, kk ×1,
+    en ×1), Russian teaching as two, and a Kazakh group joined teaching and renting by
+    «мемлекеттік қызметші … ала ма» alone. The words every question is asked with weigh
+    little, the labels of redacted details not at all; a word the languages share joins them."""
+    store = Store(":memory:")
+    asked = [
+        *(
+            (lang, text)
+            for topic in (RENTING, TEACHING)
+            for lang, ts in topic.items()
+            for text in ts
+        ),
+        *CHANNEL,
+    ]
+    for chat, (lang, text) in enumerate(asked):
+        store.record_question(chat, text, lang=lang, entry_id=None, confidence=5.0, base="v")
+    now = datetime.now(UTC)
+    report = build_report(store, bundled.kb, now - timedelta(days=1), now + timedelta(minutes=1))
+    found = sorted(sorted(q.text for q in g.questions) for g in report.groups)
+    by_topic = [sorted(ts) for topic in (RENTING, TEACHING) for ts in topic.values()]
+    assert found == sorted([*by_topic, sorted(text for _, text in CHANNEL)])
+    [channel] = [g for g in report.groups if len(g.langs) > 1]
+    assert channel.langs == {"en": 2, "ru": 1, "kk": 1}
+    assert any("×4 (en 2, ru 1, kk 1): " in line for line in text_lines(report))

@@ -283,7 +283,7 @@ class Answers(Feature):
         # foreign delegation?") is a question too: kept, and answered with "I don't know"
         asks = result.entry_id is None and question
         if commented is None or asks:  # for the maintainers' report (redacted, no Telegram id)
-            record_question(turn.store, turn.kb, turn.user.chat_id, text, result)
+            record_question(turn.store, turn.base, turn.user.chat_id, text, result)
             if (
                 self.handoff is not None
                 and result.entry_id is None

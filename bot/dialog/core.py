@@ -83,6 +83,7 @@ class Dialog:
             self.catalogs.translator(DEFAULT_LANG),
             live.kb,
             live.matcher,
+            live.base,
             self.store,
             self.catalogs,
             chosen,

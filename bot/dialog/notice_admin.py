@@ -218,7 +218,7 @@ class NoticeAdmin(Feature):
             unanswered=unanswered,
             share=share,
         )
-        groups = group_unanswered(asked, turn.kb.synonyms)[:TOP_GROUPS]
+        groups = group_unanswered(asked, turn.matcher.index)[:TOP_GROUPS]
         if not groups:
             return [head]
         top = _("**Most asked without an answer:**") + "".join(

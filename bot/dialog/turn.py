@@ -58,6 +58,7 @@ class Turn:
     _: Translate
     kb: KnowledgeBase
     matcher: Matcher
+    base: str  # the version of the live base (:attr:`bot.library.Library.base`)
     store: Store
     catalogs: Catalogs
     chosen: Lang | None = None

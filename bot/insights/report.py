@@ -16,21 +16,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from rapidfuzz import fuzz
-
 from bot.kb.drafts import Draft, read_drafts
-from bot.kb.model import LANGS, KnowledgeBase, Lang
+from bot.kb.model import KnowledgeBase, Lang
 from bot.matching.config import DEFAULT
 from bot.matching.function_words import ALL_STOPWORDS
-from bot.matching.ngrams import pieces
+from bot.matching.index import Index
 from bot.matching.normalize import words
-from bot.matching.stem import stem
+from bot.matching.usage import shipped
 from bot.redact import PLACEHOLDERS
 from bot.store import Case, Store
 from bot.store.feedback import Comment
 from bot.store.questions import Asked
 
-GROUP_SIMILARITY = 0.5  # two unanswered questions this alike (0-1) are one group
+GROUP_SIMILARITY = 0.35  # two unanswered questions this alike (0-1) are one group
 MAX_EXAMPLES = 3
 MAX_GROUPS = 30
 RISING_FACTOR = 2.0  # this week's count against the weekly average of the weeks before
@@ -46,40 +44,84 @@ def week_of(moment: datetime) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def concept_keys(synonyms: Iterable[tuple[str, ...]]) -> dict[str, str]:
-    """Each one-word synonym's stems (in any language) → its group's key, so that questions
-    in two languages, or in two words of one idea, share a token."""
-    keys: dict[str, str] = {}
-    for number, group in enumerate(synonyms):
-        for phrase in group:
-            found = words(phrase)
-            if len(found) == 1:
-                for lang in LANGS:
-                    keys.setdefault(stem(found[0], lang), f"~{number}")
-    return keys
+FRAME_WEIGHT = 0.01  # the least a word weighs: a question of frame words only equals itself
+
+
+class _Weights:
+    """How much a word tells questions apart: the inverse frequency, over the entries (and no
+    entry), of its most common key in the index's documents, the base's questions and the
+    tuning lines of how people ask. A word most entries are asked with ("civil servant",
+    «мемлекеттік қызметші», "можно", "бола ма") frames every question and weighs little; a
+    word no entry is asked with ("аренда", "rent") weighs most."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        found: Counter[str] = Counter()
+        for documents in index.documents:
+            found.update({feature for document in documents for feature in document})
+        classes, power = len(index.documents), index.config.idf_power
+        self.idf = {key: math.pow(math.log(classes / n), power) for key, n in found.items()}
+        self.unknown = math.pow(math.log(classes), power)
+
+    def weight(self, keys: frozenset[str]) -> float:
+        """The weight of a word found by ``keys``."""
+        found = min((self.idf[key] for key in keys if key in self.idf), default=self.unknown)
+        return max(found, FRAME_WEIGHT)
 
 
 class _Shape:
-    """What a question is compared on: its content stems (a synonym's as its group) and its
-    three-letter pieces."""
+    """What a question is compared on: its content words, each as the matcher reads it (its
+    forms, stems and synonym groups, :meth:`~bot.matching.index.Index.slot_keys`), weighed by
+    :class:`_Weights`. The word naming a redacted detail ("ИИН [NUMBER]") is left out."""
 
-    def __init__(self, text: str, lang: Lang, concepts: dict[str, str] | None = None) -> None:
-        content = [w for w in words(text) if w not in ALL_STOPWORDS | _PLACEHOLDER_WORDS]
-        found = {stem(w, lang) for w in content}
-        self.size = len(content)  # content words
-        self.stems = " ".join(sorted({(concepts or {}).get(s, s) for s in found}))
-        self.pieces = pieces(" ".join(content))
-        self.norm = math.sqrt(sum(n * n for n in self.pieces.values())) or 1.0
+    def __init__(self, text: str, lang: Lang, weights: _Weights) -> None:
+        folded = _without_labels(words(text))
+        self.slots = [
+            (keys, weights.weight(keys)) for keys in weights.index.slot_keys(folded, (lang,))
+        ]
+        self.size = len(self.slots)  # content words
+        self.total = sum(weight for _, weight in self.slots)
+
+    def _covered(self, other: _Shape) -> float:
+        """The weight of this question's words that the other one has too (a synonym, a
+        stem, or a form with the same first letters)."""
+        return sum(
+            weight * max((_alike(keys, theirs) for theirs, _ in other.slots), default=0.0)
+            for keys, weight in self.slots
+        )
 
     def similarity(self, other: _Shape) -> float:
-        """How alike two questions are, 0-1: their sorted stems as one string (rapidfuzz), or
-        their pieces (cosine), whichever says more. Not the stems as sets: a question whose
-        few stems are among another's ("а брат?", "[USERNAME] сказал что можно, правда?")
-        would equal any longer one that holds them, and chain unrelated questions."""
-        shared = sum(n * other.pieces[p] for p, n in self.pieces.items() if p in other.pieces)
-        cosine = shared / (self.norm * other.norm)
-        stems = fuzz.token_sort_ratio(self.stems, other.stems) / 100 if self.stems else 0.0
-        return max(cosine, stems * 0.9)  # equal stems alone are a strong, not a sure sign
+        """How alike two questions are, 0-1: the weight of the words both have, over the
+        weight of all their words. Both ways: a question whose few words are among another's
+        ("а брат?") is not alike a longer one that holds them."""
+        total = self.total + other.total
+        return (self._covered(other) + other._covered(self)) / total if total else 0.0
+
+
+def _without_labels(folded: list[str]) -> list[str]:
+    """Folded words without the redaction placeholders and the content word naming each
+    ("ИИН", "тел", "passport"; none for a placeholder right after another): what a user said
+    about himself, not what he asked."""
+    kept: list[str] = []
+    for before, word in zip(["", *folded], folded, strict=False):
+        if word not in _PLACEHOLDER_WORDS:
+            kept.append(word)
+            continue
+        while kept and kept[-1] in ALL_STOPWORDS:
+            kept.pop()
+        if kept and before not in _PLACEHOLDER_WORDS:
+            kept.pop()
+    return kept
+
+
+def _alike(one: frozenset[str], other: frozenset[str]) -> float:
+    """1 when two words share a key, DEFAULT.prefix_similarity when two of their forms begin
+    with the same DEFAULT.prefix_length letters ("преподавать", "преподавательской"), else 0."""
+    if not one.isdisjoint(other):
+        return 1.0
+    length = DEFAULT.prefix_length
+    starts = {key[:length] for key in one if len(key) >= length}
+    return DEFAULT.prefix_similarity if any(key[:length] in starts for key in other) else 0.0
 
 
 @dataclass
@@ -120,19 +162,18 @@ class Group:
         return "a new entry?"
 
 
-def group_unanswered(
-    questions: Iterable[Asked], synonyms: Iterable[tuple[str, ...]] = ()
-) -> list[Group]:
+def group_unanswered(questions: Iterable[Asked], index: Index) -> list[Group]:
     """The unanswered questions grouped by similarity (a question joins the group it is most
     like on average over the group's questions, if that is enough), the most frequent group
-    first; ``synonyms`` (the base's groups) make their words one. On average, not its most
+    first, its words read and weighed by the base's ``index``: a synonym group's words, in
+    any language, are one. On average, not its most
     similar question: a question like one of a group alone would chain another topic in."""
-    concepts = concept_keys(synonyms)
+    weights = _Weights(index)
     groups: list[Group] = []
     for asked in questions:
         if asked.answered or not asked.text.strip():
             continue
-        shape = _Shape(asked.text, asked.lang, concepts)
+        shape = _Shape(asked.text, asked.lang, weights)
         best, best_score = None, GROUP_SIMILARITY
         for group in groups:
             score = sum(shape.similarity(other) for other in group.shapes) / group.count
@@ -248,9 +289,12 @@ def build_report(
     *,
     comments: int = 200,
     drafts: Path | None = None,
+    index: Index | None = None,
 ) -> Report:
     """The report of what was asked from ``since`` to ``until``, with the cases waiting for an
-    expert now and the drafts in the folder ``drafts`` whose entry is not in the base."""
+    expert now and the drafts in the folder ``drafts`` whose entry is not in the base; its
+    unanswered questions read by ``index``, the base's (none: one built here, with the
+    shipped tuning lines)."""
     questions = [q for q in store.questions_asked(since) if q.created_at <= until]
     notes: dict[str, list[Comment]] = defaultdict(list)
     for comment in store.feedback_comments(since, limit=comments):
@@ -261,11 +305,14 @@ def build_report(
         if down
     ]
     downvoted.sort(key=lambda d: (-d.down, d.up, d.entry_id))
+    groups: list[Group] = []
+    if any(not q.answered for q in questions):
+        groups = group_unanswered(questions, index or Index(kb, usage=shipped()))[:MAX_GROUPS]
     return Report(
         since,
         until,
         questions,
-        group_unanswered(questions, kb.synonyms)[:MAX_GROUPS],
+        groups,
         downvoted,
         store.confusions(since),
         {e.id: e.topic for e in kb.entries.values()},
