@@ -150,14 +150,15 @@ async def test_notice_due_while_the_database_refuses_writes_goes_out_once_it_tak
         store = dialog_of(app).store
         await on_worker(app, lambda: store.db.execute("PRAGMA query_only = 1"))
         add_notice(settings, "refused", "2020-10-18")
-        await until(lambda: "due notices not enqueued" in caplog.text, timeout=10)
+        await until(lambda: "database not writable" in caplog.text, timeout=10)
         await ask(emu, "/subscribe all", chat_id=904, lang="ru")  # held until writable
         await on_worker(app, lambda: store.db.execute("PRAGMA query_only = 0"))
         await until(lambda: len(received(emu, "Новое правило")) == 4, timeout=10)
         enqueued = await on_worker(app, store.enqueued_notices)
     assert received(emu, "Новое правило") == dict.fromkeys([*SUBSCRIBERS, 904], 1)
     assert list(enqueued) == ["refused"]
-    assert caplog.text.count("due notices not enqueued") == 1
+    assert caplog.text.count("database not writable") == 1
+    assert caplog.text.count("database writable again") == 1
 
 
 async def test_a_429_during_a_broadcast_pauses_every_message(

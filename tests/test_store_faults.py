@@ -4,21 +4,26 @@ could not write are made once the database takes writes again."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import random
 import re
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from bot.config import Settings
 from bot.dialog import Dialog, UserRef, build_dialog
 from bot.dialog.reply import split_language
+from bot.notices.lease import Lease, keep_lease
 from bot.store import Store
+from bot.store.journal import CATCH_UP_BUSY_MS
 from bot.telegram.app import StartError, open_store
 
 QUESTION = "Можно ли мне как госслужащему принять подарок от посетителя?"
@@ -26,6 +31,7 @@ FAULTS = ("read-only", "full", "locked")
 FIRST = UserRef(chat_id=11, user_id=11, client_lang="ru")
 NEWCOMERS = [UserRef(chat_id=100 + n, user_id=100 + n, client_lang="en") for n in range(30)]
 BRIEF_WAIT = 0.05  # seconds a write waits for the lock in these tests (the bot's is longer)
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -94,6 +100,48 @@ def test_the_bot_answers_and_catches_up_when_the_database_cannot_be_written(
     assert store.count_users()["users"] == 1 + len(NEWCOMERS)
     assert store.subscriptions(NEWCOMERS[0].chat_id) == {"*"}
     assert "database writable again" in caplog.text
+
+
+def busy_timeout(store: Store) -> int:
+    """How many milliseconds a write waits for another process's lock now."""
+    return int(store.db.execute("PRAGMA busy_timeout").fetchone()[0])
+
+
+@pytest.mark.logs_errors
+@pytest.mark.parametrize("fault", FAULTS)
+async def test_one_outage_is_one_error_and_one_recovery_whoever_writes(
+    dialog: Dialog, store: Store, tmp_path: Path, fault: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The answers' held writes, the outbox's, the lease's: one error, and one line when the
+    first write goes through again (the held ones made with it); brief lock waits meanwhile."""
+    lease = Lease(store, ttl=timedelta(seconds=0.04))
+    assert lease.take() == 0
+    renewals = 0
+
+    async def counting(call: Callable[[], T]) -> T:
+        nonlocal renewals
+        renewals += 1
+        return call()
+
+    with unwritable(store, tmp_path / "adal.db", fault):
+        for user in NEWCOMERS:
+            answered(dialog, user, QUESTION)
+        answered(dialog, FIRST, "/subscribe all")
+        with contextlib.suppress(sqlite3.OperationalError):  # a full disk may have room for it
+            store.probe_write(datetime.now(UTC))
+        renewing = asyncio.create_task(keep_lease(lease, counting, on_lost=lambda: None))
+        while renewals < 3:
+            await asyncio.sleep(0.005)
+        renewing.cancel()
+        assert store.held and busy_timeout(store) == CATCH_UP_BUSY_MS
+    store.probe_write(datetime.now(UTC))
+    assert not store.held and store.subscriptions(FIRST.chat_id) == {"*"}
+    assert store.count_users()["users"] == 1 + len(NEWCOMERS)
+    assert busy_timeout(store) == BRIEF_WAIT * 1000
+    lines = [(r.levelno, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [level for level, _ in lines] == [logging.ERROR, logging.WARNING]
+    assert lines[0][1].startswith("database not writable")
+    assert lines[1][1].startswith("database writable again")
 
 
 @pytest.mark.logs_errors

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.telegram.logs import MASK, LibraryValues, Scrubbing, configure
 
@@ -23,6 +25,22 @@ def test_a_librarys_values_are_masked_but_numbers_and_words() -> None:
     assert LibraryValues().filter(library) and library.getMessage() == f"{MASK} {MASK} 3 getMe"
     ours = record("bot.telegram.app", "%s", "kept as it is")
     assert LibraryValues().filter(ours) and ours.getMessage() == "kept as it is"
+
+
+def test_a_job_run_late_is_named_with_its_delay() -> None:
+    """The probe's finding: APScheduler's "missed" line came out as ``"<…>" was missed by
+    <…>``, naming neither the job nor the delay."""
+    job = AsyncIOScheduler().add_job(print, "interval", seconds=30, name="notices-drain")
+    missed = record(
+        "apscheduler.executors.default",
+        'Run time of job "%s" was missed by %s',
+        job,
+        timedelta(seconds=12, microseconds=340_000),
+    )
+    assert LibraryValues().filter(missed)
+    assert missed.getMessage() == (
+        'job "notices-drain" ran 12.3 s late (the bot was busy, or the clock jumped)'
+    )
 
 
 def test_secrets_are_replaced_in_messages_and_tracebacks() -> None:

@@ -41,7 +41,7 @@ from bot.kb.markup import escape
 from bot.matching import MatchResult
 from bot.matching.normalize import words
 from bot.redact import redact
-from bot.store import OPEN_STATES, TO_EXPERTS, Case, CaseMailRow, Mail, Store, describe, disk_error
+from bot.store import OPEN_STATES, TO_EXPERTS, Case, CaseMailRow, Mail, Store, disk_error
 
 log = logging.getLogger(__name__)
 
@@ -318,9 +318,8 @@ class Experts(Feature):
         try:
             return call()
         except sqlite3.Error as exc:
-            if not disk_error(exc):
+            if not disk_error(exc):  # the store logs the outage
                 raise
-            log.warning("a case was not changed: database not writable (%s)", describe(exc))
             return [
                 Reply(
                     turn._(

@@ -20,7 +20,7 @@ from typing import Generic, Protocol, TypeVar
 from bot.notices.lease import Lease, utc_now
 from bot.notices.offload import Offload, in_place
 from bot.notices.sender import DeliveryError, Outcome, failure
-from bot.store import CaseMailRow, Store, describe, disk_error, user_ref
+from bot.store import CaseMailRow, Store, disk_error, user_ref
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +77,9 @@ class CaseMailSender(Generic[Message]):
                 if not keep_going():
                     break
                 sent += await self._deliver(row)
-        except sqlite3.Error as exc:
+        except sqlite3.Error as exc:  # the store logs the outage; the outcomes wait here
             if not disk_error(exc):
                 raise
-            log.warning(
-                "case mail paused: database not writable (%s); %d outcome(s) kept in memory",
-                describe(exc),
-                len(self.unrecorded),
-            )
         finally:
             self.busy = False
         return sent

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.notices.offload import Offload
-from bot.store import Store, describe, disk_error
+from bot.store import Store, disk_error
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,8 @@ class Lease:
 
 
 async def _take(lease: Lease, run: Offload) -> int | sqlite3.Error | None:
-    """:meth:`Lease.take`, or the error when the database cannot be written now."""
+    """:meth:`Lease.take`, or the error when the database cannot be written now (the store
+    logs it)."""
     try:
         return await run(lease.take)
     except sqlite3.Error as exc:
@@ -87,10 +88,7 @@ async def wait_for_lease(lease: Lease, run: Offload) -> int:
     """
     said: set[str] = set()  # what was logged: once each while waiting
     while not isinstance(recovered := await _take(lease, run), int):
-        if isinstance(recovered, sqlite3.Error) and "disk" not in said:
-            log.warning("cannot take the lease: database not writable (%s)", describe(recovered))
-            said.add("disk")
-        elif recovered is None and "standby" not in said:
+        if recovered is None and "standby" not in said:
             holder = await run(lease.store.lease_holder)
             log.warning(
                 "standby: %s holds the lease on the database until %s; taking over when it expires",
@@ -117,15 +115,12 @@ async def keep_lease(
     also: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """Renew the lease every ``lease.every`` seconds (then run ``also``) until cancelled;
-    call ``on_lost`` and return if another process has taken it over meanwhile."""
-    failing = False
+    call ``on_lost`` and return if another process has taken it over meanwhile. While the
+    database refuses writes (the store logs it), nobody else can take it over either."""
     while True:
         await asyncio.sleep(lease.every)
         taken = await _take(lease, run)
-        if isinstance(taken, sqlite3.Error):  # nobody else can take it over meanwhile either
-            if not failing:
-                log.warning("lease not renewed: database not writable (%s)", describe(taken))
-        elif taken is None:
+        if taken is None:
             holder = await run(lease.store.lease_holder)
             log.error(
                 "lost the lease to %s: stopping (this process may start again as a standby)",
@@ -133,6 +128,5 @@ async def keep_lease(
             )
             on_lost()
             return
-        failing = isinstance(taken, sqlite3.Error)
         if also is not None:
             await also()

@@ -74,7 +74,12 @@ class DeliveryHeld(DeliveryError):
 
 
 class DeliveryTransient(DeliveryError):
-    """A network error or a timeout: retry with backoff."""
+    """A network error or a timeout: retry with backoff. ``uncertain``: the message may have
+    been delivered all the same (a timeout, a connection dropped after sending)."""
+
+    def __init__(self, message: str, *, uncertain: bool = False) -> None:
+        super().__init__(message)
+        self.uncertain = uncertain
 
 
 class Transport(Protocol[MessageT]):
@@ -104,6 +109,7 @@ class DrainReport:
     skipped: int = 0
     blocked: int = 0
     retried: int = 0
+    uncertain: int = 0  # rows whose message may have arrived although it failed (sent again)
     started: float = field(default_factory=time.monotonic)
     finished: float | None = None
 
@@ -111,6 +117,14 @@ class DrainReport:
     def seconds(self) -> float:
         """How long the drain took (so far)."""
         return (self.finished or time.monotonic()) - self.started
+
+    def __str__(self) -> str:
+        """The drain in one line for the log, with the messages that may have gone twice."""
+        return (
+            f"{self.sent} sent, {self.failed} failed, {self.skipped} skipped ({self.blocked}"
+            f" blocked), {self.retried} retried, {self.uncertain} maybe delivered twice (a"
+            f" timeout or a connection dropped after sending) in {self.seconds:.1f} s"
+        )
 
 
 class FloodPause:
@@ -222,6 +236,7 @@ class Outcome:
     error: str | None = None
     retry_after: float | None = None  # seconds, for a row back to pending
     blocked: bool = False  # the user blocked the bot
+    uncertain: bool = False  # the message may have been delivered although it failed
 
 
 def failure(exc: DeliveryError, attempts: int) -> Outcome:
@@ -234,8 +249,10 @@ def failure(exc: DeliveryError, attempts: int) -> Outcome:
         return Outcome("pending", HELD, retry_after=HELD_RETRY)
     if isinstance(exc, DeliveryTransient):
         if attempts >= MAX_ATTEMPTS:
-            return Outcome("failed", f"gave up after {attempts}: {exc}")
-        return Outcome("pending", f"network: {exc}", retry_after=backoff(attempts))
+            return Outcome("failed", f"gave up after {attempts}: {exc}", uncertain=exc.uncertain)
+        return Outcome(
+            "pending", f"network: {exc}", retry_after=backoff(attempts), uncertain=exc.uncertain
+        )
     return Outcome("failed", str(exc))
 
 
@@ -322,25 +339,19 @@ class Sender(Generic[Message]):
         return None if wait > self.limits.linger else min(max(wait, IDLE_STEP), LONGEST_NAP)
 
     def _refused(self, exc: sqlite3.Error) -> None:
-        """The store refused a write: log it once, claim nothing until it takes one again."""
-        if self.store_error is None:
-            log.error(
-                "outbox not writable (%s): sending paused, outcomes kept in memory until it "
-                "is writable again",
-                describe(exc),
-            )
+        """The store refused a write (the store logs the outage): claim nothing until it takes
+        one again."""
         self.store_error = exc
 
     async def _recover(self) -> None:
         """Write the outcomes the store refused, or a probe when there are none (raises while it
-        still refuses); once a write went through, say so once."""
+        still refuses)."""
         if not self.unrecorded:
             await self.run(partial(self.store.probe_write, self.now()))
         for ids, (chat_id, outcome) in list(self.unrecorded.items()):
             await self._write(chat_id, list(ids), outcome)
             del self.unrecorded[ids]
         self.store_error = None
-        log.warning("outbox writable again: sending goes on")
 
     async def _last_record(self) -> None:
         """Try once more to record the outcomes the store refused, before the drain returns."""
@@ -458,6 +469,7 @@ class Sender(Generic[Message]):
         else:
             setattr(report, outcome.state, getattr(report, outcome.state) + rows)
         report.blocked += outcome.blocked
+        report.uncertain += rows * outcome.uncertain
 
     async def _write(self, chat_id: int, ids: list[int], outcome: Outcome) -> int:
         """Record ``outcome`` for the rows ``ids``; a user who blocked the bot is marked

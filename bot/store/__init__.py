@@ -119,7 +119,7 @@ class Store(
         self.held_modes = HeldValues()
         self.held_hours = HeldValues()
         connection.create_function("adal_uid", 1, self.uid, deterministic=True)
-        with self.db.strictly():
+        with self.db.raising():
             if str(path) != ":memory:":
                 self.db.enable_wal()
             migrate(self.db)

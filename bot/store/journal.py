@@ -3,13 +3,18 @@
 When the database cannot be written (read-only, full, locked by another process), a write
 statement, or every write of a transaction (``atomic``) together, is held instead of failing:
 its caller gets an empty result (no row changed) and goes on, so answering a question never
-depends on the disk. One error is logged when the database starts refusing, one warning when
-the held writes have been made. While writes are held, new ones join them in order; reads run
-as usual (they do not see the held writes). A retry is made on a write at most every
+depends on the disk. While writes are held, new ones join them in order; reads run as usual
+(they do not see the held writes). A retry is made on a write at most every
 ``CATCH_UP_INTERVAL`` seconds, or by :meth:`JournaledDatabase.catch_up`.
 
-Writes whose caller must know the outcome (the outbox, the lease, /forget, migrations) run
-:meth:`~JournaledDatabase.strictly`: they raise as usual.
+Writes whose caller must know the outcome (the outbox, the lease, the heartbeat, /forget,
+migrations) run :meth:`~JournaledDatabase.strictly`: they raise as usual.
+
+The database keeps the one account of an outage for the whole process: held or strict, the
+first refused write logs one error, and the first write made afterwards, once the held ones are
+made too, one warning; their callers log nothing of their own. While it lasts, a write waits
+for another process's lock only ``CATCH_UP_BUSY_MS``, not the busy timeout, so that the retries
+of the sender, the lease and the heartbeat do not keep the store's thread from the answers.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ log = logging.getLogger(__name__)
 # I/O error, full, cannot open.
 DISK_ERRORS = frozenset({5, 6, 8, 10, 13, 14})
 CATCH_UP_INTERVAL = 5.0  # seconds between two attempts to make the held writes
-CATCH_UP_BUSY_MS = 50  # an attempt waits this long for a lock, not the busy timeout
+CATCH_UP_BUSY_MS = 50  # while writes are refused, a write waits this long for a lock
 MAX_HELD = 100_000  # held writes (or transactions) kept at most; the oldest go beyond
 _READS = frozenset({"SELECT", "PRAGMA", "EXPLAIN", "VALUES", "BEGIN", "COMMIT", "ROLLBACK"})
 _WRITE_IN_WITH = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
@@ -78,14 +83,31 @@ class JournaledDatabase(sqlite_utils.Database):
         self.held: deque[list[Statement]] = deque()
         self.last_attempt = time.monotonic()
         self._strict = 0
-        self._refusing = False
+        self.refusing = False  # whether an outage is under way
+        self._told = False  # whether the outage's caller logs it (:meth:`refuse_all`)
         self._block: list[Statement] | None = None  # the writes of the open transaction
         self._block_held = False
         super().__init__(connection)
 
     @contextlib.contextmanager
     def strictly(self) -> Iterator[None]:
-        """Writes in this block raise when refused, and are never held."""
+        """Writes in this block raise when refused, and are never held; the outermost block
+        starts the outage when refused and ends it when it changed a row."""
+        outermost, changes = not self._strict, self.conn.total_changes
+        with self.raising():
+            try:
+                yield
+            except sqlite3.Error as exc:
+                if outermost and disk_error(exc):
+                    self._refused(exc)
+                raise
+        if outermost and self.refusing and self.conn.total_changes > changes:
+            self.catch_up(taken=True)
+
+    @contextlib.contextmanager
+    def raising(self) -> Iterator[None]:
+        """Writes in this block raise when refused, and do not count for the outage (the
+        checks at the start, the catching up)."""
         self._strict += 1
         try:
             yield
@@ -108,7 +130,7 @@ class JournaledDatabase(sqlite_utils.Database):
                 self._hold([statement])
                 return HeldCursor(self.conn)
         try:
-            return super().execute(sql, parameters)
+            cursor = super().execute(sql, parameters)
         except sqlite3.Error as exc:
             if not disk_error(exc):
                 raise
@@ -118,6 +140,9 @@ class JournaledDatabase(sqlite_utils.Database):
             else:
                 self._hold([statement])
             return HeldCursor(self.conn)
+        if self._block is None and self.refusing:
+            self.catch_up(taken=True)
+        return cursor
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[sqlite_utils.Database]:
@@ -145,8 +170,11 @@ class JournaledDatabase(sqlite_utils.Database):
                 self._end_transaction()
             if self._block_held and self._block:
                 self._hold(self._block)
+            written = not self._block_held
         finally:
             self._block, self._block_held = None, False
+        if written and self.refusing:
+            self.catch_up(taken=True)
 
     def _end_transaction(self) -> None:
         if self._block_held:
@@ -161,15 +189,29 @@ class JournaledDatabase(sqlite_utils.Database):
             self._refused(exc)
             self._block_held = True
 
-    def _refused(self, exc: sqlite3.Error) -> None:
-        if not self._refusing:
-            log.error(
-                "database not writable (%s): answering goes on, changes are held in memory "
-                "until it is writable again",
-                describe(exc),
-            )
-        self._refusing = True
+    def _refused(self, exc: sqlite3.Error | None) -> None:
+        """A write was refused: the first one starts the outage, logged unless ``exc`` is None
+        (the caller logs it)."""
+        if not self.refusing:
+            self.refusing, self._told = True, exc is None
+            if exc is not None:
+                log.error(
+                    "database not writable (%s): answering goes on; changes, notices and jobs "
+                    "wait in memory until it is writable again",
+                    describe(exc),
+                )
+            self._busy_timeout(min(CATCH_UP_BUSY_MS, self.busy_timeout_ms))
         self.last_attempt = time.monotonic()
+
+    def _writable_again(self, made: int) -> None:
+        """End the outage: one warning (unless its caller logs it), the usual busy timeout."""
+        self.refusing = False
+        self._busy_timeout(self.busy_timeout_ms)
+        if not self._told:
+            log.warning("database writable again: %d held change(s) saved", made)
+
+    def _busy_timeout(self, milliseconds: int) -> None:
+        self.conn.execute(f"PRAGMA busy_timeout = {milliseconds}")
 
     def _hold(self, unit: list[Statement]) -> None:
         self.held.append(unit)
@@ -177,14 +219,16 @@ class JournaledDatabase(sqlite_utils.Database):
             self.held.popleft()
             log.warning("more than %d changes held: the oldest is dropped", MAX_HELD)
 
-    def catch_up(self) -> int:
+    def catch_up(self, *, taken: bool = False) -> int:
         """Make the held writes, in order, until the database refuses one; how many were made.
+        The outage ends when none is left and a write was made (one of them, or the caller's:
+        ``taken``).
 
         A held write that has become wrong meanwhile (a constraint it now breaks) is dropped.
         """
         self.last_attempt = time.monotonic()
         made = 0
-        with self.strictly(), self._briefly():
+        with self.raising():
             while self.held:
                 try:
                     with self.atomic():
@@ -196,9 +240,8 @@ class JournaledDatabase(sqlite_utils.Database):
                     log.warning("a held change is dropped: %s", describe(exc))
                 self.held.popleft()
                 made += 1
-        if not self.held and self._refusing:
-            self._refusing = False
-            log.warning("database writable again: %d held change(s) saved", made)
+        if self.refusing and not self.held and (made or taken):
+            self._writable_again(made)
         return made
 
     def refuse_all(self, refuse: bool) -> None:
@@ -207,9 +250,9 @@ class JournaledDatabase(sqlite_utils.Database):
         ones."""
         self.conn.execute(f"PRAGMA query_only = {int(refuse)}")
         if refuse:
-            self._refusing = True
+            self._refused(None)
         else:
-            self.catch_up()
+            self.catch_up(taken=True)
 
     def drop_held(self, values: set[object]) -> None:
         """Forget the held writes that name any of ``values`` (a user's id and key)."""
@@ -224,12 +267,3 @@ class JournaledDatabase(sqlite_utils.Database):
             )
 
         self.held = deque(unit for unit in self.held if not names(unit))
-
-    @contextlib.contextmanager
-    def _briefly(self) -> Iterator[None]:
-        """Wait at most ``CATCH_UP_BUSY_MS`` for another process's lock in this block."""
-        self.conn.execute(f"PRAGMA busy_timeout = {CATCH_UP_BUSY_MS}")
-        try:
-            yield
-        finally:
-            self.conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")

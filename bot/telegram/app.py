@@ -94,7 +94,7 @@ def open_store(settings: Settings) -> Store:
     except StoreError as exc:
         raise StartError(str(exc)) from None
     try:
-        with store.db.strictly():
+        with store.db.raising():
             store.db.execute(
                 "INSERT INTO meta (key, value) VALUES ('written_at', ?) ON CONFLICT(key)"
                 " DO UPDATE SET value = excluded.value",
@@ -136,9 +136,7 @@ async def expire_rows(context: ContextTypes.DEFAULT_TYPE) -> None:
     days = context.bot_data[SETTINGS].retention_days
     store = dialog_of(context).store
     deleted = await handlers.in_store_if_writable(
-        context,
-        partial(store.expire, datetime.now(UTC), timedelta(days=days)),
-        "retention not applied",
+        context, partial(store.expire, datetime.now(UTC), timedelta(days=days))
     )
     if deleted:
         counts = ", ".join(f"{table} {count}" for table, count in sorted(deleted.items()))
@@ -294,7 +292,7 @@ class Service:
         )
         try:
             self.store.beat(heartbeat, socket.gethostname())
-        except sqlite3.Error as exc:
+        except sqlite3.Error as exc:  # the store logs the outage
             if not disk_error(exc):
                 raise
 

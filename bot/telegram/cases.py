@@ -78,7 +78,7 @@ async def remind_experts(context: ContextTypes.DEFAULT_TYPE) -> None:
     if experts is None:
         return
     count = await in_store_if_writable(
-        context, partial(experts.remind, dialog.store, datetime.now(UTC)), "cases not looked at"
+        context, partial(experts.remind, dialog.store, datetime.now(UTC))
     )
     if count:
         log.info("%d case(s) left unanswered: the experts reminded, the askers told", count)

@@ -40,7 +40,7 @@ from bot.dialog import Dialog, InlineResult, Reply, UserRef
 from bot.dialog.reply import replace_row, split_language
 from bot.i18n import Translate
 from bot.kb import Lang
-from bot.store import describe, disk_error
+from bot.store import disk_error
 from bot.store import user_ref as pseudonym
 from bot.telegram.metrics import Metrics
 from bot.telegram.ratelimit import uncertain
@@ -80,16 +80,15 @@ async def in_store(context: ContextTypes.DEFAULT_TYPE, call: Callable[[], T]) ->
 
 
 async def in_store_if_writable(
-    context: ContextTypes.DEFAULT_TYPE, call: Callable[[], T], what: str
+    context: ContextTypes.DEFAULT_TYPE, call: Callable[[], T]
 ) -> T | None:
-    """``call()`` run in the store's thread; None, and a warning that ``what`` did not happen,
-    when the database cannot be written (a full disk, say): a job tries again next time."""
+    """``call()`` run in the store's thread; None when the database cannot be written (a full
+    disk, say; the store logs it): a job tries again next time."""
     try:
         return await in_store(context, call)
     except sqlite3.Error as exc:
         if not disk_error(exc):
             raise
-        log.warning("%s: database not writable (%s)", what, describe(exc))
         return None
 
 

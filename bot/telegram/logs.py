@@ -4,8 +4,10 @@ Our own modules log users only by their pseudonym (:func:`bot.store.user_ref`), 
 a name or an id. The libraries are kept in check here: their per-request and per-job lines are
 off (httpx, APScheduler), their debug output (which holds whole requests and updates) is never
 shown whatever ``ADAL_LOG_LEVEL`` says, and what they log is stripped of the values it carries
-(a payload, an update) but numbers and single words. The token and the other secrets are
-replaced wherever they appear, tracebacks included.
+(a payload, an update) but numbers and single words; APScheduler's line for a job run late
+becomes one that names the job (our jobs' names are fixed, or a notice's id: never a user's)
+and the delay. The token and the other secrets are replaced wherever they appear, tracebacks
+included.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterable
+from datetime import timedelta
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 OWN = ("bot", "__main__")  # loggers whose records are ours
@@ -25,6 +28,8 @@ QUIET = {  # the least level shown of each library, whatever the configured one
 }
 SHORT_ARG = 40  # a library's argument shown as it is: a number, or one short word
 MASK = "<…>"
+MISSED = 'Run time of job "%s" was missed by %s'  # APScheduler's line for a job run late
+LATE = 'job "%s" ran %.1f s late (the bot was busy, or the clock jumped)'
 
 
 def _plain(value: object) -> bool:
@@ -41,10 +46,24 @@ class LibraryValues(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Mask, then let the record through."""
+        if _late_job(record):
+            return True
         if not record.name.startswith(OWN) and record.args:
             args = record.args if isinstance(record.args, tuple) else (record.args,)
             record.args = tuple(a if _plain(a) else MASK for a in args)
         return True
+
+
+def _late_job(record: logging.LogRecord) -> bool:
+    """Whether ``record`` is APScheduler's line for a job run late; if so it now says which
+    job and how late, in seconds."""
+    if not (record.name.startswith("apscheduler") and record.msg == MISSED):
+        return False
+    job, late = record.args if isinstance(record.args, tuple) else (None, None)
+    if not isinstance(late, timedelta):
+        return False
+    record.msg, record.args = LATE, (getattr(job, "name", MASK), late.total_seconds())
+    return True
 
 
 class Scrubbing(logging.Formatter):

@@ -35,9 +35,9 @@ from bot.notices import (
     upcoming_notices,
 )
 from bot.notices.lease import Lease
-from bot.store import describe, disk_error
+from bot.store import disk_error
 from bot.telegram.handlers import DIALOG, WORKER, dialog_of, in_store, send_replies
-from bot.telegram.ratelimit import flood_pause, retry_after_seconds
+from bot.telegram.ratelimit import flood_pause, retry_after_seconds, uncertain
 from bot.telegram.types import App, Jobs
 from bot.telegram.worker import Worker
 
@@ -47,7 +47,6 @@ SENDER = "notice_sender"  # application.bot_data key
 DRAIN_INTERVAL = 5.0  # seconds between looks at the outbox
 NOTICE_JOB = "notice:"  # job name prefix: one job per future notice
 _ANY_LATENESS = {"misfire_grace_time": None}  # a job run late (busy loop) still runs
-RETRY = "retry"  # the data of the job trying the due notices again after a refused write
 RETRY_JOB = f"{NOTICE_JOB}retry"
 
 
@@ -63,7 +62,7 @@ def delivery_errors() -> Iterator[None]:
     except BadRequest as exc:  # before NetworkError, its base class
         raise DeliveryRejected(exc.message) from exc
     except NetworkError as exc:  # TimedOut included
-        raise DeliveryTransient(exc.message) from exc
+        raise DeliveryTransient(exc.message, uncertain=uncertain(exc)) from exc
 
 
 class TelegramTransport:
@@ -93,20 +92,12 @@ async def drain_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _drain(sender: Sender[Reply], running: Callable[[], bool]) -> None:
     report = await sender.drain(running)
     if report.sent or report.failed or report.skipped or report.retried:
-        log.info(
-            "notices: %d sent, %d failed, %d skipped (%d blocked), %d retried in %.1f s",
-            report.sent,
-            report.failed,
-            report.skipped,
-            report.blocked,
-            report.retried,
-            report.seconds,
-        )
+        log.info("notices: %s", report)
 
 
 async def publish_notices(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Enqueue every notice whose time has come, then drain the outbox. While the database
-    refuses the writes, this tries again every ``DRAIN_INTERVAL`` (one warning per outage)."""
+    refuses the writes (the store logs it), this tries again every ``DRAIN_INTERVAL``."""
     dialog = dialog_of(context)
     try:
         published = await in_store(
@@ -116,25 +107,19 @@ async def publish_notices(context: ContextTypes.DEFAULT_TYPE) -> None:
     except sqlite3.Error as exc:
         if not disk_error(exc):
             raise
-        _publish_again(context, exc)
+        _publish_again(context)
         return
     for notice_id, rows in published.items():
         log.info("notice %s enqueued for %d subscribers", notice_id, rows)
     await drain_outbox(context)
 
 
-def _publish_again(context: ContextTypes.DEFAULT_TYPE, exc: sqlite3.Error) -> None:
+def _publish_again(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Try the due notices again in ``DRAIN_INTERVAL`` (once, however many jobs failed)."""
-    if context.job is None or context.job.data != RETRY:
-        log.warning(
-            "due notices not enqueued: database not writable (%s): trying again every %g s",
-            describe(exc),
-            DRAIN_INTERVAL,
-        )
     job_queue = context.job_queue
     if job_queue is not None and not job_queue.get_jobs_by_name(RETRY_JOB):
         job_queue.run_once(
-            publish_notices, DRAIN_INTERVAL, data=RETRY, name=RETRY_JOB, job_kwargs=_ANY_LATENESS
+            publish_notices, DRAIN_INTERVAL, name=RETRY_JOB, job_kwargs=_ANY_LATENESS
         )
 
 
