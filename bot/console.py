@@ -3,13 +3,20 @@
 It keeps its own database (``data/console.db``) unless ``ADAL_DB`` names one, and its local
 user gets update notices as a Telegram subscriber does: notices whose time has come are
 enqueued, and the local user's outbox rows are printed after each reply (and at the start).
+Edits of ``knowledge/`` are watched and built into a new base in a thread of its own
+(:class:`BaseWatcher`), as the Telegram bot's reload job does: the chat keeps answering from
+the live base meanwhile and says, before its next reply, that the new version is live (or
+that the edit has problems and the old base stays).
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import queue
 import re
 import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -24,7 +31,10 @@ from bot.dialog.turn import Transport
 from bot.i18n import N_
 from bot.kb import DEFAULT_LANG
 from bot.kb.markup import to_plain
+from bot.library import RELOAD_INTERVAL, Library, Reload
 from bot.notices import publish_due
+
+log = logging.getLogger(__name__)
 
 CONSOLE_CHAT_ID = 1
 CONSOLE_DB = Path("data/console.db")
@@ -56,13 +66,60 @@ def console_settings(settings: Settings, env: Mapping[str, str] = os.environ) ->
     return replace(settings, db_path=CONSOLE_DB)
 
 
+class BaseWatcher:
+    """Looks at ``knowledge/`` every ``interval`` seconds in a daemon thread of its own, which
+    also builds any new base (:meth:`Library.refresh`); keeps what a look found worth telling
+    (a new version live, a broken edit, a fix) for the chat to take between messages."""
+
+    def __init__(self, library: Library, interval: float) -> None:
+        self.library = library
+        self.interval = interval
+        self._found: queue.SimpleQueue[Reload] = queue.SimpleQueue()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="knowledge-watch", daemon=True)
+
+    def start(self) -> None:
+        """Start looking (the first look after one interval)."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Look no more; a build under way is not waited for (see :meth:`join`)."""
+        self._stopped.set()
+
+    def join(self) -> None:
+        """Wait until the thread has ended (after :meth:`stop`)."""
+        self._thread.join()
+
+    def look(self) -> None:
+        """One look at the base, in the calling thread; a failure is logged, not raised."""
+        try:
+            reload = self.library.refresh()
+        except Exception:
+            log.exception("knowledge base not looked at")
+            return
+        if reload.status == "reloaded" or reload.alert or reload.fixed:
+            self._found.put(reload)
+
+    def taken(self) -> list[Reload]:
+        """What the looks found since the last call, oldest first."""
+        found = []
+        while not self._found.empty():
+            found.append(self._found.get())
+        return found
+
+    def _watch(self) -> None:
+        while not self._stopped.wait(self.interval):
+            self.look()
+
+
 class Console:
     """Reads lines, sends them to the dialog and prints the replies; a number presses a button."""
 
-    def __init__(self, dialog: Dialog, out: TextIO) -> None:
+    def __init__(self, dialog: Dialog, out: TextIO, watcher: BaseWatcher | None = None) -> None:
         self.dialog = dialog
         self.dialog.transport = TRANSPORT
         self.out = out
+        self.watcher = watcher  # None: edits of the base wait for /reload
         self.user = UserRef(CONSOLE_CHAT_ID, CONSOLE_CHAT_ID, _client_lang(), is_admin=True)
         self.buttons: list[Button] = []
         self.rows: list[tuple[Button, ...]] = []  # the rows of the buttons shown
@@ -111,32 +168,44 @@ class Console:
         return messages
 
     def send(self, line: str) -> None:
-        """Handle one typed line, then print the notices that came meanwhile. A /start typed
-        right after the greeting is the one the chat opened with: not answered twice."""
+        """Handle one typed line, after what the watcher found since the last one (a new base
+        live, a broken edit), then print the notices that came meanwhile. A /start typed right
+        after the greeting is the one the chat opened with: not answered twice."""
         greeted, self.greeted = self.greeted, False
         if greeted and line.strip().lower() == "/start":
             return
         number = BUTTON_NUMBER.match(line.strip())
         choice = number.group(1) if number else line.strip()
-        if choice.isdigit() and 0 < int(choice) <= len(self.buttons):
-            pressed = self.buttons[int(choice) - 1]
-            replies = [
-                self._edited(reply, pressed) if reply.in_place else reply
-                for reply in self.dialog.handle_button(self.user, pressed.action)
-            ]
-        elif self.buttons and choice.isdigit() and len(choice) <= BUTTON_DIGITS:
-            # in the language of the message whose buttons these are
-            _ = self.dialog.turn(self.user).answering(split_language(self.buttons[0].action)[1])._
-            text = _(
-                "There is no button {number}: type a number from 1 to {count}, or your question.",
-                number=int(choice),
-                count=len(self.buttons),
-            )
-            print(text + "\n", file=self.out)  # the buttons shown stay the ones to press
+        pressed = int(choice) if choice.isdigit() and 0 < int(choice) <= len(self.buttons) else 0
+        if not pressed and self.buttons and choice.isdigit() and len(choice) <= BUTTON_DIGITS:
+            self._no_such_button(int(choice))  # the buttons shown stay the ones to press
             return
+        news = self.base_news()
+        if pressed:
+            button = self.buttons[pressed - 1]
+            replies = [
+                self._edited(reply, button) if reply.in_place else reply
+                for reply in self.dialog.handle_button(self.user, button.action)
+            ]
         else:
             replies = self.dialog.handle_message(self.user, line)
-        self.show(replies + self.notices())
+        self.show(news + replies + self.notices())
+
+    def base_news(self) -> list[Reply]:
+        """What the dialog tells the local user about the watcher's looks since the last line,
+        in their language."""
+        found = self.watcher.taken() if self.watcher else []
+        return [reply for reload in found for reply in self.dialog.reloaded(self.user, reload)]
+
+    def _no_such_button(self, number: int) -> None:
+        """Say so, in the language of the message whose buttons are shown."""
+        _ = self.dialog.turn(self.user).answering(split_language(self.buttons[0].action)[1])._
+        text = _(
+            "There is no button {number}: type a number from 1 to {count}, or your question.",
+            number=number,
+            count=len(self.buttons),
+        )
+        print(text + "\n", file=self.out)
 
     def _edited(self, reply: Reply, pressed: Button) -> Reply:
         """An in-place edit as the whole keyboard shown: the pressed button's row replaced,
@@ -165,9 +234,12 @@ def run_console(
     stdin/stdout."""
     stdin = stdin or sys.stdin
     dialog = build_dialog(console_settings(settings))
+    watcher = BaseWatcher(dialog.library, RELOAD_INTERVAL)
+    watcher.start()
     try:
-        Console(dialog, stdout or sys.stdout).loop(stdin, prompt=stdin.isatty())
+        Console(dialog, stdout or sys.stdout, watcher).loop(stdin, prompt=stdin.isatty())
     except KeyboardInterrupt:
         pass
     finally:
+        watcher.stop()
         dialog.store.close()

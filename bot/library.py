@@ -1,9 +1,9 @@
 """The live knowledge base and its matcher, re-read when a file in ``knowledge/`` changes.
 
-A new base and its matcher are built in whichever thread asks for a reload (the bot's reload
-job uses a thread of its own) and then swapped in whole, as one :class:`Snapshot`: a turn that
-takes the snapshot once never mixes one base's entries with another's matcher, and nobody
-waits while a new base builds.
+A new base and its matcher are built in whichever thread asks for a reload (the Telegram bot's
+reload job and the terminal chat's watcher each use a thread of their own) and then swapped in
+whole, as one :class:`Snapshot`: a turn that takes the snapshot once never mixes one base's
+entries with another's matcher, and nobody waits while a new base builds.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from bot.matching.built import built_index
 from bot.matching.index import Index
 from bot.matching.matcher import MatchResult
 
+RELOAD_INTERVAL = 2.0  # seconds between an adapter's looks at knowledge/ for edits
 VERSION_DIGITS = 7  # of the base's content hash, as in a short git commit id
 
 log = logging.getLogger(__name__)

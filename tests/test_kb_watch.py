@@ -8,9 +8,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import os
 import shutil
-import threading
 import time
 import weakref
 from collections.abc import AsyncIterator
@@ -25,33 +23,18 @@ from telegram.ext import Application
 from bot import library as library_module
 from bot.config import Settings
 from bot.dialog import Dialog, UserRef, build_dialog
-from bot.dialog import core as dialog_core
 from bot.dialog.kb_admin import stale_replies
 from bot.kb import Problem
 from bot.library import Library
 from bot.store import Store
 from tests.helpers.botapi_emulator import BotAPIEmulator
+from tests.helpers.kb_edits import MARKER, add_variant, hold_builds, save
 from tests.helpers.telegram_e2e import CHAT, actions, ask, dialog_of, on_worker, running
 
 ADMIN = 777
-MARKER = "Zebra-quokka marker phrase"
 SECOND_MARKER = "Okapi-wombat second marker"
 RELOAD_WAIT = 30.0  # seconds a /reload's reply may take (it builds a new matcher)
 ADMIN_EN = UserRef(ADMIN, ADMIN, "en", is_admin=True)
-
-
-def save(path: Path, text: str) -> None:
-    """Write ``path`` as an editor saves it (a later mtime, so the watcher sees it)."""
-    path.write_text(text, encoding="utf-8")
-    later = time.time() + 5 + len(text) % 7
-    os.utime(path, (later, later))
-
-
-def add_variant(root: Path, phrase: str = MARKER) -> None:
-    """Add ``phrase`` as an English question of the about-bot entry."""
-    path = root / "about.yaml"
-    head = "  en:\n    questions:\n"
-    save(path, path.read_text(encoding="utf-8").replace(head, f"{head}      - {phrase}\n", 1))
 
 
 # ------------------------------------------------------------------------------ the library
@@ -81,24 +64,24 @@ def test_a_broken_state_is_reported_once_and_its_fix_is_announced(kb_copy: Path)
 
 
 def test_a_notice_left_out_is_reported_once_and_listed_by_reload(
-    dialog: Dialog, kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+    dialog: Dialog, kb_copy: Path
 ) -> None:
     """A probe added a notice whose time had no offset with the chat open: the rest of the
     base went live, the notice was left out (never to be sent) and only a log line said so;
     /reload said "nothing has changed". The admin is now told once, and /reload lists it."""
-    monkeypatch.setattr(dialog_core, "RELOAD_INTERVAL", 0.0)
     notice = kb_copy / "notices" / "new-rule.yaml"
     text = (kb_copy / "notices" / "law-365-vi-in-force.yaml").read_text(encoding="utf-8")
     text = text.replace("id: law-365-vi-in-force", "id: new-rule").replace("archived: true", "")
     save(notice, text.replace("publish_at: 2020-10-18", "publish_at: 2030-03-02T10:00"))
-    alert, *answer = dialog.handle_message(ADMIN_EN, "hello")
+    (alert,) = dialog.reloaded(ADMIN_EN, dialog.library.refresh())
     assert "Notices left out for their problems (1)" in alert.text
-    assert "notices/new-rule.yaml:" in alert.text and "offset" in alert.text and answer
-    assert not dialog.handle_message(ADMIN_EN, "hello")[0].text.startswith("Notices")  # once
+    assert "notices/new-rule.yaml:" in alert.text and "offset" in alert.text
+    save(notice, notice.read_text(encoding="utf-8"))  # saved again, the same problem: not told
+    assert dialog.reloaded(ADMIN_EN, dialog.library.refresh()) == []
     (reply,) = dialog.handle_message(ADMIN_EN, "/reload")
     assert reply.text.startswith("Nothing has changed") and "notices/new-rule.yaml:" in reply.text
     save(notice, text.replace("publish_at: 2020-10-18", "publish_at: 2030-03-02T10:00+05:00"))
-    dialog.handle_message(ADMIN_EN, "hello")
+    dialog.library.refresh()
     assert "new-rule" in dialog.library.kb.notices
     (fixed,) = dialog.handle_message(ADMIN_EN, "/reload")
     assert "left out" not in fixed.text
@@ -199,7 +182,6 @@ def dialog(kb_copy: Path) -> Dialog:
 
 
 def test_reload_tells_an_admin_what_changed(dialog: Dialog, kb_copy: Path) -> None:
-    dialog.watch_edits = False  # only /reload looks at the files here
     add_variant(kb_copy)
     (reply,) = dialog.handle_message(ADMIN_EN, "/reload")
     assert f"Version {dialog.library.base} of the knowledge base is live." in reply.text
@@ -209,26 +191,27 @@ def test_reload_tells_an_admin_what_changed(dialog: Dialog, kb_copy: Path) -> No
 
 
 @pytest.mark.logs_errors
-def test_the_terminal_chat_tells_an_admin_of_a_broken_edit_and_of_its_fix(
-    dialog: Dialog, kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+def test_an_admin_is_told_of_a_broken_edit_and_of_its_fix_in_their_language(
+    dialog: Dialog, kb_copy: Path
 ) -> None:
     """A probe broke a file with the terminal chat open as a Russian admin: only an English
-    log line said so, and after the fix /reload said "nothing has changed". The chat itself
-    now tells the admin, in their language, before the reply; others are told nothing."""
-    monkeypatch.setattr(dialog_core, "RELOAD_INTERVAL", 0.0)
+    log line said so, and after the fix /reload said "nothing has changed". What the dialog
+    tells of a look at the base (the terminal chat prints it) is now in the admin's language;
+    others are told nothing."""
     admin, user = replace(ADMIN_EN, client_lang="ru"), UserRef(5, 5, "ru")
     path = kb_copy / "about.yaml"
     good = path.read_text(encoding="utf-8")
     save(path, "- id: [broken")
-    alert, *answer = dialog.handle_message(admin, "привет")
+    (alert,) = dialog.reloaded(admin, dialog.library.refresh())
     assert alert.text.startswith("В правке базы знаний есть ошибки (1)")
-    assert "about.yaml" in alert.text and answer  # the greeting still comes
-    assert not dialog.handle_message(admin, "привет")[0].text.startswith("В правке")  # once
+    assert "about.yaml" in alert.text
+    save(path, "- id: [broken")  # saved again, the same problems: told once
+    assert dialog.reloaded(admin, dialog.library.refresh()) == []
     save(path, good)
-    fixed, *_ = dialog.handle_message(admin, "привет")
+    (fixed,) = dialog.reloaded(admin, dialog.library.refresh())
     assert fixed.text.startswith("База знаний снова в порядке.")
     save(path, "- id: [broken again")  # a user who is no admin is told nothing
-    assert not any("баз" in r.text for r in dialog.handle_message(user, "привет"))
+    assert dialog.reloaded(user, dialog.library.refresh()) == []
 
 
 def test_reload_is_for_admins_only(dialog: Dialog) -> None:
@@ -315,21 +298,6 @@ async def test_reload_in_telegram_replies_with_what_changed(
     (reply,) = await ask(emu, "/reload", chat_id=ADMIN, lang="en", timeout=RELOAD_WAIT)
     assert "about-bot: en" in (reply.plain_text or "")
     assert dialog_of(app).library.matcher.match(MARKER).entry_id == "about-bot"
-
-
-def hold_builds(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
-    """New bases are held half way (their matcher) until the second event is set; the first is
-    set when a build has reached that point."""
-    building, release = threading.Event(), threading.Event()
-
-    class HeldMatcher(library_module.CountingMatcher):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            building.set()
-            assert release.wait(30)
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(library_module, "CountingMatcher", HeldMatcher)
-    return building, release
 
 
 @pytest.mark.e2e

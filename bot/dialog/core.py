@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from dataclasses import replace
 
 from rapidfuzz import fuzz, process
@@ -23,13 +22,12 @@ from bot.dialog.turn import (
 from bot.i18n import N_, Catalogs
 from bot.kb import DEFAULT_LANG, Lang
 from bot.kb.markup import escape
-from bot.library import Library
+from bot.library import Library, Reload
 from bot.matching.layout import to_latin_layout
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
-RELOAD_INTERVAL = 2.0  # seconds between checks of knowledge/ for edits
 COMMAND_CUTOFF = 75.0  # similarity (0-100) of an unknown command to one it may misspell
 
 
@@ -38,10 +36,10 @@ class Dialog:
 
     ``answerer`` takes every free-text message the ``features`` (asked in order: a step of a
     flow) leave; its commands come first in the menu. ``transport`` is what the adapter adds
-    (the terminal's /quit). With ``watch_edits`` the dialog itself looks for edits of the base
-    between messages (the terminal chat); the Telegram adapter turns it off and reloads off the
-    dialog's thread instead. Every button leaves marked with the language of its message (see
-    :mod:`bot.dialog.reply`), and a pressed one is answered in that language.
+    (the terminal's /quit). The dialog never looks at ``knowledge/`` itself: each adapter
+    watches it off the dialog's thread (:meth:`Library.refresh`) and, where it tells the user,
+    asks :meth:`reloaded` what to say. Every button leaves marked with the language of its
+    message (see :mod:`bot.dialog.reply`), and a pressed one is answered in that language.
     """
 
     def __init__(
@@ -58,10 +56,8 @@ class Dialog:
         self.answerer = answerer
         self.features = [*features, answerer]
         self.transport = Transport()
-        self.watch_edits = True
         self._commands: dict[str, Command] = {}
         self._buttons: dict[str, ButtonHandler] = {}
-        self._last_reload_check = time.monotonic()
         for feature in [answerer, *features]:
             self._commands.update({c.name: c for c in feature.commands()})
             self._buttons.update(feature.buttons())
@@ -93,18 +89,16 @@ class Dialog:
         )
         return base.in_lang(lang) if lang else base.answering(None)
 
-    def _refresh(self, user: UserRef) -> list[Reply]:
-        """Note the user; where the dialog watches edits itself, look at the base and return
-        what the features tell this user about it (an admin: the edit broke it, or it is
-        sound again), to go before the reply."""
-        self.store.touch_user(user.chat_id, user.user_id, user.client_lang)
-        now = time.monotonic()
-        if not self.watch_edits or now - self._last_reload_check < RELOAD_INTERVAL:
-            return []
-        self._last_reload_check = now
-        reload = self.library.refresh()
+    def reloaded(self, user: UserRef, reload: Reload) -> list[Reply]:
+        """What the features tell ``user`` about a look at the base that an adapter took (an
+        admin in the terminal chat: a new version is live, an edit broke it, or it is sound
+        again); made in the dialog's thread, as the user's language is stored."""
         turn = self.turn(user)
         return _marked([r for f in self.features for r in f.reloaded(turn, reload)], turn)
+
+    def _note(self, user: UserRef) -> None:
+        """Note the user: seen now, with their client's language."""
+        self.store.touch_user(user.chat_id, user.user_id, user.client_lang)
 
     # events ---------------------------------------------------------------------------------
 
@@ -112,8 +106,8 @@ class Dialog:
         """A text message: a command (``/name args``) or free text; ``reply_to`` is the id of
         the message it replies to, if any. Never raises."""
         try:
-            notes = self._refresh(user)
-            return [*notes, *self._message(user, clean_text(text), reply_to)]
+            self._note(user)
+            return self._message(user, clean_text(text), reply_to)
         except Exception:
             log.exception("dialog failed on a message")
             return self._failure(user)
@@ -140,15 +134,15 @@ class Dialog:
     def handle_button(self, user: UserRef, action: str) -> list[Reply]:
         """A pressed button (its callback data). Never raises."""
         try:
-            notes = self._refresh(user)
+            self._note(user)
             action, lang = split_language(action)
             prefix, _, payload = action.partition(":")
             handler = self._buttons.get(prefix)
             turn = self.turn(user, lang)
             if handler is None:
-                return [*notes, Reply("", toast=turn._("This button is out of date."))]
+                return [Reply("", toast=turn._("This button is out of date."))]
             self._interrupt(turn)
-            return [*notes, *_marked(handler(turn, payload), turn)]
+            return _marked(handler(turn, payload), turn)
         except Exception:
             log.exception("dialog failed on a button (prefix %r)", action.partition(":")[0])
             return self._failure(user)
@@ -157,14 +151,14 @@ class Dialog:
         """A sticker, photo, voice message or file; ``reply_to`` is the id of the message it
         replies to, if any (an expert's case message, say). Never raises."""
         try:
-            notes = self._refresh(user)
+            self._note(user)
             turn = replace(self.turn(user), reply_to=reply_to)
             for feature in self.features:
                 replies = feature.non_text(turn)
                 if replies is not None:
-                    return [*notes, *_marked(replies, turn)]
+                    return _marked(replies, turn)
             text = turn._("I can only read text messages. Please type your question.")
-            return [*notes, Reply(text)]
+            return [Reply(text)]
         except Exception:
             log.exception("dialog failed on a message that is not text")
             return self._failure(user)

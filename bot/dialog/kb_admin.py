@@ -31,9 +31,9 @@ class KnowledgeAdmin(Feature):
         ]
 
     def reloaded(self, turn: Turn, reload: Reload) -> list[Reply]:
-        """An admin is told, before the reply to their message, that an edit broke the base
-        or left notices out (once per such state), or that it is sound again."""
-        if turn.user.is_admin and (reload.alert or reload.fixed):
+        """An admin is told that a new version is live (with what changed), that an edit broke
+        the base or left notices out (once per such state), or that it is sound again."""
+        if turn.user.is_admin and (reload.status == "reloaded" or reload.alert or reload.fixed):
             return reload_replies(turn, reload)
         return []
 

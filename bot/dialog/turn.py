@@ -195,6 +195,6 @@ class Feature:
         return []
 
     def reloaded(self, turn: Turn, reload: Reload) -> list[Reply]:
-        """What to tell the user of ``turn`` about a look at the base that the dialog took
-        before their message (the terminal chat: an edit broke it, or it is sound again)."""
+        """What to tell the user of ``turn`` about a look at the base that their adapter took
+        (the terminal chat's watcher: a new version is live, or an edit broke it)."""
         return []

@@ -21,13 +21,11 @@ from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot.config import Settings
 from bot.dialog import Dialog, Reply, Turn, UserRef
-from bot.dialog.core import RELOAD_INTERVAL
 from bot.dialog.kb_admin import reload_replies, stale_replies
 from bot.kb.checks import REVIEW_AGE, stale_entries
-from bot.library import Reload
+from bot.library import RELOAD_INTERVAL, Reload
 from bot.notices.schedule import next_digest_at
 from bot.telegram.handlers import (
-    DIALOG,
     SETTINGS,
     dialog_of,
     in_store,
@@ -122,7 +120,6 @@ def setup_knowledge_jobs(application: App) -> None:
     jobs = application.job_queue
     if jobs is None:
         return
-    application.bot_data[DIALOG].watch_edits = False  # the job watches, off the dialog's thread
     jobs.run_repeating(
         watch_knowledge,
         interval=RELOAD_INTERVAL,

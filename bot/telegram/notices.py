@@ -22,9 +22,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 
 from bot.dialog import Dialog, Reply
-from bot.dialog.core import RELOAD_INTERVAL
 from bot.dialog.notice_replies import render_deliveries
 from bot.kb import DEFAULT_LANG
+from bot.library import RELOAD_INTERVAL
 from bot.notices import (
     DeliveryBlocked,
     DeliveryRejected,
