@@ -732,46 +732,6 @@ def test_without_experts_a_question_beyond_the_base_names_no_expert(
 
 
 @pytest.mark.parametrize(
-    ("user", "text", "entry_id"),
-    [
-        (
-            RU,
-            "Можно ли бывшему чиновнику после увольнения со службы принимать подарки от "
-            "подрядчиков?",
-            "gifts-any-value-ban",
-        ),
-        (
-            EN,
-            "After I resign from the ministry, can I accept gifts from the contractors I "
-            "worked with?",
-            "gifts-any-value-ban",
-        ),
-        (
-            KK,
-            "Сыбайлас жемқорлық туралы хабарлаған қызметкерді бастығы қудалап жүр, оны кім "
-            "қорғайды?",
-            "report-corruption",
-        ),
-    ],
-)
-def test_a_matter_beyond_the_base_gets_not_in_base_with_the_nearest_entries(
-    kb_shared: Path, user: UserRef, text: str, entry_id: str
-) -> None:
-    """Round 36: a question of a matter the base does not hold (rules after leaving the
-    service, a reprisal for reporting corruption) was answered with the gift ban or where to
-    report. It is told the base has no answer yet, with those entries offered and an expert
-    to ask."""
-    dialog = build_dialog(
-        Settings(knowledge_dir=kb_shared, experts=frozenset({9999})), Store(":memory:")
-    )
-    lang = dialog.library.matcher.match(text).lang
-    (reply,) = dialog.handle_message(user, text)
-    assert reply.text.startswith(NOT_IN_BASE[lang]) and "/ask" in reply.text
-    assert f"e:{entry_id}" in actions(reply)
-    assert ["a", "p"] in [a.split(":")[:2] for a in actions(reply)]
-
-
-@pytest.mark.parametrize(
     ("user", "text"),
     [
         (EN, "what is the weather tomorrow?"),

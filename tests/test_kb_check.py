@@ -88,19 +88,6 @@ def test_a_follow_up_jump_or_a_check_to_nothing_is_reported_at_its_line(small_kb
     ]
 
 
-def test_a_beyond_base_line_of_a_short_beginning_or_no_word_is_reported(small_kb: Path) -> None:
-    """A line of ``beyond-base-matters`` with a beginning under three letters ("no") would keep
-    answered questions from their entries ("Nobody told me…"); one of no word is left out."""
-    path = small_kb / "smalltalk.yaml"
-    path.write_text(
-        "beyond-base-matters:\n  - declar asset\n  - no official\n  - '!!'\n", encoding="utf-8"
-    )
-    assert _problems(small_kb) == [
-        f"{path}:3: beyond-base-matters 'no official': 'no' is shorter than 3 letters",
-        f"{path}:4: beyond-base-matters '!!': no word",
-    ]
-
-
 def test_a_misspelt_field_is_one_problem_with_a_guess(small_kb: Path) -> None:
     """Not also 'missing field', "must be a date, got None" and a stale warning (a probe)."""
     path = small_kb / "gifts.yaml"

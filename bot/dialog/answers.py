@@ -178,19 +178,6 @@ def _declining_orders(turn: Turn, text: str, result: MatchResult) -> MatchResult
     )
 
 
-def _not_in_base(turn: Turn) -> str:
-    """What the bot answers a question of its domain that the base does not hold: so, and
-    that an expert can be asked (the "Ask an expert" button comes with it, see
-    :meth:`Answers.text`)."""
-    text = turn._(
-        "Your question is about anti-corruption rules, but my base has no answer to it yet, "
-        "and I would rather not guess. Browse what it covers with /topics."
-    )
-    if any(name == "ask" for name, _description in menu_commands(turn)):
-        text += " " + turn._("You can also ask an expert with /ask.")
-    return text
-
-
 class Answers(Feature):
     """Answers questions from the knowledge base and lets people browse it; where it cannot
     answer, ``handoff`` may offer a button to ask a person (the experts), and "can I talk to a
@@ -317,7 +304,6 @@ class Answers(Feature):
             result.suggestions,
             case=result.case_signal,
             ask=result.two_topics or result.one_topic,
-            beyond=result.beyond_base,
         )
 
     def _off_topic(self, turn: Turn) -> Reply:
@@ -344,8 +330,20 @@ class Answers(Feature):
             )
             return Reply(prompt, self._topic_rows(turn))
         if smalltalk.names_domain(folded):
-            return Reply(_not_in_base(turn))
+            return self._not_in_base(turn)
         return self._off_topic(turn)
+
+    def _not_in_base(self, turn: Turn) -> Reply:
+        """What the bot answers a question of its domain that the base does not hold: so, and
+        that an expert can be asked (the "Ask an expert" button comes with it, see
+        :meth:`text`)."""
+        text = turn._(
+            "Your question is about anti-corruption rules, but my base has no answer to it yet, "
+            "and I would rather not guess. Browse what it covers with /topics."
+        )
+        if any(name == "ask" for name, _description in menu_commands(turn)):
+            text += " " + turn._("You can also ask an expert with /ask.")
+        return Reply(text)
 
     def interrupted(self, turn: Turn) -> bool:
         """A command or a button: the next typed message is no answer to "What was missing?"."""
@@ -498,18 +496,11 @@ class Answers(Feature):
         return tuple(rows)
 
     def abstain(
-        self,
-        turn: Turn,
-        suggestions: tuple[str, ...],
-        *,
-        case: bool,
-        ask: bool = False,
-        beyond: bool = False,
+        self, turn: Turn, suggestions: tuple[str, ...], *, case: bool, ask: bool = False
     ) -> list[Reply]:
         """The honest "I don't know", with nearest topics and, for a real case, the contacts;
         a clarifying question instead when ``ask`` (the message names the topic of its
-        entries, or two topics); "my base has no answer to it yet" when ``beyond`` (it names
-        a matter of the domain the base does not hold)."""
+        entries, or two topics)."""
         _ = turn._
         report = turn.kb.get(REPORT_ENTRY) if case else None
         entries = [  # the contacts are shown below: not offered again
@@ -525,13 +516,8 @@ class Answers(Feature):
                 for n, e in enumerate(entries)
             ]
         else:
-            text = (
-                _not_in_base(turn)
-                if beyond
-                else _("Sorry, I don't know the answer to that one.")
-                + "\n\n"
-                + _("Try rephrasing, or browse the questions with /topics.")
-            )
+            text = _("Sorry, I don't know the answer to that one.")
+            text += "\n\n" + _("Try rephrasing, or browse the questions with /topics.")
             if entries:  # the last line, just above the buttons it is about
                 text += "\n\n" + _("Maybe you meant one of these:")
             rows = [(entry_button(e, turn.lang),) for e in entries]

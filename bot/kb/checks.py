@@ -11,12 +11,10 @@ from pathlib import Path
 from bot.kb.markup import markup_problems, paragraphs, visible_length
 from bot.kb.model import (
     ADDRESSES,
-    BEYOND_BASE,
     DANGLING,
     FOLLOW_UP_JUMPS,
     FRAME,
     LANGS,
-    MIN_BEGINNING,
     PERSONAL_GIFT_CHECK,
     WARNING,
     Checker,
@@ -31,7 +29,7 @@ from bot.kb.model import (
     line_at,
 )
 from bot.kb.reader import did_you_mean, typo_of
-from bot.matching.normalize import words
+from bot.matching.normalize import words as folded_words
 
 MESSAGE_LIMIT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
 MIN_QUESTIONS = 8
@@ -58,29 +56,6 @@ def unknown_topic(topic: str, topics: Iterable[str]) -> str:
 def dangling(target: str, ids: Iterable[str]) -> str:
     """The problem of a related id no entry has, guessing the one meant."""
     return f"related id {target!r} {DANGLING}{did_you_mean(typo_of(target, sorted(ids)))}"
-
-
-def _line_finder(path: Path) -> Callable[[str], int]:
-    """The number of the first line of ``path`` that has a text (1 when none has it)."""
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    return lambda text: next((n for n, line in enumerate(lines, 1) if text in line), 1)
-
-
-def check_beyond_base(
-    path: Path, name: str, smalltalk: Mapping[str, Sequence[str]]
-) -> list[Problem]:
-    """smalltalk.yaml's ``beyond-base-matters`` (at ``path``, reported as ``name``): each line
-    word beginnings of MIN_BEGINNING letters or more. A line of no word would be left out
-    unsaid, and a shorter beginning ("no", "не") begins too many words: it would keep a
-    question the base answers ("Nobody told me…") from its entry."""
-    line_of = _line_finder(path)
-    problems = []
-    for item in smalltalk.get(BEYOND_BASE, ()):
-        short = [word for word in words(item) if len(word) < MIN_BEGINNING]
-        if not words(item) or short:
-            why = f"{short[0]!r} is shorter than {MIN_BEGINNING} letters" if short else "no word"
-            problems.append(Problem(name, line_of(item), f"{BEYOND_BASE} {item!r}: {why}"))
-    return problems
 
 
 def check_smalltalk_references(
@@ -122,7 +97,7 @@ def check_frame_lists(
     problems = [
         Problem(name, line_of(item), f"{FRAME}: {item!r} has no word")
         for item in smalltalk.get(FRAME, ())
-        if not words(item)
+        if not folded_words(item)
     ]
     problems += [
         Problem(name, line_of(item), f"{ADDRESSES}: {item!r} must be one word")
@@ -130,6 +105,12 @@ def check_frame_lists(
         if len(item.split()) > 1
     ]
     return problems
+
+
+def _line_finder(path: Path) -> Callable[[str], int]:
+    """The number of the first line of ``path`` holding a text (1 when none does)."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return lambda text: next((n for n, line in enumerate(lines, 1) if text in line), 1)
 
 
 def check_entries(

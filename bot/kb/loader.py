@@ -16,7 +16,6 @@ from bot.kb.cache import cached
 from bot.kb.checkers import CHECKERS_DIR, check_checkers, read_checkers
 from bot.kb.checks import (
     UNDATED,
-    check_beyond_base,
     check_entries,
     check_frame_lists,
     check_notices,
@@ -385,7 +384,6 @@ def parse_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         *check_checkers(checkers, base),
         *check_smalltalk_references(talk, r.rel(talk), base.smalltalk, base.entries, base.checkers),
         *check_frame_lists(talk, r.rel(talk), base.smalltalk),
-        *check_beyond_base(talk, r.rel(talk), base.smalltalk),
     ]
     ids = [entry.id for entry in entries]
     if r.unparsed or len(set(ids)) < len(ids):  # entries lost: references follow from it

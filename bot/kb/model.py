@@ -29,8 +29,6 @@ FOLLOW_UP_JUMPS = "follow-up-jumps"  # smalltalk.yaml: a follow-up kind and the 
 PERSONAL_GIFT_CHECK = "personal-gift-check"  # smalltalk.yaml: the check for a personal gift
 FRAME = "frame"  # smalltalk.yaml: formulas of a letter or a forward, left out around a question
 ADDRESSES = "addresses"  # smalltalk.yaml: words an address begins with ("dear", «уважаемые»)
-BEYOND_BASE = "beyond-base-matters"  # smalltalk.yaml: word beginnings of matters not in the base
-MIN_BEGINNING = 3  # letters of a word beginning there: a shorter one ("no") begins too many words
 WARNING = "warning: "  # the start of a problem's message that does not stop the base loading
 
 

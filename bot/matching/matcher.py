@@ -37,7 +37,7 @@ from operator import itemgetter, rshift
 
 from rapidfuzz import fuzz
 
-from bot.kb.model import DEFAULT_LANG, Entry, KnowledgeBase, Lang
+from bot.kb.model import DEFAULT_LANG, KnowledgeBase, Lang
 from bot.matching.bayes import normalized
 from bot.matching.common_words import everyday_share, load_word_lists
 from bot.matching.confidence import ConfidenceModel
@@ -46,7 +46,6 @@ from bot.matching.index import GROUP_PREFIX, Index, content_words
 from bot.matching.langid import Guess, read_language
 from bot.matching.logistic import Logistic
 from bot.matching.logistic import shipped as load_logistic
-from bot.matching.normalize import words
 from bot.matching.reading import WORDS_CACHED, Chunk, read
 from bot.matching.smalltalk import SmallTalk
 from bot.matching.usage import Usage
@@ -83,8 +82,6 @@ class MatchResult:
     one_topic: bool = False  # the message names the topic its two best suggestions share: ask
     off_topic: bool = False  # an abstention too unlikely to be about the base: no suggestions
     told: bool = True  # the message tells its language; False: ``lang`` is only a guess
-    # it names a matter the base does not hold, and its best entry is not about that matter
-    beyond_base: bool = False
 
     @property
     def told_lang(self) -> Lang | None:
@@ -117,16 +114,6 @@ class _Ranking:
     no_entry: float
 
 
-def _own_words(entry: Entry) -> list[str]:
-    """The folded words of an entry's questions and answers, in every language."""
-    return [
-        word
-        for text in entry.texts.values()
-        for part in (*text.questions, text.answer)
-        for word in words(part)
-    ]
-
-
 class Matcher:
     """Matches free text against a knowledge base (built once per base)."""
 
@@ -153,10 +140,6 @@ class Matcher:
         self._topics = [kb.entries[entry_id].topic for entry_id in self.index.entry_ids]
         self._leads = {topic: kb.by_topic(topic)[0].id for topic in set(self._topics)}
         self._requires = {e.id: frozenset(e.requires) for e in kb.entries.values() if e.requires}
-        # the matters beyond the base (smalltalk.yaml) each entry's own texts name
-        self._matters = {
-            e.id: self.smalltalk.matters_beyond(_own_words(e)) for e in kb.entries.values()
-        }
         self._entries_of: dict[str, list[int]] = defaultdict(list)
         for number, topic in enumerate(self._topics):
             self._entries_of[topic].append(number)
@@ -244,27 +227,6 @@ class Matcher:
             t.word for t in tokens if _ARTICLE.fullmatch(t.word) and t.word in self.index.postings
         }
         return bool(own and named) and not named & own
-
-    def _matters_named(
-        self, text: str, folded: list[str], written: Lang | None
-    ) -> frozenset[tuple[str, ...]]:
-        """The matters the base does not hold (smalltalk.yaml's ``beyond-base-matters``) that
-        one sentence of a message names: "Мемлекеттік кірістер басқармасында инспектормын.
-        Кәсіпкер декларациясын тапсырды…" names no income declaration (``folded``: its words,
-        ``written``: see :meth:`match`)."""
-        if not self.smalltalk.matters_beyond(folded):
-            return frozenset()  # most messages
-        sentences = _SENTENCE_END.split(text)
-        return frozenset().union(
-            *(self.smalltalk.matters_beyond(self._folded(s, written)) for s in sentences)
-        )
-
-    def _beyond_the_entry(self, entry_id: str, named: frozenset[tuple[str, ...]]) -> bool:
-        """Whether a message naming the matters ``named`` (see :meth:`_matters_named`) names
-        one the entry's own questions and answers do not: "must I list my wife's account in my
-        asset declaration?" is not asked of the relatives rule, however likely the model finds
-        it; "how do I report a bribe-taker" is still asked of where to report."""
-        return not named <= self._matters[entry_id]
 
     def folded(self, text: str, written: Lang | None = None) -> list[str]:
         """The folded words ``text`` is matched by (the first ``max_input`` characters;
@@ -386,8 +348,7 @@ class Matcher:
         candidate, values = self.features(folded, ranking, signal)
         confident, probability = self.confidence.answers(values)
         score = round(100 * probability, 1)
-        beyond = self._beyond_the_entry(candidate, self._matters_named(text, folded, written))
-        if confident and not beyond and not self._ruled_out(candidate, tokens):
+        if confident and not self._ruled_out(candidate, tokens):
             return MatchResult(
                 candidate,
                 score,
@@ -398,7 +359,7 @@ class Matcher:
             )
         suggestions = self._suggestions(ranked)
         outside = self._outside_the_base(folded)
-        one_topic = not (outside or beyond) and self._asks_one_topic(tokens, suggestions)
+        one_topic = not outside and self._asks_one_topic(tokens, suggestions)
         if one_topic:  # which of the topic's entries is meant: offer no other topic's
             topic = self.kb.entries[suggestions[0]].topic
             suggestions = tuple(e for e in suggestions if self.kb.entries[e].topic == topic)
@@ -410,7 +371,6 @@ class Matcher:
             case_signal=signal,
             told=told,
             one_topic=one_topic,
-            beyond_base=beyond,
             # a message naming one topic ("What about presents?") is not off topic however
             # unsure the model is of its entries; one asking of taxes is, whatever it names
             off_topic=outside or (not one_topic and score < self.config.off_topic_score),

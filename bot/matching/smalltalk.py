@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
-from bot.kb.model import ADDRESSES, BEYOND_BASE, FOLLOW_UP_JUMPS, FRAME, PERSONAL_GIFT_CHECK
+from bot.kb.model import ADDRESSES, FOLLOW_UP_JUMPS, FRAME, PERSONAL_GIFT_CHECK
 from bot.matching.function_words import ALL_LANGUAGE_WORDS, ALL_STOPWORDS
 from bot.matching.normalize import LINK, fold, words
 
@@ -55,7 +55,7 @@ _WORD_LISTS = (  # words, no phrases
     ADDRESSES,
 )
 # lines of word beginnings
-_SIGNALS = (CASE_SIGNALS, DOMAIN_SIGNALS, BEYOND_BASE, OVERVIEW_SIGNALS, ORDERS, PERSONAL_GIVER)
+_SIGNALS = (CASE_SIGNALS, DOMAIN_SIGNALS, OVERVIEW_SIGNALS, ORDERS, PERSONAL_GIVER)
 # kinds a message still is with intensifiers or addressees left out ("спасибо огромное")
 _STRENGTHENED = _COURTESY
 # kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон",
@@ -106,17 +106,17 @@ class _Beginnings:
 
     def found_in(self, folded: list[str]) -> bool:
         """Whether the message (its folded words) has one of the lines."""
-        return bool(self.found(folded))
+        return bool(self._found(folded))
 
     def outside(self, folded: list[str]) -> list[str] | None:
         """The message's words that no word of a line it has begins (None: it has no line)."""
-        parts = {part for line in self.found(folded) for part in line}
+        parts = {part for line in self._found(folded) for part in line}
         if not parts:
             return None
         return [word for word in folded if not any(word.startswith(part) for part in parts)]
 
-    def found(self, folded: Iterable[str]) -> list[tuple[str, ...]]:
-        """The lines the message (its folded words) has."""
+    def _found(self, folded: list[str]) -> list[tuple[str, ...]]:
+        """The lines the message has."""
         # the message's words cut to each length of the lines' words: a line's word begins a
         # word of the message when it is among them
         begun = {word[:length] for word in folded for length in self._lengths}
@@ -165,7 +165,6 @@ class SmallTalk:
         )
         self._case_signals = _Beginnings(phrases.get(CASE_SIGNALS, ()))
         self._domain = _Beginnings(phrases.get(DOMAIN_SIGNALS, ()))
-        self._beyond = _Beginnings(phrases.get(BEYOND_BASE, ()))
         self._overview = _Beginnings(phrases.get(OVERVIEW_SIGNALS, ()))
         self._orders = _Beginnings(phrases.get(ORDERS, ()))
         self._personal_giver = _Beginnings(phrases.get(PERSONAL_GIVER, ()))
@@ -414,14 +413,8 @@ class SmallTalk:
 
     def names_domain(self, folded: list[str]) -> bool:
         """True when the message names the anti-corruption domain, in or beyond the base
-        (``domain-signals``: "bribe", «декларация»; ``beyond-base-matters``: "conflict of
-        interest", "whistleblower")."""
-        return self._domain.found_in(folded) or self._beyond.found_in(folded)
-
-    def matters_beyond(self, folded: Iterable[str]) -> frozenset[tuple[str, ...]]:
-        """The lines of ``beyond-base-matters`` that the words ``folded`` have: the matters
-        the base does not hold that they name (a declaration of assets, the ethics code)."""
-        return frozenset(self._beyond.found(folded))
+        (``domain-signals``: "conflict of interest", «декларация», "whistleblower")."""
+        return self._domain.found_in(folded)
 
     def asks_overview(self, folded: list[str]) -> bool:
         """True when the message asks what rules there are ("what rules must I know?", a new
