@@ -169,9 +169,7 @@ def test_a_yaml_mistake_is_told_in_plain_words_at_its_line(
     small_kb: Path, old: str, new: str, needle: str, message: str
 ) -> None:
     """Not the YAML library's "expected <block end>, but found '<block sequence start>'"."""
-    path = small_kb / "gifts.yaml"
-    _edit(path, old, new)
-    assert _problems(small_kb) == [f"{path}:{_line_of(path, needle)}: YAML syntax: {message}"]
+    _assert_told_at(small_kb, old, new, needle, f"YAML syntax: {message}")
 
 
 def test_two_questions_merged_by_an_extra_space_are_a_warning(small_kb: Path) -> None:
@@ -526,6 +524,12 @@ def test_a_yml_file_is_warned_about_until_it_is_gone(small_kb: Path) -> None:
 def test_a_problem_is_told_at_the_line_of_the_mistake(
     small_kb: Path, old: str, new: str, needle: str, message: str
 ) -> None:
+    _assert_told_at(small_kb, old, new, needle, message)
+
+
+def _assert_told_at(small_kb: Path, old: str, new: str, needle: str, message: str) -> None:
+    """gifts.yaml with ``old`` made ``new`` has one problem, ``message``, at the line of
+    ``needle``."""
     path = small_kb / "gifts.yaml"
     _edit(path, old, new)
     assert _problems(small_kb) == [f"{path}:{_line_of(path, needle)}: {message}"]
