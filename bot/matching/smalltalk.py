@@ -39,7 +39,8 @@ FRAMED_WORDS = 12  # longer messages are never read as a phrase with words aroun
 # ("ақымақ бот екенсің", "ты робот что ли?"): about the bot itself, never about the base
 _FRAMED = frozenset({"robot", "insult"})
 _POLITE = frozenset({"greeting", "thanks"})
-# kinds said around a question, asking nothing ("Good afternoon! … Thank you. Bye")
+# kinds said around a question, asking nothing ("Good afternoon! … Thank you. Bye"), and a
+# message still is with intensifiers or addressees left out ("спасибо огромное")
 _COURTESY = frozenset({*_POLITE, "goodbye"})
 _WORD_LISTS = (  # words, no phrases
     FOLLOW_UP,
@@ -56,8 +57,6 @@ _WORD_LISTS = (  # words, no phrases
 )
 # lines of word beginnings
 _SIGNALS = (CASE_SIGNALS, DOMAIN_SIGNALS, OVERVIEW_SIGNALS, ORDERS, PERSONAL_GIVER)
-# kinds a message still is with intensifiers or addressees left out ("спасибо огромное")
-_STRENGTHENED = _COURTESY
 # kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон",
 # "time", "сағат", "stop", "exit", "уведомления") are ordinary in questions
 _PHRASES_ONLY = frozenset(
@@ -211,7 +210,7 @@ class SmallTalk:
         plain = [word for word in folded if word not in self._intensifiers]
         if plain and len(plain) < len(folded):
             kind = self._phrase_kind(" ".join(plain))
-            if kind in _STRENGTHENED:
+            if kind in _COURTESY:
                 return kind
         if own and all(word in self._words or word in ALL_STOPWORDS for word in plain):
             return self._words[own[-1]]
