@@ -26,7 +26,6 @@ GATED = [
     "fresh9",
     "fresh10",
     "fresh11",
-    "fresh22",
     "fresh-everyday",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on: they decide what lands (train27 and train28 since round 27,
@@ -34,7 +33,7 @@ GATED = [
 # since round 31, train40 since round 32: fresh17, held out in round 31, whose misses were read,
 # train41 since round 33: fresh18, held out in round 32, train42 since round 34: fresh19, held
 # out in round 33, train43 since round 35: fresh20, held out in round 34, train44 since round
-# 36: fresh21, held out in round 35)
+# 36: fresh21, held out in round 35, train45 since round 37: fresh22, held out in round 36)
 VALIDATION = [
     "train19",
     "train27",
@@ -49,6 +48,7 @@ VALIDATION = [
     "train42",
     "train43",
     "train44",
+    "train45",
 ]
 EVERYDAY_WORDS = "everyday-negatives"  # single words (kind everyday-word), no questions
 SETS = [
