@@ -364,7 +364,12 @@ def _explanation(matcher: Matcher, question: str) -> list[str]:
     lines = ["", f"candidate: {candidate}"]
     lines += [f"  {name:<14}{value:8.3f}" for name, value in zip(FEATURES, values, strict=True)]
     lines.append(f"confidence {probability:.3f}, needed {needed:.2f}")
-    if result.two_topics:
+    if result.other_matter:
+        lines.append(
+            "decided by: its last question is on a matter the base leaves out: the text before "
+            "it was matched alone (the figures above are the whole message's)"
+        )
+    elif result.two_topics:
         lines.append("decided by: bare keywords naming two topics: the bot asks which")
     elif result.entry_id is None and confident:
         lines.append(

@@ -1936,3 +1936,28 @@ def test_a_personal_giver_after_the_gift_ban_is_offered_the_gift_check(
     assert reply.text.startswith(PERSONAL_GIFT[lang]) is personal
     if personal:
         assert actions(reply) == ["k:check-gift:"] and "7" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "note"),
+    [
+        (
+            EN,
+            "A supplier brought a bottle of cognac to my office. May I keep it? Also, can I "
+            "take my leave in December?",
+            "I have not answered your last question",
+        ),
+        (
+            RU,
+            "Поставщик принёс мне в кабинет бутылку коньяка. Можно оставить? И ещё вопрос: "
+            "можно ли уйти в отпуск в декабре?",
+            "На ваш последний вопрос я не ответил",
+        ),
+    ],
+)
+def test_a_second_question_on_another_matter_is_said_to_be_left_unanswered(
+    dialog: Dialog, user: UserRef, text: str, note: str
+) -> None:
+    answer, left = dialog.handle_message(user, text)
+    assert "f:+:gifts-any-value-ban" in actions(answer)
+    assert left.text.startswith(note) and not left.buttons

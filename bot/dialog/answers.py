@@ -290,7 +290,14 @@ class Answers(Feature):
     def _answer(self, turn: Turn, text: str, result: MatchResult) -> list[Reply]:
         entry = turn.kb.get(result.entry_id) if result.entry_id else None
         if entry is not None:  # a close sibling the matcher found comes first among the buttons
-            return [self.entry_reply(turn, entry, also=result.suggestions)]
+            answer = self.entry_reply(turn, entry, also=result.suggestions)
+            if not result.other_matter:
+                return [answer]
+            left = turn._(
+                "I have not answered your last question: I only answer questions about "
+                "Kazakhstan's anti-corruption rules."
+            )
+            return [answer, Reply(left)]
         if result.smalltalk == "human" and self.ask_person is not None:
             return self.ask_person(turn, "")
         if result.smalltalk:

@@ -82,6 +82,7 @@ class MatchResult:
     one_topic: bool = False  # the message names the topic its two best suggestions share: ask
     off_topic: bool = False  # an abstention too unlikely to be about the base: no suggestions
     told: bool = True  # the message tells its language; False: ``lang`` is only a guess
+    other_matter: bool = False  # answered without a last question on a matter the base leaves out
 
     @property
     def told_lang(self) -> Lang | None:
@@ -316,11 +317,15 @@ class Matcher:
         asked = text[clauses[first][0] : clauses[last - 1][1]].strip()
         return _asking(asked, text[clauses[last - 1][1] :])
 
-    def _match(self, text: str, written: Lang | None, *, personal: bool = True) -> MatchResult:
-        """The match of ``text``; with ``personal``, an abstention off topic is judged again
-        without its personal data (see :meth:`_judged_without_personal_data`)."""
+    def _match(self, text: str, written: Lang | None, *, whole: bool = True) -> MatchResult:
+        """The match of ``text``; of a ``whole`` message (not a part of one), a last question
+        on another matter is left out (see :meth:`_other_matter_left_out`) and an abstention
+        off topic is judged again without its personal data (see
+        :meth:`_judged_without_personal_data`)."""
         text, folded, guess, kind = self._asked(text, written)
         lang, told = guess.lang, guess.told
+        if whole and kind is None and (first := self._other_matter_left_out(text, written)):
+            return replace(first, lang=lang, told=told, other_matter=True)
         signal = self.smalltalk.case_signal(folded)
         if kind is not None:
             answer = SMALLTALK_ENTRIES.get(kind)
@@ -375,7 +380,25 @@ class Matcher:
             # unsure the model is of its entries; one asking of taxes is, whatever it names
             off_topic=outside or (not one_topic and score < self.config.off_topic_score),
         )
-        return self._judged_without_personal_data(result, text, written) if personal else result
+        return self._judged_without_personal_data(result, text, written) if whole else result
+
+    def _other_matter_left_out(self, text: str, written: Lang | None) -> MatchResult | None:
+        """The answer to a message without its last sentence, when that sentence is a second
+        question on a matter the base leaves out ("… May I keep it? And can I take my leave in
+        December?"): it ends with "?", the text before it asks a question too, and matched
+        alone it names no everyday concept of the base and is off topic or offers nothing.
+        None when there is no such question, or the rest is not answered either."""
+        sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+        if len(sentences) < 2 or not sentences[-1].endswith("?"):
+            return None
+        rest = text[: text.rindex(sentences[-1])].strip()
+        if "?" not in rest or self.index.concepts_in(self._folded(sentences[-1], written)):
+            return None
+        alone = self._match(sentences[-1], written, whole=False)
+        if alone.entry_id or alone.smalltalk or not (alone.off_topic or not alone.suggestions):
+            return None
+        first = self._match(rest, written, whole=False)
+        return first if first.entry_id is not None else None
 
     def _judged_without_personal_data(
         self, result: MatchResult, text: str, written: Lang | None
@@ -390,7 +413,7 @@ class Matcher:
         rest = without_personal_data(text)
         if rest == text or not rest:
             return result
-        again = self._match(rest, written, personal=False)
+        again = self._match(rest, written, whole=False)
         if again.off_topic or again.smalltalk:
             return result
         suggestions = tuple(dict.fromkeys([*filter(None, [again.entry_id]), *again.suggestions]))

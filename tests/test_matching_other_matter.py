@@ -1,0 +1,46 @@
+"""A last question on a matter the base leaves out ("… May I keep it? Also, can I take my
+leave in December?") does not cost the first question its answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.matching import Matcher
+
+QUESTIONS = [
+    ("en", "A supplier brought a bottle of cognac to my office. May I keep it?"),
+    ("ru", "Поставщик принёс мне в кабинет бутылку коньяка. Можно оставить?"),
+]
+OTHER_MATTERS = {
+    "en": [" Also, can I take my leave in December?", " What is the weather tomorrow?"],
+    "ru": [" И ещё вопрос: можно ли уйти в отпуск в декабре?", " А какая завтра погода?"],
+}
+
+
+@pytest.mark.parametrize(("lang", "question"), QUESTIONS)
+def test_a_second_question_on_another_matter_is_left_out(
+    bundled: Matcher, lang: str, question: str
+) -> None:
+    bare = bundled.match(question)
+    assert bare.entry_id is not None and not bare.other_matter
+    for other in OTHER_MATTERS[lang]:
+        both = bundled.match(question + other)
+        assert (both.entry_id, both.lang, both.other_matter) == (bare.entry_id, lang, True), other
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the only question is the last one: it is what the message asks, and it is not
+        # answered (an employer's gift card, the income tax on it)
+        "My cousin got a 50,000 tenge gift card from her employer, a private supermarket "
+        "chain. Does she owe income tax on it?",
+        # a last question of the base's own matter is no other matter
+        "A supplier brought a bottle of cognac to my office. May I keep it? Must my wife "
+        "return the perfume he gave her?",
+    ],
+)
+def test_a_last_question_is_kept_when_it_is_the_only_one_or_of_the_base(
+    bundled: Matcher, text: str
+) -> None:
+    assert not bundled.match(text).other_matter
