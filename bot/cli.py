@@ -364,10 +364,10 @@ def _explanation(matcher: Matcher, question: str) -> list[str]:
     lines = ["", f"candidate: {candidate}"]
     lines += [f"  {name:<14}{value:8.3f}" for name, value in zip(FEATURES, values, strict=True)]
     lines.append(f"confidence {probability:.3f}, needed {needed:.2f}")
-    if result.other_matter:
+    if result.left_out:
         lines.append(
-            "decided by: its last question is on a matter the base leaves out: the text before "
-            "it was matched alone (the figures above are the whole message's)"
+            f"decided by: its last question ({result.left_out}) asks nothing of the base: the "
+            "text before it was matched alone (the figures above are the whole message's)"
         )
     elif result.two_topics:
         lines.append("decided by: bare keywords naming two topics: the bot asks which")

@@ -1945,13 +1945,13 @@ def test_a_personal_giver_after_the_gift_ban_is_offered_the_gift_check(
             EN,
             "A supplier brought a bottle of cognac to my office. May I keep it? Also, can I "
             "take my leave in December?",
-            "I have not answered your last question",
+            "I have not answered your last question: my base has nothing on it.",
         ),
         (
             RU,
             "Поставщик принёс мне в кабинет бутылку коньяка. Можно оставить? И ещё вопрос: "
             "можно ли уйти в отпуск в декабре?",
-            "На ваш последний вопрос я не ответил",
+            "На ваш последний вопрос я не ответил: в моей базе об этом ничего нет.",
         ),
     ],
 )
@@ -1960,4 +1960,23 @@ def test_a_second_question_on_another_matter_is_said_to_be_left_unanswered(
 ) -> None:
     answer, left = dialog.handle_message(user, text)
     assert "f:+:gifts-any-value-ban" in actions(answer)
-    assert left.text.startswith(note) and not left.buttons
+    assert left.text.startswith(note) and "/topics" in left.text and not left.buttons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Полицейский требует деньги, чтобы не составлять протокол. Куда звонить? Мне страшно, "
+        "что делать?",
+        "A traffic officer demands money so he won't write a report. Who do I call? I'm scared, "
+        "what should I do?",
+    ],
+)
+def test_a_last_question_that_only_follows_the_first_gets_no_note(
+    dialog: Dialog, text: str
+) -> None:
+    """ "What should I do?" after "Who do I call?" is answered by the contacts: saying it was
+    left unanswered would be false (a probe's finding)."""
+    assert dialog.library.matcher.match(text).left_out == "follow-up"
+    (answer,) = dialog.handle_message(RU, text)
+    assert "1424" in answer.text

@@ -22,10 +22,11 @@ def test_a_second_question_on_another_matter_is_left_out(
     bundled: Matcher, lang: str, question: str
 ) -> None:
     bare = bundled.match(question)
-    assert bare.entry_id is not None and not bare.other_matter
+    assert bare.entry_id is not None and bare.left_out is None
     for other in OTHER_MATTERS[lang]:
         both = bundled.match(question + other)
-        assert (both.entry_id, both.lang, both.other_matter) == (bare.entry_id, lang, True), other
+        expected = (bare.entry_id, lang, "other matter")
+        assert (both.entry_id, both.lang, both.left_out) == expected, other
 
 
 @pytest.mark.parametrize(
@@ -43,4 +44,4 @@ def test_a_second_question_on_another_matter_is_left_out(
 def test_a_last_question_is_kept_when_it_is_the_only_one_or_of_the_base(
     bundled: Matcher, text: str
 ) -> None:
-    assert not bundled.match(text).other_matter
+    assert bundled.match(text).left_out is None

@@ -291,11 +291,11 @@ class Answers(Feature):
         entry = turn.kb.get(result.entry_id) if result.entry_id else None
         if entry is not None:  # a close sibling the matcher found comes first among the buttons
             answer = self.entry_reply(turn, entry, also=result.suggestions)
-            if not result.other_matter:
+            if result.left_out != "other matter":
                 return [answer]
             left = turn._(
-                "I have not answered your last question: I only answer questions about "
-                "Kazakhstan's anti-corruption rules."
+                "I have not answered your last question: my base has nothing on it. /topics "
+                "shows what it covers."
             )
             return [answer, Reply(left)]
         if result.smalltalk == "human" and self.ask_person is not None:

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from itertools import repeat
 from operator import itemgetter, rshift
+from typing import Literal
 
 from rapidfuzz import fuzz
 
@@ -64,6 +65,7 @@ _WORD = re.compile(r"\w+")
 _FRAME_CUT = re.compile(r"[,;:]+(?=\s)|\n+|(?<=[.!?…])\s+")
 PERSONAL_CLAUSE = 3  # words besides personal data: a clause this short only gives it
 
+LeftOut = Literal["other matter", "follow-up"]  # see MatchResult.left_out
 SMALLTALK_ENTRIES = {"capabilities": "about-bot"}  # small talk that an entry answers best
 
 
@@ -82,7 +84,9 @@ class MatchResult:
     one_topic: bool = False  # the message names the topic its two best suggestions share: ask
     off_topic: bool = False  # an abstention too unlikely to be about the base: no suggestions
     told: bool = True  # the message tells its language; False: ``lang`` is only a guess
-    other_matter: bool = False  # answered without a last question on a matter the base leaves out
+    # a last question left out before matching (see Matcher._last_question_left_out): "other
+    # matter" (one the base lacks: the dialog says it is not answered) or "follow-up"
+    left_out: LeftOut | None = None
 
     @property
     def told_lang(self) -> Lang | None:
@@ -319,13 +323,13 @@ class Matcher:
 
     def _match(self, text: str, written: Lang | None, *, whole: bool = True) -> MatchResult:
         """The match of ``text``; of a ``whole`` message (not a part of one), a last question
-        on another matter is left out (see :meth:`_other_matter_left_out`) and an abstention
-        off topic is judged again without its personal data (see
+        that asks nothing of the base is left out (see :meth:`_last_question_left_out`) and an
+        abstention off topic is judged again without its personal data (see
         :meth:`_judged_without_personal_data`)."""
         text, folded, guess, kind = self._asked(text, written)
         lang, told = guess.lang, guess.told
-        if whole and kind is None and (first := self._other_matter_left_out(text, written)):
-            return replace(first, lang=lang, told=told, other_matter=True)
+        if whole and kind is None and (first := self._last_question_left_out(text, written)):
+            return replace(first, lang=lang, told=told)
         signal = self.smalltalk.case_signal(folded)
         if kind is not None:
             answer = SMALLTALK_ENTRIES.get(kind)
@@ -382,23 +386,29 @@ class Matcher:
         )
         return self._judged_without_personal_data(result, text, written) if whole else result
 
-    def _other_matter_left_out(self, text: str, written: Lang | None) -> MatchResult | None:
+    def _last_question_left_out(self, text: str, written: Lang | None) -> MatchResult | None:
         """The answer to a message without its last sentence, when that sentence is a second
-        question on a matter the base leaves out ("… May I keep it? And can I take my leave in
-        December?"): it ends with "?", the text before it asks a question too, and matched
-        alone it names no everyday concept of the base and is off topic or offers nothing.
+        question that names no everyday concept of the base and, matched alone, is off topic
+        or offers nothing: a question on a matter the base leaves out ("… May I keep it? And
+        can I take my leave in December?"; "other matter": it has a word the base does not
+        know), or one that only follows the first ("… Сколько?", "What should I do?"): see
+        ``MatchResult.left_out``. It ends with "?", after a text that asks a question too.
         None when there is no such question, or the rest is not answered either."""
         sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
         if len(sentences) < 2 or not sentences[-1].endswith("?"):
             return None
         rest = text[: text.rindex(sentences[-1])].strip()
-        if "?" not in rest or self.index.concepts_in(self._folded(sentences[-1], written)):
+        last = self._folded(sentences[-1], written)
+        if "?" not in rest or self.index.concepts_in(last):
             return None
         alone = self._match(sentences[-1], written, whole=False)
         if alone.entry_id or alone.smalltalk or not (alone.off_topic or not alone.suggestions):
             return None
         first = self._match(rest, written, whole=False)
-        return first if first.entry_id is not None else None
+        if first.entry_id is None:
+            return None
+        unknown = any(not token.alts for token in self._tokens(last))
+        return replace(first, left_out="other matter" if unknown else "follow-up")
 
     def _judged_without_personal_data(
         self, result: MatchResult, text: str, written: Lang | None
