@@ -26,6 +26,7 @@ GATED = [
     "fresh9",
     "fresh10",
     "fresh11",
+    "fresh23",
     "fresh-everyday",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on: they decide what lands (train27 and train28 since round 27,
