@@ -291,7 +291,12 @@ async def test_rate_stays_under_the_flood_limits(emu: BotAPIEmulator, dialog: Di
     enqueue(dialog, chats, only=None)  # two notices: each chat gets two messages
     async with ExtBot(emu.token, base_url=emu.base_url, rate_limiter=ChatRateLimiter()) as bot:
         report = await drain(dialog, bot, Limits())
-    assert report.sent == 120 and emu.flood_rejections == 0
+    # at most one refusal: the emulator shares this process, and a stall of it under load
+    # handles the requests queued meanwhile in a bunch, which its counter takes for a burst
+    # (one refusal in 120 seen under a load of 4; bench_broadcast.py runs it in a process of
+    # its own). A sender that does not pace is refused 21 times here (500 a second, 0.2 s
+    # between two messages to a chat, no per-chat limiter; each 429 pauses all sending).
+    assert report.sent == 120 and emu.flood_rejections <= 1
     assert delivered(emu) == Counter({c: 2 for c in chats})
     # the rate achieved (a fraction of 30/s) is bench/bench_broadcast.py's to measure: a
     # timed assertion here failed on a loaded machine
