@@ -1980,3 +1980,12 @@ def test_a_last_question_that_only_follows_the_first_gets_no_note(
     assert dialog.library.matcher.match(text).left_out == "follow-up"
     (answer,) = dialog.handle_message(RU, text)
     assert "1424" in answer.text
+
+
+def test_a_second_question_of_another_topic_gets_a_button_under_the_answer(
+    dialog: Dialog,
+) -> None:
+    text = "Can I accept a gift from a contractor? And can my brother work in my unit?"
+    (answer,) = dialog.handle_message(EN, text)
+    assert "f:+:gifts-any-value-ban" in actions(answer)
+    assert [a for a in actions(answer) if a.startswith("e:")][0] == "e:relatives-same-agency"

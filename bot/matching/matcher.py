@@ -54,6 +54,7 @@ from bot.matching.usage import shipped as load_usage
 
 log = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_QUESTION_END = re.compile(r"(?<=\?)\s+")  # a message's questions, each with what leads to it
 _ARTICLE = re.compile(r"\d{3,}_\d{1,2}")  # an article with its part, folded ("380_1"; not "14_15")
 # clauses of a message: split at commas, semicolons, new lines and the end of a sentence (not
 # at the dot of "тел. [PHONE]")
@@ -358,11 +359,14 @@ class Matcher:
         confident, probability = self.confidence.answers(values)
         score = round(100 * probability, 1)
         if confident and not self._ruled_out(candidate, tokens):
+            also = self._sibling(ranked, candidate)
+            if whole:
+                also = (*self._other_topics_asked(text, written, candidate), *also)
             return MatchResult(
                 candidate,
                 score,
                 lang,
-                self._sibling(ranked, candidate),
+                also[: self.config.max_suggestions],
                 case_signal=signal,
                 told=told,
             )
@@ -409,6 +413,19 @@ class Matcher:
             return None
         unknown = any(not token.alts for token in self._tokens(last))
         return replace(first, left_out="other matter" if unknown else "follow-up")
+
+    def _other_topics_asked(self, text: str, written: Lang | None, answer: str) -> tuple[str, ...]:
+        """The entries that the questions of a message (each with the text since the one
+        before) answer alone, when they are another topic's than ``answer``: a message of
+        several questions gets one answer and a button for each other topic ("Can I accept a
+        gift from a contractor? And can my brother work in my unit?", answered with the gift
+        ban, offers the relatives rule first)."""
+        asked = [part for part in _QUESTION_END.split(text.strip()) if part.endswith("?")]
+        if len(asked) < 2:
+            return ()
+        topic = self.kb.entries[answer].topic
+        found = (self._match(part, written, whole=False).entry_id for part in asked)
+        return tuple(dict.fromkeys(e for e in found if e and self.kb.entries[e].topic != topic))
 
     def _judged_without_personal_data(
         self, result: MatchResult, text: str, written: Lang | None

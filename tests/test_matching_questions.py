@@ -1,5 +1,6 @@
-"""A last question on a matter the base leaves out ("… May I keep it? Also, can I take my
-leave in December?") does not cost the first question its answer."""
+"""A message of several questions: a last question on a matter the base leaves out ("… May I
+keep it? Also, can I take my leave in December?") does not cost the first question its answer,
+and a question of another topic is offered with the answer."""
 
 from __future__ import annotations
 
@@ -45,3 +46,26 @@ def test_a_last_question_is_kept_when_it_is_the_only_one_or_of_the_base(
     bundled: Matcher, text: str
 ) -> None:
     assert bundled.match(text).left_out is None
+
+
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [
+        (
+            "Поставщик принёс мне коробку конфет и коньяк. Можно ли принять? И можно ли "
+            "родственнику работать у меня в подчинении?",
+            "gifts-any-value-ban",
+        ),
+        (
+            "Can I accept a gift from a contractor? And can my brother work in my unit?",
+            "relatives-same-agency",
+        ),
+    ],
+)
+def test_a_second_question_of_another_topic_is_offered_first_with_the_answer(
+    bundled: Matcher, text: str, offered: str
+) -> None:
+    """A probe's finding: one topic was answered and the other dropped with no button."""
+    result = bundled.match(text)
+    assert result.entry_id is not None and result.entry_id != offered
+    assert result.suggestions[0] == offered
