@@ -1988,4 +1988,4 @@ def test_a_second_question_of_another_topic_gets_a_button_under_the_answer(
     text = "Can I accept a gift from a contractor? And can my brother work in my unit?"
     (answer,) = dialog.handle_message(EN, text)
     assert "f:+:gifts-any-value-ban" in actions(answer)
-    assert [a for a in actions(answer) if a.startswith("e:")][0] == "e:relatives-same-agency"
+    assert next(a for a in actions(answer) if a.startswith("e:")) == "e:relatives-same-agency"
