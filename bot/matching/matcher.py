@@ -398,7 +398,7 @@ class Matcher:
         know), or one that only follows the first ("… Сколько?", "What should I do?"): see
         ``MatchResult.left_out``. It ends with "?", after a text that asks a question too.
         None when there is no such question, or the rest is not answered either."""
-        sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+        sentences = _sentences(text)
         if len(sentences) < 2 or not sentences[-1].endswith("?"):
             return None
         rest = text[: text.rindex(sentences[-1])].strip()
@@ -1056,10 +1056,15 @@ def _asking(asked: str, after: str) -> str:
     return asked
 
 
+def _sentences(text: str) -> list[str]:
+    """The sentences of a text, split after ".", "!" or "?"."""
+    return [s for s in _SENTENCE_END.split(text.strip()) if s]
+
+
 def _question_sentence(text: str) -> str | None:
     """The last sentence of a text that ends with "?" (else its last sentence), or None
     when the text is a single sentence."""
-    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+    sentences = _sentences(text)
     if len(sentences) < 2:
         return None
     asked = [s for s in sentences if s.endswith("?")]
