@@ -21,11 +21,10 @@ test: lint typecheck  ## lint, types, validate the knowledge base, the tests and
 	$(MAKE) --no-print-directory -j2 gates  # both cores: 16 evaluations, 3.5 s each but the pooled one (20 s)
 
 # The evaluation gates: each held-out set at the figures it was first measured at (the
-# fresh sets), issue 14's targets on fresh6 and on all the held-out sets as one (gate-held-out;
-# its English gated at 94.7 % since round 37),
+# fresh sets), issue 14's targets on fresh6 and on all the held-out sets as one (gate-held-out),
 # and the most common words left unanswered.
 HELD_OUT := eval fresh fresh2 fresh3 fresh4 fresh5 fresh6 fresh7 fresh8 fresh9 fresh10 fresh11 \
-	fresh23 fresh-everyday
+	fresh24 fresh-everyday
 GATES := $(HELD_OUT) common-words-en common-words-ru
 gate-eval    := --min-accuracy 0.93 --min-abstention 0.95 --max-wrong 0.01
 gate-fresh   := --min-accuracy 0.86 --min-abstention 0.98 --max-wrong 0.02
@@ -49,11 +48,11 @@ gate-fresh10 := --min-accuracy 0.87 --min-abstention 0.96 --max-wrong 0.025 \
 	--min-kind situation=0.9 --min-kind long=0.9
 gate-fresh11 := --min-accuracy 0.94 --min-abstention 0.98 --max-wrong 0.015 \
 	--min-kind situation=0.95 --min-kind long=0.93
-# fresh23 (round 37), measured with --summary at the start of the round (round 36's code and
-# model): en 89.1, kk 94.9, ru 91.9 %, situations 90.6, long stories 94.0, not answered 98.1 %
-# (155 of 158), 14 wrong (2.5 %)
-gate-fresh23 := --min-accuracy 0.89 --min-abstention 0.981 --max-wrong 0.025 \
-	--min-kind situation=0.906 --min-kind long=0.94
+# fresh24 (round 38), measured with --summary at the start of the round (round 37's code and
+# model): en 94.3, kk 96.4, ru 96.4 %, situations 95.7, long stories 95.2, not answered 97.1 %
+# (135 of 139), 10 wrong (1.6 %)
+gate-fresh24 := --min-accuracy 0.943 --min-abstention 0.971 --max-wrong 0.016 \
+	--min-kind situation=0.957 --min-kind long=0.952
 # fresh-everyday (round 26): everyday questions in the topics' words ("what present for my
 # mother?", "where do I go when my bike is stolen?"), none to be answered; round 25's model
 # answered 32 of its 333 lines, this one 14 (docs/matching.md, section 29)
@@ -67,12 +66,12 @@ gates: gate-held-out $(addprefix gate-,$(GATES))  ## the evaluation gates alone
 $(addprefix gate-,$(GATES)): gate-%: $(STAMP)
 	$(BIN)/adal-bot eval tests/data/$*.jsonl $(gate-$*) >/dev/null
 
-# issue 14's targets on the held-out sets' lines together (7,149 lines since round 37: a set of
-# ~180 lines a language moves 0.6 points a line, the pool 0.07) but English: with fresh23 in
-# place of fresh22 it is 94.8 % (1,566 of 1,652; 1,570 would be 95 %), gated there until it
-# meets 95 % again (issue 14 stays open; docs/matching.md, section 40)
+# issue 14's targets on the held-out sets' lines together (7,218 lines since round 38: a set of
+# ~200 lines a language moves 0.5 points a line, the pool 0.06). English was gated at 94.7 % in
+# round 37 (fresh23 in the pool); with fresh24 in its place it is 95.2 %, gated at 95 % again
+# (docs/matching.md, section 41)
 gate-held-out: $(STAMP)
-	$(BIN)/adal-bot eval --summary $(HELD_OUT:%=tests/data/%.jsonl) --min-accuracy 0.947 \
+	$(BIN)/adal-bot eval --summary $(HELD_OUT:%=tests/data/%.jsonl) --min-accuracy 0.95 \
 		--min-abstention 0.97 --max-wrong 0.015 --min-kind situation=0.9 --min-kind long=0.9 \
 		>/dev/null
 

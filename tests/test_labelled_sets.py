@@ -26,7 +26,7 @@ GATED = [
     "fresh9",
     "fresh10",
     "fresh11",
-    "fresh23",
+    "fresh24",
     "fresh-everyday",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on: they decide what lands (train27 and train28 since round 27,
@@ -34,7 +34,8 @@ GATED = [
 # since round 31, train40 since round 32: fresh17, held out in round 31, whose misses were read,
 # train41 since round 33: fresh18, held out in round 32, train42 since round 34: fresh19, held
 # out in round 33, train43 since round 35: fresh20, held out in round 34, train44 since round
-# 36: fresh21, held out in round 35, train45 since round 37: fresh22, held out in round 36)
+# 36: fresh21, held out in round 35, train45 since round 37: fresh22, held out in round 36,
+# train46 since round 38: fresh23, held out in round 37)
 VALIDATION = [
     "train19",
     "train27",
@@ -50,6 +51,7 @@ VALIDATION = [
     "train43",
     "train44",
     "train45",
+    "train46",
 ]
 EVERYDAY_WORDS = "everyday-negatives"  # single words (kind everyday-word), no questions
 SETS = [
