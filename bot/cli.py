@@ -369,6 +369,11 @@ def _explanation(matcher: Matcher, question: str) -> list[str]:
             f"decided by: its last question ({result.left_out}) asks nothing of the base: the "
             "text before it was matched alone (the figures above are the whole message's)"
         )
+    elif result.asked_apart:
+        lines.append(
+            "decided by: its questions, matched one by one, ask of two topics: the first one's "
+            "answer, the other topic offered (the figures above are the whole message's)"
+        )
     elif result.two_topics:
         lines.append("decided by: bare keywords naming two topics: the bot asks which")
     elif result.entry_id is None and confident:
@@ -577,6 +582,11 @@ TRAINING_SETS = (
     "tests/data/train34.jsonl",
     "tests/data/train36.jsonl",
     "tests/data/train38.jsonl",
+    "tests/data/train39.jsonl",
+    "tests/data/train40.jsonl",
+    "tests/data/train41.jsonl",
+    "tests/data/train42.jsonl",
+    "tests/data/train43.jsonl",
     "tests/data/everyday-negatives.jsonl",
 )
 

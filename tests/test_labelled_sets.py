@@ -30,12 +30,10 @@ GATED = [
     "fresh-everyday",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on: they decide what lands (train27 and train28 since round 27,
-# train30 since round 28, train33 since round 29, train35 and train37 since round 30, train39
-# since round 31, train40 since round 32: fresh17, held out in round 31, whose misses were read,
-# train41 since round 33: fresh18, held out in round 32, train42 since round 34: fresh19, held
-# out in round 33, train43 since round 35: fresh20, held out in round 34, train44 since round
-# 36: fresh21, held out in round 35, train45 since round 37: fresh22, held out in round 36,
-# train46 since round 38: fresh23, held out in round 37)
+# train30 since round 28, train33 since round 29, train35 and train37 since round 30, train44
+# since round 36: fresh21, held out in round 35, whose misses were read, train45 since round 37:
+# fresh22, held out in round 36, train46 since round 38: fresh23, held out in round 37);
+# train39 to train43 validated in rounds 31 to 37 and train since round 38
 VALIDATION = [
     "train19",
     "train27",
@@ -44,11 +42,6 @@ VALIDATION = [
     "train33",
     "train35",
     "train37",
-    "train39",
-    "train40",
-    "train41",
-    "train42",
-    "train43",
     "train44",
     "train45",
     "train46",

@@ -88,6 +88,9 @@ class MatchResult:
     # a last question left out before matching (see Matcher._last_question_left_out): "other
     # matter" (one the base lacks: the dialog says it is not answered) or "follow-up"
     left_out: LeftOut | None = None
+    # not answered whole, but its questions, each matched alone, ask of two topics or more:
+    # answered with the first one's entry (see Matcher._topics_asked_apart)
+    asked_apart: bool = False
 
     @property
     def told_lang(self) -> Lang | None:
@@ -370,6 +373,8 @@ class Matcher:
                 case_signal=signal,
                 told=told,
             )
+        if whole and (apart := self._topics_asked_apart(text, written)):
+            return replace(apart, lang=lang, told=told, case_signal=signal)
         suggestions = self._suggestions(ranked)
         outside = self._outside_the_base(folded)
         one_topic = not outside and self._asks_one_topic(tokens, suggestions)
@@ -420,12 +425,34 @@ class Matcher:
         several questions gets one answer and a button for each other topic ("Can I accept a
         gift from a contractor? And can my brother work in my unit?", answered with the gift
         ban, offers the relatives rule first)."""
+        topic = self.kb.entries[answer].topic
+        found = (r.entry_id for r in self._questions_matched(text, written))
+        return tuple(dict.fromkeys(e for e in found if e and self.kb.entries[e].topic != topic))
+
+    def _topics_asked_apart(self, text: str, written: Lang | None) -> MatchResult | None:
+        """The answer to a message not answered whole whose questions, each matched alone (see
+        :meth:`_other_topics_asked`), are answered with entries of two topics or more: the
+        first one's answer, the other topics' entries offered first. Their words drowned each
+        other's ("Can I accept a gift from a contractor? And can my brother work in my
+        unit?"). None when fewer than two topics are answered so."""
+        answered = [r for r in self._questions_matched(text, written) if r.entry_id]
+        topics = [self.kb.entries[r.entry_id].topic for r in answered if r.entry_id]
+        if len(set(topics)) < 2:
+            return None
+        first = answered[0]
+        others = [
+            r.entry_id for r, topic in zip(answered, topics, strict=True) if topic != topics[0]
+        ]
+        offered = tuple(dict.fromkeys([*filter(None, others), *first.suggestions]))
+        return replace(first, suggestions=offered[: self.config.max_suggestions], asked_apart=True)
+
+    def _questions_matched(self, text: str, written: Lang | None) -> list[MatchResult]:
+        """Each question of a message (the text since the one before, ending with "?")
+        matched alone; none when it asks fewer than two."""
         asked = [part for part in _QUESTION_END.split(text.strip()) if part.endswith("?")]
         if len(asked) < 2:
-            return ()
-        topic = self.kb.entries[answer].topic
-        found = (self._match(part, written, whole=False).entry_id for part in asked)
-        return tuple(dict.fromkeys(e for e in found if e and self.kb.entries[e].topic != topic))
+            return []
+        return [self._match(part, written, whole=False) for part in asked]
 
     def _judged_without_personal_data(
         self, result: MatchResult, text: str, written: Lang | None
