@@ -1953,9 +1953,19 @@ def test_a_personal_giver_after_the_gift_ban_is_offered_the_gift_check(
             "можно ли уйти в отпуск в декабре?",
             "На ваш последний вопрос я не ответил: в моей базе об этом ничего нет.",
         ),
+        (  # the question on another matter comes first
+            RU,
+            "Какая завтра погода? И можно ли мне оставить коньяк от поставщика?",
+            "На ваш другой вопрос я не ответил: в моей базе об этом ничего нет.",
+        ),
+        (
+            KK,
+            "Ертең ауа райы қандай? Жеткізуші берген коньякты алуға бола ма?",
+            "Басқа сұрағыңызға жауап бермедім: менің базамда ол туралы ештеңе жоқ.",
+        ),
     ],
 )
-def test_a_second_question_on_another_matter_is_said_to_be_left_unanswered(
+def test_a_question_on_another_matter_is_said_to_be_left_unanswered(
     dialog: Dialog, user: UserRef, text: str, note: str
 ) -> None:
     answer, left = dialog.handle_message(user, text)

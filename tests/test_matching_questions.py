@@ -95,3 +95,20 @@ def test_questions_are_not_matched_apart_unless_they_ask_of_two_topics(
     bundled: Matcher, text: str
 ) -> None:
     assert not bundled.match(text).asked_apart
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Какая завтра погода? И можно ли мне оставить коньяк от поставщика?",
+        "What is the weather like tomorrow? And can I keep the perfume a supplier sent me?",
+    ],
+)
+def test_a_question_before_that_asks_nothing_of_the_base_is_left_out(
+    bundled: Matcher, text: str
+) -> None:
+    """It cost the message its answer (9.4 for the Russian): the weather's words weighed as
+    much as the gift's."""
+    result = bundled.match(text)
+    assert result.entry_id == "gifts-any-value-ban"
+    assert result.left_out == "other question" and result.asked_apart

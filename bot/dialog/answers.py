@@ -291,12 +291,18 @@ class Answers(Feature):
         entry = turn.kb.get(result.entry_id) if result.entry_id else None
         if entry is not None:  # a close sibling the matcher found comes first among the buttons
             answer = self.entry_reply(turn, entry, also=result.suggestions)
-            if result.left_out != "other matter":
+            if result.left_out == "other matter":
+                left = turn._(
+                    "I have not answered your last question: my base has nothing on it. /topics "
+                    "shows what it covers."
+                )
+            elif result.left_out == "other question":
+                left = turn._(
+                    "I have not answered your other question: my base has nothing on it. /topics "
+                    "shows what it covers."
+                )
+            else:
                 return [answer]
-            left = turn._(
-                "I have not answered your last question: my base has nothing on it. /topics "
-                "shows what it covers."
-            )
             return [answer, Reply(left)]
         if result.smalltalk == "human" and self.ask_person is not None:
             return self.ask_person(turn, "")

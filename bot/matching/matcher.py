@@ -66,7 +66,7 @@ _WORD = re.compile(r"\w+")
 _FRAME_CUT = re.compile(r"[,;:]+(?=\s)|\n+|(?<=[.!?…])\s+")
 PERSONAL_CLAUSE = 3  # words besides personal data: a clause this short only gives it
 
-LeftOut = Literal["other matter", "follow-up"]  # see MatchResult.left_out
+LeftOut = Literal["other matter", "other question", "follow-up"]  # see MatchResult.left_out
 SMALLTALK_ENTRIES = {"capabilities": "about-bot"}  # small talk that an entry answers best
 
 
@@ -85,11 +85,13 @@ class MatchResult:
     one_topic: bool = False  # the message names the topic its two best suggestions share: ask
     off_topic: bool = False  # an abstention too unlikely to be about the base: no suggestions
     told: bool = True  # the message tells its language; False: ``lang`` is only a guess
-    # a last question left out before matching (see Matcher._last_question_left_out): "other
-    # matter" (one the base lacks: the dialog says it is not answered) or "follow-up"
+    # a question left out: the last, before matching (see Matcher._last_question_left_out):
+    # "other matter" (one the base lacks: the dialog says it is not answered) or "follow-up";
+    # or another, once its questions were matched apart: "other question" (one the base lacks)
     left_out: LeftOut | None = None
-    # not answered whole, but its questions, each matched alone, ask of two topics or more:
-    # answered with the first one's entry (see Matcher._topics_asked_apart)
+    # not answered whole, but its questions, each matched alone, are: answered with the first
+    # one's entry, another topic's offered, or those asking nothing of the base left out (see
+    # Matcher._topics_asked_apart)
     asked_apart: bool = False
 
     @property
@@ -426,7 +428,7 @@ class Matcher:
         gift from a contractor? And can my brother work in my unit?", answered with the gift
         ban, offers the relatives rule first)."""
         topic = self.kb.entries[answer].topic
-        found = (r.entry_id for r in self._questions_matched(text, written))
+        found = (r.entry_id for _, r in self._questions_matched(text, written))
         return tuple(dict.fromkeys(e for e in found if e and self.kb.entries[e].topic != topic))
 
     def _topics_asked_apart(self, text: str, written: Lang | None) -> MatchResult | None:
@@ -434,25 +436,46 @@ class Matcher:
         :meth:`_other_topics_asked`), are answered with entries of two topics or more: the
         first one's answer, the other topics' entries offered first. Their words drowned each
         other's ("Can I accept a gift from a contractor? And can my brother work in my
-        unit?"). None when fewer than two topics are answered so."""
-        answered = [r for r in self._questions_matched(text, written) if r.entry_id]
+        unit?"). Or one question is answered and the others ask nothing of the base (see
+        :meth:`_asks_nothing_of_the_base`): its answer, the others left out ("What is the
+        weather tomorrow? And may I keep the cognac?"). None otherwise."""
+        asked = self._questions_matched(text, written)
+        answered = [r for _, r in asked if r.entry_id]
         topics = [self.kb.entries[r.entry_id].topic for r in answered if r.entry_id]
-        if len(set(topics)) < 2:
+        if len(set(topics)) >= 2:
+            first = answered[0]
+            others = [
+                r.entry_id for r, topic in zip(answered, topics, strict=True) if topic != topics[0]
+            ]
+            offered = tuple(dict.fromkeys([*filter(None, others), *first.suggestions]))
+            return replace(
+                first, suggestions=offered[: self.config.max_suggestions], asked_apart=True
+            )
+        if len(answered) != 1:
             return None
-        first = answered[0]
-        others = [
-            r.entry_id for r, topic in zip(answered, topics, strict=True) if topic != topics[0]
-        ]
-        offered = tuple(dict.fromkeys([*filter(None, others), *first.suggestions]))
-        return replace(first, suggestions=offered[: self.config.max_suggestions], asked_apart=True)
+        rest = [(self._folded(part, written), r) for part, r in asked if not r.entry_id]
+        if not all(self._asks_nothing_of_the_base(folded, r) for folded, r in rest):
+            return None
+        unknown = any(not t.alts for folded, _ in rest for t in self._tokens(folded))
+        return replace(
+            answered[0], left_out="other question" if unknown else None, asked_apart=True
+        )
 
-    def _questions_matched(self, text: str, written: Lang | None) -> list[MatchResult]:
-        """Each question of a message (the text since the one before, ending with "?")
-        matched alone; none when it asks fewer than two."""
+    def _asks_nothing_of_the_base(self, folded: list[str], alone: MatchResult) -> bool:
+        """A question (``folded``, and ``alone``: its match by itself) that names no everyday
+        concept of the base and is not answered, not small talk, and off topic or offering
+        nothing."""
+        if self.index.concepts_in(folded) or alone.entry_id or alone.smalltalk:
+            return False
+        return alone.off_topic or not alone.suggestions
+
+    def _questions_matched(self, text: str, written: Lang | None) -> list[tuple[str, MatchResult]]:
+        """Each question of a message (the text since the one before, ending with "?") and its
+        match alone; none when it asks fewer than two."""
         asked = [part for part in _QUESTION_END.split(text.strip()) if part.endswith("?")]
         if len(asked) < 2:
             return []
-        return [self._match(part, written, whole=False) for part in asked]
+        return [(part, self._match(part, written, whole=False)) for part in asked]
 
     def _judged_without_personal_data(
         self, result: MatchResult, text: str, written: Lang | None
