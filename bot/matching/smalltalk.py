@@ -122,6 +122,29 @@ class _Beginnings:
         return [line for line in self._lines if all(part in begun for part in line)]
 
 
+class _Closest:
+    """Phrases a text is close to by rapidfuzz's ratio (PHRASE_CUTOFF or more). A text is
+    compared only with the phrases of a length that lets it reach the cutoff: the ratio of
+    lengths ``a`` and ``b`` is at most 200 * min(a, b) / (a + b), so a story meets none."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self._phrases = tuple(phrases)
+        self._of_length: dict[int, tuple[str, ...]] = {}  # in the phrases' order: same ties
+
+    def closest(self, text: str) -> str | None:
+        """The phrase closest to ``text`` (the first of those alike), if close enough."""
+        size = len(text)
+        near = self._of_length.get(size)
+        if near is None:  # a margin of 1 below the cutoff: rounding never drops a phrase
+            near = self._of_length[size] = tuple(
+                phrase
+                for phrase in self._phrases
+                if 200 * min(size, len(phrase)) >= (PHRASE_CUTOFF - 1) * (size + len(phrase))
+            )
+        best = process.extractOne(text, near, scorer=fuzz.ratio, score_cutoff=PHRASE_CUTOFF)
+        return best[0] if best is not None else None
+
+
 class SmallTalk:
     """Recognises small-talk messages and case signals in folded words, and the words the
     dialog reads a message by (follow-ups, a detail asked of an answer, the domain, orders)."""
@@ -138,6 +161,12 @@ class SmallTalk:
             key=lambda phrase: (-len(phrase), phrase),
         )
         self._polite_words = {word for phrase in self._polite for word in phrase}
+        # the words a greeting or thanks begins and ends with: a message that begins and ends
+        # otherwise has none around it
+        self._polite_ends = (
+            {phrase[0] for phrase in self._polite},
+            {phrase[-1] for phrase in self._polite},
+        )
         self._jumps = _jumps(phrases)
         for kind, texts in phrases.items():
             if kind in (
@@ -157,6 +186,7 @@ class SmallTalk:
                 for word in folded.split() if kind not in _PHRASES_ONLY else ():
                     if word not in ALL_STOPWORDS and word not in topical:
                         self._words.setdefault(word, kind)
+        self._closest_phrase = _Closest(self._phrases)
         # the first and the last words of the phrases
         self._phrase_ends = (
             {phrase.split()[0] for phrase in self._phrases if phrase},
@@ -181,7 +211,7 @@ class SmallTalk:
         self._asks_anonymity = _word_list(phrases, ASKS_ANONYMITY)
         self._jump_signals = {kind: _Beginnings(phrases.get(kind, ())) for kind in self._jumps}
         self._introductions = {tuple(words(text)) for text in phrases.get(INTRODUCTIONS, ())}
-        self._frame = frozenset(fold(text) for text in phrases.get(FRAME, ())) - {""}
+        self._frame = _Closest(sorted({fold(text) for text in phrases.get(FRAME, ())} - {""}))
         self._addresses = _word_list(phrases, ADDRESSES)
 
     def is_smalltalk_word(self, word: str) -> bool:
@@ -231,9 +261,7 @@ class SmallTalk:
         addressed = self._without_polite_words(folded)
         if addressed and addressed[0] in self._addresses and len(addressed) <= NAME_WORDS + 1:
             return True
-        formula = process.extractOne(
-            " ".join(folded), self._frame, scorer=fuzz.ratio, score_cutoff=PHRASE_CUTOFF
-        )
+        formula = self._frame.closest(" ".join(folded))
         return formula is not None or self.kind(folded) in _COURTESY
 
     def _introduction_kind(self, folded: list[str]) -> str | None:
@@ -288,17 +316,16 @@ class SmallTalk:
 
     def _phrase_kind(self, text: str) -> str | None:
         """The kind of the phrase closest to ``text`` (folded words), if close enough."""
-        best = process.extractOne(
-            text, self._phrases.keys(), scorer=fuzz.ratio, score_cutoff=PHRASE_CUTOFF
-        )
-        return self._phrases[best[0]] if best is not None else None
+        best = self._closest_phrase.closest(text)
+        return self._phrases[best] if best is not None else None
 
     def _unwrapped(self, folded: list[str]) -> list[str]:
         """A message without the greetings and thanks around it ("hi, what can you do",
         "thank you, you are useless"); what is left is never empty ("привет, как дела")."""
         start, end = 0, len(folded)
+        firsts, lasts = self._polite_ends
         stripped = True
-        while stripped:
+        while stripped and start < end and (folded[start] in firsts or folded[end - 1] in lasts):
             stripped = False
             for phrase in self._polite:
                 size = len(phrase)
