@@ -91,7 +91,7 @@ class MatchResult:
     left_out: LeftOut | None = None
     # not answered whole, but its questions, each matched alone, are: answered with the first
     # one's entry, another topic's offered, or those asking nothing of the base left out (see
-    # Matcher._topics_asked_apart)
+    # Matcher._answered_apart)
     asked_apart: bool = False
 
     @property
@@ -375,7 +375,7 @@ class Matcher:
                 case_signal=signal,
                 told=told,
             )
-        if whole and (apart := self._topics_asked_apart(text, written)):
+        if whole and (apart := self._answered_apart(text, written)):
             return replace(apart, lang=lang, told=told, case_signal=signal)
         suggestions = self._suggestions(ranked)
         outside = self._outside_the_base(folded)
@@ -413,7 +413,7 @@ class Matcher:
         if "?" not in rest or self.index.concepts_in(last):
             return None
         alone = self._match(sentences[-1], written, whole=False)
-        if alone.entry_id or alone.smalltalk or not (alone.off_topic or not alone.suggestions):
+        if not self._asks_nothing_of_the_base(last, alone):
             return None
         first = self._match(rest, written, whole=False)
         if first.entry_id is None:
@@ -431,7 +431,7 @@ class Matcher:
         found = (r.entry_id for _, r in self._questions_matched(text, written))
         return tuple(dict.fromkeys(e for e in found if e and self.kb.entries[e].topic != topic))
 
-    def _topics_asked_apart(self, text: str, written: Lang | None) -> MatchResult | None:
+    def _answered_apart(self, text: str, written: Lang | None) -> MatchResult | None:
         """The answer to a message not answered whole whose questions, each matched alone (see
         :meth:`_other_topics_asked`), are answered with entries of two topics or more: the
         first one's answer, the other topics' entries offered first. Their words drowned each
