@@ -112,3 +112,26 @@ def test_a_question_before_that_asks_nothing_of_the_base_is_left_out(
     result = bundled.match(text)
     assert result.entry_id == "gifts-any-value-ban"
     assert result.left_out == "other question" and result.asked_apart
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        (
+            "Are you a bot? A contractor left a bottle of whisky in my office after the tender, "
+            "what do I do now?",
+            "gifts-any-value-ban",
+        ),
+        (
+            "Are you a real person? My wife got a fur coat from a bidder, can she keep it?",
+            "gifts-family-members",
+        ),
+    ],
+)
+def test_small_talk_before_a_question_is_left_out_unsaid(
+    bundled: Matcher, text: str, entry: str
+) -> None:
+    """ "Are you a bot?" drowned the question (0.1 and 29.7): it is small talk, left out with
+    no note."""
+    result = bundled.match(text)
+    assert result.entry_id == entry and result.asked_apart and result.left_out is None

@@ -453,7 +453,8 @@ class Matcher:
             )
         if len(answered) != 1:
             return None
-        rest = [(self._folded(part, written), r) for part, r in asked if not r.entry_id]
+        # small talk around the question ("Как дела? Можно ли …?") is left out too, unsaid
+        rest = [(self._folded(p, written), r) for p, r in asked if not (r.entry_id or r.smalltalk)]
         if not all(self._asks_nothing_of_the_base(folded, r) for folded, r in rest):
             return None
         unknown = any(not t.alts for folded, _ in rest for t in self._tokens(folded))
