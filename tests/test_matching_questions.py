@@ -60,6 +60,8 @@ def test_a_last_question_is_kept_when_it_is_the_only_one_or_of_the_base(
             "Can I accept a gift from a contractor? And can my brother work in my unit?",
             "relatives-same-agency",
         ),
+        # a probe's finding: «А что такое 380-1?» alone asks which of the attacks' entries
+        ("Можно ли принять подарок? Что такое 380-1?", "attack-on-officer-art-380-1"),
     ],
 )
 def test_a_second_question_of_another_topic_is_offered_first_with_the_answer(

@@ -426,9 +426,13 @@ class Matcher:
         before) answer alone, when they are another topic's than ``answer``: a message of
         several questions gets one answer and a button for each other topic ("Can I accept a
         gift from a contractor? And can my brother work in my unit?", answered with the gift
-        ban, offers the relatives rule first)."""
+        ban, offers the relatives rule first). A question that alone is asked of one topic but
+        not answered offers that topic's best entry («А что такое 380-1?»)."""
         topic = self.kb.entries[answer].topic
-        found = (r.entry_id for _, r in self._questions_matched(text, written))
+        found = (
+            r.entry_id or (r.suggestions[0] if r.one_topic else None)
+            for _, r in self._questions_matched(text, written)
+        )
         return tuple(dict.fromkeys(e for e in found if e and self.kb.entries[e].topic != topic))
 
     def _answered_apart(self, text: str, written: Lang | None) -> MatchResult | None:
