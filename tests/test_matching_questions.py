@@ -137,3 +137,14 @@ def test_small_talk_before_a_question_is_left_out_unsaid(
     no note."""
     result = bundled.match(text)
     assert result.entry_id == entry and result.asked_apart and result.left_out is None
+
+
+def test_a_question_on_another_matter_beside_two_topics_is_said_to_be_left_out(
+    bundled: Matcher,
+) -> None:
+    """A probe's finding: the weather was dropped without a word."""
+    text = "Погода завтра какая? Можно ли принимать подарки? А брат может работать у меня в отделе?"
+    result = bundled.match(text)
+    assert result.entry_id == "gifts-any-value-ban" and result.asked_apart
+    assert result.suggestions[0] == "relatives-same-agency"
+    assert result.left_out == "other question"

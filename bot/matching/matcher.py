@@ -366,7 +366,8 @@ class Matcher:
         if confident and not self._ruled_out(candidate, tokens):
             also = self._sibling(ranked, candidate)
             if whole:
-                also = (*self._other_topics_asked(text, written, candidate), *also)
+                asked = self._questions_matched(text, written)
+                also = (*self._other_topics_asked(asked, candidate), *also)
             return MatchResult(
                 candidate,
                 score,
@@ -421,18 +422,18 @@ class Matcher:
         unknown = any(not token.alts for token in self._tokens(last))
         return replace(first, left_out="other matter" if unknown else "follow-up")
 
-    def _other_topics_asked(self, text: str, written: Lang | None, answer: str) -> tuple[str, ...]:
-        """The entries that the questions of a message (each with the text since the one
-        before) answer alone, when they are another topic's than ``answer``: a message of
+    def _other_topics_asked(
+        self, asked: list[tuple[str, MatchResult]], answer: str
+    ) -> tuple[str, ...]:
+        """The entries that the questions of a message (``asked``: each with the text since the
+        one before, see :meth:`_questions_matched`) answer alone, when they are another
+        topic's than ``answer``: a message of
         several questions gets one answer and a button for each other topic ("Can I accept a
         gift from a contractor? And can my brother work in my unit?", answered with the gift
         ban, offers the relatives rule first). A question that alone is asked of one topic but
         not answered offers that topic's best entry («А что такое 380-1?»)."""
         topic = self.kb.entries[answer].topic
-        found = (
-            r.entry_id or (r.suggestions[0] if r.one_topic else None)
-            for _, r in self._questions_matched(text, written)
-        )
+        found = (r.entry_id or (r.suggestions[0] if r.one_topic else None) for _, r in asked)
         return tuple(dict.fromkeys(e for e in found if e and self.kb.entries[e].topic != topic))
 
     def _answered_apart(self, text: str, written: Lang | None) -> MatchResult | None:
@@ -453,18 +454,40 @@ class Matcher:
             ]
             offered = tuple(dict.fromkeys([*filter(None, others), *first.suggestions]))
             return replace(
-                first, suggestions=offered[: self.config.max_suggestions], asked_apart=True
+                first,
+                suggestions=offered[: self.config.max_suggestions],
+                asked_apart=True,
+                left_out=self._other_question_left_out(asked, written),
             )
         if len(answered) != 1:
             return None
-        # small talk around the question ("Как дела? Можно ли …?") is left out too, unsaid
-        rest = [(self._folded(p, written), r) for p, r in asked if not (r.entry_id or r.smalltalk)]
+        rest = self._unanswered(asked, written)
         if not all(self._asks_nothing_of_the_base(folded, r) for folded, r in rest):
             return None
-        unknown = any(not t.alts for folded, _ in rest for t in self._tokens(folded))
-        return replace(
-            answered[0], left_out="other question" if unknown else None, asked_apart=True
-        )
+        left_out = self._other_question_left_out(asked, written)
+        return replace(answered[0], left_out=left_out, asked_apart=True)
+
+    def _unanswered(
+        self, asked: list[tuple[str, MatchResult]], written: Lang | None
+    ) -> list[tuple[list[str], MatchResult]]:
+        """The questions of ``asked`` (see :meth:`_questions_matched`) that are neither
+        answered alone nor small talk (left out unsaid: "Как дела? Можно ли …?"), folded."""
+        return [(self._folded(p, written), r) for p, r in asked if not (r.entry_id or r.smalltalk)]
+
+    def _other_question_left_out(
+        self, asked: list[tuple[str, MatchResult]], written: Lang | None
+    ) -> LeftOut | None:
+        """ "other question" when a question of ``asked`` that the answer leaves out asks
+        nothing of the base (see :meth:`_asks_nothing_of_the_base`) and has a word the base
+        does not know: the dialog says it is not answered ("Погода завтра какая? Можно ли
+        принимать подарки? А брат может работать у меня в отделе?"). Not said of a message
+        answered whole: there, such a question is as often "Алло?" or "How long do I have?"."""
+        for folded, alone in self._unanswered(asked, written):
+            if self._asks_nothing_of_the_base(folded, alone) and any(
+                not token.alts for token in self._tokens(folded)
+            ):
+                return "other question"
+        return None
 
     def _asks_nothing_of_the_base(self, folded: list[str], alone: MatchResult) -> bool:
         """A question (``folded``, and ``alone``: its match by itself) that names no everyday
