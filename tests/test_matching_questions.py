@@ -148,3 +148,17 @@ def test_a_question_on_another_matter_beside_two_topics_is_said_to_be_left_out(
     assert result.entry_id == "gifts-any-value-ban" and result.asked_apart
     assert result.suggestions[0] == "relatives-same-agency"
     assert result.left_out == "other question"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Провокация деген не? Сыйлық алуға бола ма?", "Сыйлық алуға бола ма? Провокация деген не?"],
+)
+def test_a_question_asking_which_of_a_topic_beside_an_answered_one_is_offered(
+    bundled: Matcher, text: str
+) -> None:
+    """A probe's finding: «Провокация деген не?» alone asks which of provocation's entries, and
+    the gift question was not answered either (36.1)."""
+    result = bundled.match(text)
+    assert result.entry_id == "gifts-any-value-ban" and result.asked_apart
+    assert result.suggestions[0] == "provocation-examples"

@@ -433,26 +433,27 @@ class Matcher:
         ban, offers the relatives rule first). A question that alone is asked of one topic but
         not answered offers that topic's best entry («А что такое 380-1?»)."""
         topic = self.kb.entries[answer].topic
-        found = (r.entry_id or (r.suggestions[0] if r.one_topic else None) for _, r in asked)
+        found = (_asked_of(r) for _, r in asked)
         return tuple(dict.fromkeys(e for e in found if e and self.kb.entries[e].topic != topic))
 
     def _answered_apart(self, text: str, written: Lang | None) -> MatchResult | None:
         """The answer to a message not answered whole whose questions, each matched alone (see
-        :meth:`_other_topics_asked`), are answered with entries of two topics or more: the
-        first one's answer, the other topics' entries offered first. Their words drowned each
-        other's ("Can I accept a gift from a contractor? And can my brother work in my
-        unit?"). Or one question is answered and the others ask nothing of the base (see
-        :meth:`_asks_nothing_of_the_base`): its answer, the others left out ("What is the
-        weather tomorrow? And may I keep the cognac?"). None otherwise."""
+        :meth:`_other_topics_asked`), ask of two topics or more, one at least answered: the
+        first one's answer, the other topics' entries offered first (a question asking which of
+        one topic's entries offers the best). Their words drowned each other's ("Can I accept a
+        gift from a contractor? And can my brother work in my unit?"; «Провокация деген не?
+        Сыйлық алуға бола ма?»). Or one question is answered and the others ask nothing of the
+        base (see :meth:`_asks_nothing_of_the_base`): its answer, the others left out ("What is
+        the weather tomorrow? And may I keep the cognac?"). None otherwise."""
         asked = self._questions_matched(text, written)
         answered = [r for _, r in asked if r.entry_id]
-        topics = [self.kb.entries[r.entry_id].topic for r in answered if r.entry_id]
-        if len(set(topics)) >= 2:
+        named = [e for _, r in asked if (e := _asked_of(r))]
+        topics = {self.kb.entries[e].topic for e in named}
+        if answered and len(topics) >= 2:
             first = answered[0]
-            others = [
-                r.entry_id for r, topic in zip(answered, topics, strict=True) if topic != topics[0]
-            ]
-            offered = tuple(dict.fromkeys([*filter(None, others), *first.suggestions]))
+            topic = self.kb.entries[first.entry_id].topic if first.entry_id else None
+            others = [e for e in named if self.kb.entries[e].topic != topic]
+            offered = tuple(dict.fromkeys([*others, *first.suggestions]))
             return replace(
                 first,
                 suggestions=offered[: self.config.max_suggestions],
@@ -1132,6 +1133,12 @@ def _asking(asked: str, after: str) -> str:
     if "?" in after and not asked.endswith("?"):
         return asked.rstrip(".!…,;: ") + "?"
     return asked
+
+
+def _asked_of(alone: MatchResult) -> str | None:
+    """The entry a question matched ``alone`` asks for: its answer, or the best of the one
+    topic's entries it asks which of."""
+    return alone.entry_id or (alone.suggestions[0] if alone.one_topic else None)
 
 
 def _sentences(text: str) -> list[str]:
