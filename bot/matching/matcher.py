@@ -458,15 +458,14 @@ class Matcher:
                 first,
                 suggestions=offered[: self.config.max_suggestions],
                 asked_apart=True,
-                left_out=self._other_question_left_out(asked, written),
+                left_out=self._other_question_left_out(self._unanswered(asked, written)),
             )
         if len(answered) != 1:
             return None
         rest = self._unanswered(asked, written)
         if not all(self._asks_nothing_of_the_base(folded, r) for folded, r in rest):
             return None
-        left_out = self._other_question_left_out(asked, written)
-        return replace(answered[0], left_out=left_out, asked_apart=True)
+        return replace(answered[0], left_out=self._other_question_left_out(rest), asked_apart=True)
 
     def _unanswered(
         self, asked: list[tuple[str, MatchResult]], written: Lang | None
@@ -476,14 +475,15 @@ class Matcher:
         return [(self._folded(p, written), r) for p, r in asked if not (r.entry_id or r.smalltalk)]
 
     def _other_question_left_out(
-        self, asked: list[tuple[str, MatchResult]], written: Lang | None
+        self, unanswered: list[tuple[list[str], MatchResult]]
     ) -> LeftOut | None:
-        """ "other question" when a question of ``asked`` that the answer leaves out asks
-        nothing of the base (see :meth:`_asks_nothing_of_the_base`) and has a word the base
-        does not know: the dialog says it is not answered ("Погода завтра какая? Можно ли
-        принимать подарки? А брат может работать у меня в отделе?"). Not said of a message
-        answered whole: there, such a question is as often "Алло?" or "How long do I have?"."""
-        for folded, alone in self._unanswered(asked, written):
+        """ "other question" when a question the answer leaves out (``unanswered``, see
+        :meth:`_unanswered`) asks nothing of the base (see :meth:`_asks_nothing_of_the_base`)
+        and has a word the base does not know: the dialog says it is not answered ("Погода
+        завтра какая? Можно ли принимать подарки? А брат может работать у меня в отделе?").
+        Not said of a message answered whole: there, such a question is as often "Алло?" or
+        "How long do I have?"."""
+        for folded, alone in unanswered:
             if self._asks_nothing_of_the_base(folded, alone) and any(
                 not token.alts for token in self._tokens(folded)
             ):
