@@ -364,16 +364,16 @@ def _explanation(matcher: Matcher, question: str) -> list[str]:
     lines = ["", f"candidate: {candidate}"]
     lines += [f"  {name:<14}{value:8.3f}" for name, value in zip(FEATURES, values, strict=True)]
     lines.append(f"confidence {probability:.3f}, needed {needed:.2f}")
-    if result.left_out and not result.asked_apart:
-        lines.append(
-            f"decided by: its last question ({result.left_out}) asks nothing of the base: the "
-            "text before it was matched alone (the figures above are the whole message's)"
-        )
-    elif result.asked_apart:
+    if result.asked_apart:
         lines.append(
             "decided by: its questions, matched one by one: one answered, another topic's "
             "offered, a question of nothing in the base left out (the figures above are the "
             "whole message's)"
+        )
+    elif result.left_out:
+        lines.append(
+            f"decided by: its last question ({result.left_out}) asks nothing of the base: the "
+            "text before it was matched alone (the figures above are the whole message's)"
         )
     elif result.two_topics:
         lines.append("decided by: bare keywords naming two topics: the bot asks which")

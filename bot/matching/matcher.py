@@ -419,19 +419,19 @@ class Matcher:
         first = self._match(rest, written, whole=False)
         if first.entry_id is None:
             return None
-        unknown = any(not token.alts for token in self._tokens(last))
-        return replace(first, left_out="other matter" if unknown else "follow-up")
+        other = self._has_unknown_word(last)
+        return replace(first, left_out="other matter" if other else "follow-up")
 
     def _other_topics_asked(
         self, asked: list[tuple[str, MatchResult]], answer: str
     ) -> tuple[str, ...]:
         """The entries that the questions of a message (``asked``: each with the text since the
         one before, see :meth:`_questions_matched`) answer alone, when they are another
-        topic's than ``answer``: a message of
-        several questions gets one answer and a button for each other topic ("Can I accept a
-        gift from a contractor? And can my brother work in my unit?", answered with the gift
-        ban, offers the relatives rule first). A question that alone is asked of one topic but
-        not answered offers that topic's best entry («А что такое 380-1?»)."""
+        topic's than ``answer``: a message of several questions gets one answer and a button
+        for each other topic ("Can I accept a gift from a contractor? And can my brother work
+        in my unit?", answered with the gift ban, offers the relatives rule first). A question
+        that alone is asked of one topic but not answered offers that topic's best entry («А что
+        такое 380-1?»)."""
         topic = self.kb.entries[answer].topic
         found = (_asked_of(r) for _, r in asked)
         return tuple(dict.fromkeys(e for e in found if e and self.kb.entries[e].topic != topic))
@@ -484,11 +484,14 @@ class Matcher:
         Not said of a message answered whole: there, such a question is as often "Алло?" or
         "How long do I have?"."""
         for folded, alone in unanswered:
-            if self._asks_nothing_of_the_base(folded, alone) and any(
-                not token.alts for token in self._tokens(folded)
-            ):
+            if self._asks_nothing_of_the_base(folded, alone) and self._has_unknown_word(folded):
                 return "other question"
         return None
+
+    def _has_unknown_word(self, folded: list[str]) -> bool:
+        """Whether a question (folded) has a word the base does not know, even as a likely
+        typo: a question left out so is on another matter, and the dialog says so."""
+        return any(not token.alts for token in self._tokens(folded))
 
     def _asks_nothing_of_the_base(self, folded: list[str], alone: MatchResult) -> bool:
         """A question (``folded``, and ``alone``: its match by itself) that names no everyday
