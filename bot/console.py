@@ -25,6 +25,7 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.dialog import Button, Dialog, Reply, UserRef, build_dialog
+from bot.dialog.choices import no_such_button, typed_number
 from bot.dialog.notice_replies import render_deliveries
 from bot.dialog.reply import replace_row, split_language
 from bot.dialog.turn import Transport
@@ -39,10 +40,6 @@ log = logging.getLogger(__name__)
 CONSOLE_CHAT_ID = 1
 CONSOLE_DB = Path("data/console.db")
 QUIT = {"/quit", "/exit"}
-BUTTON_NUMBER = re.compile(r"^(?:№|#)?\s*(\d+)[.)]?$")  # 3, 3., 3), №3, #3: button 3
-BUTTON_DIGITS = (
-    2  # a bare number this short, with buttons shown, means a button (380 is a question)
-)
 TRANSPORT = Transport(
     commands=(("quit", N_("Leave the chat")),),
     buttons_hint=N_("To press a button, type its number."),
@@ -126,9 +123,11 @@ class Console:
         self.greeted = False  # the greeting is the last thing shown, nothing typed since
 
     def show(self, replies: list[Reply]) -> None:
-        """Print replies; remember their buttons, numbered from 1 (an edit's buttons too)."""
-        self.buttons = []
-        self.rows = [row for reply in replies for row in reply.buttons]
+        """Print replies; remember their buttons, numbered from 1 (an edit's buttons too). A
+        pop-up alone leaves the buttons shown as they were, as Telegram's keyboard stays."""
+        if any(reply.text or reply.buttons for reply in replies):
+            self.buttons = []
+            self.rows = [row for reply in replies for row in reply.buttons]
         for reply in replies:
             if reply.toast and reply.toast != reply.text:  # Telegram shows it as a pop-up
                 print(f"({reply.toast})", file=self.out)
@@ -174,15 +173,13 @@ class Console:
         greeted, self.greeted = self.greeted, False
         if greeted and line.strip().lower() == "/start":
             return
-        number = BUTTON_NUMBER.match(line.strip())
-        choice = number.group(1) if number else line.strip()
-        pressed = int(choice) if choice.isdigit() and 0 < int(choice) <= len(self.buttons) else 0
-        if not pressed and self.buttons and choice.isdigit() and len(choice) <= BUTTON_DIGITS:
-            self._no_such_button(int(choice))  # the buttons shown stay the ones to press
+        number = typed_number(line) if self.buttons else None  # "3", "№3", "вариант 3"
+        if number is not None and not 0 < number <= len(self.buttons):
+            self._no_such_button(number)  # the buttons shown stay the ones to press
             return
         news = self.base_news()
-        if pressed:
-            button = self.buttons[pressed - 1]
+        if number is not None:
+            button = self.buttons[number - 1]
             replies = [
                 self._edited(reply, button) if reply.in_place else reply
                 for reply in self.dialog.handle_button(self.user, button.action)
@@ -200,12 +197,7 @@ class Console:
     def _no_such_button(self, number: int) -> None:
         """Say so, in the language of the message whose buttons are shown."""
         _ = self.dialog.turn(self.user).answering(split_language(self.buttons[0].action)[1])._
-        text = _(
-            "There is no button {number}: type a number from 1 to {count}, or your question.",
-            number=number,
-            count=len(self.buttons),
-        )
-        print(text + "\n", file=self.out)
+        print(no_such_button(_, number, len(self.buttons)) + "\n", file=self.out)
 
     def _edited(self, reply: Reply, pressed: Button) -> Reply:
         """An in-place edit as the whole keyboard shown: the pressed button's row replaced,

@@ -496,6 +496,22 @@ def test_typing_at_the_list_of_checks_opens_the_one_it_names(
     assert actions(opened) == actions(pressed)
 
 
+def test_a_number_of_no_check_at_the_list_says_which_there_are_and_keeps_it_open(
+    dialog: Dialog,
+) -> None:
+    """Round 39's probe typed "9" at the list of three checks and got "type your question
+    in words", and the list was closed: "подарок" then got a clarifying question."""
+    who, presser = user("ru"), user("ru", 301)
+    (listing,) = dialog.handle_message(who, "/check")
+    (told,) = dialog.handle_message(who, "9")
+    count = len(BUNDLED.checkers)
+    assert told.text.startswith(f"Кнопки 9 нет: введите число от 1 до {count} или ваш вопрос.")
+    assert actions(told) == actions(listing)
+    (opened,) = dialog.handle_message(who, "подарок")
+    (pressed,) = dialog.handle_button(presser, "k:check-gift:")
+    assert actions(opened) == actions(pressed)
+
+
 def test_a_topic_typed_at_the_list_of_checks_opens_its_check_in_that_language(
     dialog: Dialog,
 ) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.console import CONSOLE_CHAT_ID, CONSOLE_DB, console_settings, run_console
+from bot.console import CONSOLE_CHAT_ID, CONSOLE_DB, Console, console_settings, run_console
+from bot.dialog import Button, Reply, build_dialog
 from bot.matching import Matcher
 from bot.store import Store
 from tests.conftest import answered_with_a_sibling
@@ -247,10 +248,50 @@ def test_after_a_vote_the_other_buttons_keep_their_numbers(
     assert kept[-1][1].startswith("✓ ")
 
 
-@pytest.mark.parametrize("typed", ["3.", "3)", "№3", "#3", " 3 "])
+@pytest.mark.parametrize(
+    "typed", ["3.", "3)", "№3", "#3", " 3 ", "³", "③", "вариант 3", "option 3", "3-й"]
+)
 def test_a_button_number_may_be_typed_as_people_number_things(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: str
 ) -> None:
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     output = chat(tmp_path, "/language", typed)  # [3] English
     assert output.endswith("From now on I will answer in English.\n\n")
+
+
+@pytest.mark.parametrize("typed", ["²", "①", "7" * 5000])
+def test_no_line_stops_the_chat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: str
+) -> None:
+    """Round 39's probe: "²", "①" or a line of 5,000 digits stopped the chat with a traceback
+    (``isdigit()`` takes what ``int()`` refuses), with buttons shown or none."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    output = chat(tmp_path, typed, "/language", "3", typed, "/help")
+    assert output.endswith("I give general information with its sources, not legal advice.\n\n")
+
+
+def test_a_pop_up_alone_leaves_the_buttons_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 39's probe pressed 👍, then its "✓ Thank you" button, which answers with a pop-up
+    alone ("already rated"); a "1" typed next got "Please type your question in words" instead
+    of the first related question: the pop-up had wiped the buttons shown."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    (tmp_path / "first").mkdir()
+    first = chat(tmp_path / "first", "/start gifts-any-value-ban")
+    vote = button_number(first, "👍")
+    output = chat(tmp_path, "/start gifts-any-value-ban", vote, vote, "1")
+    after = output.split("(You have already rated this answer.)\n\n", 1)[1]
+    assert "Please type your question in words." not in after
+    assert "Sources:" in after  # the first related question's answer
+
+
+def test_with_one_button_shown_a_wrong_number_is_told_to_type_1(tmp_path: Path) -> None:
+    """Round 39's probe: «Кнопки 12 нет: введите число от 1 до 1»."""
+    out = io.StringIO()
+    console = Console(build_dialog(Settings(db_path=tmp_path / "adal.db")), out)
+    console.show([Reply("Pick one.", ((Button("Gifts", "t:gifts"),),)).in_language("en")])
+    console.send("12")
+    assert out.getvalue().endswith(
+        "There is no button 12: type 1 (the only button) or your question.\n\n"
+    )

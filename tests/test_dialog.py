@@ -284,6 +284,19 @@ def test_a_language_named_alone_chooses_it(dialog: Dialog) -> None:
     assert dialog.store.language(RU.chat_id) == "ru"
 
 
+@pytest.mark.parametrize("typed", ["Авто", "auto", "Автоматты"])
+def test_the_auto_buttons_first_word_typed_chooses_auto(dialog: Dialog, typed: str) -> None:
+    """Round 39's probe typed "Авто" (the Auto button's first word) after /language and got
+    the off-topic refusal; "auto" got "I don't know"."""
+    presser = UserRef(chat_id=200, user_id=200, client_lang="ru")
+    for who in (RU, presser):
+        dialog.handle_button(who, "l:en")
+        dialog.handle_message(who, "/language")
+    (done, *_) = dialog.handle_message(RU, typed)
+    (pressed, *_) = dialog.handle_button(presser, "l:auto")
+    assert done.text == pressed.text and dialog.store.language(RU.chat_id) is None
+
+
 def test_help_about_unknown_command(dialog: Dialog) -> None:
     (helped,) = dialog.handle_message(EN, "/help")
     assert "/topics" in helped.text and "not legal advice" in helped.text
@@ -442,9 +455,26 @@ def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) 
     assert stale.toast == "Эта кнопка устарела."
 
 
-@pytest.mark.parametrize("typed", ["второй", "2", "вторая", "the second one"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "второй",
+        "2",
+        "вторая",
+        "the second one",
+        "вариант 2",
+        "номер 2",
+        "2-й",
+        "2й",
+        "option 2",
+        "нұсқа 2",
+        "²",
+    ],
+)
 def test_a_clarifying_question_is_answered_by_a_typed_ordinal(dialog: Dialog, typed: str) -> None:
-    """A probe typed "второй" and "первое" after "which of these?" and got "I don't know"."""
+    """A probe typed "второй" and "первое" after "which of these?" and got "I don't know";
+    round 39's typed "вариант 2", "номер 2", "2-й", "option 2" and "нұсқа 2" and got the
+    off-topic refusal (in English for "option 2")."""
     other = UserRef(chat_id=200, user_id=200, client_lang="ru")  # one who presses, one who types
     (asked,) = dialog.handle_message(RU, "Что с подарками?")
     second = [a for a in actions(asked) if a.startswith("q:")][1]

@@ -84,6 +84,8 @@ TYPED_LANGUAGES: dict[Lang, tuple[str, ...]] = {  # besides the buttons' names (
         "na angliyskom",
     ),
 }  # a message made only of one of these, or of a button's name, chooses that language
+# the Auto button's first word ("Авто: …", "Автоматты: …"): typed alone, it chooses Auto
+TYPED_AUTO = ("авто", "auto", "avto", "автоматты", "avtomatty", "automatic", "автоматически")
 CHECK = "✅ "
 RATINGS = {"bad-answer": "-", "good-answer": "+"}  # small talk just after an answer: a vote
 Handoff = Callable[[Turn, str, MatchResult], Button | None]  # "ask a person" where it abstains
@@ -112,6 +114,8 @@ _NAMED = {
 }
 
 
+# what a message made only of it chooses: a language's name, or the Auto button's first word
+_TYPED = {**_NAMED, **dict.fromkeys(map(phrase, TYPED_AUTO), AUTO)}
 # the names as words, longest first: "in english" is read before "english"
 _NAMES = sorted(
     ((tuple(name.split()), code) for name, code in _NAMED.items()), key=lambda n: -len(n[0])
@@ -137,12 +141,15 @@ def _language_in(found: list[str]) -> tuple[str | None, list[str]]:
 
 def language_typed(text: str) -> str | None:
     """The language a message made only of its name chooses ("қазақша" or "english", typed
-    after /language shows the choices), or None.
+    after /language shows the choices), or Auto for the first word of its button ("Авто"),
+    or None.
 
     >>> language_typed("Қазақша!"), language_typed("in English"), language_typed("Казахстан")
     ('kk', 'en', None)
+    >>> language_typed("Авто")
+    'auto'
     """
-    return _NAMED.get(phrase(text))
+    return _TYPED.get(phrase(text))
 
 
 def language_asked(turn: Turn, text: str, last: Entry) -> Lang | None:

@@ -13,7 +13,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.dialog.choices import begins_label, named_option, readings, typed_option
+from bot.dialog.choices import (
+    begins_label,
+    named_option,
+    no_such_button,
+    readings,
+    typed_number,
+    typed_option,
+)
 from bot.dialog.entries import MAX_RELATED, entry_button, with_sources
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
@@ -204,11 +211,16 @@ class Checkers(Feature):
         return [Reply(turn._("Which situation do you want to check step by step?"), rows)]
 
     def _chosen_from_list(self, turn: Turn, text: str) -> list[Reply] | None:
-        """The checker a message typed at the list of checks names, opened; None (and the
+        """The checker a message typed at the list of checks names, opened; a number that
+        names none ("9" of three), the list again with the numbers there are; None (and the
         list closed) for anything else: a question is answered as usual."""
         named = _checker_named(turn, text)
         if named is not None:
             return self._open_in(turn, *named)
+        number = typed_number(text)
+        if number is not None:
+            hint = escape(no_such_button(turn._, number, len(turn.kb.checkers)))
+            return [replace(r, text=f"{hint}\n\n{r.text}") for r in self.show_list(turn, "")]
         turn.store.end_flow(turn.user.chat_id)
         return None
 

@@ -4,9 +4,10 @@ entries, in any language and in Latin letters too ("2", "второй", "да", 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from bot.i18n import Catalogs
+from bot.i18n import Catalogs, Translate
 from bot.kb.model import LANGS
 from bot.matching.function_words import ALL_STOPWORDS, NEGATIONS, QUESTION_WORDS
 from bot.matching.normalize import fold, prepare, words
@@ -29,7 +30,14 @@ ORDINALS = {  # folded, from the first option: "второй", "екіншісі
         )
     )
 }
-ORDINAL_FILLERS = frozenset(map(fold, ("the", "one", "option", "вариант", "нұсқа")))
+ORDINAL_FILLERS = frozenset(  # around a number or an ordinal: "вариант 2", "the second one"
+    map(fold, ("the", "one", "option", "number", "вариант", "номер", "нұсқа", "нөмір"))
+)
+CHOICE_DIGITS = 2  # a typed number this short may be a button's ("380" is an article: a question)
+# folded, after the fillers: "2", "2-й", "2й", "2nd", "2-ші" ("-ші" is dropped by fold)
+_NUMBERED = re.compile(
+    rf"(\d{{1,{CHOICE_DIGITS}}}) ?(?:st|nd|rd|th|и|ои|ыи|ии|я|ая|ья|е|ое|ю|ую|ши|шы|инши|ынши)?"
+)
 
 
 def typed_option(labels: Sequence[Sequence[str]], text: str, *, loose: bool = False) -> int | None:
@@ -51,9 +59,8 @@ def typed_option(labels: Sequence[Sequence[str]], text: str, *, loose: bool = Fa
     typed = _words(text)
     if not typed or len(typed) > OPTION_WORDS:
         return None
-    if len(typed) == 1 and typed[0].isdigit():
-        number = int(typed[0]) - 1
-        return number if 0 <= number < len(labels) else None
+    if (number := typed_number(text)) is not None:
+        return number - 1 if 0 < number <= len(labels) else None
     said = {w for w in typed if w not in ORDINAL_FILLERS}
     ordinal = [n for n, spelled in ORDINALS.items() if said and said <= spelled]
     if ordinal:
@@ -66,6 +73,34 @@ def typed_option(labels: Sequence[Sequence[str]], text: str, *, loose: bool = Fa
             if len(fitting) == 1:
                 return fitting.pop()
     return None
+
+
+def typed_number(text: str) -> int | None:
+    """The number that a message typed for a button spells ("2", "2.", "№2", "²", "②", "2-й",
+    "2nd", "вариант 2", "option 2", "нұсқа 2"); None for anything else, and for a number of
+    more than CHOICE_DIGITS digits (an article's, or a line of 5,000 digits).
+
+    >>> typed_number("вариант ²"), typed_number("2-й"), typed_number("380")
+    (2, 2, None)
+    """
+    said = [word for word in words(text) if word not in ORDINAL_FILLERS]
+    found = _NUMBERED.fullmatch(" ".join(said))
+    return None if found is None else int(found[1])
+
+
+def no_such_button(_: Translate, number: int, count: int) -> str:
+    """What a typed ``number`` that none of the ``count`` buttons shown has is told: the
+    numbers there are."""
+    if count == 1:
+        return _(
+            "There is no button {number}: type 1 (the only button) or your question.",
+            number=number,
+        )
+    return _(
+        "There is no button {number}: type a number from 1 to {count}, or your question.",
+        number=number,
+        count=count,
+    )
 
 
 def typed_button(catalogs: Catalogs, msgids: Sequence[str], text: str) -> int | None:
