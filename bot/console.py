@@ -28,7 +28,7 @@ from bot.dialog import Button, Dialog, Reply, UserRef, build_dialog
 from bot.dialog.choices import no_such_button, typed_number
 from bot.dialog.notice_replies import render_deliveries
 from bot.dialog.reply import replace_row, split_language
-from bot.dialog.turn import Transport
+from bot.dialog.turn import MAX_INPUT, Transport
 from bot.i18n import N_
 from bot.kb import DEFAULT_LANG
 from bot.kb.markup import to_plain
@@ -186,7 +186,18 @@ class Console:
             ]
         else:
             replies = self.dialog.handle_message(self.user, line)
+            replies = self._cut(line) + replies  # in the language the line is answered in
         self.show(news + replies + self.notices())
+
+    def _cut(self, line: str) -> list[Reply]:
+        """A line longer than a message is read cut (:data:`MAX_INPUT`): say so, in the
+        user's language (the one just written in)."""
+        if not line[MAX_INPUT:].strip():
+            return []
+        _ = self.dialog.turn(self.user)._
+        return [
+            Reply(_("I read only the first {limit} characters of your message.", limit=MAX_INPUT))
+        ]
 
     def base_news(self) -> list[Reply]:
         """What the dialog tells the local user about the watcher's looks since the last line,

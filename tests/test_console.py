@@ -15,6 +15,7 @@ import pytest
 from bot.config import Settings
 from bot.console import CONSOLE_CHAT_ID, CONSOLE_DB, Console, console_settings, run_console
 from bot.dialog import Button, Reply, build_dialog
+from bot.dialog.turn import MAX_INPUT
 from bot.matching import Matcher
 from bot.store import Store
 from tests.conftest import answered_with_a_sibling
@@ -121,6 +122,20 @@ def test_quit_and_hostile_lines(tmp_path: Path) -> None:
     output = chat(tmp_path, "😂", "<b>", "99", "/quit", "never read")
     assert "never read" not in output
     assert output.count("\n\n") >= 4
+
+
+def test_a_line_longer_than_a_message_is_read_cut_and_the_chat_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A probe: a 4,557-character line whose question came last was cut to 4,096 characters
+    without a word ("I don't know" followed). It is still cut, and the chat says so, in the
+    language of the line; a line of 4,096 characters is read whole, as before."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    story = "Мой начальник сказал, что так делают все, и я не знаю, что мне теперь делать. "
+    long = (story * 60)[:MAX_INPUT] + "Можно ли принять подарок?"
+    output = chat(tmp_path, long, "x" * MAX_INPUT + "   ", "Can I accept a gift?")
+    assert output.count(f"Я прочитал только первые {MAX_INPUT} знаков вашего сообщения.") == 1
+    assert "characters of your message" not in output
 
 
 def test_adal_bot_without_token_opens_terminal_chat(tmp_path: Path) -> None:

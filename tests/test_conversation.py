@@ -13,6 +13,7 @@ import pytest
 from bot.config import Settings
 from bot.console import TRANSPORT
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
+from bot.dialog.feedback import COMMENT_LIMIT
 from bot.dialog.reply import Button, split_language
 from bot.dialog.subscriptions import find_topic
 from bot.kb import LANGS, Lang
@@ -383,6 +384,33 @@ def test_a_thumbs_down_asks_what_was_missing_and_keeps_the_reply_redacted(
     assert kept.text == "Нет про цветы. Мой тел. [PHONE], почта [EMAIL], ИИН [IIN]"
     replies = dialog.handle_message(RU, "Можно ли принять цветы?")
     assert not any(r.text.startswith("Спасибо! Я передал") for r in replies)  # one reply kept
+
+
+_LONG_COMMENTS = {
+    "ru": "Нет ничего про цветы и про сумму, ",
+    "en": "It says nothing about flowers, ",
+    "kk": "Гүл мен сома туралы ештеңе жоқ, ",
+}
+
+
+@pytest.mark.parametrize("size", [4000, COMMENT_LIMIT])
+@pytest.mark.parametrize(("user", "lang"), [(RU, "ru"), (EN, "en"), (KK, "kk")])
+def test_a_comment_too_long_to_keep_whole_is_cut_and_the_thanks_says_so(
+    dialog: Dialog, user: UserRef, lang: Lang, size: int
+) -> None:
+    """A probe: a 4,000-character comment was thanked for as if kept whole, and only its
+    first 1,000 characters were kept. They still are, and the thanks says so; a comment of
+    the limit itself is thanked for as before."""
+    _ = dialog.catalogs.translator(lang)
+    comment = (_LONG_COMMENTS[lang] * size)[: size - 1] + "."
+    (answer,) = dialog.handle_message(user, f"/start {GIFTS}")
+    dialog.handle_button(user, button(answer, f"f:-:{GIFTS}").action)
+    (reply,) = dialog.handle_message(user, comment)
+    thanks = _("Thank you! I passed it on to the people who maintain the answers.")
+    cut = _("I kept its first {limit} characters.", limit=COMMENT_LIMIT)
+    assert reply.text == (f"{thanks} {cut}" if size > COMMENT_LIMIT else thanks)
+    [kept] = dialog.store.feedback_comments(datetime.now(UTC) - timedelta(minutes=1))
+    assert kept.text == comment[:COMMENT_LIMIT]
 
 
 def test_a_question_answered_after_the_thumbs_down_is_answered_not_kept(dialog: Dialog) -> None:

@@ -430,6 +430,44 @@ def test_the_owner_answers_by_replying_and_the_asker_gets_it_signed_an_expert(
     assert again.text.startswith(f"Вы уже ответили на вопрос №{number}")
 
 
+def test_the_answer_shows_in_the_owner_s_case_message_as_on_take(
+    dialog: Dialog, mail: Mailroom
+) -> None:
+    """A probe: the case message kept saying "You took this case. Reply to this message with
+    your answer" after the answer; it is edited to say the case is answered, once."""
+    number = send_case(dialog)
+    mail.deliver()
+    case_message, _ = mail.inbox[EXPERT][0]
+    dialog.handle_button(E1, f"c:t:{number}|ru")
+    mail.deliver()
+    took = mail.text(EXPERT)
+    assert took.endswith(
+        ru(dialog, "✅ You took this case. Reply to this message with your answer.")
+    )
+    dialog.handle_message(E1, "Нужно согласование.", reply_to=case_message)
+    mail.deliver()
+    _id, edited = mail.last(EXPERT)
+    assert edited.edit == case_message and not edited.reply.buttons
+    assert mail.text(EXPERT) == took.replace(
+        ru(dialog, "✅ You took this case. Reply to this message with your answer."),
+        ru(dialog, "✅ You answered this case."),
+    )
+    assert mail.text(OTHER_EXPERT).endswith("✋ Another expert took this case.")  # unchanged
+
+
+def test_a_waiting_case_answered_by_a_reply_is_edited_once(dialog: Dialog, mail: Mailroom) -> None:
+    """Taken and answered by one reply: the owner's case message is edited once, to answered
+    (a second, identical edit is one Telegram refuses)."""
+    send_case(dialog)
+    mail.deliver()
+    dialog.handle_message(
+        E2, "With your manager's consent.", reply_to=mail.inbox[OTHER_EXPERT][0][0]
+    )
+    mail.deliver()
+    edits = [m for _id, m in mail.inbox[OTHER_EXPERT] if m.edit is not None]
+    assert len(edits) == 1 and to_plain(edits[0].reply.text).endswith("✅ You answered this case.")
+
+
 def test_an_expert_typing_an_answer_without_replying_is_told_how_to_answer(
     dialog: Dialog, mail: Mailroom
 ) -> None:
@@ -506,7 +544,12 @@ def test_the_asker_rates_and_replies_once_and_the_expert_answers_once_more(
     second = mail.last(ASKER.chat_id)[1]
     assert "уведомить комплаенс" in second.reply.text and not second.reply.buttons
     (over,) = dialog.handle_message(E1, "И последнее", reply_to=followup_id)
-    assert over.text.startswith(f"Вы уже ответили на вопрос №{number}")
+    assert over.text == ru(dialog, _OVER, number=number)  # not "if the asker replies" (a probe)
+    (over_too,) = dialog.handle_message(E1, "И последнее", reply_to=mail.inbox[EXPERT][0][0])
+    assert over_too.text == over.text and mail.deliver() == 0
+
+
+_OVER = "The exchange on case #{number} is over: you have answered the asker's one reply."
 
 
 _REPLIED = "You have replied once on case #{number}: the exchange with the expert is over."

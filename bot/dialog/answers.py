@@ -272,11 +272,11 @@ class Answers(Feature):
             return [reply.in_language(turn.lang) for reply in replies]
         question = text.rstrip().endswith("?")
         # "а сколько лет?" after 👎, read as a follow-up: a question, not a comment
-        commented = take_comment(turn, text, result.entry_id, asked=followed and question)
+        thanks = take_comment(turn, text, result.entry_id, asked=followed and question)
         # a comment that asks something the base has no answer for ("what about a gift from a
         # foreign delegation?") is a question too: kept, and answered with "I don't know"
         asks = result.entry_id is None and question
-        if commented is None or asks:  # for the maintainers' report (redacted, no Telegram id)
+        if thanks is None or asks:  # for the maintainers' report (redacted, no Telegram id)
             record_question(turn.store, turn.base, turn.user.chat_id, text, result)
             if (
                 self.handoff is not None
@@ -285,13 +285,10 @@ class Answers(Feature):
             ):
                 first = replies[0]
                 replies = [replace(first, buttons=(*first.buttons, (button,))), *replies[1:]]
-        if commented is not None:
-            thanks = Reply(
-                turn._("Thank you! I passed it on to the people who maintain the answers.")
-            )
+        if thanks is not None:
             # not "I don't know" to a comment that asks nothing, nor again the answer they
             # have just rated down (a comment answered with another entry is no comment)
-            replies = [thanks, *(replies if asks else replies[1:])]
+            replies = [Reply(thanks), *(replies if asks else replies[1:])]
         return [reply.in_language(turn.lang) for reply in replies]
 
     def _answer(self, turn: Turn, text: str, result: MatchResult) -> list[Reply]:

@@ -780,22 +780,15 @@ class Experts(Feature):
             return [Reply(text)]
         if self._owner_gone(store, case):
             case = self._release(store, case, announce=False)
-        if case.state == "waiting" and self._take(turn, case):
+        took = case.state == "waiting" and self._take(turn, case)  # status edits, made as sent
+        if took:
             case = store.case(case_id) or case
         me = store.uid(turn.user.chat_id)
         if case.expert_uid != me or case.state == "withdrawn" or case.chat_id is None:
             not_passed = _("Your reply was not passed on.")
             return [Reply(self._not_yours(turn, case) + " " + not_passed)]
         if case.answers > case.followups:
-            return [
-                Reply(
-                    _(
-                        "You have answered case #{number}. If the asker replies, you can answer "
-                        "once more.",
-                        number=case.id,
-                    )
-                )
-            ]
+            return [Reply(self._answered(turn, case))]
         if len(text) > MAX_ANSWER:
             return [
                 Reply(
@@ -807,6 +800,10 @@ class Experts(Feature):
                     )
                 )
             ]
+        mails = [Mail("answer", case.chat_id, case.reply_lang, body=text)]
+        if not (took or case.answers):  # the owner's case message says it is answered
+            chat = turn.user.chat_id
+            mails.append(Mail("status", chat, self._language(store, chat)))
         store.change_case(
             case.id,
             expect={"expert_uid": me, "answers": case.answers},
@@ -815,13 +812,26 @@ class Experts(Feature):
                 "answers": case.answers + 1,
                 "answer": case.answer or redact(text),
             },
-            mails=[Mail("answer", case.chat_id, case.reply_lang, body=text)],
+            mails=mails,
         )
         sent = _("Sent to the asker of case #{number}, signed “an expert”.", number=case.id)
         if case.answers:
             return [Reply(sent)]
         to_base = Button(_("📚 Add to the base"), f"{EXPERT}:b:{case.id}")
         return [Reply(sent + " " + _("If it is a good answer for others too:"), ((to_base,),))]
+
+    def _answered(self, turn: Turn, case: Case) -> str:
+        """Why the owner's reply to ``case`` is not passed on: it waits for the asker's one
+        reply, or the exchange is over (that reply used and answered)."""
+        if case.followups:
+            return turn._(
+                "The exchange on case #{number} is over: you have answered the asker's one reply.",
+                number=case.id,
+            )
+        return turn._(
+            "You have answered case #{number}. If the asker replies, you can answer once more.",
+            number=case.id,
+        )
 
     # back into the base ---------------------------------------------------------------------
 

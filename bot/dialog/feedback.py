@@ -66,12 +66,13 @@ def vote(turn: Turn, entry: Entry, sign: str) -> list[Reply]:
 
 
 def take_comment(turn: Turn, text: str, answered: str | None, *, asked: bool) -> str | None:
-    """Keep ``text``, personal data removed, when it answers the user's open "What was
-    missing?"; the id of the entry it is about when it was kept, else None. A message the
-    base answers with another entry than the one rated (``answered``: "а жене можно?" or
-    "what is Art. 412-1?" after the gift ban), or a question read as a follow-up of the last
-    answer (``asked``: "а сколько лет?"), is a new question, not a comment: the request is
-    dropped. One answered with the rated entry itself names what it is about, and is kept."""
+    """Keep ``text``, personal data removed (its first ``COMMENT_LIMIT`` characters), when it
+    answers the user's open "What was missing?"; the thanks for it when it was kept (saying
+    so when it was cut), else None. A message the base answers with another entry than the
+    one rated (``answered``: "а жене можно?" or "what is Art. 412-1?" after the gift ban), or
+    a question read as a follow-up of the last answer (``asked``: "а сколько лет?"), is a new
+    question, not a comment: the request is dropped. One answered with the rated entry itself
+    names what it is about, and is kept."""
     if asked:
         turn.store.drop_comment_request(turn.user.chat_id)
         return None
@@ -82,6 +83,11 @@ def take_comment(turn: Turn, text: str, answered: str | None, *, asked: bool) ->
         if rated != answered:
             turn.store.drop_comment_request(turn.user.chat_id)
             return None
-    return turn.store.add_comment(
-        turn.user.chat_id, redact(text)[:COMMENT_LIMIT], max_age=COMMENT_TIMEOUT
-    )
+    clean = redact(text)
+    kept = clean[:COMMENT_LIMIT]
+    if turn.store.add_comment(turn.user.chat_id, kept, max_age=COMMENT_TIMEOUT) is None:
+        return None
+    thanks = turn._("Thank you! I passed it on to the people who maintain the answers.")
+    if len(clean) > COMMENT_LIMIT:
+        thanks += " " + turn._("I kept its first {limit} characters.", limit=COMMENT_LIMIT)
+    return thanks
