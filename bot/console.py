@@ -224,7 +224,7 @@ class Console:
             if prompt:
                 print("> ", end="", file=self.out, flush=True)
             line = lines.readline()
-            if not line or line.strip() in QUIT:
+            if not line or line.strip().lower() in QUIT:  # /QUIT too, as /HELP
                 break
             self.send(line)
             self.out.flush()

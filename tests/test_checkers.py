@@ -269,6 +269,19 @@ def test_a_typed_option_goes_on_like_its_button(
     assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", choices)
 
 
+def test_a_digit_that_int_cannot_read_typed_at_a_step_is_no_failure(dialog: Dialog) -> None:
+    """ "𐩀" (a Kharosthi one) is a digit to str.isdigit() but not to int(): typed at a step it
+    raised, and the user got "Something went wrong"; "②" is option 2, as its button."""
+    who, presser = user("en"), user("en", 301)
+    for chat in (who, presser):
+        dialog.handle_button(chat, "k:check-gift:")
+    (read,) = dialog.handle_message(who, "𐩀")
+    assert "went wrong" not in read.text
+    (second,) = dialog.handle_message(who, "②")
+    (pressed,) = dialog.handle_button(presser, "k:check-gift:1")
+    assert second.text == pressed.text
+
+
 @pytest.mark.parametrize(
     ("lang", "typed"),
     [("en", "i'm a civil servant"), ("ru", "я госслужащий"), ("kk", "мемлекеттік қызметшімін")],

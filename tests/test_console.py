@@ -138,6 +138,16 @@ def test_a_line_longer_than_a_message_is_read_cut_and_the_chat_says_so(
     assert "characters of your message" not in output
 
 
+@pytest.mark.parametrize("typed", ["/QUIT", "/Quit", "/EXIT"])
+def test_quit_in_any_case_quits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: str
+) -> None:
+    """Round 39's probe: "/QUIT" got "I don't know this command", though "/HELP" works."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    output = chat(tmp_path, typed, "/topics")
+    assert "I don't know this command" not in output and "Choose a topic" not in output
+
+
 def test_adal_bot_without_token_opens_terminal_chat(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     env.update(ADAL_DB=str(tmp_path / "adal.db"), LANG="ru_RU.UTF-8")

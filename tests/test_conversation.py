@@ -115,6 +115,45 @@ def test_topics_opens_the_topic_named_by_number_or_name_and_says_when_none_is(
     assert everything.text == listed.text
 
 
+@pytest.mark.parametrize("typed", ["²", "②", "𝟚", "٢"])
+def test_topics_reads_a_number_typed_in_other_digits(dialog: Dialog, typed: str) -> None:
+    """Round 39's probe: "/topics ²" raised inside the dialog ("Something went wrong")."""
+    (by_digit,) = dialog.handle_message(RU, "/topics 2")
+    (by_other,) = dialog.handle_message(RU, f"/topics {typed}")
+    assert by_other.text == by_digit.text and by_other.buttons == by_digit.buttons
+
+
+def test_topics_says_it_does_not_know_digits_it_cannot_read(dialog: Dialog) -> None:
+    (listed,) = dialog.handle_message(EN, "/topics")
+    (unknown,) = dialog.handle_message(EN, "/topics 𐩀")  # a digit int() refuses
+    assert to_plain(unknown.text) == "I do not know the topic “𐩀”. Choose one:"
+    assert unknown.buttons == listed.buttons
+
+
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        ("/topics мой ИИН 900101300123", "Я не знаю темы «мой ИИН [NUMBER]»"),
+        ("/language 87011234567", "Я не знаю языка «[PHONE]»"),
+        ("/subscrbe ИИН 900101300123", "Может быть, вы имели в виду /subscribe ИИН [NUMBER]?"),
+    ],
+)
+def test_an_argument_repeated_back_has_its_personal_data_masked(
+    dialog: Dialog, command: str, shown: str
+) -> None:
+    """Round 39's probe: an IIN or a phone number typed after a command was repeated back."""
+    (reply,) = dialog.handle_message(RU, command)
+    assert shown in to_plain(reply.text)
+    assert "900101300123" not in reply.text and "87011234567" not in reply.text
+
+
+@pytest.mark.parametrize("command", ["/topics", "/language", "/subscrbe"])
+def test_every_argument_repeated_back_is_cut_alike(dialog: Dialog, command: str) -> None:
+    """Round 39's probe: "/subscrbe" and 3,000 "&" got a 3,660-character reply."""
+    (reply,) = dialog.handle_message(EN, f"{command} {'&' * 3000}")
+    assert "&" * 39 + "…" in to_plain(reply.text) and "&" * 40 not in to_plain(reply.text)
+
+
 def test_language_auto_answers_in_the_language_written_in_again(dialog: Dialog) -> None:
     (menu,) = dialog.handle_message(RU, "/language")
     assert [b.label for b in buttons(menu)] == [

@@ -87,10 +87,13 @@ def test_subscribe_with_a_delivery_word_chooses_how_notices_come(
     dialog.handle_button(user, "d:weekly" if mode == "instant" else "d:instant")
     (reply,) = dialog.handle_message(user, f"/subscribe {args}")
     assert dialog.store.delivery_mode(user.chat_id) == mode
-    told = (
-        "Notices come as a weekly digest, on Mondays at {hour} (Astana time)."
-        if mode == "weekly"
-        else "Each notice comes as soon as it is published."
+    told = (  # to a user subscribed to no topic yet
+        "You are not subscribed to any topic yet. Your choice is kept: once you subscribe, "
+        + (
+            "notices will come as a weekly digest, on Mondays at {hour} (Astana time)."
+            if mode == "weekly"
+            else "each notice will come as soon as it is published."
+        )
     )
     translated = dialog.catalogs.translator(user.client_lang)(told, hour="09:00")
     assert reply.text.startswith(escape(translated))
@@ -363,6 +366,18 @@ def test_subscribe_weekly_says_how_notices_come_once(dialog: Dialog, args: str) 
         (RU_USER, "в 9 утра", "daily", 9, set()),
         (RU_USER, "в 6 вечера", "daily", 18, set()),
         (USER, "at 7 pm", "daily", 19, set()),
+        (RU_USER, "в 11 ночи", "daily", 23, set()),  # round 39's probe: 11:00, 12:00, 12:00
+        (USER, "12 am", "daily", 0, set()),
+        (RU_USER, "в 12 ночи", "daily", 0, set()),
+        (USER, "12 pm", "daily", 12, set()),
+        (RU_USER, "в 3 ночи", "daily", 3, set()),
+        (RU_USER, "в 11 часов вечера", "daily", 23, set()),
+        (KK_USER, "түнгі 12-де", "daily", 0, set()),
+        (KK_USER, "түнгі 11-де", "daily", 23, set()),
+        (KK_USER, "кешкі сағат 6-да", "daily", 18, set()),  # was 6:00, "кешкі" no topic
+        (KK_USER, "сағат кешкі 6-да", "daily", 18, set()),
+        (KK_USER, "күндізгі 2-де", "daily", 14, set()),
+        (KK_USER, "таңғы 9-да", "daily", 9, set()),
         (USER, "weekly at 8:00", "weekly", 8, set()),
         (KK_USER, "апта сайын сағат 8-де", "weekly", 8, set()),
         (USER, "gifts daily 18:00", "daily", 18, {"gifts"}),
@@ -379,8 +394,11 @@ def test_subscribe_chooses_the_digest_and_its_hour(
     assert dialog.store.subscriptions(chat_id) == topics
 
 
-@pytest.mark.parametrize("typed", ["25:00", "в 99", "at 9:30", "gifts at 24"])
+@pytest.mark.parametrize(
+    "typed", ["25:00", "в 99", "at 9:30", "gifts at 24", "в 18 утра", "18 am", "түнгі 7-де"]
+)
 def test_a_bad_hour_is_explained_and_changes_nothing(dialog: Dialog, typed: str) -> None:
+    """Round 39's probe: «в 18 утра» was taken for 18:00."""
     dialog.handle_message(USER, "/subscribe weekly")
     (reply,) = dialog.handle_message(USER, f"/subscribe {typed}")
     assert reply.text.startswith("“")
@@ -389,6 +407,80 @@ def test_a_bad_hour_is_explained_and_changes_nothing(dialog: Dialog, typed: str)
     chat_id = USER.chat_id
     assert (dialog.store.delivery_mode(chat_id), dialog.store.digest_hour(chat_id)) == ("weekly", 9)
     assert dialog.store.subscriptions(chat_id) == set()
+
+
+def test_a_bad_hour_is_repeated_back_without_personal_data(dialog: Dialog) -> None:
+    (reply,) = dialog.handle_message(USER, "/subscribe at 87011234567")
+    assert reply.text.startswith(escape("“at [PHONE]” is not an hour")) and "8701" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("user", "args", "told"),
+    [
+        (
+            USER,
+            "18:00",
+            "You are not subscribed to any topic yet. Your choice is kept: once you subscribe, "
+            "notices will come as a daily digest, every day at 18:00 (Astana time).",
+        ),
+        (
+            RU_USER,
+            "weekly",
+            "Вы пока не подписаны ни на одну тему. Ваш выбор сохранён: когда подпишетесь, "
+            "уведомления будут приходить еженедельной сводкой — по понедельникам в 09:00 "
+            "(время Астаны).",
+        ),
+        (
+            KK_USER,
+            "бірден",
+            "Сіз әзірге ешбір тақырыпқа жазылмағансыз. Таңдауыңыз сақталды: жазылғаннан кейін "
+            "әр хабарлама жарияланған бойда келеді.",
+        ),
+    ],
+)
+def test_a_delivery_chosen_before_any_topic_is_kept_and_said_to_wait_for_one(
+    dialog: Dialog, user: UserRef, args: str, told: str
+) -> None:
+    """Round 39's probe: "/subscribe 18:00" with no topics said "Notices come as a daily
+    digest…", then "You are not subscribed": a user could well think they were."""
+    (reply,) = dialog.handle_message(user, f"/subscribe {args}")
+    translate = dialog.catalogs.translator(user.client_lang)
+    how = translate("To subscribe, press a topic below or type /subscribe all.")
+    assert reply.text.startswith(escape(f"{told} {how}"))
+    for was in (  # what a subscriber is told: not said to one who gets nothing
+        "Notices come as a daily digest, every day at {hour} (Astana time).",
+        "Notices come as a weekly digest, on Mondays at {hour} (Astana time).",
+        "Each notice comes as soon as it is published.",
+        "With an hour chosen, notices come in a daily digest.",
+    ):
+        assert translate(was, hour="18:00").partition(" 18:00")[0] not in reply.text
+    assert dialog.store.subscriptions(user.chat_id) == set()
+    (done,) = dialog.handle_message(user, "/subscribe all")
+    assert dialog.store.digest_hour(user.chat_id) == (18 if args == "18:00" else 9)
+    assert "Your choice is kept" not in done.text
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        ("<b>gifts</b>", "“<b>gifts</b>”"),  # was “<b>gifts<, b>”
+        ("[y](https://evil.example)", "“[y]([URL])”"),  # was “[y](https:, evil.example)”
+        ("gifts, weather/rain, about", "“weather/rain”"),
+        ("weather, gifts, rain", "“weather, rain”"),
+        ("Асанов Болат 900101300123", "“[NAME] [NUMBER]”"),
+        ("+7 701 123 45 67", "“[PHONE]”"),
+        ("ы" * 3000, f"“{'ы' * 39}…”"),
+    ],
+)
+@pytest.mark.parametrize("command", ["/subscribe", "/unsubscribe"])
+def test_topics_not_found_are_repeated_back_as_typed_masked_and_cut(
+    dialog: Dialog, command: str, args: str, shown: str
+) -> None:
+    """Round 39's probe: a "/" in an argument was shown as a list separator, an IIN, a name
+    and a phone number were repeated back, and 3,000 letters made a 6,500-character reply."""
+    (reply,) = dialog.handle_message(USER, f"{command} {args}")
+    assert reply.text.startswith(escape(f"There is no topic {shown}. Name one of these"))
+    assert dialog.store.subscriptions(USER.chat_id) == set()
 
 
 def test_a_number_alone_is_no_hour(dialog: Dialog) -> None:

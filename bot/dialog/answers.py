@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.dialog.checkers import offer_button
-from bot.dialog.choices import typed_option
+from bot.dialog.choices import typed_number, typed_option
 from bot.dialog.entries import MAX_RELATED, entry_button, entry_label, entry_text
 from bot.dialog.feedback import take_comment, typed_vote, vote, vote_buttons, vote_by_message
 from bot.dialog.followups import (
@@ -25,7 +25,15 @@ from bot.dialog.followups import (
 )
 from bot.dialog.reply import Button, InlineResult, Reply
 from bot.dialog.subscriptions import find_topic
-from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, help_text, menu_commands
+from bot.dialog.turn import (
+    ButtonHandler,
+    Command,
+    Feature,
+    Turn,
+    echoed,
+    help_text,
+    menu_commands,
+)
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.insights.record import record_question
 from bot.kb import LANGS, Entry, Lang, as_lang
@@ -40,7 +48,6 @@ MAX_EXAMPLES = 3
 INLINE_LIMIT = 10
 ARTICLE_DIGITS = 3  # a message of digits alone is a question from this many ("380"), not "1"
 AUTO = "auto"  # /language: answer in the language the user writes in
-LANGUAGE_NAME_LIMIT = 40  # characters of an unknown /language or /topics argument repeated back
 LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {  # /language <a beginning of one of these>
     "kk": ("kk", "kz", "каз", "қаз", "kaz", "qaz", "kazakh", "kazakhsha", "qazaqsha"),
     "ru": ("ru", "рус", "орыс", "rus", "orys", "russian"),
@@ -608,9 +615,9 @@ class Answers(Feature):
         choice = language_named(args)
         if choice is not None:
             return self.set_language(turn, choice)
-        asked = args.strip()[:LANGUAGE_NAME_LIMIT]
+        asked = args.strip()
         prompt = (
-            turn._("I do not know the language “{name}”. Choose one:", name=escape(asked))
+            turn._("I do not know the language “{name}”. Choose one:", name=escape(echoed(asked)))
             if asked
             else turn._("Choose your language:")
         )
@@ -628,8 +635,9 @@ class Answers(Feature):
         (by its number in the list or its name, see :func:`find_topic`), or says none is."""
         keys = [key for key in turn.kb.topics if turn.kb.by_topic(key)]
         asked = args.strip()
-        if asked.isdigit():
-            named = keys[int(asked) - 1] if 0 < int(asked) <= len(keys) else None
+        number = typed_number(asked)  # "2", "²", "①"
+        if number is not None:
+            named = keys[number - 1] if 0 < number <= len(keys) else None
         else:
             named = find_topic(turn, asked) if asked else None
         if named in keys:
@@ -638,10 +646,7 @@ class Answers(Feature):
             asked = ""
         rows = self._topic_rows(turn)
         prompt = (
-            turn._(
-                "I do not know the topic “{name}”. Choose one:",
-                name=escape(asked[:LANGUAGE_NAME_LIMIT]),
-            )
+            turn._("I do not know the topic “{name}”. Choose one:", name=escape(echoed(asked)))
             if asked
             else turn._("Choose a topic:")
         )

@@ -17,6 +17,7 @@ from bot.dialog.turn import (
     Transport,
     Turn,
     clean_text,
+    echoed,
     help_text,
 )
 from bot.i18n import N_, Catalogs
@@ -211,7 +212,7 @@ class Dialog:
             # "/subscrbe all": "did you mean /subscribe all?"; an admin's own command typed by
             # someone else is no misspelling ("/stats" is not "/start")
             if close is not None and command is None:
-                meant = escape(f"{close[0]} {args}".strip())  # the user's words, in markup
+                meant = escape(f"{close[0]} {echoed(args)}".strip())  # the user's words
                 unknown += " " + turn._("Did you mean /{command}?", command=meant)
             return [Reply(unknown + "\n\n" + help_text(turn))]
         if name == "start" and args.strip():  # a deep link: a feature may open it

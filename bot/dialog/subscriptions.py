@@ -6,12 +6,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from itertools import groupby
 
 from rapidfuzz import fuzz
 
 from bot.dialog.notice_replies import notice_reply, published
 from bot.dialog.reply import Button, Reply
-from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
+from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, echoed
 from bot.i18n import N_
 from bot.kb import LANGS, Lang
 from bot.kb.markup import escape
@@ -97,15 +98,23 @@ Change = Callable[[Turn, str], str]  # subscribe or unsubscribe a topic; returns
 
 
 _MODE_OF = {phrase(said): mode for mode, phrases in MODE_WORDS.items() for said in phrases}
-HOUR_PHRASE = re.compile(  # "at 18:00", «в 9 утра», "сағат 18-де", "18:00", "6 pm"
-    r"(?<!\S)(?:(?P<at>at|в|во|к|сағат|sagat|saghat)\s+)?"
-    r"(?:(?P<half>таңғы|кешкі|tangy|keshki)\s+)?"
+MORNING = frozenset(range(12))
+AFTERNOON = frozenset(range(12, 24))
+NIGHT = frozenset((21, 22, 23, 0, 1, 2, 3, 4, 5))
+HALVES = {  # a word for a part of the day: the hours (0-23) it may name ("11 ночи": 23:00)
+    **dict.fromkeys(("am", "утра", "таңғы", "tangy"), MORNING),
+    **dict.fromkeys(("pm", "дня", "вечера", "күндізгі", "кешкі", "kundizgi", "keshki"), AFTERNOON),
+    **dict.fromkeys(("ночи", "түнгі", "tungi"), NIGHT),
+}
+_HALF = "|".join(HALVES)
+HOUR_PHRASE = re.compile(  # "at 18:00", «в 9 утра», "кешкі сағат 6-да", "18:00", "6 pm"
+    rf"(?<!\S)(?:(?P<half>{_HALF})\s+)?(?:(?P<at>at|в|во|к|сағат|sagat|saghat)\s+)?"
+    rf"(?:(?P<half_after_at>{_HALF})\s+)?"
     r"(?P<hour>\d+)(?:[:.](?P<minutes>\d+))?"
-    r"(?:\s*-?\s*(?P<suffix>де|да|те|та|ге|ке|ға|қа|de|da|te|ta|h|ч|час|часа|часов|утра|вечера"
-    r"|дня|ночи|am|pm|o'clock))?(?!\S)",
+    r"(?:\s*-?\s*(?P<unit>де|да|те|та|ге|ке|ға|қа|de|da|te|ta|h|ч|час|часа|часов|o'clock))?"
+    rf"(?:\s*(?P<suffix>{_HALF}))?(?!\S)",
     re.IGNORECASE,
 )
-AFTERNOON = {"кешкі", "keshki", "вечера", "дня", "pm"}  # "6 pm", «в 6 вечера»: 18:00
 
 
 @dataclass(frozen=True)
@@ -118,19 +127,31 @@ class HourSaid:
 
 
 def hour_said(text: str) -> HourSaid | None:
-    """The digest hour ``text`` names ("at 18:00", «в 9 утра», "сағат 18-де", "18:00"), if
-    it names one: a number with minutes, a word before it (at, в, сағат) or after it (-де,
-    утра, pm); a bare number ("2020") is none."""
+    """The digest hour ``text`` names ("at 18:00", «в 11 ночи», "кешкі сағат 6-да", "18:00"),
+    if it names one: a number with minutes, a word before it (at, в, сағат, таңғы) or after
+    it (-де, часов, утра, pm); a bare number ("2020") is none. A word for a part of the day
+    that the hour is not in ("18 am", «в 18 утра», "түнгі 7") names no hour."""
     found = HOUR_PHRASE.search(text)
-    if found is None or not any(found.group("at", "minutes", "suffix", "half")):
+    groups = ("at", "minutes", "unit", "suffix", "half", "half_after_at")
+    if found is None or not any(found.group(*groups)):
         return None
-    hour = int(found["hour"])
-    said = {(found["half"] or "").lower(), (found["suffix"] or "").lower()}
-    if said & AFTERNOON and hour < 12:
-        hour += 12
+    halves = [
+        HALVES[said.lower()] for said in found.group("half", "half_after_at", "suffix") if said
+    ]
+    hour = _in_halves(int(found["hour"]), halves)
     whole = hour in DIGEST_HOURS and int(found["minutes"] or 0) == 0
     rest = " ".join((text[: found.start()] + " " + text[found.end() :]).split())
     return HourSaid(hour if whole else None, found[0].strip(), rest)
+
+
+def _in_halves(hour: int, halves: list[frozenset[int]]) -> int | None:
+    """The hour (0-23) that ``hour``, typed with words for parts of the day (their ``halves``),
+    names: on a 12-hour clock when it is 1-12 ("12 am": 0, "11 ночи": 23, "6 pm": 18), as
+    typed when no such word comes with it; None when it is in none of them ("18 утра")."""
+    if not halves:
+        return hour
+    read = (hour % 12, hour % 12 + 12) if 1 <= hour <= 12 else (hour,)
+    return next((h for h in read if all(h in half for half in halves)), None)
 
 
 def _mode_named(text: str) -> DeliveryMode | None:
@@ -150,6 +171,20 @@ def _mode_and_topics(text: str) -> tuple[DeliveryMode | None, str]:
             if mode is not None:
                 return mode, " ".join(rest)
     return None, text
+
+
+def _parts(args: str) -> list[tuple[int, int]]:
+    """Where each topic named in ``/subscribe``'s arguments is ("gifts, relatives"): the
+    spans between the separators."""
+    cuts = [0, *(i for found in TOPIC_SEPARATORS.finditer(args) for i in found.span()), len(args)]
+    return [(start, end) for start, end in zip(cuts[::2], cuts[1::2], strict=True) if start < end]
+
+
+def _naming_none(args: str, found: dict[tuple[int, int], str | None]) -> list[str]:
+    """The parts of ``args`` (by their spans, with the topic each names) that name no topic,
+    next ones as typed with what is between them ("<b>gifts</b>", not "<b>gifts<, b>")."""
+    runs = [list(run) for none, run in groupby(found, lambda span: found[span] is None) if none]
+    return [args[run[0][0] : run[-1][1]] for run in runs]
 
 
 def _known(turn: Turn, topic: str) -> bool:
@@ -280,8 +315,8 @@ class Subscriptions(Feature):
             return self._subscribe_at(turn, hour)
         mode = _mode_named(args)
         if mode is not None:
-            said = self._set_mode(turn, mode)  # the panel says it to a subscriber
-            return [self.panel(turn, None if self._covered(turn) else escape(said))]
+            self._set_mode(turn, mode)  # the panel says it to a subscriber
+            return [self.panel(turn, None if self._covered(turn) else self._not_yet(turn, mode))]
         mode, topics = _mode_and_topics(args)  # "/subscribe gifts weekly"
         return self._command(turn, topics, self._add, mode)
 
@@ -322,10 +357,10 @@ class Subscriptions(Feature):
 
     def _subscribe_at(self, turn: Turn, said: HourSaid) -> list[Reply]:
         """``/subscribe [topics] [daily|weekly] at 18:00``: the digest comes at that hour (a
-        user getting notices at once switches to the daily digest, and is told so); a bad
-        hour changes nothing."""
+        user getting notices at once switches to the daily digest, and is told so; one
+        subscribed to no topic is told it waits for one); a bad hour changes nothing."""
         if said.hour is None:
-            return [self.panel(turn, escape(self._hour_help(turn, said.typed)))]
+            return [self.panel(turn, escape(self._hour_help(turn, echoed(said.typed))))]
         mode = _mode_named(said.rest)
         topics = "" if mode else said.rest
         if mode is None:
@@ -338,8 +373,9 @@ class Subscriptions(Feature):
                 told.append(turn._("With an hour chosen, notices come in a daily digest."))
         if topics:
             return self._command(turn, topics, self._add, mode, said.hour, told)
-        said_mode = self._set_mode(turn, mode, said.hour)  # the panel says it to a subscriber
-        told += [] if self._covered(turn) else [said_mode]
+        self._set_mode(turn, mode, said.hour)  # the panel says it to a subscriber
+        if not self._covered(turn):
+            return [self.panel(turn, self._not_yet(turn, mode))]
         return [self.panel(turn, escape("\n".join(told)) or None)]
 
     @staticmethod
@@ -373,8 +409,8 @@ class Subscriptions(Feature):
         """Apply ``change`` to each topic named in ``args`` ("gifts, relatives"; all when
         none), and choose ``mode`` of delivery (at ``hour``) if given; show the result, and
         ``told``. When one names no topic, nothing changes."""
-        named = {part: find_topic(turn, part) for part in TOPIC_SEPARATORS.split(args) if part}
-        unknown = [part for part, topic in named.items() if topic is None]
+        found = {span: find_topic(turn, args[slice(*span)]) for span in _parts(args)}
+        unknown = _naming_none(args, found)
         if unknown:
             listing = "\n".join(
                 f"- **{escape(t.names[turn.lang])}** ({escape(key)})"
@@ -382,9 +418,10 @@ class Subscriptions(Feature):
             )
             message = turn._(
                 "There is no topic “{topic}”. Name one of these, in any language, or “all”:",
-                topic=", ".join(unknown),
+                topic=echoed(", ".join(unknown)),
             )
             return [self.panel(turn, escape(message) + "\n" + listing)]
+        named = {args[slice(*span)]: topic for span, topic in found.items()}
         turn = _written_in(turn, named)
         topics = dict.fromkeys(topic for topic in named.values() if topic) or [ALL_TOPICS]
         done = [change(turn, topic) for topic in topics] + (told or [])
@@ -436,6 +473,32 @@ class Subscriptions(Feature):
         if topic not in covered:
             return turn._("You were not subscribed to “{topic}”.", topic=name)
         return turn._("You are unsubscribed from “{topic}”.", topic=name)
+
+    def _not_yet(self, turn: Turn, mode: DeliveryMode) -> str:
+        """What a user subscribed to no topic is told on choosing how notices come (markup):
+        the choice is kept, nothing comes until they subscribe, and how to."""
+        hour = f"{turn.store.digest_hour(turn.user.chat_id):02d}:00"
+        if mode == "weekly":
+            kept = turn._(
+                "You are not subscribed to any topic yet. Your choice is kept: once you "
+                "subscribe, notices will come as a weekly digest, on Mondays at {hour} "
+                "(Astana time).",
+                hour=hour,
+            )
+        elif mode == "daily":
+            kept = turn._(
+                "You are not subscribed to any topic yet. Your choice is kept: once you "
+                "subscribe, notices will come as a daily digest, every day at {hour} "
+                "(Astana time).",
+                hour=hour,
+            )
+        else:
+            kept = turn._(
+                "You are not subscribed to any topic yet. Your choice is kept: once you "
+                "subscribe, each notice will come as soon as it is published."
+            )
+        how = turn._("To subscribe, press a topic below or type /subscribe all.")
+        return escape(f"{kept} {how}")
 
     def _mode_text(self, turn: Turn, mode: DeliveryMode) -> str:
         hour = f"{turn.store.digest_hour(turn.user.chat_id):02d}:00"

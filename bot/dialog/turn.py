@@ -14,9 +14,11 @@ from bot.i18n import Catalogs, Translate
 from bot.kb import DEFAULT_LANG, KnowledgeBase, Lang, as_lang
 from bot.library import Reload
 from bot.matching import Matcher
+from bot.redact import redact
 from bot.store import Store
 
 MAX_INPUT = 4096  # characters of a message read, Telegram's own limit
+ECHO_LIMIT = 40  # characters of a command's argument repeated back ("no topic “…”")
 COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 _INVISIBLE = {"Cf", "Cc", "Cs", "Co", "Cn"}
 
@@ -27,6 +29,15 @@ def clean_text(text: str) -> str:
         ch for ch in text[:MAX_INPUT] if ch in "\n\t" or unicodedata.category(ch) not in _INVISIBLE
     )
     return text.strip()
+
+
+def echoed(text: str) -> str:
+    """A command's argument as a reply repeats it back ("I do not know the topic “…”"): its
+    personal data masked as stored text's is (an IIN, a phone number, a name: see
+    :func:`bot.redact.redact`), on one line, cut to ECHO_LIMIT characters ("…" at the cut).
+    Plain text: the caller escapes it."""
+    said = " ".join(redact(text).split())
+    return said if len(said) <= ECHO_LIMIT else said[: ECHO_LIMIT - 1].rstrip() + "…"
 
 
 def reply_language(chosen: Lang | None, detected: Lang | None, client: str | None) -> Lang:
