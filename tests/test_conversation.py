@@ -648,6 +648,32 @@ def test_anonymity_asked_of_the_hotline_answer_is_read_as_about_it(
     assert _answered([reply]) is None
 
 
+TIME_LEFT = {RU: "сколько времени есть?", EN: "how long do we have?", KK: "қанша уақыт бар?"}
+THREE_MONTHS = {RU: "3 месяца", EN: "3 months", KK: "3 ай"}
+HAND_OVER_WHEN = {
+    RU: "Сколько времени есть у госслужащего, чтобы сдать полученный подарок?",
+    EN: "How long do I have to hand over a gift?",
+    KK: "Сыйлықты тапсыруға қанша уақыт бар?",
+}
+
+
+@pytest.mark.parametrize("user", [RU, EN, KK], ids=["ru", "en", "kk"])
+def test_how_long_one_has_is_asked_of_the_answer_just_given(dialog: Dialog, user: UserRef) -> None:
+    """Round 39's probe: "how long do we have?" after the relatives rule got the off-topic
+    refusal; so did «сколько времени есть?» (read as "what time is it?") and «қанша уақыт
+    бар?». They ask the time limit the answer states; of one that states none they are said
+    to be unclear, with its topic's questions. A whole question is still read alone."""
+    dialog.handle_message(user, "/start relatives-same-agency")
+    (quoted,) = dialog.handle_message(user, TIME_LEFT[user])
+    assert THREE_MONTHS[user] in to_plain(quoted.text)
+    assert [split_language(b.action)[0] for b in buttons(quoted)] == ["e:relatives-same-agency"]
+    dialog.handle_message(user, "/start report-corruption")  # it states no time limit
+    (unclear,) = dialog.handle_message(user, TIME_LEFT[user])
+    assert unclear.text.startswith(NOT_SURE[user]) and buttons(unclear)
+    dialog.handle_message(user, "/start relatives-same-agency")
+    assert _answered(dialog.handle_message(user, HAND_OVER_WHEN[user])) == GIFTS
+
+
 @pytest.mark.parametrize(
     ("user", "asked", "quoted"),
     [

@@ -1856,12 +1856,23 @@ def test_a_greeting_with_a_self_introduction_is_greeted(
         (EN, "didn't help"),
         (KK, "көмектеспеді"),
         (RU, "плохой ответ"),
+        (EN, "this did not help"),
+        (RU, "ответ не помог"),
+        (KK, "жауап көмектеспеді"),
+        (EN, "not useful"),
+        (EN, "unhelpful"),
+        (RU, "👎"),
+        (RU, "бесполезный ответ"),  # these three were a 👍 ("полезный ответ", ...)
+        (KK, "пайдасыз жауап"),
+        (EN, "unhelpful answer"),
     ],
 )
 def test_didn_t_help_is_sorry_not_you_re_welcome(dialog: Dialog, user: UserRef, text: str) -> None:
     """Round 35's probe: "не помогло" got "Пожалуйста!", "didn't help" the off-topic text.
     With no answer to rate they get "sorry I could not help"; just after an answer, a 👎 on
-    it and "what was missing?" (the same as the button)."""
+    it and "what was missing?" (the same as the button). Round 39's probe: "this did not
+    help" got "not sure what you ask about my last answer", «ответ не помог» the off-topic
+    text, «жауап көмектеспеді» "I don't know", a typed 👎 with no answer "type in words"."""
     lang = str(user.client_lang)
     (reply,) = dialog.handle_message(user, text)
     sorry = (
@@ -1886,13 +1897,21 @@ def test_didn_t_help_is_sorry_not_you_re_welcome(dialog: Dialog, user: UserRef, 
         (EN, "good answer", 1),
         (KK, "жақсы жауап", 1),
         (RU, "нормально", None),
+        (RU, "это помогло", 1),  # these three were a 👎 ("это не помогло", ...)
+        (EN, "so helpful", 1),
+        (KK, "көмектеседі", 1),
+        (RU, "ответ помог", 1),  # the twins of the ways of saying it did not help
+        (EN, "it did help", 1),
+        (KK, "жауап көмектесті", 1),
     ],
 )
 def test_a_word_on_the_answer_just_given_is_feedback(
     dialog: Dialog, user: UserRef, text: str, vote: int | None
 ) -> None:
     """Round 35's probe: "плохой ответ" and "нормально" after an answer got the off-topic
-    text with the expert button. Praise is a 👍 on it; "нормально" a short acknowledgement."""
+    text with the expert button. Praise is a 👍 on it; "нормально" a short acknowledgement.
+    A message is read as the small-talk phrase closest to it, and a negation is a few letters:
+    "it helped" is never read as "it did not help"."""
     lang = str(user.client_lang)
     dialog.handle_message(user, {"ru": GIFTS_RU, "en": GIFTS_EN, "kk": GIFTS_KK}[lang])
     (reply,) = dialog.handle_message(user, text)

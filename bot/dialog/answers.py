@@ -239,12 +239,15 @@ class Answers(Feature):
         "lol", a link) tells no language: it is answered in the user's; a number with ARTICLE_DIGITS
         digits or more ("380", "412-1") is a question.
         A 👍 or 👎 typed after an answer is a vote on it, and so are words rating it ("не
-        помогло", "плохой ответ", "good answer"); a language's name alone chooses it,
+        помогло", "плохой ответ", "good answer"); with no answer to rate, a 👎 is read as
+        those words are; a language's name alone chooses it,
         and with words asking for it after an answer ("а на русском?") shows that answer in it
         too. A message telling the bot to drop its instructions gets no entry."""
         last = last_answer(turn)  # what a vote or a follow-up is about (read once)
         if (sign := typed_vote(text)) is not None and last is not None:
             return vote_by_message(turn, last, sign)
+        if sign == "-":  # no answer to rate: "👎" is read as "не помогло" is
+            return [self.smalltalk(turn, "bad-answer")]
         offered = self._offered(turn)  # a clarifying question just asked, if it was
         if (chosen := self._typed_choice(turn, text, offered)) is not None:
             return chosen
