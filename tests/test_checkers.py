@@ -134,6 +134,20 @@ def test_a_forged_or_unknown_button_is_refused(dialog: Dialog) -> None:
         assert reply.toast == "This button is out of date."
 
 
+def test_a_forged_step_choice_is_out_of_date(dialog: Dialog) -> None:
+    """Round 39's probe: an option "number" that str.isdigit() passes and int() refuses ("²",
+    "k:check-gift:²") got "Something went wrong"; now the stale button's toast, at the start
+    as in an open check."""
+    who = user("en")
+    for action in ("k:check-gift:²", "k:check-gift:٣"):
+        (stale,) = dialog.handle_button(who, action)
+        assert (stale.text, stale.toast) == ("", "This button is out of date."), action
+    dialog.handle_button(who, "k:check-gift:0")
+    for action in ("k:check-gift:0²", "k:check-gift:0" + "9" * 5000, "k:check-gift:0 "):
+        (stale,) = dialog.handle_button(who, action)
+        assert (stale.text, stale.toast) == ("", "This button is out of date."), action[:20]
+
+
 def test_inline_mode_shares_a_checker(dialog: Dialog) -> None:
     results = dialog.handle_inline(user("en"), "gift")
     assert any(r.id.startswith("check-gift:") for r in results)

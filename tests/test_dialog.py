@@ -455,6 +455,21 @@ def test_a_question_between_entries_of_one_topic_is_asked_which(dialog: Dialog) 
     assert stale.toast == "Эта кнопка устарела."
 
 
+def test_a_forged_clarifying_button_is_out_of_date(dialog: Dialog) -> None:
+    """Round 39's probe: callback data that str.isdigit() passes and int() refuses ("²"), or
+    a question number too long for int() or SQLite, got "Something went wrong"; now the stale
+    button's toast, and nothing is counted as chosen."""
+    (asked,) = dialog.handle_message(RU, "Что с подарками?")
+    question = next(a for a in actions(asked) if a.startswith("q:")).split(":")[1]
+    forged = [f"q:{question}:²", f"q:{question}:{'9' * 30}", f"q:{question}:٣", "q:²:0"]
+    forged += [f"q:{'9' * 30}:0", f"q:{'9' * 5000}:0", f"q:{question}:-1", f"q:+{question}:0"]
+    for action in forged:
+        (stale,) = dialog.handle_button(RU, action)
+        assert (stale.text, stale.toast) == ("", "Эта кнопка устарела."), action[:40]
+    confusions = dialog.store.confusions(datetime(2000, 1, 1, tzinfo=UTC))
+    assert all(chosen is None for _, chosen, _ in confusions)
+
+
 @pytest.mark.parametrize(
     "typed",
     [

@@ -84,6 +84,17 @@ def test_drafts_list_and_show(tmp_path: Path, kb: KnowledgeBase) -> None:
     assert missing.exit_code == 1 and "cases with drafts: 7, 12, 13" in missing.output
 
 
+def test_a_draft_file_not_named_by_a_case_number_is_left_out(
+    tmp_path: Path, kb: KnowledgeBase
+) -> None:
+    """A file "case-².yaml" (str.isdigit() passed it, int() refused it) failed the list."""
+    folder = tmp_path / "drafts"
+    write(folder, kb, 7)
+    for name in ("²", "٣", "9" * 30, "+1", "x"):
+        (folder / f"case-{name}.yaml").write_text("- id: other\n", encoding="utf-8")
+    assert [draft.number for draft in read_drafts(folder)] == [7]
+
+
 def test_the_report_lists_waiting_cases_and_open_drafts(tmp_path: Path, kb: KnowledgeBase) -> None:
     store = Store(":memory:")
     number = store.new_draft(42, QUESTION, lang="ru", reply_lang="ru")

@@ -40,6 +40,7 @@ from bot.kb import LANGS, Entry, Lang, as_lang
 from bot.kb.markup import escape, to_plain
 from bot.matching import MatchResult
 from bot.matching.normalize import phrase, words
+from bot.numbers import ascii_number
 from bot.store import ALL_TOPICS
 
 ABOUT_ENTRY = "about-bot"
@@ -679,10 +680,11 @@ class Answers(Feature):
 
     def clarified(self, turn: Turn, payload: str) -> list[Reply]:
         """``q:<question>:<n>``: option n of a clarifying question: counted, then answered."""
-        question, _, number = payload.partition(":")
+        asked, _, option = payload.partition(":")
+        question, number = ascii_number(asked), ascii_number(option)
         chosen = (
-            turn.store.choose(int(question), int(number))
-            if question.isdigit() and number.isdigit()
+            turn.store.choose(question, number)
+            if question is not None and number is not None
             else None
         )
         if chosen is None:

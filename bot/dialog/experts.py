@@ -40,6 +40,7 @@ from bot.kb.drafts import write_draft
 from bot.kb.markup import escape
 from bot.matching import MatchResult
 from bot.matching.normalize import words
+from bot.numbers import ascii_number
 from bot.redact import redact
 from bot.store import OPEN_STATES, TO_EXPERTS, Case, CaseMailRow, Mail, Store, disk_error
 
@@ -51,7 +52,6 @@ MAX_FOLLOWUP = 1500  # of the asker's one reply
 AWAIT_TIMEOUT = timedelta(minutes=30)  # a typed message later than this answers nothing
 DRAFT_TIMEOUT = timedelta(hours=1)  # /ask offers the question the bot could not answer this late
 DAY = timedelta(hours=24)  # the period of ADAL_MAX_CASES_PER_DAY
-MAX_NUMBER_DIGITS = 18  # a case number fits SQLite's integer (below 2**63)
 CaseHandler = Callable[[Turn, Case, str], list[Reply]]
 
 
@@ -76,14 +76,6 @@ class ExpertSettings:
             settings.drafts_folder,
             settings.max_cases_per_day,
         )
-
-
-def case_number(text: str) -> int | None:
-    """The case number ``text`` spells (ASCII digits, small enough for the database), else
-    None: a forged or mangled button names no case."""
-    if not (text.isascii() and text.isdigit()) or len(text) > MAX_NUMBER_DIGITS:
-        return None
-    return int(text)
 
 
 def _asks_nothing(text: str, result: MatchResult) -> bool:
@@ -501,7 +493,7 @@ class Experts(Feature):
         verb, _, rest = payload.partition(":")
         number, _, more = rest.partition(":")
         handler = handlers.get(verb)
-        case_id = case_number(number)
+        case_id = ascii_number(number)
         case = turn.store.case(case_id) if case_id is not None else None
         if handler is None or case is None or case.uid != turn.store.uid(turn.user.chat_id):
             return _stale(turn)
@@ -704,7 +696,7 @@ class Experts(Feature):
     def press_expert(self, turn: Turn, payload: str) -> list[Reply]:
         """``c:t:<case>`` take it, ``c:b:<case>`` add it to the base."""
         verb, _, number = payload.partition(":")
-        case_id = case_number(number)
+        case_id = ascii_number(number)
         if case_id is None or verb not in ("t", "b"):
             return _stale(turn)
         if not (self.is_expert(turn) or turn.user.is_admin):
@@ -837,7 +829,7 @@ class Experts(Feature):
 
     def to_base_command(self, turn: Turn, args: str) -> list[Reply]:
         """``/tobase <number>``: an answered case written as a draft for the base (admins)."""
-        case_id = case_number(args.strip().lstrip("#"))
+        case_id = ascii_number(args.strip().lstrip("#"))
         case = turn.store.case(case_id) if case_id is not None else None
         if case is None:
             return [Reply(turn._("Name an answered case by its number: /tobase 12"))]

@@ -26,6 +26,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from bot.kb.checks import MIN_QUESTIONS
 from bot.kb.markup import escape, markup_problems
 from bot.kb.model import LANGS, KnowledgeBase, Lang, Source
+from bot.numbers import ascii_number
 
 PREFIX = "case-"
 LINE_WIDTH = 4096  # no folding: long titles and links stay on their line, as in knowledge/
@@ -148,8 +149,8 @@ def read_drafts(folder: Path) -> list[Draft]:
     listed with what can be read of it)."""
     drafts = []
     for path in folder.glob(f"{PREFIX}*.yaml"):
-        number = path.stem.removeprefix(PREFIX)
-        if not number.isdigit():
+        number = ascii_number(path.stem.removeprefix(PREFIX))
+        if number is None:
             continue
         try:
             data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
@@ -161,7 +162,7 @@ def read_drafts(folder: Path) -> list[Draft]:
         drafts.append(
             Draft(
                 path,
-                int(number),
+                number,
                 str(entry.get("id", "")),
                 str(entry.get("topic", "")),
                 str(questions[0]) if questions else "",

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from bot.kb.markup import escape
+from bot.numbers import ascii_number
 
 Lang = Literal["kk", "ru", "en"]
 LANGS: tuple[Lang, ...] = ("kk", "ru", "en")
@@ -212,10 +213,10 @@ class Checker:
         each), or None when they lead nowhere."""
         name = self.start
         for digit in choices:
-            step = self.steps.get(name)
-            if step is None or not digit.isdigit() or int(digit) >= len(step.options):
+            step, number = self.steps.get(name), ascii_number(digit, max_digits=1)
+            if step is None or number is None or number >= len(step.options):
                 return None
-            name = step.options[int(digit)].next
+            name = step.options[number].next
         return self.steps.get(name) or self.outcomes.get(name)
 
 
