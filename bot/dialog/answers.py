@@ -688,7 +688,7 @@ class Answers(Feature):
             else None
         )
         if chosen is None:
-            return [Reply("", toast=turn._("This button is out of date."))]
+            return turn.out_of_date()
         # answered: the next message is read with this answer, not with what was offered
         turn.store.take_recent_choice(turn.user.chat_id, max_age=FOLLOW_UP_TIMEOUT)
         return self.open_entry(turn, chosen)
@@ -705,7 +705,7 @@ class Answers(Feature):
         sign, _, entry_id = payload.partition(":")
         entry = turn.kb.get(turn.kb.resolve(entry_id) or entry_id)
         if sign not in ("+", "-") or entry is None:
-            return [Reply("", toast=turn._("This button is out of date."))]
+            return turn.out_of_date()
         return vote(turn, entry, sign)
 
     def set_language(self, turn: Turn, lang: str) -> list[Reply]:
@@ -718,7 +718,7 @@ class Answers(Feature):
             return [Reply(message, toast=message), *self._resumed(replace(turn, chosen=None))]
         chosen = as_lang(lang) if lang in LANGS else None
         if chosen is None:
-            return [Reply("", toast=turn._("This button is out of date."))]
+            return turn.out_of_date()
         turn.store.set_language(turn.user.chat_id, chosen)
         message = turn.in_lang(chosen)._("From now on I will answer in English.")
         return [Reply(message, toast=message), *self._resumed(replace(turn, chosen=chosen))]

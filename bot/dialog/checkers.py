@@ -251,7 +251,7 @@ class Checkers(Feature):
         checker_id, _, choices = payload.partition(":")
         checker = turn.kb.checkers.get(checker_id)
         if checker is None or checker.node(choices) is None:
-            return [Reply("", toast=turn._("This button is out of date."))]
+            return turn.out_of_date()
         if choices:
             open_flow = turn.store.flow(turn.user.chat_id, max_age=FLOW_TIMEOUT)
             if open_flow is None or open_flow[0] != checker.id:

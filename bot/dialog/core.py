@@ -141,7 +141,7 @@ class Dialog:
             handler = self._buttons.get(prefix)
             turn = self.turn(user, lang)
             if handler is None:
-                return [Reply("", toast=turn._("This button is out of date."))]
+                return turn.out_of_date()
             self._interrupt(turn)
             return _marked(handler(turn, payload), turn)
         except Exception:

@@ -90,10 +90,6 @@ def _names_domain(turn: Turn, text: str) -> bool:
     return turn.matcher.smalltalk.names_domain(turn.matcher.folded(text, turn.written))
 
 
-def _stale(turn: Turn) -> list[Reply]:
-    return [Reply("", toast=turn._("This button is out of date."))]
-
-
 class Experts(Feature):
     """/ask, the "Ask an expert" button where the bot abstains, the experts' side of a case,
     "add to the base" and the reminders."""
@@ -496,12 +492,12 @@ class Experts(Feature):
         case_id = ascii_number(number)
         case = turn.store.case(case_id) if case_id is not None else None
         if handler is None or case is None or case.uid != turn.store.uid(turn.user.chat_id):
-            return _stale(turn)
+            return turn.out_of_date()
         return self._guarded(turn, lambda: handler(turn, case, more)) or []
 
     def _sent_already(self, turn: Turn, case: Case) -> list[Reply]:
         if case.state == "draft":
-            return _stale(turn)
+            return turn.out_of_date()
         return [Reply("", toast=turn._("It has been sent as case #{number}.", number=case.id))]
 
     def _show_preview(self, turn: Turn, case: Case, _more: str) -> list[Reply]:
@@ -545,7 +541,7 @@ class Experts(Feature):
             mails=self._to_experts(store, "case", case),
         )
         if not sent:
-            return _stale(turn)
+            return turn.out_of_date()
         text = _(
             "Sent to the experts as case #{number}. When one of them answers, I will pass the "
             "answer on here, signed “an expert”. If nobody can answer within {hours} h, I will "
@@ -610,7 +606,7 @@ class Experts(Feature):
         _, store = turn._, turn.store
         expert = self._expert_chat(store, case.expert_uid)
         if more not in ("0", "1") or case.state != "answered" or expert is None:
-            return _stale(turn)
+            return turn.out_of_date()
         if case.helped is not None:
             return [Reply("", toast=_("You have told the expert already. Thank you!"))]
         self._rate(store, case, expert, more)
@@ -698,9 +694,9 @@ class Experts(Feature):
         verb, _, number = payload.partition(":")
         case_id = ascii_number(number)
         if case_id is None or verb not in ("t", "b"):
-            return _stale(turn)
+            return turn.out_of_date()
         if not (self.is_expert(turn) or turn.user.is_admin):
-            return _stale(turn)
+            return turn.out_of_date()
         case = turn.store.case(case_id)
         if case is None:
             return [Reply("", toast=turn._("Case #{number} is closed.", number=case_id))]
@@ -724,7 +720,7 @@ class Experts(Feature):
     def _take_pressed(self, turn: Turn, case: Case) -> list[Reply]:
         _ = turn._
         if not self.is_expert(turn):
-            return _stale(turn)
+            return turn.out_of_date()
         if self._owner_gone(turn.store, case):
             case = self._release(turn.store, case, announce=False)
         if case.state == "waiting" and self._take(turn, case):

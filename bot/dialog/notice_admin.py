@@ -176,14 +176,14 @@ class NoticeAdmin(Feature):
         """``x:<id>``: enqueue the notice for every subscriber; the sender delivers it."""
         notice = turn.kb.notices.get(notice_id)
         if not turn.user.is_admin or notice is None:
-            return [Reply("", toast=turn._("This button is out of date."))]
+            return turn.out_of_date()
         text = _send_now(turn, notice)
         return [Reply(text, toast=text)]
 
     def cancel_send(self, turn: Turn, _notice_id: str) -> list[Reply]:
         """``xc:<id>``: the notice is not sent; the question's buttons go."""
         if not turn.user.is_admin:
-            return [Reply("", toast=turn._("This button is out of date."))]
+            return turn.out_of_date()
         return [Reply("", edit=True), Reply(_cancelled(turn))]
 
     def stats(self, turn: Turn, _args: str) -> list[Reply]:

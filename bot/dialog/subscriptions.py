@@ -341,7 +341,7 @@ class Subscriptions(Feature):
     def set_mode(self, turn: Turn, mode: str) -> list[Reply]:
         """``d:instant`` / ``d:daily`` / ``d:weekly``: each notice at once, or in a digest."""
         if mode not in MODES:
-            return [Reply("", toast=turn._("This button is out of date."))]
+            return turn.out_of_date()
         chosen = next(m for m in MODES if m == mode)
         return [self.panel(turn, toast=self._set_mode(turn, chosen))]
 
@@ -432,7 +432,7 @@ class Subscriptions(Feature):
     def _press(self, turn: Turn, topic: str, change: Change) -> list[Reply]:
         """Apply ``change`` to a button's topic; the result is the toast."""
         if not _known(turn, topic):
-            return [Reply("", toast=turn._("This button is out of date."))]
+            return turn.out_of_date()
         return [self.panel(turn, toast=change(turn, topic))]
 
     def _covered(self, turn: Turn) -> set[str]:

@@ -104,6 +104,11 @@ class Turn:
             self.store.set_written_language(self.user.chat_id, detected)
         return replace(self, written=detected).answering(detected)
 
+    def out_of_date(self) -> list[Reply]:
+        """The reply to a button whose data is stale or forged (any client can send any): a
+        pop-up saying so, nothing else."""
+        return [Reply("", toast=self._("This button is out of date."))]
+
 
 class Turns(Protocol):
     """Whatever makes turns (the dialog): for replies made outside a user's message."""
