@@ -120,13 +120,14 @@ def test_subscribe_all_or_a_topic_at_once(dialog: Dialog) -> None:
         ("/subscribe подарки и о боте", {ALL_TOPICS}),
         ("/subscribe syilyqtar", {"gifts"}),  # Kazakh in Latin letters
         (".ыгиыскшиу фдд", {ALL_TOPICS}),  # /subscribe all on the Russian keyboard layout
+        ("/ыгиыскшиу фдд", {ALL_TOPICS}),  # the same with a "/" typed before switching
     ],
 )
 def test_subscribe_reads_topics_as_busy_people_type_them(
     dialog: Dialog, text: str, subscribed: set[str]
 ) -> None:
     """A probe was refused "/subscribe everything", "все темы", "relatives, gifts" and
-    "syilyq", and ".ыгиыскшиу фдд" was taken for a question."""
+    "syilyq", and ".ыгиыскшиу фдд" was taken for a question; round 39's "/ыгиыскшиу" too."""
     dialog.handle_message(RU_USER, text)
     assert dialog.store.subscriptions(RU_USER.chat_id) == subscribed
 

@@ -197,8 +197,9 @@ class Dialog:
 
     def _on_russian_keys(self, text: str) -> re.Match[str] | None:
         """A command typed on the Russian keyboard layout, whose "." is the "/" key
-        (".ыгиыскшиу фдд" is /subscribe all); None when the text is no known command so."""
-        if not text.startswith("."):
+        (".ыгиыскшиу фдд" is /subscribe all; "/ыгиыскшиу фдд" too, its "/" typed before the
+        layout was switched); None when the text is no known command so."""
+        if not text.startswith((".", "/")):
             return None
         command = COMMAND_RE.match("/" + to_latin_layout(text[1:]))
         return command if command and command.group(1).lower() in self._commands else None
