@@ -25,6 +25,7 @@ from bot.kb.model import LANGS, KnowledgeBase, Lang
 from bot.matching.bayes import EntryModel
 from bot.matching.common_words import is_common_english
 from bot.matching.config import DEFAULT, MatchConfig
+from bot.matching.fits import QuestionTable
 from bot.matching.function_words import ALL_STOPWORDS
 from bot.matching.kinship import Role, not_receiving_kin, others_kin
 from bot.matching.lexicon import Lexicon
@@ -172,6 +173,7 @@ class Index:
         self.question_postings = [
             self._question_postings(questions, codes) for questions in self.entry_questions
         ]
+        self.fits = QuestionTable(self.entry_questions)
         self.profiles = EntryProfiles(
             [
                 [[q.text for q in questions if q.lang == lang] for lang in LANGS]

@@ -32,17 +32,15 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from itertools import repeat
-from operator import itemgetter, rshift
+from operator import itemgetter
 from typing import Literal
-
-from rapidfuzz import fuzz
 
 from bot.kb.model import DEFAULT_LANG, KnowledgeBase, Lang
 from bot.matching.bayes import normalized
 from bot.matching.common_words import everyday_share, load_word_lists
 from bot.matching.confidence import ConfidenceModel
 from bot.matching.config import DEFAULT, MatchConfig
+from bot.matching.fits import QuestionTable, Shares
 from bot.matching.index import GROUP_PREFIX, Index, content_words
 from bot.matching.langid import Guess, read_language
 from bot.matching.logistic import Logistic
@@ -936,7 +934,7 @@ class Matcher:
         candidates = sorted(cover, key=lambda e: (-round(cover[e], 9), -own[e], e))
         candidates = candidates[: self.config.candidates]
         scored_ones = [e for e in candidates if wanted is None or self.index.entry_ids[e] in wanted]
-        query = _Query(tokens, " ".join(folded), self.config)
+        query = _Query(tokens, " ".join(folded), self.config, self.index.fits)
         looks = self.index.profiles.similarity(query.text, scored_ones)
         features = self.index.features(folded) + _typo_features(tokens, self.config)
         logs = self.index.model.log_likelihoods(
@@ -953,11 +951,19 @@ class Matcher:
             and self.logistic.knows(ids[e] for e in scored_ones)
             else {}
         )
+        fits = self.index.fits.best_fits(
+            query.words,
+            query.total,
+            query.text,
+            {e: cover[e] / total for e in scored_ones},
+            query.shares,
+            self.config,
+        )
         scored = [
             (
                 ids[e],
                 round(
-                    (1 - self.config.ngram_share) * self._score(e, query, cover[e] / total)
+                    (1 - self.config.ngram_share) * round(100 * fits[e], 1)
                     + self.config.ngram_share * 100 * looks[e]
                     + query.bayes_share * 100 * (likely[e] - 1 / len(candidates))
                     + self.config.logistic_share * 100 * worded.get(ids[e], 0.0),
@@ -970,110 +976,26 @@ class Matcher:
             tokens, sorted(scored, key=itemgetter(1), reverse=True), looks, logs, no_entry
         )
 
-    def _score(self, entry: int, query: _Query, entry_coverage: float) -> float:
-        """Blend the entry's coverage of the query with its best question's fit.
-
-        Short messages are judged mostly on how much of them the entry explains; long ones
-        (stories) on how much of them all its questions together explain and how much of a
-        question they contain.
-        """
-        config, query_share, total = self.config, query.query_share, query.total
-        questions, shift = self.index.entry_questions[entry], self.index.slot_shift
-        weights, codes = query.found(self.index.question_postings[entry], shift)
-        # the weight of each question's slots found, summed in the slots' order (the codes are
-        # sorted: question by question, lowest slot first): bit for bit the same in every process
-        mask = (1 << shift) - 1
-        parts: dict[int, float] = {}
-        for code in codes:
-            at = code >> shift
-            parts[at] = parts.get(at, 0.0) + questions[at].slots[code & mask].weight
-        by_entry = query.entry_share * entry_coverage  # the parts every question shares
-        by_question = 1 - query.entry_share
-        whole = config.question_size * total
-        # A question's fit: query_share * covered + contained_share * contained +
-        # similarity_share * similarity, times what a word left over on both sides keeps
-        # ("penalty for insulting an officer" against "penalty for attacking an officer" is a
-        # different question in the same frame). It never decreases as similarity grows, so
-        # with similarity 1 it bounds the fit: the string similarity, the costly part, is left
-        # for the questions that may still beat the best. Spelled out inline: this loop runs
-        # for every question of every candidate.
-        contained_share = 1 - query_share - config.similarity_share
-        similarity_share, penalty = config.similarity_share, config.substitution_penalty
-        bounds = []
-        for at, weight in weights.items():
-            question = questions[at]
-            own = weight / total
-            by_words = query_share * (by_entry + by_question * own)
-            # A question a story contains whole ("provocation") may be a passing mention.
-            size = question.total
-            small = size / whole  # min() spelled out (its call costs more here): the same values
-            contained = (parts[at] / size if size else 0.0) * (small if small < 1.0 else 1.0)
-            left, missed = 1 - own, 1 - contained
-            kept = 1 - penalty * (missed if missed < left else left)
-            bound = (by_words + contained_share * contained + similarity_share) * kept
-            bounds.append((bound, by_words, contained, kept, question))
-        bounds.sort(key=itemgetter(0), reverse=True)  # the likely best first: the rest are cut
-        best = 0.0
-        for bound, by_words, contained, kept, question in bounds:
-            if bound <= best:
-                break  # no question left can beat the best: the fit is a maximum
-            similarity = fuzz.token_sort_ratio(query.text, question.text) / 100
-            best = max(
-                best,
-                (by_words + contained_share * contained + similarity_share * similarity) * kept,
-            )
-        return round(100 * best, 1)
-
 
 class _Query:
     """The tokens of a message, with what every question is compared against and the score's
-    shares for its length (see Matcher._score)."""
+    shares for its length (see :meth:`~bot.matching.fits.QuestionTable.best_fits`)."""
 
-    def __init__(self, tokens: list[_Token], text: str, config: MatchConfig) -> None:
+    def __init__(
+        self, tokens: list[_Token], text: str, config: MatchConfig, table: QuestionTable
+    ) -> None:
         self.total = sum(t.weight for t in tokens)
         self.text = text
-        self._tokens = [(t.weight, t.exact, t.alts) for t in tokens if t.alts]
+        self.words = [(t.weight, table.hits(tuple(t.alts.items()))) for t in tokens if t.alts]
         story = min(
             max((len(tokens) - config.short_query) / (config.long_query - config.short_query), 0.0),
             1.0,
         )
-        self.query_share = _between(config.query_share, config.story_query_share, story)
-        self.entry_share = _between(config.entry_coverage, config.story_entry_coverage, story)
+        self.shares = Shares(
+            query=_between(config.query_share, config.story_query_share, story),
+            entry=_between(config.entry_coverage, config.story_entry_coverage, story),
+        )
         self.bayes_share = _between(config.bayes_share, config.story_bayes_share, story)
-
-    def found(
-        self, postings: dict[str, tuple[int, ...]], shift: int
-    ) -> tuple[dict[int, float], list[int]]:
-        """For each question of one entry (by its place, see
-        :attr:`~bot.matching.index.Index.question_postings`) that shares a key with the
-        message: the weight of the message it explains; and the codes of the slots found,
-        sorted (question by question, lowest slot first)."""
-        weights: dict[int, float] = {}
-        codes: set[int] = set()
-        shifts = repeat(shift)  # map(rshift, codes, shifts): the codes' questions, looped in C
-        # summed token by token, in the message's order: the sums stay bit for bit
-        for weight, exact, alts in self._tokens:
-            if exact:  # every key of the word itself: its whole weight
-                places: set[int] = set()
-                for key in alts:
-                    if key in postings:
-                        found = postings[key]
-                        codes.update(found)
-                        places.update(map(rshift, found, shifts))
-                for at in places:
-                    weights[at] = weights.get(at, 0.0) + weight
-                continue
-            best: dict[int, float] = {}
-            for key, sim in alts.items():
-                if key in postings:
-                    found = postings[key]
-                    codes.update(found)
-                    for at in set(map(rshift, found, shifts)):
-                        if sim > best.get(at, -1.0):
-                            best[at] = sim
-            for at, sim in best.items():
-                weights[at] = weights.get(at, 0.0) + weight * sim
-        return weights, sorted(codes)
 
 
 def _typo_features(tokens: list[_Token], config: MatchConfig) -> list[str]:

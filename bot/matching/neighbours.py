@@ -11,8 +11,10 @@ base's questions are among them, so that an entry no one has asked for yet has n
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
+
+import numpy as np
 
 from bot.matching.config import DEFAULT
 from bot.matching.function_words import ALL_STOPWORDS
@@ -47,25 +49,35 @@ class Neighbours:
         self._labels = [_one(frozenset(found), sets) for found in labels.values()]
         self._sizes = [len(document) for document in labels]
         self._function_words = [_one(ALL_STOPWORDS.intersection(d), sets) for d in labels]
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        postings: dict[str, list[int]] = defaultdict(list)
         for number, document in enumerate(labels):
             for word in document:
                 if word not in ALL_STOPWORDS:
-                    self._postings[word].append(number)
+                    postings[word].append(number)
+        self._postings = {word: np.array(found, dtype=np.int32) for word, found in postings.items()}
 
     def nearest(self, words: Iterable[str], entry_id: str) -> tuple[float, float]:
         """The likeness of ``words`` to the nearest line that asked for ``entry_id``, and
         its lead over the nearest line that asked for anything else (negative when behind)."""
         query = set(words)
         function_words = ALL_STOPWORDS.intersection(query)
-        shared: Counter[int] = Counter()
-        for word in sorted(query - function_words):  # ties in a fixed order: any hash seed
-            shared.update(self._postings.get(word, ()))
+        found = [
+            self._postings[word]
+            for word in sorted(query - function_words)  # ties in a fixed order: any hash seed
+            if word in self._postings
+        ]
+        if not found:
+            return 0.0, 0.0
+        # the lines by content words shared, most first; of those alike, the first found first
+        lines, first, shared = np.unique(
+            np.concatenate(found), return_index=True, return_counts=True
+        )
+        nearest = np.lexsort((first, -shared))[: self._nearest]
         own = other = 0.0
-        # most shared content words first: a line sharing ``count`` words is at most
-        # (count + function words) / len(query) alike, so once that cannot beat either
-        # likeness found, no later line can; past the first ``nearest``, none is looked at
-        for number, count in shared.most_common(self._nearest):
+        # a line sharing ``count`` words is at most (count + function words) / len(query)
+        # alike, so once that cannot beat either likeness found, no later line can; past the
+        # first ``nearest``, none is looked at
+        for number, count in zip(lines[nearest].tolist(), shared[nearest].tolist(), strict=True):
             if (count + len(function_words)) / len(query) <= min(own, other):
                 break
             count += len(function_words & self._function_words[number])

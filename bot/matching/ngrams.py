@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+import numpy as np
+
 SIZE = 3
 _MAX_COUNT = 256  # sublinear weights of counts up to this are kept in a table
 
@@ -39,52 +41,72 @@ class EntryProfiles:
     its questions in that language. An entry is as alike to a message as its most alike
     language: a profile mixing three languages would dilute every one of them.
 
-    A profile keeps each piece's count (small integers, shared by Python) rather than its
-    weight, so a base a hundred times larger stays affordable in memory."""
+    The profiles are kept piece by piece (an inverted index in flat arrays: for each piece,
+    the profiles that have it and its count there, a small integer), so a message is compared
+    with every profile in a few array operations, and a base a hundred times larger stays
+    affordable in memory."""
 
     def __init__(self, entries: Sequence[Sequence[Iterable[str]]]) -> None:
-        canonical: dict[str, str] = {}  # one string object per piece, shared by the profiles
-        self._profiles: list[dict[str, int]] = []
+        profiles: list[Counter[str]] = []
         self._of_entry: list[range] = []
         for languages in entries:
-            start = len(self._profiles)
-            self._profiles += [
-                {
-                    canonical.setdefault(piece, piece): min(n, _MAX_COUNT - 1)
-                    for piece, n in pieces(" ".join(texts)).items()
-                }
-                for texts in languages
-                if texts
-            ]
-            self._of_entry.append(range(start, len(self._profiles)))
-        documents = Counter(piece for profile in self._profiles for piece in profile)
-        total = len(self._profiles)
-        self._idf = {piece: math.log((1 + total) / (1 + n)) + 1 for piece, n in documents.items()}
+            start = len(profiles)
+            profiles += [pieces(" ".join(texts)) for texts in languages if texts]
+            self._of_entry.append(range(start, len(profiles)))
+        documents = Counter(piece for profile in profiles for piece in profile)
+        total = len(profiles)
+        self._number = {piece: number for number, piece in enumerate(documents)}
+        self._idf = [math.log((1 + total) / (1 + n)) + 1 for n in documents.values()]
         self._tf = [0.0, *(1 + math.log(n) for n in range(1, _MAX_COUNT))]
-        self._scale = [1 / (self._norm(profile) or 1.0) for profile in self._profiles]
+        self._scale = np.array(
+            [1 / (self._norm(profile) or 1.0) for profile in profiles], dtype=np.float64
+        )
+        # piece by piece: the profiles with it (in order) and its count in each, capped
+        found: list[list[tuple[int, int]]] = [[] for _ in documents]
+        for number, profile in enumerate(profiles):
+            for piece, n in profile.items():
+                found[self._number[piece]].append((number, min(n, _MAX_COUNT - 1)))
+        self._start = np.cumsum([0, *map(len, found)], dtype=np.int64)
+        self._profile = np.array([at for one in found for at, _ in one], dtype=np.int32)
+        self._count = np.array([n for one in found for _, n in one], dtype=np.uint8)
+        self._weights = np.array(self._tf, dtype=np.float64)
 
     def similarity(self, text: str, entries: Iterable[int]) -> dict[int, float]:
         """Cosine similarity (0 to 1) of a folded text with each of ``entries``."""
-        query = {
-            piece: (1 + math.log(n)) * self._idf[piece]
+        query = [
+            (number, (1 + math.log(n)) * self._idf[number])
             for piece, n in pieces(text).items()
-            if piece in self._idf
-        }
-        norm = math.sqrt(sum(w * w for w in query.values())) or 1.0
-        # a piece's query weight times its idf: the entry side adds its count's weight
-        weighted = [(piece, w * self._idf[piece] / norm) for piece, w in query.items()]
-        return {
-            entry: max(
-                (self._cosine(weighted, number) for number in self._of_entry[entry]), default=0.0
+            if (number := self._number.get(piece)) is not None
+        ]
+        norm = math.sqrt(sum(w * w for _, w in query)) or 1.0
+        cosines = [0.0] * len(self._scale)
+        if query:
+            numbers = np.array([number for number, _ in query], dtype=np.int64)
+            idf = np.array([self._idf[number] for number, _ in query], dtype=np.float64)
+            # a piece's query weight times its idf: the profile's side adds its count's weight
+            weighted = np.array([w for _, w in query], dtype=np.float64) * idf / norm
+            starts, ends = self._start[numbers], self._start[numbers + 1]
+            lengths = ends - starts
+            at = np.arange(lengths.sum()) + np.repeat(
+                starts - np.cumsum(lengths) + lengths, lengths
             )
+            # summed piece by piece in the message's order, as a loop over its pieces would
+            sums = np.bincount(
+                self._profile[at],
+                weights=np.repeat(weighted, lengths) * self._weights[self._count[at]],
+                minlength=len(self._scale),
+            )
+            cosines = (self._scale * sums).tolist()
+        return {
+            entry: max((cosines[number] for number in self._of_entry[entry]), default=0.0)
             for entry in entries
         }
 
-    def _cosine(self, weighted: list[tuple[str, float]], number: int) -> float:
-        profile, tf = self._profiles[number], self._tf
-        return self._scale[number] * sum(
-            w * tf[profile[piece]] for piece, w in weighted if piece in profile
+    def _norm(self, profile: Counter[str]) -> float:
+        tf, idf, number = self._tf, self._idf, self._number
+        return math.sqrt(
+            sum(
+                (tf[min(n, _MAX_COUNT - 1)] * idf[number[piece]]) ** 2
+                for piece, n in profile.items()
+            )
         )
-
-    def _norm(self, profile: dict[str, int]) -> float:
-        return math.sqrt(sum((self._tf[n] * self._idf[piece]) ** 2 for piece, n in profile.items()))

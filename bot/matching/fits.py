@@ -1,0 +1,216 @@
+"""How well each candidate entry's best question fits a message, for all candidates at once.
+
+An entry's score (see :meth:`~bot.matching.matcher.Matcher._ranked`) blends how much of a
+message the entry explains with the fit of its best question: how much of the message the
+question explains, how much of the question the message contains, and how alike the two
+strings are. A long message reaches most of ten candidates' hundred questions each, so the
+per-question arithmetic runs on arrays (numpy): the questions' slots are kept as flat arrays,
+each index key points to the questions and slots it is found in, and a message's words become
+a few array operations instead of a loop over every question of every candidate.
+
+Every value is computed with the operations, in the order, of the loop it replaces
+(``numpy.bincount`` adds its weights in their order): the scores are the same bit for bit.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from bot.matching.config import MatchConfig
+
+if TYPE_CHECKING:
+    from bot.matching.index import Question
+
+FloatArray = np.ndarray
+IntArray = np.ndarray
+HITS_CACHED = 16384  # the question hits of this many words' keys are kept
+
+
+@dataclass(frozen=True)
+class Hits:
+    """Where one word of a message is found: the questions (each once, with the best
+    similarity of the keys it is found by) and the slots (each key's, repeats kept)."""
+
+    questions: IntArray
+    similarity: FloatArray
+    slots: IntArray
+
+
+@dataclass(frozen=True)
+class Shares:
+    """The shares of a fit for a message's length (see :class:`~bot.matching.matcher._Query`)."""
+
+    query: float  # of the message the question explains
+    entry: float  # ... of which this much is explained by all the entry's questions together
+
+
+class QuestionTable:
+    """The questions of every entry (in :attr:`~bot.matching.index.Index.entry_questions`'
+    order, an entry's questions in a row) as arrays: each question's entry, size and text, and
+    each slot's question and weight; and each index key's questions and slots."""
+
+    def __init__(self, entry_questions: Sequence[Sequence[Question]]) -> None:
+        """Tabulate each entry's questions."""
+        texts: list[str] = []
+        entry_of: list[int] = []
+        sizes: list[float] = []
+        slot_question: list[int] = []
+        slot_weight: list[float] = []
+        questions_of: dict[str, list[int]] = {}
+        slots_of: dict[str, list[int]] = {}
+        self._ranges: list[IntArray] = []
+        for entry, questions in enumerate(entry_questions):
+            start = len(texts)
+            for question in questions:
+                number = len(texts)
+                texts.append(question.text)
+                entry_of.append(entry)
+                sizes.append(question.total)
+                for slot in question.slots:
+                    for key in slot.keys:
+                        slots_of.setdefault(key, []).append(len(slot_weight))
+                        found = questions_of.setdefault(key, [])
+                        if not found or found[-1] != number:
+                            found.append(number)
+                    slot_question.append(number)
+                    slot_weight.append(slot.weight)
+            self._ranges.append(np.arange(start, len(texts), dtype=np.int64))
+        self._texts = texts
+        self._counts = np.array([len(r) for r in self._ranges], dtype=np.int64)
+        # the length of each text with its words sorted, as the string similarity compares them
+        self._lengths = np.array([_sorted_length(text) for text in texts], dtype=np.float64)
+        self._entry_of = np.array(entry_of, dtype=np.int64)
+        self._sizes = np.array(sizes, dtype=np.float64)
+        self._slot_question = np.array(slot_question, dtype=np.int64)
+        self._slot_weight = np.array(slot_weight, dtype=np.float64)
+        self._questions_of = {k: np.array(v, dtype=np.int64) for k, v in questions_of.items()}
+        self._slots_of = {k: np.array(v, dtype=np.int64) for k, v in slots_of.items()}
+        self.hits = functools.lru_cache(maxsize=HITS_CACHED)(self._hits)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        del state["hits"]  # a cache: rebuilt when read back
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.hits = functools.lru_cache(maxsize=HITS_CACHED)(self._hits)
+
+    def _hits(self, alts: tuple[tuple[str, float], ...]) -> Hits:
+        """Where a word found by the keys ``alts`` (each with its similarity) is found."""
+        found = [(self._questions_of[key], sim) for key, sim in alts if key in self._questions_of]
+        if not found:
+            empty = np.zeros(0, dtype=np.int64)
+            return Hits(empty, np.zeros(0, dtype=np.float64), empty)
+        # the most similar key first: np.unique keeps each question's first occurrence
+        found.sort(key=lambda item: -item[1])
+        questions = np.concatenate([q for q, _ in found])
+        similarity = np.concatenate([np.full(len(q), sim) for q, sim in found])
+        kept, first = np.unique(questions, return_index=True)
+        slots = np.concatenate([self._slots_of[key] for key, _ in alts if key in self._slots_of])
+        return Hits(kept, similarity[first], slots)
+
+    def best_fits(
+        self,
+        words: Sequence[tuple[float, Hits]],
+        total: float,
+        text: str,
+        coverage: Mapping[int, float],
+        shares: Shares,
+        config: MatchConfig,
+    ) -> dict[int, float]:
+        """The fit (0 to 1) of the best question of each entry of ``coverage``
+        (an entry's share of the message's weight ``total`` that its words reach) to a message:
+        its content words as (weight, hits) in the message's order, and its folded ``text``.
+
+        A question's fit: query_share * covered + contained_share * contained +
+        similarity_share * similarity, times what a word left over on both sides keeps
+        ("penalty for insulting an officer" against "penalty for attacking an officer" is a
+        different question in the same frame). It never decreases as similarity grows, so with
+        similarity 1 it bounds the fit: the string similarity, the costly part, is left for the
+        questions that may still beat the best."""
+        entries = list(coverage)
+        best = dict.fromkeys(entries, 0.0)
+        words = [(weight, hits) for weight, hits in words if len(hits.questions)]
+        if not words or not entries or total <= 0:
+            return best
+        count = len(self._texts)
+        # the weight of the message each question explains, summed word by word in order
+        reaching = np.concatenate([h.questions for _, h in words])
+        weights = np.bincount(
+            reaching,
+            weights=np.concatenate([weight * h.similarity for weight, h in words]),
+            minlength=count,
+        )
+        reached = np.bincount(reaching, minlength=count) > 0
+        # the weight of each question's slots found, summed in the slots' order
+        found = np.zeros(len(self._slot_weight), dtype=bool)
+        found[np.concatenate([h.slots for _, h in words])] = True
+        slots = np.flatnonzero(found)
+        parts = np.bincount(
+            self._slot_question[slots], weights=self._slot_weight[slots], minlength=count
+        )
+        # the questions the message reaches, entry by entry in the order of ``entries``
+        candidates = np.concatenate([self._ranges[e] for e in entries])
+        reaches = reached[candidates]
+        at = candidates[reaches]
+        ends = np.cumsum(reaches)[np.cumsum(self._counts[entries]) - 1]
+        share = np.zeros(len(self._ranges), dtype=np.float64)
+        share[entries] = [coverage[e] for e in entries]
+        by_entry = shares.entry * share[self._entry_of[at]]
+        own = weights[at] / total
+        by_words = shares.query * (by_entry + (1 - shares.entry) * own)
+        # a question a story contains whole ("provocation") may be a passing mention
+        size = self._sizes[at]
+        small = size / (config.question_size * total)
+        contained = np.divide(parts[at], size, out=np.zeros(len(at)), where=size != 0)
+        contained = contained * np.minimum(small, 1.0)
+        kept = 1 - config.substitution_penalty * np.minimum(1 - contained, 1 - own)
+        contained_share = 1 - shares.query - config.similarity_share
+        alike_share = config.similarity_share
+        # two strings are at most as alike as their lengths allow (an insertion or deletion for
+        # each letter one has more): 2 * shorter / (both together); a hair more, for rounding
+        length, lengths = _sorted_length(text), self._lengths[at]
+        alike = np.minimum(2 * np.minimum(lengths, length) / (lengths + length) + 1e-9, 1.0)
+        bound = (by_words + contained_share * contained + alike_share * alike) * kept
+        # each entry's fit is at least its questions' best without the string similarity: a
+        # question bounded below that cannot be its best, and is not looked at
+        group = np.repeat(np.arange(len(entries)), np.diff(ends, prepend=0))
+        floor = np.zeros(len(entries))
+        reached_ones = np.unique(group)
+        floor[reached_ones] = np.maximum.reduceat(
+            (by_words + contained_share * contained) * kept, np.searchsorted(group, reached_ones)
+        )
+        rows = np.flatnonzero(bound >= floor[group])
+        # the likely best first: once one cannot beat the best, no later one can
+        rows = rows[np.lexsort((-bound[rows], group[rows]))]
+        fits = [0.0] * len(entries)
+        for place, top, covered, inside, keep, question in zip(
+            *(column[rows].tolist() for column in (group, bound, by_words, contained, kept, at)),
+            strict=True,
+        ):
+            fit = fits[place]
+            if top <= fit:
+                continue
+            # the similarity it needs to beat the best (a hair less, for rounding): below it,
+            # rapidfuzz stops early and says 0, and the fit stays under the best
+            needed = (fit / keep - covered - contained_share * inside) / alike_share
+            alike_now = fuzz.token_sort_ratio(
+                text, self._texts[question], score_cutoff=max(100 * needed - 1e-6, 0.0)
+            )
+            fits[place] = max(
+                fit, (covered + contained_share * inside + alike_share * (alike_now / 100)) * keep
+            )
+        return dict(zip(entries, fits, strict=True))
+
+
+def _sorted_length(text: str) -> int:
+    """The length of ``text`` as token-sort similarity compares it: its words, one space apart."""
+    words = text.split()
+    return sum(map(len, words)) + max(len(words) - 1, 0)
