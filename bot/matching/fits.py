@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz import fuzz
 
+from bot.matching.caching import WithCaches
 from bot.matching.config import MatchConfig
 
 if TYPE_CHECKING:
@@ -50,10 +51,12 @@ class Shares:
     entry: float  # ... of which this much is explained by all the entry's questions together
 
 
-class QuestionTable:
+class QuestionTable(WithCaches):
     """The questions of every entry (in :attr:`~bot.matching.index.Index.entry_questions`'
     order, an entry's questions in a row) as arrays: each question's entry, size and text, and
     each slot's question and weight; and each index key's questions and slots."""
+
+    CACHES = frozenset({"hits"})
 
     def __init__(self, entry_questions: Sequence[Sequence[Question]]) -> None:
         """Tabulate each entry's questions."""
@@ -91,15 +94,9 @@ class QuestionTable:
         self._slot_weight = np.array(slot_weight, dtype=np.float64)
         self._questions_of = {k: np.array(v, dtype=np.int64) for k, v in questions_of.items()}
         self._slots_of = {k: np.array(v, dtype=np.int64) for k, v in slots_of.items()}
-        self.hits = functools.lru_cache(maxsize=HITS_CACHED)(self._hits)
+        self._caches()
 
-    def __getstate__(self) -> dict[str, object]:
-        state = dict(self.__dict__)
-        del state["hits"]  # a cache: rebuilt when read back
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
+    def _caches(self) -> None:
         self.hits = functools.lru_cache(maxsize=HITS_CACHED)(self._hits)
 
     def _hits(self, alts: tuple[tuple[str, float], ...]) -> Hits:
@@ -108,13 +105,16 @@ class QuestionTable:
         if not found:
             empty = np.zeros(0, dtype=np.int64)
             return Hits(empty, np.zeros(0, dtype=np.float64), empty)
+        slots = [self._slots_of[key] for key, _ in alts if key in self._slots_of]
+        if len(found) == 1:  # a key's questions are each listed once
+            questions, sim = found[0]
+            return Hits(questions, np.full(len(questions), sim), slots[0])
         # the most similar key first: np.unique keeps each question's first occurrence
         found.sort(key=lambda item: -item[1])
         questions = np.concatenate([q for q, _ in found])
         similarity = np.concatenate([np.full(len(q), sim) for q, sim in found])
         kept, first = np.unique(questions, return_index=True)
-        slots = np.concatenate([self._slots_of[key] for key, _ in alts if key in self._slots_of])
-        return Hits(kept, similarity[first], slots)
+        return Hits(kept, similarity[first], np.concatenate(slots))
 
     def best_fits(
         self,

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 
 from bot.kb.model import LANGS, KnowledgeBase, Lang
 from bot.matching.bayes import EntryModel
+from bot.matching.caching import WithCaches
 from bot.matching.common_words import is_common_english
 from bot.matching.config import DEFAULT, MatchConfig
 from bot.matching.fits import QuestionTable
@@ -115,11 +116,10 @@ class Question:
     total: float
 
 
-_CACHES = frozenset({"_keys_of_word", "kin_role", "_word_features", "similar"})
-
-
-class Index:
+class Index(WithCaches):
     """Every question variant of a knowledge base, ready for :class:`~bot.matching.Matcher`."""
+
+    CACHES = frozenset({"_keys_of_word", "kin_role", "_word_features", "similar"})
 
     def __init__(
         self, kb: KnowledgeBase, config: MatchConfig = DEFAULT, usage: Usage | None = None
@@ -384,15 +384,6 @@ class Index:
         self.similar: Callable[[str], Mapping[str, float]] = functools.lru_cache(
             maxsize=WORDS_CACHED
         )(self._similar)
-
-    def __getstate__(self) -> dict[str, object]:
-        """What a pickled copy keeps (:mod:`bot.matching.built`): the index, not its caches."""
-        return {k: v for k, v in vars(self).items() if k not in _CACHES}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        """A copy read back, with empty caches."""
-        vars(self).update(state)
-        self._caches()
 
     def _question(
         self, entry: int, lang: Lang, folded: list[str], slots: list[frozenset[str]]

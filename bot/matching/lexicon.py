@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 from bot.kb.model import Lang
+from bot.matching.caching import WithCaches
 from bot.matching.common_words import is_everyday_russian
 from bot.matching.function_words import LANGUAGE_WORDS
 from bot.matching.normalize import words
@@ -25,30 +26,23 @@ def _stem_langs(word: str) -> tuple[Lang, ...]:
     return ("kk", "ru") if CYRILLIC_WORD.match(word) else ("en",)
 
 
-class Lexicon:
+class Lexicon(WithCaches):
     """Folded words, and their stems, with how often they occur in each language."""
+
+    CACHES = frozenset({"_shares"})
 
     def __init__(self, texts: Iterable[tuple[Lang | None, str]] = ()) -> None:
         self._counts: dict[str, Counter[Lang]] = defaultdict(Counter)
         self._stems: dict[str, Counter[Lang]] = defaultdict(Counter)
-        self._cache()
+        self._caches()
         for lang, found in LANGUAGE_WORDS.items():
             self.add(lang, " ".join(found))
         for text_lang, text in texts:
             self.add(text_lang, text)
 
-    def _cache(self) -> None:
+    def _caches(self) -> None:
         # a word's shares are asked for each word of each message (kept until a text is added)
         self._shares = functools.lru_cache(maxsize=WORDS_CACHED)(self._count_shares)
-
-    def __getstate__(self) -> dict[str, object]:
-        """What a pickled copy keeps: the counts, not the cache of shares."""
-        return {k: v for k, v in vars(self).items() if k != "_shares"}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        """A copy read back, with an empty cache of shares."""
-        vars(self).update(state)
-        self._cache()
 
     def add(self, lang: Lang | None, text: str) -> None:
         """Learn the words of ``text`` (``lang`` None: known words of no particular language)."""

@@ -45,7 +45,7 @@ from bot.matching.index import GROUP_PREFIX, Index, content_words
 from bot.matching.langid import Guess, read_language
 from bot.matching.logistic import Logistic
 from bot.matching.logistic import shipped as load_logistic
-from bot.matching.reading import WORDS_CACHED, Chunk, read
+from bot.matching.reading import WORDS_CACHED, Chunk, Reader
 from bot.matching.smalltalk import SmallTalk
 from bot.matching.usage import Usage
 from bot.matching.usage import shipped as load_usage
@@ -163,6 +163,7 @@ class Matcher:
         self._known: Callable[[str], bool] = functools.lru_cache(maxsize=WORDS_CACHED)(
             self.index.lexicon.__contains__
         )
+        self._reader = Reader(self._known)
         # a word's everyday share is asked for again and again (each message, each feature)
         self._everyday: Callable[[str], float] = functools.lru_cache(maxsize=WORDS_CACHED)(
             self._everyday_share
@@ -269,7 +270,7 @@ class Matcher:
 
     def _read(self, text: str, written: Lang | None) -> list[Chunk]:
         """``text`` read into chunks (``written``: see :meth:`match`)."""
-        return read(text, self._known, _writes_cyrillic(written))
+        return self._reader.read(text, _writes_cyrillic(written))
 
     def _prepared(self, chunks: list[Chunk]) -> list[str]:
         """The folded words the message is matched by: article numbers joined, and the

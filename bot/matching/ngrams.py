@@ -18,6 +18,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from bot.matching.caching import WithCaches
+from bot.matching.reading import WORDS_CACHED
+
 SIZE = 3
 _MAX_COUNT = 256  # sublinear weights of counts up to this are kept in a table
 
@@ -36,7 +39,7 @@ def _word_pieces(word: str) -> tuple[str, ...]:
     return tuple(padded[start : start + SIZE] for start in range(max(len(padded) - SIZE + 1, 1)))
 
 
-class EntryProfiles:
+class EntryProfiles(WithCaches):
     """The n-gram profiles of each entry, one per language, built from the folded texts of
     its questions in that language. An entry is as alike to a message as its most alike
     language: a profile mixing three languages would dilute every one of them.
@@ -45,6 +48,8 @@ class EntryProfiles:
     the profiles that have it and its count there, a small integer), so a message is compared
     with every profile in a few array operations, and a base a hundred times larger stays
     affordable in memory."""
+
+    CACHES = frozenset({"_pieces_of"})
 
     def __init__(self, entries: Sequence[Sequence[Iterable[str]]]) -> None:
         profiles: list[Counter[str]] = []
@@ -70,21 +75,35 @@ class EntryProfiles:
         self._profile = np.array([at for one in found for at, _ in one], dtype=np.int32)
         self._count = np.array([n for one in found for _, n in one], dtype=np.uint8)
         self._weights = np.array(self._tf, dtype=np.float64)
+        self._idf_of = np.array(self._idf, dtype=np.float64)
+        self._caches()
+
+    def _caches(self) -> None:
+        self._pieces_of = lru_cache(maxsize=WORDS_CACHED)(self._numbers_of)
+
+    def _numbers_of(self, word: str) -> np.ndarray:
+        """The numbers of a word's pieces, in order; -1 for a piece no profile has."""
+        return np.array([self._number.get(p, -1) for p in _word_pieces(word)], dtype=np.int64)
 
     def similarity(self, text: str, entries: Iterable[int]) -> dict[int, float]:
         """Cosine similarity (0 to 1) of a folded text with each of ``entries``."""
-        query = [
-            (number, (1 + math.log(n)) * self._idf[number])
-            for piece, n in pieces(text).items()
-            if (number := self._number.get(piece)) is not None
-        ]
-        norm = math.sqrt(sum(w * w for _, w in query)) or 1.0
+        found = [self._pieces_of(word) for word in text.split()]
+        every = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+        # the pieces the profiles know, each with its count, in the order first met
+        numbers, first, counts = np.unique(every[every >= 0], return_index=True, return_counts=True)
+        order = np.argsort(first)
+        numbers, counts = numbers[order], counts[order]
+        tf = self._weights[np.minimum(counts, _MAX_COUNT - 1)]
+        for at in np.flatnonzero(counts >= _MAX_COUNT).tolist():
+            tf[at] = 1 + math.log(int(counts[at]))
+        idf = self._idf_of[numbers]
+        query = tf * idf
+        norm = math.sqrt(float(np.cumsum(query * query)[-1])) if len(query) else 0.0
+        norm = norm or 1.0
         cosines = [0.0] * len(self._scale)
-        if query:
-            numbers = np.array([number for number, _ in query], dtype=np.int64)
-            idf = np.array([self._idf[number] for number, _ in query], dtype=np.float64)
+        if len(numbers):
             # a piece's query weight times its idf: the profile's side adds its count's weight
-            weighted = np.array([w for _, w in query], dtype=np.float64) * idf / norm
+            weighted = query * idf / norm
             starts, ends = self._start[numbers], self._start[numbers + 1]
             lengths = ends - starts
             at = np.arange(lengths.sum()) + np.repeat(

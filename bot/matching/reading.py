@@ -66,53 +66,79 @@ def _dotless_as_y(
     return {**readings, "latin": turkish}
 
 
-def read(text: str, known: Callable[[str], bool], cyrillic: bool | None = None) -> list[Chunk]:
-    """Split ``text`` into chunks and choose for each the reading with the largest share of
-    known words (another reading than the typed one must be wholly known). An everyday English
-    word as typed is a known word ("saw" is no Kazakh сау, "party" no Russian парты).
+class Reader:
+    """Reads messages (see :meth:`read`) against one vocabulary, remembering how each piece
+    of a message reads: most pieces recur."""
 
-    A chunk that no reading decides (a tie, such as no known word at all, or "me" known both
-    as English and as Kazakh ме) takes the form most decided chunks of the message were read
-    in, else the text as typed; so a typo in translit is still read as translit. In a
-    conversation (``cyrillic``: whether its language is written in Cyrillic), it is read in
-    the script most decided chunks were read in, else in the conversation's: "a primery?"
-    after a Russian answer is а примеры, not English with a typo of "primary". (A message
-    alone is read as the labelled sets are, and the trained models know them.)
-    """
-    chunks: list[Chunk] = []
-    unresolved: list[int] = []
-    for piece in prepare(text).split(" "):
+    def __init__(self, known: Callable[[str], bool]) -> None:
+        """``known``: whether a folded word is a word of the vocabulary."""
+        self._known = known
+        self._piece = functools.lru_cache(maxsize=WORDS_CACHED)(self._read_piece)
+
+    def read(self, text: str, cyrillic: bool | None = None) -> list[Chunk]:
+        """Split ``text`` into chunks and choose for each the reading with the largest share
+        of known words (another reading than the typed one must be wholly known). An everyday
+        English word as typed is a known word ("saw" is no Kazakh сау, "party" no Russian
+        парты).
+
+        A chunk that no reading decides (a tie, such as no known word at all, or "me" known
+        both as English and as Kazakh ме) takes the form most decided chunks of the message
+        were read in, else the text as typed; so a typo in translit is still read as
+        translit. In a conversation (``cyrillic``: whether its language is written in
+        Cyrillic), it is read in the script most decided chunks were read in, else in the
+        conversation's: "a primery?" after a Russian answer is а примеры, not English with a
+        typo of "primary". (A message alone is read as the labelled sets are, and the trained
+        models know them.)
+        """
+        chunks: list[Chunk] = []
+        unresolved: list[int] = []
+        for piece in prepare(text).split(" "):
+            chunk, decided = self._piece(piece)
+            if chunk is None:
+                continue
+            if not decided:
+                unresolved.append(len(chunks))
+            chunks.append(chunk)
+        if not unresolved:
+            return chunks
+        decided_ones = [c for i, c in enumerate(chunks) if i not in unresolved]
+        tried, script = _fallbacks(decided_ones, cyrillic)
+        for i in unresolved:
+            chunk = chunks[i]
+            fits = (
+                form
+                for form in tried
+                if form in chunk.readings
+                and (script is None or _in_cyrillic(chunk.readings[form]) == script)
+            )
+            chunks[i] = Chunk(chunk.typed, chunk.readings, next(fits, chunk.form))
+        return chunks
+
+    def _read_piece(self, piece: str) -> tuple[Chunk | None, bool]:
+        """A piece's chunk, in its best reading (None: nothing of it survives folding, and no
+        other reading is a word), and whether that reading is decided (no tie)."""
+        known = self._known
         readings = _readings(piece)
         if DOTLESS_I in piece:
             readings = _dotless_as_y(piece, readings, known)
         if not readings:
-            continue
+            return None, True
         share = {
             form: sum(known(w) or (form == "typed" and reads_as_english(w)) for w in found)
             / len(found)
             for form, found in readings.items()
             if form == "typed" or all(map(known, found))
         }
-        if not share:  # nothing typed survives folding ("ьь") and no other reading is a word
-            continue
+        if not share:
+            return None, True
         best = max(share, key=share.__getitem__)
-        if not share[best] or list(share.values()).count(share[best]) > 1:
-            unresolved.append(len(chunks))
-        chunks.append(Chunk(piece, readings, best))
-    if not unresolved:
-        return chunks
-    decided = [c for i, c in enumerate(chunks) if i not in unresolved]
-    tried, script = _fallbacks(decided, cyrillic)
-    for i in unresolved:
-        chunk = chunks[i]
-        fits = (
-            form
-            for form in tried
-            if form in chunk.readings
-            and (script is None or _in_cyrillic(chunk.readings[form]) == script)
-        )
-        chunks[i] = Chunk(chunk.typed, chunk.readings, next(fits, chunk.form))
-    return chunks
+        decided = bool(share[best]) and list(share.values()).count(share[best]) == 1
+        return Chunk(piece, readings, best), decided
+
+
+def read(text: str, known: Callable[[str], bool], cyrillic: bool | None = None) -> list[Chunk]:
+    """``text`` read against the words ``known`` (see :meth:`Reader.read`)."""
+    return Reader(known).read(text, cyrillic)
 
 
 def _fallbacks(decided: list[Chunk], cyrillic: bool | None) -> tuple[list[Form], bool | None]:
