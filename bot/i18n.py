@@ -13,10 +13,12 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+from ruamel.yaml import YAML
 
 from bot.kb.model import LANGS, Lang
 
 DOMAIN = "adal"
+COMMAND_NAMES = "commands.yaml"  # in the locales folder: the commands' names in kk, ru, en
 Translate = Callable[..., str]
 
 
@@ -25,10 +27,27 @@ def po_path(locales_dir: Path, lang: str) -> Path:
     return Path(locales_dir) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def command_aliases(locales_dir: Path) -> dict[str, tuple[str, Lang]]:
+    """Each command's names in a language (``commands.yaml``: "старт", "көмек", "expert"),
+    lower-cased, with the command it runs and its language; none without the file."""
+    path = Path(locales_dir) / COMMAND_NAMES
+    if not path.exists():
+        return {}
+    names = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+    return {
+        str(alias).lower(): (command, lang)
+        for lang in LANGS
+        for command, aliases in (names.get(lang) or {}).items()
+        for alias in aliases
+    }
+
+
 class Catalogs:
-    """The three UI catalogs; ``translator(lang)`` gives a ``_`` function for one language."""
+    """The three UI catalogs; ``translator(lang)`` gives a ``_`` function for one language,
+    ``aliases`` the commands' names in each (see :func:`command_aliases`)."""
 
     def __init__(self, locales_dir: Path) -> None:
+        self.aliases = command_aliases(locales_dir)
         self._translations: dict[str, NullTranslations] = {}
         for lang in LANGS:
             path = po_path(locales_dir, lang)

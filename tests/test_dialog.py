@@ -311,6 +311,51 @@ def test_help_about_unknown_command(dialog: Dialog) -> None:
     assert suffixed.text == helped.text
 
 
+@pytest.mark.parametrize(
+    ("user", "typed", "command", "lang"),
+    [
+        (EN, "/старт", "/start", "ru"),
+        (RU, "/бастау", "/start", "kk"),
+        (KK, "/помощь", "/help", "ru"),
+        (EN, "/язык", "/language", "ru"),
+        (EN, "/Подписка", "/subscribe", "ru"),
+        (RU, "/көмек", "/help", "kk"),
+        (RU, "/expert", "/ask", "en"),
+        (EN, "/старт@adal_bot", "/start", "ru"),
+    ],
+)
+def test_a_command_typed_in_the_users_language_runs_it(
+    dialog: Dialog, user: UserRef, typed: str, command: str, lang: str
+) -> None:
+    """Round 40's probe: «/старт», «/помощь», «/бастау» and "/expert" were taken for questions.
+    A user who has written in no language yet is answered in the command's."""
+    newcomer = UserRef(chat_id=user.chat_id + 1000, user_id=user.chat_id + 1000, client_lang=lang)
+    assert dialog.handle_message(user, typed) == dialog.handle_message(newcomer, command)
+
+
+def test_a_localized_command_keeps_the_language_the_user_writes_in(dialog: Dialog) -> None:
+    dialog.handle_message(EN, "Can a civil servant accept a gift?")
+    (helped,) = dialog.handle_message(EN, "/помощь")
+    assert helped.text.startswith("Ask your question in your own words")
+
+
+def test_every_localized_command_name_runs_a_command_of_the_dialog(dialog: Dialog) -> None:
+    """locales/commands.yaml: each name once, none a command's own, each running a command."""
+    names = {name for name, _ in dialog.menu("en", admin=True)} | {"ask"}
+    aliases = dialog.catalogs.aliases
+    assert {name for name, _ in aliases.values()} <= names and not names & set(aliases)
+    for alias, (name, _) in aliases.items():
+        typed = dialog.command(f"/{alias} x")
+        assert alias == alias.lower() and typed and typed[:2] == (name, "x"), alias
+
+
+def test_an_unknown_command_in_cyrillic_is_told_so(dialog: Dialog) -> None:
+    (unknown,) = dialog.handle_message(RU, "/справочник")
+    assert unknown.text.startswith("Я не знаю такой команды.\n\n")
+    (typo,) = dialog.handle_message(RU, "/помощ")
+    assert typo.text.startswith("Я не знаю такой команды. Может быть, вы имели в виду /помощь?")
+
+
 def test_non_text_and_stale_buttons(dialog: Dialog) -> None:
     (reply,) = dialog.handle_non_text(RU)
     assert reply.text.startswith("Я понимаю только текстовые")

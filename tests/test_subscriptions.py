@@ -443,11 +443,13 @@ def test_a_delivery_chosen_before_any_topic_is_kept_and_said_to_wait_for_one(
     dialog: Dialog, user: UserRef, args: str, told: str
 ) -> None:
     """Round 39's probe: "/subscribe 18:00" with no topics said "Notices come as a daily
-    digest…", then "You are not subscribed": a user could well think they were."""
+    digest…", then "You are not subscribed": a user could well think they were. Round 40's:
+    "You are not subscribed to update notices" still followed the clearer message."""
     (reply,) = dialog.handle_message(user, f"/subscribe {args}")
     translate = dialog.catalogs.translator(user.client_lang)
     how = translate("To subscribe, press a topic below or type /subscribe all.")
     assert reply.text.startswith(escape(f"{told} {how}"))
+    assert escape(translate("You are not subscribed to update notices.")) not in reply.text
     for was in (  # what a subscriber is told: not said to one who gets nothing
         "Notices come as a daily digest, every day at {hour} (Astana time).",
         "Notices come as a weekly digest, on Mondays at {hour} (Astana time).",

@@ -130,6 +130,19 @@ async def test_start_greets_in_the_client_language_with_three_examples(
     assert len(examples) == 3 and all(a.startswith("e:") for a in examples)
 
 
+async def test_a_command_typed_in_cyrillic_arrives_as_text_and_runs(
+    app: Application, emu: BotAPIEmulator
+) -> None:
+    """Round 40's probe: «/старт» (no bot_command entity: Telegram marks [a-z0-9_] names
+    alone) was answered as a question."""
+    [greeting] = await ask(emu, "/старт", lang="en")
+    expected = await on_worker(
+        app, lambda: dialog_of(app).handle_message(UserRef(CHAT + 1, CHAT + 1, "ru"), "/start")
+    )
+    assert greeting.plain_text == parse_html(to_html(expected[0].text))[0]
+    assert (greeting.plain_text or "").startswith("Здравствуйте")
+
+
 # --------------------------------------------------------------------------- questions
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -30,6 +31,15 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 COMMAND_CUTOFF = 75.0  # similarity (0-100) of an unknown command to one it may misspell
+
+
+class Typed(NamedTuple):
+    """A command as a message runs it: its name, lower-cased (an alias's command, an unknown
+    one as typed), its arguments, and the language of the alias it was typed as, if any."""
+
+    name: str
+    args: str
+    lang: Lang | None = None
 
 
 class Dialog:
@@ -114,15 +124,16 @@ class Dialog:
             return self._failure(user)
 
     def _message(self, user: UserRef, text: str, reply_to: int | None) -> list[Reply]:
-        command = COMMAND_RE.match(text) or self._on_russian_keys(text)
+        command = self._typed(text)
         turn = replace(self.turn(user), reply_to=reply_to)
         if command:  # /cancel says what it cancelled
-            name, args = command.group(1).lower(), command.group(2) or ""
+            if command.lang:  # "/бастау": its language, to one who has written in none yet
+                turn = turn.answering(turn.written or command.lang)
             dropped = self._interrupt(turn)
-            if name == "cancel":
+            if command.name == "cancel":
                 dropped = any([feature.cancelled(turn) for feature in self.features]) or dropped
             turn = replace(turn, interrupted=dropped)
-            return _marked(self._command(turn, name, args), turn)
+            return _marked(self._command(turn, command.name, command.args), turn)
         for feature in self.features:
             replies = feature.text(turn, text)
             if replies is not None:
@@ -195,19 +206,37 @@ class Dialog:
         """Tell every feature; True when one dropped something that waited."""
         return any([feature.interrupted(turn) for feature in self.features])
 
-    def _on_russian_keys(self, text: str) -> re.Match[str] | None:
+    def command(self, text: str) -> Typed | None:
+        """The command the message ``text`` runs (see :meth:`_typed`); None for free text."""
+        return self._typed(clean_text(text))
+
+    def _typed(self, text: str) -> Typed | None:
+        """The command of a clean message: by its name, by one of its names in a language
+        (``locales/commands.yaml``: "/старт" is /start), typed on the Russian layout
+        ("/дфтпгфпу" is /language), or an unknown "/name"; None for free text."""
+        typed = _split(COMMAND_RE.match(text))
+        if typed and typed.name in self._commands:
+            return typed
+        if typed and typed.name in self.catalogs.aliases:
+            name, lang = self.catalogs.aliases[typed.name]
+            return Typed(name, typed.args, lang)
+        return self._on_russian_keys(text) or typed
+
+    def _on_russian_keys(self, text: str) -> Typed | None:
         """A command typed on the Russian keyboard layout, whose "." is the "/" key
         (".ыгиыскшиу фдд" is /subscribe all; "/ыгиыскшиу фдд" too, its "/" typed before the
         layout was switched); None when the text is no known command so."""
         if not text.startswith((".", "/")):
             return None
-        command = COMMAND_RE.match("/" + to_latin_layout(text[1:]))
-        return command if command and command.group(1).lower() in self._commands else None
+        typed = _split(COMMAND_RE.match("/" + to_latin_layout(text[1:])))
+        return typed if typed and typed.name in self._commands else None
 
     def _command(self, turn: Turn, name: str, args: str) -> list[Reply]:
         command = self._commands.get(name)
         if command is None or (command.admin and not turn.user.is_admin):
-            known = [c.name for c in self._commands.values() if turn.user.is_admin or not c.admin]
+            mine = [c.name for c in self._commands.values() if turn.user.is_admin or not c.admin]
+            aliases = self.catalogs.aliases.items()  # "/помощ": did you mean /помощь?
+            known = [*mine, *(alias for alias, (of, _) in aliases if of in mine)]
             close = process.extractOne(name, known, scorer=fuzz.ratio, score_cutoff=COMMAND_CUTOFF)
             unknown = turn._("I don't know this command.")
             # "/subscrbe all": "did you mean /subscribe all?"; an admin's own command typed by
@@ -230,6 +259,11 @@ class Dialog:
             lang = DEFAULT_LANG
         _ = self.catalogs.translator(lang)
         return [Reply(_("Something went wrong on my side. Please try again."))]
+
+
+def _split(match: re.Match[str] | None) -> Typed | None:
+    """The command a match of COMMAND_RE names (lower-cased) with its arguments."""
+    return Typed(match.group(1).lower(), match.group(2) or "") if match else None
 
 
 def _marked(replies: list[Reply], turn: Turn) -> list[Reply]:

@@ -316,7 +316,7 @@ class Subscriptions(Feature):
         mode = _mode_named(args)
         if mode is not None:
             self._set_mode(turn, mode)  # the panel says it to a subscriber
-            return [self.panel(turn, None if self._covered(turn) else self._not_yet(turn, mode))]
+            return [self.panel(turn) if self._covered(turn) else self._not_yet(turn, mode)]
         mode, topics = _mode_and_topics(args)  # "/subscribe gifts weekly"
         return self._command(turn, topics, self._add, mode)
 
@@ -375,7 +375,7 @@ class Subscriptions(Feature):
             return self._command(turn, topics, self._add, mode, said.hour, told)
         self._set_mode(turn, mode, said.hour)  # the panel says it to a subscriber
         if not self._covered(turn):
-            return [self.panel(turn, self._not_yet(turn, mode))]
+            return [self._not_yet(turn, mode)]
         return [self.panel(turn, escape("\n".join(told)) or None)]
 
     @staticmethod
@@ -474,9 +474,10 @@ class Subscriptions(Feature):
             return turn._("You were not subscribed to “{topic}”.", topic=name)
         return turn._("You are unsubscribed from “{topic}”.", topic=name)
 
-    def _not_yet(self, turn: Turn, mode: DeliveryMode) -> str:
-        """What a user subscribed to no topic is told on choosing how notices come (markup):
-        the choice is kept, nothing comes until they subscribe, and how to."""
+    def _not_yet(self, turn: Turn, mode: DeliveryMode) -> Reply:
+        """The panel for a user subscribed to no topic who chose how notices come: the choice
+        is kept, nothing comes until they subscribe, and how to (no "You are not subscribed"
+        after it)."""
         hour = f"{turn.store.digest_hour(turn.user.chat_id):02d}:00"
         if mode == "weekly":
             kept = turn._(
@@ -498,7 +499,7 @@ class Subscriptions(Feature):
                 "subscribe, each notice will come as soon as it is published."
             )
         how = turn._("To subscribe, press a topic below or type /subscribe all.")
-        return escape(f"{kept} {how}")
+        return self.panel(turn, escape(f"{kept} {how}"), subscribed_to=False)
 
     def _mode_text(self, turn: Turn, mode: DeliveryMode) -> str:
         hour = f"{turn.store.digest_hour(turn.user.chat_id):02d}:00"
@@ -512,9 +513,17 @@ class Subscriptions(Feature):
             )
         return turn._("Each notice comes as soon as it is published.")
 
-    def panel(self, turn: Turn, note: str | None = None, *, toast: str | None = None) -> Reply:
-        """What the user is subscribed to, with a button per topic and per delivery mode,
-        after ``note`` (markup), and a line saying what the buttons choose."""
+    def panel(
+        self,
+        turn: Turn,
+        note: str | None = None,
+        *,
+        toast: str | None = None,
+        subscribed_to: bool = True,
+    ) -> Reply:
+        """What the user is subscribed to (unless not ``subscribed_to``: ``note`` says it), with
+        a button per topic and per delivery mode, after ``note`` (markup), and a line saying
+        what the buttons choose."""
         _ = turn._
         chat_id = turn.user.chat_id
         subscribed = turn.store.subscriptions(chat_id)
@@ -539,7 +548,7 @@ class Subscriptions(Feature):
                     )
                 )
                 * bool(gone),
-                escape(status),
+                escape(status) * subscribed_to,
                 escape(self._mode_text(turn, mode)) if covered else "",
                 escape(
                     _("Press a topic to subscribe or unsubscribe.")

@@ -19,7 +19,8 @@ from bot.store import Store
 
 MAX_INPUT = 4096  # characters of a message read, Telegram's own limit
 ECHO_LIMIT = 40  # characters of a command's argument repeated back ("no topic “…”")
-COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+# "/name args": a name in any letters ("/старт"), not only the [a-z0-9_] of Telegram's menu
+COMMAND_RE = re.compile(r"^/(\w{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 _INVISIBLE = {"Cf", "Cc", "Cs", "Co", "Cn"}
 
 

@@ -175,11 +175,6 @@ async def _group_admin_refusal(
     return _("Only the group's administrators can change its subscriptions.")
 
 
-def _command_name(text: str) -> str:
-    head = text.split(maxsplit=1)[0] if text.strip() else ""
-    return head.removeprefix("/").partition("@")[0].lower() if head.startswith("/") else ""
-
-
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a question or a command."""
     user = user_ref(update, context)
@@ -189,7 +184,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reply_to = replied.message_id if replied else None
     metrics_of(context).count("messages")
     refusal = None
-    if _command_name(text or "") in GROUP_ADMIN_COMMANDS:
+    command = dialog_of(context).command(text or "")  # "/подписка" too: as the dialog reads it
+    if command and command.name in GROUP_ADMIN_COMMANDS:
         refusal = await _group_admin_refusal(update, context, user)
     handle = partial(dialog_of(context).handle_message, user, text or "", reply_to)
     replies = [Reply(refusal)] if refusal else await in_store(context, handle)
