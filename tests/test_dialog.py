@@ -11,6 +11,7 @@ import pytest
 
 from bot.config import Settings
 from bot.dialog import Dialog, Reply, UserRef, build_dialog
+from bot.dialog.core import PANEL_TIMEOUT
 from bot.dialog.entries import LABEL_LIMIT, button_label
 from bot.dialog.reply import CALLBACK_DATA_LIMIT, split_language
 from bot.kb.markup import paragraphs, to_html, to_plain
@@ -2108,3 +2109,89 @@ def test_a_second_question_of_another_topic_gets_a_button_under_the_answer(
     (answer,) = dialog.handle_message(EN, text)
     assert "f:+:gifts-any-value-ban" in actions(answer)
     assert next(a for a in actions(answer) if a.startswith("e:")) == "e:relatives-same-agency"
+
+
+# --------------------------------------------------------------------------- typed panel numbers
+
+
+def test_a_number_typed_after_the_language_panel_chooses_that_language(dialog: Dialog) -> None:
+    """A users' probe: in Telegram, "2" after /language was read as a question. Its buttons
+    are Қазақша, Русский, English, Auto: "2" is Russian, "вариант 4" Auto."""
+    (menu,) = dialog.handle_message(EN, "/language")
+    assert actions(menu) == ["l:kk", "l:ru", "l:en", "l:auto"]
+    (chosen,) = dialog.handle_message(EN, "2")
+    assert chosen.text == "Теперь я буду отвечать на русском языке."
+    assert dialog.store.language(EN.chat_id) == "ru"
+    dialog.handle_message(EN, "/language")
+    (auto,) = dialog.handle_message(EN, "вариант 4")
+    assert dialog.store.language(EN.chat_id) is None
+    assert auto.text == "Теперь я буду отвечать на том языке, на котором вы пишете."  # the panel's
+    assert auto.toast is None  # no press to pop it up over: it is the message
+
+
+def test_a_number_the_panel_has_no_button_for_says_so_and_the_panel_still_waits(
+    dialog: Dialog,
+) -> None:
+    dialog.handle_message(EN, "/language")
+    (told,) = dialog.handle_message(EN, "7")
+    assert told.text == "There is no button 7: type a number from 1 to 4, or your question."
+    assert dialog.store.language(EN.chat_id) is None
+    dialog.handle_message(EN, "3")
+    assert dialog.store.language(EN.chat_id) == "en"
+
+
+def test_a_number_typed_long_after_the_panel_is_said_to_be_too_late(dialog: Dialog) -> None:
+    dialog.handle_message(EN, "/language")
+    old = (datetime.now(UTC) - PANEL_TIMEOUT - timedelta(minutes=1)).isoformat()
+    dialog.store.db.execute("UPDATE recent_choices SET asked_at = ?", [old])
+    (told,) = dialog.handle_message(EN, "2")
+    assert to_plain(told.text) == (
+        "The buttons I showed are over 30 minutes old, so a typed number no longer chooses one: "
+        "press the button, or open the list again."
+    )
+    assert dialog.store.language(EN.chat_id) is None
+    (again,) = dialog.handle_message(EN, "2")  # the panel is forgotten: "2" is no choice
+    assert again.text == "Please type your question in words."
+
+
+def test_any_other_message_or_press_forgets_the_panel(dialog: Dialog) -> None:
+    for other in ("Hello!", "/help"):
+        dialog.handle_message(EN, "/language")
+        dialog.handle_message(EN, other)
+        assert dialog.store.panel(EN.chat_id, max_age=PANEL_TIMEOUT) is None
+        (reply,) = dialog.handle_message(EN, "2")
+        assert reply.text == "Please type your question in words."
+        assert dialog.store.language(EN.chat_id) is None
+    dialog.handle_message(EN, "/language")
+    dialog.handle_button(EN, "e:gifts-any-value-ban")  # a button under an answer above it
+    dialog.handle_message(EN, "2")
+    assert dialog.store.language(EN.chat_id) is None
+
+
+def test_numbers_typed_at_the_topics_open_a_topic_then_its_question(dialog: Dialog) -> None:
+    (topics,) = dialog.handle_message(EN, "/topics")
+    (topic,) = dialog.handle_message(EN, "2")
+    assert topic.text == dialog.handle_button(EN, actions(topics)[1])[0].text
+    (opened,) = dialog.handle_message(EN, "2nd")
+    assert f"f:+:{actions(topic)[1].removeprefix('e:')}" in actions(opened)
+
+
+def test_a_panel_shown_after_a_clarifying_question_takes_its_place(dialog: Dialog) -> None:
+    """One numbered choice waits at a time: the one shown last."""
+    (clarify,) = dialog.handle_message(EN, "provocation gift")
+    assert clarify.text == "Which of these is closest to what you want to know?"
+    (topics,) = dialog.handle_message(EN, "/topics")
+    (topic,) = dialog.handle_message(EN, "1")
+    assert topic.text == dialog.handle_button(EN, actions(topics)[0])[0].text
+    (clarify,) = dialog.handle_message(EN, "provocation gift")  # and the other way round
+    (opened,) = dialog.handle_message(EN, "1")
+    assert opened.text == dialog.handle_button(EN, actions(clarify)[0])[0].text
+
+
+def test_forget_deletes_the_panel_shown(dialog: Dialog) -> None:
+    dialog.handle_message(EN, "/language")
+    assert dialog.store.panel(EN.chat_id, max_age=PANEL_TIMEOUT) is not None
+    dialog.store.forget(EN.chat_id)  # what /forget's "Yes" runs
+    assert dialog.store.panel(EN.chat_id, max_age=PANEL_TIMEOUT) is None
+    dialog.handle_message(EN, "2")
+    assert dialog.store.language(EN.chat_id) is None

@@ -194,6 +194,12 @@ async def test_only_a_groups_administrators_subscribe_the_group(
         await until(lambda: query_id in emu.callback_answers)
         assert emu.callback_answers[query_id]["text"] == refused.plain_text  # to them alone
         assert store.subscriptions(group) == set() and emu.last_message(group) == panel
+        typed = await asked(emu, group, "1", user_id=member, language_code="en")  # All topics
+        assert typed.plain_text == refused.plain_text and store.subscriptions(group) == set()
+        typed = await asked(emu, group, "1", user_id=admin, language_code="en")
+        assert (typed.plain_text or "").startswith("You are subscribed to notices on all topics.")
+        assert store.subscriptions(group) == {ALL_TOPICS}
+        await asked(emu, group, "/unsubscribe", user_id=admin, language_code="en")
         subscribed = await asked(emu, group, "/subscribe all", user_id=admin, language_code="en")
         assert "all topics" in (subscribed.plain_text or "")
         assert store.subscriptions(group) == {ALL_TOPICS}

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
 from bot.store import Store
-from bot.store.schema import MIGRATIONS
+from bot.store.schema import MIGRATIONS, migrate
+from bot.store.tables import now_text, user_key
 
 
 def test_schema_is_created_once_and_survives_reopen(tmp_path: Path) -> None:
@@ -90,6 +93,30 @@ def test_votes_and_open_requests_are_rekeyed_without_the_chat_id() -> None:
     assert list(db.execute("SELECT uid, entry_id FROM feedback_requests")) == [(1007, "gifts")]
     for table in ("feedback", "feedback_requests"):
         assert "chat_id" not in {column.name for column in db.table(table).columns}
+
+
+def test_panels_join_the_clarifying_question_asked_before_the_migration(tmp_path: Path) -> None:
+    """Migration 19 keeps the panel's buttons in the row of the clarifying question: a question
+    asked before it still waits for its answer, and one choice waits at a time."""
+    path, wait = tmp_path / "old.db", timedelta(minutes=10)
+    db = sqlite_utils.Database(path)
+    db.conn.create_function("adal_uid", 1, partial(user_key, b"key"))
+    migrate(db, MIGRATIONS[: [m.__name__ for m in MIGRATIONS].index("_m19_recent_panels")])
+    db["recent_choices"].insert({"uid": user_key(b"key", 7), "question": 3, "asked_at": now_text()})
+    db.close()
+    store = Store(path, "key")
+    assert store.schema_version == len(MIGRATIONS)
+    assert store.take_panel(7, max_age=wait) is None  # a question, left for its answer
+    assert store.take_recent_choice(7, max_age=wait) == 3
+    store.set_recent_choice(7, 4)
+    store.set_panel(7, ["l:kk|en", "l:ru|en"])  # in the question's place
+    assert store.take_recent_choice(7, max_age=wait) is None
+    store.set_panel(7, ["l:kk|en", "l:ru|en"])
+    shown = store.take_panel(7, max_age=wait)
+    assert shown is not None and shown.fresh and shown.action(2) == "l:ru|en"
+    assert shown.action(0) is shown.action(3) is None
+    assert store.take_panel(7, max_age=wait) is None  # read once
+    store.close()
 
 
 def test_a_migration_that_fails_half_way_leaves_nothing_behind(tmp_path: Path) -> None:

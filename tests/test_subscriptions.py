@@ -72,6 +72,25 @@ def test_subscribe_shows_topic_buttons_and_modes(dialog: Dialog) -> None:
     assert "✅ Gifts" in labels(reply) and "✅ At once" in labels(reply)
 
 
+def test_a_number_typed_after_the_panel_presses_its_button(dialog: Dialog) -> None:
+    """A users' probe: in Telegram, "2" after /subscribe was read as a question. It is the
+    panel's second button (Gifts), the press's pop-up leads the panel shown again as a new
+    message, and the next number chooses from that panel."""
+    dialog.handle_message(USER, "/subscribe")  # All topics, Gifts, About, at once, daily, weekly
+    (panel,) = dialog.handle_message(USER, "2")
+    assert dialog.store.subscriptions(USER.chat_id) == {"gifts"}
+    assert panel.text.startswith("You are subscribed to “Gifts”.\n\nYou get notices on: Gifts.")
+    assert not panel.toast and not panel.replaces
+    assert actions(panel)[:3] == ["s:*", "u:gifts", "s:about"]
+    dialog.handle_message(USER, "option 6")
+    assert dialog.store.delivery_mode(USER.chat_id) == "weekly"
+    (told,) = dialog.handle_message(USER, "9")
+    assert told.text == "There is no button 9: type a number from 1 to 6, or your question."
+    dialog.handle_message(USER, "what is a gift?")  # a question: the panel is no longer chosen
+    dialog.handle_message(USER, "2")
+    assert dialog.store.subscriptions(USER.chat_id) == {"gifts"}
+
+
 @pytest.mark.parametrize(
     ("user", "args", "mode"),
     [

@@ -356,7 +356,7 @@ class Answers(Feature):
                 "These are the anti-corruption rules I explain, by topic. Choose one, or ask "
                 "your question in your own words:"
             )
-            return Reply(prompt, self._topic_rows(turn))
+            return Reply(prompt, self._topic_rows(turn), numbered=True)
         if smalltalk.names_domain(folded):
             return self._not_in_base(turn)
         return self._off_topic(turn)
@@ -632,7 +632,7 @@ class Answers(Feature):
         auto = Button(
             CHECK * (turn.chosen is None) + turn._("Auto: the language I write in"), f"l:{AUTO}"
         )
-        return [Reply(prompt, (languages, (auto,)))]
+        return [Reply(prompt, (languages, (auto,)), numbered=True)]
 
     def topics(self, turn: Turn, args: str) -> list[Reply]:
         """The topics, as buttons; ``/topics 2`` or ``/topics подарки`` opens the one named
@@ -654,7 +654,7 @@ class Answers(Feature):
             if asked
             else turn._("Choose a topic:")
         )
-        return [Reply(prompt, rows)]
+        return [Reply(prompt, rows, numbered=True)]
 
     # buttons --------------------------------------------------------------------------------
 
@@ -739,7 +739,7 @@ class Answers(Feature):
             return self.topics(turn, "")
         rows = tuple((entry_button(e, turn.lang),) for e in entries)
         heading = f"**{escape(topic.names[turn.lang])}**"
-        return [Reply(heading + "\n\n" + turn._("Choose a question:"), rows)]
+        return [Reply(heading + "\n\n" + turn._("Choose a question:"), rows, numbered=True)]
 
     # helpers --------------------------------------------------------------------------------
 

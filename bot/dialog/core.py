@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from datetime import timedelta
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
+from bot.dialog.choices import no_such_button, typed_number
 from bot.dialog.reply import InlineResult, Reply, UserRef, split_language
 from bot.dialog.turn import (
     COMMAND_RE,
@@ -26,11 +28,12 @@ from bot.kb import DEFAULT_LANG, Lang
 from bot.kb.markup import escape
 from bot.library import Library, Reload
 from bot.matching.layout import to_latin_layout
-from bot.store import Store
+from bot.store import Panel, Store
 
 log = logging.getLogger(__name__)
 
 COMMAND_CUTOFF = 75.0  # similarity (0-100) of an unknown command to one it may misspell
+PANEL_TIMEOUT = timedelta(minutes=30)  # a number typed this long after a panel picks none
 
 
 class Typed(NamedTuple):
@@ -51,6 +54,11 @@ class Dialog:
     watches it off the dialog's thread (:meth:`Library.refresh`) and, where it tells the user,
     asks :meth:`reloaded` what to say. Every button leaves marked with the language of its
     message (see :mod:`bot.dialog.reply`), and a pressed one is answered in that language.
+
+    The buttons of a panel (a ``numbered`` reply: /language, /subscribe, /topics) are kept in
+    the store: a number typed next ("2", "вариант 2") presses the one it numbers, as the
+    terminal chat's typed numbers do, where Telegram shows no numbers; any other message or
+    press forgets them.
     """
 
     def __init__(
@@ -118,12 +126,15 @@ class Dialog:
         the message it replies to, if any. Never raises."""
         try:
             self._note(user)
-            return self._message(user, clean_text(text), reply_to)
+            shown = self.store.take_panel(user.chat_id, max_age=PANEL_TIMEOUT)  # read once
+            return self._shown(user, self._message(user, clean_text(text), reply_to, shown))
         except Exception:
             log.exception("dialog failed on a message")
             return self._failure(user)
 
-    def _message(self, user: UserRef, text: str, reply_to: int | None) -> list[Reply]:
+    def _message(
+        self, user: UserRef, text: str, reply_to: int | None, shown: Panel | None
+    ) -> list[Reply]:
         command = self._typed(text)
         turn = replace(self.turn(user), reply_to=reply_to)
         if command:  # /cancel says what it cancelled
@@ -134,6 +145,8 @@ class Dialog:
                 dropped = any([feature.cancelled(turn) for feature in self.features]) or dropped
             turn = replace(turn, interrupted=dropped)
             return _marked(self._command(turn, command.name, command.args), turn)
+        if shown is not None and (number := typed_number(text)) is not None:
+            return self._typed_press(turn, shown, number)
         for feature in self.features:
             replies = feature.text(turn, text)
             if replies is not None:
@@ -147,17 +160,32 @@ class Dialog:
         """A pressed button (its callback data). Never raises."""
         try:
             self._note(user)
-            action, lang = split_language(action)
-            prefix, _, payload = action.partition(":")
-            handler = self._buttons.get(prefix)
-            turn = self.turn(user, lang)
-            if handler is None:
-                return turn.out_of_date()
-            self._interrupt(turn)
-            return _marked(handler(turn, payload), turn)
+            self.store.take_panel(user.chat_id, max_age=PANEL_TIMEOUT)  # a press forgets it too
+            return self._shown(user, self._press(user, action))
         except Exception:
             log.exception("dialog failed on a button (prefix %r)", action.partition(":")[0])
             return self._failure(user)
+
+    def _press(self, user: UserRef, data: str) -> list[Reply]:
+        """The replies to the button ``data``, in the language it is marked with."""
+        action, lang = split_language(data)
+        prefix, _, payload = action.partition(":")
+        handler = self._buttons.get(prefix)
+        turn = self.turn(user, lang)
+        if handler is None:
+            return turn.out_of_date()
+        self._interrupt(turn)
+        return _marked(handler(turn, payload), turn)
+
+    def typed_action(self, user: UserRef, text: str) -> str | None:
+        """The button (its data) that a typed message would press: a number just after a
+        panel (see :meth:`handle_message`); nothing changes, so that an adapter can check
+        first who may press it."""
+        number = typed_number(clean_text(text))
+        if number is None:
+            return None
+        shown = self.store.panel(user.chat_id, max_age=PANEL_TIMEOUT)
+        return shown.action(number) if shown is not None and shown.fresh else None
 
     def handle_non_text(self, user: UserRef, reply_to: int | None = None) -> list[Reply]:
         """A sticker, photo, voice message or file; ``reply_to`` is the id of the message it
@@ -252,6 +280,32 @@ class Dialog:
                     return opened
         return command.handler(turn, args.strip())
 
+    def _typed_press(self, turn: Turn, shown: Panel, number: int) -> list[Reply]:
+        """A number typed just after the panel ``shown``: the button it numbers pressed, the
+        replies new messages; a panel shown too long ago, or a number it has no button for
+        (the panel still waits for one then), said so in the panel's language."""
+        lang = split_language(shown.actions[0])[1]
+        _ = turn.in_lang(lang)._ if lang else turn._
+        if not shown.fresh:
+            too_old = _(
+                "The buttons I showed are over {minutes} minutes old, so a typed number no "
+                "longer chooses one: press the button, or open the list again.",
+                minutes=PANEL_TIMEOUT // timedelta(minutes=1),
+            )
+            return [Reply(escape(too_old))]
+        action = shown.action(number)
+        if action is None:
+            self.store.set_panel(turn.user.chat_id, shown.actions)
+            return [Reply(escape(no_such_button(_, number, len(shown.actions))))]
+        return [r for r in map(_as_message, self._press(turn.user, action)) if r.text]
+
+    def _shown(self, user: UserRef, replies: list[Reply]) -> list[Reply]:
+        """``replies``, their buttons kept for a number typed next when one is ``numbered``."""
+        actions = [button.action for reply in replies for row in reply.buttons for button in row]
+        if actions and any(reply.numbered for reply in replies):
+            self.store.set_panel(user.chat_id, actions)
+        return replies
+
     def _failure(self, user: UserRef) -> list[Reply]:
         try:
             lang = self.language(user)
@@ -264,6 +318,14 @@ class Dialog:
 def _split(match: re.Match[str] | None) -> Typed | None:
     """The command a match of COMMAND_RE names (lower-cased) with its arguments."""
     return Typed(match.group(1).lower(), match.group(2) or "") if match else None
+
+
+def _as_message(reply: Reply) -> Reply:
+    """A reply to a button pressed by typing its number, as a new message: its pop-up (the
+    press's confirmation, "This button is out of date.") in its text, no click to show it."""
+    told = escape(reply.toast) if reply.toast and reply.toast != reply.text else ""
+    text = "\n\n".join(part for part in (told, reply.text) if part)
+    return replace(reply, text=text, toast=None, edit=False, in_place=False, replaces=False)
 
 
 def _marked(replies: list[Reply], turn: Turn) -> list[Reply]:

@@ -65,7 +65,9 @@ class Reply:
     ``edit``): only the pressed button's row becomes ``buttons``; the other rows stay as they
     are, in their order (a vote's 👍 👎 give way to a thank-you under the same questions).
     ``replaces``: the pressed message becomes this one, text and buttons (a panel shown again
-    with the press applied); a new message where there is none to replace.
+    with the press applied); a new message where there is none to replace. ``numbered``: its
+    buttons are choices that a number typed next ("2", "вариант 2") picks, counted in reading
+    order over the replies shown with it (see :class:`bot.dialog.core.Dialog`).
     """
 
     text: str
@@ -74,6 +76,7 @@ class Reply:
     edit: bool = False
     in_place: bool = False
     replaces: bool = False
+    numbered: bool = False
 
     def __post_init__(self) -> None:
         if any(len(row) > ROW_LIMIT for row in self.buttons):

@@ -590,4 +590,4 @@ class Subscriptions(Feature):
                 Button(tick * (mode == "weekly") + _("Weekly digest"), "d:weekly"),
             )
         )
-        return Reply(text, tuple(rows), toast=toast)
+        return Reply(text, tuple(rows), toast=toast, numbered=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from bot.errors import OneLineError
 from bot.store.case_mail import TO_EXPERTS, CaseMailRow, Mail
 from bot.store.cases import OPEN_STATES, Case, Cases
-from bot.store.clarify import Clarifications
+from bot.store.clarify import Clarifications, Panel
 from bot.store.feedback import Feedback
 from bot.store.flows import Flows
 from bot.store.journal import JournaledDatabase, Statement, describe, disk_error
@@ -68,6 +68,7 @@ __all__ = [
     "Holder",
     "KeyMismatch",
     "Mail",
+    "Panel",
     "Store",
     "StoreError",
     "describe",

@@ -1,17 +1,34 @@
 """Clarifying questions: the entries offered when the bot could not decide, and the one the
 person chose. No text and no user are kept with them: only which entries people confuse.
-Which question a user was asked last is kept apart, under their key, for minutes."""
+The numbered choice a user was shown last, a clarifying question or a panel's buttons, is kept
+apart, under their key, for minutes."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from bot.store.tables import Tables, now_text
 
 
+@dataclass(frozen=True)
+class Panel:
+    """The buttons of a panel a user was shown (their actions, in reading order), and whether
+    it was shown recently enough for a typed number to press one."""
+
+    actions: tuple[str, ...]
+    fresh: bool
+
+    def action(self, number: int) -> str | None:
+        """The action of button ``number`` (from 1); None when the panel has no such button."""
+        return self.actions[number - 1] if 0 < number <= len(self.actions) else None
+
+
 class Clarifications(Tables):
     """Clarifying questions: the entries offered and the one chosen (no text, no user), and
-    the one each user was asked last."""
+    the numbered choice each user was shown last: a clarifying question or a panel."""
 
     def ask_clarification(self, offered: tuple[str, ...]) -> int:
         """Record that ``offered`` were offered to choose from; returns the question's id."""
@@ -30,14 +47,53 @@ class Clarifications(Tables):
         return tuple(str(row[0]).split(",")) if row else ()
 
     def set_recent_choice(self, chat_id: int, question: int) -> None:
-        """Remember that the user was just asked clarifying ``question`` (under their key)."""
-        self._set_user_row("recent_choices", chat_id, question=question, asked_at=now_text())
+        """Remember that the user was just asked clarifying ``question`` (under their key), in
+        place of a panel shown before."""
+        self._set_user_row(
+            "recent_choices", chat_id, question=question, buttons=None, asked_at=now_text()
+        )
 
     def take_recent_choice(self, chat_id: int, *, max_age: timedelta) -> int | None:
-        """The clarifying question the user was asked last, if within ``max_age``; forgotten
-        once read (the next message answers it or is another question)."""
+        """The clarifying question the user was asked last, if within ``max_age`` (and no panel
+        was shown since); forgotten once read (the next message answers it or is another
+        question)."""
         row = self._take_user_row("recent_choices", "question", chat_id, max_age)
-        return None if row is None else int(str(row[0]))
+        return None if row is None or row[0] is None else int(str(row[0]))
+
+    def set_panel(self, chat_id: int, actions: Sequence[str]) -> None:
+        """Remember the buttons of the panel just shown to the user (their actions, in reading
+        order), in place of a clarifying question asked before."""
+        self._set_user_row(
+            "recent_choices",
+            chat_id,
+            question=None,
+            buttons=json.dumps(list(actions)),
+            asked_at=now_text(),
+        )
+
+    def panel(self, chat_id: int, *, max_age: timedelta) -> Panel | None:
+        """The panel the user was shown last, fresh when within ``max_age``; None when the
+        numbered choice shown last is none, or a clarifying question."""
+        row = self.db.execute(
+            "SELECT buttons, asked_at FROM recent_choices WHERE uid = ? AND buttons IS NOT NULL",
+            [self.uid(chat_id)],
+        ).fetchone()
+        if row is None:
+            return None
+        fresh = datetime.fromisoformat(str(row[1])) >= datetime.now(UTC) - max_age
+        return Panel(tuple(map(str, json.loads(str(row[0])))), fresh)
+
+    def take_panel(self, chat_id: int, *, max_age: timedelta) -> Panel | None:
+        """:meth:`panel`, forgotten once read (the next message chooses from it or is something
+        else); a clarifying question asked last is left for its answer."""
+        shown = self.panel(chat_id, max_age=max_age)
+        if shown is not None:
+            with self.db.atomic():
+                self.db.execute(
+                    "DELETE FROM recent_choices WHERE uid = ? AND buttons IS NOT NULL",
+                    [self.uid(chat_id)],
+                )
+        return shown
 
     def choose(self, question: int, number: int) -> str | None:
         """Record that option ``number`` of clarifying ``question`` was chosen; its entry id,

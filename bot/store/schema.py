@@ -326,6 +326,13 @@ def _m18_send_requests(db: sqlite_utils.Database) -> None:
     db.table("send_requests").create({"uid": int, "notice_id": str, "asked_at": str}, pk="uid")
 
 
+def _m19_recent_panels(db: sqlite_utils.Database) -> None:
+    """The buttons of the panel each user was shown last (/language, /subscribe, /topics), in
+    the row of the clarifying question asked last: one numbered choice waits at a time, and a
+    typed "2" picks from it."""
+    db.execute("ALTER TABLE recent_choices ADD COLUMN buttons TEXT")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_users_feedback,
     _m2_subscriptions_outbox,
@@ -345,6 +352,7 @@ MIGRATIONS: list[Migration] = [
     _m16_forget_requests,
     _m17_digest_hour,
     _m18_send_requests,
+    _m19_recent_panels,
 ]
 
 

@@ -176,7 +176,8 @@ async def _group_admin_refusal(
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer a question or a command."""
+    """Answer a question or a command; in a group, a change of its subscriptions (a command, or
+    a number typed for a button of the panel) is refused to a member who is no administrator."""
     user = user_ref(update, context)
     message = update.effective_message
     text = message.text if message else None
@@ -184,9 +185,16 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reply_to = replied.message_id if replied else None
     metrics_of(context).count("messages")
     refusal = None
+    chat = update.effective_chat
     command = dialog_of(context).command(text or "")  # "/подписка" too: as the dialog reads it
     if command and command.name in GROUP_ADMIN_COMMANDS:
         refusal = await _group_admin_refusal(update, context, user)
+    elif chat is not None and chat.type != ChatType.PRIVATE:  # "1" after /subscribe: s:*
+        typed = partial(dialog_of(context).typed_action, user, text or "")
+        pressed = await in_store(context, typed)
+        action, lang = split_language(pressed or "")
+        if action.partition(":")[0] in GROUP_ADMIN_BUTTONS:
+            refusal = await _group_admin_refusal(update, context, user, lang)
     handle = partial(dialog_of(context).handle_message, user, text or "", reply_to)
     replies = [Reply(refusal)] if refusal else await in_store(context, handle)
     await send_replies(context.bot, user.chat_id, replies)
