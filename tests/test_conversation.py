@@ -674,6 +674,33 @@ def test_how_long_one_has_is_asked_of_the_answer_just_given(dialog: Dialog, user
     assert _answered(dialog.handle_message(user, HAND_OVER_WHEN[user])) == GIFTS
 
 
+MUCH_TIME_LEFT = {
+    RU: "сколько у нас времени?",
+    EN: "how much time do we have?",
+    KK: "қанша уақытымыз бар?",
+}
+VAGUE = {RU: "нет конкретики по сумме", EN: "no specifics on the amount", KK: "нақтырақ айтыңызшы"}
+
+
+@pytest.mark.parametrize("user", [RU, EN, KK], ids=["ru", "en", "kk"])
+def test_the_answer_is_followed_up_after_a_cancelled_thumbs_down(
+    dialog: Dialog, user: UserRef
+) -> None:
+    """Round 40's probe: after /cancel from the 👎 prompt, «нет конкретики по сумме» and "how
+    much time do we have?" got the off-topic refusal. The answer still counts there (as
+    without the 👎); they got it just after the answer too: "much" was no word of a time limit
+    asked, and «конкретики» tied nothing to the answer. They ask about it: its time limit
+    quoted, or said to be unclear, with its topic's questions."""
+    (answer,) = dialog.handle_message(user, "/start relatives-same-agency")
+    dialog.handle_button(user, button(answer, "f:-:relatives-same-agency").action)
+    dialog.handle_message(user, "/cancel")
+    assert dialog.store.comment_request(user.chat_id) is None
+    (quoted,) = dialog.handle_message(user, MUCH_TIME_LEFT[user])
+    assert THREE_MONTHS[user] in to_plain(quoted.text)
+    (unclear,) = dialog.handle_message(user, VAGUE[user])
+    assert unclear.text.startswith(NOT_SURE[user]) and buttons(unclear)
+
+
 @pytest.mark.parametrize(
     ("user", "asked", "quoted"),
     [

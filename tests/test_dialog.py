@@ -1926,6 +1926,13 @@ def test_a_greeting_with_a_self_introduction_is_greeted(
         (RU, "бесполезный ответ"),  # these three were a 👍 ("полезный ответ", ...)
         (KK, "пайдасыз жауап"),
         (EN, "unhelpful answer"),
+        (RU, "не очень помогло"),  # round 40's probe: thanks ("помогло"; "не", "очень" aside)
+        (RU, "не особо помогло"),
+        (RU, "не совсем то"),
+        (EN, "not really helpful"),
+        (EN, "didn't really help"),
+        (KK, "онша көмектеспеді"),
+        (KK, "көп көмектеспеді"),
     ],
 )
 def test_didn_t_help_is_sorry_not_you_re_welcome(dialog: Dialog, user: UserRef, text: str) -> None:
@@ -1933,7 +1940,9 @@ def test_didn_t_help_is_sorry_not_you_re_welcome(dialog: Dialog, user: UserRef, 
     With no answer to rate they get "sorry I could not help"; just after an answer, a 👎 on
     it and "what was missing?" (the same as the button). Round 39's probe: "this did not
     help" got "not sure what you ask about my last answer", «ответ не помог» the off-topic
-    text, «жауап көмектеспеді» "I don't know", a typed 👎 with no answer "type in words"."""
+    text, «жауап көмектеспеді» "I don't know", a typed 👎 with no answer "type in words".
+    Round 40's: «не очень помогло» got "Пожалуйста!", "not really helpful" the off-topic
+    text, «онша көмектеспеді» "I don't know"."""
     lang = str(user.client_lang)
     (reply,) = dialog.handle_message(user, text)
     sorry = (
@@ -1964,6 +1973,10 @@ def test_didn_t_help_is_sorry_not_you_re_welcome(dialog: Dialog, user: UserRef, 
         (RU, "ответ помог", 1),  # the twins of the ways of saying it did not help
         (EN, "it did help", 1),
         (KK, "жауап көмектесті", 1),
+        (EN, "really helpful", 1),  # twins of round 40's "not really helpful", ...
+        (EN, "it really helped", 1),
+        (EN, "thanks, very helpful", 1),
+        (RU, "неплохой ответ", 1),  # was a 👎 ("плохой ответ")
     ],
 )
 def test_a_word_on_the_answer_just_given_is_feedback(
@@ -1984,6 +1997,21 @@ def test_a_word_on_the_answer_just_given_is_feedback(
         assert reply.text == _said(dialog, lang, "Thank you for the feedback!")
         assert votes == [vote]
     assert not reply.buttons
+
+
+@pytest.mark.parametrize(
+    ("user", "text"), [(RU, "спасибо, помогло"), (RU, "очень помогло"), (KK, "рахмет, көмектесті")]
+)
+def test_thanks_for_an_answer_is_no_thumbs_down(dialog: Dialog, user: UserRef, text: str) -> None:
+    """Round 40 read «не очень помогло» and «онша көмектеспеді» as a 👎: thanks for the
+    answer just given, a few letters from them, is still "you are welcome", no vote."""
+    lang = str(user.client_lang)
+    dialog.handle_message(user, {"ru": GIFTS_RU, "kk": GIFTS_KK}[lang])
+    (reply,) = dialog.handle_message(user, text)
+    welcome = "You are welcome! Ask another question any time."
+    assert reply.text == _said(dialog, lang, welcome)
+    assert list(dialog.store.db["feedback"].rows) == []
+    assert dialog.store.comment_request(user.chat_id) is None
 
 
 def test_thanks_for_the_help_in_kazakh_is_thanks(dialog: Dialog) -> None:

@@ -369,8 +369,9 @@ class SmallTalk:
     def asks_deadline(self, text: str) -> bool:
         """True when ``text`` asks for a time limit and nothing else ("какой срок?", "what is
         the deadline?", «мерзімі қандай?»): its words are those of a time limit, follow-up
-        words, question words and function words."""
-        return self._asks_only(text, self._asks_deadline, ALL_LANGUAGE_WORDS)
+        words, question words, intensifiers ("how much time do we have?") and function
+        words."""
+        return self._asks_only(text, self._asks_deadline, ALL_LANGUAGE_WORDS | self._intensifiers)
 
     def _asks_only(
         self, text: str, asked: frozenset[str], also: frozenset[str] = frozenset()
