@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bot.kb.model import Entry, KnowledgeBase, LangText
 from bot.matching import Matcher, MatchResult
 from bot.matching import matcher as matcher_module
+from bot.matching import smalltalk as smalltalk_module
 from bot.matching.common_words import everyday_share, is_common_english
 from bot.matching.config import DEFAULT
 from bot.matching.index import Synonyms, content_words
@@ -809,3 +810,17 @@ def test_a_boss_demanding_a_sum_is_told_where_to_report(bundled: Matcher, text: 
     assert "extortion-demand" in bundled.index.concepts_in(bundled.folded(text))
     result = bundled.match(text)
     assert (result.entry_id or result.suggestions[0]) == "report-corruption"
+
+
+def test_a_text_past_every_phrases_reach_is_compared_with_none(bundled: Matcher) -> None:
+    """Small talk compares a text only with the phrases its length lets it be alike to; past
+    the longest phrase's reach (a story) with none, and without looking through them."""
+    phrases = bundled.smalltalk._closest_phrase
+    reach = phrases._reach
+    longest = max(map(len, phrases._phrases))
+    assert longest < reach < 2 * longest
+    for size in range(1, reach + 40):
+        near = [p for p in phrases._phrases if smalltalk_module._may_reach(size, len(p))]
+        assert bool(near) == (size <= reach), size
+    assert phrases.closest("спасибо " * 40) is None
+    assert 320 not in phrases._of_length  # no phrase was looked through for it

@@ -130,19 +130,31 @@ class _Closest:
     def __init__(self, phrases: Iterable[str]) -> None:
         self._phrases = tuple(phrases)
         self._of_length: dict[int, tuple[str, ...]] = {}  # in the phrases' order: same ties
+        # the longest text any phrase may reach (the longest phrase's reach is the farthest):
+        # a longer one, a story, is compared with none
+        longest = max(map(len, self._phrases), default=0)
+        self._reach = longest
+        while _may_reach(self._reach + 1, longest):
+            self._reach += 1
 
     def closest(self, text: str) -> str | None:
         """The phrase closest to ``text`` (the first of those alike), if close enough."""
         size = len(text)
+        if size > self._reach:
+            return None
         near = self._of_length.get(size)
-        if near is None:  # a margin of 1 below the cutoff: rounding never drops a phrase
+        if near is None:
             near = self._of_length[size] = tuple(
-                phrase
-                for phrase in self._phrases
-                if 200 * min(size, len(phrase)) >= (PHRASE_CUTOFF - 1) * (size + len(phrase))
+                phrase for phrase in self._phrases if _may_reach(size, len(phrase))
             )
         best = process.extractOne(text, near, scorer=fuzz.ratio, score_cutoff=PHRASE_CUTOFF)
         return best[0] if best is not None else None
+
+
+def _may_reach(size: int, length: int) -> bool:
+    """Whether texts of ``size`` and ``length`` characters may be PHRASE_CUTOFF alike (see
+    :class:`_Closest`); a margin of 1 below the cutoff: rounding never drops a phrase."""
+    return 200 * min(size, length) >= (PHRASE_CUTOFF - 1) * (size + length)
 
 
 class SmallTalk:
