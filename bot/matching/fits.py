@@ -133,8 +133,9 @@ class QuestionTable(WithCaches):
         similarity_share * similarity, times what a word left over on both sides keeps
         ("penalty for insulting an officer" against "penalty for attacking an officer" is a
         different question in the same frame). It never decreases as similarity grows, so with
-        similarity 1 it bounds the fit: the string similarity, the costly part, is left for the
-        questions that may still beat the best."""
+        the most similarity the two lengths allow (2 * shorter / both) it bounds the fit: the
+        string similarity, the costly part, is left for the questions that may still beat the
+        best, and stops early below what would."""
         entries = list(coverage)
         best = dict.fromkeys(entries, 0.0)
         words = [(weight, hits) for weight, hits in words if len(hits.questions)]
@@ -160,7 +161,7 @@ class QuestionTable(WithCaches):
         candidates = np.concatenate([self._ranges[e] for e in entries])
         reaches = reached[candidates]
         at = candidates[reaches]
-        ends = np.cumsum(reaches)[np.cumsum(self._counts[entries]) - 1]
+        ends = np.cumsum(np.concatenate(([0], reaches)))[np.cumsum(self._counts[entries])]
         share = np.zeros(len(self._ranges), dtype=np.float64)
         share[entries] = [coverage[e] for e in entries]
         by_entry = shares.entry * share[self._entry_of[at]]
