@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 
 from bot.kb.model import LANGS
 from bot.matching import Matcher
+from bot.matching import fits as fits_module
 from bot.matching import matcher as matcher_module
 from bot.matching.fits import Shares
 from bot.matching.function_words import ALL_STOPWORDS
@@ -81,7 +82,13 @@ def _plain_fit(
     return (by_words + share * contained + config.similarity_share * alike) * kept
 
 
-def test_best_fits_are_the_plain_formulas_maximum(bundled: Matcher, messages: list[str]) -> None:
+@pytest.mark.parametrize("large", [False, True])
+def test_best_fits_are_the_plain_formulas_maximum(
+    bundled: Matcher, messages: list[str], large: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a small table and as a large one does it (each word's hits cut to the candidates'
+    questions and slots first)."""
+    monkeypatch.setattr(fits_module, "LARGE_TABLE", 0 if large else fits_module.LARGE_TABLE)
     index = bundled.index
     rng = random.Random(3)
     checked = 0

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 FloatArray = np.ndarray
 IntArray = np.ndarray
 HITS_CACHED = 16384  # the question hits of this many words' keys are kept
+# over this many questions, a word's hits are first cut to the candidates' questions (on the
+# bundled base's 2,700 the whole arrays cost less than cutting them; at 100 times it, more)
+LARGE_TABLE = 50_000
 
 
 @dataclass(frozen=True)
@@ -86,11 +89,15 @@ class QuestionTable(WithCaches):
             self._ranges.append(np.arange(start, len(texts), dtype=np.int64))
         self._texts = texts
         self._counts = np.array([len(r) for r in self._ranges], dtype=np.int64)
+        self._first = np.array([r[0] if len(r) else 0 for r in self._ranges], dtype=np.int64)
         # the length of each text with its words sorted, as the string similarity compares them
         self._lengths = np.array([_sorted_length(text) for text in texts], dtype=np.float64)
         self._entry_of = np.array(entry_of, dtype=np.int64)
         self._sizes = np.array(sizes, dtype=np.float64)
         self._slot_question = np.array(slot_question, dtype=np.int64)
+        # each question's first slot (and the slot after the last): a range of questions is
+        # a range of slots
+        self._first_slot = np.searchsorted(self._slot_question, np.arange(len(texts) + 1))
         self._slot_weight = np.array(slot_weight, dtype=np.float64)
         self._questions_of = {k: np.array(v, dtype=np.int64) for k, v in questions_of.items()}
         self._slots_of = {k: np.array(v, dtype=np.int64) for k, v in slots_of.items()}
@@ -114,7 +121,21 @@ class QuestionTable(WithCaches):
         questions = np.concatenate([q for q, _ in found])
         similarity = np.concatenate([np.full(len(q), sim) for q, sim in found])
         kept, first = np.unique(questions, return_index=True)
-        return Hits(kept, similarity[first], np.concatenate(slots))
+        return Hits(kept, similarity[first], np.sort(np.concatenate(slots)))
+
+    def _within(
+        self, words: Sequence[tuple[float, Hits]], entries: Sequence[int]
+    ) -> list[tuple[float, Hits]]:
+        """``words``' hits cut to the questions (and slots) of ``entries``, in their order."""
+        ordered = np.sort(np.asarray(entries, dtype=np.int64))
+        low, high = self._first[ordered], self._first[ordered] + self._counts[ordered]
+        slot_low, slot_high = self._first_slot[low], self._first_slot[high]
+        cut = []
+        for weight, hits in words:
+            at = _within(hits.questions, low, high)
+            slots = hits.slots[_within(hits.slots, slot_low, slot_high)]
+            cut.append((weight, Hits(hits.questions[at], hits.similarity[at], slots)))
+        return cut
 
     def best_fits(
         self,
@@ -142,6 +163,9 @@ class QuestionTable(WithCaches):
         if not words or not entries or total <= 0:
             return best
         count = len(self._texts)
+        large = count > LARGE_TABLE
+        if large:
+            words = self._within(words, entries)
         # the weight of the message each question explains, summed word by word in order
         reaching = np.concatenate([h.questions for _, h in words])
         weights = np.bincount(
@@ -151,9 +175,13 @@ class QuestionTable(WithCaches):
         )
         reached = np.bincount(reaching, minlength=count) > 0
         # the weight of each question's slots found, summed in the slots' order
-        found = np.zeros(len(self._slot_weight), dtype=bool)
-        found[np.concatenate([h.slots for _, h in words])] = True
-        slots = np.flatnonzero(found)
+        every = np.concatenate([h.slots for _, h in words])
+        if large:  # the slots found are few beside the table's
+            slots = np.unique(every)
+        else:
+            found = np.zeros(len(self._slot_weight), dtype=bool)
+            found[every] = True
+            slots = np.flatnonzero(found)
         parts = np.bincount(
             self._slot_question[slots], weights=self._slot_weight[slots], minlength=count
         )
@@ -215,3 +243,19 @@ def _sorted_length(text: str) -> int:
     """The length of ``text`` as token-sort similarity compares it: its words, one space apart."""
     words = text.split()
     return sum(map(len, words)) + max(len(words) - 1, 0)
+
+
+def spans(starts: IntArray, lengths: IntArray) -> IntArray:
+    """The positions of each span (``starts[i]``, ``starts[i]`` + 1, … ``lengths[i]`` of them),
+    one span after the other."""
+    found: IntArray = np.arange(lengths.sum()) + np.repeat(
+        starts - np.cumsum(lengths) + lengths, lengths
+    )
+    return found
+
+
+def _within(values: IntArray, low: IntArray, high: IntArray) -> IntArray:
+    """The places of the sorted ``values`` that fall in one of the ranges [low, high) (sorted,
+    apart), in order."""
+    starts = np.searchsorted(values, low)
+    return spans(starts, np.searchsorted(values, high) - starts)

@@ -19,6 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from bot.matching.caching import WithCaches
+from bot.matching.fits import spans
 from bot.matching.reading import WORDS_CACHED
 
 SIZE = 3
@@ -94,8 +95,8 @@ class EntryProfiles(WithCaches):
         order = np.argsort(first)
         numbers, counts = numbers[order], counts[order]
         tf = self._weights[np.minimum(counts, _MAX_COUNT - 1)]
-        for at in np.flatnonzero(counts >= _MAX_COUNT).tolist():
-            tf[at] = 1 + math.log(int(counts[at]))
+        for many in np.flatnonzero(counts >= _MAX_COUNT).tolist():
+            tf[many] = 1 + math.log(int(counts[many]))
         idf = self._idf_of[numbers]
         query = tf * idf
         norm = math.sqrt(float(np.cumsum(query * query)[-1])) if len(query) else 0.0
@@ -106,9 +107,7 @@ class EntryProfiles(WithCaches):
             weighted = query * idf / norm
             starts, ends = self._start[numbers], self._start[numbers + 1]
             lengths = ends - starts
-            at = np.arange(lengths.sum()) + np.repeat(
-                starts - np.cumsum(lengths) + lengths, lengths
-            )
+            at = spans(starts, lengths)
             # summed piece by piece in the message's order, as a loop over its pieces would
             sums = np.bincount(
                 self._profile[at],
