@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -25,15 +25,35 @@ from rapidfuzz import fuzz
 from bot.matching.caching import WithCaches
 from bot.matching.config import MatchConfig
 
-if TYPE_CHECKING:
-    from bot.matching.index import Question
-
 FloatArray = np.ndarray
 IntArray = np.ndarray
 HITS_CACHED = 16384  # the question hits of this many words' keys are kept
 # over this many questions, a word's hits are first cut to the candidates' questions (on the
 # bundled base's 2,700 the whole arrays cost less than cutting them; at 100 times it, more)
 LARGE_TABLE = 50_000
+
+
+class Slot(Protocol):
+    """One content word of a question (:class:`~bot.matching.index.Slot`)."""
+
+    @property
+    def keys(self) -> frozenset[str]: ...
+
+    @property
+    def weight(self) -> float: ...
+
+
+class Question(Protocol):
+    """One way of asking for an entry, as indexed (:class:`~bot.matching.index.Question`)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def total(self) -> float: ...
+
+    @property
+    def slots(self) -> Sequence[Slot]: ...
 
 
 @dataclass(frozen=True)
