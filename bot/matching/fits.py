@@ -90,9 +90,9 @@ class QuestionTable(WithCaches):
         slot_weight: list[float] = []
         questions_of: dict[str, list[int]] = {}
         slots_of: dict[str, list[int]] = {}
-        self._ranges: list[IntArray] = []
+        counts: list[int] = []
         for entry, questions in enumerate(entry_questions):
-            start = len(texts)
+            counts.append(len(questions))
             for question in questions:
                 number = len(texts)
                 texts.append(question.text)
@@ -106,10 +106,10 @@ class QuestionTable(WithCaches):
                             found.append(number)
                     slot_question.append(number)
                     slot_weight.append(slot.weight)
-            self._ranges.append(np.arange(start, len(texts), dtype=np.int64))
         self._texts = texts
-        self._counts = np.array([len(r) for r in self._ranges], dtype=np.int64)
-        self._first = np.array([r[0] if len(r) else 0 for r in self._ranges], dtype=np.int64)
+        # each entry's questions are in a row: its first and how many
+        self._counts = np.array(counts, dtype=np.int64)
+        self._first = np.cumsum([0, *counts[:-1]], dtype=np.int64)
         # the length of each text with its words sorted, as the string similarity compares them
         self._lengths = np.array([_sorted_length(text) for text in texts], dtype=np.float64)
         self._entry_of = np.array(entry_of, dtype=np.int64)
@@ -206,11 +206,11 @@ class QuestionTable(WithCaches):
             self._slot_question[slots], weights=self._slot_weight[slots], minlength=count
         )
         # the questions the message reaches, entry by entry in the order of ``entries``
-        candidates = np.concatenate([self._ranges[e] for e in entries])
+        candidates = spans(self._first[entries], self._counts[entries])
         reaches = reached[candidates]
         at = candidates[reaches]
         ends = np.cumsum(np.concatenate(([0], reaches)))[np.cumsum(self._counts[entries])]
-        share = np.zeros(len(self._ranges), dtype=np.float64)
+        share = np.zeros(len(self._counts), dtype=np.float64)
         share[entries] = [coverage[e] for e in entries]
         by_entry = shares.entry * share[self._entry_of[at]]
         own = weights[at] / total

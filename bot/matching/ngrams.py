@@ -62,10 +62,11 @@ class EntryProfiles(WithCaches):
         documents = Counter(piece for profile in profiles for piece in profile)
         total = len(profiles)
         self._number = {piece: number for number, piece in enumerate(documents)}
-        self._idf = [math.log((1 + total) / (1 + n)) + 1 for n in documents.values()]
-        self._tf = [0.0, *(1 + math.log(n) for n in range(1, _MAX_COUNT))]
+        idf = [math.log((1 + total) / (1 + n)) + 1 for n in documents.values()]
+        tf = [0.0, *(1 + math.log(n) for n in range(1, _MAX_COUNT))]
         self._scale = np.array(
-            [1 / (self._norm(profile) or 1.0) for profile in profiles], dtype=np.float64
+            [1 / (_norm(profile, tf, idf, self._number) or 1.0) for profile in profiles],
+            dtype=np.float64,
         )
         # piece by piece: the profiles with it (in order) and its count in each, capped
         found: list[list[tuple[int, int]]] = [[] for _ in documents]
@@ -75,8 +76,8 @@ class EntryProfiles(WithCaches):
         self._start = np.cumsum([0, *map(len, found)], dtype=np.int64)
         self._profile = np.array([at for one in found for at, _ in one], dtype=np.int32)
         self._count = np.array([n for one in found for _, n in one], dtype=np.uint8)
-        self._weights = np.array(self._tf, dtype=np.float64)
-        self._idf_of = np.array(self._idf, dtype=np.float64)
+        self._weights = np.array(tf, dtype=np.float64)  # a count's weight: 1 + log(count)
+        self._idf_of = np.array(idf, dtype=np.float64)
         self._caches()
 
     def _caches(self) -> None:
@@ -120,11 +121,11 @@ class EntryProfiles(WithCaches):
             for entry in entries
         }
 
-    def _norm(self, profile: Counter[str]) -> float:
-        tf, idf, number = self._tf, self._idf, self._number
-        return math.sqrt(
-            sum(
-                (tf[min(n, _MAX_COUNT - 1)] * idf[number[piece]]) ** 2
-                for piece, n in profile.items()
-            )
-        )
+
+def _norm(
+    profile: Counter[str], tf: list[float], idf: list[float], number: dict[str, int]
+) -> float:
+    """The length of a profile's tf-idf vector (counts capped as the profiles keep them)."""
+    return math.sqrt(
+        sum((tf[min(n, _MAX_COUNT - 1)] * idf[number[piece]]) ** 2 for piece, n in profile.items())
+    )
