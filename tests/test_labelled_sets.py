@@ -26,7 +26,7 @@ GATED = [
     "fresh9",
     "fresh10",
     "fresh11",
-    "fresh26",
+    "fresh27",
     "fresh-everyday",
 ]  # held out: never tuned on, never copied into the base
 # written blind, never trained on: they decide what lands (train27 and train28 since round 27,
@@ -34,7 +34,7 @@ GATED = [
 # since round 36: fresh21, held out in round 35, whose misses were read, train45 since round 37:
 # fresh22, held out in round 36, train46 since round 38: fresh23, held out in round 37,
 # train47 since round 39: fresh24, held out in round 38, train48 since round 40: fresh25,
-# held out in round 39);
+# held out in round 39, train49 since round 41: fresh26, held out in round 40);
 # train39 to train43 validated in rounds 31 to 37 and train since round 38
 VALIDATION = [
     "train19",
@@ -49,6 +49,7 @@ VALIDATION = [
     "train46",
     "train47",
     "train48",
+    "train49",
 ]
 EVERYDAY_WORDS = "everyday-negatives"  # single words (kind everyday-word), no questions
 SETS = [
