@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import math
-import random
-from collections import Counter
-
 import pytest
 
-from bot.matching.bayes import SMOOTHING, EntryModel
+from bot.matching.bayes import EntryModel
 from bot.matching.normalize import words
 
 HELP = ["what can i do now", "what should i do", "who do i complain to"]
@@ -49,39 +45,3 @@ def test_temperature_makes_the_model_less_sure(model: EntryModel) -> None:
 def test_a_word_counts_once_per_question() -> None:
     repeated = EntryModel([[["gift", "gift", "gift"]], [["gift"]]])
     assert repeated.posterior(["gift"], [0, 1], 1.0) == {0: 0.5, 1: 0.5}
-
-
-def _looped(
-    documents: list[list[list[str]]], features: list[str], entries: list[int], temperature: float
-) -> dict[int, float]:
-    """The log-likelihoods as a loop over per-entry counts gets them (the model before arrays)."""
-    counts = [
-        Counter(f for question in questions for f in set(question)) for questions in documents
-    ]
-    size = len({f for c in counts for f in c})
-    known = [f for f in features if any(f in c for c in counts)]
-    return {
-        e: (
-            sum(math.log(counts[e][f] + SMOOTHING) for f in known)
-            - len(known) * math.log(sum(counts[e].values()) + SMOOTHING * size)
-        )
-        / temperature
-        for e in entries
-    }
-
-
-def test_the_arrays_give_the_looped_log_likelihoods_exactly() -> None:
-    """Random entries and messages (repeated, unknown and absent features; any entry order)."""
-    rng = random.Random(3)
-    vocabulary = [f"w{n}" for n in range(150)]
-    documents = [
-        [rng.sample(vocabulary, rng.randint(1, 9)) for _ in range(rng.randint(1, 12))]
-        for _ in range(40)
-    ]
-    model = EntryModel(documents)
-    for _ in range(300):
-        features = [rng.choice([*vocabulary, "unknown"]) for _ in range(rng.randint(0, 60))]
-        entries = rng.sample(range(40), rng.randint(1, 12))
-        assert model.log_likelihoods(features, entries, 1.7) == _looped(
-            documents, features, entries, 1.7
-        )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
 
 from bot.matching import Matcher
-from bot.matching.boosting import Boosting, Forest, Tree, fit_trees, sigmoid
+from bot.matching.boosting import Boosting, fit_trees, log_odds, sigmoid
 from bot.matching.confidence import FEATURES, ConfidenceModel, _threshold, fit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,29 +81,7 @@ def test_trees_learn_what_no_single_threshold_can() -> None:
     labels = [(r[0] > 0.5) == (r[1] > 1.0) for r in rows]
     trees, bias = fit_trees(rows, labels, Boosting(rounds=60, depth=2, rate=0.3, min_leaf=5))
     for (s, w), right in zip(corners, [True, False, False, True], strict=True):
-        assert (sigmoid(Forest(trees, bias).log_odds([s, w])) > 0.5) == right
-
-
-def _walked(trees: tuple[Tree, ...], bias: float, values: list[float]) -> float:
-    """The log-odds as a plain loop gets them: each tree walked, its leaf added in order."""
-    total = bias
-    for tree in trees:
-        node = tree[0]
-        while len(node) == 4:
-            node = tree[node[2] if values[node[0]] <= node[1] else node[3]]
-        total += node[0]
-    return total
-
-
-def test_the_forest_arrays_give_the_walked_trees_log_odds_exactly() -> None:
-    """The shipped model on random rows, values on its thresholds included (ties go left)."""
-    model = ConfidenceModel.load()
-    forest = Forest(model.trees, model.bias)
-    cuts = [node[1] for tree in model.trees for node in tree if len(node) == 4]
-    rng = random.Random(7)
-    for _ in range(2000):
-        row = [rng.choice((rng.uniform(-1, 3), rng.choice(cuts), 0.0)) for _ in FEATURES]
-        assert forest.log_odds(row) == _walked(model.trees, model.bias, row)
+        assert (sigmoid(log_odds(trees, bias, [s, w])) > 0.5) == right
 
 
 def test_fitting_is_deterministic() -> None:

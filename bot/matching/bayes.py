@@ -17,10 +17,6 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-import numpy as np
-
-from bot.matching.spans import spans
-
 SMOOTHING = 0.5
 _MAX_COUNT = 4096  # log(count + SMOOTHING) of counts up to this is kept in a table
 
@@ -28,29 +24,25 @@ _MAX_COUNT = 4096  # log(count + SMOOTHING) of counts up to this is kept in a ta
 class EntryModel:
     """Per-entry feature counts over the questions of each entry (see module docstring).
 
-    The counts are kept feature by feature in flat arrays (the entries that use a feature and
-    how many of their questions do), small integers rather than float log-probabilities, so a
-    base a hundred times larger stays affordable in memory; a message's log-likelihoods are a
-    few array operations for all the entries asked about at once."""
+    Counts are kept as small integers (shared by Python), not as float log-probabilities,
+    so a base a hundred times larger stays affordable in memory."""
 
     def __init__(self, entries: Sequence[Iterable[Iterable[str]]]) -> None:
-        users: dict[str, list[tuple[int, int]]] = {}  # feature: (entry, count), entries in order
-        for entry, questions in enumerate(entries):
+        canonical: dict[str, str] = {}  # one string object per feature, shared by the entries
+        self._counts: list[dict[str, int]] = []
+        for questions in entries:
             counts: Counter[str] = Counter()
             for features in questions:
                 counts.update(set(features))
-            for feature, count in counts.items():
-                users.setdefault(feature, []).append((entry, min(count, _MAX_COUNT - 1)))
-        self._vocabulary = {feature: number for number, feature in enumerate(users)}
-        sizes = [len(found) for found in users.values()]
-        self._first = np.cumsum([0, *sizes[:-1]], dtype=np.int64)
-        self._sizes = np.array(sizes, dtype=np.int64)
-        self._entry = np.array([e for found in users.values() for e, _ in found], dtype=np.int64)
-        self._count = np.array([n for found in users.values() for _, n in found], dtype=np.int64)
-        totals = np.bincount(self._entry, weights=self._count, minlength=len(entries))
-        size = len(users)
-        self._log_total = np.array([math.log(int(n) + SMOOTHING * size) for n in totals])
-        self._log_count = np.array([math.log(n + SMOOTHING) for n in range(_MAX_COUNT)])
+            self._counts.append(
+                {canonical.setdefault(f, f): min(n, _MAX_COUNT - 1) for f, n in counts.items()}
+            )
+        self._vocabulary = canonical  # a dict's keys: a view would not pickle
+        size = len(canonical)
+        self._log_total = [
+            math.log(sum(counts.values()) + SMOOTHING * size) for counts in self._counts
+        ]
+        self._log_count = [math.log(n + SMOOTHING) for n in range(_MAX_COUNT)]
 
     def posterior(
         self, features: Iterable[str], entries: Sequence[int], temperature: float
@@ -64,24 +56,17 @@ class EntryModel:
     def log_likelihoods(
         self, features: Iterable[str], entries: Sequence[int], temperature: float
     ) -> dict[int, float]:
-        """The log-likelihood of a message with ``features`` for each of ``entries`` (distinct),
-        divided by ``temperature`` (see :meth:`posterior`): each entry's log-probabilities of
-        the known features added one after another, in the features' order."""
-        known = np.array(
-            [n for f in features if (n := self._vocabulary.get(f)) is not None], dtype=np.int64
+        """The log-likelihood of a message with ``features`` for each of ``entries``, divided
+        by ``temperature`` (see :meth:`posterior`)."""
+        known = [f for f in features if f in self._vocabulary]
+        return {entry: self._log_likelihood(known, entry) / temperature for entry in entries}
+
+    def _log_likelihood(self, features: list[str], entry: int) -> float:
+        counts, log_count = self._counts[entry], self._log_count
+        return (
+            sum(log_count[counts.get(f, 0)] for f in features)
+            - len(features) * self._log_total[entry]
         )
-        asked = np.array(entries, dtype=np.int64)
-        column = np.full(len(self._log_total), -1, dtype=np.int64)
-        column[asked] = np.arange(len(asked))
-        table = np.full((len(known), len(asked)), self._log_count[0])
-        places = spans(self._first[known], self._sizes[known])
-        rows = np.repeat(np.arange(len(known)), self._sizes[known])
-        columns = column[self._entry[places]]
-        used = columns >= 0
-        table[rows[used], columns[used]] = self._log_count[self._count[places[used]]]
-        sums = np.cumsum(table, axis=0)[-1] if len(known) else np.zeros(len(asked))
-        logs = (sums - len(known) * self._log_total[asked]) / temperature
-        return dict(zip(entries, logs.tolist(), strict=True))
 
 
 def normalized(logs: dict[int, float]) -> dict[int, float]:

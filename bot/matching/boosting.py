@@ -1,6 +1,6 @@
 """Gradient-boosted decision trees for a yes/no probability, small enough to read: fitted on a
 few thousand rows in pure Python (histogram splits, Newton leaves, log loss), evaluated in a few
-hundred comparisons (for all trees at once on arrays: :class:`Forest`).
+hundred comparisons.
 
 A tree is a tuple of nodes; a node is ``(feature, threshold, left, right)`` (go ``left`` when
 the value is at most ``threshold``) or ``(value,)`` for a leaf, the root first. The model's
@@ -13,8 +13,6 @@ import math
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
 
 Split = tuple[int, float, int, int]  # feature and children as ints: no conversion per step
 Leaf = tuple[float]
@@ -37,49 +35,15 @@ class Boosting:
 BOOSTING = Boosting()  # what `adal-bot train` uses
 
 
-class Forest:
-    """Trees as arrays (node by node, a tree a row), so that one row's log-odds is a few array
-    steps for all trees at once: the same value as walking each tree and adding its leaf in
-    order (the leaves are added one after another, as a loop would)."""
-
-    def __init__(self, trees: Sequence[Tree], bias: float) -> None:
-        width = max((len(tree) for tree in trees), default=1)
-        shape = (len(trees), width)
-        self._feature = np.zeros(shape, dtype=np.intp)
-        self._threshold = np.full(shape, np.inf)  # a leaf: both ways lead back to it
-        self._left = np.tile(np.arange(width), (len(trees), 1))
-        self._right = self._left.copy()
-        self._leaf = np.zeros(shape)
-        for row, tree in enumerate(trees):
-            for number, node in enumerate(tree):
-                if len(node) == 4:
-                    feature, threshold, left, right = node
-                    self._feature[row, number] = feature
-                    self._threshold[row, number] = threshold
-                    self._left[row, number], self._right[row, number] = left, right
-                else:
-                    self._leaf[row, number] = node[0]
-        self._depth = max((_depth(tree) for tree in trees), default=0)
-        self._rows = np.arange(len(trees))
-        self._bias = bias
-
-    def log_odds(self, values: Sequence[float]) -> float:
-        """The model's log-odds for one row of feature ``values``."""
-        row = np.asarray(values, dtype=np.float64)
-        rows, node = self._rows, np.zeros(len(self._rows), dtype=np.intp)
-        for _ in range(self._depth):
-            below = row[self._feature[rows, node]] <= self._threshold[rows, node]
-            node = np.where(below, self._left[rows, node], self._right[rows, node])
-        leaves = self._leaf[rows, node]
-        return float(np.cumsum(np.concatenate(([self._bias], leaves)))[-1])
-
-
-def _depth(tree: Tree, number: int = 0) -> int:
-    """Splits on the longest way from node ``number`` of ``tree`` to a leaf."""
-    node = tree[number]
-    if len(node) != 4:
-        return 0
-    return 1 + max(_depth(tree, node[2]), _depth(tree, node[3]))
+def log_odds(trees: Sequence[Tree], bias: float, values: Sequence[float]) -> float:
+    """The model's log-odds for one row of feature ``values``."""
+    total = bias
+    for tree in trees:
+        node = tree[0]
+        while len(node) == 4:
+            node = tree[node[2] if values[node[0]] <= node[1] else node[3]]
+        total += node[0]
+    return total
 
 
 def sigmoid(z: float) -> float:

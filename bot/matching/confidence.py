@@ -13,10 +13,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
-from bot.matching.boosting import BOOSTING, Boosting, Forest, Node, Tree, fit_trees, sigmoid
+from bot.matching.boosting import BOOSTING, Boosting, Node, Tree, fit_trees, log_odds, sigmoid
 
 MODEL_PATH = Path(__file__).with_name("confidence.json")
 FEATURES = (
@@ -59,11 +58,7 @@ class ConfidenceModel:
 
     def probability(self, values: Sequence[float]) -> float:
         """The probability that the candidate is right, given its FEATURES values."""
-        return sigmoid(self._forest.log_odds(values))
-
-    @cached_property
-    def _forest(self) -> Forest:
-        return Forest(self.trees, self.bias)
+        return sigmoid(log_odds(self.trees, self.bias, values))
 
     def save(self, path: Path = MODEL_PATH) -> None:
         """Write the model as JSON (one tree a line, reviewable in git)."""
@@ -113,11 +108,9 @@ def fit(
     out_of_fold = [0.0] * len(rows)
     for fold in range(FOLDS):
         train = [i for i in range(len(rows)) if i % FOLDS != fold]
-        forest = Forest(
-            *fit_trees([values[i] for i in train], [labels[i] for i in train], boosting)
-        )
+        trees, bias = fit_trees([values[i] for i in train], [labels[i] for i in train], boosting)
         for i in range(fold, len(rows), FOLDS):
-            out_of_fold[i] = sigmoid(forest.log_odds(values[i]))
+            out_of_fold[i] = sigmoid(log_odds(trees, bias, values[i]))
     allowed = max_wrong * (len(rows) if lines is None else lines)
     threshold = _threshold(list(zip(out_of_fold, labels, strict=True)), allowed)
     return ConfidenceModel(*fit_trees(values, labels, boosting), threshold)

@@ -24,7 +24,6 @@ from rapidfuzz import fuzz
 
 from bot.matching.caching import WithCaches
 from bot.matching.config import MatchConfig
-from bot.matching.spans import spans
 
 FloatArray = np.ndarray
 IntArray = np.ndarray
@@ -264,6 +263,15 @@ def _sorted_length(text: str) -> int:
     """The length of ``text`` as token-sort similarity compares it: its words, one space apart."""
     words = text.split()
     return sum(map(len, words)) + max(len(words) - 1, 0)
+
+
+def spans(starts: IntArray, lengths: IntArray) -> IntArray:
+    """The positions of each span (``starts[i]``, ``starts[i]`` + 1, … ``lengths[i]`` of them),
+    one span after the other."""
+    found: IntArray = np.arange(lengths.sum()) + np.repeat(
+        starts - np.cumsum(lengths) + lengths, lengths
+    )
+    return found
 
 
 def _within(values: IntArray, low: IntArray, high: IntArray) -> IntArray:

@@ -134,7 +134,7 @@ class Index(WithCaches):
         documents: list[list[list[str]]] = [[] for _ in self.entry_ids]
         self.entry_keys: list[set[str]] = [set() for _ in self.entry_ids]
         self._caches()
-        self._concept_words, self._concepts = self._concept_phrases(kb)
+        self._concepts = self._concept_phrases(kb)
         for number, entry in enumerate(kb.entries.values()):
             for lang in LANGS:
                 for question in entry.questions(lang) if lang in entry.texts else ():
@@ -219,28 +219,28 @@ class Index(WithCaches):
 
     def _concept_phrases(
         self, kb: KnowledgeBase
-    ) -> tuple[dict[str, set[str]], dict[str, list[tuple[str, list[frozenset[str]]]]]]:
-        """The concepts of each key of a one-word concept item (found wherever the key is),
-        and each concept phrase as the keys of its content words, filed under the keys of its
-        first word (found when every word is there)."""
-        single: dict[str, set[str]] = defaultdict(set)
+    ) -> dict[str, list[tuple[str, list[frozenset[str]]]]]:
+        """Each concept word or phrase as the keys of its content words, filed under the keys
+        of its first word."""
         found: dict[str, list[tuple[str, list[frozenset[str]]]]] = defaultdict(list)
         for concept in kb.concepts.values():
             for lang, items in concept.words.items():
                 for item in items:
                     slots = [keys for keys in self.slot_keys(words(item), (lang,)) if keys]
                     for key in slots[0] if slots else ():
-                        if len(slots) == 1:
-                            single[key].add(concept.id)
-                        else:
-                            found[key].append((concept.id, slots))
-        return dict(single), dict(found)
+                        found[key].append((concept.id, slots))
+        return found
 
     def word_concepts(self, word: str) -> set[str]:
         """The concepts a single folded word is a kind of (by its own keys, not a phrase's)."""
         found = self.slot_keys([word])
         keys = found[0] if found else frozenset()
-        return {concept for key in keys for concept in self._concept_words.get(key, ())}
+        return {
+            concept
+            for key in keys
+            for concept, slots in self._concepts.get(key, ())
+            if len(slots) == 1 and not keys.isdisjoint(slots[0])
+        }
 
     def without_others_kin(self, folded: list[str]) -> list[str]:
         """Folded words without the relatives of a giver ("a pupil's parents" are not the
@@ -274,7 +274,7 @@ class Index(WithCaches):
         """The concepts whose words or phrases a folded message contains (with the keys
         ``also``: those of the words its typos most likely are)."""
         keys = set().union(*self.slot_keys(folded), also)
-        return {concept for key in keys for concept in self._concept_words.get(key, ())} | {
+        return {
             concept
             for key in keys
             for concept, slots in self._concepts.get(key, ())

@@ -19,8 +19,8 @@ from functools import lru_cache
 import numpy as np
 
 from bot.matching.caching import WithCaches
+from bot.matching.fits import spans
 from bot.matching.reading import WORDS_CACHED
-from bot.matching.spans import spans
 
 SIZE = 3
 _MAX_COUNT = 256  # sublinear weights of counts up to this are kept in a table
