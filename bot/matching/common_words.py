@@ -104,18 +104,20 @@ def reads_as_english(word: str) -> bool:
 
 @functools.lru_cache(maxsize=TYPOS_CACHED)
 def _one_typo_from_english(word: str) -> bool:
-    near = _long_english().get(word[0], ())
+    # one edit changes the length by one at most: only words of the three lengths can be near
+    found = _long_english()
+    near = [w for size in (-1, 0, 1) for w in found.get((word[0], len(word) + size), ())]
     return process.extractOne(word, near, scorer=OSA.distance, score_cutoff=1) is not None
 
 
 @functools.cache
-def _long_english() -> dict[str, list[str]]:
-    """The common English words of ENGLISH_LENGTH - 1 letters or more, by first letter (in
-    no particular order: only whether one is near counts)."""
-    found: dict[str, list[str]] = defaultdict(list)
+def _long_english() -> dict[tuple[str, int], list[str]]:
+    """The common English words of ENGLISH_LENGTH - 1 letters or more, by first letter and
+    length (in no particular order: only whether one is near counts)."""
+    found: dict[tuple[str, int], list[str]] = defaultdict(list)
     for word in _word_table().common_english:
         if len(word) >= ENGLISH_LENGTH - 1:
-            found[word[0]].append(word)
+            found[word[0], len(word)].append(word)
     return found
 
 
