@@ -674,6 +674,21 @@ def test_how_long_one_has_is_asked_of_the_answer_just_given(dialog: Dialog, user
     assert _answered(dialog.handle_message(user, HAND_OVER_WHEN[user])) == GIFTS
 
 
+HOW_MANY_MONTHS = {RU: "сколько месяцев?", EN: "how many months?", KK: "қанша ай?"}
+
+
+@pytest.mark.parametrize("user", [RU, EN, KK], ids=["ru", "en", "kk"])
+def test_months_asked_of_the_relatives_rule_quote_its_time_limit(
+    dialog: Dialog, user: UserRef
+) -> None:
+    """Round 41's probe: "how many months?" and «қанша ай?» after the relatives rule got the
+    off-topic refusal, «сколько месяцев?» a choice of provocation entries: days and years were
+    words of a time limit asked, months and weeks were not."""
+    dialog.handle_message(user, "/start relatives-same-agency")
+    (quoted,) = dialog.handle_message(user, HOW_MANY_MONTHS[user])
+    assert THREE_MONTHS[user] in to_plain(quoted.text)
+
+
 MUCH_TIME_LEFT = {
     RU: "сколько у нас времени?",
     EN: "how much time do we have?",
@@ -698,6 +713,42 @@ def test_the_answer_is_followed_up_after_a_cancelled_thumbs_down(
     (quoted,) = dialog.handle_message(user, MUCH_TIME_LEFT[user])
     assert THREE_MONTHS[user] in to_plain(quoted.text)
     (unclear,) = dialog.handle_message(user, VAGUE[user])
+    assert unclear.text.startswith(NOT_SURE[user]) and buttons(unclear)
+
+
+AMOUNT = {RU: "сколько тысяч?", EN: "how many thousand?", KK: "қанша мың?"}
+HOW_MANY = {RU: "сколько?", EN: "how many?", KK: "ал қанша?"}
+SEVEN_DAYS = {RU: "7 дней", EN: "7 days", KK: "7 күн"}
+
+
+@pytest.mark.parametrize("user", [RU, EN, KK], ids=["ru", "en", "kk"])
+def test_an_amount_asked_after_the_gift_ban_is_no_time_limit(dialog: Dialog, user: UserRef) -> None:
+    """Round 41's probe: «қанша мың?» after the gift ban got its paragraph on the 7 days to
+    hand a gift over («қанша» was a word of a time limit asked, «мың» an intensifier, as in
+    «мың рахмет»), and so did «сколько?» and "how many?" alone. An amount asked is the old 10
+    MCI threshold, as "сколько тысяч?" got; "how many" alone is not understood about the
+    answer, that threshold offered first. How long one has is still the 7 days."""
+    dialog.handle_message(user, f"/start {GIFTS}")
+    assert _answered(dialog.handle_message(user, AMOUNT[user])) == "gifts-old-threshold"
+    dialog.handle_message(user, f"/start {GIFTS}")
+    (unclear,) = dialog.handle_message(user, HOW_MANY[user])
+    assert unclear.text.startswith(NOT_SURE[user])
+    assert split_language(buttons(unclear)[0].action)[0] == "e:gifts-old-threshold"
+    dialog.handle_message(user, f"/start {GIFTS}")
+    (quoted,) = dialog.handle_message(user, TIME_LEFT[user])
+    assert SEVEN_DAYS[user] in to_plain(quoted.text)
+
+
+@pytest.mark.parametrize(
+    ("user", "asked"), [(RU, "кто?"), (EN, "who?"), (KK, "кім?")], ids=["ru", "en", "kk"]
+)
+def test_question_words_alone_ask_about_the_answer(
+    dialog: Dialog, user: UserRef, asked: str
+) -> None:
+    """Round 41's probe: "кто?", "who?" or «кім?» just after an answer got the off-topic
+    refusal: they name nothing else to ask about, so they are not understood about it."""
+    dialog.handle_message(user, "/start relatives-same-agency")
+    (unclear,) = dialog.handle_message(user, asked)
     assert unclear.text.startswith(NOT_SURE[user]) and buttons(unclear)
 
 

@@ -309,10 +309,12 @@ def _details(turn: Turn) -> tuple[tuple[Callable[[str], bool], Callable[[str], b
 
 
 def _tied(turn: Turn, text: str) -> bool:
-    """Whether a word ties a short message to the last answer: a ``follow-up`` word, or it
-    asks a detail of it (:func:`_details`: "анонимді түрде бола ма?")."""
+    """Whether a word ties a short message to the last answer: a ``follow-up`` word, it asks
+    a detail of it (:func:`_details`: "анонимді түрде бола ма?"), or it is question words
+    alone ("кто?", «қанша?», "how many?")."""
+    smalltalk = turn.matcher.smalltalk
     asked = (asks(text) for asks, _states in _details(turn))
-    return turn.matcher.smalltalk.follows_up(text) or any(asked)
+    return smalltalk.follows_up(text) or any(asked) or smalltalk.asks_only_question_words(text)
 
 
 def _stating_details(turn: Turn, text: str, said: list[str]) -> list[str]:

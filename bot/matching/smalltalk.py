@@ -10,7 +10,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 
 from bot.kb.model import ADDRESSES, FOLLOW_UP_JUMPS, FRAME, PERSONAL_GIFT_CHECK
-from bot.matching.function_words import ALL_LANGUAGE_WORDS, ALL_STOPWORDS
+from bot.matching.function_words import ALL_LANGUAGE_WORDS, ALL_STOPWORDS, QUESTION_WORDS
 from bot.matching.normalize import LINK, fold, words
 
 CASE_SIGNALS = "case-signals"
@@ -384,6 +384,12 @@ class SmallTalk:
         words, question words, intensifiers ("how much time do we have?") and function
         words."""
         return self._asks_only(text, self._asks_deadline, ALL_LANGUAGE_WORDS | self._intensifiers)
+
+    def asks_only_question_words(self, text: str) -> bool:
+        """True when ``text`` is question words and nothing else ("кто?", "how many?", «а
+        сколько?», «қанша мың?»): question words, follow-up words, intensifiers and function
+        words. It names nothing it asks about but the answer just shown."""
+        return self._asks_only(text, QUESTION_WORDS, ALL_LANGUAGE_WORDS | self._intensifiers)
 
     def _asks_only(
         self, text: str, asked: frozenset[str], also: frozenset[str] = frozenset()
