@@ -340,6 +340,32 @@ def test_a_localized_command_keeps_the_language_the_user_writes_in(dialog: Dialo
     assert helped.text.startswith("Ask your question in your own words")
 
 
+@pytest.mark.parametrize(
+    ("user", "typed", "then", "start"),
+    [
+        (EN, "/помощ", "", "Я не знаю такой команды. Может быть, вы имели в виду /помощь?"),
+        (EN, "/көмк", "", "Мұндай команданы білмеймін. /көмек деп жазғыңыз келді ме?"),
+        (EN, "/справочник", "", "Я не знаю такой команды.\n\n"),
+        (EN, "/бот туралы", "", "Мұндай команданы білмеймін.\n\n"),
+        (RU, "/frobnicate", "", "Я не знаю такой команды.\n\n"),  # Latin: as the client's
+        (EN, "/помощь", "/start", "Здравствуйте"),
+        (EN, "/көмек", "ok", "Жақсы."),
+        (EN, "/проверка", "1", "**Мне предложили"),
+        (RU, "/expert", "ok", "Good."),
+    ],
+)
+def test_a_newcomers_command_named_in_a_language_is_answered_in_it_and_what_follows(
+    dialog: Dialog, user: UserRef, typed: str, then: str, start: str
+) -> None:
+    """Round 41's probe: to a newcomer whose client speaks English, «/помощ» got "I don't know
+    this command" in English; «/проверка» then "1" opened the check in English, as "ok" after
+    «/көмек» and /start after «/помощь» were answered: the name's language was not kept."""
+    (reply, *_) = dialog.handle_message(user, typed)
+    if then:
+        (reply, *_) = dialog.handle_message(user, then)
+    assert reply.text.startswith(start), reply.text[:200]
+
+
 def test_every_localized_command_name_runs_a_command_of_the_dialog(dialog: Dialog) -> None:
     """locales/commands.yaml: each name once, none a command's own, each running a command."""
     names = {name for name, _ in dialog.menu("en", admin=True)} | {"ask"}

@@ -292,6 +292,18 @@ def test_a_message_that_asks_nothing_is_not_offered_to_the_experts(
     assert dialog.store.db["cases"].count == 1  # the draft previewed, nothing else kept
 
 
+@pytest.mark.parametrize(("command", "lang"), [("/эксперт", "ru"), ("/сарапшы", "kk")])
+def test_a_newcomers_ask_by_a_name_in_a_language_waits_for_the_question_in_it(
+    dialog: Dialog, command: str, lang: str
+) -> None:
+    """Round 41's probe: after «/эксперт» (asked for in Russian), "ok" from a newcomer whose
+    client speaks English was asked for the question itself in English."""
+    newcomer = UserRef(7100, 7100, "en")
+    _ = dialog.catalogs.translator(lang)
+    assert [r.text for r in dialog.handle_message(newcomer, command)] == [_(_WRITE)]
+    assert [r.text for r in dialog.handle_message(newcomer, "ok")] == [_(_ITSELF)]
+
+
 @pytest.mark.parametrize("text", ["взятка", "test"])
 def test_a_single_word_is_not_offered_to_the_experts(dialog: Dialog, text: str) -> None:
     """A word that is no question gets no "Ask an expert" button: it asks them nothing."""

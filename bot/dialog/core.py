@@ -138,8 +138,9 @@ class Dialog:
         command = self._typed(text)
         turn = replace(self.turn(user), reply_to=reply_to)
         if command:  # /cancel says what it cancelled
-            if command.lang:  # "/бастау": its language, to one who has written in none yet
-                turn = turn.answering(turn.written or command.lang)
+            before, turn = turn, self._commanding(turn, command)
+            if turn.written and not before.written:  # a newcomer's: told by the command's name
+                self.store.set_written_language(user.chat_id, turn.written)
             dropped = self._interrupt(turn)
             if command.name == "cancel":
                 dropped = any([feature.cancelled(turn) for feature in self.features]) or dropped
@@ -229,6 +230,25 @@ class Dialog:
     def help(self, turn: Turn, _args: str) -> list[Reply]:
         """How to use the bot: the commands this user can run."""
         return [Reply(help_text(turn))]
+
+    def command_turn(self, user: UserRef, command: Typed) -> Turn:
+        """The context a typed command is answered in (see :meth:`_commanding`); nothing is
+        stored: for an adapter that answers it itself (a group member's refused /subscribe)."""
+        return self._commanding(self.turn(user), command)
+
+    def _commanding(self, turn: Turn, command: Typed) -> Turn:
+        """``turn`` speaking the language a typed command is answered in: the user's (chosen,
+        or the one they write in), else the one its name tells, which is the one they write in
+        from then on ("/бастау" Kazakh, so that "1" or "ok" next is answered in Kazakh too: the
+        caller stores it), else the client's. An alias tells its language; an unknown name in
+        other letters than the Latin of Telegram's menu (which anyone types) the one its words
+        tell, its arguments' too ("/справочник", "/бот туралы"); a command's own name none."""
+        if turn.written:
+            return turn
+        told = command.lang
+        if told is None and command.name not in self._commands and not command.name.isascii():
+            told = turn.matcher.told_language(f"{command.name.replace('_', ' ')} {command.args}")
+        return replace(turn, written=told).answering(None) if told else turn
 
     def _interrupt(self, turn: Turn) -> bool:
         """Tell every feature; True when one dropped something that waited."""

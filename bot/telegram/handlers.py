@@ -36,10 +36,9 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
-from bot.dialog import Dialog, InlineResult, Reply, UserRef
+from bot.dialog import Dialog, InlineResult, Reply, Turn, UserRef
 from bot.dialog.reply import replace_row, split_language
 from bot.i18n import Translate
-from bot.kb import Lang
 from bot.store import disk_error
 from bot.store import user_ref as pseudonym
 from bot.telegram.metrics import Metrics
@@ -154,11 +153,11 @@ async def edit_reply(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> N
 
 
 async def _group_admin_refusal(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: UserRef, lang: Lang | None = None
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: UserRef, speaking: Callable[[], Turn]
 ) -> str | None:
-    """In a group, the text (in ``lang`` or the user's language) refusing a change of its
-    subscriptions to a member who is not one of its administrators; None when the change may
-    go ahead."""
+    """In a group, the text (in the language of the turn ``speaking`` makes in the store's
+    thread: the typed command's, the pressed button's) refusing a change of its subscriptions
+    to a member who is not one of its administrators; None when the change may go ahead."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or chat.type == ChatType.PRIVATE or user.user_id is None:
         return None
@@ -171,7 +170,7 @@ async def _group_admin_refusal(
     member = await context.bot.get_chat_member(chat.id, user.user_id)
     if member.status in _GROUP_ADMINS:
         return None
-    _: Translate = await in_store(context, lambda: dialog_of(context).turn(user, lang)._)
+    _: Translate = (await in_store(context, speaking))._
     return _("Only the group's administrators can change its subscriptions.")
 
 
@@ -187,14 +186,16 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     refusal = None
     chat = update.effective_chat
     command = dialog_of(context).command(text or "")  # "/подписка" too: as the dialog reads it
-    if command and command.name in GROUP_ADMIN_COMMANDS:
-        refusal = await _group_admin_refusal(update, context, user)
+    if command and command.name in GROUP_ADMIN_COMMANDS:  # «/подписка»: as it is answered
+        speaking = partial(dialog_of(context).command_turn, user, command)
+        refusal = await _group_admin_refusal(update, context, user, speaking)
     elif chat is not None and chat.type != ChatType.PRIVATE:  # "1" after /subscribe: s:*
         typed = partial(dialog_of(context).typed_action, user, text or "")
         pressed = await in_store(context, typed)
         action, lang = split_language(pressed or "")
         if action.partition(":")[0] in GROUP_ADMIN_BUTTONS:
-            refusal = await _group_admin_refusal(update, context, user, lang)
+            speaking = partial(dialog_of(context).turn, user, lang)
+            refusal = await _group_admin_refusal(update, context, user, speaking)
     handle = partial(dialog_of(context).handle_message, user, text or "", reply_to)
     replies = [Reply(refusal)] if refusal else await in_store(context, handle)
     await send_replies(context.bot, user.chat_id, replies)
@@ -225,8 +226,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     metrics_of(context).count("buttons")
     user = user_ref(update, context)
     action, lang = split_language(query.data)
+    speaking = partial(dialog_of(context).turn, user, lang)  # the language of its message
     refusal = (
-        await _group_admin_refusal(update, context, user, lang)
+        await _group_admin_refusal(update, context, user, speaking)
         if action.partition(":")[0] in GROUP_ADMIN_BUTTONS
         else None
     )
