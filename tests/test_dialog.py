@@ -814,6 +814,10 @@ DOMAIN_NOT_IN_BASE = [
     (KK, "Мемлекеттік қызметші кәсіпкерлікпен айналыса ала ма?"),
     (KK, "Шенеунік акция ұстай ала ма?"),
     (EN, "Can an official have a second job?"),
+    # round 41's probe: a facilitation payment was off topic
+    (EN, 'Is it legal to pay a "facilitation payment" to speed up my work permit?'),
+    (RU, "Законен ли платеж за ускорение оформления документов?"),
+    (KK, "Құжатты тездету үшін төлем жасауға бола ма?"),
 ]
 NOT_IN_BASE = {
     "en": "Your question is about anti-corruption rules, but my base has no answer",
