@@ -740,16 +740,81 @@ def test_an_amount_asked_after_the_gift_ban_is_no_time_limit(dialog: Dialog, use
 
 
 @pytest.mark.parametrize(
-    ("user", "asked"), [(RU, "кто?"), (EN, "who?"), (KK, "кім?")], ids=["ru", "en", "kk"]
+    ("user", "asked"),
+    [
+        (RU, "кто?"),
+        (EN, "who?"),
+        (KK, "кім?"),
+        (RU, "как?"),
+        (EN, "how?"),
+        (KK, "қалай?"),
+        (RU, "какой?"),
+        (EN, "which one?"),
+        (KK, "қайсысы?"),
+    ],
+    ids=[f"{lang}-{word}" for word in ("who", "how", "which") for lang in ("ru", "en", "kk")],
 )
 def test_question_words_alone_ask_about_the_answer(
     dialog: Dialog, user: UserRef, asked: str
 ) -> None:
     """Round 41's probe: "кто?", "who?" or «кім?» just after an answer got the off-topic
-    refusal: they name nothing else to ask about, so they are not understood about it."""
+    refusal: they name nothing else to ask about, so they are not understood about it. So
+    too «как?» ("I don't know": «как» was no question word, as "how" and «қалай» were),
+    "which one?" ("one" pointed back at nothing) and «қайсысы?» (off topic after the relatives
+    rule: no question word), as «какой?» was."""
     dialog.handle_message(user, "/start relatives-same-agency")
     (unclear,) = dialog.handle_message(user, asked)
     assert unclear.text.startswith(NOT_SURE[user]) and buttons(unclear)
+
+
+@pytest.mark.parametrize(
+    ("user", "asked"),
+    [
+        (RU, "до какого срока?"),
+        (RU, "до какого числа?"),
+        (KK, "қай уақытқа дейін?"),
+        (KK, "қашанға дейін?"),
+        (EN, "how much time?"),
+        (EN, "until when?"),
+    ],
+    ids=["ru-term", "ru-date", "kk-time", "kk-when", "en-much", "en-until"],
+)
+def test_a_date_asked_up_to_which_is_the_time_limit_of_the_answer(
+    dialog: Dialog, user: UserRef, asked: str
+) -> None:
+    """Round 41's probe: after the gift ban, «до какого срока?», «до какого числа?», «қай
+    уақытқа дейін?» got the off-topic refusal, «қашанға дейін?» the old gift threshold, "how
+    much time?" the whole answer again. A date up to which is a time limit: its 7 days are
+    quoted, as for «сколько у меня времени?». A date since which is none ("since what
+    time?")."""
+    dialog.handle_message(user, f"/start {GIFTS}")
+    (quoted,) = dialog.handle_message(user, asked)
+    assert SEVEN_DAYS[user] in to_plain(quoted.text)
+    assert [split_language(b.action)[0] for b in buttons(quoted)] == [f"e:{GIFTS}"]
+    dialog.handle_message(user, f"/start {GIFTS}")
+    since = {RU: "с какого времени?", EN: "since what time?", KK: "қашаннан бері?"}[user]
+    assert SEVEN_DAYS[user] not in to_plain(dialog.handle_message(user, since)[0].text)
+
+
+NOW = {RU: "а сейчас?", EN: "and now?", KK: "ал қазір ше?"}
+NOW_PARAGRAPH = {RU: "Сейчас: Закон № 365-VI", EN: "Now: Law No. 365-VI", KK: "Қазір: № 365-VI Заң"}
+
+
+@pytest.mark.parametrize("user", [RU, EN, KK], ids=["ru", "en", "kk"])
+def test_the_present_asked_after_the_old_threshold_quotes_its_now(
+    dialog: Dialog, user: UserRef
+) -> None:
+    """Round 41's probe: "and now?" after the old 10 MCI threshold was not understood about it,
+    while «а сейчас?» and «ал қазір ше?» got its paragraph on the present: "now" alone ranks
+    other topics' entries. The present is a detail asked, quoted from the paragraph that opens
+    with it; the hotline answer's "Nur-Sultan (now Astana)" is none."""
+    dialog.handle_message(user, "/start gifts-old-threshold")
+    (quoted,) = dialog.handle_message(user, NOW[user])
+    assert NOW_PARAGRAPH[user] in to_plain(quoted.text)
+    assert [split_language(b.action)[0] for b in buttons(quoted)] == ["e:gifts-old-threshold"]
+    dialog.handle_message(user, "/start report-corruption")
+    (unclear,) = dialog.handle_message(user, NOW[user])
+    assert unclear.text.startswith(NOT_SURE[user])
 
 
 @pytest.mark.parametrize(

@@ -299,12 +299,13 @@ def _details(turn: Turn) -> tuple[tuple[Callable[[str], bool], Callable[[str], b
     """The details a short follow-up may ask of an answer alone, each as whether a message
     asks it and whether a paragraph states it: a time limit ("какой срок?": "within 7 days"),
     where a thing is handed over ("кому сдать?": "to the special state fund"), anonymity ("а
-    анонимно можно?": a paragraph naming it)."""
+    анонимно можно?": a paragraph naming it), the present ("and now?": "Now: …")."""
     smalltalk = turn.matcher.smalltalk
     return (
         (smalltalk.asks_deadline, smalltalk.states_duration),
         (smalltalk.asks_handover, smalltalk.states_handover),
         (smalltalk.asks_anonymity, smalltalk.asks_anonymity),
+        (smalltalk.asks_now, smalltalk.states_now),
     )
 
 

@@ -22,12 +22,15 @@ INTENSIFIERS = "intensifiers"
 FOLLOW_UP = "follow-up"
 ASKS_WHEN = "asks-when"
 ASKS_DEADLINE = "asks-deadline"
+ASKS_UNTIL = "asks-until"
+ASKS_SINCE = "asks-since"
 DURATIONS = "durations"
 ASKS_HANDOVER = "asks-handover"
 HANDOVER_PLACES = "handover-places"
 ASKS_LANGUAGE = "asks-language"
 OUTSIDE_WORDS = "outside-words"
 ASKS_ANONYMITY = "asks-anonymity"
+ASKS_NOW = "asks-now"
 INTRODUCTIONS = "introductions"
 PERSONAL_GIVER = "personal-giver"
 NAME_WORDS = 3  # words of a name after an introduction or an address ("меня зовут Болат Серикович")
@@ -46,11 +49,14 @@ _WORD_LISTS = (  # words, no phrases
     FOLLOW_UP,
     ASKS_WHEN,
     ASKS_DEADLINE,
+    ASKS_UNTIL,
+    ASKS_SINCE,
     DURATIONS,
     ASKS_HANDOVER,
     HANDOVER_PLACES,
     ASKS_LANGUAGE,
     ASKS_ANONYMITY,
+    ASKS_NOW,
     INTENSIFIERS,
     OUTSIDE_WORDS,
     ADDRESSES,
@@ -214,6 +220,8 @@ class SmallTalk:
         self._follow_up = _word_list(phrases, FOLLOW_UP)
         self._asks_when = _word_list(phrases, ASKS_WHEN)
         self._asks_deadline = _word_list(phrases, ASKS_DEADLINE)
+        self._asks_until = _word_list(phrases, ASKS_UNTIL)
+        self._asks_since = _word_list(phrases, ASKS_SINCE)
         self._durations = _word_list(phrases, DURATIONS)
         self._asks_handover = _word_list(phrases, ASKS_HANDOVER)
         self._handover_places = _word_list(phrases, HANDOVER_PLACES)
@@ -221,6 +229,7 @@ class SmallTalk:
         self._intensifiers = _word_list(phrases, INTENSIFIERS)
         self._outside = _word_list(phrases, OUTSIDE_WORDS)
         self._asks_anonymity = _word_list(phrases, ASKS_ANONYMITY)
+        self._asks_now = _word_list(phrases, ASKS_NOW)
         self._jump_signals = {kind: _Beginnings(phrases.get(kind, ())) for kind in self._jumps}
         self._introductions = {tuple(words(text)) for text in phrases.get(INTRODUCTIONS, ())}
         self._frame = _Closest(sorted({fold(text) for text in phrases.get(FRAME, ())} - {""}))
@@ -382,8 +391,16 @@ class SmallTalk:
         """True when ``text`` asks for a time limit and nothing else ("какой срок?", "what is
         the deadline?", «мерзімі қандай?»): its words are those of a time limit, follow-up
         words, question words, intensifiers ("how much time do we have?") and function
-        words."""
-        return self._asks_only(text, self._asks_deadline, ALL_LANGUAGE_WORDS | self._intensifiers)
+        words; with a word of ``asks-until``, words of a date too ("до какого числа?",
+        «қашанға дейін?», "until when?"). None with a word of ``asks-since`` ("since what
+        time?", «с какого времени?» ask a date)."""
+        found = set(words(text))
+        if not found.isdisjoint(self._asks_since):
+            return False
+        also = ALL_LANGUAGE_WORDS | self._intensifiers
+        if found.isdisjoint(self._asks_until):
+            return self._asks_only(text, self._asks_deadline, also)
+        return self._asks_only(text, self._asks_deadline | self._asks_when, also | self._asks_until)
 
     def asks_only_question_words(self, text: str) -> bool:
         """True when ``text`` is question words and nothing else ("кто?", "how many?", «а
@@ -424,6 +441,17 @@ class SmallTalk:
         """True when ``text`` names anonymity ("а анонимно можно?", "can I do it anonymously?",
         «анонимді түрде бола ма?»; ``asks-anonymity``)."""
         return not self._asks_anonymity.isdisjoint(words(text))
+
+    def asks_now(self, text: str) -> bool:
+        """True when ``text`` asks about the present and nothing else ("and now?", «а
+        сейчас?», «ал қазір ше?»): its words are those of ``asks-now``, follow-up words,
+        question words and function words."""
+        return self._asks_only(text, self._asks_now, ALL_LANGUAGE_WORDS)
+
+    def states_now(self, text: str) -> bool:
+        """True when ``text`` opens with a word of ``asks-now``: a paragraph on the present
+        ("**Now:** Law No. 365-VI removed …"; not "Nur-Sultan (now Astana)")."""
+        return not self._asks_now.isdisjoint(words(text)[:1])
 
     def jump(self, folded: list[str]) -> str | None:
         """The entry a follow-up leads to whatever the answer before it (``follow-up-jumps``:
