@@ -200,6 +200,8 @@ async def test_only_a_groups_administrators_subscribe_the_group(
         typed = await asked(emu, group, "1", user_id=admin, language_code="en")
         assert (typed.plain_text or "").startswith("You are subscribed to notices on all topics.")
         assert store.subscriptions(group) == {ALL_TOPICS}
+        typed = await asked(emu, group, "gifts", user_id=member, language_code="en")  # round 41
+        assert typed.plain_text == refused.plain_text and store.subscriptions(group) == {ALL_TOPICS}
         await asked(emu, group, "/unsubscribe", user_id=admin, language_code="en")
         subscribed = await asked(emu, group, "/subscribe all", user_id=admin, language_code="en")
         assert "all topics" in (subscribed.plain_text or "")

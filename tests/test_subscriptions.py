@@ -106,16 +106,14 @@ def test_subscribe_with_a_delivery_word_chooses_how_notices_come(
     dialog.handle_button(user, "d:weekly" if mode == "instant" else "d:instant")
     (reply,) = dialog.handle_message(user, f"/subscribe {args}")
     assert dialog.store.delivery_mode(user.chat_id) == mode
-    told = (  # to a user subscribed to no topic yet
-        "You are not subscribed to any topic yet. Your choice is kept: once you subscribe, "
-        + (
-            "notices will come as a weekly digest, on Mondays at {hour} (Astana time)."
-            if mode == "weekly"
-            else "each notice will come as soon as it is published."
-        )
+    kept = "Your choice is kept: once you subscribe, " + (  # to one subscribed to no topic yet
+        "notices will come as a weekly digest, on Mondays at {hour} (Astana time)."
+        if mode == "weekly"
+        else "each notice will come as soon as it is published."
     )
-    translated = dialog.catalogs.translator(user.client_lang)(told, hour="09:00")
-    assert reply.text.startswith(escape(translated))
+    _ = dialog.catalogs.translator(user.client_lang)
+    told = f"{_('You are not subscribed to any topic yet.')} {_(kept, hour='09:00')}"
+    assert reply.text.startswith(escape(told))
 
 
 def test_subscribe_all_or_a_topic_at_once(dialog: Dialog) -> None:
@@ -415,10 +413,11 @@ def test_subscribe_chooses_the_digest_and_its_hour(
 
 
 @pytest.mark.parametrize(
-    "typed", ["25:00", "в 99", "at 9:30", "gifts at 24", "в 18 утра", "18 am", "түнгі 7-де"]
+    "typed", ["25:00", "в 99", "at 9:75", "gifts at 24", "в 18 утра", "18 am", "түнгі 7-де"]
 )
 def test_a_bad_hour_is_explained_and_changes_nothing(dialog: Dialog, typed: str) -> None:
-    """Round 39's probe: «в 18 утра» was taken for 18:00."""
+    """Round 39's probe: «в 18 утра» was taken for 18:00. (Minutes are dropped, see
+    test_minutes_of_a_digest_hour_are_dropped_and_said_to_be; minutes of no hour are none.)"""
     dialog.handle_message(USER, "/subscribe weekly")
     (reply,) = dialog.handle_message(USER, f"/subscribe {typed}")
     assert reply.text.startswith("“")
@@ -701,3 +700,167 @@ def test_a_topic_typed_in_a_language_is_answered_and_kept_in_it(
     (panel,) = dialog.handle_message(user, text)
     assert panel.text.startswith(reply)
     assert dialog.store.written_language(user.chat_id) == lang
+
+
+# ------------------------------------------------------- round 41's probe: the panel's words
+
+
+@pytest.mark.parametrize(
+    ("user", "command", "typed", "told"),
+    [
+        (RU_USER, "/подписка", "подарки", "Вы подписаны на тему «Подарки»."),
+        (USER, "/subscribe", "Gifts", "You are subscribed to “Gifts”."),
+        (KK_USER, "/жазылу", "сыйлықтар", "Сіз «Сыйлықтар» тақырыбына жазылдыңыз."),
+        (USER, "/subscriptions", "syilyqtar", "You are subscribed to “Gifts”."),
+    ],
+)
+def test_a_topic_named_at_the_subscription_panel_presses_its_button(
+    dialog: Dialog, user: UserRef, command: str, typed: str, told: str
+) -> None:
+    """Round 41's probe: «/подписка», then «подарки» was taken for a question to the base
+    ("Что из этого ближе всего к вашему вопросу?") and nothing was subscribed. A topic named
+    while the panel waits presses its button, as its number does: on, then off again."""
+    dialog.handle_message(user, command)
+    (panel,) = dialog.handle_message(user, typed)
+    assert panel.text.startswith(escape(told))
+    assert dialog.store.subscriptions(user.chat_id) == {"gifts"}
+    assert actions(panel)[:2] == ["s:*", "u:gifts"]
+    dialog.handle_message(user, typed)  # the panel shown again waits: its button unticks
+    assert dialog.store.subscriptions(user.chat_id) == set()
+
+
+def test_a_delivery_named_at_the_subscription_panel_presses_its_button(dialog: Dialog) -> None:
+    dialog.handle_message(RU_USER, "/subscribe")
+    dialog.handle_message(RU_USER, "еженедельно")
+    assert dialog.store.delivery_mode(RU_USER.chat_id) == "weekly"
+
+
+@pytest.mark.parametrize(
+    "typed", ["можно ли принять подарок от коллеги?", "всё", "все темы", "all", "спасибо"]
+)
+def test_other_words_at_the_subscription_panel_subscribe_nothing(
+    dialog: Dialog, typed: str
+) -> None:
+    """A question is still a question, and "всё" ("that's all") or "all" typed at the panel
+    subscribe to nothing: all topics are its first button, or /subscribe all."""
+    dialog.handle_message(RU_USER, "/subscribe")
+    dialog.handle_message(RU_USER, typed)
+    assert dialog.store.subscriptions(RU_USER.chat_id) == set()
+
+
+def test_a_topic_named_with_no_panel_waiting_is_a_question(dialog: Dialog) -> None:
+    dialog.handle_message(RU_USER, "подарки")
+    dialog.handle_message(RU_USER, "/subscribe")
+    old = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    dialog.store.db.execute("UPDATE recent_choices SET asked_at = ?", [old])
+    dialog.handle_message(RU_USER, "подарки")  # a panel an hour old: no longer waits
+    assert dialog.store.subscriptions(RU_USER.chat_id) == set()
+
+
+def test_a_topic_named_at_the_panel_is_a_press_a_group_checks(dialog: Dialog) -> None:
+    """In a group, the Telegram adapter refuses a member a press that changes its
+    subscriptions: it asks the dialog which button a typed message presses."""
+    dialog.handle_message(RU_USER, "/subscribe")
+    assert split_language(dialog.typed_action(RU_USER, "подарки") or "")[0] == "s:gifts"
+    assert dialog.typed_action(RU_USER, "можно ли принять подарок?") is None
+
+
+@pytest.mark.parametrize(
+    ("user", "before", "args", "mode", "hour", "told"),
+    [
+        (USER, "/subscribe all", "weekly 09:30", "weekly", 9, "Digests come on the hour: 09:30 "),
+        (USER, None, "weekly 09:30", "weekly", 9, "Digests come on the hour: 09:30 "),
+        (RU_USER, "/subscribe all", "еженедельно в 9:30", "weekly", 9, "Сводка приходит "),
+        (KK_USER, "/subscribe all", "күн сайын 18:45", "daily", 18, "Жинақ сағаттың "),
+        (USER, "/subscribe gifts", "at 7:15 pm", "daily", 19, "With an hour chosen, "),
+        (USER, None, "gifts daily 18.05", "daily", 18, "You are subscribed to “Gifts”."),
+    ],
+)
+def test_minutes_of_a_digest_hour_are_dropped_and_said_to_be(
+    dialog: Dialog,
+    user: UserRef,
+    before: str | None,
+    args: str,
+    mode: str,
+    hour: int,
+    told: str,
+) -> None:
+    """Round 41's probe: "/subscribe weekly 09:30" got "“09:30” is not an hour the digest
+    can come at … Nothing was changed.", "weekly" lost with it. The digest comes on the hour:
+    the hour typed is taken, its minutes dropped, and the reply says so."""
+    if before:
+        dialog.handle_message(user, before)
+    (reply,) = dialog.handle_message(user, f"/subscribe {args}")
+    chat_id = user.chat_id
+    assert (dialog.store.delivery_mode(chat_id), dialog.store.digest_hour(chat_id)) == (mode, hour)
+    assert reply.text.startswith(escape(told))
+    said = dialog.catalogs.translator(user.client_lang)(
+        "Digests come on the hour: {typed} was taken as {hour}.",
+        typed=f"{hour:02d}:{args.rpartition(':')[2][:2] if ':' in args else '05'}",
+        hour=f"{hour:02d}:00",
+    )
+    assert escape(said) in reply.text
+    assert "Nothing was changed" not in reply.text
+
+
+def test_a_digest_kept_after_unsubscribing_is_ticked_and_said_to_be(dialog: Dialog) -> None:
+    """Round 41's probe: after /unsubscribe the panel said "You are not subscribed" with
+    "✅ Daily digest" still ticked. The choice is kept (subscribing again brings the daily
+    digest at its hour), so the tick is right; the panel now says why it is there."""
+    dialog.handle_message(USER, "/subscribe all")
+    dialog.handle_message(USER, "/subscribe daily 18:00")
+    kept = escape(
+        "Your choice is kept: once you subscribe, notices will come as a daily digest, "
+        "every day at 18:00 (Astana time)."
+    )
+    for command in ("/unsubscribe", "/subscriptions"):
+        (panel,) = dialog.handle_message(USER, command)
+        assert "✅ Daily digest" in labels(panel) and "At once" in labels(panel)
+        assert kept in panel.text and "You are not subscribed to update notices." in panel.text
+    dialog.handle_message(USER, "/subscribe gifts")
+    chat_id = USER.chat_id
+    assert (dialog.store.delivery_mode(chat_id), dialog.store.digest_hour(chat_id)) == ("daily", 18)
+    dialog.handle_message(USER, "/unsubscribe")
+    (panel,) = dialog.handle_button(USER, "d:instant")
+    assert "Your choice is kept" not in panel.text and not any("✅" in x for x in labels(panel))
+
+
+def test_subscribe_with_a_number_right_after_the_panel_takes_its_button(dialog: Dialog) -> None:
+    """Round 41's probe: "/subscribe 7" got «Темы «7» нет» while button 7 of the panel shown
+    just before was a topic. The number is that button's topic or delivery, subscribed to
+    (a topic's button that would untick it leaves it ticked: the command says subscribe)."""
+    dialog.handle_message(RU_USER, "/subscribe")  # All topics, Gifts, About, at once, daily...
+    (reply,) = dialog.handle_message(RU_USER, "/subscribe 2")
+    assert reply.text.startswith("Вы подписаны на тему «Подарки».")
+    assert dialog.store.subscriptions(RU_USER.chat_id) == {"gifts"}
+    dialog.handle_message(RU_USER, "/subscribe 2")  # its button is "u:gifts" now
+    assert dialog.store.subscriptions(RU_USER.chat_id) == {"gifts"}
+    dialog.handle_message(RU_USER, "/subscribe №6")
+    assert dialog.store.delivery_mode(RU_USER.chat_id) == "weekly"
+    dialog.handle_message(RU_USER, "/subscribe 3")
+    assert dialog.store.subscriptions(RU_USER.chat_id) == {ALL_TOPICS}
+
+
+@pytest.mark.parametrize("before", [None, "/language", "/subscribe", "/subscribe stale"])
+def test_subscribe_with_a_number_and_no_panel_waiting_says_how_to_choose(
+    dialog: Dialog, before: str | None
+) -> None:
+    """With no subscription panel shown just before (or one over 30 minutes old), a number
+    names no topic: the reply says so and how to choose one, over the panel."""
+    if before:
+        dialog.handle_message(USER, before.removesuffix(" stale"))
+    if before and before.endswith("stale"):
+        old = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+        dialog.store.db.execute("UPDATE recent_choices SET asked_at = ?", [old])
+    number = 40 if before == "/subscribe" else 2  # a fresh panel has no button 40
+    (reply,) = dialog.handle_message(USER, f"/subscribe {number}")
+    assert reply.text.startswith(
+        escape(
+            f"“{number}” is not a topic. Press a topic below, or type its name or its number "
+            "(the buttons count from the top) as your next message."
+        )
+    )
+    assert dialog.store.subscriptions(USER.chat_id) == set()
+    assert dialog.store.language(USER.chat_id) is None
+    dialog.handle_message(USER, "2")  # the panel shown with it waits
+    assert dialog.store.subscriptions(USER.chat_id) == {"gifts"}

@@ -57,8 +57,9 @@ class Dialog:
 
     The buttons of a panel (a ``numbered`` reply: /language, /subscribe, /topics) are kept in
     the store: a number typed next ("2", "вариант 2") presses the one it numbers, as the
-    terminal chat's typed numbers do, where Telegram shows no numbers; any other message or
-    press forgets them.
+    terminal chat's typed numbers do, where Telegram shows no numbers, and a name a feature
+    reads as a button's (a topic at /subscribe) presses that one; any other message or press
+    forgets them; a command reads them in ``Turn.shown`` ("/subscribe 7").
     """
 
     def __init__(
@@ -136,7 +137,7 @@ class Dialog:
         self, user: UserRef, text: str, reply_to: int | None, shown: Panel | None
     ) -> list[Reply]:
         command = self._typed(text)
-        turn = replace(self.turn(user), reply_to=reply_to)
+        turn = replace(self.turn(user), reply_to=reply_to, shown=shown)
         if command:  # /cancel says what it cancelled
             before, turn = turn, self._commanding(turn, command)
             if turn.written and not before.written:  # a newcomer's: told by the command's name
@@ -148,6 +149,8 @@ class Dialog:
             return _marked(self._command(turn, command.name, command.args), turn)
         if shown is not None and (number := typed_number(text)) is not None:
             return self._typed_press(turn, shown, number)
+        if shown is not None and shown.fresh and (named := self._named(turn, shown, text)):
+            return self._pressed(turn, named)
         for feature in self.features:
             replies = feature.text(turn, text)
             if replies is not None:
@@ -179,14 +182,17 @@ class Dialog:
         return _marked(handler(turn, payload), turn)
 
     def typed_action(self, user: UserRef, text: str) -> str | None:
-        """The button (its data) that a typed message would press: a number just after a
-        panel (see :meth:`handle_message`); nothing changes, so that an adapter can check
-        first who may press it."""
-        number = typed_number(clean_text(text))
-        if number is None:
-            return None
+        """The button (its data) that a typed message would press: a number, or a button's
+        name (see :meth:`Feature.named_button`), just after a panel (see
+        :meth:`handle_message`); nothing changes, so that an adapter can check first who may
+        press it."""
         shown = self.store.panel(user.chat_id, max_age=PANEL_TIMEOUT)
-        return shown.action(number) if shown is not None and shown.fresh else None
+        if shown is None or not shown.fresh:
+            return None
+        typed = clean_text(text)
+        if (number := typed_number(typed)) is not None:
+            return shown.action(number)
+        return self._named(self.turn(user), shown, typed)
 
     def handle_non_text(self, user: UserRef, reply_to: int | None = None) -> list[Reply]:
         """A sticker, photo, voice message or file; ``reply_to`` is the id of the message it
@@ -317,6 +323,15 @@ class Dialog:
         if action is None:
             self.store.set_panel(turn.user.chat_id, shown.actions)
             return [Reply(escape(no_such_button(_, number, len(shown.actions))))]
+        return self._pressed(turn, action)
+
+    def _named(self, turn: Turn, shown: Panel, text: str) -> str | None:
+        """The button of the panel ``shown`` that a typed message names, a feature tells."""
+        named = (feature.named_button(turn, shown.actions, text) for feature in self.features)
+        return next(filter(None, named), None)
+
+    def _pressed(self, turn: Turn, action: str) -> list[Reply]:
+        """The replies to the button ``action`` pressed by typing, as new messages."""
         return [r for r in map(_as_message, self._press(turn.user, action)) if r.text]
 
     def _shown(self, user: UserRef, replies: list[Reply]) -> list[Reply]:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import groupby
 
 from rapidfuzz import fuzz
 
+from bot.dialog.choices import OPTION_WORDS, typed_number
 from bot.dialog.notice_replies import notice_reply, published
-from bot.dialog.reply import Button, Reply
+from bot.dialog.reply import Button, Reply, split_language
 from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, echoed
 from bot.i18n import N_
 from bot.kb import LANGS, Lang
@@ -94,6 +95,7 @@ MODE_WORDS: dict[DeliveryMode, tuple[str, ...]] = {  # "/subscribe weekly": how 
 }
 WORD_CUTOFF = 80.0  # similarity (0-100) of a typed word to a word of a topic's name
 MIN_PREFIX = 4  # letters of a typed word that may stand for a longer word it begins
+MINUTES = range(60)  # the minutes an hour typed may have ("9:30"): dropped, digests come on it
 Change = Callable[[Turn, str], str]  # subscribe or unsubscribe a topic; returns the message
 
 
@@ -121,16 +123,18 @@ HOUR_PHRASE = re.compile(  # "at 18:00", «в 9 утра», "кешкі саға
 class HourSaid:
     """An hour of the day typed in ``/subscribe``'s arguments, and the arguments without it."""
 
-    hour: int | None  # 0-23; None when the words name no whole hour ("25:00", "в 99", "9:30")
+    hour: int | None  # 0-23; None when the words name no hour of the day ("25:00", "9:75")
     typed: str  # the hour as typed
     rest: str
+    minutes: int  # typed with the hour ("9:30"), dropped: the digest comes on the hour
 
 
 def hour_said(text: str) -> HourSaid | None:
     """The digest hour ``text`` names ("at 18:00", «в 11 ночи», "кешкі сағат 6-да", "18:00"),
     if it names one: a number with minutes, a word before it (at, в, сағат, таңғы) or after
     it (-де, часов, утра, pm); a bare number ("2020") is none. A word for a part of the day
-    that the hour is not in ("18 am", «в 18 утра», "түнгі 7") names no hour."""
+    that the hour is not in ("18 am", «в 18 утра», "түнгі 7") names no hour. Minutes are
+    kept aside ("9:30": 9, with 30 minutes)."""
     found = HOUR_PHRASE.search(text)
     groups = ("at", "minutes", "unit", "suffix", "half", "half_after_at")
     if found is None or not any(found.group(*groups)):
@@ -139,9 +143,10 @@ def hour_said(text: str) -> HourSaid | None:
         HALVES[said.lower()] for said in found.group("half", "half_after_at", "suffix") if said
     ]
     hour = _in_halves(int(found["hour"]), halves)
-    whole = hour in DIGEST_HOURS and int(found["minutes"] or 0) == 0
+    minutes = int(found["minutes"] or 0)
+    known = hour in DIGEST_HOURS and minutes in MINUTES
     rest = " ".join((text[: found.start()] + " " + text[found.end() :]).split())
-    return HourSaid(hour if whole else None, found[0].strip(), rest)
+    return HourSaid(hour if known else None, found[0].strip(), rest, minutes if known else 0)
 
 
 def _in_halves(hour: int, halves: list[frozenset[int]]) -> int | None:
@@ -303,16 +308,35 @@ class Subscriptions(Feature):
             "n": self.open_notice,
         }
 
+    def named_button(self, turn: Turn, actions: Sequence[str], text: str) -> str | None:
+        """At the subscription panel (``actions``), the button of the topic («подарки»,
+        "syilyqtar") or the delivery ("еженедельно") a short typed message names; "all" or
+        «всё» none (as often "that's all"), nor a question ("можно ли принять подарок?")."""
+        buttons = {split_language(action)[0]: action for action in actions}
+        if f"s:{ALL_TOPICS}" not in buttons and f"u:{ALL_TOPICS}" not in buttons:
+            return None  # another panel
+        mode = _mode_named(text)
+        if mode is not None:
+            return buttons.get(f"d:{mode}")
+        topic = find_topic(turn, text) if len(text.split()) <= OPTION_WORDS else None
+        if topic is None or topic == ALL_TOPICS:
+            return None
+        return buttons.get(f"s:{topic}") or buttons.get(f"u:{topic}")
+
     # commands -------------------------------------------------------------------------------
 
     def subscribe(self, turn: Turn, args: str) -> list[Reply]:
         """``/subscribe`` shows the topics; ``/subscribe all`` or ``/subscribe <topic>`` at once;
-        ``/subscribe weekly`` (or "сразу", "апта сайын") chooses how notices come."""
+        ``/subscribe weekly`` (or "сразу", "апта сайын") chooses how notices come;
+        ``/subscribe 7`` takes button 7 of the panel just shown."""
         if not args.strip():
             return [self.panel(turn)]
         hour = hour_said(args)  # "/subscribe daily at 18:00"
         if hour is not None:
             return self._subscribe_at(turn, hour)
+        number = typed_number(args)  # "/subscribe 7": button 7 of the panel just shown
+        if number is not None:
+            return self._numbered(turn, number)
         mode = _mode_named(args)
         if mode is not None:
             self._set_mode(turn, mode)  # the panel says it to a subscriber
@@ -358,9 +382,17 @@ class Subscriptions(Feature):
     def _subscribe_at(self, turn: Turn, said: HourSaid) -> list[Reply]:
         """``/subscribe [topics] [daily|weekly] at 18:00``: the digest comes at that hour (a
         user getting notices at once switches to the daily digest, and is told so; one
-        subscribed to no topic is told it waits for one); a bad hour changes nothing."""
+        subscribed to no topic is told it waits for one); a bad hour changes nothing; minutes
+        are dropped ("9:30" is 9:00), and said to be."""
         if said.hour is None:
             return [self.panel(turn, escape(self._hour_help(turn, echoed(said.typed))))]
+        on_the_hour = [
+            turn._(
+                "Digests come on the hour: {typed} was taken as {hour}.",
+                typed=f"{said.hour:02d}:{said.minutes:02d}",
+                hour=f"{said.hour:02d}:00",
+            )
+        ] * bool(said.minutes)
         mode = _mode_named(said.rest)
         topics = "" if mode else said.rest
         if mode is None:
@@ -371,12 +403,31 @@ class Subscriptions(Feature):
             if mode == "instant":
                 mode = "daily"
                 told.append(turn._("With an hour chosen, notices come in a daily digest."))
+        told += on_the_hour
         if topics:
             return self._command(turn, topics, self._add, mode, said.hour, told)
         self._set_mode(turn, mode, said.hour)  # the panel says it to a subscriber
         if not self._covered(turn):
-            return [self._not_yet(turn, mode)]
+            return [self._not_yet(turn, mode, on_the_hour)]
         return [self.panel(turn, escape("\n".join(told)) or None)]
+
+    def _numbered(self, turn: Turn, number: int) -> list[Reply]:
+        """``/subscribe 7``: the topic or delivery of button 7 of the subscription panel shown
+        just before, subscribed to or chosen (a topic ticked stays so: the command subscribes);
+        with no such panel waiting, that a number is no topic, and how to choose one."""
+        shown = turn.shown
+        action = shown.action(number) if shown is not None and shown.fresh else None
+        prefix, _, payload = split_language(action or "")[0].partition(":")
+        if prefix in ("s", "u") and _known(turn, payload):
+            return [self.panel(turn, escape(self._add(turn, payload)))]
+        if prefix == "d" and payload in MODES:
+            return self.subscribe(turn, payload)
+        how = turn._(
+            "“{number}” is not a topic. Press a topic below, or type its name or its number "
+            "(the buttons count from the top) as your next message.",
+            number=number,
+        )
+        return [self.panel(turn, escape(how))]
 
     @staticmethod
     def _hour_help(turn: Turn, typed: str) -> str:
@@ -474,32 +525,34 @@ class Subscriptions(Feature):
             return turn._("You were not subscribed to “{topic}”.", topic=name)
         return turn._("You are unsubscribed from “{topic}”.", topic=name)
 
-    def _not_yet(self, turn: Turn, mode: DeliveryMode) -> Reply:
-        """The panel for a user subscribed to no topic who chose how notices come: the choice
-        is kept, nothing comes until they subscribe, and how to (no "You are not subscribed"
-        after it)."""
+    def _not_yet(self, turn: Turn, mode: DeliveryMode, told: Sequence[str] = ()) -> Reply:
+        """The panel for a user subscribed to no topic who chose how notices come, after
+        ``told``: the choice is kept, nothing comes until they subscribe, and how to (no "You
+        are not subscribed" after it)."""
+        yet = turn._("You are not subscribed to any topic yet.")
+        how = turn._("To subscribe, press a topic below or type /subscribe all.")
+        said = "\n".join([*told, f"{yet} {self._kept(turn, mode)} {how}"])
+        return self.panel(turn, escape(said), subscribed_to=False)
+
+    def _kept(self, turn: Turn, mode: DeliveryMode) -> str:
+        """How notices will come to a user subscribed to no topic, once they subscribe."""
         hour = f"{turn.store.digest_hour(turn.user.chat_id):02d}:00"
         if mode == "weekly":
-            kept = turn._(
-                "You are not subscribed to any topic yet. Your choice is kept: once you "
-                "subscribe, notices will come as a weekly digest, on Mondays at {hour} "
-                "(Astana time).",
+            return turn._(
+                "Your choice is kept: once you subscribe, notices will come as a weekly digest, "
+                "on Mondays at {hour} (Astana time).",
                 hour=hour,
             )
-        elif mode == "daily":
-            kept = turn._(
-                "You are not subscribed to any topic yet. Your choice is kept: once you "
-                "subscribe, notices will come as a daily digest, every day at {hour} "
-                "(Astana time).",
+        if mode == "daily":
+            return turn._(
+                "Your choice is kept: once you subscribe, notices will come as a daily digest, "
+                "every day at {hour} (Astana time).",
                 hour=hour,
             )
-        else:
-            kept = turn._(
-                "You are not subscribed to any topic yet. Your choice is kept: once you "
-                "subscribe, each notice will come as soon as it is published."
-            )
-        how = turn._("To subscribe, press a topic below or type /subscribe all.")
-        return self.panel(turn, escape(f"{kept} {how}"), subscribed_to=False)
+        return turn._(
+            "Your choice is kept: once you subscribe, each notice will come as soon as it is "
+            "published."
+        )
 
     def _mode_text(self, turn: Turn, mode: DeliveryMode) -> str:
         hour = f"{turn.store.digest_hour(turn.user.chat_id):02d}:00"
@@ -537,6 +590,10 @@ class Subscriptions(Feature):
         else:
             status = _("You are not subscribed to update notices.")
         gone = subscribed - set(turn.kb.topics) - {ALL_TOPICS}
+        if covered:
+            coming = self._mode_text(turn, mode)
+        else:  # a digest chosen is kept (and ticked below); said so unless the note says it
+            coming = self._kept(turn, mode) if subscribed_to and mode != "instant" else ""
         text = "\n\n".join(
             part
             for part in (
@@ -549,7 +606,7 @@ class Subscriptions(Feature):
                 )
                 * bool(gone),
                 escape(status) * subscribed_to,
-                escape(self._mode_text(turn, mode)) if covered else "",
+                escape(coming),
                 escape(
                     _("Press a topic to subscribe or unsubscribe.")
                     + " "

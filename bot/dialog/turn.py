@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -15,7 +15,7 @@ from bot.kb import DEFAULT_LANG, KnowledgeBase, Lang, as_lang
 from bot.library import Reload
 from bot.matching import Matcher
 from bot.redact import redact
-from bot.store import Store
+from bot.store import Panel, Store
 
 MAX_INPUT = 4096  # characters of a message read, Telegram's own limit
 ECHO_LIMIT = 40  # characters of a command's argument repeated back ("no topic “…”")
@@ -62,7 +62,8 @@ class Turn:
     """One incoming event with everything a handler needs, speaking ``lang``.
 
     ``chosen`` is the language the user picked with /language (None: the one they write in);
-    ``reply_to`` the id (the adapter's) of the message this one replies to, if any.
+    ``reply_to`` the id (the adapter's) of the message this one replies to, if any; ``shown``
+    the panel whose buttons waited for this message (see :class:`bot.dialog.core.Dialog`).
     """
 
     user: UserRef
@@ -79,6 +80,7 @@ class Turn:
     reply_to: int | None = None
     interrupted: bool = False  # a command dropped something that waited for the next message
     written: Lang | None = None  # the language the user last wrote in (see answering)
+    shown: Panel | None = None
 
     def in_lang(self, lang: Lang) -> Turn:
         """The same turn, speaking ``lang``."""
@@ -180,6 +182,11 @@ class Feature:
 
     def text(self, turn: Turn, text: str) -> list[Reply] | None:
         """Replies to free text this feature takes (a step of its flow), or None to pass."""
+        return None
+
+    def named_button(self, turn: Turn, actions: Sequence[str], text: str) -> str | None:
+        """The button (its action) of the panel just shown, ``actions``, that a typed message
+        names (a topic's name at the subscription panel), or None: pressed as its number is."""
         return None
 
     def after_text(self, turn: Turn, replies: list[Reply]) -> list[Reply]:
