@@ -434,6 +434,37 @@ def test_the_reply_to_a_question_that_sets_a_check_aside_offers_the_way_back(
     assert not any(a.startswith("k:check-gift") for r in thanks for a in actions(r))
 
 
+@pytest.mark.parametrize(
+    ("lang", "question", "back_label"),
+    [
+        ("en", "what is article 380-1?", "▶ Back to the check (question 2)"),
+        ("ru", "Что такое статья 380-1?", "▶ Вернуться к проверке (вопрос 2)"),
+        ("kk", "380-1-бап деген не?", "▶ Тексеруге оралу (2-сұрақ)"),
+    ],
+)
+def test_an_answer_opened_by_a_button_while_a_check_is_set_aside_offers_the_way_back(
+    dialog: Dialog, lang: Lang, question: str, back_label: str
+) -> None:
+    """Round 41's probe: /check, 1, 1, "what is article 380-1?" got the answer with its button
+    back to question 2; "2" then pressed a related question of that answer, whose answer had
+    none, the check still open. An answer opened by a button carries it too; a vote, which
+    only changes the buttons of the message voted on, adds none."""
+    who = user(lang)
+    dialog.handle_button(who, "k:check-gift:")
+    dialog.handle_button(who, "k:check-gift:0")
+    answer = dialog.handle_message(who, question)[-1]
+    ((back,),) = answer.buttons[-1:]
+    assert back.label == back_label
+    related = next(b.action for row in answer.buttons for b in row if b.action.startswith("e:"))
+    opened = dialog.handle_button(who, related)[-1]
+    assert opened.buttons[-1] == (back,)
+    vote = next(b.action for row in opened.buttons for b in row if b.action.startswith("f:+"))
+    (voted,) = dialog.handle_button(who, vote)
+    assert voted.edit and back not in [b for row in voted.buttons for b in row]
+    (shown,) = dialog.handle_button(who, back.action)
+    assert "k:check-gift:00" in actions(shown) and not dialog.store.flow_aside(who.chat_id)
+
+
 def test_typed_back_and_cancel_work_like_their_buttons(dialog: Dialog) -> None:
     """A probe typed "отмена" at a step and got "I don't know" with suggestions."""
     who, presser = user("ru"), user("ru", 301)
@@ -625,6 +656,75 @@ def test_later_steps_answered_in_the_words_people_use(
     for text in typed:
         dialog.handle_message(who, text)
     assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == (checker, choices)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("ru", "Вы начали проверку «{title}» и остановились на вопросе 2"),
+        ("en", "You began the check “{title}” and stopped at question 2"),
+        ("kk", "Сіз «{title}» тексеруін бастап, 2-сұрақта тоқтадыңыз"),
+    ],
+)
+def test_the_list_of_checks_offers_the_way_back_to_a_check_begun(
+    dialog: Dialog, lang: Lang, said: str
+) -> None:
+    """Round 41's probe: /check, 2 (a check's question 1), /subscribe, 2, /check: the list
+    came as if no check had been begun, and showing it had closed that one. The list says
+    which check was begun and where, and ends with the button back to it."""
+    who = user(lang)
+    dialog.handle_button(who, "k:check-gift:")
+    (step,) = dialog.handle_button(who, "k:check-gift:0")
+    dialog.handle_message(who, "/subscribe")
+    (listing,) = dialog.handle_message(who, "/check")
+    title = BUNDLED.checkers["check-gift"].title[lang]
+    assert to_plain(listing.text).startswith(said.format(title=title))
+    (plain,) = dialog.handle_message(user(lang, 301), "/check")
+    assert listing.text.endswith(plain.text)
+    assert actions(listing) == [*actions(plain), "k:check-gift:0"]
+    (going_on,) = dialog.handle_button(who, listing.buttons[-1][0].action)
+    assert going_on.text == step.text and actions(going_on) == actions(step)
+
+
+@pytest.mark.parametrize("typed", ["4", "вернуться к проверке", "back to the check"])
+def test_the_check_begun_is_taken_up_again_by_typing_at_the_list(
+    dialog: Dialog, typed: str
+) -> None:
+    """At the list of checks with a check begun, its button typed (its number, its words) goes
+    back to that check's step; a number of no button counts it among the buttons."""
+    who = user("ru")
+    dialog.handle_button(who, "k:check-gift:")
+    (step,) = dialog.handle_button(who, "k:check-gift:0")
+    dialog.handle_message(who, "/check")
+    (told,) = dialog.handle_message(who, "9")
+    assert told.text.startswith("Кнопки 9 нет: введите число от 1 до 4 или ваш вопрос.")
+    assert actions(told)[-1] == "k:check-gift:0"
+    (going_on,) = dialog.handle_message(who, typed)
+    assert going_on.text == step.text and actions(going_on) == actions(step)
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "0")
+
+
+def test_the_list_shown_over_a_check_begun_leaves_it_open(dialog: Dialog) -> None:
+    """A question typed at the list, or a command, leaves the check begun open as a question
+    between steps does (the answer ends with the way back, /cancel closes it); a check chosen
+    from the list starts anew."""
+    who = user("ru")
+    dialog.handle_button(who, "k:check-gift:")
+    dialog.handle_button(who, "k:check-gift:0")
+    dialog.handle_message(who, "/check")
+    answer = dialog.handle_message(who, "Может ли госслужащий принимать подарки?")[-1]
+    assert answer.buttons[-1][0].label == "▶ Вернуться к проверке (вопрос 2)"
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "0")
+    dialog.handle_message(who, "/check")
+    (closed,) = dialog.handle_message(who, "/cancel")
+    assert closed.text == "Пошаговая проверка закрыта. Задайте любой вопрос."
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) is None
+    dialog.handle_button(who, "k:check-gift:")
+    dialog.handle_button(who, "k:check-gift:0")
+    dialog.handle_message(who, "/check")
+    (anew,) = dialog.handle_message(who, "1")
+    assert "вопрос 1" in anew.text
+    assert dialog.store.flow(who.chat_id, max_age=timedelta(minutes=30)) == ("check-gift", "")
 
 
 def test_the_list_of_checks_waits_for_one_message_only(dialog: Dialog) -> None:

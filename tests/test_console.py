@@ -320,3 +320,17 @@ def test_with_one_button_shown_a_wrong_number_is_told_to_type_1(tmp_path: Path) 
     assert out.getvalue().endswith(
         "There is no button 12: type 1 (the only button) or your question.\n\n"
     )
+
+
+def test_a_related_question_opened_by_its_number_during_a_check_keeps_the_way_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 41's probe: at question 2 of the gift check, "what is article 380-1?" got its
+    answer with "▶ Back to the check (question 2)"; "2" then opened a related question,
+    whose answer had no such button, though /cancel said the check was still open."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    output = chat(tmp_path, "/check", "1", "1", "what is article 380-1?", "2", "/cancel")
+    answers = output.split("Did this answer help?")[1:]
+    assert len(answers) == 2
+    assert all("] ▶ Back to the check (question 2)\n" in answer for answer in answers)
+    assert output.endswith("The step-by-step check is closed. Ask me anything.\n\n")

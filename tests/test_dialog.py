@@ -1795,9 +1795,9 @@ def test_what_do_i_do_now_offers_the_check_of_the_last_answer(
 @pytest.mark.parametrize(
     ("user", "text", "start"),
     [
-        (RU, "и что теперь делать?", "У меня нет пошаговой проверки по теме «"),
-        (EN, "What do I do now?", "I have no step-by-step check for “"),
-        (KK, "енді не істеуім керек?", "«"),
+        (RU, "и что теперь делать?", "Расскажите в паре предложений, что произошло."),
+        (EN, "What do I do now?", "Tell me what happened in a sentence or two."),
+        (KK, "енді не істеуім керек?", "Не болғанын бір-екі сөйлеммен жазыңыз."),
     ],
 )
 @pytest.mark.parametrize(
@@ -1811,15 +1811,37 @@ def test_what_do_i_do_now_after_a_topic_without_a_check_offers_a_related_questio
     dialog: Dialog, user: UserRef, text: str, start: str, entry_id: str, related: str
 ) -> None:
     """After the Art. 380-1 answer, "what do I do now?" got "…or check your situation step by
-    step with /check", where no check is about attacks on officers. It says there is none for
-    the topic, asks what happened and offers the answer's first related question; /ask only
-    where experts can be asked (none here)."""
+    step with /check", where no check is about attacks on officers. It asks what happened and
+    offers the answer's first related question; /ask only where experts can be asked (none
+    here). It says nothing of checks, which the user did not ask for (round 41's probe got "I
+    have no step-by-step check for “About the bot and contacts”")."""
     dialog.handle_message(user, f"/start {entry_id}")
     (reply,) = dialog.handle_message(user, text)
-    lang = {RU: "ru", EN: "en", KK: "kk"}[user]
-    topic = dialog.library.kb.topics[dialog.library.kb.entries[entry_id].topic].names[lang]
-    assert reply.text.startswith(start) and topic in reply.text
-    assert "/check" not in reply.text and "/ask" not in reply.text
+    assert reply.text.startswith(start)
+    assert not any(word in reply.text for word in ("/check", "/ask", "check", "провер", "тексер"))
+    assert actions(reply) == [f"e:{related}"]
+
+
+@pytest.mark.parametrize(
+    ("user", "text"),
+    [(EN, "what now?"), (RU, "и что теперь делать?"), (KK, "енді не істеуім керек?")],
+)
+def test_what_now_after_the_language_panel_claims_no_check(
+    dialog: Dialog, user: UserRef, text: str
+) -> None:
+    """Round 41's probe: "who do I report to?", /language, English, "what now?" got "I have no
+    step-by-step check for “About the bot and contacts”", a check the user never asked for.
+    The bot asks what happened and offers the answer's first related question."""
+    dialog.handle_message(user, "/start report-corruption")
+    (panel,) = dialog.handle_message(user, "/language")
+    lang = split_language(panel.buttons[0][0].action)[1]
+    assert lang is not None
+    dialog.handle_button(user, f"l:{lang}")
+    (reply,) = dialog.handle_message(user, text)
+    kb = dialog.library.kb
+    assert kb.topics["about"].names[lang] not in reply.text
+    assert not any(word in reply.text for word in ("/check", "check", "провер", "тексер"))
+    related = kb.entries["report-corruption"].related[0]
     assert actions(reply) == [f"e:{related}"]
 
 

@@ -5,7 +5,9 @@ whom to contact, the sources).
 A button carries the checker and the choices made from the start (one digit each, far below
 Telegram's 64 bytes), so "back" is the same choices less the last. The store keeps each user's
 open checker: it survives a restart, and a button of a checker that was closed (by /cancel, by
-a new question, or after FLOW_TIMEOUT) no longer acts.
+a new question, or after FLOW_TIMEOUT) no longer acts. While the list of checks is on the
+screen, the store keeps it (MENU) with the check it was shown over, "<checker>:<choices>", which
+is open again when the list is closed.
 """
 
 from __future__ import annotations
@@ -114,8 +116,7 @@ class Checkers(Feature):
         if not isinstance(step, CheckerStep):
             return None
         if turn.store.flow_aside(chat_id):  # "вернуться к проверке" is its button
-            back = [turn.catalogs.translator(lang)(BACK_TO_CHECK) for lang in LANGS]
-            return self._show(turn, checker, choices) if begins_label(back, text) else None
+            return self._show(turn, checker, choices) if _says_back(turn, text) else None
         if choices and _names_control(turn, text, BACK):
             return self._show(turn, checker, choices[:-1])
         labels = [[option.label[lang] for lang in LANGS] for option in step.options]
@@ -150,11 +151,13 @@ class Checkers(Feature):
         """A command or another button: the open step is off the screen, so the check is set
         aside (typed words are no answer to it until it is shown again; its buttons still
         work), and the list of checks, which waited for a typed choice, is closed ("да" after
-        /ask, "1" after /subscribe). True when the list was closed."""
+        /ask, "1" after /subscribe; a check it was shown over is set aside). True when the list
+        was closed."""
         chat_id = turn.user.chat_id
         open_flow = turn.store.flow(chat_id, max_age=FLOW_TIMEOUT)
         if open_flow is not None and open_flow[0] == MENU:
-            return turn.store.end_flow(chat_id)
+            _close_list(turn)
+            return True
         if open_flow is not None:
             turn.store.set_flow_aside(chat_id)
         return False
@@ -166,12 +169,17 @@ class Checkers(Feature):
         at_step = _open_step(turn)
         if not replies or at_step is None or not turn.store.flow_aside(turn.user.chat_id):
             return replies
-        checker, choices = at_step
         last = replies[-1]
         lang = last.marked_language() or turn.lang  # the answer's, not the user's client's
-        label = turn.in_lang(lang)._(BACK_TO_CHECK, number=len(choices) + 1)
-        back = Button(label, f"{PREFIX}:{checker.id}:{choices}").in_language(lang)
+        back = _back_button(turn.in_lang(lang), *at_step).in_language(lang)
         return [*replies[:-1], replace(last, buttons=(*last.buttons, (back,)))]
+
+    def after_press(self, turn: Turn, replies: list[Reply]) -> list[Reply]:
+        """A new message that a pressed button brings while the open check is set aside (an
+        answer opened from another's related questions) ends with the button back to its step,
+        as after a question; an edit, a pop-up alone or a panel shown again gets none."""
+        message = bool(replies) and bool(replies[-1].text) and not replies[-1].replaces
+        return self.after_text(turn, replies) if message else replies
 
     def resume(self, turn: Turn) -> list[Reply]:
         """The open check's step shown again in the language of ``turn`` (one just chosen with
@@ -200,28 +208,47 @@ class Checkers(Feature):
     def show_list(self, turn: Turn, args: str) -> list[Reply]:
         """The checker ``/check подарок`` names (as typed at the list), opened; else the
         checkers, one button each: until another message, typing one's words ("подарок",
-        "the gift one", "2") opens it, and /cancel closes the list."""
+        "the gift one", "2") opens it, and /cancel closes the list. A check begun and left at
+        a step is named, with the button back to it last; it stays open."""
         named = _checker_named(turn, args, sure=True) if args.strip() else None
         if named is not None:
             return self._open_in(turn, *named)
-        rows = tuple((start_button(turn, c),) for c in turn.kb.checkers.values())
+        rows = [(start_button(turn, c),) for c in turn.kb.checkers.values()]
         if not rows:
             return [Reply(turn._("There are no step-by-step checks yet."))]
-        turn.store.set_flow(turn.user.chat_id, MENU, "")
-        return [Reply(turn._("Which situation do you want to check step by step?"), rows)]
+        text = turn._("Which situation do you want to check step by step?")
+        begun = _open_step(turn)
+        if begun is not None:
+            checker, choices = begun
+            said = turn._(
+                "You began the check “{title}” and stopped at question {number}: you can go "
+                "back to it or start another one.",
+                title=escape(checker.title[turn.lang]),
+                number=len(choices) + 1,
+            )
+            text = f"{said}\n\n{text}"
+            rows.append((_back_button(turn, checker, choices),))
+        kept = f"{begun[0].id}:{begun[1]}" if begun else ""
+        turn.store.set_flow(turn.user.chat_id, MENU, kept)
+        return [Reply(text, tuple(rows))]
 
     def _chosen_from_list(self, turn: Turn, text: str) -> list[Reply] | None:
-        """The checker a message typed at the list of checks names, opened; a number that
-        names none ("9" of three), the list again with the numbers there are; None (and the
-        list closed) for anything else: a question is answered as usual."""
+        """The checker a message typed at the list of checks names, opened; the check begun
+        that the list's last button goes back to, by its number or words; a number that names
+        none ("9" of three), the list again with the numbers there are; None (and the list
+        closed) for anything else: a question is answered as usual."""
+        begun = _open_step(turn)
+        number = typed_number(text)
+        count = len(turn.kb.checkers) + (begun is not None)
+        if begun is not None and (number == count or _says_back(turn, text)):
+            return self._show(turn, *begun)
         named = _checker_named(turn, text)
         if named is not None:
             return self._open_in(turn, *named)
-        number = typed_number(text)
         if number is not None:
-            hint = escape(no_such_button(turn._, number, len(turn.kb.checkers)))
+            hint = escape(no_such_button(turn._, number, count))
             return [replace(r, text=f"{hint}\n\n{r.text}") for r in self.show_list(turn, "")]
-        turn.store.end_flow(turn.user.chat_id)
+        _close_list(turn)
         return None
 
     def _open_in(self, turn: Turn, checker: Checker, lang: Lang | None) -> list[Reply]:
@@ -297,13 +324,42 @@ class Checkers(Feature):
 
 
 def _open_step(turn: Turn) -> tuple[Checker, str] | None:
-    """The user's open checker and the choices that reach its current step; None when no
-    checker is open or it is at an outcome."""
+    """The user's open checker and the choices that reach its current step, or while the list
+    of checks is on the screen, those of the check it was shown over; None when no checker is
+    open or it is at an outcome."""
     open_flow = turn.store.flow(turn.user.chat_id, max_age=FLOW_TIMEOUT)
-    checker = turn.kb.checkers.get(open_flow[0]) if open_flow else None
-    if open_flow is None or checker is None:
+    if open_flow is None:
         return None
-    return (checker, open_flow[1]) if isinstance(checker.node(open_flow[1]), CheckerStep) else None
+    checker_id, choices = open_flow
+    if checker_id == MENU:
+        checker_id, _, choices = choices.partition(":")
+    checker = turn.kb.checkers.get(checker_id)
+    if checker is None or not isinstance(checker.node(choices), CheckerStep):
+        return None
+    return checker, choices
+
+
+def _close_list(turn: Turn) -> None:
+    """The list of checks closed: the check it was shown over open again and set aside (its
+    step is off the screen), or else none open."""
+    begun, chat_id = _open_step(turn), turn.user.chat_id
+    if begun is None:
+        turn.store.end_flow(chat_id)
+        return
+    turn.store.set_flow(chat_id, begun[0].id, begun[1])
+    turn.store.set_flow_aside(chat_id)
+
+
+def _back_button(turn: Turn, checker: Checker, choices: str) -> Button:
+    """ "▶ Back to the check (question N)": the step of ``checker`` that ``choices`` reach."""
+    label = turn._(BACK_TO_CHECK, number=len(choices) + 1)
+    return Button(label, f"{PREFIX}:{checker.id}:{choices}")
+
+
+def _says_back(turn: Turn, text: str) -> bool:
+    """Whether ``text`` is the button back to a check typed, in any language ("вернуться к
+    проверке", "back to the check")."""
+    return begins_label([turn.catalogs.translator(lang)(BACK_TO_CHECK) for lang in LANGS], text)
 
 
 def _checker_named(

@@ -179,7 +179,10 @@ class Dialog:
         if handler is None:
             return turn.out_of_date()
         self._interrupt(turn)
-        return _marked(handler(turn, payload), turn)
+        replies = handler(turn, payload)
+        for feature in self.features:
+            replies = feature.after_press(turn, replies)
+        return _marked(replies, turn)
 
     def typed_action(self, user: UserRef, text: str) -> str | None:
         """The button (its data) that a typed message would press: a number, or a button's

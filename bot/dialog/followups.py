@@ -416,8 +416,9 @@ def sources_of_last_answer(turn: Turn) -> Reply:
 
 def next_step_after_last_answer(turn: Turn) -> Reply:
     """ "What do I do now?": the step-by-step check of the last answer's topic; for a topic
-    without one, a request to tell what happened, /ask where experts can be asked, and the
-    answer's first related entry; with no answer shown, a request to tell what happened."""
+    without one, a request to tell what happened (no word of checks: the user asked for none),
+    /ask where experts can be asked, and the answer's first related entry; with no answer
+    shown, a request to tell what happened."""
     _ = turn._
     entry = last_answer(turn)
     if entry is None:
@@ -434,11 +435,7 @@ def next_step_after_last_answer(turn: Turn) -> Reply:
             "contact."
         )
         return Reply(text, ((check,),))
-    topic = turn.kb.topics[entry.topic].names[turn.lang]
-    text = _(
-        "I have no step-by-step check for “{topic}”. Tell me what happened in a sentence or two.",
-        topic=escape(topic),
-    )
+    text = _("Tell me what happened in a sentence or two.")
     if any(name == "ask" for name, _description in menu_commands(turn)):
         text += " " + _("You can also ask an expert with /ask.")
     related = next(filter(None, map(turn.kb.get, entry.related)), None)

@@ -194,6 +194,11 @@ class Feature:
         (the way back to a check that the message set aside); unchanged by default."""
         return replies
 
+    def after_press(self, turn: Turn, replies: list[Reply]) -> list[Reply]:
+        """The replies to a pressed button (of any feature, this one's too), with what this
+        one adds to them; unchanged by default."""
+        return replies
+
     def non_text(self, turn: Turn) -> list[Reply] | None:
         """Replies to a sticker, photo or file this feature takes (one sent in reply to its
         message, ``turn.reply_to``), or None to pass."""
