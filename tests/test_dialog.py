@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -385,7 +386,7 @@ def test_an_unknown_command_in_cyrillic_is_told_so(dialog: Dialog) -> None:
 
 def test_non_text_and_stale_buttons(dialog: Dialog) -> None:
     (reply,) = dialog.handle_non_text(RU)
-    assert reply.text.startswith("Я понимаю только текстовые")
+    assert reply.text.startswith("Я читаю только текст")
     for action in ("zz:1", "e:gone-entry", "l:xx", "f:?:x"):
         (stale,) = dialog.handle_button(RU, action)
         assert stale.text == "" and stale.toast
@@ -2275,3 +2276,70 @@ def test_forget_deletes_the_panel_shown(dialog: Dialog) -> None:
     assert dialog.store.panel(EN.chat_id, max_age=PANEL_TIMEOUT) is None
     dialog.handle_message(EN, "2")
     assert dialog.store.language(EN.chat_id) is None
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "lang"),
+    [
+        (RU, "IMG_2034.jpg", "ru"),
+        (EN, "scan_001.pdf", "en"),
+        (KK, "VID-20261201-WA0003.mp4", "kk"),
+        (EN, "Документ.docx", "ru"),  # the name tells Russian
+        (KK, "[Фото]", "kk"),
+        (RU, "[Photo] [Video]", "ru"),
+    ],
+)
+def test_a_file_s_name_alone_is_a_file_the_bot_cannot_open(
+    dialog: Dialog, user: UserRef, text: str, lang: str
+) -> None:
+    """Round 41's probe: a message that is only a file's name ("IMG_2034.jpg", pasted or sent
+    as a file's caption) or a media tag got "I don't know"; it gets what a photo or a file
+    gets in Telegram, in the language its name tells, else the user's, and the language they
+    write in is not changed by it."""
+    photo = UserRef(user.chat_id + 1000, user.user_id, user.client_lang)
+    dialog.handle_button(photo, f"l:{lang}")
+    (expected,) = dialog.handle_non_text(photo)
+    (reply,) = dialog.handle_message(user, text)
+    assert reply.text == expected.text
+    assert dialog.store.written_language(user.chat_id) is None
+
+
+def test_a_question_that_names_a_file_is_still_a_question(dialog: Dialog) -> None:
+    (photo,) = dialog.handle_non_text(EN)
+    for text in ("I got a .pdf invitation from a contractor, can I go?", "gift.pdf from a client"):
+        (reply,) = dialog.handle_message(EN, text)
+        assert reply.text != photo.text, text
+
+
+def test_a_file_s_name_in_a_check_keeps_the_check_open(dialog: Dialog) -> None:
+    """Like a photo sent between the steps: the step still waits for its answer."""
+    (checks,) = dialog.handle_message(RU, "/check")
+    (step,) = dialog.handle_button(RU, actions(checks)[0])
+    (photo,) = dialog.handle_message(RU, "IMG_2034.jpg")
+    assert photo.text.startswith("Я ")
+    (again,) = dialog.handle_message(RU, "1")
+    assert again.text != step.text and "Please type" not in again.text
+
+
+@pytest.mark.parametrize(
+    ("user", "caption"),
+    [
+        (RU, "[Фото] Благодарственное письмо и часы от акима"),
+        (KK, "Әкім алғыс хат пен сағат сыйлады [Сурет]"),
+        (EN, "[Photo] Certificate of appreciation and a watch from the akim"),
+        (RU, "[ Документ ] начальник подарил мне часы, можно оставить?"),
+    ],
+)
+def test_a_media_tag_is_left_out_of_a_forwarded_caption(
+    dialog: Dialog, user: UserRef, caption: str
+) -> None:
+    """Round 41's probe: «[Фото] Благодарственное письмо и часы от акима» got "I don't know",
+    the tag read as a word of the question; the caption is answered as if typed alone."""
+    bare = re.sub(r"\s*\[[^]]*\]\s*", " ", caption).strip()
+    other = UserRef(user.chat_id + 1000, user.user_id, user.client_lang)
+    (tagged, *_more) = dialog.handle_message(user, caption)
+    (typed, *_rest) = dialog.handle_message(other, bare)
+    assert tagged.text == typed.text
+    assert actions(tagged) == actions(typed)
+    if user is not EN:  # the English caption names no rule the matcher is sure of
+        assert "f:+:gifts-any-value-ban" in actions(tagged), caption

@@ -273,3 +273,48 @@ def test_the_migration_rekeys_an_existing_database(tmp_path: Path) -> None:
     assert "user_id" not in store.db["users"].columns_dict
     problems = store.delivery_problems("n1")
     assert problems == [] and user_ref(store.uid(2)).startswith("u")
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "start"),
+    [
+        (OTHER, "Is my data shared with the Anti-Corruption Agency?", "I pass nothing to the"),
+        (
+            OTHER,
+            "Is Adal a government bot? Is my data shared with the Anti-Corruption Agency?",
+            "I pass",
+        ),
+        (OTHER, "Do you keep my messages? I don't want my boss to know I asked.", "I pass"),
+        (USER, "Мои данные передаются в антикоррупционную службу?", "Я ничего не передаю"),
+        (USER, "Менің деректерім сыбайлас жемқорлыққа қарсы қызметке беріле ме?", "Мен Сыбайлас"),
+    ],
+)
+def test_a_question_of_what_the_bot_passes_on_is_answered_with_what_it_keeps(
+    tmp_path: Path, user: UserRef, text: str, start: str
+) -> None:
+    """Round 41's probe: "Is my data shared with the Anti-Corruption Agency?" got a choice of
+    the about entry and where to report, in which nothing is said of it; it gets what the bot
+    keeps (the retention period set), that it passes nothing on, /forget, and the about entry."""
+    settings = Settings(db_path=tmp_path / "adal.db", retention_days=30)
+    dialog = build_dialog(settings)
+    (reply,) = dialog.handle_message(user, text)
+    assert reply.text.startswith(start)
+    assert "/forget" in reply.text and "30" in reply.text
+    assert [split_language(a)[0] for a in actions(reply)] == ["e:about-bot"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My personal data leaked from egov, who is responsible?",
+        "Мои персональные данные попали в утечку, что делать?",
+        "Can a civil servant share official data with his brother?",
+        # "my" and "keeps" in one sentence, "messages" in the next
+        "I lent my cousin money and he keeps saying next month. Can I sue, with only messages?",
+    ],
+)
+def test_a_question_of_other_data_is_no_question_of_what_the_bot_keeps(
+    dialog: Dialog, text: str
+) -> None:
+    (reply, *_rest) = dialog.handle_message(OTHER, text)
+    assert "/forget" not in reply.text

@@ -4,6 +4,8 @@ The dialog is assembled here from its features (:func:`build_dialog`); a new fea
 module with a :class:`Feature` subclass, added to the list below.
 """
 
+from datetime import timedelta
+
 from bot.config import Settings
 from bot.dialog.answers import Answers
 from bot.dialog.checkers import Checkers
@@ -40,13 +42,19 @@ def build_dialog(settings: Settings, store: Store | None = None) -> Dialog:
     library = Library(settings.knowledge_dir)
     experts = Experts(ExpertSettings.of(settings))
     checkers = Checkers()
+    privacy = Privacy(timedelta(days=settings.retention_days), forgetting=[experts.forgetting])
     features: list[Feature] = [
         checkers,
         Subscriptions(),
         NoticeAdmin(),
         KnowledgeAdmin(library),
-        Privacy(forgetting=[experts.forgetting]),
+        privacy,
         experts,
     ]
-    answers = Answers(handoff=experts.offer, ask_person=experts.ask, resume=checkers.resume)
+    answers = Answers(
+        handoff=experts.offer,
+        ask_person=experts.ask,
+        resume=checkers.resume,
+        privacy=privacy.explained,
+    )
     return Dialog(library, store, Catalogs(settings.locales_dir), answers, features)

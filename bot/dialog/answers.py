@@ -99,6 +99,7 @@ RATINGS = {"bad-answer": "-", "good-answer": "+"}  # small talk just after an an
 Handoff = Callable[[Turn, str, MatchResult], Button | None]  # "ask a person" where it abstains
 AskPerson = Callable[[Turn, str], list[Reply]]  # "/ask": the question for a person
 Resume = Callable[[Turn], list[Reply]]  # after /language: the open check's step again
+Explain = Callable[[Turn], str]  # "is my data shared?": what the bot keeps and passes on
 
 
 def language_named(text: str) -> str | None:
@@ -197,17 +198,19 @@ class Answers(Feature):
     """Answers questions from the knowledge base and lets people browse it; where it cannot
     answer, ``handoff`` may offer a button to ask a person (the experts), and "can I talk to a
     person?" goes to ``ask_person``; a language chosen, ``resume`` shows what the user was in
-    the middle of (a check's step) in it."""
+    the middle of (a check's step) in it; "is my data shared?" gets what ``privacy`` says."""
 
     def __init__(
         self,
         handoff: Handoff | None = None,
         ask_person: AskPerson | None = None,
         resume: Resume | None = None,
+        privacy: Explain | None = None,
     ) -> None:
         self.handoff = handoff
         self.ask_person = ask_person
         self.resume = resume
+        self.privacy = privacy
 
     def commands(self) -> list[Command]:
         """/start, /about, /language, /topics."""
@@ -260,6 +263,7 @@ class Answers(Feature):
         if not letters and sum(map(str.isdigit, text)) < ARTICLE_DIGITS:
             return [Reply(turn._("Please type your question in words."))]
         matched = _declining_orders(turn, text, turn.matcher.match(text, turn.written))
+        matched = self._asking_privacy(turn, text, matched)
         # typed instead of a choice: read with what the question offered, as after an answer
         context = next(filter(None, offered[1]), None) if offered else None
         result = in_context(turn, text, matched, context or last)
@@ -301,6 +305,29 @@ class Answers(Feature):
             # have just rated down (a comment answered with another entry is no comment)
             replies = [Reply(thanks), *(replies if asks else replies[1:])]
         return [reply.in_language(turn.lang) for reply in replies]
+
+    def _asking_privacy(self, turn: Turn, text: str, result: MatchResult) -> MatchResult:
+        """``result``; or, for a message asking what the bot keeps of the user or passes on
+        (smalltalk.yaml's ``asks-privacy``: "is my data shared with the Anti-Corruption
+        Agency?") that no entry but the about entry answers, the small talk "privacy": what
+        the bot keeps, which the about entry does not say (a probe got a choice of it and
+        where to report)."""
+        if (
+            self.privacy is None
+            or result.smalltalk
+            or result.entry_id not in (None, ABOUT_ENTRY)
+            or not turn.matcher.smalltalk.asks_privacy(text)
+        ):
+            return result
+        return replace(
+            result,
+            entry_id=None,
+            suggestions=(),
+            smalltalk="privacy",
+            two_topics=False,
+            one_topic=False,
+            off_topic=False,
+        )
 
     def _answer(self, turn: Turn, text: str, result: MatchResult) -> list[Reply]:
         entry = turn.kb.get(result.entry_id) if result.entry_id else None
@@ -403,6 +430,10 @@ class Answers(Feature):
                     "/subscriptions to see yours, /unsubscribe to stop them."
                 )
             )
+        if kind == "privacy" and self.privacy is not None:  # the about entry to read on
+            about = turn.kb.get(ABOUT_ENTRY)
+            rows = ((entry_button(about, turn.lang),),) if about is not None else ()
+            return Reply(self.privacy(turn), rows)
         if kind == "stop":  # in a step-by-step check it closes the check (see checkers.py)
             return Reply(_("Good. Ask another question any time."))
         if kind == "ask-leave":

@@ -19,6 +19,7 @@ from bot.dialog.turn import (
     Feature,
     Transport,
     Turn,
+    captioned,
     clean_text,
     echoed,
     help_text,
@@ -34,6 +35,10 @@ log = logging.getLogger(__name__)
 
 COMMAND_CUTOFF = 75.0  # similarity (0-100) of an unknown command to one it may misspell
 PANEL_TIMEOUT = timedelta(minutes=30)  # a number typed this long after a panel picks none
+NOT_TEXT = N_(
+    "I can read only text: I cannot open photos, voice messages or files. Please describe "
+    "your situation or question in words."
+)
 
 
 class Typed(NamedTuple):
@@ -151,6 +156,10 @@ class Dialog:
             return self._typed_press(turn, shown, number)
         if shown is not None and shown.fresh and (named := self._named(turn, shown, text)):
             return self._pressed(turn, named)
+        caption = captioned(text)
+        if caption is None:  # "IMG_2034.jpg": a file, as Telegram's are, in the name's language
+            return self._non_text(turn.answering(turn.matcher.told_language(text)))
+        text = caption
         for feature in self.features:
             replies = feature.text(turn, text)
             if replies is not None:
@@ -202,16 +211,19 @@ class Dialog:
         replies to, if any (an expert's case message, say). Never raises."""
         try:
             self._note(user)
-            turn = replace(self.turn(user), reply_to=reply_to)
-            for feature in self.features:
-                replies = feature.non_text(turn)
-                if replies is not None:
-                    return _marked(replies, turn)
-            text = turn._("I can only read text messages. Please type your question.")
-            return [Reply(text)]
+            return self._non_text(replace(self.turn(user), reply_to=reply_to))
         except Exception:
             log.exception("dialog failed on a message that is not text")
             return self._failure(user)
+
+    def _non_text(self, turn: Turn) -> list[Reply]:
+        """The replies to a sticker, photo or file: a feature's (one it was sent in reply to),
+        else that the bot reads only text."""
+        for feature in self.features:
+            replies = feature.non_text(turn)
+            if replies is not None:
+                return _marked(replies, turn)
+        return [Reply(turn._(NOT_TEXT))]
 
     def handle_inline(self, user: UserRef, query: str) -> list[InlineResult]:
         """Results offered for ``@bot query`` in any chat."""

@@ -1,5 +1,5 @@
 """/forget: asked to confirm, everything the bot keeps about the user is deleted, and it says
-so."""
+so; and what it keeps, for a user who asks ("is my data shared with the agency?")."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from bot.dialog.choices import typed_button
 from bot.dialog.reply import Button, Reply
-from bot.dialog.turn import ButtonHandler, Command, Feature, Turn
+from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, menu_commands
 from bot.i18n import N_
 from bot.store import disk_error
 
@@ -22,10 +22,15 @@ CONFIRM_TIMEOUT = timedelta(minutes=10)  # a typed "да" this long after /forge
 class Privacy(Feature):
     """/forget: the user's language, subscriptions, votes, questions to the experts and notices
     on their way, deleted. ``forgetting`` is asked first, for what another feature does about
-    it (an expert's cases go back to the others), and may add a note to the reply."""
+    it (an expert's cases go back to the others), and may add a note to the reply. Rows about
+    people are deleted after ``retention`` (the store's retention period, which the Telegram
+    service runs), as :meth:`explained` tells."""
 
-    def __init__(self, forgetting: Sequence[Callable[[Turn], str | None]] = ()) -> None:
+    def __init__(
+        self, retention: timedelta, forgetting: Sequence[Callable[[Turn], str | None]] = ()
+    ) -> None:
         self.forgetting = tuple(forgetting)
+        self.retention = retention
 
     def commands(self) -> list[Command]:
         """/forget."""
@@ -45,6 +50,28 @@ class Privacy(Feature):
         choices = (Button(_(YES), f"{PREFIX}:yes"), Button(_(NO), f"{PREFIX}:no"))
         turn.store.ask_to_forget(turn.user.chat_id)  # a typed "да" or "жоқ" answers it too
         return [Reply(question, (choices,))]
+
+    def explained(self, turn: Turn) -> str:
+        """What the bot keeps about the user and passes on (nothing, to no body; a question
+        for the experts only without their name), and /forget."""
+        _ = turn._
+        passed = _("I pass nothing to the Anti-Corruption Agency or to any other body.")
+        if any(name == "ask" for name, _description in menu_commands(turn)):
+            passed += " " + _(
+                "A question you send to the experts with /ask reaches them without your name."
+            )
+        kept = _(
+            "What I keep about you: your language, subscriptions, votes and comments on "
+            "answers, and your questions with names, phone numbers and IINs removed (the bot's "
+            "maintainers read them to improve the answers), and what the conversation needs, "
+            "such as the last answer shown. It is kept under a coded key, not under your name, "
+            "and each record is deleted after {days} days; subscriptions last until you "
+            "unsubscribe.",
+            days=self.retention.days,
+        )
+        return "\n\n".join(
+            [passed, kept, _("/forget deletes everything I keep about you at once.")]
+        )
 
     def text(self, turn: Turn, text: str) -> list[Reply] | None:
         """A typed answer to "Delete it all?" ("да", "жоқ", "yes, delete"), read as its

@@ -22,6 +22,20 @@ ECHO_LIMIT = 40  # characters of a command's argument repeated back ("no topic �
 # "/name args": a name in any letters ("/старт"), not only the [a-z0-9_] of Telegram's menu
 COMMAND_RE = re.compile(r"^/(\w{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 _INVISIBLE = {"Cf", "Cc", "Cs", "Co", "Cn"}
+# a file's name alone ("IMG_2034.jpg", «Документ.docx»): one word, the extension of a photo,
+# a video, a sound or a document
+_FILE_NAME = re.compile(
+    r"[^\s/\\]+\.(?:jpe?g|png|gif|heic|heif|webp|bmp|tiff?|pdf|docx?|xlsx?|pptx?|odt|ods|rtf"
+    r"|txt|mp4|mov|avi|mkv|3gp|webm|mp3|m4a|ogg|oga|opus|wav|aac|amr|zip|rar)",
+    re.IGNORECASE,
+)
+# the tag of a media a forwarded or copied caption comes with ("[Photo]", «[Фото]», «[Сурет]»)
+_MEDIA_TAG = re.compile(
+    r"\[\s*(?:photo|image|picture|video|document|file|audio|voice message|sticker|gif"
+    r"|фото|фотография|изображение|картинка|видео|документ|файл|аудио|голосовое сообщение"
+    r"|стикер|сурет|бейне|құжат|дауыстық хабарлама)\s*\]\s*",
+    re.IGNORECASE,
+)
 
 
 def clean_text(text: str) -> str:
@@ -30,6 +44,15 @@ def clean_text(text: str) -> str:
         ch for ch in text[:MAX_INPUT] if ch in "\n\t" or unicodedata.category(ch) not in _INVISIBLE
     )
     return text.strip()
+
+
+def captioned(text: str) -> str | None:
+    """A clean message without the media tags of a forwarded or copied caption ("[Photo]
+    Certificate …" is "Certificate …"); None for one that is only tags or a file's name, a
+    photo or a file as far as the bot can tell, which it cannot open ("", no message, as it is).
+    """
+    caption = _MEDIA_TAG.sub("", text).strip()
+    return None if (text and not caption) or _FILE_NAME.fullmatch(caption) else caption
 
 
 def echoed(text: str) -> str:

@@ -45,13 +45,13 @@ from bot.matching.index import GROUP_PREFIX, Index, content_words
 from bot.matching.langid import Guess, read_language
 from bot.matching.logistic import Logistic
 from bot.matching.logistic import shipped as load_logistic
+from bot.matching.normalize import split_sentences
 from bot.matching.reading import WORDS_CACHED, Chunk, Reader
 from bot.matching.smalltalk import SmallTalk
 from bot.matching.usage import Usage
 from bot.matching.usage import shipped as load_usage
 
 log = logging.getLogger(__name__)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _QUESTION_END = re.compile(r"(?<=\?)\s+")  # a message's questions, each with what leads to it
 _ARTICLE = re.compile(r"\d{3,}_\d{1,2}")  # an article with its part, folded ("380_1"; not "14_15")
 # clauses of a message: split at commas, semicolons, new lines and the end of a sentence (not
@@ -405,7 +405,7 @@ class Matcher:
         know), or one that only follows the first ("… Сколько?", "What should I do?"): see
         ``MatchResult.left_out``. It ends with "?", after a text that asks a question too.
         None when there is no such question, or the rest is not answered either."""
-        sentences = _sentences(text)
+        sentences = split_sentences(text)
         if len(sentences) < 2 or not sentences[-1].endswith("?"):
             return None
         rest = text[: text.rindex(sentences[-1])].strip()
@@ -1067,15 +1067,10 @@ def _asked_of(alone: MatchResult) -> str | None:
     return alone.entry_id or (alone.suggestions[0] if alone.one_topic else None)
 
 
-def _sentences(text: str) -> list[str]:
-    """The sentences of a text, split after ".", "!" or "?"."""
-    return [s for s in _SENTENCE_END.split(text.strip()) if s]
-
-
 def _question_sentence(text: str) -> str | None:
     """The last sentence of a text that ends with "?" (else its last sentence), or None
     when the text is a single sentence."""
-    sentences = _sentences(text)
+    sentences = split_sentences(text)
     if len(sentences) < 2:
         return None
     asked = [s for s in sentences if s.endswith("?")]

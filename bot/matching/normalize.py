@@ -47,6 +47,7 @@ _HYPHEN_ENDING = re.compile(
 _SPACES = re.compile(r"\s+")
 # A web address: its words ("https", "rus", "docs") are in no language the user writes in.
 LINK = re.compile(r"(?i)(?:https?://|www\.)\S+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def prepare(text: str) -> str:
@@ -72,3 +73,8 @@ def words(text: str) -> list[str]:
 def phrase(text: str) -> str:
     """The folded words of ``text`` as one string: the key a typed phrase is looked up by."""
     return " ".join(words(text))
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a text, split after ".", "!" or "?"."""
+    return [s for s in _SENTENCE_END.split(text.strip()) if s]

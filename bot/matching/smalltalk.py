@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 
 from bot.kb.model import ADDRESSES, FOLLOW_UP_JUMPS, FRAME, PERSONAL_GIFT_CHECK
 from bot.matching.function_words import ALL_LANGUAGE_WORDS, ALL_STOPWORDS, QUESTION_WORDS
-from bot.matching.normalize import LINK, fold, words
+from bot.matching.normalize import LINK, fold, split_sentences, words
 
 CASE_SIGNALS = "case-signals"
 DOMAIN_SIGNALS = "domain-signals"
@@ -31,6 +31,7 @@ ASKS_LANGUAGE = "asks-language"
 OUTSIDE_WORDS = "outside-words"
 ASKS_ANONYMITY = "asks-anonymity"
 ASKS_NOW = "asks-now"
+ASKS_PRIVACY = "asks-privacy"
 INTRODUCTIONS = "introductions"
 PERSONAL_GIVER = "personal-giver"
 NAME_WORDS = 3  # words of a name after an introduction or an address ("меня зовут Болат Серикович")
@@ -62,7 +63,7 @@ _WORD_LISTS = (  # words, no phrases
     ADDRESSES,
 )
 # lines of word beginnings
-_SIGNALS = (CASE_SIGNALS, DOMAIN_SIGNALS, OVERVIEW_SIGNALS, ORDERS, PERSONAL_GIVER)
+_SIGNALS = (CASE_SIGNALS, DOMAIN_SIGNALS, OVERVIEW_SIGNALS, ORDERS, PERSONAL_GIVER, ASKS_PRIVACY)
 # kinds whose words ("real", "person", "человек", "expert", "stupid", "written", "закон",
 # "time", "сағат", "stop", "exit", "уведомления") are ordinary in questions
 _PHRASES_ONLY = frozenset(
@@ -215,6 +216,7 @@ class SmallTalk:
         self._overview = _Beginnings(phrases.get(OVERVIEW_SIGNALS, ()))
         self._orders = _Beginnings(phrases.get(ORDERS, ()))
         self._personal_giver = _Beginnings(phrases.get(PERSONAL_GIVER, ()))
+        self._privacy = _Beginnings(phrases.get(ASKS_PRIVACY, ()))
         self.personal_gift_check = next(iter(phrases.get(PERSONAL_GIFT_CHECK, ())), None)
         self._neutral = frozenset(fold(text) for text in phrases.get(NEUTRAL, ()))
         self._follow_up = _word_list(phrases, FOLLOW_UP)
@@ -509,6 +511,12 @@ class SmallTalk:
         """True when the message names a giver with no link to one's work ("друг детства",
         "a friend from school", «сыныптасым»; ``personal-giver``)."""
         return self._personal_giver.found_in(folded)
+
+    def asks_privacy(self, text: str) -> bool:
+        """Whether a sentence of ``text`` asks what the bot keeps of the user or passes on ("is
+        my data shared with the agency?", «мои данные передаются?»; ``asks-privacy``): the
+        words of a line in one sentence, not "my" in one and "messages" in the next."""
+        return any(self._privacy.found_in(words(said)) for said in split_sentences(text))
 
     def gives_orders(self, folded: list[str]) -> bool:
         """True when the message tells the bot to drop its instructions ("ignore previous
