@@ -636,16 +636,46 @@ NOT_SURE = {
 }
 
 
-@pytest.mark.parametrize("user", [RU, EN, KK], ids=["ru", "en", "kk"])
+@pytest.mark.parametrize(
+    ("user", "asked"),
+    [*ANONYMOUS.items(), (KK, "жасырын хабарласуға бола ма?")],
+    ids=["ru", "en", "kk", "kk-hidden"],
+)
 def test_anonymity_asked_of_the_hotline_answer_is_read_as_about_it(
-    dialog: Dialog, user: UserRef
+    dialog: Dialog, user: UserRef, asked: str
 ) -> None:
-    """probeU 17: the hotline answer names no anonymity: "not understood" about it, never
-    another topic (in Kazakh it was off topic)."""
+    """probeU 17: the hotline answer names no anonymity, nor does any entry: "not understood"
+    about it, never another topic (in Kazakh it was off topic). Round 41's probe: «жасырын
+    хабарласуға бола ма?» got the answer's last paragraph quoted for its «хабарлама»: a detail
+    asked is quoted only from a paragraph stating it."""
     dialog.handle_message(user, "/start report-corruption")
-    (reply,) = dialog.handle_message(user, ANONYMOUS[user])
+    (reply,) = dialog.handle_message(user, asked)
     assert reply.text.startswith(NOT_SURE[user])
     assert _answered([reply]) is None
+
+
+ORDINARY_PERSON = {
+    RU: "а если это сделал не полицейский а обычный человек?",
+    EN: "what if it was an ordinary person, not a cop?",
+    KK: "ал полицей емес, қарапайым адам болса ше?",
+}
+WHO_IS_COVERED = {RU: "Кого касается.", EN: "Who is covered.", KK: "Кімге қолданылады."}
+
+
+@pytest.mark.parametrize("user", [RU, EN, KK], ids=["ru", "en", "kk"])
+def test_an_ordinary_person_asked_after_art_412_1_quotes_whom_it_covers(
+    dialog: Dialog, user: UserRef
+) -> None:
+    """Round 41's probe: after Art. 412-1, «а если это сделал не полицейский а обычный
+    человек?» and "what if it was an ordinary person, not a cop?" got "I don't know", «ал
+    полицей емес, қарапайым адам болса ше?» was not understood about it: whom it covers is a
+    detail asked, quoted from its paragraph on it alone."""
+    dialog.handle_message(user, "/start provocation-art-412-1")
+    (quoted,) = dialog.handle_message(user, ORDINARY_PERSON[user])
+    text = to_plain(quoted.text)
+    assert WHO_IS_COVERED[user] in text and "412-1" in text.split("\n", 1)[0]
+    assert len(text.split("\n\n")) == 2  # the heading, that paragraph
+    assert split_language(buttons(quoted)[0].action)[0] == "e:provocation-art-412-1"
 
 
 TIME_LEFT = {RU: "сколько времени есть?", EN: "how long do we have?", KK: "қанша уақыт бар?"}

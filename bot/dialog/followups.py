@@ -23,8 +23,9 @@ FOLLOW_UP_TIMEOUT = timedelta(minutes=10)  # ... sent within this time of it
 ABOUT_WORDS = 7  # an unanswered message this short, sent within that time, asks about it
 QUOTE_PREFIX = 6  # letters two stems share to be one word of a quoted paragraph (see _shared)
 QUOTED_PARAGRAPHS = 2  # ... and is answered with the paragraphs of it its words are in, if this few
-GIVER_WORDS = 10  # a follow-up naming a personal giver may be this long ("and if the gift is
-# from my old friend?"; see personal_gift_follow_up)
+PERSON_WORDS = 10  # a follow-up naming a person may be this long ("and if the gift is from my
+# old friend?": see personal_gift_follow_up; "а если это сделал не полицейский а обычный
+# человек?": see quoted_follow_up)
 KIN_NAMED = 2  # relatives a paragraph names to say who counts as family (see _naming_kin)
 CONTEXT_MARGIN = 30.0  # ranking points: a tied follow-up's entry of the answer's topic within
 # this of its best entry is what it asks, read after that answer (see _reread); the regression
@@ -239,17 +240,25 @@ def quoted_follow_up(
     """The paragraphs of the last answer (``last``) that a short message sent just after it,
     which the base cannot answer alone, asks about: its content words are in them, and in
     QUOTED_PARAGRAPHS of them at most ("какое наказание?" or "сколько лет дают?" after
-    Art. 412-1: the paragraph on the penalty), with a button to the whole answer. None for
-    an answered message, small talk, one that names another topic ("а подарки?" after the
-    relatives rule), or words found nowhere or all over the answer."""
-    if result.smalltalk or last is None or len(text.split()) > ABOUT_WORDS:
+    Art. 412-1: the paragraph on the penalty), with a button to the whole answer; one of up
+    to PERSON_WORDS words naming an ordinary person ("а если это сделал не полицейский а
+    обычный человек?"), its paragraph on whom it covers. A detail asked (:func:`_details`) is
+    quoted only from the paragraphs that state it. None for an answered message, small talk,
+    one that names another topic ("а подарки?" after the relatives rule), or words found
+    nowhere or all over the answer."""
+    smalltalk = turn.matcher.smalltalk
+    longest = PERSON_WORDS if smalltalk.asks_who(text) else ABOUT_WORDS
+    if result.smalltalk or last is None or len(text.split()) > longest:
         return None
     said = paragraphs(last.texts[turn.lang].answer)
     kin = _naming_kin(turn, text, said)  # a relative alone names no other topic here
+    stated = _stating_details(turn, text, said)
     if result.entry_id is not None:  # "а племянник?" read as the relatives rule again
         found = kin if result.entry_id == last.id else []
+    elif stated is not None:  # not «хабарлама» for «жасырын хабарласуға бола ма?»
+        found = stated
     else:
-        found = _stating_details(turn, text, said) or kin or _sharing(turn, text, result, last)
+        found = kin or _sharing(turn, text, result, last)
     if not found or len(found) > QUOTED_PARAGRAPHS:
         return None
     heading = turn._(
@@ -259,7 +268,7 @@ def quoted_follow_up(
 
 
 def personal_gift_follow_up(turn: Turn, text: str, last: Entry | None) -> Reply | None:
-    """For a message of up to GIVER_WORDS words just after an answer of the gift check's
+    """For a message of up to PERSON_WORDS words just after an answer of the gift check's
     topic that names a giver with no link to one's work ("а если подарок от друга детства?";
     smalltalk.yaml's ``personal-giver``), that check offered: the sources do not directly
     cover such a gift, so no rule of the answer is quoted as surely applying. None otherwise
@@ -268,7 +277,7 @@ def personal_gift_follow_up(turn: Turn, text: str, last: Entry | None) -> Reply 
     checker = turn.kb.checkers.get(smalltalk.personal_gift_check or "")
     if last is None or checker is None or checker.topic != last.topic:
         return None
-    if len(text.split()) > GIVER_WORDS:
+    if len(text.split()) > PERSON_WORDS:
         return None
     if not smalltalk.names_personal_giver(turn.matcher.folded(text)):
         return None
@@ -299,13 +308,15 @@ def _details(turn: Turn) -> tuple[tuple[Callable[[str], bool], Callable[[str], b
     """The details a short follow-up may ask of an answer alone, each as whether a message
     asks it and whether a paragraph states it: a time limit ("какой срок?": "within 7 days"),
     where a thing is handed over ("кому сдать?": "to the special state fund"), anonymity ("а
-    анонимно можно?": a paragraph naming it), the present ("and now?": "Now: …")."""
+    анонимно можно?": a paragraph naming it), the present ("and now?": "Now: …"), whom a rule
+    covers ("а если это обычный человек?": "Who is covered. …")."""
     smalltalk = turn.matcher.smalltalk
     return (
         (smalltalk.asks_deadline, smalltalk.states_duration),
         (smalltalk.asks_handover, smalltalk.states_handover),
         (smalltalk.asks_anonymity, smalltalk.asks_anonymity),
         (smalltalk.asks_now, smalltalk.states_now),
+        (smalltalk.asks_who, smalltalk.states_who),
     )
 
 
@@ -318,13 +329,13 @@ def _tied(turn: Turn, text: str) -> bool:
     return smalltalk.follows_up(text) or any(asked) or smalltalk.asks_only_question_words(text)
 
 
-def _stating_details(turn: Turn, text: str, said: list[str]) -> list[str]:
+def _stating_details(turn: Turn, text: str, said: list[str]) -> list[str] | None:
     """For a message that asks for one detail alone (:func:`_details`), the paragraphs of
-    ``said`` that state it."""
+    ``said`` that state it; None for one that asks none."""
     for asks, states in _details(turn):
         if asks(text):
             return [p for p in said if states(p)]
-    return []
+    return None
 
 
 def _naming_kin(turn: Turn, text: str, said: list[str]) -> list[str]:

@@ -32,6 +32,8 @@ OUTSIDE_WORDS = "outside-words"
 ASKS_ANONYMITY = "asks-anonymity"
 ASKS_NOW = "asks-now"
 ASKS_PRIVACY = "asks-privacy"
+ASKS_WHO = "asks-who"
+STATES_WHO = "states-who"
 INTRODUCTIONS = "introductions"
 PERSONAL_GIVER = "personal-giver"
 NAME_WORDS = 3  # words of a name after an introduction or an address ("меня зовут Болат Серикович")
@@ -58,6 +60,8 @@ _WORD_LISTS = (  # words, no phrases
     ASKS_LANGUAGE,
     ASKS_ANONYMITY,
     ASKS_NOW,
+    ASKS_WHO,
+    STATES_WHO,
     INTENSIFIERS,
     OUTSIDE_WORDS,
     ADDRESSES,
@@ -232,6 +236,8 @@ class SmallTalk:
         self._outside = _word_list(phrases, OUTSIDE_WORDS)
         self._asks_anonymity = _word_list(phrases, ASKS_ANONYMITY)
         self._asks_now = _word_list(phrases, ASKS_NOW)
+        self._asks_who = _word_list(phrases, ASKS_WHO)
+        self._states_who = _word_list(phrases, STATES_WHO)
         self._jump_signals = {kind: _Beginnings(phrases.get(kind, ())) for kind in self._jumps}
         self._introductions = {tuple(words(text)) for text in phrases.get(INTRODUCTIONS, ())}
         self._frame = _Closest(sorted({fold(text) for text in phrases.get(FRAME, ())} - {""}))
@@ -454,6 +460,17 @@ class SmallTalk:
         """True when ``text`` opens with a word of ``asks-now``: a paragraph on the present
         ("**Now:** Law No. 365-VI removed …"; not "Nur-Sultan (now Astana)")."""
         return not self._asks_now.isdisjoint(words(text)[:1])
+
+    def asks_who(self, text: str) -> bool:
+        """True when ``text`` names an ordinary person as the one who acts ("а если это сделал
+        не полицейский а обычный человек?", «ал қарапайым адам болса ше?»; ``asks-who``): it
+        asks whom the rule covers."""
+        return not self._asks_who.isdisjoint(words(text))
+
+    def states_who(self, text: str) -> bool:
+        """True when ``text`` opens with a word of ``states-who``: a paragraph on whom a rule
+        covers ("**Who is covered.** Per the Kazakh text of the Code: …")."""
+        return not self._states_who.isdisjoint(words(text)[:1])
 
     def jump(self, folded: list[str]) -> str | None:
         """The entry a follow-up leads to whatever the answer before it (``follow-up-jumps``:
