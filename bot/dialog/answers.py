@@ -183,11 +183,16 @@ def _declining_orders(turn: Turn, text: str, result: MatchResult) -> MatchResult
     threshold, "previous" read as before 2020)."""
     if not turn.matcher.smalltalk.gives_orders(turn.matcher.folded(text, turn.written)):
         return result
+    return _as_smalltalk(result, "off-topic")
+
+
+def _as_smalltalk(result: MatchResult, kind: str) -> MatchResult:
+    """``result`` read as small talk of ``kind`` instead: no entry, nothing offered."""
     return replace(
         result,
         entry_id=None,
         suggestions=(),
-        smalltalk="off-topic",
+        smalltalk=kind,
         two_topics=False,
         one_topic=False,
         off_topic=False,
@@ -319,15 +324,7 @@ class Answers(Feature):
             or not turn.matcher.smalltalk.asks_privacy(text)
         ):
             return result
-        return replace(
-            result,
-            entry_id=None,
-            suggestions=(),
-            smalltalk="privacy",
-            two_topics=False,
-            one_topic=False,
-            off_topic=False,
-        )
+        return _as_smalltalk(result, "privacy")
 
     def _answer(self, turn: Turn, text: str, result: MatchResult) -> list[Reply]:
         entry = turn.kb.get(result.entry_id) if result.entry_id else None
