@@ -32,7 +32,7 @@ from bot.dialog.turn import (
     Turn,
     echoed,
     help_text,
-    menu_commands,
+    offers,
 )
 from bot.i18n import LANGUAGE_NAMES, N_
 from bot.insights.record import record_question
@@ -393,7 +393,7 @@ class Answers(Feature):
             "Your question is about anti-corruption rules, but my base has no answer to it yet, "
             "and I would rather not guess. Browse what it covers with /topics."
         )
-        if any(name == "ask" for name, _description in menu_commands(turn)):
+        if offers(turn, "ask"):
             text += " " + turn._("You can also ask an expert with /ask.")
         return Reply(text)
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from bot.dialog.checkers import offer_button, start_button
 from bot.dialog.entries import MAX_RELATED, entry_button, source_list
 from bot.dialog.reply import Reply
-from bot.dialog.turn import Turn, menu_commands
+from bot.dialog.turn import Turn, offers
 from bot.kb import Entry
 from bot.kb.markup import escape, paragraphs
 from bot.matching import MatchResult
@@ -447,7 +447,7 @@ def next_step_after_last_answer(turn: Turn) -> Reply:
         )
         return Reply(text, ((check,),))
     text = _("Tell me what happened in a sentence or two.")
-    if any(name == "ask" for name, _description in menu_commands(turn)):
+    if offers(turn, "ask"):
         text += " " + _("You can also ask an expert with /ask.")
     related = next(filter(None, map(turn.kb.get, entry.related)), None)
     if related is None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from bot.dialog.choices import typed_button
 from bot.dialog.reply import Button, Reply
-from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, menu_commands
+from bot.dialog.turn import ButtonHandler, Command, Feature, Turn, offers
 from bot.i18n import N_
 from bot.store import disk_error
 
@@ -56,7 +56,7 @@ class Privacy(Feature):
         for the experts only without their name), and /forget."""
         _ = turn._
         passed = _("I pass nothing to the Anti-Corruption Agency or to any other body.")
-        if any(name == "ask" for name, _description in menu_commands(turn)):
+        if offers(turn, "ask"):
             passed += " " + _(
                 "A question you send to the experts with /ask reaches them without your name."
             )

@@ -153,6 +153,12 @@ def menu_commands(turn: Turn) -> list[tuple[str, str]]:
     ]
 
 
+def offers(turn: Turn, name: str) -> bool:
+    """Whether the user can run the command ``name`` here and is shown it ("ask" where experts
+    are set up)."""
+    return any(shown == name for shown, _description in menu_commands(turn))
+
+
 def help_text(turn: Turn) -> str:
     """How to ask, and each command the user can run here with what it does; an admin's own
     commands in a section of their own."""

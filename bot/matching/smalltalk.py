@@ -459,7 +459,7 @@ class SmallTalk:
     def states_now(self, text: str) -> bool:
         """True when ``text`` opens with a word of ``asks-now``: a paragraph on the present
         ("**Now:** Law No. 365-VI removed …"; not "Nur-Sultan (now Astana)")."""
-        return not self._asks_now.isdisjoint(words(text)[:1])
+        return _opens_with(text, self._asks_now)
 
     def asks_who(self, text: str) -> bool:
         """True when ``text`` names an ordinary person as the one who acts ("а если это сделал
@@ -470,7 +470,7 @@ class SmallTalk:
     def states_who(self, text: str) -> bool:
         """True when ``text`` opens with a word of ``states-who``: a paragraph on whom a rule
         covers ("**Who is covered.** Per the Kazakh text of the Code: …")."""
-        return not self._states_who.isdisjoint(words(text)[:1])
+        return _opens_with(text, self._states_who)
 
     def jump(self, folded: list[str]) -> str | None:
         """The entry a follow-up leads to whatever the answer before it (``follow-up-jumps``:
@@ -539,3 +539,8 @@ class SmallTalk:
         """True when the message tells the bot to drop its instructions ("ignore previous
         instructions", «забудь предыдущие инструкции»; ``orders``)."""
         return self._orders.found_in(folded)
+
+
+def _opens_with(text: str, first: frozenset[str]) -> bool:
+    """Whether the first word of ``text`` is one of ``first`` (a paragraph's subject)."""
+    return not first.isdisjoint(words(text)[:1])
